@@ -1,0 +1,133 @@
+"""Alliance commitments: when a pact is invoked, and how its members answer.
+
+Vocabulary from the ATOP project (Leeds, Ritter, Mitchell & Long 2002, "Alliance Treaty
+Obligations and Provisions", International Interactions 28): defence, offence, neutrality,
+non-aggression and consultation obligations, each with conditions (the casus foederis: where an
+attack must fall, by whom, whether the member must not have struck first). Members honour an
+invocation with a probability from the pact's reliability (Leeds, Long & Mitchell 2000, JCR 44(5):
+about 74.5% of commitments honoured), shifted by each member's own threat from the enemy.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .world import Pact, Place
+
+__all__ = ["casus_foederis", "honour_probabilities", "on_armed_attack", "defence", "consultation"]
+
+CLASH = 5
+DEFENCE, OFFENCE, CONSULTATION = "defence", "offence", "consultation"
+
+
+def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_struck_first: bool) -> bool:
+    """Whether an armed attack by `attacker` on `member` at `place` falls under the pact's terms.
+
+    An attack on Hawaii does not invoke NATO (Article 6 covers Europe, North America and the
+    North Atlantic north of the Tropic of Cancer); a co-member's attack invokes nothing.
+    """
+    if member not in pact.members or attacker in pact.members:
+        return False
+    if pact.protects is not None and member not in pact.protects:
+        return False
+    if pact.adversaries is not None and attacker not in pact.adversaries:
+        return False
+    if pact.defensive_only and member_struck_first:
+        return False
+    if pact.regions is None and pact.soil is None:
+        return True
+    in_region = pact.regions is not None and bool(pact.regions & place.regions)
+    on_soil = pact.soil is not None and place.soil in pact.soil
+    return in_region or on_soil
+
+
+def honour_probabilities(reliability: float, threats: np.ndarray, shift: float) -> np.ndarray:
+    """P(honour) = logistic(logit(reliability) + shift (T_m - mean T)) for each deciding member m.
+
+    Centring on the members' mean keeps the pact-wide share near its reliability while members
+    more threatened by the enemy honour more often.
+    """
+    if reliability <= 0.0 or reliability >= 1.0 or len(threats) == 0:
+        return np.full(len(threats), float(reliability))
+    logit = math.log(reliability / (1.0 - reliability)) + shift * (threats - threats.mean())
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int) -> None:
+    """Invoke every pact whose terms an armed attack meets: the target's defence pacts, the
+    attacker's offence pacts, and consultation clauses of members who now feel threatened."""
+    struck_first = sim.rec.struck_first.get(frozenset((attacker, target))) == target
+    invoked = set()
+    for pact in sim.pacts_of(target):
+        if DEFENCE in pact.obligations and casus_foederis(pact, target, attacker, place, struck_first):
+            invoked.add(pact.id)
+            sim.start_invocation(defence(sim, pact, target, attacker, attacker, cause, DEFENCE))
+    for pact in sim.pacts_of(attacker):
+        if OFFENCE in pact.obligations and casus_foederis(pact, attacker, target, place, False):
+            sim.start_invocation(defence(sim, pact, attacker, target, target, cause, OFFENCE))
+    for pact in sim.consultation_pacts():
+        if pact.id not in invoked and attacker not in pact.members:
+            _consult(sim, pact, attacker, cause)
+
+
+def _consult(sim, pact: Pact, attacker: int, cause: int) -> None:
+    members = np.array([m for m in pact.members if (pact.id, m, attacker) not in sim.consulted])
+    if len(members) == 0:
+        return
+    threats = sim.threats_to(members, attacker)
+    for m in members[threats >= sim.params.alliances.consultation_threat].tolist():
+        sim.consulted.add((pact.id, m, attacker))
+        sim.start_invocation(consultation(sim, pact, m, attacker, cause))
+
+
+def defence(sim, pact: Pact, invoker: int, attacker: int, enemy: int, cause: int, clause: str):
+    """Process: the invocation, the consultation delay, each member's choice, then mobilisation."""
+    rec, rng = sim.rec, sim.rng_alliance
+    event = rec.log(sim.env.now, cause, "invocation", invoker, attacker, None, pact.id, clause)
+    rec.invocations += 1
+    sim.alarm(pact.members, event)
+    yield sim.env.timeout(_draw(rng, pact.consultation_days))
+    deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH]
+    p = honour_probabilities(pact.reliability, sim.threats_to(np.array(deciders, dtype=int), enemy),
+                             sim.params.alliances.honour_threat_shift)
+    entries = []
+    for m, prob in zip(deciders, p.tolist()):
+        if rng.random() < prob:
+            honour = rec.log(sim.env.now, event, "honour", m, enemy, CLASH, pact.id, clause)
+            entries.append((_draw(rng, pact.mobilisation_days), m, honour))
+        else:
+            rec.log(sim.env.now, event, "abandon", m, enemy, None, pact.id, clause)
+            rec.abandonments += 1
+    rec.honoured += bool(entries)
+    yield from _mobilise(sim, pact, sorted(entries), enemy)
+
+
+def _mobilise(sim, pact: Pact, entries, enemy: int):
+    waited = 0.0
+    for delay, member, honour in entries:
+        if delay > waited:
+            yield sim.env.timeout(delay - waited)
+            waited = delay
+        if sim.posture[member, enemy] < CLASH:
+            sim.act(member, enemy, CLASH, "entry", cause=honour, pact=pact.id)
+
+
+def consultation(sim, pact: Pact, invoker: int, attacker: int, cause: int):
+    """Process: a member asks for consultations (NATO's Article 4); after the delay the others
+    raise their posture toward the attacker to a level in `consultation_levels` (1..3)."""
+    rec, rng = sim.rec, sim.rng_alliance
+    event = rec.log(sim.env.now, cause, "invocation", invoker, attacker, None, pact.id, CONSULTATION)
+    rec.invocations += 1
+    yield sim.env.timeout(_draw(rng, pact.consultation_days))
+    low, high = sim.params.alliances.consultation_levels
+    for m in pact.members:
+        level = int(rng.integers(low, high + 1))
+        if m != attacker and sim.posture[m, attacker] < level:
+            sim.act(m, attacker, level, "consultation", cause=event, pact=pact.id)
+
+
+def _draw(rng, days: tuple[float, float]) -> float:
+    low, high = days
+    return low if high <= low else float(rng.uniform(low, high))

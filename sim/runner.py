@@ -1,0 +1,195 @@
+"""Running a scenario many times: seeds, workers, and the tables that come out.
+
+A seed goes in at the top and one child seed per replication comes out of
+`numpy.random.SeedSequence(seed).spawn(replications)`, drawn before any work is distributed;
+replication k depends on its own seed only. So one worker and many give the same bytes, and
+replication k of two scenarios run with the same seed shares its random streams (common random
+numbers): their difference is the intervention, not the noise.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import multiprocessing
+import os
+import platform
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from .engine import Setup, simulate
+from .output import CsvWriter, atomic_folder, write_json
+from .progress import progress_bar
+from .schema import Scenario
+from .tables import TABLES, headers
+
+__all__ = ["Replication", "Result", "replication_seeds", "run_replication", "iter_replications", "run",
+           "run_to_folder", "scenario_digest"]
+
+
+@dataclass
+class Replication:
+    """The rows one replication contributes to each table."""
+
+    rep: int
+    seed: int
+    summary: dict
+    events: list = field(default_factory=list)
+    tension: list = field(default_factory=list)
+    states: list = field(default_factory=list)
+
+    def rows(self, table: str) -> list:
+        """Rows of `table` ('summary', 'events', 'tension' or 'states')."""
+        return [tuple(self.summary.values())] if table == "summary" else getattr(self, table)
+
+
+def replication_seeds(seed: int, replications: int) -> list[int]:
+    """The seed of each replication: `SeedSequence(seed).spawn(replications)`, as 64-bit integers."""
+    children = np.random.SeedSequence(seed).spawn(replications)
+    return [int(c.generate_state(1, np.uint64)[0]) for c in children]
+
+
+def run_replication(scenario: Scenario | Setup, rep: int, seed: int, horizon: float | None = None) -> Replication:
+    """Run replication `rep` from its `seed` and return its rows."""
+    setup = scenario if isinstance(scenario, Setup) else Setup(scenario)
+    rec = simulate(setup, seed, horizon)
+    return Replication(rep, seed, rec.summary(rep, seed), list(rec.event_rows(rep)),
+                       list(rec.tension_rows(rep)), list(rec.state_rows(rep)))
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(scenario: Scenario, horizon: float | None) -> None:
+    _WORKER["setup"], _WORKER["horizon"] = Setup(scenario), horizon
+
+
+def _run_chunk(chunk: list[tuple[int, int]]) -> list[Replication]:
+    return [run_replication(_WORKER["setup"], rep, seed, _WORKER["horizon"]) for rep, seed in chunk]
+
+
+def _chunks(pairs: list, workers: int) -> list[list]:
+    size = max(1, min(16, len(pairs) // (workers * 8) or 1))
+    return [pairs[k:k + size] for k in range(0, len(pairs), size)]
+
+
+def iter_replications(scenario: Scenario, seeds: list[int], workers: int = 1,
+                      horizon: float | None = None) -> Iterator[Replication]:
+    """Yield replications in order; with several workers they run in separate processes."""
+    pairs = list(enumerate(seeds))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
+    if workers == 1:
+        setup = Setup(scenario)
+        for rep, seed in pairs:
+            yield run_replication(setup, rep, seed, horizon)
+        return
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                initargs=(scenario, horizon)) as pool:
+        for chunk in pool.map(_run_chunk, _chunks(pairs, workers)):
+            yield from chunk
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """sha256 of the resolved scenario's canonical JSON."""
+    text = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _resolved(scenario: Scenario, replications, seed, horizon) -> Scenario:
+    update = {k: v for k, v in (("replications", replications), ("seed", seed), ("horizon_days", horizon))
+              if v is not None}
+    return scenario.model_validate({**scenario.model_dump(by_alias=True), **update}) if update else scenario
+
+
+def _meta(scenario: Scenario, wall: float) -> dict:
+    versions = {}
+    for package in ("alliance-sim", "simpy", "numpy", "scipy", "pydantic"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "scenario": scenario.model_dump(mode="json", by_alias=True), "sha256": scenario_digest(scenario),
+        "name": scenario.name, "seed": scenario.seed, "replications": scenario.replications,
+        "horizon_days": scenario.horizon_days, "versions": versions,
+        "python": platform.python_version(), "wall_time_s": round(wall, 3),
+    }
+
+
+class Result:
+    """The tables of a run, in memory: write them to a folder or read them as DataFrames."""
+
+    def __init__(self, scenario: Scenario, replications: list[Replication], wall: float):
+        self.scenario = scenario
+        self.replications = replications
+        self.meta = _meta(scenario, wall)
+        self.headers = headers(scenario.watch)
+
+    def rows(self, table: str) -> list[tuple]:
+        """All rows of a table, in replication order."""
+        return [row for r in self.replications for row in r.rows(table)]
+
+    def frame(self, table: str = "summary"):
+        """The table as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(table), columns=self.headers[table])
+
+    @property
+    def summary(self):
+        """summary.csv as a DataFrame."""
+        return self.frame("summary")
+
+    def write(self, folder: str | os.PathLike, force: bool = False) -> Path:
+        """Write every table and meta.json atomically into `folder`."""
+        with atomic_folder(folder, force) as tmp:
+            writers = {t: CsvWriter(tmp / f"{t}.csv", self.headers[t]) for t in TABLES}
+            for rep in self.replications:
+                for t, w in writers.items():
+                    w.rows(rep.rows(t))
+            for w in writers.values():
+                w.close()
+            write_json(tmp / "meta.json", self.meta)
+        return Path(folder)
+
+
+def run(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,
+        horizon: float | None = None, progress: bool = False) -> Result:
+    """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables."""
+    scenario = _resolved(scenario, replications, seed, horizon)
+    start = time.perf_counter()
+    seeds = replication_seeds(scenario.seed, scenario.replications)
+    with progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
+        reps = []
+        for rep in iter_replications(scenario, seeds, workers):
+            reps.append(rep)
+            advance()
+    return Result(scenario, reps, time.perf_counter() - start)
+
+
+def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int | None = None,
+                  seed: int | None = None, workers: int = 1, horizon: float | None = None,
+                  force: bool = False, progress: bool = False) -> tuple[Path, dict]:
+    """Run and stream every replication's rows to disk as it arrives (memory stays flat)."""
+    scenario = _resolved(scenario, replications, seed, horizon)
+    start = time.perf_counter()
+    seeds = replication_seeds(scenario.seed, scenario.replications)
+    head = headers(scenario.watch)
+    with atomic_folder(out, force) as tmp, progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
+        writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES}
+        for rep in iter_replications(scenario, seeds, workers):
+            for t, w in writers.items():
+                w.rows(rep.rows(t))
+            advance()
+        for w in writers.values():
+            w.close()
+        meta = _meta(scenario, time.perf_counter() - start)
+        write_json(tmp / "meta.json", meta)
+    return Path(out), meta
