@@ -93,8 +93,8 @@ def _world(doc: Document, base_dir: Path) -> WorldData:
         return load_world(name, base_dir)
     except InputErrors as exc:
         file, line, column = find_mark(doc.marks, ("world",)) or (None, None, None)
-        raise InputErrors([e if e.file else dataclasses.replace(e, file=file, line=line, column=column,
-                                                                  path="world") for e in exc.errors]) from None
+        raise InputErrors([e if e.file else dataclasses.replace(e, file=file, line=line, column=column)
+                           for e in exc.errors]) from None
 
 
 def _drop_removed(data: dict) -> None:

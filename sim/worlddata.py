@@ -83,12 +83,12 @@ def load_world(world: str = DEFAULT_WORLD, base_dir: Path | None = None) -> Worl
     if world.lower().endswith(".csv") or "/" in world or "\\" in world:
         path = Path(world) if base_dir is None else Path(base_dir) / world
         if not path.is_file():
-            raise InputErrors(InputError(f"world: no states CSV at '{path}'", str(path)))
+            raise InputErrors(InputError(f"no states CSV at '{path}'", path="world"))
         return _load_folder(Path(world).stem, path.parent, path.name, str(path.parent), lambda p: p.read_text("utf-8"))
     if world not in bundled_worlds():
         raise InputErrors(InputError(
-            f"world: no bundled dataset '{world}'{suggest(world, bundled_worlds())}; "
-            f"bundled: {', '.join(bundled_worlds())}, or give the path of a states CSV"))
+            f"no bundled dataset '{world}'{suggest(world, bundled_worlds())}; "
+            f"bundled: {', '.join(bundled_worlds())}, or give the path of a states CSV", path="world"))
     folder = resources.files("sim") / "data" / world
     return _load_folder(world, folder, "states.csv", f"sim/data/{world}", lambda p: p.read_text("utf-8"))
 
@@ -202,7 +202,7 @@ def _read_states(data: WorldData, text: str) -> None:
             data.marks[("states", sid)] = (file, line, 1)
             data.marks.update({("states", sid, c): cells[c][1] for c in cells if c in values})
     if errors:
-        raise InputErrors(errors)
+        raise InputErrors(sorted(errors, key=lambda e: (e.line or 0, e.column or 0)))
 
 
 def _read_territories(data: WorldData, text: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 HELP = "list the states of a world (bundled name or states CSV): power, quality, nuclear, regions, pacts"
 
 
@@ -15,9 +17,13 @@ def main(args) -> int:
     """Print one row a state, largest military expenditure first."""
     from rich.console import Console
 
+    from ..errors import InputErrors
     from ..worlddata import load_world
 
-    world = load_world(args.world)
+    try:
+        world = load_world(args.world)
+    except InputErrors as exc:
+        raise InputErrors([replace(e, file=e.file or f"--world {args.world}") for e in exc.errors]) from None
     Console().print(_table(world))
     return 0
 
