@@ -1,0 +1,221 @@
+"""Parameter sweeps: every point of a design, each replicated with common random numbers.
+
+Replication k of every point runs from `replication_seeds(seed, replications)[k]`, so two points
+differ by their parameters, not their noise. Runs execute in local processes or on Dask
+(:mod:`sim.sweeprun`), finished rows stream to a fsync'd journal (:mod:`sim.sweepstore`), and at
+the end `runs.csv`, `points.csv` (:mod:`sim.sweepsummary`), `failures.csv` and `manifest.json`
+are written. A sweep killed at any moment continues with `resume=True` and ends with the same bytes.
+
+>>> result = sweep("scenarios/baseline_2022.yaml", {"parameters.decision.war_cost": [1.0, 4.0]},
+...                replications=20, seed=1)  # doctest: +SKIP
+>>> result.points[["parameters.decision.war_cost", "max_level_mean"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+from .errors import InputError, InputErrors
+from .sweepmanifest import check_resumable, manifest, write_manifest
+from .sweepplan import SweepPlan, load_sweep, plan_sweep
+from .sweeprun import ChunkResult, ChunkTask, open_backend
+from .sweepstore import (FAILURE_JOURNAL, FAILURES, JOURNAL, OUTPUTS, POINTS, RUNS, FailureJournal,
+                         Journal, read_manifest, recover_journal, write_failures, write_sorted_runs)
+from .sweepsummary import write_points
+from .tables import format_value, summary_columns
+
+__all__ = ["sweep", "run_sweep", "SweepResult", "SweepOutcome", "load_sweep", "plan_sweep", "read_table"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SweepOutcome:
+    """How a sweep ended: its folder, and how many of its runs are done and how many failed."""
+
+    folder: Path
+    total: int
+    done: int
+    failed: int
+
+
+@dataclass
+class SweepResult:
+    """A finished sweep's tables: DataFrames where pandas is installed, lists of rows otherwise."""
+
+    runs: Any
+    points: Any
+    failures: Any
+    manifest: dict
+    out: Path | None
+
+
+def sweep(scenario: Any, parameters: Mapping[str, Any], *, design: str = "grid",
+          samples: int | None = None, replications: int | None = None, seed: int | None = None,
+          overrides: Mapping[str, Any] | None = None, workers: int | None = None, client: Any = None,
+          out: str | Path | None = None, resume: bool = False, force: bool = False,
+          name: str | None = None) -> SweepResult:
+    """Sweep `parameters` ({dotted path: values or range}) of a scenario (path, mapping or Scenario).
+
+    `design` is grid, random, lhs or sobol (`samples` points for the last three); `overrides`
+    are fixed at every point (a sweep file's `set:`). Runs go to `workers` local processes (default
+    all cores) or to a `dask.distributed.Client`. With `out` the tables are written there (as by
+    the command line; `resume`, `force` as there); without, they are kept in memory only.
+    """
+    plan = plan_sweep(scenario, parameters, design=design, samples=samples, replications=replications,
+                      seed=seed, overrides=overrides, name=name)
+    with tempfile.TemporaryDirectory(prefix="sweep-") as scratch:
+        folder = Path(out) if out is not None else Path(scratch)
+        with open_backend(workers, client=client) as backend:
+            run_sweep(plan, folder, backend, resume=resume, force=force)
+        return _result(folder, keep=out is not None)
+
+
+def _result(folder: Path, keep: bool) -> SweepResult:
+    """Read a sweep's tables back."""
+    failures = folder / FAILURES
+    return SweepResult(read_table(folder / RUNS), read_table(folder / POINTS),
+                       read_table(failures) if failures.exists() else [], read_manifest(folder) or {},
+                       folder if keep else None)
+
+
+def read_table(path: Path) -> Any:
+    """A CSV table as a pandas DataFrame, or as a list of dicts of numbers and text without pandas."""
+    try:
+        import pandas
+    except ImportError:
+        return _plain_rows(path)
+    return pandas.read_csv(path)
+
+
+def _plain_rows(path: Path) -> list[dict[str, Any]]:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{k: _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _cell(text: str) -> Any:
+    """A CSV cell as int, float, None (empty) or text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return None if text == "" else text
+
+
+def run_sweep(plan: SweepPlan, folder: str | Path, backend: Any, *, resume: bool = False,
+              force: bool = False, progress: Callable[[int, int], None] | None = None) -> SweepOutcome:
+    """Run the plan's unfinished runs on `backend`, journaling each, then write the final tables.
+
+    `progress(done, failed)` is called as runs finish. Ctrl-C (KeyboardInterrupt) leaves the
+    journal and a manifest marked `interrupted` that say which runs are done, and re-raises.
+    """
+    folder = Path(folder)
+    _prepare(folder, plan, resume, force)
+    shape = (len(plan.points), plan.replications)
+    header = _header(plan)
+    done = _recover(folder, shape, header)
+    for stale in (FAILURE_JOURNAL, RUNS, POINTS, FAILURES):  # failed runs are tried again on resume
+        (folder / stale).unlink(missing_ok=True)
+    outcome = SweepOutcome(folder, done.size, int(done.sum()), 0)
+    _execute(plan, backend, done, outcome, header, progress)
+    return _finish(plan, outcome, done)
+
+
+def _prepare(folder: Path, plan: SweepPlan, resume: bool, force: bool) -> None:
+    """Make the folder; refuse to overwrite a sweep without `force` or to resume a different one."""
+    existing = [name for name in OUTPUTS if (folder / name).exists()]
+    if existing and resume:
+        check_resumable(folder, read_manifest(folder), plan)
+    elif existing and force:
+        for name in existing:
+            (folder / name).unlink()
+    elif existing:
+        raise InputErrors(InputError("holds a sweep already; --resume continues it, --force starts over",
+                                     str(folder)))
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _header(plan: SweepPlan) -> str:
+    """runs.csv's header: point, rep, seed, the swept parameters, the summary metrics."""
+    metrics = summary_columns(plan.base.watch)[2:]
+    return ",".join(["point", "rep", "seed", *plan.parameters, *metrics])
+
+
+def _recover(folder: Path, shape: tuple[int, int], header: str):
+    """The runs already in the journal (complete lines only)."""
+    if not (folder / JOURNAL).exists() and (folder / RUNS).exists():  # a finished sweep: same format
+        shutil.copyfile(folder / RUNS, folder / JOURNAL)
+    found, done = recover_journal(folder / JOURNAL, shape)
+    if found is not None and found != header:
+        raise InputErrors(InputError("its columns differ from this sweep's; start over with --force",
+                                     str(folder / JOURNAL)))
+    return done
+
+
+def _execute(plan: SweepPlan, backend: Any, done, outcome: SweepOutcome, header: str,
+             progress: Progress | None) -> None:
+    """Run what is not done; journal each chunk; on any stop write a manifest that says so."""
+    folder = outcome.folder
+    write_manifest(folder, manifest(plan, done, folder, "running"))
+    journal, failures = Journal(folder / JOURNAL, header), FailureJournal(folder / FAILURE_JOURNAL)
+    expected = tuple(header.split(",")[3 + len(plan.parameters):])
+    if progress:
+        progress(outcome.done, outcome.failed)
+    try:
+        for result in backend.run(_tasks(plan, done, backend.window)):
+            _record(result, expected, journal, failures, done, outcome)
+            if progress:
+                progress(outcome.done, outcome.failed)
+    except BaseException:
+        write_manifest(folder, manifest(plan, done, folder, "interrupted"))
+        raise
+    finally:
+        journal.close()
+        failures.close()
+
+
+def _record(result: ChunkResult, expected: tuple, journal: Journal, failures: FailureJournal,
+            done, outcome: SweepOutcome) -> None:
+    """Journal a chunk's rows and failures, then count them."""
+    if result.lines and result.metrics != expected:
+        raise RuntimeError(f"point {result.point}: summary columns {result.metrics} differ from {expected}")
+    journal.append(result.lines)
+    failures.append(result.failures)
+    for line in result.lines:
+        done[result.point, int(line.split(",", 2)[1])] = True
+    outcome.done += len(result.lines)
+    outcome.failed += len(result.failures)
+
+
+def _tasks(plan: SweepPlan, done, window: int) -> Iterator[ChunkTask]:
+    """Chunks of the unfinished runs, point by point (each point's scenario loaded once)."""
+    size = max(1, min(16, int((~done).sum()) // (4 * window)))
+    for point in range(len(plan.points)):
+        todo = [rep for rep in range(plan.replications) if not done[point, rep]]
+        if not todo:
+            continue
+        scenario, values = plan.scenario_at(point), tuple(plan.points[point].values())
+        for start in range(0, len(todo), size):
+            reps = tuple((rep, plan.seeds[rep]) for rep in todo[start:start + size])
+            yield ChunkTask(point, values, scenario, reps)
+
+
+def _finish(plan: SweepPlan, outcome: SweepOutcome, done) -> SweepOutcome:
+    """Write runs.csv (sorted), points.csv, failures.csv and the final manifest."""
+    folder = outcome.folder
+    write_sorted_runs(folder / JOURNAL, folder / RUNS, done.shape)
+    values = [[format_value(v) for v in point.values()] for point in plan.points]
+    write_points(folder / RUNS, folder / POINTS, values, len(plan.parameters), format_value)
+    write_failures(folder / FAILURE_JOURNAL, folder / FAILURES, plan.parameters)
+    status = "complete" if outcome.done == outcome.total else "failed runs"
+    write_manifest(folder, manifest(plan, done, folder, status))
+    for journal in (JOURNAL, FAILURE_JOURNAL):  # runs.csv now holds the same lines, sorted
+        (folder / journal).unlink()
+    return outcome

@@ -1,0 +1,202 @@
+"""Where a sweep's runs execute: in this process, in local worker processes, or on a Dask cluster.
+
+The unit of work is a chunk: a few replications of one point, run by the top-level (picklable,
+spawn-safe) :func:`run_chunk`, which returns finished rows as canonical CSV text and failures with
+their tracebacks. A backend keeps a bounded window of chunks in flight and yields results as they
+finish, in whatever order; the sweep sorts them on disk, so every backend gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import traceback
+from concurrent import futures
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from .engine import Setup
+from .errors import InputErrors
+from .runner import run_replication
+from .schema import Scenario
+from .tables import format_row
+
+__all__ = [
+    "ChunkTask", "ChunkResult", "run_chunk", "InlineBackend", "ProcessBackend", "DaskBackend",
+    "open_backend", "default_workers",
+]
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Replications `reps` ((rep, seed) pairs) of one point: its index, parameter values, scenario."""
+
+    point: int
+    values: tuple[Any, ...]
+    scenario: Scenario
+    reps: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk produced: metric names, one CSV line (with newline) per run, failure records."""
+
+    point: int
+    metrics: tuple[str, ...] = ()
+    lines: list[str] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Run a chunk's replications; a run that raises becomes a failure record, the others go on."""
+    result, setup = ChunkResult(task.point), Setup(task.scenario)
+    for rep, seed in task.reps:
+        try:
+            summary = run_replication(setup, rep, seed).summary
+        except Exception as exc:  # recorded with its traceback in failures.csv
+            result.failures.append(_failure(task, rep, seed, exc))
+            continue
+        metrics = {k: v for k, v in summary.items() if k not in ("rep", "seed")}
+        result.metrics = tuple(metrics)
+        result.lines.append(format_row([task.point, rep, seed, *task.values, *metrics.values()]))
+    return result
+
+
+def _failure(task: ChunkTask, rep: int, seed: int, exc: BaseException) -> dict[str, Any]:
+    """The failures.csv record of a run that raised."""
+    return {
+        "point": task.point, "rep": rep, "seed": seed, "values": list(task.values),
+        "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(),
+    }
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class InlineBackend:
+    """Runs chunks one after another in this process (one worker: no pool, no pickling)."""
+
+    window = 1
+
+    def run(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
+        """Yield each chunk's result in turn."""
+        return map(run_chunk, tasks)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class _WindowBackend:
+    """Keeps at most `window` chunks in flight and yields results as they finish."""
+
+    window = 1
+
+    def run(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
+        """Submit chunks as earlier ones finish; yield results in completion order."""
+        tasks, pending = iter(tasks), set()
+        try:
+            while True:
+                for task in _take(tasks, self.window - len(pending)):
+                    pending.add(self._submit(task))
+                if not pending:
+                    return
+                done, pending = self._wait(pending)
+                yield from (f.result() for f in done)
+        finally:
+            self._cancel(pending)
+
+
+def _take(iterator: Iterator[Any], n: int) -> list[Any]:
+    """Up to n next items."""
+    return [item for _, item in zip(range(max(n, 0)), iterator)]
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ProcessBackend(_WindowBackend):
+    """Local worker processes (forkserver where available: safe beside the progress thread)."""
+
+    def __init__(self, workers: int):
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self.window = 4 * workers
+        self._pool = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
+
+    def _submit(self, task: ChunkTask) -> futures.Future:
+        return self._pool.submit(run_chunk, task)
+
+    def _wait(self, pending: set) -> tuple[set, set]:
+        done, rest = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+        return done, set(rest)
+
+    def _cancel(self, pending: set) -> None:
+        for f in pending:
+            f.cancel()
+
+    def close(self) -> None:
+        """Stop the workers once the chunks already running are done."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskBackend(_WindowBackend):
+    """A `dask.distributed.Client`: a LocalCluster or the scheduler of several machines."""
+
+    def __init__(self, client: Any):
+        from distributed import wait
+
+        self._client, self._wait_any = client, wait
+        self.window = max(4, 2 * sum(client.nthreads().values()))
+
+    def _submit(self, task: ChunkTask) -> Any:
+        return self._client.submit(run_chunk, task, pure=False)
+
+    def _wait(self, pending: set) -> tuple[set, set]:
+        done, rest = self._wait_any(list(pending), return_when="FIRST_COMPLETED")
+        return set(done), set(rest)
+
+    def _cancel(self, pending: set) -> None:
+        if pending:
+            self._client.cancel(list(pending))
+
+    def close(self) -> None:
+        """The client belongs to the caller: nothing to release here."""
+
+
+@contextlib.contextmanager
+def open_backend(workers: int | None = None, dask: str | None = None, client: Any = None):
+    """The backend for a sweep: a given Dask client, `dask` ('local' or a scheduler address),
+    else `workers` local processes (default all cores; one runs in this process)."""
+    with contextlib.ExitStack() as stack:
+        if client is None and dask is not None:
+            client = stack.enter_context(_dask_client(dask, workers))
+        if client is not None:
+            backend: Any = DaskBackend(client)
+        elif (workers or default_workers()) == 1:
+            backend = InlineBackend()
+        else:
+            backend = ProcessBackend(workers or default_workers())
+        stack.callback(backend.close)
+        yield backend
+
+
+@contextlib.contextmanager
+def _dask_client(address: str, workers: int | None):
+    """A client of a new LocalCluster (`local`) or of the scheduler at `address`."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise InputErrors('--dask needs dask.distributed: pip install ".[dask]"') from exc
+    if address != "local":
+        with Client(address, timeout="30s") as client:
+            yield client
+        return
+    n = workers or default_workers()
+    with LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
