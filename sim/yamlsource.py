@@ -183,7 +183,7 @@ def resolve_extends(doc: Document, path: Path, display: str, chain: tuple = ()) 
 def _parent(doc: Document, path: Path, display: str, parent: object, chain: tuple) -> tuple[Path, str]:
     """Where `extends` points, checked: a string, an existing file, not already in the chain."""
     if not isinstance(parent, str) or not parent:
-        raise InputErrors(error_at(doc.marks, ("extends",), "extends: give the file name of another scenario"))
+        raise InputErrors(error_at(doc.marks, ("extends",), "give the file name of another scenario"))
     parent_path = Path(path).parent / parent
     parent_display = os.path.normpath(os.path.join(os.path.dirname(display), parent))
     if any(resolved == parent_path.resolve() for resolved, _ in chain):
@@ -191,7 +191,7 @@ def _parent(doc: Document, path: Path, display: str, parent: object, chain: tupl
         raise InputErrors(error_at(doc.marks, ("extends",), f"extends cycle: {names}"))
     if not parent_path.is_file():
         known = [p.name for p in parent_path.parent.glob("*.y*ml")] if parent_path.parent.is_dir() else []
-        message = f"extends: no file '{parent_display}'{suggest(parent_path.name, known)}"
+        message = f"no file '{parent_display}'{suggest(parent_path.name, known)}"
         raise InputErrors(error_at(doc.marks, ("extends",), message))
     return parent_path, parent_display
 
