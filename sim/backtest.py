@@ -14,18 +14,24 @@ with a note saying why.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau
 
-from .history import History
+from .history import History, check_ids, read_history, reference_pair
+from .loading import load_scenario
+from .output import atomic_folder, write_csv
+from .runner import Result, run
+from .schema import Scenario
 
 __all__ = [
     "STATE_HEADER", "INVOCATION_HEADER", "OVERALL_HEADER", "Scores",
     "brier_score", "brier_skill_score", "entry_days", "censored_median", "entry_order_tau",
-    "invocation_days", "score_states", "score_invocations", "score",
+    "invocation_days", "score_states", "score_invocations", "score", "Backtest", "Replay", "backtest",
 ]
 
 STATE_HEADER = [
@@ -91,13 +97,12 @@ def _finite_rank(days: list[float]) -> list[float]:
 def invocation_days(events: pd.DataFrame, horizon: float) -> pd.DataFrame:
     """First day of each simulated invocation per replication: `rep, pact, clause, by, against, t`.
 
-    The clause is `consultation` when the event's detail says so, else `defence`.
+    The clause invoked (`defence`, `offence`, `consultation`) is the event's `detail`.
     """
     inv = events[(events["kind"] == "invocation") & (pd.to_numeric(events["t"]) <= horizon)]
-    clause = inv["detail"].fillna("").astype(str).str.contains("consultation")
     frame = pd.DataFrame({
         "rep": inv["rep"].astype(int), "pact": inv["pact"].astype(str),
-        "clause": np.where(clause, "consultation", "defence"),
+        "clause": inv["detail"].fillna("").astype(str).str.strip(),
         "by": inv["actor"].astype(str), "against": inv["target"].astype(str),
         "t": pd.to_numeric(inv["t"]),
     })
@@ -235,3 +240,60 @@ def score(history: History, states: pd.DataFrame, events: pd.DataFrame, replicat
     overall += _brier_rows(state_rows) + _order_rows(history, state_rows)
     overall += _day_rows(state_rows) + _invocation_summary(inv_rows)
     return Scores(state_rows, inv_rows, overall)
+
+
+@dataclass
+class Backtest:
+    """A scored replay: the record, the run, the reference pair and the scores."""
+
+    history: History
+    result: Result
+    reference: tuple[str, str]
+    scores: Scores
+
+    def write(self, folder: str | os.PathLike, force: bool = False) -> Path:
+        """Write the run's CSVs and meta.json plus backtest_*.csv, all in one atomic move."""
+        with atomic_folder(folder, force) as tmp:
+            self.result.write(tmp, force=True)
+            for name, (header, rows) in self.scores.tables.items():
+                write_csv(tmp / f"{name}.csv", header, rows)
+        return Path(folder)
+
+
+
+@dataclass
+class Replay:
+    """A history file read and checked against its scenario, ready to run and score."""
+
+    history: History
+    scenario: Scenario
+    reference: tuple[str, str]
+
+    @classmethod
+    def read(cls, history_file: str | os.PathLike) -> "Replay":
+        """Read the history and its scenario; ids and the reference pair checked (InputErrors)."""
+        history, doc = read_history(history_file)
+        scenario = load_scenario(history.scenario_path(history_file))
+        check_ids(history, doc, scenario)
+        return cls(history, scenario, reference_pair(history, doc, scenario))
+
+    def run(self, replications: int | None = None, seed: int | None = None, workers: int = 1,
+            progress: bool = False) -> Backtest:
+        """Run the scenario to the history's horizon and score it against the record."""
+        result = run(self.scenario, replications, seed, workers, horizon=self.history.horizon_days,
+                     progress=progress)
+        reps = result.scenario.replications
+        scores = score(self.history, result.frame("states"), result.frame("events"), reps, self.reference)
+        scores.overall[:0] = [["scenario", result.scenario.name, self.history.scenario],
+                              ["seed", result.scenario.seed, "root seed of the run"]]
+        return Backtest(self.history, result, self.reference, scores)
+
+
+def backtest(history_file: str | os.PathLike, replications: int | None = None, seed: int | None = None,
+             workers: int = 1, progress: bool = False) -> Backtest:
+    """Replay a history file's scenario to the history's horizon and score it against the record.
+
+    Entry probabilities are scored with the Brier (1950) score and Murphy's (1973) skill score,
+    the entry order with Kendall's (1938) tau. Bad input raises :class:`sim.errors.InputErrors`.
+    """
+    return Replay.read(history_file).run(replications, seed, workers, progress)

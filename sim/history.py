@@ -12,11 +12,15 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from .schema import Id, NonNegative, Strict
+from .errors import InputError, InputErrors, suggest
+from .schema import Id, NonNegative, Scenario, Strict
+from .yamlsource import Document, error_at, read_yaml
 
-__all__ = ["EntryRecord", "InvocationRecord", "FirstAttack", "History"]
+__all__ = [
+    "EntryRecord", "InvocationRecord", "FirstAttack", "History", "read_history", "check_ids", "reference_pair",
+]
 
 
 class _Dated(Strict):
@@ -59,7 +63,7 @@ class InvocationRecord(_Dated):
     """A recorded invocation of a pact clause by a member (NATO's Article 4 is `consultation`)."""
 
     pact: Id
-    clause: Literal["defence", "consultation"] = Field(description="which obligation was invoked")
+    clause: Literal["defence", "offence", "consultation"] = Field(description="which obligation was invoked")
     by: Id = Field(description="the member that invoked it")
     against: Id | None = Field(None, description="the attacker or threat named; any when omitted")
 
@@ -78,7 +82,9 @@ class History(Strict):
     Kendall (1938) rank correlation of the entry order, entry-day errors, invocation shares.
     """
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")] | None = None
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")] | None = Field(
+        None, description="names the output folder results/backtest_<name>/; default the file's stem"
+    )
     description: str = ""
     scenario: str = Field(description="the scenario file replayed, relative to the history file")
     day0: dt.date = Field(description="the calendar date of the scenario's day 0")
@@ -95,19 +101,10 @@ class History(Strict):
         """Days from day 0 to the end of the horizon."""
         return float((self.end - self.day0).days)
 
-    @model_validator(mode="after")
-    def _within_horizon(self) -> "History":
-        if self.end <= self.day0:
-            raise ValueError(f"`end` {self.end} is not after `day0` {self.day0}")
-        for where, record in self._dated():
-            day = record.day_after(self.day0)
-            if day is not None and not 0 <= day <= self.horizon_days:
-                raise ValueError(f"{where}: day {day:g} lies outside the horizon 0..{self.horizon_days:g}")
-        return self
-
-    def _dated(self):
-        yield from ((f"states.{sid}", rec) for sid, rec in self.states.items())
-        yield from ((f"invocations[{i}]", rec) for i, rec in enumerate(self.invocations))
+    def dated(self):
+        """`(path, record)` of every dated record: states' entries, then invocations."""
+        yield from ((("states", sid), rec) for sid, rec in self.states.items())
+        yield from ((("invocations", i), rec) for i, rec in enumerate(self.invocations))
 
     def entry_day(self, state: str) -> float | None:
         """The recorded entry day of `state` (None when it did not enter)."""
@@ -117,3 +114,123 @@ class History(Strict):
         """The replayed scenario's path, resolved against the history file's folder."""
         path = Path(self.scenario)
         return path if path.is_absolute() else Path(history_file).parent / path
+
+
+def read_history(path: str | Path) -> tuple[History, Document]:
+    """Read and validate a history file; every problem is an InputError at its file:line:column."""
+    doc = read_yaml(Path(path), str(path))
+    try:
+        history = History.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputErrors([_at(doc, err) for err in exc.errors()]) from None
+    errors = _horizon_errors(history, doc) + _scenario_errors(history, doc, path)
+    if errors:
+        raise InputErrors(errors)
+    if history.name is None:
+        history.name = Path(path).stem
+    return history, doc
+
+
+def _at(doc: Document, err: dict) -> InputError:
+    """A pydantic error placed at the line of the field it names; unknown keys get a suggestion."""
+    loc = tuple(err["loc"])
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        known = _fields_at(loc[:-1])
+        message = f"unknown field '{loc[-1]}'{suggest(str(loc[-1]), known)}; known: {', '.join(known)}"
+    return error_at(doc.marks, loc, message)
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """The field names allowed at `loc` of a history file."""
+    if loc and loc[0] == "states":
+        return list(EntryRecord.model_fields)
+    if loc and loc[0] == "invocations":
+        return list(InvocationRecord.model_fields)
+    if loc and loc[0] == "first_attack":
+        return list(FirstAttack.model_fields)
+    return list(History.model_fields)
+
+
+def _horizon_errors(history: History, doc: Document) -> list[InputError]:
+    """`end` after `day0`, and every recorded day within the horizon 0..horizon_days."""
+    if history.end <= history.day0:
+        return [error_at(doc.marks, ("end",), f"end {history.end} is not after day0 {history.day0}")]
+    errors = []
+    for path, record in history.dated():
+        day = record.day_after(history.day0)
+        if day is not None and not 0 <= day <= history.horizon_days:
+            where = path + ("date" if record.date is not None else "day",)
+            message = f"day {day:g} lies outside the horizon 0..{history.horizon_days:g} ({history.day0} to {history.end})"
+            errors.append(error_at(doc.marks, where, message))
+    return errors
+
+
+def _scenario_errors(history: History, doc: Document, path: str | Path) -> list[InputError]:
+    """The replayed scenario file must exist (nearest file name suggested)."""
+    scenario = history.scenario_path(path)
+    if scenario.is_file():
+        return []
+    known = [p.name for p in scenario.parent.glob("*.y*ml")] if scenario.parent.is_dir() else []
+    message = f"no scenario file '{scenario}'{suggest(scenario.name, known)}"
+    return [error_at(doc.marks, ("scenario",), message)]
+
+
+def check_ids(history: History, doc: Document, scenario: Scenario) -> None:
+    """State and pact ids of the record must exist in the scenario's world; raises InputErrors.
+
+    An unknown id is reported at its line with the nearest known id; an invoking state must be
+    a member of the pact, and the clause one the pact has.
+    """
+    states = list(scenario.states)
+    errors = [_unknown(doc, ("states", sid), sid, states, "state") for sid in history.states]
+    if history.first_attack:
+        for role in ("attacker", "victim"):
+            sid = getattr(history.first_attack, role)
+            errors.append(_unknown(doc, ("first_attack", role), sid, states, "state"))
+    for i, record in enumerate(history.invocations):
+        errors += _invocation_errors(doc, i, record, scenario)
+    errors = [e for e in errors if e is not None]
+    if errors:
+        raise InputErrors(errors)
+
+
+def _unknown(doc: Document, path: tuple, sid: str, known: list[str], what: str) -> InputError | None:
+    """An error for an id not among `known`, or None."""
+    if sid in known:
+        return None
+    return error_at(doc.marks, path, f"unknown {what} '{sid}'{suggest(sid, known)}")
+
+
+def _invocation_errors(doc: Document, i: int, record: InvocationRecord, scenario: Scenario) -> list:
+    """Unknown ids, a non-member invoking, or a clause the pact does not have."""
+    pacts = {pid: p for pid, p in scenario.alliances.items() if p is not None}
+    states = list(scenario.states)
+    errors = [_unknown(doc, ("invocations", i, "by"), record.by, states, "state")]
+    if record.against:
+        errors.append(_unknown(doc, ("invocations", i, "against"), record.against, states, "state"))
+    pact = pacts.get(record.pact)
+    if pact is None:
+        return errors + [_unknown(doc, ("invocations", i, "pact"), record.pact, list(pacts), "pact")]
+    if record.by in states and record.by not in pact.members:
+        errors.append(error_at(doc.marks, ("invocations", i, "by"), f"'{record.by}' is not a member of {record.pact}"))
+    if record.clause not in [pact.type, *pact.clauses]:
+        message = f"{record.pact} has no {record.clause} clause (it has: {', '.join([pact.type, *pact.clauses])})"
+        errors.append(error_at(doc.marks, ("invocations", i, "clause"), message))
+    return errors
+
+
+def reference_pair(history: History, doc: Document, scenario: Scenario) -> tuple[str, str]:
+    """(first attacker, its victim) of the naive reference forecast.
+
+    From the history's `first_attack`, else the earliest `attack` action of the scenario's
+    timeline; a scenario without one needs `first_attack` (an InputError otherwise).
+    """
+    if history.first_attack:
+        return history.first_attack.attacker, history.first_attack.victim
+    attacks = [a for a in scenario.timeline if a.do == "attack"]
+    if not attacks:
+        message = "the scenario has no `attack` action: name the reference with first_attack: {attacker: .., victim: ..}"
+        raise InputErrors(error_at(doc.marks, (), message))
+    first = min(attacks, key=lambda a: a.at)
+    return first.actor, first.target
