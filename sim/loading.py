@@ -28,7 +28,10 @@ from .worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
 from .yamlsource import (Document, Mark, apply_override, error_at, find_mark, merge, overrides_from,
                          read_with_extends, resolve_extends)
 
-__all__ = ["load_scenario", "scenario_sha256", "resolved_dict", "validation_errors", "cross_reference_errors"]
+__all__ = [
+    "load_scenario", "merged_document", "scenario_sha256", "resolved_dict", "validation_errors",
+    "cross_reference_errors",
+]
 
 
 def load_scenario(source: str | os.PathLike | Mapping[str, Any],
@@ -38,7 +41,26 @@ def load_scenario(source: str | os.PathLike | Mapping[str, Any],
     `source` is a YAML file or a mapping of the same keys; `overrides` is `{dotted.path: value}`
     or `["dotted.path=VALUE", ...]` (as `--set`). A file without `name` is named by its stem.
     """
+    doc, world = merged_document(source, overrides)
+    errors = _complete_states(doc, world) + cross_reference_errors(doc.data, doc.marks)
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        errors = validation_errors(exc, doc.data, doc.marks) + errors
+    if errors:
+        raise InputErrors(_sorted(errors))
+    return scenario
+
+
+def merged_document(source: str | os.PathLike | Mapping[str, Any],
+                    overrides: Mapping[str, Any] | list[str] | None = None) -> tuple[Document, WorldData]:
+    """The scenario data over its `extends` chain, over the world, with the overrides applied.
+
+    An override of `world` is applied before the world is loaded, every other one after the
+    merge (so `alliances.QUAD.type=defence` changes the world's Quad). Not yet validated.
+    """
     doc, base_dir = _read_source(source)
+    doc.data = {key: value for key, value in doc.data.items() if value is not None}  # `states:` alone = none
     changes = overrides_from(overrides)
     for override in [o for o in changes if o.path[:1] == ("world",)]:
         apply_override(doc, override)
@@ -49,14 +71,7 @@ def load_scenario(source: str | os.PathLike | Mapping[str, Any],
     _drop_removed(doc.data)
     if not isinstance(source, Mapping):
         doc.data.setdefault("name", Path(source).stem)
-    errors = _complete_states(doc, world) + cross_reference_errors(doc.data, doc.marks)
-    try:
-        scenario = Scenario.model_validate(doc.data)
-    except ValidationError as exc:
-        errors = validation_errors(exc, doc.data, doc.marks) + errors
-    if errors:
-        raise InputErrors(_sorted(errors))
-    return scenario
+    return doc, world
 
 
 def resolved_dict(scenario: Scenario) -> dict[str, Any]:
@@ -230,13 +245,16 @@ class _Refs:
     """The known state and pact ids, and the unknown ones found so far."""
 
     def __init__(self, data: dict, marks: Mapping[tuple, Mark]):
+        self.checked = isinstance(data.get("states"), dict)  # else pydantic reports `states`
         self.states = _dict(data.get("states"))
         self.pacts = {pid: _list(_dict(p).get("members")) for pid, p in _dict(data.get("alliances")).items()}
         self.marks, self.errors = marks, []
 
     def state(self, value: Any, path: tuple, pacts_too: bool = False) -> None:
         """Check that `value` names a state (or, with `pacts_too`, a pact standing for its members)."""
-        if not isinstance(value, str) or value in self.states or (pacts_too and value in self.pacts):
+        if not self.checked or not isinstance(value, str) or value in self.states:
+            return
+        if pacts_too and value in self.pacts:
             return
         known = list(self.states) + (list(self.pacts) if pacts_too else [])
         what = "state or pact" if pacts_too else "state"
@@ -251,6 +269,7 @@ class _Refs:
         self.error(path, f"unknown pact '{value}'{suggest(value, self.pacts)}")
 
     def error(self, path: tuple, message: str) -> None:
+        """Record an error at the mark of `path`."""
         self.errors.append(error_at(self.marks, path, message))
 
 

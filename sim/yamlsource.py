@@ -24,7 +24,7 @@ __all__ = [
     "find_mark", "error_at",
 ]
 
-Mark = tuple[str, "int | None", "int | None"]
+Mark = tuple[str | None, int | None, int | None]
 """Where a value was written: (file, line, column), line and column 1-based or None."""
 
 
@@ -37,8 +37,12 @@ class Document:
 
 
 def find_mark(marks: Mapping[tuple, Mark], path: Sequence[object]) -> Mark | None:
-    """The mark of `path`, or of its nearest ancestor that has one."""
+    """The mark of `path`; else of a value inside it (a `--set` below); else of its nearest ancestor."""
     path = tuple(path)
+    if path and path not in marks:
+        inside = [p for p in marks if p[: len(path)] == path]
+        if inside:
+            return marks[min(inside, key=len)]
     for end in range(len(path), -1, -1):
         if path[:end] in marks:
             return marks[path[:end]]
@@ -66,9 +70,8 @@ def parse_yaml(text: str, file: str) -> Document:
     if data is None:
         return Document({}, {(): (file, 1, 1)})
     if not isinstance(data, dict):
-        raise InputErrors(InputError(
-            f"expected a mapping of keys (key: value) at the top, found a {type(data).__name__}",
-            file, node.start_mark.line + 1, node.start_mark.column + 1))
+        message = f"expected a mapping of keys (key: value) at the top, found a {type(data).__name__}"
+        raise InputErrors(InputError(message, *_mark(node, file)))
     marks: dict[tuple, Mark] = {(): (file, 1, 1)}
     errors: list[InputError] = []
     _walk(node, (), marks, file, errors)
@@ -269,7 +272,7 @@ def apply_override(doc: Document, override: Override) -> None:
     *parents, last = override.path
     node: Any = doc.data
     for depth, part in enumerate(parents):
-        node = _child(node, part, override, override.path[: depth + 1])
+        node = _child(node, part, override, override.path[: depth + 2])
     _store(node, last, override)
     for path in [p for p in doc.marks if p[: len(override.path)] == override.path]:
         del doc.marks[path]
@@ -277,16 +280,22 @@ def apply_override(doc: Document, override: Override) -> None:
 
 
 def _child(node: Any, part: object, override: Override, where: tuple) -> Any:
-    """The container at `part` of `node`, made (as a mapping) when missing."""
+    """The container at `part` of `node` (`where` ends with `part` and the key after it).
+
+    A missing mapping is made; a missing list is an error (there is no item to set).
+    """
+    *here, after = where
     if isinstance(node, dict):
         if not isinstance(node.get(part), (dict, list)):
             if node.get(part) is not None:
-                _refuse(override, f"{format_path(where)} is a value, not a mapping or list")
+                _refuse(override, f"{format_path(here)} is a value, not a mapping or list")
+            if isinstance(after, int):
+                _refuse(override, f"{format_path(here)}: no list here to take item {after} from")
             node[part] = {}
         return node[part]
     if isinstance(node, list) and isinstance(part, int) and part < len(node):
         return node[part]
-    _refuse(override, _index_problem(node, part, where))
+    _refuse(override, _index_problem(node, part, tuple(here)))
 
 
 def _store(node: Any, part: object, override: Override) -> None:
