@@ -159,6 +159,9 @@ def _seed(spec: SweepSpec, base: Scenario | None) -> int:
     return base.seed if base is not None else 0
 
 
+_MISSING = ": sweep a field the scenario has"
+
+
 def _missing_paths(spec: SweepSpec, base: Scenario, marks: Marks, found: dict) -> None:
     """A swept path must name a field the scenario has (a typo must not add a new pact)."""
     data = resolved_dict(base)
@@ -170,7 +173,7 @@ def _missing_paths(spec: SweepSpec, base: Scenario, marks: Marks, found: dict) -
                 continue
             known = [str(k) for k in node] if isinstance(node, dict) else []
             where = format_path(parse_path(key)[:depth]) or "the scenario"
-            message = f"{where} has no '{part}'{suggest(str(part), known)}: sweep a field the scenario has"
+            message = f"{where} has no '{part}'{suggest(str(part), known)}{_MISSING}"
             _keep_first(found, [_error(marks, ("parameters", key), message)])
             break
 
@@ -188,10 +191,11 @@ def _check_points(scenario: Any, spec: SweepSpec, points: list[dict[str, Any]], 
 
 
 def _keep_first(found: dict, errors: list[InputError], suffix: str = "") -> None:
-    """Remember the first error at each place (file, line, column, field)."""
+    """Remember the first error at each place (file, line, column, field), one per missing path."""
+    reported = {e.path for e in found.values() if e.message.endswith(_MISSING)}
     for error in errors:
         key = (error.file, error.line, error.column, error.path)
-        if key not in found:
+        if key not in found and error.path not in reported:
             found[key] = dataclasses.replace(error, message=error.message + suffix)
 
 
