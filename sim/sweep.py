@@ -174,7 +174,8 @@ def _execute(plan: SweepPlan, backend: Any, done, outcome: SweepOutcome, header:
             if progress:
                 progress(outcome.done, outcome.failed)
     except BaseException:
-        write_manifest(folder, manifest(plan, done, folder, "interrupted"))
+        _, journaled = recover_journal(folder / JOURNAL, done.shape)  # the journal is the truth
+        write_manifest(folder, manifest(plan, journaled, folder, "interrupted"))
         raise
     finally:
         journal.close()

@@ -260,7 +260,7 @@ def test_a_killed_sweep_resumes_to_the_same_bytes(folder):
 
 
 def test_ctrl_c_stops_cleanly_with_a_consistent_manifest(folder):
-    path = grid(folder, reps=150)
+    path = grid(folder, reps=100)
     out = folder / "out"
     proc = start(path, out, "--workers", "2")
     try:
