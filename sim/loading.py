@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, InputErrors, format_path, suggest
+from .errors import InputError, InputErrors, suggest
 from .schema import ACTIONS, PactSpec, Scenario
 from .worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
 from .yamlsource import (Document, Mark, apply_override, error_at, find_mark, merge, overrides_from,
@@ -113,10 +113,13 @@ def _world(doc: Document, base_dir: Path) -> WorldData:
 
 
 def _drop_removed(data: dict) -> None:
-    """`states: {X: null}` and `alliances: {X: null}` remove X."""
+    """`states: {X: null}` and `alliances: {X: null}` remove X; a pact without a name is named by its id."""
     for key in ("states", "alliances"):
         if isinstance(data.get(key), dict):
             data[key] = {k: v for k, v in data[key].items() if v is not None}
+    for pid, pact in _dict(data.get("alliances")).items():
+        if isinstance(pact, dict) and pact.get("name") is None:
+            pact["name"] = str(pid)
 
 
 def _complete_states(doc: Document, world: WorldData) -> list[InputError]:

@@ -6,11 +6,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings, strategies as st
 
 from sim.errors import InputErrors
 from sim.loading import load_scenario, resolved_dict, scenario_sha256
 from sim.schema import Scenario
-from sim.yamlsource import parse_override, parse_path, parse_yaml
+from sim.yamlsource import deep_merge, find_mark, merge, parse_override, parse_path, parse_yaml
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -293,3 +295,46 @@ def test_removing_a_state_flags_its_references(tmp_path):
     """`states: {ISL: null}` removes Iceland; NATO's list then names an unknown state in the world file."""
     errors = errors_of(write(tmp_path, "s.yaml", "states: {ISL: null}\n"))
     assert len(errors) == 1 and "pacts.yaml" in errors[0] and "unknown state 'ISL'" in errors[0]
+
+
+# --- properties of the YAML reader ---------------------------------------------------------
+
+KEYS = st.from_regex(r"[a-z][a-z_]{0,6}", fullmatch=True)
+SCALARS = st.one_of(st.integers(-1000, 1000), st.booleans(), KEYS, st.none())
+TREES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                      st.dictionaries(KEYS, inner, max_size=4)), max_leaves=20)
+
+
+def leaf_paths(value, path=()):
+    """Every path to a value inside `value`."""
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield from leaf_paths(child, path + (key,))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(KEYS, TREES, min_size=1, max_size=5), st.booleans())
+def test_every_value_has_a_mark_on_a_real_line(data, flow):
+    """Whatever the YAML style, the data round-trips and every path has a mark inside the text."""
+    text = yaml.safe_dump(data, default_flow_style=flow)
+    doc = parse_yaml(text, "gen.yaml")
+    assert doc.data == data
+    lines = len(text.splitlines())
+    for path in leaf_paths(data):
+        file, line, column = doc.marks[path]
+        assert file == "gen.yaml" and 1 <= line <= max(lines, 1) and column >= 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(KEYS, TREES, max_size=4), st.dictionaries(KEYS, TREES, max_size=4))
+def test_merge_keeps_each_value_with_the_mark_of_its_writer(base, child):
+    """After a merge, a value the child wrote has the child's mark; one only the base wrote, the base's."""
+    base_doc, child_doc = parse_yaml(yaml.safe_dump(base), "base.yaml"), parse_yaml(yaml.safe_dump(child), "child.yaml")
+    merged = merge(base_doc, child_doc)
+    assert merged.data == deep_merge(base, child)
+    for path in leaf_paths(merged.data):
+        if path and path in child_doc.marks:
+            assert merged.marks[path][0] == "child.yaml"
+        elif path:
+            assert find_mark(merged.marks, path)[0] in ("base.yaml", "child.yaml")
