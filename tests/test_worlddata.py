@@ -153,3 +153,38 @@ def test_missing_and_misspelt_columns(tmp_path):
 def test_missing_user_csv(tmp_path):
     with pytest.raises(InputErrors, match="no states CSV"):
         load_world("nothere.csv", tmp_path)
+
+
+CASES = [  # attacker, target, location, pacts with a defence or consultation duty that the attack invokes
+    ("CHN", "USA", "Hawaii", {"ANZUS", "US_ROK", "US_PHL"}),
+    ("CHN", "USA", None, {"NATO", "ANZUS"}),
+    ("RUS", "USA", "Alaska", {"NATO", "ANZUS", "US_ROK", "US_PHL"}),
+    ("CHN", "USA", "Okinawa", {"US_JPN", "ANZUS", "US_ROK", "US_PHL"}),
+    ("CHN", "USA", "Guam", {"ANZUS", "US_ROK", "US_PHL"}),
+    ("PRK", "JPN", None, {"US_JPN"}),
+    ("RUS", "GBR", "Falklands", set()),
+    ("RUS", "TUR", None, {"NATO"}),
+    ("CHN", "MYS", None, {"FPDA"}),
+    ("CHN", "GBR", None, {"NATO"}),
+    ("USA", "PRK", None, {"CHN_PRK"}),
+    ("CHN", "TWN", None, set()),  # the TRA is a partnership: no obligation
+    ("USA", "RUS", None, {"CSTO", "RUS_BLR", "RUS_CHN"}),
+    ("UKR", "KAZ", None, {"CSTO"}),
+]
+
+
+@pytest.mark.parametrize("attacker, target, location, expected", CASES)
+def test_bundled_treaty_scopes(attacker, target, location, expected):
+    """The bundled scopes follow the treaty texts: Hawaii is outside NATO's Art. 6 area but in
+    ANZUS's Pacific Area; US forces on Okinawa fall under the US-Japan treaty, the US homeland
+    does not; the Falklands lie outside every pact; FPDA protects only Malaysia and Singapore."""
+    from sim.alliances import casus_foederis
+    from sim.loading import load_scenario
+    from sim.world import compile_world
+
+    world = compile_world(load_scenario({"name": "scopes"}))
+    member, enemy = world.index[target], world.index[attacker]
+    place = world.place(member, location)
+    duties = [p for p in world.pacts if p.obligations & {"defence", "consultation"}]
+    holds = {p.id for p in duties if casus_foederis(p, member, enemy, place, member_struck_first=False)}
+    assert holds == expected
