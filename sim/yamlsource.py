@@ -62,21 +62,21 @@ def parse_yaml(text: str, file: str) -> Document:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
+        duplicates = _duplicate_keys(node, (), file) if node is not None else []
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise InputErrors(_syntax_error(exc, file)) from None
     finally:
         loader.dispose()
+    if duplicates:
+        raise InputErrors(duplicates)
     if data is None:
         return Document({}, {(): (file, 1, 1)})
     if not isinstance(data, dict):
         message = f"expected a mapping of keys (key: value) at the top, found a {type(data).__name__}"
         raise InputErrors(InputError(message, *_mark(node, file)))
     marks: dict[tuple, Mark] = {(): (file, 1, 1)}
-    errors: list[InputError] = []
-    _walk(node, (), marks, file, errors)
-    if errors:
-        raise InputErrors(errors)
+    _walk(node, (), marks, file)
     return Document(data, marks)
 
 
@@ -103,27 +103,45 @@ def _mark(node: yaml.Node, file: str) -> Mark:
     return (file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _walk(node: yaml.Node, path: tuple, marks: dict, file: str, errors: list) -> None:
-    """Record the mark of every value below `node`; duplicate keys are errors."""
+def _walk(node: yaml.Node, path: tuple, marks: dict, file: str) -> None:
+    """Record the mark of every value below `node` (merge keys `<<` already flattened)."""
+    if len(path) > 64:  # a recursive alias: its values repeat, their marks are known
+        return
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             marks[path + (index,)] = _mark(item, file)
-            _walk(item, path + (index,), marks, file, errors)
+            _walk(item, path + (index,), marks, file)
     elif isinstance(node, yaml.MappingNode):
-        seen: dict[object, int] = {}
         for key_node, value_node in node.value:
             key = _key(key_node)
-            if key in seen:
-                errors.append(InputError(f"duplicate key '{key}' (first written on line {seen[key]})",
-                                         *_mark(key_node, file), format_path(path + (key,))))
-            seen[key] = key_node.start_mark.line + 1
             scalar = isinstance(value_node, yaml.ScalarNode)
             marks[path + (key,)] = _mark(value_node if scalar else key_node, file)
-            _walk(value_node, path + (key,), marks, file, errors)
+            _walk(value_node, path + (key,), marks, file)
+
+
+def _duplicate_keys(node: yaml.Node, path: tuple, file: str) -> list[InputError]:
+    """A key written twice in one mapping is an error (YAML would silently keep the last)."""
+    if len(path) > 64:  # a recursive alias
+        return []
+    if isinstance(node, yaml.SequenceNode):
+        return [e for i, item in enumerate(node.value) for e in _duplicate_keys(item, path + (i,), file)]
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    errors, seen = [], {}
+    for key_node, value_node in node.value:
+        key = _key(key_node)
+        if key in seen and key_node.tag != "tag:yaml.org,2002:merge":
+            errors.append(InputError(f"duplicate key '{key}' (first written on line {seen[key]})",
+                                     *_mark(key_node, file), format_path(path + (key,))))
+        seen[key] = key_node.start_mark.line + 1
+        errors += _duplicate_keys(value_node, path + (key,), file)
+    return errors
 
 
 def _key(node: yaml.Node) -> object:
     """A mapping key as the loader builds it (`1` is an int, `on` a bool)."""
+    if node.tag == "tag:yaml.org,2002:merge":
+        return "<<"
     if isinstance(node, yaml.ScalarNode):
         return yaml.SafeLoader("").construct_object(node)
     return node.start_mark.line

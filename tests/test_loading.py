@@ -263,6 +263,13 @@ def test_duplicate_keys_are_errors():
         parse_yaml("seed: 1\nseed: 2\n", "f.yaml")
 
 
+def test_yaml_anchors_and_merge_keys_are_not_duplicates():
+    """`<<: *anchor` followed by an explicit key is YAML's override, not a duplicate."""
+    doc = parse_yaml("d: &d {reliability: 0.5, type: defence}\nq:\n  <<: *d\n  type: dialogue\n", "f.yaml")
+    assert doc.data["q"] == {"reliability": 0.5, "type": "dialogue"}
+    assert doc.marks[("q", "type")] == ("f.yaml", 4, 9)
+
+
 def test_missing_file_suggests(tmp_path):
     write(tmp_path, "quad.yaml", "seed: 1\n")
     assert "did you mean 'quad.yaml'" in errors_of(tmp_path / "qaud.yaml")[0]
