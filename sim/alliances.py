@@ -55,31 +55,45 @@ def honour_probabilities(reliability: float, threats: np.ndarray, shift: float) 
     return 1.0 / (1.0 + np.exp(-logit))
 
 
-def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int) -> None:
+def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, collective: bool = False) -> None:
     """Invoke every pact whose terms an armed attack meets: the target's defence pacts, the
-    attacker's offence pacts, and consultation clauses of members who now feel threatened."""
-    struck_first = sim.rec.struck_first.get(frozenset((attacker, target))) == target
+    attacker's offence pacts, and consultation clauses of members who now feel threatened.
+
+    An ally entering in collective defence (`collective`) answers the target's own aggression:
+    the target counts as having struck first, so its defensive-only pacts stay silent.
+    """
+    struck_first = collective or sim.rec.struck_first.get(frozenset((attacker, target))) == target
     invoked = set()
     for pact in sim.pacts_of(target):
         if DEFENCE in pact.obligations and casus_foederis(pact, target, attacker, place, struck_first):
             invoked.add(pact.id)
-            sim.start_invocation(defence(sim, pact, target, attacker, attacker, cause, DEFENCE))
+            _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, DEFENCE))
     for pact in sim.pacts_of(attacker):
         if OFFENCE in pact.obligations and casus_foederis(pact, attacker, target, place, False):
-            sim.start_invocation(defence(sim, pact, attacker, target, target, cause, OFFENCE))
+            _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, OFFENCE))
     for pact in sim.consultation_pacts():
         if pact.id not in invoked and attacker not in pact.members:
             _consult(sim, pact, attacker, cause)
 
 
+def _once(sim, key: tuple, process) -> None:
+    """Start an invocation unless the same pact was already invoked for the same member against
+    the same enemy in this replication (a renewed clash does not invoke a pact twice)."""
+    if key in sim.invoked:
+        process.close()
+        return
+    sim.invoked.add(key)
+    sim.start_invocation(process)
+
+
 def _consult(sim, pact: Pact, attacker: int, cause: int) -> None:
-    members = np.array([m for m in pact.members if (pact.id, m, attacker) not in sim.consulted])
+    """Members threatened enough ask for consultations, once per member and pact per replication."""
+    members = np.array([m for m in pact.members if (pact.id, m) not in sim.invoked])
     if len(members) == 0:
         return
     threats = sim.threats_to(members, attacker)
     for m in members[threats >= sim.params.alliances.consultation_threat].tolist():
-        sim.consulted.add((pact.id, m, attacker))
-        sim.start_invocation(consultation(sim, pact, m, attacker, cause))
+        _once(sim, (pact.id, m), consultation(sim, pact, m, attacker, cause))
 
 
 def defence(sim, pact: Pact, invoker: int, attacker: int, enemy: int, cause: int, clause: str):
@@ -101,17 +115,17 @@ def defence(sim, pact: Pact, invoker: int, attacker: int, enemy: int, cause: int
             rec.log(sim.env.now, event, "abandon", m, enemy, None, pact.id, clause)
             rec.abandonments += 1
     rec.honoured += bool(entries)
-    yield from _mobilise(sim, pact, sorted(entries), enemy)
+    yield from _mobilise(sim, pact, sorted(entries), enemy, clause)
 
 
-def _mobilise(sim, pact: Pact, entries, enemy: int):
+def _mobilise(sim, pact: Pact, entries, enemy: int, clause: str):
     waited = 0.0
     for delay, member, honour in entries:
         if delay > waited:
             yield sim.env.timeout(delay - waited)
             waited = delay
         if sim.posture[member, enemy] < CLASH:
-            sim.act(member, enemy, CLASH, "entry", cause=honour, pact=pact.id)
+            sim.act(member, enemy, CLASH, "entry", cause=honour, pact=pact.id, collective=clause == DEFENCE)
 
 
 def consultation(sim, pact: Pact, invoker: int, attacker: int, cause: int):

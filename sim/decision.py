@@ -3,7 +3,7 @@
 The ladder condenses Kahn's 44 rungs (On Escalation, 1965) to eight levels. A state chooses its
 next level toward a counterpart among L-1 .. L+2 by a logit (quantal response) rule
 (McKelvey & Palfrey 1995, Games and Economic Behavior 10): P(L') is proportional to
-exp(U(L') / temperature) with U(L') = -kappa (L' - L*)^2 - cost(L').
+exp(U(L') / temperature) with U(L') = -kappa (L' - L*)^2 - cost(L') - inertia |L' - L|.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ def choose(level: int, desired: float, costs, p: Decision, top: int, u: float) -
     low, high = max(level - 1, 0), min(level + 2, top)
     if high < low:
         return level
-    utilities = [-p.precision * (k - desired) ** 2 - costs[k] for k in range(low, high + 1)]
+    utilities = [-p.precision * (k - desired) ** 2 - costs[k] - p.inertia * abs(k - level)
+                 for k in range(low, high + 1)]
     best = max(utilities)
     weights = [math.exp((x - best) / p.temperature) for x in utilities]
     threshold = u * sum(weights)

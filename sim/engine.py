@@ -100,9 +100,9 @@ class Simulation:
         self.structure = setup.structure
         self.intent = perception.Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int64)
-        self.consulted: set = set()
+        self.invoked: set = set()  # (pact, member, enemy) already invoked
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
-        self.alarmed = [False] * world.n
+        self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
 
     # --- queries -----------------------------------------------------------------------------
@@ -150,7 +150,6 @@ class Simulation:
                 yield self.env.timeout(rng.exponential(mean))
             except simpy.Interrupt:
                 pass
-            self.alarmed[i] = False
             self.decide(i)
 
     def recorder(self):
@@ -168,11 +167,13 @@ class Simulation:
 
     def alarm(self, states, cause: int) -> None:
         """Wake states early to decide now (attacked, an ally's invocation, named as a threat)."""
+        now = self.env.now
         for s in states:
             proc = self.processes[s] if self.processes else None
-            if proc is not None and not self.alarmed[s] and proc.is_alive and proc is not self.env.active_process:
-                self.alarmed[s] = True
-                proc.interrupt(cause)
+            if proc is None or self.alarmed[s] >= now or proc is self.env.active_process:
+                continue
+            self.alarmed[s] = now  # at most one alarm per state per instant: no same-time loops
+            proc.interrupt(cause)
 
     # --- behaviour ---------------------------------------------------------------------------
     def decide(self, i: int) -> None:
@@ -200,7 +201,7 @@ class Simulation:
                 self.act(i, j, new, "escalate" if new > level else "deescalate", cause=cause)
 
     def act(self, i: int, j: int, level: int, kind: str, cause=None, pact=None, event=None,
-            location=None, attack=True) -> int:
+            location=None, attack=True, collective=False) -> int:
         """Set posture[i, j] = level: log it (unless `event` is given), let every state observe it,
         and treat a crossing of level 5 as an armed attack."""
         old = int(self.posture[i, j])
@@ -212,7 +213,7 @@ class Simulation:
         if old < CLASH <= level:
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
-                self.armed_attack(i, j, level, event, location)
+                self.armed_attack(i, j, level, event, location, collective)
         return event
 
     def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
@@ -231,12 +232,12 @@ class Simulation:
             self.intent.lower_column(i, np.minimum(pp.deescalation_gain * (old - level) / 7 * w * noise, 1.0),
                                      self.env.now)
 
-    def armed_attack(self, i: int, j: int, level: int, event: int, location) -> None:
+    def armed_attack(self, i: int, j: int, level: int, event: int, location, collective=False) -> None:
         """The target answers at once (self-defence), and pacts whose terms are met are invoked."""
         if self.posture[j, i] < level:
             self.act(j, i, level, "self_defence", cause=event)
         place = self.world.place(j, location)
-        alliances.on_armed_attack(self, i, j, place, event)
+        alliances.on_armed_attack(self, i, j, place, event, collective)
         self.alarm([j], event)
 
     def sample(self) -> None:

@@ -101,7 +101,7 @@ class Perception(Strict):
 
     distance_half_km: Positive = Field(2500.0, description="km at which projected power halves (Boulding 1962)")
     distance_exponent: Positive = Field(2.0, description="steepness beta of the gradient")
-    default_intent: Unit = Field(0.05, description="baseline perceived intent between non-allies")
+    default_intent: Unit = Field(0.02, description="baseline perceived intent between non-allies")
     intent_half_life_days: Positive = Field(90.0, description="days for intent to relax half-way to baseline")
     escalation_gain: Unit = Field(0.5, description="eta: share of the gap to 1 closed by a level-7 act")
     deescalation_gain: Unit = Field(0.25, description="share of the gap to baseline closed by a step down")
@@ -120,12 +120,13 @@ class Decision(Strict):
     """The logit choice on the escalation ladder (McKelvey & Palfrey 1995)."""
 
     decision_interval_days: Positive = Field(7.0, description="mean days between a state's decisions")
-    temperature: Positive = Field(0.5, description="logit noise: 0 is a best response")
+    temperature: Positive = Field(0.3, description="logit noise: lower is closer to a best response")
     precision: Positive = Field(1.0, description="kappa: weight of distance to the desired level")
-    war_cost: NonNegative = Field(2.0, description="cost of levels 5+ times the other side's share")
+    war_cost: NonNegative = Field(6.0, description="cost of levels 5+ times the other side's share")
     nuclear_deterrence: NonNegative = Field(4.0, description="cost of levels 6+ against a nuclear side")
     nuclear_taboo: NonNegative = Field(8.0, description="cost of level 7")
     breach_cost: NonNegative = Field(2.0, description="cost of levels 5+ against a co-member, times reliability")
+    inertia: NonNegative = Field(1.0, description="cost per rung of changing level (policy inertia, audience costs)")
     attention: Annotated[int, Field(ge=1, le=50)] = Field(3, description="counterparts weighed per decision")
 
 
