@@ -24,6 +24,8 @@ __all__ = [
     "find_mark", "error_at",
 ]
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: same nodes, faster
+
 Mark = tuple[str | None, int | None, int | None]
 """Where a value was written: (file, line, column), line and column 1-based or None."""
 
@@ -59,7 +61,7 @@ def error_at(marks: Mapping[tuple, Mark], path: Sequence[object], message: str) 
 
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML text (a mapping, or empty) with marks; syntax errors name file:line:column."""
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         duplicates = _duplicate_keys(node, (), file) if node is not None else []
