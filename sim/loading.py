@@ -103,7 +103,7 @@ def _world(doc: Document, base_dir: Path) -> WorldData:
     """The world the scenario names; errors without a place of their own point at `world:`."""
     name = doc.data.get("world", DEFAULT_WORLD)
     if not isinstance(name, str):
-        raise InputErrors(error_at(doc.marks, ("world",), "world: give a bundled name or a CSV path"))
+        raise InputErrors(error_at(doc.marks, ("world",), "give a bundled world name or the path of a states CSV"))
     try:
         return load_world(name, base_dir)
     except InputErrors as exc:
@@ -133,7 +133,8 @@ def _complete_states(doc: Document, world: WorldData) -> list[InputError]:
             errors.append(error_at(doc.marks, ("states", sid),
                                    f"'{sid}' is not a state of {world.name}{suggest(str(sid), world.states)}: "
                                    f"a new state needs {', '.join(missing)}"))
-        states[sid] = {"name": str(sid), **copy.deepcopy(STATE_DEFAULTS), **spec}
+        given = {key: value for key, value in spec.items() if value is not None}  # null: the default
+        states[sid] = {"name": str(sid), **copy.deepcopy(STATE_DEFAULTS), **given}
         for territory in states[sid]["territories"] if isinstance(states[sid]["territories"], list) else []:
             if isinstance(territory, dict) and territory.get("soil") is None:
                 territory["soil"] = sid
