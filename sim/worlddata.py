@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -37,6 +37,7 @@ _ALIASES = {"iso3": "id", "milex_2021_usd_bn": "power"}
 _REQUIRED = ("id", "lat", "lon", "power")
 _OPTIONAL = ("name", "capital", "offense", "nuclear", "regions", "resolve")
 _INFO = ("milex_quality", "warheads_2022", "cinc_2016", "nato_accession", "source", "note")
+EMPTY_WORLD = "empty"  # no bundled states or pacts: the scenario defines them all
 _FLOATS = ("lat", "lon", "power", "offense", "resolve")
 _TERRITORY_COLUMNS = ("owner", "name", "lat", "lon", "regions", "soil", "source")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
@@ -80,30 +81,43 @@ def load_world(world: str = DEFAULT_WORLD, base_dir: Path | None = None) -> Worl
     A `territories.csv` and a `pacts.yaml` in the same folder are read too. Bad rows raise
     :class:`InputErrors` naming the file, line and column, and how to fix them.
     """
+    if world == EMPTY_WORLD:
+        return WorldData(name=EMPTY_WORLD)
     if world.lower().endswith(".csv") or "/" in world or "\\" in world:
         path = Path(world) if base_dir is None else Path(base_dir) / world
         if not path.is_file():
             raise InputErrors(InputError(f"no states CSV at '{path}'", path="world"))
-        return _load_folder(Path(world).stem, path.parent, path.name, str(path.parent), lambda p: p.read_text("utf-8"))
+        return _load_folder(Path(world).stem, path.parent, path.name, str(path.parent))
     if world not in bundled_worlds():
         raise InputErrors(InputError(
             f"no bundled dataset '{world}'{suggest(world, bundled_worlds())}; "
             f"bundled: {', '.join(bundled_worlds())}, or give the path of a states CSV", path="world"))
     folder = resources.files("sim") / "data" / world
-    return _load_folder(world, folder, "states.csv", f"sim/data/{world}", lambda p: p.read_text("utf-8"))
+    return _load_folder(world, folder, "states.csv", f"sim/data/{world}")
 
 
-def _load_folder(name: str, folder: Any, states_file: str, shown: str, read: Callable) -> WorldData:
-    """Read the states file and any `territories.csv` and `pacts.yaml` beside it."""
+def _load_folder(name: str, folder: Any, states_file: str, shown: str) -> WorldData:
+    """Read the states file and any `territories.csv` and `pacts.yaml` beside it.
+
+    `folder` is a `Path` or an `importlib.resources` traversable; `shown` is its name in errors.
+    """
     data = WorldData(name, files={"states": _join(shown, states_file)})
-    _read_states(data, read(folder / states_file))
+    _read_states(data, _text(folder / states_file, data.files["states"]))
     if (folder / "territories.csv").is_file() and states_file != "territories.csv":
         data.files["territories"] = _join(shown, "territories.csv")
-        _read_territories(data, read(folder / "territories.csv"))
+        _read_territories(data, _text(folder / "territories.csv", data.files["territories"]))
     if (folder / "pacts.yaml").is_file():
         data.files["pacts"] = _join(shown, "pacts.yaml")
-        _read_pacts(data, read(folder / "pacts.yaml"))
+        _read_pacts(data, _text(folder / "pacts.yaml", data.files["pacts"]))
     return data
+
+
+def _text(source: Any, shown: str) -> str:
+    """A data file's text; unreadable or not UTF-8 is an input error, not a traceback."""
+    try:
+        return source.read_text(encoding="utf-8-sig")  # a spreadsheet's byte-order mark is dropped
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputErrors(InputError(f"cannot read the file as UTF-8 text: {exc}", shown)) from None
 
 
 def _join(folder: str, file: str) -> str:

@@ -89,6 +89,8 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputErrors(InputError(f"cannot read the file: {exc.strerror}", display)) from None
+    except UnicodeDecodeError as exc:
+        raise InputErrors(InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", display)) from None
     return parse_yaml(text, display)
 
 
