@@ -13,6 +13,7 @@ are written. A sweep killed at any moment continues with `resume=True` and ends 
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -166,16 +167,19 @@ def _execute(plan: SweepPlan, backend: Any, done, outcome: SweepOutcome, header:
     write_manifest(folder, manifest(plan, done, folder, "running"))
     journal, failures = Journal(folder / JOURNAL, header), FailureJournal(folder / FAILURE_JOURNAL)
     expected = tuple(header.split(",")[3 + len(plan.parameters):])
-    if progress:
-        progress(outcome.done, outcome.failed)
+    progress = progress or (lambda done, failed: None)
+    record = functools.partial(_record, expected=expected, journal=journal, failures=failures, done=done,
+                               outcome=outcome, progress=progress)
+    progress(outcome.done, outcome.failed)
     try:
         for result in backend.run(_tasks(plan, done, backend.window)):
-            _record(result, expected, journal, failures, done, outcome)
-            if progress:
-                progress(outcome.done, outcome.failed)
+            record(result)
+    except KeyboardInterrupt:
+        _salvage(backend, record)
+        _stopped(plan, folder, done.shape, "interrupted")
+        raise
     except BaseException:
-        _, journaled = recover_journal(folder / JOURNAL, done.shape)  # the journal is the truth
-        write_manifest(folder, manifest(plan, journaled, folder, "interrupted"))
+        _stopped(plan, folder, done.shape, "stopped by an error")
         raise
     finally:
         journal.close()
@@ -183,8 +187,8 @@ def _execute(plan: SweepPlan, backend: Any, done, outcome: SweepOutcome, header:
 
 
 def _record(result: ChunkResult, expected: tuple, journal: Journal, failures: FailureJournal,
-            done, outcome: SweepOutcome) -> None:
-    """Journal a chunk's rows and failures, then count them."""
+            done, outcome: SweepOutcome, progress: Progress) -> None:
+    """Journal a chunk's rows and failures, count them, and report progress."""
     if result.lines and result.metrics != expected:
         raise RuntimeError(f"point {result.point}: summary columns {result.metrics} differ from {expected}")
     journal.append(result.lines)
@@ -193,6 +197,22 @@ def _record(result: ChunkResult, expected: tuple, journal: Journal, failures: Fa
         done[result.point, int(line.split(",", 2)[1])] = True
     outcome.done += len(result.lines)
     outcome.failed += len(result.failures)
+    progress(outcome.done, outcome.failed)
+
+
+def _salvage(backend: Any, record: Callable[[ChunkResult], None]) -> None:
+    """After Ctrl-C: journal what the workers already finished (a second Ctrl-C skips it)."""
+    try:
+        for result in backend.drain():
+            record(result)
+    except KeyboardInterrupt:
+        pass
+
+
+def _stopped(plan: SweepPlan, folder: Path, shape: tuple[int, int], status: str) -> None:
+    """The manifest of a stopped sweep, restating the journal (the truth whatever the timing)."""
+    _, journaled = recover_journal(folder / JOURNAL, shape)
+    write_manifest(folder, manifest(plan, journaled, folder, status))
 
 
 def _tasks(plan: SweepPlan, done, window: int) -> Iterator[ChunkTask]:

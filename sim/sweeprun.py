@@ -9,6 +9,7 @@ finish, in whatever order; the sweep sorts them on disk, so every backend gives 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -78,13 +79,19 @@ def default_workers() -> int:
 
 
 class InlineBackend:
-    """Runs chunks one after another in this process (one worker: no pool, no pickling)."""
+    """Runs in this process, one replication at a time (one worker: no pool, no pickling)."""
 
     window = 1
 
     def run(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
-        """Yield each chunk's result in turn."""
-        return map(run_chunk, tasks)
+        """Yield each replication's result as it finishes, so Ctrl-C loses only the one running."""
+        for task in tasks:
+            for pair in task.reps:
+                yield run_chunk(dataclasses.replace(task, reps=(pair,)))
+
+    def drain(self) -> list[ChunkResult]:
+        """Nothing runs elsewhere: nothing to collect."""
+        return []
 
     def close(self) -> None:
         """Nothing to release."""
@@ -94,20 +101,19 @@ class _WindowBackend:
     """Keeps at most `window` chunks in flight and yields results as they finish."""
 
     window = 1
+    _pending: set = frozenset()
 
     def run(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
         """Submit chunks as earlier ones finish; yield results in completion order."""
-        tasks, pending = iter(tasks), set()
-        try:
-            while True:
-                for task in _take(tasks, self.window - len(pending)):
-                    pending.add(self._submit(task))
-                if not pending:
-                    return
-                done, pending = self._wait(pending)
-                yield from (f.result() for f in done)
-        finally:
-            self._cancel(pending)
+        tasks, self._pending = iter(tasks), set()
+        while True:
+            for task in _take(tasks, self.window - len(self._pending)):
+                self._pending.add(self._submit(task))
+            if not self._pending:
+                return
+            for future in self._wait(self._pending):
+                self._pending.discard(future)
+                yield future.result()
 
 
 def _take(iterator: Iterator[Any], n: int) -> list[Any]:
@@ -132,13 +138,14 @@ class ProcessBackend(_WindowBackend):
     def _submit(self, task: ChunkTask) -> futures.Future:
         return self._pool.submit(run_chunk, task)
 
-    def _wait(self, pending: set) -> tuple[set, set]:
-        done, rest = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-        return done, set(rest)
+    def _wait(self, pending: set) -> set:
+        return futures.wait(pending, return_when=futures.FIRST_COMPLETED).done
 
-    def _cancel(self, pending: set) -> None:
-        for f in pending:
-            f.cancel()
+    def drain(self) -> list[ChunkResult]:
+        """Cancel the queued chunks; wait for the running ones and return what they finished."""
+        running = [f for f in self._pending if not f.cancel()]
+        self._pending = set()
+        return [f.result() for f in futures.wait(running).done if f.exception() is None]
 
     def close(self) -> None:
         """Stop the workers once the chunks already running are done."""
@@ -157,13 +164,16 @@ class DaskBackend(_WindowBackend):
     def _submit(self, task: ChunkTask) -> Any:
         return self._client.submit(run_chunk, task, pure=False)
 
-    def _wait(self, pending: set) -> tuple[set, set]:
-        done, rest = self._wait_any(list(pending), return_when="FIRST_COMPLETED")
-        return set(done), set(rest)
+    def _wait(self, pending: set) -> set:
+        return set(self._wait_any(list(pending), return_when="FIRST_COMPLETED").done)
 
-    def _cancel(self, pending: set) -> None:
-        if pending:
-            self._client.cancel(list(pending))
+    def drain(self) -> list[ChunkResult]:
+        """Return the chunks already finished and cancel the others (on a cluster, at once)."""
+        finished = [f.result() for f in self._pending if f.status == "finished"]
+        if self._pending:
+            self._client.cancel(list(self._pending))
+        self._pending = set()
+        return finished
 
     def close(self) -> None:
         """The client belongs to the caller: nothing to release here."""
