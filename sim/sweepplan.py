@@ -23,6 +23,7 @@ from .runner import replication_seeds
 from .schema import Scenario
 from .sweepdesign import design_points
 from .sweepschema import PARAMETER_FORMS, Choices, SweepSpec, design_problems
+from .worlddata import EMPTY_WORLD
 from .yamlsource import error_at, parse_path, read_yaml
 
 __all__ = ["SweepPlan", "load_sweep", "plan_sweep"]
@@ -84,8 +85,8 @@ def plan_sweep(scenario: Any, parameters: Mapping[str, Any], *, design: str = "g
                samples: int | None = None, replications: int | None = None, seed: int | None = None,
                overrides: Mapping[str, Any] | None = None, name: str | None = None) -> SweepPlan:
     """Validate the arguments of :func:`sim.sweep` (a scenario path, mapping or Scenario)."""
-    if isinstance(scenario, Scenario):
-        scenario = scenario.model_dump(mode="json", by_alias=True, exclude={"extends"})
+    if isinstance(scenario, Scenario):  # resolved: it holds its whole world already
+        scenario = {**resolved_dict(scenario), "extends": None, "world": EMPTY_WORLD}
     data = {
         "name": name or _scenario_name(scenario), "scenario": str(scenario if isinstance(scenario, (str, Path)) else "<mapping>"),
         "design": design, "samples": samples, "replications": replications, "seed": seed,

@@ -223,6 +223,18 @@ def test_the_python_api_returns_dataframes_and_keeps_nothing_without_out(folder,
     assert result.out is None and result.manifest["design"] == "lhs" and not (folder / "results").exists()
 
 
+def test_the_python_api_takes_a_loaded_scenario_and_gives_plain_rows_without_pandas(folder, monkeypatch):
+    from sim.loading import load_scenario
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # `import pandas` now raises ImportError
+    result = sweep(load_scenario(folder / "tiny.yaml"), {"alliances.PACT.reliability": [0.5, 1.0]},
+                   replications=2, seed=7, workers=1, out=folder / "out")
+    assert [(r["point"], r["rep"], r["alliances.PACT.reliability"]) for r in result.runs] == [
+        (0, 0, 0.5), (0, 1, 0.5), (1, 0, 1), (1, 1, 1)]
+    assert result.runs[0]["seed"] == replication_seeds(7, 2)[0] and result.points[1]["n"] == 2
+    assert result.out == folder / "out" and (folder / "out" / "runs.csv").exists()
+
+
 # --- interruption ------------------------------------------------------------------------------
 
 def start(path: Path, out: Path, *extra: str) -> subprocess.Popen:
