@@ -345,3 +345,22 @@ def test_merge_keeps_each_value_with_the_mark_of_its_writer(base, child):
             assert merged.marks[path][0] == "child.yaml"
         elif path:
             assert find_mark(merged.marks, path)[0] in ("base.yaml", "child.yaml")
+
+
+FIELDS = st.sampled_from(["states", "alliances", "relations", "timeline", "watch", "parameters", "world", "seed",
+                          "from", "to", "do", "at", "actor", "target", "pact", "members", "USA", "QUAD",
+                          "type", "location", "set", "alliance", "territories", "lat", "soil", "decision"])
+WORDS = st.one_of(st.integers(-3, 3), st.booleans(), st.none(), st.floats(allow_nan=True),
+                  st.sampled_from(["USA", "NATO", "attack", "create_alliance", "amend_alliance", "Hawaii", "x"]))
+SCENARIO_TREES = st.recursive(WORDS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(FIELDS, inner, max_size=3)), max_leaves=15)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(FIELDS, SCENARIO_TREES, max_size=5), st.lists(st.text(max_size=12), max_size=2))
+def test_generated_input_loads_or_raises_input_errors(data, sets):
+    """Whatever the input, the loader returns a Scenario or raises InputErrors: never another exception."""
+    try:
+        assert isinstance(load_scenario({"name": "gen", **data}, sets), Scenario)
+    except InputErrors as exc:
+        assert exc.errors and all(str(e) for e in exc.errors)
