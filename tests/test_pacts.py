@@ -1,0 +1,113 @@
+"""Casus foederis on the bundled 2022 world, and invocations in full runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.alliances import casus_foederis, honour_probabilities
+from sim.engine import Setup
+from sim.loading import load_scenario
+from sim.runner import run
+
+import numpy as np
+
+from factories import tiny
+
+
+@pytest.fixture(scope="module")
+def world():
+    return Setup(load_scenario({"name": "w2022"})).world
+
+
+def _pact(world, pact_id):
+    return next(p for p in world.pacts if p.id == pact_id)
+
+
+def _ok(world, pact_id, attacker, target, location=None, struck_first=False):
+    i, j = world.index[attacker], world.index[target]
+    return casus_foederis(_pact(world, pact_id), j, i, world.place(j, location), struck_first)
+
+
+def test_attack_on_estonia_falls_under_nato_article_5(world):
+    assert _ok(world, "NATO", "RUS", "EST")
+
+
+def test_attack_on_hawaii_is_outside_nato_area_but_inside_anzus(world):
+    assert not _ok(world, "NATO", "CHN", "USA", "Hawaii")
+    assert _ok(world, "ANZUS", "CHN", "USA", "Hawaii")
+
+
+def test_attack_on_ukraine_invokes_no_pact(world):
+    ukr = world.index["UKR"]
+    assert not any(ukr in p.members for p in world.pacts)
+
+
+def test_us_japan_treaty_covers_us_forces_in_japan_not_the_us_homeland(world):
+    assert _ok(world, "US_JPN", "CHN", "USA", "Okinawa")
+    assert not _ok(world, "US_JPN", "CHN", "USA")
+
+
+def test_defensive_only_pact_is_silent_when_the_member_struck_first(world):
+    assert not _ok(world, "NATO", "RUS", "EST", struck_first=True)
+
+
+def test_pact_with_named_adversaries_ignores_others(world):
+    pact = _pact(world, "NATO")
+    named = type(pact)(**{**pact.__dict__, "adversaries": frozenset({world.index["RUS"]})})
+    est = world.index["EST"]
+    assert casus_foederis(named, est, world.index["RUS"], world.place(est, None), False)
+    assert not casus_foederis(named, est, world.index["BLR"], world.place(est, None), False)
+
+
+def test_co_member_attack_invokes_nothing(world):
+    assert not _ok(world, "NATO", "TUR", "GRC")
+
+
+def test_honour_probability_centred_on_reliability():
+    threats = np.array([0.1, 0.2, 0.3])
+    p = honour_probabilities(0.745, threats, 2.0)
+    assert p[0] < p[1] < p[2] and p[1] == pytest.approx(0.745)
+    assert np.all(honour_probabilities(1.0, threats, 2.0) == 1.0)
+
+
+def _invocations(scenario: dict, reps: int = 6):
+    events = run(load_scenario(scenario), replications=reps, seed=3).rows("events")
+    return [(e[5], e[6], e[8], e[9]) for e in events if e[4] == "invocation"], events
+
+
+def _world_attack(location=None, target="EST", attacker="RUS"):
+    return {"name": "attack", "horizon_days": 60, "timeline": [
+        {"at": 1, "do": "attack", "actor": attacker, "target": target, "location": location}]}
+
+
+def test_run_attack_on_estonia_invokes_nato_in_every_replication():
+    invocations, _ = _invocations(_world_attack())
+    nato = [i for i in invocations if i[2] == "NATO" and i[3] == "defence"]
+    assert len(nato) == 6 and all(i[:2] == ("EST", "RUS") for i in nato)
+
+
+def test_run_strike_on_hawaii_invokes_anzus_not_nato():
+    invocations, _ = _invocations(_world_attack("Hawaii", "USA", "CHN"))
+    defence = {(i[0], i[2]) for i in invocations if i[3] == "defence"}
+    assert ("USA", "ANZUS") in defence and ("USA", "NATO") not in defence
+
+
+def test_run_attack_on_ukraine_invokes_no_defence_pact():
+    invocations, _ = _invocations(_world_attack(target="UKR"))
+    assert not [i for i in invocations if i[3] == "defence" and i[0] == "UKR"]
+
+
+def test_entries_follow_honours_after_the_delays():
+    """Each entry is caused by an honour, which is caused by the invocation, after the delays."""
+    scenario = tiny(timeline=[{"at": 5, "do": "attack", "actor": "AAA", "target": "BBB"}],
+                    alliances={"PACT": dict(type="defence", members=["BBB", "CCC"], reliability=1.0,
+                                            consultation_days=[2, 3], mobilisation_days=[10, 12])})
+    events = run(load_scenario(scenario), replications=5, seed=1).rows("events")
+    by_id = {(e[0], e[2]): e for e in events}
+    entries = [e for e in events if e[4] == "entry"]
+    assert len(entries) == 5
+    for e in entries:
+        honour = by_id[(e[0], e[3])]
+        invocation = by_id[(e[0], honour[3])]
+        assert honour[4] == "honour" and invocation[4] == "invocation"
+        assert 2 <= honour[1] - invocation[1] <= 3 and 10 <= e[1] - honour[1] <= 12
