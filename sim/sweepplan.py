@@ -13,7 +13,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
@@ -22,13 +22,14 @@ from .loading import load_scenario, resolved_dict
 from .runner import replication_seeds
 from .schema import Scenario
 from .sweepdesign import design_points
-from .sweepschema import PARAMETER_FORMS, Choices, SweepSpec, design_problems
+from .sweepschema import DESIGNS, PARAMETER_FORMS, Choices, Range, SweepSpec, design_problems
 from .worlddata import EMPTY_WORLD
 from .yamlsource import error_at, parse_path, read_yaml
 
 __all__ = ["SweepPlan", "load_sweep", "plan_sweep"]
 
 Marks = Mapping[tuple, tuple]
+_RANGE_KEYS = [*Range.model_fields, "choices"]
 
 
 @dataclass
@@ -109,11 +110,17 @@ def _spec(data: Mapping[str, Any], marks: Marks) -> SweepSpec:
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise InputErrors([_error(marks, _loc(e["loc"]), _message(e)) for e in exc.errors()]) from None
+        errors = [_error(marks, _loc(e["loc"]), _message(e)) for e in exc.errors()]
+        raise InputErrors(_by_line(errors)) from None
     problems = design_problems(spec)
     if problems:
         raise InputErrors([_error(marks, path, message) for path, message in problems])
     return spec
+
+
+def _by_line(errors: Iterable[InputError]) -> list[InputError]:
+    """Errors in the order of the file."""
+    return sorted(errors, key=lambda e: (e.file or "", e.line or 0, e.column or 0))
 
 
 def _error(marks: Marks, path: tuple, message: str) -> InputError:
@@ -131,9 +138,22 @@ def _loc(loc: tuple) -> tuple:
     return tuple(loc)
 
 
+_FORMS = "a list of values, {choices: [...]} or a range {low: ..., high: ...}"
+
+
 def _message(error: Mapping[str, Any]) -> str:
-    """A pydantic message without its `Value error, ` prefix."""
-    return str(error["msg"]).removeprefix("Value error, ")
+    """A message that says what is wrong and, where it can, what was meant."""
+    kind, loc, value = error["type"], error["loc"], error.get("input")
+    if kind == "extra_forbidden":
+        known = [f.alias or n for n, f in SweepSpec.model_fields.items()] if len(loc) == 1 else _RANGE_KEYS
+        return f"unknown field '{loc[-1]}'{suggest(str(loc[-1]), known)}"
+    if kind == "missing":
+        return f"'{loc[-1]}' is required"
+    if len(loc) == 3 and loc[0] == "parameters" and kind.endswith("_type"):
+        return f"give {_FORMS} (got {value!r})"
+    hint = suggest(str(value), DESIGNS) if loc == ("design",) else ""
+    shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
+    return str(error["msg"]).removeprefix("Value error, ") + shown + hint
 
 
 def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str | None) -> SweepPlan:
@@ -148,7 +168,7 @@ def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str |
     points = design_points(spec.design, spec.parameters, spec.samples, _seed(spec, base))
     _check_points(scenario, spec, points, marks, found)
     if found or base is None:
-        raise InputErrors(sorted(found.values(), key=lambda e: (e.file or "", e.line or 0, e.column or 0)))
+        raise InputErrors(_by_line(found.values()))
     seeds = replication_seeds(_seed(spec, base), spec.replications or base.replications)
     return SweepPlan(spec, scenario, base, points, seeds, digest, file)
 

@@ -123,6 +123,26 @@ parameters:
     assert error.startswith(f"{path}:6:3: alliances.PACT.reliability: Input should be less than or equal to 1")
 
 
+def test_structure_errors_say_what_was_meant(folder):
+    path = write(folder, "bad.yaml", """\
+name: bad
+scenario: tiny.yaml
+design: lhd
+sample: 3
+parameters:
+  alliances.PACT.reliability: {low: 0.1, hihg: 0.9}
+  parameters.decision.war_cost: 3
+""")
+    assert errors_of(path) == [
+        f"{path}:3:9: design: Input should be 'grid', 'random', 'lhs' or 'sobol' (got 'lhd') (did you mean 'lhs'?)",
+        f"{path}:4:9: sample: unknown field 'sample' (did you mean 'samples'?)",
+        f"{path}:6:3: alliances.PACT.reliability.high: 'high' is required",
+        f"{path}:6:48: alliances.PACT.reliability.hihg: unknown field 'hihg' (did you mean 'high'?)",
+        f"{path}:7:33: parameters.decision.war_cost: give a list of values, {{choices: [...]}} or a range "
+        "{low: ..., high: ...} (got 3)",
+    ]
+
+
 def test_the_command_line_prints_errors_exits_2_and_writes_nothing(folder, capsys):
     path = write(folder, "bad.yaml", "name: bad\nscenario: tiny.yml\nparameters: {seed: [1]}\n")
     assert cli(["sweep", str(path), "--out", str(folder / "out")]) == 2
