@@ -25,9 +25,11 @@ from .errors import InputError, InputErrors, suggest
 from .schema import PactSpec, StateSpec, Territory
 from .yamlsource import Document, Mark, find_mark, parse_yaml
 
-__all__ = ["WorldData", "load_world", "bundled_worlds", "STATE_DEFAULTS", "DEFAULT_WORLD"]
+__all__ = ["WorldData", "load_world", "bundled_worlds", "STATE_DEFAULTS", "DEFAULT_WORLD", "EMPTY_WORLD"]
 
 DEFAULT_WORLD = "world_2022"
+EMPTY_WORLD = "empty"
+"""`world: empty`: no states or pacts; the scenario defines them all (as a resolved scenario does)."""
 STATE_DEFAULTS: dict[str, Any] = {
     "capital": "", "offense": 1.0, "nuclear": False, "regions": [], "territories": [], "resolve": 0.5,
 }
@@ -37,7 +39,6 @@ _ALIASES = {"iso3": "id", "milex_2021_usd_bn": "power"}
 _REQUIRED = ("id", "lat", "lon", "power")
 _OPTIONAL = ("name", "capital", "offense", "nuclear", "regions", "resolve")
 _INFO = ("milex_quality", "warheads_2022", "cinc_2016", "nato_accession", "source", "note")
-EMPTY_WORLD = "empty"  # no bundled states or pacts: the scenario defines them all
 _FLOATS = ("lat", "lon", "power", "offense", "resolve")
 _TERRITORY_COLUMNS = ("owner", "name", "lat", "lon", "regions", "soil", "source")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
@@ -76,7 +77,8 @@ def bundled_worlds() -> list[str]:
 
 
 def load_world(world: str = DEFAULT_WORLD, base_dir: Path | None = None) -> WorldData:
-    """Load a bundled dataset by name, or a user's states CSV (a path relative to `base_dir`).
+    """Load a bundled dataset by name, a user's states CSV (a path relative to `base_dir`), or
+    nothing at all for `EMPTY_WORLD`.
 
     A `territories.csv` and a `pacts.yaml` in the same folder are read too. Bad rows raise
     :class:`InputErrors` naming the file, line and column, and how to fix them.
@@ -91,7 +93,7 @@ def load_world(world: str = DEFAULT_WORLD, base_dir: Path | None = None) -> Worl
     if world not in bundled_worlds():
         raise InputErrors(InputError(
             f"no bundled dataset '{world}'{suggest(world, bundled_worlds())}; "
-            f"bundled: {', '.join(bundled_worlds())}, or give the path of a states CSV", path="world"))
+            f"bundled: {', '.join(bundled_worlds())}; or '{EMPTY_WORLD}', or the path of a states CSV", path="world"))
     folder = resources.files("sim") / "data" / world
     return _load_folder(world, folder, "states.csv", f"sim/data/{world}")
 

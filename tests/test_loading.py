@@ -364,3 +364,11 @@ def test_generated_input_loads_or_raises_input_errors(data, sets):
         assert isinstance(load_scenario({"name": "gen", **data}, sets), Scenario)
     except InputErrors as exc:
         assert exc.errors and all(str(e) for e in exc.errors)
+
+
+def test_a_resolved_scenario_reloads_to_itself_on_the_empty_world(tmp_path):
+    """A resolved scenario with a removed pact, reloaded on `world: empty`, does not get the pact back."""
+    first = load_scenario(write(tmp_path, "s.yaml", "alliances: {AUKUS: null}\n"))
+    again = load_scenario({**resolved_dict(first), "world": "empty"})
+    assert "AUKUS" not in again.alliances
+    assert again.model_dump(exclude={"world"}) == first.model_dump(exclude={"world"})

@@ -188,3 +188,9 @@ def test_bundled_treaty_scopes(attacker, target, location, expected):
     duties = [p for p in world.pacts if p.obligations & {"defence", "consultation"}]
     holds = {p.id for p in duties if casus_foederis(p, member, enemy, place, member_struck_first=False)}
     assert holds == expected
+
+
+def test_empty_world_has_nothing():
+    """`world: empty` lets a scenario (a resolved one, say) bring every state and pact itself."""
+    world = load_world("empty")
+    assert world.states == {} and world.pacts == {}
