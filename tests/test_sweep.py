@@ -241,6 +241,10 @@ def test_the_python_api_returns_dataframes_and_keeps_nothing_without_out(folder,
     assert isinstance(result.runs, pd.DataFrame) and len(result.runs) == 12 and len(result.points) == 4
     assert result.runs["parameters.decision.war_cost"].isin([1, 2, 3, 4]).all()
     assert result.out is None and result.manifest["design"] == "lhs" and not (folder / "results").exists()
+    import sim
+
+    assert sim.sweep is sweep or sim.sweep.sweep is sweep  # the module, when imported first, calls it
+    assert len(sim.sweep("tiny.yaml", {"alliances.PACT.reliability": [1.0]}, replications=1, workers=1).runs) == 1
 
 
 def test_the_python_api_takes_a_loaded_scenario_and_gives_plain_rows_without_pandas(folder, monkeypatch):
