@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 HELP = "list the scenario files of a folder (default ./scenarios) with their one-line descriptions"
@@ -13,7 +14,7 @@ def add_arguments(parser) -> None:
 
 
 def main(args) -> int:
-    """Print one row a YAML file (subfolders too): file, name, kind and description."""
+    """Print one row a YAML file (subfolders too): file, kind and the start of its description."""
     from rich.console import Console
     from rich.table import Table
 
@@ -22,17 +23,18 @@ def main(args) -> int:
     folder = Path(args.dir)
     if not folder.is_dir():
         raise InputErrors(InputError(f"no folder '{folder}': give one with --dir", str(folder)))
-    table = Table(title=f"scenarios in {folder}/")
-    for column in ("file", "name", "kind", "description"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=f"scenarios in {folder}/", title_justify="left")
+    table.add_column("file", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("description", overflow="fold")
     for path in sorted(folder.rglob("*.y*ml")):
         table.add_row(str(path.relative_to(folder)), *_summary(path))
     Console().print(table)
     return 0
 
 
-def _summary(path: Path) -> tuple[str, str, str]:
-    """A file's name, kind (scenario, sweep or history) and first line of description.
+def _summary(path: Path) -> tuple[str, str]:
+    """A file's kind (scenario, sweep or history) and the first ~100 characters of its description.
 
     A broken file is listed with its problem in red rather than stopping the listing.
     """
@@ -41,10 +43,10 @@ def _summary(path: Path) -> tuple[str, str, str]:
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        return "", "", f"[red]unreadable: {escape(str(exc).splitlines()[0])}[/red]"
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return "", f"[red]unreadable: {escape(str(exc).splitlines()[0])}[/red]"
     if not isinstance(data, dict):
-        return "", "", "[red]not a mapping of keys[/red]"
+        return "", "[red]not a mapping of keys[/red]"
     kind = "scenario" if "scenario" not in data else "history" if "end" in data else "sweep"
-    description = str(data.get("description") or "").strip().splitlines()
-    return escape(str(data.get("name", path.stem))), kind, escape(description[0]) if description else ""
+    description = " ".join(str(data.get("description") or "").split())
+    return kind, escape(textwrap.shorten(description, 100, placeholder=" ...")) if description else ""
