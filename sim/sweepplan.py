@@ -43,6 +43,7 @@ class SweepPlan:
     seeds: list[int]
     sha256: str
     file: str | None = None
+    resolved: dict[str, Any] | None = None
 
     @property
     def parameters(self) -> list[str]:
@@ -65,7 +66,7 @@ class SweepPlan:
 
     def scenario_at(self, point: int) -> Scenario:
         """The scenario of one point."""
-        return load_scenario(self.scenario, self.overrides(point))
+        return _load_point(self.scenario, self.spec.fixed, self.resolved, self.points[point])
 
 
 def load_sweep(path: str | Path) -> SweepPlan:
@@ -166,11 +167,32 @@ def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str |
         base = None
         _keep_first(found, exc.errors)
     points = design_points(spec.design, spec.parameters, spec.samples, _seed(spec, base))
-    _check_points(scenario, spec, points, marks, found)
+    resolved = _resolved(spec, base)
+    _check_points(scenario, spec, points, marks, found, resolved)
     if found or base is None:
         raise InputErrors(_by_line(found.values()))
     seeds = replication_seeds(_seed(spec, base), spec.replications or base.replications)
-    return SweepPlan(spec, scenario, base, points, seeds, digest, file)
+    return SweepPlan(spec, scenario, base, points, seeds, digest, file, resolved)
+
+
+def _resolved(spec: SweepSpec, base: Scenario | None) -> dict[str, Any] | None:
+    """The base scenario (with `set:`) as a mapping that holds its whole world, for fast point
+    loading (no YAML parsed again); None when a swept path changes the world itself."""
+    if base is None or any(parse_path(key)[0] == "world" for key in spec.parameters):
+        return None
+    return {**resolved_dict(base), "extends": None, "world": EMPTY_WORLD}
+
+
+def _load_point(scenario: Any, fixed: Mapping[str, Any], resolved: dict[str, Any] | None,
+                point: Mapping[str, Any]) -> Scenario:
+    """A point's scenario: its values over the resolved base; on a problem, loaded again from
+    the source so that errors carry the scenario file's lines."""
+    if resolved is not None:
+        try:
+            return load_scenario(resolved, dict(point))
+        except InputErrors:
+            pass
+    return load_scenario(scenario, {**fixed, **point})
 
 
 def _seed(spec: SweepSpec, base: Scenario | None) -> int:
@@ -200,12 +222,12 @@ def _missing_paths(spec: SweepSpec, base: Scenario, marks: Marks, found: dict) -
 
 
 def _check_points(scenario: Any, spec: SweepSpec, points: list[dict[str, Any]], marks: Marks,
-                  found: dict) -> None:
+                  found: dict, resolved: dict[str, Any] | None) -> None:
     """Load every point's scenario; keep the first problem at each place, naming its point."""
     for index, point in enumerate(points):
         overrides = {**spec.fixed, **point}
         try:
-            load_scenario(scenario, overrides)
+            _load_point(scenario, spec.fixed, resolved, point)
         except InputErrors as exc:
             where = _where(spec, overrides, point, marks)
             _keep_first(found, [_relocate(e, where) for e in exc.errors], f" (point {index})")
