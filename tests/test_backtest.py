@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
 from sim.backtest import (
-    brier_score, brier_skill_score, entry_days, entry_order_tau, invocation_days, score,
+    backtest, brier_score, brier_skill_score, entry_days, entry_order_tau, invocation_days, score,
 )
 from sim.history import History
 
@@ -152,3 +155,90 @@ def test_invocations_after_the_horizon_are_dropped():
 def test_brier_is_between_zero_and_one(p, data):
     outcome = data.draw(st.lists(st.integers(0, 1), min_size=len(p), max_size=len(p)))
     assert 0.0 <= brier_score(p, outcome) <= 1.0
+
+
+# --- history files and the command line -----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "scenarios" / "history" / "ukraine_2022.yaml"
+SCENARIO = ROOT / "scenarios" / "history" / "ukraine_2022_scenario.yaml"
+
+
+def _cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim", "backtest", *map(str, args)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def _write(tmp_path, body: str) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"scenario: {SCENARIO}\nday0: 2022-02-24\nend: 2022-12-31\n" + body)
+    return path
+
+
+@pytest.mark.parametrize("body, line, message", [
+    ("states:\n  RUS: {entered: true, day: 0}\n  POL: {entered: false, dya: 3}\n",
+     6, "states.POL.dya: unknown field 'dya' (did you mean 'day'?)"),
+    ("states:\n  RUS: {entered: true}\n", 5, "states.RUS: a state that entered needs the `day` or `date`"),
+    ("states:\n  RUS: {entered: true, day: 400}\n", 5, "states.RUS.day: day 400 lies outside the horizon 0..310"),
+    ("states:\n  RUS: {entered: true, day: 0}\n  POLL: {entered: false}\n",
+     6, "states.POLL: unknown state 'POLL' (did you mean 'POL'?)"),
+    ("states:\n  RUS: {entered: true, day: 0}\ninvocations:\n  - {pact: NATOO, clause: defence, by: POL}\n",
+     7, "invocations[0].pact: unknown pact 'NATOO' (did you mean 'NATO'?)"),
+    ("states:\n  RUS: {entered: true, day: 0}\ninvocations:\n  - {pact: NATO, clause: defence, by: FIN}\n",
+     7, "invocations[0].by: 'FIN' is not a member of NATO"),
+    ("states:\n  RUS: {entered: true, day: 0}\ninvocations:\n  - {pact: CSTO, clause: consultation, by: BLR}\n",
+     7, "invocations[0].clause: CSTO has no consultation clause"),
+    ("states:\n  RUS: {entered: true, day: 0\n", 6, "YAML syntax"),
+])
+def test_history_errors_exit_2_with_file_and_line(tmp_path, body, line, message):
+    """Bad history files exit with 2 and print `file:line:col: path: message`, writing nothing."""
+    path = _write(tmp_path, body)
+    done = _cli(path, "--reps", 1, "--out", tmp_path / "out")
+    assert done.returncode == 2, done.stderr
+    assert f"{path}:{line}:" in done.stderr and message in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_scenario_is_named_at_its_line(tmp_path):
+    path = tmp_path / "h.yaml"
+    path.write_text("scenario: ukraine_2022_scenaro.yaml\nday0: 2022-02-24\nend: 2022-12-31\n"
+                    "states: {RUS: {entered: true, day: 0}}\n")
+    (tmp_path / "ukraine_2022_scenario.yaml").write_text(SCENARIO.read_text())
+    done = _cli(path)
+    assert done.returncode == 2
+    assert f"{path}:1:11: scenario: no scenario file" in done.stderr
+    assert "did you mean 'ukraine_2022_scenario.yaml'?" in done.stderr
+
+
+def test_the_bundled_case_runs_and_writes_every_table(tmp_path):
+    """The Ukraine 2022 case: CSVs written; RUS and UKR enter on day 0 in every replication."""
+    out = tmp_path / "bt"
+    done = _cli(BUNDLED, "--reps", 4, "--seed", 7, "--out", out, "--quiet")
+    assert done.returncode == 0, done.stderr
+    names = {p.name for p in out.iterdir()}
+    assert {"backtest_states.csv", "backtest_invocations.csv", "backtest_overall.csv",
+            "summary.csv", "events.csv", "states.csv", "tension.csv", "meta.json"} <= names
+    states = pd.read_csv(out / "backtest_states.csv").set_index("state")
+    assert states.loc["RUS", "p_entry"] == 1.0 and states.loc["UKR", "day_error"] == 0.0
+    overall = pd.read_csv(out / "backtest_overall.csv").set_index("metric")
+    assert overall.loc["replications", "value"] == "4"
+    assert pd.isna(overall.loc["skill", "value"]) and "undefined" in overall.loc["skill", "note"]
+    assert len(pd.read_csv(out / "backtest_invocations.csv").query("recorded == 1")) == 8
+
+
+def test_an_existing_output_needs_force(tmp_path):
+    out = tmp_path / "bt"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    done = _cli(BUNDLED, "--reps", 1, "--out", out)
+    assert done.returncode == 2 and "--force" in done.stderr
+    assert (out / "keep.txt").exists()
+    assert _cli(BUNDLED, "--reps", 1, "--out", out, "--force", "--quiet").returncode == 0
+    assert not (out / "keep.txt").exists() and (out / "backtest_overall.csv").exists()
+
+
+def test_same_seed_same_scores():
+    """Two backtests with one seed give the same tables (common random numbers across runs)."""
+    a = backtest(BUNDLED, replications=3, seed=11).scores.tables
+    b = backtest(BUNDLED, replications=3, seed=11).scores.tables
+    assert a == b
