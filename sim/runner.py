@@ -10,8 +10,6 @@ numbers): their difference is the intervention, not the noise.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import hashlib
-import json
 import multiprocessing
 import os
 import platform
@@ -24,13 +22,14 @@ from typing import Iterator
 import numpy as np
 
 from .engine import Setup, simulate
+from .loading import resolved_dict, scenario_sha256
 from .output import CsvWriter, atomic_folder, write_json
 from .progress import progress_bar
 from .schema import Scenario
 from .tables import TABLES, headers
 
 __all__ = ["Replication", "Result", "replication_seeds", "run_replication", "iter_replications", "run",
-           "run_to_folder", "scenario_digest"]
+           "run_to_folder"]
 
 
 @dataclass
@@ -96,12 +95,6 @@ def iter_replications(scenario: Scenario, seeds: list[int], workers: int = 1,
             yield from chunk
 
 
-def scenario_digest(scenario: Scenario) -> str:
-    """sha256 of the resolved scenario's canonical JSON."""
-    text = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def _resolved(scenario: Scenario, replications, seed, horizon) -> Scenario:
     update = {k: v for k, v in (("replications", replications), ("seed", seed), ("horizon_days", horizon))
               if v is not None}
@@ -116,7 +109,7 @@ def _meta(scenario: Scenario, wall: float) -> dict:
         except metadata.PackageNotFoundError:
             versions[package] = None
     return {
-        "scenario": scenario.model_dump(mode="json", by_alias=True), "sha256": scenario_digest(scenario),
+        "scenario": resolved_dict(scenario), "sha256": scenario_sha256(scenario),
         "name": scenario.name, "seed": scenario.seed, "replications": scenario.replications,
         "horizon_days": scenario.horizon_days, "versions": versions,
         "python": platform.python_version(), "wall_time_s": round(wall, 3),
