@@ -18,10 +18,12 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
+from .tables import format_value
+
 __all__ = [
     "RUNS", "POINTS", "MANIFEST", "FAILURES", "JOURNAL", "FAILURE_JOURNAL", "OUTPUTS",
     "Journal", "FailureJournal", "recover_journal", "write_sorted_runs", "write_failures",
-    "atomic_write_text", "read_manifest",
+    "atomic_write_text", "read_manifest", "read_failures",
 ]
 
 RUNS, POINTS, MANIFEST, FAILURES = "runs.csv", "points.csv", "manifest.json", "failures.csv"
@@ -166,6 +168,7 @@ def write_failures(journal: Path, target: Path, parameters: list[str]) -> int:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["point", "rep", "seed", *parameters, "error", "traceback"])
         for f in records:
-            writer.writerow([f["point"], f["rep"], f["seed"], *f["values"], f["error"], f["traceback"]])
+            values = [v if isinstance(v, str) else format_value(v) for v in f["values"]]  # as in runs.csv
+            writer.writerow([f["point"], f["rep"], f["seed"], *values, f["error"], f["traceback"]])
     os.replace(tmp, target)
     return len(records)
