@@ -27,10 +27,9 @@ LABELS = {"max_level": "highest ladder level", "t_first_clash": "days to first a
           "n_belligerents": "states at war", "n_drawn_in": "states drawn in by pacts",
           "invocations": "pact invocations", "nuclear_use": "nuclear use",
           "end_tension": "tension at the end", "n_events": "events"}
-PREFIXES = (("t_war_", "days to war {0}-{1}"), ("t_entry_", "days to {0} entering a war"),
-            ("war_", "war {0}-{1}"), ("clash_", "armed clash {0}->{1}"),
-            ("max_level_", "highest level {0}"), ("tension_mean_", "mean tension of {0}"),
-            ("tension_end_", "end tension of {0}"))
+PREFIXES = (("t_war_", "days to war {0}"), ("t_entry_", "days to {0} entering a war"),
+            ("war_", "war {0}"), ("clash_", "armed clash {1}"), ("max_level_", "highest level {0}"),
+            ("tension_mean_", "mean tension of {0}"), ("tension_end_", "end tension of {0}"))
 
 
 @dataclass
@@ -150,7 +149,8 @@ def label(name: str) -> str:
         return LABELS[name]
     for prefix, text in PREFIXES:
         if name.startswith(prefix):
-            return text.format(*name[len(prefix):].split("_", 1) + ["", ""])
+            ids = name[len(prefix):]
+            return text.format(ids.replace("_", "-"), ids.replace("_", "->", 1))
     return name.replace("_", " ")
 
 
@@ -316,8 +316,8 @@ def _change(r: stats.TestResult) -> str:
     if r.kind == "binary":
         return f"{r.mean_a:.1%} -> {r.mean_b:.1%}, {100 * r.diff:+.1f} points"
     if r.kind == "time":
-        return (f"median {_num(r.median_a)} -> {_num(r.median_b)} days, restricted mean "
-                f"{r.mean_a:.0f} -> {r.mean_b:.0f}, {r.diff:+.0f} days")
+        return (f"median day {_num(r.median_a)} -> {_num(r.median_b)}, restricted mean "
+                f"{r.mean_a:.0f} -> {r.mean_b:.0f} days, {r.diff:+.0f} days")
     return f"{r.mean_a:.3g} -> {r.mean_b:.3g}, {r.diff:+.3g}"
 
 
@@ -350,8 +350,8 @@ def _cells(row: Row) -> list[str]:
 
 
 def _footer(report: Report) -> list[str]:
-    notes = [f"{label(r.metric)}: " + (f"Kaplan-Meier median {_num(r.result.median_a)} -> "
-             f"{_num(r.result.median_b)} days (A, B: restricted means to the horizon); "
+    notes = [f"{label(r.metric)}: " + (f"Kaplan-Meier median day {_num(r.result.median_a)} -> "
+             f"{_num(r.result.median_b)} (A, B: restricted means to the horizon); "
              if r.result.kind == "time" else "") + r.result.note
              for r in report.rows if r.result.note or r.result.kind == "time"]
     title = f"significant at alpha {report.alpha:g} after {report.adjust} adjustment:"

@@ -110,16 +110,19 @@ def bootstrap_ci(data: tuple, rng: np.random.Generator, paired: bool = False,
     return point, point
 
 
-def _constant(a: np.ndarray, b: np.ndarray) -> float | None:
-    """The common value when both sides hold one and the same value throughout, else None."""
+def _degenerate(kind: str, test: str, paired: bool, a: np.ndarray, b: np.ndarray) -> TestResult | None:
+    """A result without a test when a side is empty or both hold one and the same value."""
     values = np.unique(np.r_[a, b])
-    return float(values[0]) if len(values) == 1 else None
-
-
-def _untestable(kind, test, paired, a, b, value, what="value") -> TestResult:
-    note = f"constant {what} {value:g} on both sides: nothing to test"
-    return TestResult(kind, test, paired, len(a), len(b), value, value, 0.0, 0.0, 0.0,
-                      math.nan, 0.0, "n/a", note=note)
+    if min(len(a), len(b)) and len(values) > 1:
+        return None
+    nan = math.nan
+    if not min(len(a), len(b)):
+        return TestResult(kind, test, paired, len(a), len(b), float(np.mean(a)) if len(a) else nan,
+                          float(np.mean(b)) if len(b) else nan, nan, nan, nan, nan, nan, "n/a",
+                          note="no values on one side: nothing to test")
+    value, note = float(values[0]), f"constant value {values[0]:g} on both sides: nothing to test"
+    return TestResult(kind, test, paired, len(a), len(b), value, value, 0.0, 0.0, 0.0, nan, 0.0, "n/a",
+                      note=note)
 
 
 def _ranked_biserial(d: np.ndarray) -> float:
@@ -138,9 +141,8 @@ def continuous(a: np.ndarray, b: np.ndarray, rng: np.random.Generator,
     Effect: rank-biserial correlation, from -1 (B always lower) to +1 (B always higher).
     """
     test = "Wilcoxon signed-rank" if paired else "Mann-Whitney U"
-    value = _constant(a, b)
-    if value is not None:
-        return _untestable("continuous", test, paired, a, b, value)
+    if (untested := _degenerate("continuous", test, paired, a, b)) is not None:
+        return untested
     low, high = bootstrap_ci((b - a,) if paired else (a, b), rng, paired=False)
     if paired:
         p, effect, note = _wilcoxon(b - a)
@@ -173,9 +175,8 @@ def binary(a: np.ndarray, b: np.ndarray, rng: np.random.Generator,
     The difference is the risk difference B - A; the effect is Cohen's h.
     """
     test = "McNemar exact" if paired else "Fisher exact"
-    value = _constant(a, b)
-    if value is not None:
-        return _untestable("binary", test, paired, a, b, value)
+    if (untested := _degenerate("binary", test, paired, a, b)) is not None:
+        return untested
     low, high = bootstrap_ci((b - a,) if paired else (a, b), rng)
     p, note = _mcnemar(a, b) if paired else _fisher(a, b)
     p_a, p_b = float(a.mean()), float(b.mean())
@@ -242,8 +243,11 @@ def time_to_event(a: np.ndarray, b: np.ndarray, horizon: float, rng: np.random.G
         note = f"the event never came before the horizon on either side ({counts})"
         return TestResult(ci_low=0.0, ci_high=0.0, p=math.nan, effect=math.nan, note=note, **result)
     low, high = bootstrap_ci((tb - ta,) if paired else (ta, tb), rng)
-    p = float(st.logrank(_censored(ta, ea), _censored(tb, eb)).pvalue)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = float(st.logrank(_censored(ta, ea), _censored(tb, eb)).pvalue)
     note = counts + ("; the log-rank test ignores the pairing" if paired else "")
+    if math.isnan(p):
+        note += "; log-rank undefined: every event on one and the same day"
     return TestResult(ci_low=low, ci_high=high, p=p, effect=_peto_hazard_ratio(ta, ea, tb, eb),
                       note=note, **result)
 

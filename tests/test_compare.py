@@ -157,7 +157,7 @@ def test_km_median_not_reached_is_reported_in_words(tmp_path):
     b = write_run(tmp_path / "b", {"t_first_clash": [10, 20, 30, 40, None, None]}, seeds=[9] * 6)
     r = row(compare(a, b), "t_first_clash").result
     assert r.median_a == math.inf and r.median_b == 30.0
-    assert "Kaplan-Meier median not reached -> 30 days" in render(compare(a, b))
+    assert "Kaplan-Meier median day not reached -> 30 " in render(compare(a, b))
     assert json.loads(render(compare(a, b), "json"))["rows"][0]["median_a"] == "not reached"
 
 
