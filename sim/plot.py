@@ -57,7 +57,8 @@ def _read_csv(file: Path) -> pd.DataFrame | None:
 
 
 def load_run(folder: str | Path, name: str | None = None) -> Run:
-    """Read a run folder written by ``alliance-sim run`` (summary, events, tension, states, meta)."""
+    """Read a run folder written by ``alliance-sim run`` (summary, events, tension, states, meta);
+    the run is named after its folder (``results/<scenario>/`` by default)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputErrors(InputError("no such run folder", str(folder)))
@@ -66,7 +67,7 @@ def load_run(folder: str | Path, name: str | None = None) -> Run:
         raise InputErrors(InputError("no summary.csv, events.csv, tension.csv or states.csv here",
                                      str(folder)))
     meta = json.loads((folder / "meta.json").read_text()) if (folder / "meta.json").is_file() else {}
-    return Run(name or meta.get("name") or folder.name, meta=meta, **tables)
+    return Run(name or folder.resolve().name, meta=meta, **tables)
 
 
 def _as_run(data: Run | str | Path | None) -> Run | None:
@@ -120,7 +121,7 @@ def tension_over_time(run: Run | str | Path, other: Run | str | Path | None = No
             ax.fill_between(band.index, band[0.1], band[0.9], color=colour, alpha=0.2, lw=0)
             ax.plot(band.index, band[0.5], color=colour, lw=1.8, label=f"{run_.name}: median")
         ax.set_title(state + ("  (watched)" if state in _watched_states(runs[0]) else ""))
-        ax.set_ylim(0, 1)
+        ax.set_ylim(-0.02, 1.02)
         ax.grid(alpha=0.3)
     for ax in axes[len(states):]:
         ax.set_visible(False)

@@ -20,8 +20,8 @@ from .schema import LEVELS
 
 __all__ = ["cascade", "busiest_rep", "positions", "layout", "CASCADE_KINDS"]
 
-CASCADE_KINDS = {"attack": "#d62728", "self_defence": "#ff7f0e", "entry": "#6a3d9a",
-                 "honour": "#2ca02c"}
+CASCADE_KINDS = {"scenario.attack": "#8c1515", "attack": "#d62728", "self_defence": "#ff7f0e",
+                 "entry": "#6a3d9a", "honour": "#2ca02c"}
 BEND = 0.2
 
 
@@ -94,13 +94,17 @@ def _levels(run: Run, rep: int) -> dict[str, int]:
     return dict(zip(rows["state"], rows["max_level"].fillna(0).astype(int)))
 
 
+def _kind_name(kind: str) -> str:
+    return "attack (scenario)" if kind == "scenario.attack" else kind.replace("_", "-")
+
+
 def _draw_edge(ax, start, end, edge) -> None:
     """An arc from actor to target, coloured by its most severe kind; the label sits on the arc
     (the axes keep an equal aspect, so the arc3 bend is the same in data and display units)."""
     colour = CASCADE_KINDS[min(edge.kinds, key=list(CASCADE_KINDS).index)]
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, lw=1.6, color=colour,
                                  connectionstyle=f"arc3,rad={BEND}", shrinkA=11, shrinkB=11, zorder=2))
-    kinds = ", ".join(k.replace("_", "-") for k in edge.kinds)
+    kinds = ", ".join(_kind_name(k) for k in edge.kinds)
     what = f"{edge.pact} ({kinds})" if edge.pact else kinds
     dx, dy = end[0] - start[0], end[1] - start[1]
     mid = ((start[0] + end[0]) / 2 + BEND / 2 * dy, (start[1] + end[1]) / 2 - BEND / 2 * dx)
@@ -121,9 +125,9 @@ def _draw_nodes(ax, where: dict, levels: dict[str, int]) -> None:
 def _frame(ax, where: dict) -> None:
     lon, lat = np.array(list(where.values())).T if where else (np.zeros(1), np.zeros(1))
     pad = 10
-    ax.set_xlim(lon.min() - pad, lon.max() + pad)
-    ax.update_datalim([(lon.min(), lat.min() - pad), (lon.max(), lat.max() + pad)])
-    ax.set_aspect("equal", adjustable="datalim")  # the latitudes widen to fill the panel
+    ax.update_datalim([(lon.min() - pad, lat.min() - pad), (lon.max() + pad, lat.max() + pad)])
+    ax.set_aspect("equal", adjustable="datalim")  # one degree is as long across as up
+    ax.autoscale_view()
     east = " (0-360)" if lon.max() > 180 else ""
     ax.set_xlabel(f"longitude{east} of the capital, degrees east (crowded capitals nudged apart)")
     ax.set_ylabel("latitude, degrees north")
@@ -152,11 +156,11 @@ def _panel(ax, run: Run, rep: int) -> None:
 
 
 def _legend(fig) -> None:
-    handles = [Line2D([], [], color=c, lw=2, label=k.replace("_", "-")) for k, c in CASCADE_KINDS.items()]
+    handles = [Line2D([], [], color=c, lw=2, label=_kind_name(k)) for k, c in CASCADE_KINDS.items()]
     cmap = colormaps["YlOrRd"]
     handles += [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=cmap(k / 7),
                        markeredgecolor="black", label=f"{k} {LEVELS[k]}") for k in (0, 3, 5, 6, 7)]
-    fig.legend(handles=handles, loc="outside lower center", ncol=9, fontsize=8,
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8,
                title="arrows: actor -> target, labelled with the pact or action and its day;  "
                      "circles: highest ladder level the state reached", title_fontsize=8)
 
