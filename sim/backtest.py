@@ -158,7 +158,7 @@ def score_invocations(history: History, first: pd.DataFrame, replications: int) 
     extra = []
     for key, found in first[~matched].groupby(["pact", "clause", "by", "against"]):
         extra.append(_invocation_row((*key, 0), None, found, replications))
-    return rows + sorted(extra, key=lambda r: (-r[6], r[:4]))
+    return rows + sorted(extra, key=lambda r: (-r[INVOCATION_HEADER.index("share")], r[:4]))
 
 
 @dataclass
@@ -179,10 +179,16 @@ class Scores:
         }
 
 
-def _order_rows(history: History, state_rows: list[list]) -> list[list]:
+def _column(rows: list[list], name: str, header: list[str] = STATE_HEADER) -> list:
+    """The values of one named column of `rows`."""
+    k = header.index(name)
+    return [r[k] for r in rows]
+
+
+def _order_rows(state_rows: list[list]) -> list[list]:
     """Overall rows for Kendall's (1938) tau of the entry order."""
-    real = [NEVER if r[2] is None else r[2] for r in state_rows]
-    sim = [NEVER if r[8] is None else r[8] for r in state_rows]
+    real = [NEVER if d is None else d for d in _column(state_rows, "real_day")]
+    sim = [NEVER if d is None else d for d in _column(state_rows, "median_day")]
     tau, p = entry_order_tau(real, sim)
     note = ("all states tie in the record or in the simulation: no order to compare" if tau is None
             else "Kendall (1938) tau-b, simulated median entry day vs real day; never = tied last")
@@ -191,7 +197,7 @@ def _order_rows(history: History, state_rows: list[list]) -> list[list]:
 
 def _day_rows(state_rows: list[list]) -> list[list]:
     """Overall rows for entry-day errors over states that entered in the record and in simulation."""
-    errors = np.array([r[10] for r in state_rows if r[10] is not None], float)
+    errors = np.array([e for e in _column(state_rows, "day_error") if e is not None], float)
     note = "median simulated day (replications that entered) minus real day"
     return [
         ["n_day_errors", len(errors), "states that entered both in the record and in simulation"],
@@ -202,8 +208,8 @@ def _day_rows(state_rows: list[list]) -> list[list]:
 
 def _brier_rows(state_rows: list[list]) -> list[list]:
     """Overall rows for the Brier (1950) score and Murphy's (1973) skill score."""
-    bs = float(np.mean([r[4] for r in state_rows]))
-    bs_ref = float(np.mean([r[6] for r in state_rows]))
+    bs = float(np.mean(_column(state_rows, "brier")))
+    bs_ref = float(np.mean(_column(state_rows, "brier_reference")))
     skill = brier_skill_score(bs, bs_ref)
     return [
         ["n_states", len(state_rows), "scored states (those in the record)"],
@@ -215,8 +221,9 @@ def _brier_rows(state_rows: list[list]) -> list[list]:
 
 def _invocation_summary(rows: list[list]) -> list[list]:
     """Overall rows on recorded and unrecorded invocations."""
-    recorded = [r[6] for r in rows if r[4] == 1]
-    extra = [r[6] for r in rows if r[4] == 0]
+    flags, shares = _column(rows, "recorded", INVOCATION_HEADER), _column(rows, "share", INVOCATION_HEADER)
+    recorded = [share for flag, share in zip(flags, shares) if flag == 1]
+    extra = [share for flag, share in zip(flags, shares) if flag == 0]
     return [
         ["invocations_recorded", len(recorded), "pact invocations in the record"],
         ["mean_share_recorded", float(np.mean(recorded)) if recorded else None,
@@ -237,7 +244,7 @@ def score(history: History, states: pd.DataFrame, events: pd.DataFrame, replicat
     state_rows = score_states(history, days, set(reference))
     inv_rows = score_invocations(history, invocation_days(events, horizon), replications)
     overall = [["replications", replications, ""], ["horizon_days", horizon, f"{history.day0} to {history.end}"]]
-    overall += _brier_rows(state_rows) + _order_rows(history, state_rows)
+    overall += _brier_rows(state_rows) + _order_rows(state_rows)
     overall += _day_rows(state_rows) + _invocation_summary(inv_rows)
     return Scores(state_rows, inv_rows, overall)
 
