@@ -348,3 +348,26 @@ def test_a_real_dask_scheduler_and_worker_give_the_same_bytes(folder, scheduler)
     run_with(InlineBackend(), path, folder / "one")
     assert cli(["sweep", str(path), "--out", str(folder / "cluster"), "--dask", scheduler, "--quiet"]) == 0
     assert (folder / "one" / "runs.csv").read_bytes() == (folder / "cluster" / "runs.csv").read_bytes()
+
+
+# --- the shipped examples ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, points, reps", [("quad_reliability", 4, 100), ("perception_lhs", 64, 50)])
+def test_the_shipped_sweep_files_are_valid(name, points, reps):
+    plan = load_sweep(ROOT / "scenarios" / "sweeps" / f"{name}.yaml")
+    assert (len(plan.points), plan.replications) == (points, reps)
+    if name == "quad_reliability":
+        assert all(plan.scenario_at(p).alliances["QUAD"].type == "defence" for p in range(points))
+        assert [plan.scenario_at(p).alliances["QUAD"].reliability for p in range(points)] == [0.25, 0.5, 0.75, 1.0]
+
+
+def test_the_example_script_sweeps_from_python():
+    script = ROOT / "scenarios" / "sweeps" / "example_script.py"
+    done = subprocess.run([sys.executable, str(script), "--workers", "1", "--replications", "2",
+                           "--horizon", "60"], env=ENV,
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["alliances.QUAD.reliability", "parameters.decision.war_cost", "n",
+                                "max_level_mean", "max_level_ci_low", "max_level_ci_high"]
+    assert len(lines) == 7

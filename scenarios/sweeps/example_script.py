@@ -3,6 +3,7 @@
 Run from the repository root:
 
     python scenarios/sweeps/example_script.py [--workers N] [--dask local|tcp://HOST:PORT]
+                                              [--replications N] [--horizon DAYS]
 
 `sim.sweep` takes the same scenario, parameters and designs as a sweep file. Worker processes
 start by importing this file anew, so the work must sit under `if __name__ == "__main__":`.
@@ -24,14 +25,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
     parser.add_argument("--dask", help="a Dask scheduler address, or 'local' for a LocalCluster")
     parser.add_argument("--replications", type=int, default=20)
+    parser.add_argument("--horizon", type=float, help="days to simulate (default: the scenario's)")
     args = parser.parse_args()
+    fixed = {"alliances.QUAD.type": "defence"}  # as a sweep file's `set:`
+    if args.horizon:
+        fixed["horizon_days"] = args.horizon
     result = sim.sweep(
         SCENARIO,
         parameters={
             "alliances.QUAD.reliability": [0.25, 0.75],
             "parameters.decision.war_cost": [1.0, 2.0, 4.0],
         },
-        overrides={"alliances.QUAD.type": "defence"},
+        overrides=fixed,
         replications=args.replications, seed=1, workers=args.workers, client=_client(args.dask),
     )
     columns = ["alliances.QUAD.reliability", "parameters.decision.war_cost", "n",
