@@ -116,21 +116,23 @@ def tension_over_time(run: Run | str | Path, other: Run | str | Path | None = No
     fig = _figure(4.2 * cols, 2.9 * rows + 0.5)
     axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
     for ax, state in zip(axes, states):
-        for run_, colour in zip(runs, COLOURS):
+        for run_, colour, style in zip(runs, COLOURS, ("-", "--")):
             band = _bands(run_.tension, state)
             ax.fill_between(band.index, band[0.1], band[0.9], color=colour, alpha=0.2, lw=0)
-            ax.plot(band.index, band[0.5], color=colour, lw=1.8, label=f"{run_.name}: median")
+            ax.plot(band.index, band[0.5], color=colour, ls=style, lw=1.8, label=f"{run_.name}: median")
         ax.set_title(state + ("  (watched)" if state in _watched_states(runs[0]) else ""))
         ax.set_ylim(-0.02, 1.02)
         ax.grid(alpha=0.3)
     for ax in axes[len(states):]:
         ax.set_visible(False)
     for ax in axes[::cols]:
-        ax.set_ylabel("tension (0 = none, 1 = certain threat)")
+        ax.set_ylabel("tension (0 to 1)")
     for ax in axes[-cols:]:
         ax.set_xlabel("day of the simulation")
-    axes[0].legend(loc="upper left", fontsize=8, title="shaded: 10-90% of replications",
-                   title_fontsize=8)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=8,
+               title="tension = perceived threat, 0 none to 1 certain; line: median over replications; "
+                     "shaded: 10% to 90% of them", title_fontsize=8)
     fig.suptitle("Tension over time: median and 10-90% band across replications "
                  f"({', '.join(f'{r.name}: {r.replications}' for r in runs)})")
     return fig
@@ -154,7 +156,7 @@ def ladder_distribution(run: Run | str | Path, other: Run | str | Path | None = 
         shares = 100 * _level_shares(run_.summary)
         bars = ax.bar(x + (i - (len(runs) - 1) / 2) * width, shares, width, color=colour,
                       label=f"{run_.name} ({len(run_.summary)} replications)")
-        ax.bar_label(bars, fmt="%.0f%%", fontsize=7, padding=1)
+        ax.bar_label(bars, [f"{v:.0f}%" if v > 0 else "" for v in shares], fontsize=7, padding=1)
     ax.set_xticks(x, [f"{k}\n{name}" for k, name in enumerate(LEVELS)])
     ax.set_xlabel("highest level of the escalation ladder reached in the replication")
     ax.set_ylabel("share of replications (%)")

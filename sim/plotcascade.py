@@ -2,7 +2,8 @@
 
 Nodes sit at the capitals (lon/lat from meta.json's scenario states, else the bundled world);
 arrows run from actor to target for the events that carry a war from state to state (attack,
-self-defence, pact entry, honour), each labelled with the pact or action and its day.
+self-defence, pact entry, honour, and scenario actions at level 5 or above), each labelled with
+the pact or action and its first day.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .schema import LEVELS
 
 __all__ = ["cascade", "busiest_rep", "positions", "layout", "CASCADE_KINDS"]
 
-CASCADE_KINDS = {"scenario.attack": "#8c1515", "attack": "#d62728", "self_defence": "#ff7f0e",
+CASCADE_KINDS = {"scenario": "#8c1515", "attack": "#d62728", "self_defence": "#ff7f0e",
                  "entry": "#6a3d9a", "honour": "#2ca02c"}
 BEND = 0.2
 
@@ -80,7 +81,8 @@ def layout(where: dict[str, tuple[float, float]], gap: float = 0.14,
 
 def _edges(events: pd.DataFrame, rep: int) -> pd.DataFrame:
     """One row per (actor, target): first day, kinds in order of time, pacts, how many events."""
-    rows = events[(events["rep"] == rep) & events["kind"].isin(CASCADE_KINDS)]
+    scripted = events["kind"].str.startswith("scenario.") & (events["level"] >= 5)
+    rows = events[(events["rep"] == rep) & (events["kind"].isin(CASCADE_KINDS) | scripted)]
     rows = rows.dropna(subset=["actor", "target"]).sort_values("t")
     return rows.groupby(["actor", "target"], as_index=False, sort=False).agg(
         t=("t", "min"), kinds=("kind", lambda k: list(dict.fromkeys(k))),
@@ -95,13 +97,20 @@ def _levels(run: Run, rep: int) -> dict[str, int]:
 
 
 def _kind_name(kind: str) -> str:
-    return "attack (scenario)" if kind == "scenario.attack" else kind.replace("_", "-")
+    """``scenario.posture`` -> ``posture (scenario)``; ``self_defence`` -> ``self-defence``."""
+    if kind.startswith("scenario"):
+        return f"{kind.partition('.')[2] or 'war or attack'} (scenario)"
+    return kind.replace("_", "-")
+
+
+def _colour(kind: str) -> str:
+    return CASCADE_KINDS["scenario" if kind.startswith("scenario.") else kind]
 
 
 def _draw_edge(ax, start, end, edge) -> None:
-    """An arc from actor to target, coloured by its most severe kind; the label sits on the arc
+    """An arc from actor to target, coloured by the kind of its first event; the label sits on the arc
     (the axes keep an equal aspect, so the arc3 bend is the same in data and display units)."""
-    colour = CASCADE_KINDS[min(edge.kinds, key=list(CASCADE_KINDS).index)]
+    colour = _colour(edge.kinds[0])
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, lw=1.6, color=colour,
                                  connectionstyle=f"arc3,rad={BEND}", shrinkA=11, shrinkB=11, zorder=2))
     kinds = ", ".join(_kind_name(k) for k in edge.kinds)

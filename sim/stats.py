@@ -64,12 +64,15 @@ class TestResult:
 
 
 def metric_kind(name: str, values: np.ndarray) -> str:
-    """The kind that picks the test: ``time`` for ``t_*`` columns, ``continuous`` for counts and
-    ladder levels, ``binary`` when every value is 0 or 1, else ``continuous``."""
+    """The kind that picks the test: ``time`` for ``t_*`` columns; ``continuous`` for counts, ladder
+    levels and tensions (even when a run only shows 0 and 1); ``binary`` for ``war_*``, ``clash_*``,
+    ``nuclear_use`` and any other column holding only 0 and 1; else ``continuous``."""
     if name.startswith("t_"):
         return "time"
-    if name in COUNTS or name.startswith("max_level_"):
+    if name in COUNTS or name.startswith(("max_level_", "tension_")) or name.endswith("_tension"):
         return "continuous"
+    if name.startswith(("war_", "clash_")) or name == "nuclear_use":
+        return "binary"
     finite = values[np.isfinite(values)]
     return "binary" if len(finite) and np.isin(finite, (0.0, 1.0)).all() else "continuous"
 

@@ -225,6 +225,9 @@ def test_metric_kinds_and_labels():
     assert stats.metric_kind("n_belligerents", np.array([0.0, 1.0])) == "continuous"
     assert stats.metric_kind("war_A_B", np.array([0.0, 1.0])) == "binary"
     assert stats.metric_kind("mean_tension", np.array([0.2, 0.4])) == "continuous"
+    assert stats.metric_kind("peak_tension", np.array([1.0, 1.0])) == "continuous"
+    assert stats.metric_kind("tension_end_CHN", np.array([0.0, 1.0])) == "continuous"
+    assert stats.metric_kind("custom_flag", np.array([0.0, 1.0, np.nan])) == "binary"
     assert label("war_CHN_USA") == "war CHN-USA" and label("t_entry_TWN") == "days to TWN entering a war"
 
 
