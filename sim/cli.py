@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: stopped cleanly; finished work is kept", file=sys.stderr)
+        print("interrupted: stopped cleanly", file=sys.stderr)
         return 130
 
 

@@ -94,3 +94,22 @@ def test_python_api_result_frames_and_write(tmp_path):
     assert list(result.summary["rep"]) == [0, 1]
     result.write(tmp_path / "api")
     assert (tmp_path / "api" / "events.csv").exists()
+
+
+def test_ctrl_c_leaves_no_output_and_exits_130(tmp_path):
+    """An interrupted run writes nothing: its temporary folder is removed, the target never appears."""
+    import signal
+    import time
+
+    path = _write(tmp_path, tiny(replications=100000))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", str(path), "--out", "out", "--quiet"], cwd=tmp_path,
+                            env=env, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.*"))
