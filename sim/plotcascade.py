@@ -24,6 +24,7 @@ __all__ = ["cascade", "busiest_rep", "positions", "layout", "CASCADE_KINDS"]
 CASCADE_KINDS = {"scenario": "#8c1515", "attack": "#d62728", "self_defence": "#ff7f0e",
                  "entry": "#6a3d9a", "honour": "#2ca02c"}
 BEND = 0.2
+LABEL_ALL = 12  # more links than this: label only the first link of each pact or action
 
 
 def busiest_rep(run: Run) -> int:
@@ -68,6 +69,7 @@ def layout(where: dict[str, tuple[float, float]], gap: float = 0.14,
     if np.ptp(shifted) < np.ptp(xy[:, 0]):
         xy[:, 0] = shifted
     span = max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), 20.0)
+    gap = gap / np.sqrt(max(len(xy) / 6, 1))  # many states: smaller circles, closer together
     for _ in range(steps):
         delta = xy[:, None, :] - xy[None, :, :]
         dist = np.hypot(delta[..., 0], delta[..., 1]) + np.eye(len(xy))
@@ -107,7 +109,7 @@ def _colour(kind: str) -> str:
     return CASCADE_KINDS["scenario" if kind.startswith("scenario.") else kind]
 
 
-def _draw_edge(ax, start, end, edge) -> None:
+def _draw_edge(ax, start, end, edge, labelled: bool = True) -> None:
     """An arc from actor to target, coloured by the kind of its first event; the label sits on the arc
     (the axes keep an equal aspect, so the arc3 bend is the same in data and display units)."""
     colour = _colour(edge.kinds[0])
@@ -118,17 +120,19 @@ def _draw_edge(ax, start, end, edge) -> None:
     dx, dy = end[0] - start[0], end[1] - start[1]
     mid = ((start[0] + end[0]) / 2 + BEND / 2 * dy, (start[1] + end[1]) / 2 - BEND / 2 * dx)
     normal = np.array([dy, -dx]) / max(np.hypot(dx, dy), 1e-9)  # away from the chord, in points
-    ax.annotate(f"{what}, day {edge.t:.0f}", mid, xytext=tuple(10 * normal), textcoords="offset points",
-                fontsize=7, ha="center", va="center", zorder=4, color=colour,
-                bbox=dict(fc="white", ec="none", alpha=0.75, pad=0.5))
+    if labelled:
+        ax.annotate(f"{what}, day {edge.t:.0f}", mid, xytext=tuple(10 * normal), textcoords="offset points",
+                    fontsize=7, ha="center", va="center", zorder=4, color=colour,
+                    bbox=dict(fc="white", ec="none", alpha=0.75, pad=0.5))
 
 
 def _draw_nodes(ax, where: dict, levels: dict[str, int]) -> None:
-    cmap = colormaps["YlOrRd"]
+    cmap, small = colormaps["YlOrRd"], len(where) > 12
     for state, (lon, lat) in where.items():
         level = levels.get(state, 0)
-        ax.scatter(lon, lat, s=380, color=cmap(level / 7), edgecolor="black", zorder=3)
-        ax.annotate(state, (lon, lat), ha="center", va="center", fontsize=7, weight="bold", zorder=5)
+        ax.scatter(lon, lat, s=230 if small else 380, color=cmap(level / 7), edgecolor="black", zorder=3)
+        ax.annotate(state, (lon, lat), ha="center", va="center", fontsize=6 if small else 7,
+                    weight="bold", zorder=5)
 
 
 def _frame(ax, where: dict) -> None:
@@ -150,26 +154,36 @@ def _panel(ax, run: Run, rep: int) -> None:
     edges, levels, known = _edges(run.events, rep), _levels(run, rep), positions(run)
     involved = set(edges["actor"]) | set(edges["target"]) | {s for s, lv in levels.items() if lv >= 5}
     where = layout({s: known[s] for s in sorted(involved) if s in known})
-    for edge in edges.itertuples():
-        if edge.actor in where and edge.target in where:
-            _draw_edge(ax, where[edge.actor], where[edge.target], edge)
+    crowded, seen = len(edges) > LABEL_ALL, set()
+    for edge in (e for e in edges.itertuples() if e.actor in where and e.target in where):
+        what = edge.pact or edge.kinds[0]
+        _draw_edge(ax, where[edge.actor], where[edge.target], edge, not crowded or what not in seen)
+        seen.add(what)
     _draw_nodes(ax, where, levels)
     _frame(ax, where)
     missing = sorted(involved - set(where))
-    belligerents = sum(lv >= 6 for lv in levels.values())
-    ax.set_title(f"{run.name}, replication {rep}: {len(edges)} links, {belligerents} states at war"
-                 + (f"\n(no map position for {', '.join(missing)})" if missing else ""), fontsize=10)
+    notes = ["labels: the first link of each pact or action"] if crowded else []
+    notes += [f"no map position for {', '.join(missing)}"] if missing else []
+    ax.set_title(f"{run.name}, replication {rep}: {len(edges)} links, {_at_war(run, rep, levels)} "
+                 "states entered a war" + "".join(f"\n({n})" for n in notes), fontsize=10)
     if edges.empty:
         ax.text(0.5, 0.5, "no attack, self-defence, entry or honour in this replication",
                 transform=ax.transAxes, ha="center")
 
 
-def _legend(fig) -> None:
+def _at_war(run: Run, rep: int, levels: dict[str, int]) -> int:
+    if run.states is None:
+        return sum(level >= 6 for level in levels.values())
+    rows = run.states[run.states["rep"] == rep]
+    return int(rows["t_entry"].notna().sum())
+
+
+def _legend(fig, columns: int) -> None:
     handles = [Line2D([], [], color=c, lw=2, label=_kind_name(k)) for k, c in CASCADE_KINDS.items()]
     cmap = colormaps["YlOrRd"]
     handles += [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=cmap(k / 7),
                        markeredgecolor="black", label=f"{k} {LEVELS[k]}") for k in (0, 3, 5, 6, 7)]
-    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8,
+    fig.legend(handles=handles, loc="outside lower center", ncol=columns, fontsize=8,
                title="arrows: actor -> target, labelled with the pact or action and its day;  "
                      "circles: highest ladder level the state reached", title_fontsize=8)
 
@@ -180,11 +194,11 @@ def cascade(run: Run | str, rep: int | None = None, other: Run | str | None = No
     runs = [r for r in (_as_run(run), _as_run(other)) if r is not None]
     if any(r.events is None for r in runs):
         raise InputErrors(InputError("no events.csv: cannot draw a cascade", path="events"))
-    fig = _figure(8.5 * len(runs), 6.2)
+    fig = _figure(8.5 * len(runs), 6.2) if len(runs) > 1 else _figure(10, 7.5)
     axes = np.atleast_1d(fig.subplots(1, len(runs)))
     for ax, run_ in zip(axes, runs):
         _panel(ax, run_, busiest_rep(run_) if rep is None else rep)
     fig.suptitle("How the war spread: the cascade of one replication over the capitals' positions")
-    _legend(fig)
+    _legend(fig, 10 if len(runs) > 1 else 5)
     return fig
 
