@@ -62,6 +62,7 @@ def _bar(plan, quiet: bool):
         shown = [0]
 
         def progress(done: int, failed: int) -> None:
+            """Move the bar to `done + failed` runs, naming the failures."""
             advance(done + failed - shown[0], extra=f"{failed} failed" if failed else None)
             shown[0] = done + failed
 
