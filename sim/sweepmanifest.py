@@ -40,7 +40,7 @@ def manifest(plan: SweepPlan, done: np.ndarray, folder: Path, status: str) -> di
     failed = _failed_reps(folder / FAILURE_JOURNAL)
     spec = plan.spec
     return {
-        "sweep": spec.name, "sweep_file": plan.file, "sweep_sha256": plan.sha256,
+        "name": spec.name, "sweep_file": plan.file, "sweep_sha256": plan.sha256,
         "scenario": str(plan.scenario) if plan.file else spec.scenario,
         "scenario_sha256": scenario_sha256(plan.base), "design": spec.design, "samples": spec.samples,
         "replications": plan.replications, "seed": plan.seed, "set": spec.fixed,
