@@ -44,6 +44,7 @@ def manifest(plan: SweepPlan, done: np.ndarray, folder: Path, status: str) -> di
         "scenario": str(plan.scenario) if plan.file else spec.scenario,
         "scenario_sha256": scenario_sha256(plan.base), "design": spec.design, "samples": spec.samples,
         "replications": plan.replications, "seed": plan.seed, "set": spec.fixed,
+        "horizon_days": plan.base.horizon_days,
         "parameters": {k: _jsonable(v) for k, v in spec.parameters.items()},
         "package_version": _version(), "status": status, "runs_total": int(done.size),
         "runs_done": int(done.sum()), "runs_failed": sum(len(v) for v in failed.values()),

@@ -172,6 +172,7 @@ def test_runs_points_and_manifest(folder):
     assert (points.invocations_honoured_ci_low <= means.values + 1e-9).all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["design"] == "grid" and manifest["runs_done"] == 24
+    assert manifest["name"] == "grid" and manifest["horizon_days"] == 120 and manifest["replications"] == 6
     assert manifest["points"][1] == {"point": 1, "values": {"alliances.PACT.reliability": 0.5},
                                      "done": "0-5", "failed": []}
     assert len(manifest["sweep_sha256"]) == 64
