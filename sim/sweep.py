@@ -27,7 +27,7 @@ from .sweepmanifest import check_resumable, manifest, write_manifest
 from .sweepplan import SweepPlan, load_sweep, plan_sweep
 from .sweeprun import ChunkResult, ChunkTask, open_backend
 from .sweepstore import (FAILURE_JOURNAL, FAILURES, JOURNAL, OUTPUTS, POINTS, RUNS, FailureJournal,
-                         Journal, read_manifest, recover_journal, write_failures, write_sorted_runs)
+                         Journal, claim_folder, read_manifest, recover_journal, write_failures, write_sorted_runs)
 from .sweepsummary import write_points
 from .tables import format_value, summary_columns
 
@@ -120,15 +120,16 @@ def run_sweep(plan: SweepPlan, folder: str | Path, backend: Any, *, resume: bool
     journal and a manifest marked `interrupted` that say which runs are done, and re-raises.
     """
     folder = Path(folder)
-    _prepare(folder, plan, resume, force)
-    shape = (len(plan.points), plan.replications)
-    header = _header(plan)
-    done = _recover(folder, shape, header)
-    for stale in (FAILURE_JOURNAL, RUNS, POINTS, FAILURES):  # failed runs are tried again on resume
-        (folder / stale).unlink(missing_ok=True)
-    outcome = SweepOutcome(folder, done.size, int(done.sum()), 0)
-    _execute(plan, backend, done, outcome, header, progress)
-    return _finish(plan, outcome, done)
+    with claim_folder(folder):
+        _prepare(folder, plan, resume, force)
+        shape = (len(plan.points), plan.replications)
+        header = _header(plan)
+        done = _recover(folder, shape, header)
+        for stale in (FAILURE_JOURNAL, RUNS, POINTS, FAILURES):  # failed runs are tried again on resume
+            (folder / stale).unlink(missing_ok=True)
+        outcome = SweepOutcome(folder, done.size, int(done.sum()), 0)
+        _execute(plan, backend, done, outcome, header, progress)
+        return _finish(plan, outcome, done)
 
 
 def _prepare(folder: Path, plan: SweepPlan, resume: bool, force: bool) -> None:
@@ -142,7 +143,6 @@ def _prepare(folder: Path, plan: SweepPlan, resume: bool, force: bool) -> None:
     elif existing:
         raise InputErrors(InputError("holds a sweep already; --resume continues it, --force starts over",
                                      str(folder)))
-    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _header(plan: SweepPlan) -> str:

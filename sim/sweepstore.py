@@ -9,6 +9,7 @@ byte offsets, never holding the rows in memory. Failed runs go to `failures.part
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -18,12 +19,13 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
+from .errors import InputError, InputErrors
 from .tables import format_value
 
 __all__ = [
     "RUNS", "POINTS", "MANIFEST", "FAILURES", "JOURNAL", "FAILURE_JOURNAL", "OUTPUTS",
     "Journal", "FailureJournal", "recover_journal", "write_sorted_runs", "write_failures",
-    "atomic_write_text", "read_manifest", "read_failures",
+    "atomic_write_text", "read_manifest", "read_failures", "claim_folder",
 ]
 
 RUNS, POINTS, MANIFEST, FAILURES = "runs.csv", "points.csv", "manifest.json", "failures.csv"
@@ -39,6 +41,36 @@ def atomic_write_text(path: Path, text: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def claim_folder(folder: Path) -> Iterator[None]:
+    """Hold the output folder (made if missing) for one sweep at a time: a second sweep writing
+    there at once is refused. A folder this call made is removed again if input was refused."""
+    made = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        _lock(handle, folder)
+        yield
+    except InputErrors:
+        if made and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+    finally:
+        os.close(handle)
+
+
+def _lock(handle: int, folder: Path) -> None:
+    """An advisory lock on the folder, released when the handle closes (where the OS has flock)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise InputErrors(InputError("another sweep is writing to this folder now", str(folder))) from None
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:

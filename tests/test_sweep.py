@@ -23,6 +23,7 @@ from sim.errors import InputErrors
 from sim.runner import replication_seeds
 from sim.sweep import load_sweep, run_sweep, sweep
 from sim.sweeprun import DaskBackend, InlineBackend, ProcessBackend
+from sim.sweepstore import claim_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -205,6 +206,9 @@ def test_an_existing_sweep_is_kept_without_force_and_a_changed_file_is_not_resum
     assert cli(["sweep", str(path), "--out", out, "--resume", "--quiet"]) == 2
     assert "the sweep file changed since this sweep began" in capsys.readouterr().err
     assert cli(["sweep", str(path), "--out", out, "--force", "--workers", "1", "--quiet"]) == 0
+    with claim_folder(Path(out)):  # as a sweep still running there would
+        assert cli(["sweep", str(path), "--out", out, "--resume", "--quiet"]) == 2
+    assert "another sweep is writing to this folder now" in capsys.readouterr().err
 
 
 def test_a_run_that_raises_is_recorded_and_the_others_go_on(folder, monkeypatch, capsys):
