@@ -13,6 +13,7 @@ are written. A sweep killed at any moment continues with `resume=True` and ends 
 
 from __future__ import annotations
 
+import csv
 import functools
 import shutil
 import sys
@@ -96,8 +97,7 @@ def read_table(path: Path) -> Any:
 
 
 def _plain_rows(path: Path) -> list[dict[str, Any]]:
-    import csv
-
+    """A CSV table as a list of dicts, cells read as numbers where they are numbers."""
     with open(path, encoding="utf-8", newline="") as handle:
         return [{k: _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
 
@@ -133,7 +133,7 @@ def run_sweep(plan: SweepPlan, folder: str | Path, backend: Any, *, resume: bool
 
 
 def _prepare(folder: Path, plan: SweepPlan, resume: bool, force: bool) -> None:
-    """Make the folder; refuse to overwrite a sweep without `force` or to resume a different one."""
+    """Refuse to overwrite a sweep without `force` or to resume a different one; `force` clears it."""
     existing = [name for name in OUTPUTS if (folder / name).exists()]
     if existing and resume:
         check_resumable(folder, read_manifest(folder), plan)
