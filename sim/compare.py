@@ -17,19 +17,13 @@ import numpy as np
 
 from . import stats
 from .errors import InputError, InputErrors, suggest
+from .stats import label
 
 __all__ = ["Table", "Row", "Report", "read_table", "compare", "compare_by", "label",
            "plain_language", "render", "FORMATS"]
 
 FORMATS = ("table", "csv", "markdown", "json")
 KEYS = ("rep", "seed", "point")
-LABELS = {"max_level": "highest ladder level", "t_first_clash": "days to first armed clash",
-          "n_belligerents": "states at war", "n_drawn_in": "states drawn in by pacts",
-          "invocations": "pact invocations", "nuclear_use": "nuclear use",
-          "end_tension": "tension at the end", "n_events": "events"}
-PREFIXES = (("t_war_", "days to war {0}"), ("t_entry_", "days to {0} entering a war"),
-            ("war_", "war {0}"), ("clash_", "armed clash {1}"), ("max_level_", "highest level {0}"),
-            ("tension_mean_", "mean tension of {0}"), ("tension_end_", "end tension of {0}"))
 
 
 @dataclass
@@ -141,17 +135,6 @@ def read_table(path: str | Path) -> Table:
     columns = {h: [r[j] for r in rows[1:]] for j, h in enumerate(header)}
     horizon, source, parameters = _read_sidecar(file.parent)
     return Table(str(file), columns, horizon, source, parameters)
-
-
-def label(name: str) -> str:
-    """A reader's name for a metric: ``war_CHN_USA`` -> ``war CHN-USA``."""
-    if name in LABELS:
-        return LABELS[name]
-    for prefix, text in PREFIXES:
-        if name.startswith(prefix):
-            ids = name[len(prefix):]
-            return text.format(ids.replace("_", "-"), ids.replace("_", "->", 1))
-    return name.replace("_", " ")
 
 
 def _pairing(a: Table, b: Table) -> tuple[np.ndarray | None, str]:
@@ -282,6 +265,10 @@ def compare_by(runs: str | Path | Table, by: str, ref: str, metrics: list[str] |
     if not any(_same(v, ref) for v in values):
         raise InputErrors(InputError(f"no replication has {by} = {ref}; values: {', '.join(values)}",
                                      table.path, path="--ref"))
+    other = [c for c in table.columns if c != by and (c in table.parameters or "." in c)]
+    if "seed" in table.columns and other:  # replication k pairs with k at the same other values
+        keys = zip(table.columns["seed"], *(table.columns[p] for p in other))
+        table = replace(table, columns={**table.columns, "seed": ["|".join(k) for k in keys]})
     base = table.subset(np.array([_same(v, ref) for v in column]), f"{by}={ref}")
     rows, pairings = [], set()
     for value in (v for v in values if not _same(v, ref)):
@@ -289,10 +276,12 @@ def compare_by(runs: str | Path | Table, by: str, ref: str, metrics: list[str] |
         got, pairing, horizon = _rows(base, side, metrics, seed, group=value)
         rows += got
         pairings.add(pairing.split(":")[0])
-    other = [p for p in table.parameters if p != by and p in table.columns]
+    pairing = "; ".join(sorted(pairings))
+    pairing += f": replications matched on seed{''.join(', ' + p for p in other)}" * (pairing == "paired")
     notes = [f"pooled over the other swept parameters: {', '.join(other)}"] if other else []
     return _finish(Report(f"{table.path} at {by}={ref}", f"each other value of {by}", rows,
-                          "; ".join(sorted(pairings)), horizon, adjust, alpha, seed, by, notes))
+                          pairing, horizon, adjust, alpha, seed, by, notes))
+
 
 def _num(x: float, kind: str = "continuous", diff: bool = False) -> str:
     if not math.isfinite(x):

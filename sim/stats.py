@@ -1,4 +1,4 @@
-"""Two-sample tests for replication metrics: one function per kind of metric, numpy in, numbers out.
+"""Replication metrics: their kinds and readable names, and one two-sample test per kind.
 
 Each test returns a :class:`TestResult`: the difference B - A with a bootstrap interval, a p-value
 and a named effect size. The kind of a metric picks the test:
@@ -27,12 +27,19 @@ from scipy import stats as st
 
 __all__ = [
     "TestResult", "continuous", "binary", "time_to_event", "km_median", "adjust",
-    "holm", "bootstrap_ci", "cohens_h", "censor", "metric_kind", "generator", "KINDS", "ADJUSTMENTS",
+    "holm", "bootstrap_ci", "cohens_h", "censor", "metric_kind", "label", "generator", "KINDS", "ADJUSTMENTS",
 ]
 
 KINDS = ("continuous", "binary", "time")
 ADJUSTMENTS = {"holm": "Holm (1979) step-down", "bh": "Benjamini-Hochberg (1995) FDR"}
 RESAMPLES = 9999
+LABELS = {"max_level": "highest ladder level", "t_first_clash": "days to first armed clash",
+          "n_belligerents": "states at war", "n_drawn_in": "states drawn in by pacts",
+          "invocations": "pact invocations", "nuclear_use": "nuclear use",
+          "end_tension": "tension at the end", "n_events": "events"}
+PREFIXES = (("t_war_", "days to war {0}"), ("t_entry_", "days to {0} entering a war"),
+            ("war_", "war {0}"), ("clash_", "armed clash {1}"), ("max_level_", "highest level {0}"),
+            ("tension_mean_", "mean tension of {0}"), ("tension_end_", "end tension of {0}"))
 COUNTS = {"max_level", "n_belligerents", "n_drawn_in", "invocations", "invocations_honoured",
           "abandonments", "cascade_depth", "n_events"}
 
@@ -75,6 +82,17 @@ def metric_kind(name: str, values: np.ndarray) -> str:
         return "binary"
     finite = values[np.isfinite(values)]
     return "binary" if len(finite) and np.isin(finite, (0.0, 1.0)).all() else "continuous"
+
+
+def label(name: str) -> str:
+    """A reader's name for a metric: ``war_CHN_USA`` -> ``war CHN-USA``."""
+    if name in LABELS:
+        return LABELS[name]
+    for prefix, text in PREFIXES:
+        if name.startswith(prefix):
+            ids = name[len(prefix):]
+            return text.format(ids.replace("_", "-"), ids.replace("_", "->", 1))
+    return name.replace("_", " ")
 
 
 def generator(seed: int, key: str) -> np.random.Generator:

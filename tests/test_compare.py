@@ -255,7 +255,7 @@ def test_compare_by_sweeps_each_value_against_the_reference(tmp_path):
     report = compare_by(write_sweep(tmp_path / "s") / "runs.csv", "alliances.QUAD.reliability", "0.5")
     groups = {r.group for r in report.rows}
     assert groups == {"0.25", "0.75"}
-    assert report.pairing == "paired" and "365 days" in report.horizon
+    assert report.pairing == "paired: replications matched on seed" and "365 days" in report.horizon
     war = {r.group: r for r in report.rows if r.metric == "war_CHN_USA"}
     assert war["0.25"].p_adj < 0.001 and not war["0.75"].p_adj < 0.05
     assert "over 8 tests" in " ".join(report.notes)
@@ -313,3 +313,21 @@ def test_read_table_rejects_ragged_rows(tmp_path):
     (tmp_path / "summary.csv").write_text("rep,seed,max_level\n0,1,3\n1,2\n")
     with pytest.raises(InputErrors, match="2 cells where the header has 3"):
         read_table(tmp_path)
+
+
+def test_compare_by_pairs_replications_at_the_same_pooled_values(tmp_path):
+    folder = tmp_path / "s2"
+    folder.mkdir()
+    rng = np.random.default_rng(4)
+    noise = rng.normal(0, 0.05, (2, 20))          # common random numbers: one draw per (b, rep)
+    with open(folder / "runs.csv", "w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["point", "rep", "seed", "p.a", "p.b", "mean_tension"])
+        for point, (a, b) in enumerate((a, b) for a in (0, 1) for b in (0, 1)):
+            for rep in range(20):
+                writer.writerow([point, rep, 500 + rep, a, b, round(0.3 + 0.01 * a + 0.2 * b + noise[b, rep], 6)])
+    report = compare_by(folder, "p.a", "0")
+    assert report.pairing == "paired: replications matched on seed, p.b"
+    r = row(report, "mean_tension").result
+    assert r.test == "Wilcoxon signed-rank" and r.diff == pytest.approx(0.01, abs=1e-6)
+    assert row(report, "mean_tension").p_adj < 0.001
