@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from sim.backtest import (
-    backtest, brier_score, brier_skill_score, entry_days, entry_order_tau, invocation_days, score,
+    Replay, backtest, brier_score, brier_skill_score, entry_days, entry_order_tau, invocation_days, score,
 )
+from sim.errors import InputErrors
 from sim.history import History
 
 EVENT_COLUMNS = ["rep", "t", "event_id", "cause_id", "kind", "actor", "target", "level", "pact", "detail"]
@@ -242,3 +243,21 @@ def test_same_seed_same_scores():
     a = backtest(BUNDLED, replications=3, seed=11).scores.tables
     b = backtest(BUNDLED, replications=3, seed=11).scores.tables
     assert a == b
+
+
+def test_the_reference_pair_defaults_to_the_scenarios_first_attack(tmp_path):
+    path = _write(tmp_path, "states:\n  RUS: {entered: true, day: 0}\n")
+    assert Replay.read(path).reference == ("RUS", "UKR")
+
+
+def test_a_scenario_without_attack_needs_first_attack(tmp_path):
+    (tmp_path / "calm.yaml").write_text("name: calm\nworld: world_2022\n")
+    path = tmp_path / "h.yaml"
+    path.write_text("scenario: calm.yaml\nday0: 2022-01-01\nend: 2022-12-31\nstates: {RUS: {entered: false}}\n")
+    with pytest.raises(InputErrors, match="first_attack"):
+        Replay.read(path)
+
+
+def test_bad_numbers_on_the_command_line_exit_2(tmp_path):
+    done = _cli(BUNDLED, "--reps", 0, "--out", tmp_path / "out")
+    assert done.returncode == 2 and "--reps must be at least 1" in done.stderr
