@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from .engine import Setup
-from .errors import InputErrors
+from .errors import InputError, InputErrors
 from .runner import run_replication
 from .schema import Scenario
 from .tables import format_row
@@ -204,9 +204,17 @@ def _dask_client(address: str, workers: int | None):
     except ImportError as exc:
         raise InputErrors('--dask needs dask.distributed: pip install ".[dask]"') from exc
     if address != "local":
-        with Client(address, timeout="30s") as client:
+        with _connect(Client, address) as client:
             yield client
         return
     n = workers or default_workers()
     with LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
         yield client
+
+
+def _connect(client: Any, address: str) -> Any:
+    """A client of the scheduler at `address`; an unreachable or malformed address is bad input."""
+    try:
+        return client(address, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputErrors(InputError(f"cannot reach a Dask scheduler at {address}: {exc}", "--dask")) from None

@@ -149,6 +149,9 @@ def test_the_command_line_prints_errors_exits_2_and_writes_nothing(folder, capsy
     assert cli(["sweep", str(path), "--out", str(folder / "out")]) == 2
     assert f"error: {path}:2:11: scenario: no scenario file" in capsys.readouterr().err
     assert not (folder / "out").exists()
+    assert cli(["sweep", str(grid(folder)), "--out", str(folder / "out"), "--dask", "nonsense"]) == 2
+    assert "error: --dask: cannot reach a Dask scheduler at nonsense: missing port" in capsys.readouterr().err
+    assert not (folder / "out").exists()
 
 
 # --- outputs and backends ----------------------------------------------------------------------
