@@ -202,20 +202,30 @@ def _unknown(doc: Document, path: tuple, sid: str, known: list[str], what: str) 
     return error_at(doc.marks, path, f"unknown {what} '{sid}'{suggest(sid, known)}")
 
 
+def _pacts(scenario: Scenario) -> dict[str, tuple[list[str], set[str]]]:
+    """Each pact's clauses and every state that is ever a member (timeline creations and joins too)."""
+    specs = {pid: p for pid, p in scenario.alliances.items() if p is not None}
+    specs.update({a.pact: a.alliance for a in scenario.timeline if a.do == "create_alliance"})
+    pacts = {pid: ([p.type, *p.clauses], set(p.members)) for pid, p in specs.items()}
+    for action in scenario.timeline:
+        if action.do == "join_alliance" and action.pact in pacts:
+            pacts[action.pact][1].add(action.actor)
+    return pacts
+
+
 def _invocation_errors(doc: Document, i: int, record: InvocationRecord, scenario: Scenario) -> list:
-    """Unknown ids, a non-member invoking, or a clause the pact does not have."""
-    pacts = {pid: p for pid, p in scenario.alliances.items() if p is not None}
-    states = list(scenario.states)
+    """Unknown ids, a state that is never a member invoking, or a clause the pact does not have."""
+    pacts, states = _pacts(scenario), list(scenario.states)
     errors = [_unknown(doc, ("invocations", i, "by"), record.by, states, "state")]
     if record.against:
         errors.append(_unknown(doc, ("invocations", i, "against"), record.against, states, "state"))
-    pact = pacts.get(record.pact)
-    if pact is None:
+    if record.pact not in pacts:
         return errors + [_unknown(doc, ("invocations", i, "pact"), record.pact, list(pacts), "pact")]
-    if record.by in states and record.by not in pact.members:
+    clauses, members = pacts[record.pact]
+    if record.by in states and record.by not in members:
         errors.append(error_at(doc.marks, ("invocations", i, "by"), f"'{record.by}' is not a member of {record.pact}"))
-    if record.clause not in [pact.type, *pact.clauses]:
-        message = f"{record.pact} has no {record.clause} clause (it has: {', '.join([pact.type, *pact.clauses])})"
+    if record.clause not in clauses:
+        message = f"{record.pact} has no {record.clause} clause (it has: {', '.join(clauses)})"
         errors.append(error_at(doc.marks, ("invocations", i, "clause"), message))
     return errors
 

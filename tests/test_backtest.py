@@ -261,3 +261,14 @@ def test_a_scenario_without_attack_needs_first_attack(tmp_path):
 def test_bad_numbers_on_the_command_line_exit_2(tmp_path):
     done = _cli(BUNDLED, "--reps", 0, "--out", tmp_path / "out")
     assert done.returncode == 2 and "--reps must be at least 1" in done.stderr
+
+
+def test_a_state_that_joins_in_the_timeline_may_invoke(tmp_path):
+    """Finland joins NATO on day 10 of the scenario: its recorded Article 4 request is accepted."""
+    (tmp_path / "s.yaml").write_text(
+        "name: s\nworld: world_2022\ntimeline:\n  - {at: 0, do: attack, actor: RUS, target: UKR, level: 6}\n"
+        "  - {at: 10, do: join_alliance, actor: FIN, pact: NATO}\n")
+    path = tmp_path / "h.yaml"
+    path.write_text("scenario: s.yaml\nday0: 2022-01-01\nend: 2022-12-31\nstates: {FIN: {entered: false}}\n"
+                    "invocations:\n  - {pact: NATO, clause: consultation, by: FIN, day: 20}\n")
+    assert Replay.read(path).history.invocations[0].by == "FIN"
