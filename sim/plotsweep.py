@@ -17,9 +17,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats as st
 
-from .compare import label
+from .stats import label, metric_kind
 from .errors import InputError, InputErrors
 from .plot import COLOURS, _figure, _save
+from .tables import SUMMARY_METRICS
 
 __all__ = ["Sweep", "load_sweep", "sweep_metrics", "sweep_heatmap", "save_sweep", "metric_values"]
 
@@ -37,10 +38,15 @@ class Sweep:
 
     @property
     def metrics(self) -> list[str]:
-        """Numeric metric columns that vary somewhere in the sweep."""
+        """Numeric metric columns whose plotted values vary somewhere in the sweep."""
         cols = [c for c in self.runs if c not in KEYS and c not in self.parameters]
         return [c for c in cols if pd.api.types.is_numeric_dtype(self.runs[c])
-                and (c.startswith("t_") or self.runs[c].nunique(dropna=True) > 1)]
+                and metric_values(self.runs, c)[0].nunique(dropna=True) > 1]
+
+    def groups(self) -> dict[str, list[str]]:
+        """The varying metrics as ``summary`` (the run's own) and ``watched`` (per dyad and state)."""
+        core = [m for m in self.metrics if m in SUMMARY_METRICS]
+        return {"summary": core, "watched": [m for m in self.metrics if m not in core]}
 
 
 def load_sweep(folder: str | Path, name: str | None = None) -> Sweep:
@@ -57,7 +63,7 @@ def load_sweep(folder: str | Path, name: str | None = None) -> Sweep:
     params = [p for p in (doc.get("parameters") or {}) if p in runs] or [c for c in runs if "." in c]
     if not params:
         raise InputErrors(InputError("no swept parameter found (manifest.json or dotted columns)", str(file)))
-    return Sweep(name or doc.get("name") or file.parent.name, runs, params)
+    return Sweep(name or doc.get("sweep") or doc.get("name") or file.parent.name, runs, params)
 
 
 def metric_values(runs: pd.DataFrame, metric: str) -> tuple[pd.Series, str]:
@@ -65,7 +71,7 @@ def metric_values(runs: pd.DataFrame, metric: str) -> tuple[pd.Series, str]:
     if metric.startswith("t_"):
         what = label(metric).removeprefix("days to ")
         return runs[metric].notna().astype(float) * 100, f"{what} before the horizon\n(% of reps)"
-    if set(runs[metric].dropna().unique()) <= {0, 1} and not metric.startswith(("n_", "max_level")):
+    if metric_kind(metric, runs[metric].to_numpy(dtype=float)) == "binary":
         return runs[metric] * 100, f"{label(metric)} (% of reps)"
     return runs[metric], label(metric)
 
@@ -169,14 +175,16 @@ def _heatmap_metrics(sweep: Sweep, most: int = 4) -> list[str]:
 
 
 def save_sweep(folder: str | Path, out: str | Path, other: str | Path | None = None) -> list[Path]:
-    """Write one PNG per swept parameter and a heatmap per pair of parameters and key metric."""
+    """Write PNGs per swept parameter (summary metrics, watched metrics; those that never vary are
+    left out) and a heatmap per pair of parameters and key metric."""
     sweep, second = load_sweep(folder), (load_sweep(other) if other else None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for parameter in sweep.parameters:
-        stem = parameter.replace(".", "_")
-        written.append(_save(sweep_metrics(sweep, parameter, other=second), out / f"sweep_{stem}.png"))
+    for parameter, (group, metrics) in itertools.product(sweep.parameters, sweep.groups().items()):
+        if metrics:
+            file = out / f"sweep_{parameter.replace('.', '_')}_{group}.png"
+            written.append(_save(sweep_metrics(sweep, parameter, metrics, other=second), file))
     for x, y in itertools.combinations(sweep.parameters, 2):
         for metric in _heatmap_metrics(sweep):
             name = f"heatmap_{metric}_{x}_{y}".replace(".", "_") + ".png"

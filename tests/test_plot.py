@@ -178,7 +178,7 @@ def test_sweep_figures(tmp_path):
     assert "pooled over parameters.perception.misperception" in fig.get_suptitle()
     written = plot.save_sweep(folder, tmp_path / "png", other=folder)
     names = {p.name for p in written}
-    assert "sweep_alliances_QUAD_reliability.png" in names
+    assert {"sweep_alliances_QUAD_reliability_summary.png", "sweep_alliances_QUAD_reliability_watched.png"} <= names
     assert any(n.startswith("heatmap_n_belligerents") for n in names)
     for file in written:
         assert_png(file)
