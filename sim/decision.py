@@ -38,16 +38,16 @@ def level_costs(p: Decision, deterred: float, umbrella: float, bond: float) -> t
 
 def choose(level: int, desired: float, costs, p: Decision, top: int, u: float) -> int:
     """The next level among L-1 .. L+2 (capped at `top`), drawn by the logit rule with uniform u."""
-    low, high = max(level - 1, 0), min(level + 2, top)
+    low, high = (level - 1 if level > 0 else 0), (level + 2 if level + 2 < top else top)
     if high < low:
         return level
-    utilities = [-p.precision * (k - desired) ** 2 - costs[k] - p.inertia * abs(k - level)
-                 for k in range(low, high + 1)]
+    precision, inertia, temperature = p.precision, p.inertia, p.temperature
+    utilities = [-precision * (k - desired) ** 2 - costs[k] - inertia * abs(k - level) for k in range(low, high + 1)]
     best = max(utilities)
-    weights = [math.exp((x - best) / p.temperature) for x in utilities]
+    weights = [math.exp((x - best) / temperature) for x in utilities]
     threshold = u * sum(weights)
-    for k, w in enumerate(weights):
+    for k, w in enumerate(weights, low):
         threshold -= w
         if threshold < 0:
-            return low + k
+            return k
     return high

@@ -92,18 +92,26 @@ class Intent:
         self.cause = np.zeros(baseline.shape, dtype=np.int64)
         self.weight = np.zeros_like(baseline)
         self.rate = math.log(2.0) / half_life_days
+        self._decay, self._gap = np.empty(baseline.shape[1]), np.empty(baseline.shape[1])  # row buffers
 
     def _relax(self, rows, cols, t: float) -> np.ndarray:
-        decay = np.exp(-self.rate * (t - self.stamp[rows, cols]))
-        base = self.baseline[rows, cols]
-        self.value[rows, cols] = base + (self.value[rows, cols] - base) * decay
-        self.weight[rows, cols] *= decay
-        self.stamp[rows, cols] = t
-        return self.value[rows, cols]
+        """Bring the cells [rows, cols] (an int or a slice each) up to time t in place; their values."""
+        value = self.value[rows, cols]
+        if not isinstance(value, np.ndarray):  # one cell
+            decay = np.exp(-self.rate * (t - self.stamp[rows, cols]))
+            base = self.baseline[rows, cols]
+            self.value[rows, cols] = base + (value - base) * decay
+            self.weight[rows, cols] *= decay
+            self.stamp[rows, cols] = t
+            return self.value[rows, cols]
+        decay, gap = (self._decay, self._gap) if value.ndim == 1 else (np.empty_like(value), np.empty_like(value))
+        return _relaxed(value, self.baseline[rows, cols], self.stamp[rows, cols], self.weight[rows, cols],
+                        -self.rate, t, decay, gap)
 
     def row(self, i: int, t: float) -> np.ndarray:
-        """I[i, :] at time t (brought up to date in place)."""
-        return self._relax(i, slice(None), t)
+        """I[i, :] at time t (brought up to date in place; a view, valid until the next update)."""
+        return _relaxed(self.value[i], self.baseline[i], self.stamp[i], self.weight[i], -self.rate, t,
+                        self._decay, self._gap)
 
     def all(self, t: float) -> np.ndarray:
         """The whole matrix at time t (brought up to date in place)."""
@@ -130,6 +138,20 @@ class Intent:
         self.value[i, j] = value
         if baseline:
             self.baseline[i, j] = value
+
+
+def _relaxed(value, base, stamp, weight, neg_rate: float, t: float, decay, gap) -> np.ndarray:
+    """value = base + (value - base) e^(neg_rate (t - stamp)), weight *= the same decay, stamp = t:
+    in place on views, with the same floating-point operations as the plain expression."""
+    np.subtract(t, stamp, out=decay)
+    np.multiply(neg_rate, decay, out=decay)
+    np.exp(decay, out=decay)
+    np.subtract(value, base, out=gap)
+    np.multiply(gap, decay, out=gap)
+    np.add(base, gap, out=value)
+    np.multiply(weight, decay, out=weight)
+    stamp[...] = t
+    return value
 
 
 def tension(intent: np.ndarray, share: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ numbers): their difference is the intervention, not the noise.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
 import multiprocessing
 import os
@@ -26,7 +27,7 @@ from .loading import resolved_dict, scenario_sha256
 from .output import CsvWriter, atomic_folder, write_json
 from .progress import progress_bar
 from .schema import Scenario
-from .tables import TABLES, headers
+from .tables import TABLES, format_row, headers
 
 __all__ = ["Replication", "Result", "replication_seeds", "run_replication", "iter_replications", "run",
            "run_to_folder"]
@@ -62,37 +63,68 @@ def run_replication(scenario: Scenario | Setup, rep: int, seed: int, horizon: fl
                        list(rec.tension_rows(rep)), list(rec.state_rows(rep)))
 
 
+@dataclass
+class _Text:
+    """A replication's rows as CSV text per table (what a worker sends back for a run written to disk:
+    one string pickles and writes far faster than thousands of tuples)."""
+
+    rep: int
+    text: dict
+
+
+def _text(replication: Replication) -> _Text:
+    return _Text(replication.rep, {t: "".join(map(format_row, replication.rows(t))) for t in TABLES})
+
+
 _WORKER: dict = {}
 
 
-def _init_worker(scenario: Scenario, horizon: float | None) -> None:
-    _WORKER["setup"], _WORKER["horizon"] = Setup(scenario), horizon
+def _init_worker(scenario: Scenario, horizon: float | None, as_text: bool) -> None:
+    _WORKER["setup"], _WORKER["horizon"], _WORKER["as_text"] = Setup(scenario), horizon, as_text
 
 
-def _run_chunk(chunk: list[tuple[int, int]]) -> list[Replication]:
-    return [run_replication(_WORKER["setup"], rep, seed, _WORKER["horizon"]) for rep, seed in chunk]
+def _run_chunk(chunk: list[tuple[int, int]]) -> list:
+    reps = [run_replication(_WORKER["setup"], rep, seed, _WORKER["horizon"]) for rep, seed in chunk]
+    return [_text(r) for r in reps] if _WORKER["as_text"] else reps
 
 
 def _chunks(pairs: list, workers: int) -> list[list]:
-    size = max(1, min(16, len(pairs) // (workers * 8) or 1))
+    """About 32 chunks per worker (at most 8 replications each): idle workers at the end wait for one
+    short chunk at most, while the per-chunk cost (a pickled list of seeds) stays negligible."""
+    size = max(1, min(8, len(pairs) // (workers * 32)))
     return [pairs[k:k + size] for k in range(0, len(pairs), size)]
 
 
+def _in_order(pool, chunks: list[list], window: int) -> Iterator:
+    """Results of `_run_chunk` in order, with at most `window` chunks submitted and not yet consumed,
+    so finished replications never pile up in memory (`Executor.map` would submit them all)."""
+    pending: collections.deque = collections.deque()
+    for chunk in chunks:
+        pending.append(pool.submit(_run_chunk, chunk))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
 def iter_replications(scenario: Scenario, seeds: list[int], workers: int = 1,
-                      horizon: float | None = None) -> Iterator[Replication]:
-    """Yield replications in order; with several workers they run in separate processes."""
+                      horizon: float | None = None, as_text: bool = False) -> Iterator:
+    """Yield replications in order; with several workers they run in separate processes.
+
+    With `as_text` each comes as its tables' CSV text (`.rep`, `.text[table]`), rendered by the worker.
+    """
     pairs = list(enumerate(seeds))
     workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
     if workers == 1:
         setup = Setup(scenario)
         for rep, seed in pairs:
-            yield run_replication(setup, rep, seed, horizon)
+            replication = run_replication(setup, rep, seed, horizon)
+            yield _text(replication) if as_text else replication
         return
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                initargs=(scenario, horizon)) as pool:
-        for chunk in pool.map(_run_chunk, _chunks(pairs, workers)):
-            yield from chunk
+                                initargs=(scenario, horizon, as_text)) as pool:
+        yield from _in_order(pool, _chunks(pairs, workers), 4 * workers)
 
 
 def _resolved(scenario: Scenario, replications, seed, horizon) -> Scenario:
@@ -177,9 +209,9 @@ def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int 
     head = headers(scenario.watch)
     with atomic_folder(out, force) as tmp, progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
         writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES}
-        for rep in iter_replications(scenario, seeds, workers):
+        for rep in iter_replications(scenario, seeds, workers, as_text=True):
             for t, w in writers.items():
-                w.rows(rep.rows(t))
+                w.file.write(rep.text[t])
             advance()
         for w in writers.values():
             w.close()
