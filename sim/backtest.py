@@ -137,7 +137,7 @@ def _matches(first: pd.DataFrame, record) -> pd.Series:
 
 
 def _invocation_row(key: tuple, real: float | None, found: pd.DataFrame, replications: int) -> list:
-    """One row of INVOCATION_HEADER from the simulated first days `found` (one row per rep at most)."""
+    """One row of INVOCATION_HEADER from the simulated first days `found` (several rows per rep may match)."""
     per_rep = found.groupby("rep")["t"].min()
     median = float(per_rep.median()) if len(per_rep) else None
     error = median - real if median is not None and real is not None else None
