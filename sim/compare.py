@@ -307,7 +307,8 @@ def _change(r: stats.TestResult) -> str:
     if r.kind == "time":
         return (f"median day {_num(r.median_a)} -> {_num(r.median_b)}, restricted mean "
                 f"{r.mean_a:.0f} -> {r.mean_b:.0f} days, {r.diff:+.0f} days")
-    return f"{r.mean_a:.3g} -> {r.mean_b:.3g}, {r.diff:+.3g}"
+    digits = next((d for d in range(3, 9) if f"{r.mean_a:.{d}g}" != f"{r.mean_b:.{d}g}"), 3)
+    return f"{r.mean_a:.{digits}g} -> {r.mean_b:.{digits}g}, {r.diff:+.3g}"
 
 
 def plain_language(report: Report) -> list[str]:

@@ -165,7 +165,9 @@ def sweep_heatmap(sweep: Sweep | str | Path, x: str, y: str, metric: str) -> Fig
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     fig.colorbar(image, ax=ax, label=what.replace("\n", " "))
-    ax.set_title(f"{what.splitlines()[0]}: mean over replications", fontsize=10)
+    sizes = table.groupby(["y", "x"]).size()
+    per = f"{sizes.min()}" if sizes.min() == sizes.max() else f"{sizes.min()}-{sizes.max()}"
+    ax.set_title(f"{sweep.name}: {what.splitlines()[0]},\nmean over {per} replications a cell", fontsize=10)
     return fig
 
 
