@@ -73,7 +73,7 @@ def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, c
             _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, OFFENCE))
     for pact in sim.consultation_pacts():
         if pact.id not in invoked and attacker not in pact.members:
-            _consult(sim, pact, attacker, cause)
+            _consult(sim, pact, attacker, target, cause)
 
 
 def _once(sim, key: tuple, process) -> None:
@@ -86,12 +86,17 @@ def _once(sim, key: tuple, process) -> None:
     sim.start_invocation(process)
 
 
-def _consult(sim, pact: Pact, attacker: int, cause: int) -> None:
-    """Members threatened enough ask for consultations, once per member and pact per replication."""
+def _consult(sim, pact: Pact, attacker: int, target: int, cause: int) -> None:
+    """Members alarmed enough ask for consultations, once per member and pact per replication.
+
+    A member's alarm is its threat from the attacker times the attack's proximity, g(d(member,
+    target)): a war next door threatens "territorial integrity, political independence or
+    security" (NATO Art. 4) more than the same war far away.
+    """
     members = np.array([m for m in pact.members if (pact.id, m) not in sim.invoked])
     if len(members) == 0:
         return
-    threats = sim.threats_to(members, attacker)
+    threats = sim.threats_to(members, attacker) * sim.setup.g[members, target]
     for m in members[threats >= sim.params.alliances.consultation_threat].tolist():
         _once(sim, (pact.id, m), consultation(sim, pact, m, attacker, cause))
 

@@ -136,7 +136,9 @@ class AllianceParams(Strict):
     honour_threat_shift: NonNegative = Field(
         2.0, description="logit shift of honouring per unit of a member's threat above the members' mean"
     )
-    consultation_threat: Unit = Field(0.25, description="threat from an attacker at which a member asks for consultations")
+    consultation_threat: Unit = Field(
+        0.1, description="threat from an attacker times the attack's proximity at which a member asks for consultations"
+    )
     consultation_levels: tuple[Level, Level] = (1, 3)
 
 

@@ -111,3 +111,12 @@ def test_entries_follow_honours_after_the_delays():
         invocation = by_id[(e[0], honour[3])]
         assert honour[4] == "honour" and invocation[4] == "invocation"
         assert 2 <= honour[1] - invocation[1] <= 3 and 10 <= e[1] - honour[1] <= 12
+
+
+def test_consultation_is_asked_by_members_near_the_war_not_far_away():
+    """Article 4: equally hostile views of Russia, but only the member next to Ukraine asks."""
+    scenario = _world_attack(target="UKR")
+    scenario["relations"] = [{"from": s, "to": "RUS", "intent": 0.7} for s in ("EST", "PRT")]
+    invocations, _ = _invocations(scenario, reps=3)
+    askers = {i[0] for i in invocations if i[2] == "NATO" and i[3] == "consultation"}
+    assert "EST" in askers and "PRT" not in askers
