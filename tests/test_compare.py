@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 from scipy import stats as st
 
 from sim import stats
@@ -331,3 +333,29 @@ def test_compare_by_pairs_replications_at_the_same_pooled_values(tmp_path):
     r = row(report, "mean_tension").result
     assert r.test == "Wilcoxon signed-rank" and r.diff == pytest.approx(0.01, abs=1e-6)
     assert row(report, "mean_tension").p_adj < 0.001
+
+
+P_VALUES = hs.lists(hs.floats(0, 1, allow_nan=False), min_size=1, max_size=30)
+
+
+@given(P_VALUES)
+def test_holm_never_lowers_a_p_value_and_keeps_their_order(ps):
+    p = np.array(ps)
+    adjusted = stats.holm(p)
+    assert np.all(adjusted >= p - 1e-12) and np.all(adjusted <= 1)
+    order = np.argsort(p, kind="stable")
+    assert np.all(np.diff(adjusted[order]) >= -1e-12)
+    assert np.all(adjusted <= np.minimum(1, len(p) * p) + 1e-12)  # never worse than Bonferroni
+
+
+@settings(max_examples=25, deadline=None)
+@given(hs.lists(hs.integers(0, 6), min_size=2, max_size=40), hs.integers(0, 2**32 - 1))
+def test_any_sample_gives_a_result_and_identical_sides_never_differ(values, seed):
+    a = np.array(values, dtype=float)
+    rng = np.random.default_rng(seed)
+    for test in (stats.continuous, stats.binary):
+        for paired in (False, True):
+            data = (a > 3).astype(float) if test is stats.binary else a
+            r = test(data, data.copy(), rng, paired=paired)
+            assert r.diff == 0 and not r.p < 0.05
+            assert r.ci_low <= 0 <= r.ci_high or math.isnan(r.ci_low)

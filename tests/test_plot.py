@@ -197,6 +197,7 @@ def test_cli_writes_pngs_and_rejects_bad_folders(tmp_path, runs):
     assert len(result.stdout.split()) == 4
     for bad, message in (([str(tmp_path / "nowhere")], "no such folder"),
                          ([str(tmp_path)], "neither a run folder"),
-                         ([str(runs[0]), "--rep", "999"], "no replication 999")):
+                         ([str(runs[0]), "--rep", "999"], "no replication 999"),
+                         ([str(write_sweep(tmp_path / "sw")), "--rep", "1"], "a sweep folder has none")):
         result = run_cli(*bad)
         assert result.returncode == 2 and message in result.stderr, result.stderr

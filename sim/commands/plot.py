@@ -38,6 +38,8 @@ def main(args: argparse.Namespace) -> int:
     kind = _kind(folder)
     if args.compare and _kind(Path(args.compare)) != kind:
         raise InputErrors(InputError(f"--compare needs a {kind} folder like {folder}", args.compare))
+    if kind == "sweep" and args.rep is not None:
+        raise InputErrors(InputError("--rep picks a run's cascade; a sweep folder has none", path="--rep"))
     out = Path(args.out) if args.out else folder / "plots"
     if kind == "sweep":
         written = save_sweep(folder, out, other=args.compare)
