@@ -248,6 +248,24 @@ def _same(text: str, ref: str) -> bool:
         return text.strip() == ref.strip()
 
 
+def _grouped(table: Table, by: str, ref: str) -> tuple[Table, list[str]]:
+    """The sweep with ``by`` as a parameter and, when other parameters are pooled, a seed column
+    that pairs replication k only with k at the same pooled values; and those parameters."""
+    if by not in table.columns:
+        known = [c for c in table.columns if c not in KEYS]
+        raise InputErrors(InputError(f"no column '{by}'{suggest(by, known)}", table.path, path="--by"))
+    values = list(dict.fromkeys(table.columns[by]))
+    if not any(_same(v, ref) for v in values):
+        raise InputErrors(InputError(f"no replication has {by} = {ref}; values: {', '.join(values)}",
+                                     table.path, path="--ref"))
+    table = replace(table, parameters=[*table.parameters, by])
+    other = [c for c in table.columns if c != by and (c in table.parameters or "." in c)]
+    if "seed" in table.columns and other:
+        keys = zip(table.columns["seed"], *(table.columns[p] for p in other))
+        table = replace(table, columns={**table.columns, "seed": ["|".join(k) for k in keys]})
+    return table, other
+
+
 def compare_by(runs: str | Path | Table, by: str, ref: str, metrics: list[str] | None = None,
                alpha: float = 0.05, adjust: str = "holm", seed: int = 0) -> Report:
     """Compare each value of the swept parameter ``by`` against ``ref`` in a sweep's runs.csv.
@@ -255,23 +273,11 @@ def compare_by(runs: str | Path | Table, by: str, ref: str, metrics: list[str] |
     Other swept parameters are pooled. The adjustment counts every test of every value.
     """
     _check(adjust, alpha)
-    table = runs if isinstance(runs, Table) else read_table(runs)
-    if by not in table.columns:
-        known = [c for c in table.columns if c not in KEYS]
-        raise InputErrors(InputError(f"no column '{by}'{suggest(by, known)}", table.path, path="--by"))
-    table = replace(table, parameters=[*table.parameters, by])
+    table, other = _grouped(runs if isinstance(runs, Table) else read_table(runs), by, ref)
     column = table.columns[by]
-    values = list(dict.fromkeys(column))
-    if not any(_same(v, ref) for v in values):
-        raise InputErrors(InputError(f"no replication has {by} = {ref}; values: {', '.join(values)}",
-                                     table.path, path="--ref"))
-    other = [c for c in table.columns if c != by and (c in table.parameters or "." in c)]
-    if "seed" in table.columns and other:  # replication k pairs with k at the same other values
-        keys = zip(table.columns["seed"], *(table.columns[p] for p in other))
-        table = replace(table, columns={**table.columns, "seed": ["|".join(k) for k in keys]})
     base = table.subset(np.array([_same(v, ref) for v in column]), f"{by}={ref}")
     rows, pairings = [], set()
-    for value in (v for v in values if not _same(v, ref)):
+    for value in (v for v in dict.fromkeys(column) if not _same(v, ref)):
         side = table.subset(np.array([c == value for c in column]), f"{by}={value}")
         got, pairing, horizon = _rows(base, side, metrics, seed, group=value)
         rows += got

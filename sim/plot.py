@@ -101,6 +101,16 @@ def _bands(tension: pd.DataFrame, state: str) -> pd.DataFrame:
     return rows.groupby("t")["tension"].quantile([0.1, 0.5, 0.9]).unstack()
 
 
+def _tension_panel(ax, runs: list[Run], state: str) -> None:
+    for run_, colour, style in zip(runs, COLOURS, ("-", "--")):
+        band = _bands(run_.tension, state)
+        ax.fill_between(band.index, band[0.1], band[0.9], color=colour, alpha=0.2, lw=0)
+        ax.plot(band.index, band[0.5], color=colour, ls=style, lw=1.8, label=f"{run_.name}: median")
+    ax.set_title(state + ("  (watched)" if state in _watched_states(runs[0]) else ""))
+    ax.set_ylim(-0.02, 1.02)
+    ax.grid(alpha=0.3)
+
+
 def tension_over_time(run: Run | str | Path, other: Run | str | Path | None = None,
                       states: list[str] | None = None, most: int = 6) -> Figure:
     """Median tension per day with its 10-90% band across replications, one panel per state.
@@ -116,13 +126,7 @@ def tension_over_time(run: Run | str | Path, other: Run | str | Path | None = No
     fig = _figure(4.2 * cols, 2.9 * rows + 0.5)
     axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
     for ax, state in zip(axes, states):
-        for run_, colour, style in zip(runs, COLOURS, ("-", "--")):
-            band = _bands(run_.tension, state)
-            ax.fill_between(band.index, band[0.1], band[0.9], color=colour, alpha=0.2, lw=0)
-            ax.plot(band.index, band[0.5], color=colour, ls=style, lw=1.8, label=f"{run_.name}: median")
-        ax.set_title(state + ("  (watched)" if state in _watched_states(runs[0]) else ""))
-        ax.set_ylim(-0.02, 1.02)
-        ax.grid(alpha=0.3)
+        _tension_panel(ax, runs, state)
     for ax in axes[len(states):]:
         ax.set_visible(False)
     for ax in axes[::cols]:
