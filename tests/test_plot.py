@@ -15,6 +15,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from sim import plot
+from sim.errors import InputErrors
 from sim.plotcascade import busiest_rep, positions
 from sim.plotsweep import load_sweep
 
@@ -127,7 +128,10 @@ def test_figures_take_dataframes(runs):
     frames = plot.Run("mine", summary=pd.DataFrame(run.summary), states=run.states.copy(),
                       tension=run.tension.copy())
     assert plot.ladder_distribution(frames).axes[0].get_ylabel() == "share of replications (%)"
-    assert "day" in plot.tension_over_time(frames).axes[0].get_xlabel() or True
+    assert plot.tension_over_time(frames).axes[-1].get_xlabel() == "day of the simulation"
+    assert plot.war_entry(frames).axes[0].get_yticklabels()[0].get_text() in {"CHN", "TWN", "USA", "JPN"}
+    with pytest.raises(InputErrors, match="no events.csv"):
+        plot.cascade(frames)
 
 
 def test_ladder_axis_names_every_level(runs):
