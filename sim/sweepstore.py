@@ -49,28 +49,32 @@ def claim_folder(folder: Path) -> Iterator[None]:
     there at once is refused. A folder this call made is removed again if input was refused."""
     made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    handle = os.open(folder, os.O_RDONLY)
     try:
-        _lock(handle, folder)
-        yield
+        with _locked(folder):
+            yield
     except InputErrors:
         if made and not any(folder.iterdir()):
             folder.rmdir()
         raise
-    finally:
-        os.close(handle)
 
 
-def _lock(handle: int, folder: Path) -> None:
-    """An advisory lock on the folder, released when the handle closes (where the OS has flock)."""
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An advisory lock on the folder while the block runs (where the OS has flock)."""
     try:
         import fcntl
     except ImportError:  # Windows: no lock
+        yield
         return
+    handle = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        raise InputErrors(InputError("another sweep is writing to this folder now", str(folder))) from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputErrors(InputError("another sweep is writing to this folder now", str(folder))) from None
+        yield
+    finally:
+        os.close(handle)
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
