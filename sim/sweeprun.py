@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import multiprocessing
 import os
 import signal
@@ -208,8 +209,21 @@ def _dask_client(address: str, workers: int | None):
             yield client
         return
     n = workers or default_workers()
-    with LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
+    with _sigint_ignored():  # the cluster's processes inherit it: Ctrl-C stops only this process
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:
         yield client
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore Ctrl-C while starting processes that should leave it to this one."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _connect(client: Any, address: str) -> Any:

@@ -270,8 +270,10 @@ def test_the_python_api_takes_a_loaded_scenario_and_gives_plain_rows_without_pan
 # --- interruption ------------------------------------------------------------------------------
 
 def start(path: Path, out: Path, *extra: str) -> subprocess.Popen:
+    """The command in a process group of its own, as a terminal's foreground job."""
     return subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out),
-                             "--quiet", *extra], env=ENV, stderr=subprocess.PIPE, text=True)
+                             "--quiet", *extra], env=ENV, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
 
 
 def wait_for_lines(journal: Path, lines: int, proc: subprocess.Popen, timeout: float = 30) -> None:
@@ -309,7 +311,7 @@ def test_ctrl_c_stops_cleanly_with_a_consistent_manifest(folder):
     proc = start(path, out, "--workers", "2")
     try:
         wait_for_lines(out / "runs.partial.csv", 40, proc)
-        proc.send_signal(signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the worker processes too
         _, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
