@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from .errors import InputError, InputErrors
 from .schema import LEVELS
 
-__all__ = ["Run", "load_run", "tension_over_time", "ladder_distribution", "war_entry", "cascade",
+__all__ = ["Run", "load_run", "as_run", "tension_over_time", "ladder_distribution", "war_entry", "cascade",
            "sweep_metrics", "sweep_heatmap", "save_run", "save_sweep", "COLOURS"]
 
 COLOURS = ("#1f77b4", "#d62728")  # A blue, B red
@@ -70,12 +70,23 @@ def load_run(folder: str | Path, name: str | None = None) -> Run:
     return Run(name or folder.resolve().name, meta=meta, **tables)
 
 
-def _as_run(data: Run | str | Path | None) -> Run | None:
-    return data if data is None or isinstance(data, Run) else load_run(data)
+SIGNATURES = {"events": "event_id", "tension": "tension", "states": "entered_via", "summary": "max_level"}
+
+
+def as_run(data: Run | pd.DataFrame | str | Path | None, name: str = "A") -> Run | None:
+    """A :class:`Run` from a run folder, a Run, or one table as a DataFrame (told apart by its
+    columns: ``event_id`` events, ``tension`` tension, ``entered_via`` states, else summary)."""
+    if data is None or isinstance(data, Run):
+        return data
+    if isinstance(data, pd.DataFrame):
+        table = next(t for t, column in SIGNATURES.items() if column in data.columns)
+        return Run(name, **{table: data})
+    return load_run(data)
+
 
 
 def _runs(run, other) -> list[Run]:
-    return [r for r in (_as_run(run), _as_run(other)) if r is not None]
+    return [r for r in (as_run(run, "A"), as_run(other, "B")) if r is not None]
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -111,7 +122,7 @@ def _tension_panel(ax, runs: list[Run], state: str) -> None:
     ax.grid(alpha=0.3)
 
 
-def tension_over_time(run: Run | str | Path, other: Run | str | Path | None = None,
+def tension_over_time(run: Run | pd.DataFrame | str | Path, other: Run | pd.DataFrame | str | Path | None = None,
                       states: list[str] | None = None, most: int = 6) -> Figure:
     """Median tension per day with its 10-90% band across replications, one panel per state.
 
@@ -147,7 +158,8 @@ def _level_shares(summary: pd.DataFrame) -> np.ndarray:
     return np.array([counts.get(level, 0) for level in range(len(LEVELS))]) / len(summary)
 
 
-def ladder_distribution(run: Run | str | Path, other: Run | str | Path | None = None) -> Figure:
+def ladder_distribution(run: Run | pd.DataFrame | str | Path,
+                        other: Run | pd.DataFrame | str | Path | None = None) -> Figure:
     """Share of replications by the highest escalation level reached (0 normal ... 7 nuclear)."""
     runs = [r for r in _runs(run, other) if r.summary is not None]
     if not runs:
@@ -178,7 +190,8 @@ def entry_table(states: pd.DataFrame, replications: int) -> pd.DataFrame:
     return table.sort_values("probability", ascending=False)
 
 
-def war_entry(run: Run | str | Path, other: Run | str | Path | None = None, most: int = 20) -> Figure:
+def war_entry(run: Run | pd.DataFrame | str | Path, other: Run | pd.DataFrame | str | Path | None = None,
+              most: int = 20) -> Figure:
     """Each state's probability of entering a war, labelled with its median entry day."""
     runs = [r for r in _runs(run, other) if r.states is not None]
     if not runs:

@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from .errors import InputError, InputErrors
-from .plot import Run, _as_run, _figure
+from .plot import Run, _figure, as_run
 from .schema import LEVELS
 
 __all__ = ["cascade", "busiest_rep", "positions", "layout", "CASCADE_KINDS"]
@@ -191,7 +191,7 @@ def _legend(fig, columns: int) -> None:
 def cascade(run: Run | str, rep: int | None = None, other: Run | str | None = None) -> Figure:
     """One replication's cascade as a graph over the map (``rep`` default: most belligerents);
     with ``other``, B's cascade (same ``rep`` if given, else its own busiest) beside A's."""
-    runs = [r for r in (_as_run(run), _as_run(other)) if r is not None]
+    runs = [r for r in (as_run(run, "A"), as_run(other, "B")) if r is not None]
     if any(r.events is None for r in runs):
         raise InputErrors(InputError("no events.csv: cannot draw a cascade", path="events"))
     fig = _figure(8.5 * len(runs), 6.2) if len(runs) > 1 else _figure(10, 7.5)

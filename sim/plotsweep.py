@@ -119,6 +119,8 @@ def _positions(levels: list) -> np.ndarray:
 
 
 def _as_sweep(data) -> Sweep | None:
+    if isinstance(data, pd.DataFrame):  # a runs.csv read by the caller: dotted columns are swept
+        return Sweep("sweep", data, [c for c in data.columns if "." in c])
     return data if data is None or isinstance(data, Sweep) else load_sweep(data)
 
 

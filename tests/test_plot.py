@@ -134,6 +134,17 @@ def test_figures_take_dataframes(runs):
         plot.cascade(frames)
 
 
+def test_figures_take_single_tables(runs):
+    summary = pd.read_csv(runs[0] / "summary.csv")
+    tension = pd.read_csv(runs[1] / "tension.csv")
+    assert plot.as_run(summary).summary is summary
+    fig = plot.tension_over_time(pd.read_csv(runs[0] / "tension.csv"), other=tension, states=["CHN"])
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == ["A: median", "B: median"]
+    assert plot.ladder_distribution(summary).axes[0].get_title()
+    sweep = pd.read_csv(write_sweep(runs[0].parent / "sw") / "runs.csv")
+    assert plot.sweep_metrics(sweep, "alliances.QUAD.reliability", ["n_belligerents"]).axes
+
+
 def test_ladder_axis_names_every_level(runs):
     ax = plot.ladder_distribution(runs[0]).axes[0]
     labels = [t.get_text() for t in ax.get_xticklabels()]
