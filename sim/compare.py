@@ -137,17 +137,22 @@ def read_table(path: str | Path) -> Table:
     return Table(str(file), columns, horizon, source, parameters)
 
 
-def _pairing(a: Table, b: Table) -> tuple[np.ndarray | None, str]:
-    """Row indices of B aligned to A's seeds when both sides hold the same distinct seeds."""
+def _pairing(a: Table, b: Table) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
+    """Row indices of A and of B with the same seed, when every seed of one side (distinct) is
+    among the other's: runs of 100 and 200 replications from one root seed pair on the first 100."""
     if "seed" not in a.columns or "seed" not in b.columns:
         return None, "unpaired: no seed column on both sides"
     sa, sb = a.columns["seed"], b.columns["seed"]
-    if len(set(sa)) != len(sa) or len(set(sb)) != len(sb) or set(sa) != set(sb):
+    shared = set(sa) & set(sb)
+    if len(set(sa)) != len(sa) or len(set(sb)) != len(sb) or len(shared) < min(len(sa), len(sb)):
         return None, "unpaired: the two sides do not share their replication seeds"
     where = {s: i for i, s in enumerate(sb)}
-    return np.array([where[s] for s in sa]), (
-        f"paired: both sides share their {len(sa)} replication seeds (common random numbers); "
-        "paired tests on the differences")
+    ia = np.array([i for i, s in enumerate(sa) if s in shared])
+    alone = len(sa) + len(sb) - 2 * len(shared)
+    left = f"; {alone} replications without a partner left out" if alone else ""
+    return (ia, np.array([where[sa[i]] for i in ia])), (
+        f"paired: both sides share {len(shared)} replication seeds (common random numbers); "
+        f"paired tests on the differences{left}")
 
 
 def _horizon(a: Table, b: Table, times: list[str]) -> tuple[float, str]:
@@ -170,13 +175,11 @@ def _select(a: Table, b: Table, metrics: list[str] | None) -> list[str]:
         raise InputErrors(InputError(
             f"no shared metrics: {a.path} has {', '.join(a.metrics()) or 'none'}; "
             f"{b.path} has {', '.join(b.metrics()) or 'none'}"))
-    if metrics is None:
-        return shared
     bad = [InputError(f"unknown metric '{m}'{suggest(m, shared)}", path="--metrics")
-           for m in metrics if m not in shared]
+           for m in metrics or [] if m not in shared]
     if bad:
         raise InputErrors(bad)
-    return list(metrics)
+    return list(metrics) if metrics else shared
 
 
 def _numeric_all(table: Table, names: list[str]) -> dict[str, np.ndarray]:
@@ -209,7 +212,7 @@ def _rows(a: Table, b: Table, metrics, seed: int, group=None) -> tuple[list[Row]
     va, vb = _numeric_all(a, names), _numeric_all(b, names)
     rows = []
     for name in names:
-        x, y = va[name], (vb[name][order] if order is not None else vb[name])
+        x, y = (va[name][order[0]], vb[name][order[1]]) if order is not None else (va[name], vb[name])
         rows.append(Row(name, _test(name, x, y, horizon, order, seed, group), group=group))
     return rows, pairing, source
 

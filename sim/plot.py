@@ -122,7 +122,8 @@ def _tension_panel(ax, runs: list[Run], state: str) -> None:
     ax.grid(alpha=0.3)
 
 
-def tension_over_time(run: Run | pd.DataFrame | str | Path, other: Run | pd.DataFrame | str | Path | None = None,
+def tension_over_time(run: Run | pd.DataFrame | str | Path,
+                      other: Run | pd.DataFrame | str | Path | None = None,
                       states: list[str] | None = None, most: int = 6) -> Figure:
     """Median tension per day with its 10-90% band across replications, one panel per state.
 
@@ -232,8 +233,8 @@ def save_run(folder: str | Path, out: str | Path, rep: int | None = None,
     run, second = load_run(folder), (load_run(other) if other else None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    figures = {"tension.png": (tension_over_time, run.tension), "ladder.png": (ladder_distribution, run.summary),
-               "entry.png": (war_entry, run.states)}
+    figures = {"tension.png": (tension_over_time, run.tension),
+               "ladder.png": (ladder_distribution, run.summary), "entry.png": (war_entry, run.states)}
     written = [_save(make(run, second), out / name) for name, (make, table) in figures.items()
                if table is not None]
     if run.events is not None:

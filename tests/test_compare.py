@@ -327,7 +327,8 @@ def test_compare_by_pairs_replications_at_the_same_pooled_values(tmp_path):
         writer.writerow(["point", "rep", "seed", "p.a", "p.b", "mean_tension"])
         for point, (a, b) in enumerate((a, b) for a in (0, 1) for b in (0, 1)):
             for rep in range(20):
-                writer.writerow([point, rep, 500 + rep, a, b, round(0.3 + 0.01 * a + 0.2 * b + noise[b, rep], 6)])
+                value = round(0.3 + 0.01 * a + 0.2 * b + noise[b, rep], 6)
+                writer.writerow([point, rep, 500 + rep, a, b, value])
     report = compare_by(folder, "p.a", "0")
     assert report.pairing == "paired: replications matched on seed, p.b"
     r = row(report, "mean_tension").result
@@ -359,3 +360,14 @@ def test_any_sample_gives_a_result_and_identical_sides_never_differ(values, seed
             r = test(data, data.copy(), rng, paired=paired)
             assert r.diff == 0 and not r.p < 0.05
             assert r.ci_low <= 0 <= r.ci_high or math.isnan(r.ci_low)
+
+
+def test_runs_of_different_lengths_pair_on_their_shared_seeds(tmp_path):
+    rng = np.random.default_rng(8)
+    x = rng.normal(0, 1, 60).round(6)
+    a = write_run(tmp_path / "a", {"m": x[:40].tolist()}, seeds=list(range(40)))
+    b = write_run(tmp_path / "b", {"m": (x + 0.2).tolist()}, seeds=list(range(60)))
+    report = compare(a, b)
+    assert report.pairing.endswith("20 replications without a partner left out")
+    r = row(report, "m").result
+    assert r.paired and r.n_a == r.n_b == 40 and r.diff == pytest.approx(0.2, abs=1e-5)

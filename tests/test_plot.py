@@ -88,8 +88,9 @@ def write_sweep(folder: Path, reps: int = 10) -> Path:
             p = 0.2 + 0.5 * (0.75 - rel) + mis
             for rep in range(reps):
                 war = int(rng.random() < p)
+                tension = round(float(rng.normal(0.3 + mis / 4, 0.03)), 4)
                 rows.append([point, rep, 100 + rep, rel, mis, 6 if war else 3, 40 if war else "",
-                             3 * war + int(rng.integers(0, 2)), war, round(float(rng.normal(0.3 + mis / 4, 0.03)), 4)])
+                             3 * war + int(rng.integers(0, 2)), war, tension])
             point += 1
     params = ["alliances.QUAD.reliability", "parameters.perception.misperception"]
     _write(folder / "runs.csv", ["point", "rep", "seed", *params, "max_level", "t_first_clash",
@@ -193,7 +194,8 @@ def test_sweep_figures(tmp_path):
     assert "pooled over parameters.perception.misperception" in fig.get_suptitle()
     written = plot.save_sweep(folder, tmp_path / "png", other=folder)
     names = {p.name for p in written}
-    assert {"sweep_alliances_QUAD_reliability_summary.png", "sweep_alliances_QUAD_reliability_watched.png"} <= names
+    stem = "sweep_alliances_QUAD_reliability"
+    assert {f"{stem}_summary.png", f"{stem}_watched.png"} <= names
     assert any(n.startswith("heatmap_n_belligerents") for n in names)
     for file in written:
         assert_png(file)
