@@ -133,6 +133,8 @@ class ProcessBackend(_WindowBackend):
     def __init__(self, workers: int):
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if context.get_start_method() == "forkserver":
+            context.set_forkserver_preload([__name__])  # workers fork with the engine imported
         self.window = 4 * workers
         self._pool = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
 
