@@ -53,7 +53,12 @@ class ChunkResult:
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Run a chunk's replications; a run that raises becomes a failure record, the others go on."""
-    result, setup = ChunkResult(task.point), Setup(task.scenario)
+    result = ChunkResult(task.point)
+    try:
+        setup = Setup(task.scenario)
+    except Exception as exc:  # the point's world cannot be built: each of its runs failed
+        result.failures = [_failure(task, rep, seed, exc) for rep, seed in task.reps]
+        return result
     for rep, seed in task.reps:
         try:
             summary = run_replication(setup, rep, seed).summary
@@ -70,7 +75,7 @@ def _failure(task: ChunkTask, rep: int, seed: int, exc: BaseException) -> dict[s
     """The failures.csv record of a run that raised."""
     return {
         "point": task.point, "rep": rep, "seed": seed, "values": list(task.values),
-        "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(),
+        "error": f"{type(exc).__name__}: {exc}", "traceback": "".join(traceback.format_exception(exc)),
     }
 
 

@@ -215,28 +215,40 @@ def test_an_existing_sweep_is_kept_without_force_and_a_changed_file_is_not_resum
 
 
 def test_a_run_that_raises_is_recorded_and_the_others_go_on(folder, monkeypatch, capsys):
-    """Failure injected by the test: the engine raises for one reliability, through the real run."""
-    real = sim.sweeprun.run_replication
+    """Failures injected by the test around the real engine: two runs at reliability 0.5 raise,
+    and the world of reliability 1.0 cannot be built (every run of that point fails)."""
+    real, real_setup = sim.sweeprun.run_replication, sim.sweeprun.Setup
 
     def flaky(setup, rep, seed):
         if setup.scenario.alliances["PACT"].reliability == 0.5 and rep in (1, 4):
             raise ValueError("injected by the test")
         return real(setup, rep, seed)
 
+    def flaky_setup(scenario):
+        if scenario.alliances["PACT"].reliability == 1.0:
+            raise RuntimeError("no world today")
+        return real_setup(scenario)
+
     monkeypatch.setattr(sim.sweeprun, "run_replication", flaky)
+    monkeypatch.setattr(sim.sweeprun, "Setup", flaky_setup)
     out = folder / "out"
     assert cli(["sweep", str(grid(folder)), "--out", str(out), "--workers", "1", "--quiet"]) == 1
-    assert "2 of 24 runs failed" in capsys.readouterr().err
+    assert "8 of 24 runs failed" in capsys.readouterr().err
     with open(out / "failures.csv", newline="") as handle:
         failures = list(csv.DictReader(handle))
-    assert [(f["point"], f["rep"], f["alliances.PACT.reliability"]) for f in failures] == [("1", "1", "0.5"), ("1", "4", "0.5")]
+    assert [(f["point"], f["rep"], f["alliances.PACT.reliability"]) for f in failures[:3]] == [
+        ("1", "1", "0.5"), ("1", "4", "0.5"), ("3", "0", "1")]
     assert failures[0]["error"] == "ValueError: injected by the test" and "flaky" in failures[0]["traceback"]
+    assert failures[2]["error"] == "RuntimeError: no world today" and "flaky_setup" in failures[2]["traceback"]
     assert failures[0]["seed"] == str(replication_seeds(7, 6)[1])
-    assert len(pd.read_csv(out / "runs.csv")) == 22
-    assert pd.read_csv(out / "points.csv").n.tolist() == [6, 4, 6, 6]
+    assert len(pd.read_csv(out / "runs.csv")) == 16
+    assert pd.read_csv(out / "points.csv").n.tolist() == [6, 4, 6, 0]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "failed runs" and manifest["points"][1]["failed"] == [1, 4]
+    assert manifest["points"][3] == {"point": 3, "values": {"alliances.PACT.reliability": 1.0}, "done": "",
+                                     "failed": [0, 1, 2, 3, 4, 5]}
     monkeypatch.setattr(sim.sweeprun, "run_replication", real)  # resume tries them again
+    monkeypatch.setattr(sim.sweeprun, "Setup", real_setup)
     assert cli(["sweep", str(grid(folder)), "--out", str(out), "--resume", "--quiet"]) == 0
     assert not (out / "failures.csv").exists() and len(pd.read_csv(out / "runs.csv")) == 24
 
