@@ -67,6 +67,7 @@ def tension_after(result, state: str, after: float):
 
 
 def events(result, kind: str, **where):
+    """Rows of events.csv of `kind` whose columns equal the values in `where`."""
     e = result.frame("events")
     e = e[e.kind == kind]
     for column, value in where.items():
