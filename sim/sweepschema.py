@@ -98,6 +98,10 @@ def design_problems(spec: SweepSpec) -> list[tuple[tuple[object, ...], str]]:
         nearest = 2 ** round(math.log2(spec.samples))
         problems.append((("samples",), f"a Sobol' design keeps its balance only with a power of two "
                          f"samples; got {spec.samples} (try {nearest})"))
+    for path, param in spec.parameters.items():
+        values = param if isinstance(param, list) else getattr(param, "choices", [])
+        if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in values):
+            problems.append((("parameters", path), "a value may not span lines (runs.csv has one line a run)"))
     for path in set(spec.fixed) & set(spec.parameters):
         problems.append((("set", path), f"{path} is both fixed in `set` and swept in `parameters`"))
     return problems

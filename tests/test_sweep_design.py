@@ -72,6 +72,7 @@ def test_design_and_parameters_must_fit_together():
     assert "needs `samples`" in design_problems(spec(design="lhs"))[0][1]
     assert "try 64" in design_problems(spec(design="sobol", samples=60))[0][1]
     assert "both fixed" in design_problems(spec(set={"a.b": 3}))[0][1]
+    assert "may not span lines" in design_problems(spec(parameters={"a.b": {"choices": ["x", "y\nz"]}}))[0][1]
 
 
 def test_running_mean_matches_numpy_and_the_t_interval_covers_it():
