@@ -72,5 +72,8 @@ def write_csv(path: Path, header, rows) -> None:
 
 
 def write_json(path: Path, data) -> None:
-    """Write JSON with sorted keys and a final newline."""
-    Path(path).write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    """Write JSON with sorted keys and a final newline, atomically (a temporary file renamed)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)

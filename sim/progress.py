@@ -12,7 +12,7 @@ __all__ = ["progress_bar"]
 def progress_bar(total: int, label: str, enabled: bool = True):
     """Yield `advance(n=1)`; draws runs done, rate and time left on stderr when enabled."""
     if not enabled or total <= 1:
-        yield lambda n=1: None
+        yield lambda n=1, extra=None: None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
