@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 
-from .world import Pact, Place
+from .perception import gradient
+from .world import Pact, Place, great_circle_km
 
 __all__ = ["casus_foederis", "honour_probabilities", "on_armed_attack", "defence", "consultation"]
 
@@ -55,12 +56,14 @@ def honour_probabilities(reliability: float, threats: np.ndarray, shift: float) 
     return 1.0 / (1.0 + np.exp(-logit))
 
 
-def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, collective: bool = False) -> None:
+def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, collective: bool = False,
+                    self_defence: bool = False) -> None:
     """Invoke every pact whose terms an armed attack meets: the target's defence pacts, the
     attacker's offence pacts, and consultation clauses of members who now feel threatened.
 
     An ally entering in collective defence (`collective`) answers the target's own aggression:
-    the target counts as having struck first, so its defensive-only pacts stay silent.
+    the target counts as having struck first, so its defensive-only pacts stay silent. Neither
+    self-defence nor collective defence lets the aggressor's side ask for consultations.
     """
     struck_first = collective or sim.rec.struck_first.get(frozenset((attacker, target))) == target
     invoked = set()
@@ -71,9 +74,11 @@ def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, c
     for pact in sim.pacts_of(attacker):
         if OFFENCE in pact.obligations and casus_foederis(pact, attacker, target, place, False):
             _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, OFFENCE))
+    if collective or self_defence:
+        return
     for pact in sim.consultation_pacts():
         if pact.id not in invoked and attacker not in pact.members:
-            _consult(sim, pact, attacker, target, cause)
+            _consult(sim, pact, attacker, place, cause)
 
 
 def _once(sim, key: tuple, process) -> None:
@@ -86,17 +91,24 @@ def _once(sim, key: tuple, process) -> None:
     sim.start_invocation(process)
 
 
-def _consult(sim, pact: Pact, attacker: int, target: int, cause: int) -> None:
+def _consult(sim, pact: Pact, attacker: int, place: Place, cause: int) -> None:
     """Members alarmed enough ask for consultations, once per member and pact per replication.
 
-    A member's alarm is its threat from the attacker times the attack's proximity, g(d(member,
-    target)): a war next door threatens "territorial integrity, political independence or
-    security" (NATO Art. 4) more than the same war far away.
+    A member's alarm is its threat from the attacker times the attack's proximity, g(d(member's
+    capital, attacked place)): a war next door threatens "territorial integrity, political
+    independence or security" (NATO Art. 4) more than the same war far away. Only members the
+    pact `protects` may ask (the FPDA: Malaysia and Singapore), and only about its `adversaries`.
     """
-    members = np.array([m for m in pact.members if (pact.id, m) not in sim.invoked])
+    if pact.adversaries is not None and attacker not in pact.adversaries:
+        return
+    members = np.array([m for m in pact.members if (pact.id, m) not in sim.invoked
+                        and (pact.protects is None or m in pact.protects)], dtype=int)
     if len(members) == 0:
         return
-    threats = sim.threats_to(members, attacker) * sim.setup.g[members, target]
+    world, pp = sim.world, sim.params.perception
+    distance = great_circle_km(world.lat[members], world.lon[members], [place.lat], [place.lon])[:, 0]
+    proximity = gradient(distance, pp.distance_half_km, pp.distance_exponent)
+    threats = sim.threats_to(members, attacker) * proximity
     for m in members[threats >= sim.params.alliances.consultation_threat].tolist():
         _once(sim, (pact.id, m), consultation(sim, pact, m, attacker, cause))
 

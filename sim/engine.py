@@ -215,7 +215,7 @@ class Simulation:
         if old < CLASH <= level:
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
-                self.armed_attack(i, j, level, event, location, collective)
+                self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")
         return event
 
     def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
@@ -234,12 +234,13 @@ class Simulation:
             self.intent.lower_column(i, np.minimum(pp.deescalation_gain * (old - level) / 7 * w * noise, 1.0),
                                      self.env.now)
 
-    def armed_attack(self, i: int, j: int, level: int, event: int, location, collective=False) -> None:
+    def armed_attack(self, i: int, j: int, level: int, event: int, location, collective=False,
+                     self_defence=False) -> None:
         """The target answers at once (self-defence), and pacts whose terms are met are invoked."""
         if self.posture[j, i] < level:
             self.act(j, i, level, "self_defence", cause=event)
         place = self.world.place(j, location)
-        alliances.on_armed_attack(self, i, j, place, event, collective)
+        alliances.on_armed_attack(self, i, j, place, event, collective, self_defence)
         self.alarm([j], event)
 
     def sample(self) -> None:

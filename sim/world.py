@@ -24,6 +24,8 @@ class Place:
     name: str
     regions: frozenset[str]
     soil: int
+    lat: float = 0.0
+    lon: float = 0.0
 
 
 @dataclass
@@ -87,12 +89,15 @@ class World:
         raise KeyError(ref)
 
 
-def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Pairwise great-circle distances (haversine) between points given in degrees."""
+def great_circle_km(lat: np.ndarray, lon: np.ndarray, to_lat=None, to_lon=None) -> np.ndarray:
+    """Great-circle distances (haversine) in km from each point to each point (or to `to_*`), in degrees."""
+    to_lat = lat if to_lat is None else np.asarray(to_lat, dtype=float)
+    to_lon = lon if to_lon is None else np.asarray(to_lon, dtype=float)
     phi, lam = np.radians(lat), np.radians(lon)
-    dphi = phi[:, None] - phi[None, :]
-    dlam = lam[:, None] - lam[None, :]
-    a = np.sin(dphi / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
+    phi2, lam2 = np.radians(to_lat), np.radians(to_lon)
+    dphi = phi[:, None] - phi2[None, :]
+    dlam = lam[:, None] - lam2[None, :]
+    a = np.sin(dphi / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi2)[None, :] * np.sin(dlam / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
@@ -133,9 +138,9 @@ def compile_world(scenario: Scenario) -> World:
         [getattr(s, name) if getattr(s, name) is not None else default for s in specs], dtype=float
     )
     lat, lon = column("lat", 0.0), column("lon", 0.0)
-    homelands = [Place(s, frozenset(spec.regions or ()), i) for i, (s, spec) in enumerate(zip(ids, specs))]
+    homelands = [Place(s, frozenset(spec.regions or ()), i, lat[i], lon[i]) for i, (s, spec) in enumerate(zip(ids, specs))]
     territories = {
-        (i, t.name): Place(t.name, frozenset(t.regions), index.get(t.soil, i) if t.soil else i)
+        (i, t.name): Place(t.name, frozenset(t.regions), index.get(t.soil, i) if t.soil else i, t.lat, t.lon)
         for i, spec in enumerate(specs)
         for t in (spec.territories or ())
     }

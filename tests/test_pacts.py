@@ -120,3 +120,20 @@ def test_consultation_is_asked_by_members_near_the_war_not_far_away():
     invocations, _ = _invocations(scenario, reps=3)
     askers = {i[0] for i in invocations if i[2] == "NATO" and i[3] == "consultation"}
     assert "EST" in askers and "PRT" not in askers
+
+
+def test_consultation_respects_the_pacts_terms_and_the_aggressor_cannot_ask():
+    """After Russia attacks Estonia: no FPDA consultation (it protects Malaysia and Singapore only),
+    and Estonia's self-defence does not let Russia consult China under their 2001 treaty."""
+    invocations, _ = _invocations(_world_attack(), reps=4)
+    consultations = {(i[0], i[2]) for i in invocations if i[3] == "consultation"}
+    assert not [c for c in consultations if c[1] == "FPDA"]
+    assert ("RUS", "RUS_CHN") not in consultations
+
+
+def test_consultation_proximity_is_measured_from_the_attacked_place():
+    """A strike on Hawaii is far from every NATO capital: no NATO member asks for consultations."""
+    scenario = _world_attack("Hawaii", "USA", "PRK")
+    scenario["relations"] = [{"from": s, "to": "PRK", "intent": 0.9} for s in ("CAN", "GBR")]
+    invocations, _ = _invocations(scenario, reps=3)
+    assert not [i for i in invocations if i[2] == "NATO" and i[3] == "consultation"]
