@@ -256,6 +256,7 @@ class Scenario(Strict):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
     description: str = ""
     extends: str | None = None
+    inherit_timeline: bool = Field(True, description="with `extends`: add this timeline to the parent's (false: replace it)")
     world: str = "world_2022"
     horizon_days: Positive = 730.0
     replications: Annotated[int, Field(ge=1, le=10_000_000)] = 100

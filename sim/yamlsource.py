@@ -185,7 +185,8 @@ def _replaced(child: Any, path: tuple) -> bool:
 def read_with_extends(path: Path, display: str | None = None, chain: tuple = ()) -> Document:
     """Read a scenario file and, recursively, the files it `extends` (relative to each file).
 
-    The child wins key by key; lists are replaced whole; `name` is not inherited.
+    The child wins key by key; lists are replaced whole, except `timeline`, whose actions are
+    added to the parent's (unless the child says `inherit_timeline: false`); `name` is not inherited.
     A cycle is an error naming the chain of files.
     """
     display = display or str(path)
@@ -202,7 +203,24 @@ def resolve_extends(doc: Document, path: Path, display: str, chain: tuple = ()) 
     base = read_with_extends(parent_path, parent_display, here)
     base.data.pop("name", None)
     base.marks.pop(("name",), None)
-    return merge(base, doc)
+    return merge(base, _append_timeline(base, doc))
+
+
+def _append_timeline(base: Document, child: Document) -> Document:
+    """A child's `timeline` adds to its parent's (parent first), unless `inherit_timeline: false`.
+
+    So a what-if that extends a baseline lists only its intervention; the marks of the child's
+    actions move to their place in the joined list.
+    """
+    inherited, own = base.data.get("timeline"), child.data.get("timeline")
+    if child.data.get("inherit_timeline") is False or not isinstance(inherited, list) or not isinstance(own, list):
+        return child
+    n = len(inherited)
+    marks = {p: m for p, m in child.marks.items() if p[:1] != ("timeline",) or len(p) == 1}
+    marks.update({p: m for p, m in base.marks.items() if p[:1] == ("timeline",) and len(p) > 1})
+    marks.update({("timeline", p[1] + n, *p[2:]): m for p, m in child.marks.items()
+                  if p[:1] == ("timeline",) and len(p) > 1 and isinstance(p[1], int)})
+    return Document({**child.data, "timeline": inherited + own}, marks)
 
 
 def _parent(doc: Document, path: Path, display: str, parent: object, chain: tuple) -> tuple[Path, str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from sim.engine import Setup, Simulation
 from sim.loading import load_scenario
@@ -56,12 +57,15 @@ def test_file_has_a_header_a_description_and_its_name(name):
 
 @pytest.mark.parametrize("name", WHAT_IFS)
 def test_what_if_differs_from_the_baseline_by_its_intervention_only(name):
-    """Only the intervention's fields differ; the baseline's timeline is repeated first, unchanged."""
+    """Only the intervention's fields differ; the baseline's timeline comes first, unchanged,
+    inherited through `extends` (the file lists only its own actions)."""
     base, child = dump(load("baseline_2022")), dump(load(name))
     assert child["extends"] == "baseline_2022.yaml"
     changed = {key for key in base if base[key] != child[key]} - OWN
     assert changed == WHAT_IFS[name]
     assert child["timeline"][:len(base["timeline"])] == base["timeline"]
+    own = yaml.safe_load((SCENARIOS / f"{name}.yaml").read_text(encoding="utf-8")).get("timeline") or []
+    assert len(child["timeline"]) == len(base["timeline"]) + len(own)
 
 
 def test_baseline_encodes_the_war_under_way_silently():
