@@ -1,0 +1,181 @@
+"""What the benchmark measures: the bare SimPy floor, one replication, throughput, scaling, memory.
+
+Every figure is a wall time from `time.perf_counter` (best of a few repeats where noted), so
+ratios taken within one run hold on a machine shared with other work.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+from sim.decision import choose, desired_level
+from sim.engine import Setup, Simulation
+from sim.runner import replication_seeds, run_replication, run_to_folder
+
+__all__ = [
+    "Clock", "Tape", "record_tape", "choices_seconds", "floor_seconds", "model_seconds", "throughput", "scaling",
+    "peak_rss_mb", "peak_hwm_kb",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Tape(simpy.Environment):
+    """An environment that notes, for each process, when it went to sleep and for how long."""
+
+    def __init__(self):
+        super().__init__()
+        self.sleeps: dict = {}
+        plain = self.timeout
+
+        def timeout(delay=0, value=None):
+            self.sleeps.setdefault(self.active_process, []).append((self.now, delay))
+            return plain(delay, value)
+
+        self.timeout = timeout
+
+
+def record_tape(setup: Setup, seed: int) -> tuple[list[list[float]], int]:
+    """Each process's sleeps as delays from time 0 (woken early by an alarm: the actual gap),
+    and the number of SimPy events the replication scheduled."""
+    sim = Simulation(setup, seed)
+    sim.env = Tape()
+    sim.run()
+    schedules = []
+    for sleeps in sim.env.sleeps.values():
+        starts = [t for t, _ in sleeps]
+        gaps = [b - a for a, b in zip(starts, starts[1:])] + [sleeps[-1][1]]
+        schedules.append(([starts[0]] if starts[0] > 0 else []) + gaps)
+    return schedules, next(sim.env._eid)
+
+
+def _sleeper(env, delays):
+    for delay in delays:
+        yield env.timeout(delay)
+
+
+class Clock:
+    """Wall and CPU seconds of a block (CPU time is what a loaded, shared machine does not inflate)."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def floor_seconds(schedules: list[list[float]], horizon: float) -> tuple[Clock, int]:
+    """Wall and CPU time of a bare SimPy program with the same processes and wake-ups, doing nothing
+    else, and the number of events it scheduled."""
+    with Clock() as clock:
+        env = simpy.Environment()
+        for delays in schedules:
+            env.process(_sleeper(env, delays))
+        env.run(until=horizon)
+    return clock, next(env._eid)
+
+
+def model_seconds(setup: Setup, rep: int, seed: int) -> Clock:
+    """Wall and CPU time of one replication with its rows (as a worker produces them)."""
+    with Clock() as clock:
+        run_replication(setup, rep, seed)
+    return clock
+
+
+def choices_seconds(setup: Setup, wakeups: int, per_wakeup: int = 3) -> float:
+    """CPU time of the logit choices alone: `per_wakeup` x (desired level, choice, one uniform draw)
+    and one exponential draw per wake-up, no perception: a floor for any exact Python engine."""
+    p, rng = setup.params.decision, np.random.default_rng(0)
+    costs = (0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 10.0, 17.0)
+    with Clock() as clock:
+        for _ in range(wakeups):
+            rng.exponential(7.0)
+            for _ in range(per_wakeup):
+                choose(2, desired_level(0.3, 0.5), costs, p, 7, rng.random())
+    return clock.cpu
+
+
+def throughput(scenario, replications: int, workers: int) -> dict:
+    """Replications per second of `run_to_folder` (the command line's path), pool start-up included,
+    and the CPU seconds it took per replication in this process and its (finished) workers."""
+    before = _cpu_with_children()
+    with tempfile.TemporaryDirectory() as tmp, Clock() as clock:
+        run_to_folder(scenario, Path(tmp) / "out", replications=replications, workers=workers)
+    return {"per_second": replications / clock.wall, "cpu_per_rep": (_cpu_with_children() - before) / replications}
+
+
+def _cpu_with_children() -> float:
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def scaling(scenario, repeats: int = 1) -> dict:
+    """Seconds per scheduled SimPy event and events per simulated day of one replication."""
+    setup = Setup(scenario)
+    seed = replication_seeds(scenario.seed, 1)[0]
+    best, cpu, events = float("inf"), float("inf"), 0
+    for _ in range(repeats):
+        with Clock() as clock:
+            sim = Simulation(setup, seed)
+            sim.run()
+        best, cpu, events = min(best, clock.wall), min(cpu, clock.cpu), next(sim.env._eid)
+    return {"n": setup.world.n, "seconds": best, "events": events, "per_event_us": 1e6 * best / events,
+            "cpu_per_event_us": 1e6 * cpu / events, "events_per_day": events / sim.horizon}
+
+
+_CHILD = """
+import json, sys, tempfile, threading, time
+import psutil
+sys.path[:0] = [{root!r}, {bench!r}]
+from scenario import benchmark_scenario
+from measure import peak_hwm_kb
+workers, done = {{}}, threading.Event()
+
+def poll():  # the workers' resident memory, sampled (they are gone when the run returns)
+    me = psutil.Process()
+    while not done.wait(0.1):
+        for child in me.children(recursive=True):
+            try:
+                workers[child.pid] = max(workers.get(child.pid, 0), child.memory_info().rss >> 10)
+            except psutil.Error:
+                pass
+
+threading.Thread(target=poll, daemon=True).start()
+start = time.perf_counter()
+{body}
+done.set()
+print(json.dumps({{"self_kb": peak_hwm_kb(), "workers_kb": max(workers.values(), default=0),
+                  "seconds": time.perf_counter() - start}}))
+"""
+
+
+def peak_hwm_kb() -> int:
+    """This process's peak resident memory in kB: VmHWM, which starts afresh at exec (ru_maxrss
+    keeps the peak of the parent it was forked from, so a child of a big process looks big)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def peak_rss_mb(body: str) -> dict:
+    """Run `body` in a fresh Python process; its peak resident memory and its largest worker's, in MB."""
+    code = _CHILD.format(root=str(ROOT), bench=str(ROOT / "benchmarks"), body=body)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"self_mb": data["self_kb"] / 1024, "workers_mb": data["workers_kb"] / 1024, "seconds": data["seconds"]}
