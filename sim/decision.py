@@ -41,8 +41,10 @@ def choose(level: int, desired: float, costs, p: Decision, top: int, u: float) -
     low, high = (level - 1 if level > 0 else 0), (level + 2 if level + 2 < top else top)
     if high < low:
         return level
-    precision, inertia, temperature = p.precision, p.inertia, p.temperature
-    utilities = [-precision * (k - desired) ** 2 - costs[k] - inertia * abs(k - level) for k in range(low, high + 1)]
+    kappa, inertia, temperature = -p.precision, p.inertia, p.temperature
+    utilities = []
+    for k in range(low, high + 1):
+        utilities.append(kappa * (k - desired) ** 2 - costs[k] - inertia * abs(k - level))
     best = max(utilities)
     weights = [math.exp((x - best) / temperature) for x in utilities]
     threshold = u * sum(weights)

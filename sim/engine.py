@@ -187,12 +187,13 @@ class Simulation:
         k = self.attention
         candidates = _smallest(order, k) if k < n - 1 else sorted(range(n), key=order.item)
         rng, resolve, top, costs = self.rngs[i], self.world.resolve.item(i), self.top.item(i), structure.costs
+        free, (clash, war, nuclear) = costs[:5], costs[5:]  # costs of levels 0-4, then matrices for 5, 6, 7
         for j in candidates:
             level = posture.item(i, j)
             if j == i or (threat.item(j) <= 0 and level == 0):
                 continue
             desired = desired_level(threat.item(j), resolve)
-            rung_costs = (*costs[:5], costs[5].item(i, j), costs[6].item(i, j), costs[7].item(i, j))
+            rung_costs = free + (clash.item(i, j), war.item(i, j), nuclear.item(i, j))
             attacked = posture.item(j, i)
             if attacked >= CLASH:  # self-defence (UN Charter Art. 51): hold the attacker's level at no war cost
                 desired = max(desired, attacked)
