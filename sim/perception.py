@@ -143,14 +143,14 @@ class Intent:
 def _relaxed(value, base, stamp, weight, neg_rate: float, t: float, decay, gap) -> np.ndarray:
     """value = base + (value - base) e^(neg_rate (t - stamp)), weight *= the same decay, stamp = t:
     in place on views, with the same floating-point operations as the plain expression."""
-    np.subtract(t, stamp, out=decay)
-    np.multiply(neg_rate, decay, out=decay)
-    np.exp(decay, out=decay)
-    np.subtract(value, base, out=gap)
-    np.multiply(gap, decay, out=gap)
-    np.add(base, gap, out=value)
-    np.multiply(weight, decay, out=weight)
-    stamp[...] = t
+    np.subtract(t, stamp, decay)  # outputs passed by position: a ufunc parses keywords slowly
+    np.multiply(neg_rate, decay, decay)
+    np.exp(decay, decay)
+    np.subtract(value, base, gap)
+    np.multiply(gap, decay, gap)
+    np.add(base, gap, value)
+    np.multiply(weight, decay, weight)
+    stamp.fill(t)
     return value
 
 
