@@ -109,11 +109,11 @@ def sweep_memory(points: int, reps: int, days: float) -> tuple[str, str]:
     """Peak memory of a grid sweep of `points` x `reps` runs on 2 workers (pending without sim.sweep)."""
     label = f"   peak RSS, sweep of {points * reps:,} runs ({days:g} days), 2 workers: main, largest worker (MB)"
     try:
-        import sim.sweep  # noqa: F401
+        import sim.sweeps  # noqa: F401
     except ImportError:
         return label, "pending (sim.sweep not yet there)"
     source = repr(str(BASELINE)) if BASELINE.exists() else "__import__('scenario').STAND_IN"
-    m = peak_rss_mb("from sim.sweep import sweep\n"
+    m = peak_rss_mb("from sim.sweeps import sweep\n"
                     f"sweep({source}, {{'parameters.decision.war_cost': [1 + k / 10 for k in range({points})]}},"
                     f" replications={reps}, seed=1, workers=2, overrides={{'horizon_days': {days}}},"
                     " out=tempfile.mkdtemp() + '/sweep')")

@@ -26,7 +26,7 @@ _LAZY = {
     "Result": ("sim.runner", "Result"),
     "replication_seeds": ("sim.runner", "replication_seeds"),
     "run_replication": ("sim.runner", "run_replication"),
-    "sweep": ("sim.sweep", "sweep"),
+    "sweep": ("sim.sweeps", "sweep"),
     "InputErrors": ("sim.errors", "InputErrors"),
 }
 

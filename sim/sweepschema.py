@@ -3,7 +3,7 @@
 A sweep names its parameters by the dotted paths of `--set` (`alliances.QUAD.reliability`). A grid
 takes a list of values per parameter; `random`, `lhs` and `sobol` take ranges (`{low, high}`,
 optionally `log: true` or `integer: true`) or `{choices: [...]}`. Whether each value fits the
-scenario is checked later, by loading the scenario with it (:mod:`sim.sweep`).
+scenario is checked later, by loading the scenario with it (:mod:`sim.sweeps`).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def _check(args) -> None:
 
 def main(args) -> int:
     """Validate every point, run with a progress bar, write the tables; 1 when some runs failed."""
-    from ..sweep import load_sweep, run_sweep
+    from ..sweeps import load_sweep, run_sweep
     from ..sweeprun import open_backend
 
     _check(args)

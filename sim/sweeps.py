@@ -16,9 +16,7 @@ from __future__ import annotations
 import csv
 import functools
 import shutil
-import sys
 import tempfile
-import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -243,14 +241,3 @@ def _finish(plan: SweepPlan, outcome: SweepOutcome, done) -> SweepOutcome:
         (folder / journal).unlink()
     return outcome
 
-
-class _CallableModule(types.ModuleType):
-    """`sim.sweep` names both this module and its function: once the module is imported (by
-    `from sim.sweep import ...` or the command line), the package attribute is the module, so
-    calling the module calls :func:`sweep`."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> SweepResult:
-        return sweep(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
