@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import InputErrors
+from .errors import InputError, InputErrors
 from .tables import format_row
 
 __all__ = ["atomic_folder", "check_target", "write_csv", "write_json", "CsvWriter"]
@@ -22,7 +22,8 @@ __all__ = ["atomic_folder", "check_target", "write_csv", "write_json", "CsvWrite
 def check_target(target: Path, force: bool) -> None:
     """Refuse to replace an existing, non-empty output folder unless forced."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())) and not force:
-        raise InputErrors(f"{target}: output folder exists; use --force to replace it or --out to choose another")
+        raise InputErrors(InputError("output folder exists; use --force to replace it or --out to choose another",
+                                     file=str(target)))
 
 
 @contextlib.contextmanager
