@@ -30,7 +30,7 @@ from .sweepstore import (FAILURE_JOURNAL, FAILURES, JOURNAL, OUTPUTS, POINTS, RU
 from .sweepsummary import write_points
 from .tables import format_value, summary_columns
 
-__all__ = ["sweep", "run_sweep", "SweepResult", "SweepOutcome", "load_sweep", "plan_sweep", "read_table"]
+__all__ = ["sweep", "run_sweep", "check_folder", "SweepResult", "SweepOutcome", "load_sweep", "plan_sweep", "read_table"]
 
 Progress = Callable[[int, int], None]
 
@@ -130,17 +130,25 @@ def run_sweep(plan: SweepPlan, folder: str | Path, backend: Any, *, resume: bool
         return _finish(plan, outcome, done)
 
 
-def _prepare(folder: Path, plan: SweepPlan, resume: bool, force: bool) -> None:
-    """Refuse to overwrite a sweep without `force` or to resume a different one; `force` clears it."""
+def check_folder(folder: str | Path, plan: SweepPlan, resume: bool = False, force: bool = False) -> list[str]:
+    """The sweep outputs already in `folder`; refuse to overwrite them without `force` or to resume
+    a different sweep. Changes nothing, so callers can check before starting workers."""
+    folder = Path(folder)
     existing = [name for name in OUTPUTS if (folder / name).exists()]
     if existing and resume:
         check_resumable(folder, read_manifest(folder), plan)
-    elif existing and force:
-        for name in existing:
-            (folder / name).unlink()
-    elif existing:
+    elif existing and not force:
         raise InputErrors(InputError("holds a sweep already; --resume continues it, --force starts over",
                                      str(folder)))
+    return existing
+
+
+def _prepare(folder: Path, plan: SweepPlan, resume: bool, force: bool) -> None:
+    """Check the folder (see :func:`check_folder`); `force` clears an earlier sweep's outputs."""
+    existing = check_folder(folder, plan, resume, force)
+    if existing and force and not resume:
+        for name in existing:
+            (folder / name).unlink()
 
 
 def _header(plan: SweepPlan) -> str:

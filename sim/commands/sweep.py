@@ -29,16 +29,21 @@ def _check(args) -> None:
 
     if args.workers is not None and args.workers < 1:
         raise InputErrors(InputError(f"--workers must be at least 1, got {args.workers}", file="command line"))
+    if args.workers is not None and args.dask and args.dask != "local":
+        raise InputErrors(InputError(f"--workers has no effect with --dask {args.dask}: the cluster's own "
+                                     "workers run the sweep (start more `dask worker`s to add some)",
+                                     file="command line"))
 
 
 def main(args) -> int:
     """Validate every point, run with a progress bar, write the tables; 1 when some runs failed."""
-    from ..sweeps import load_sweep, run_sweep
+    from ..sweeps import check_folder, load_sweep, run_sweep
     from ..sweeprun import open_backend
 
     _check(args)
     plan = load_sweep(args.file)
     out = Path(args.out or Path("results") / plan.spec.name)
+    check_folder(out, plan, args.resume, args.force)  # before any worker or cluster starts
     start = time.monotonic()
     try:
         with open_backend(args.workers, dask=args.dask) as backend, _bar(plan, args.quiet) as progress:
