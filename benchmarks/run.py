@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 from pathlib import Path
 

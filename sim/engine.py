@@ -18,7 +18,7 @@ from .actions import timeline
 from .decision import CLASH, NUCLEAR, WAR, choose, desired_level, level_costs
 from .recording import Recorder
 from .schema import Scenario
-from .world import Pact, World, compile_world
+from .world import Pact, World, compile_world, members_of
 
 __all__ = ["Setup", "Simulation", "simulate"]
 
@@ -110,12 +110,7 @@ class Simulation:
     # --- queries -----------------------------------------------------------------------------
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id, or the current members of a pact id."""
-        if ref in self.world.index:
-            return [self.world.index[ref]]
-        for pact in self.pacts:
-            if pact.id == ref:
-                return list(pact.members)
-        raise KeyError(ref)
+        return members_of(ref, self.world.index, self.pacts)
 
     def pacts_of(self, state: int) -> list[Pact]:
         """The pacts `state` belongs to now."""

@@ -12,7 +12,7 @@ import numpy as np
 
 from .schema import PactSpec, Scenario
 
-__all__ = ["Place", "Pact", "World", "compile_world", "compile_pact", "great_circle_km"]
+__all__ = ["Place", "Pact", "World", "members_of", "compile_world", "compile_pact", "great_circle_km"]
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -81,12 +81,17 @@ class World:
 
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id or a pact id (a pact stands for its members)."""
-        if ref in self.index:
-            return [self.index[ref]]
-        for pact in self.pacts:
-            if pact.id == ref:
-                return list(pact.members)
-        raise KeyError(ref)
+        return members_of(ref, self.index, self.pacts)
+
+
+def members_of(ref: str, index: dict[str, int], pacts: list[Pact]) -> list[int]:
+    """Indices named by a state id, or the members of the pact with that id among `pacts`."""
+    if ref in index:
+        return [index[ref]]
+    for pact in pacts:
+        if pact.id == ref:
+            return list(pact.members)
+    raise KeyError(ref)
 
 
 def great_circle_km(lat: np.ndarray, lon: np.ndarray, to_lat=None, to_lon=None) -> np.ndarray:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sim.loading import load_scenario
-
 
 def tiny_states() -> dict:
     """Three states: A strong and nuclear, B and C neighbours (B has an island far away)."""
