@@ -13,15 +13,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import simpy
 
-from sim.decision import choose, desired_level
 from sim.engine import Setup, Simulation
 from sim.runner import replication_seeds, run_replication, run_to_folder
 
 __all__ = [
-    "Clock", "Tape", "record_tape", "choices_seconds", "floor_seconds", "model_seconds", "throughput", "scaling",
+    "Clock", "Tape", "record_tape", "floor_seconds", "model_seconds", "throughput", "scaling",
     "peak_rss_mb", "peak_hwm_kb",
 ]
 
@@ -91,19 +89,6 @@ def model_seconds(setup: Setup, rep: int, seed: int) -> Clock:
     with Clock() as clock:
         run_replication(setup, rep, seed)
     return clock
-
-
-def choices_seconds(setup: Setup, wakeups: int, per_wakeup: int = 3) -> float:
-    """CPU time of the logit choices alone: `per_wakeup` x (desired level, choice, one uniform draw)
-    and one exponential draw per wake-up, no perception: a floor for any exact Python engine."""
-    p, rng = setup.params.decision, np.random.default_rng(0)
-    costs = (0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 10.0, 17.0)
-    with Clock() as clock:
-        for _ in range(wakeups):
-            rng.exponential(7.0)
-            for _ in range(per_wakeup):
-                choose(2, desired_level(0.3, 0.5), costs, p, 7, rng.random())
-    return clock.cpu
 
 
 def throughput(scenario, replications: int, workers: int) -> dict:

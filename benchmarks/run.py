@@ -19,8 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import simpy  # noqa: E402
 
-from measure import (choices_seconds, floor_seconds, model_seconds, peak_rss_mb, record_tape,  # noqa: E402
-                     scaling, throughput)
+from measure import floor_seconds, model_seconds, peak_rss_mb, record_tape, scaling, throughput  # noqa: E402
 from scenario import BASELINE, benchmark_scenario  # noqa: E402
 from sim.engine import Setup  # noqa: E402
 from sim.runner import replication_seeds  # noqa: E402
@@ -59,8 +58,6 @@ def floor_and_model(scenario, seeds: int) -> list[tuple[str, str]]:
          f"{per(floor)} ({floor_events // seeds} events)"),
         ("2. model: one replication, 1 worker (ms)", f"{per(model)} ({model_events // seeds} events)"),
         ("   model / floor (target <= 4)", f"{model[0] / floor[0]:.1f} wall, {model[1] / floor[1]:.1f} CPU"),
-        ("   3 logit choices + draws per wake-up alone, no perception: / floor (CPU)",
-         f"{choices_seconds(setup, floor_events // seeds) / (floor[1] / seeds):.1f}"),
     ]
 
 

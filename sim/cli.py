@@ -52,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser(_available()).parse_args(argv)
     try:
         return int(args._module.main(args) or 0)
+    except ImportError as exc:  # a source tree whose compiled kernel was never built
+        if "sim._kernel" not in str(exc):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except InputErrors as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)

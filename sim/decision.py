@@ -37,17 +37,25 @@ def level_costs(p: Decision, deterred: float, umbrella: float, bond: float) -> t
 
 
 def choose(level: int, desired: float, costs, p: Decision, top: int, u: float) -> int:
-    """The next level among L-1 .. L+2 (capped at `top`), drawn by the logit rule with uniform u."""
+    """The next level among L-1 .. L+2 (capped at `top`), drawn by the logit rule with uniform u.
+
+    Written as the compiled kernel computes it (`sim._kernel`): a square as a product, the weights
+    added one by one (Python's sum() adds floats with compensation from 3.12 on).
+    """
     low, high = (level - 1 if level > 0 else 0), (level + 2 if level + 2 < top else top)
     if high < low:
         return level
     kappa, inertia, temperature = -p.precision, p.inertia, p.temperature
     utilities = []
     for k in range(low, high + 1):
-        utilities.append(kappa * (k - desired) ** 2 - costs[k] - inertia * abs(k - level))
+        d = k - desired
+        utilities.append(kappa * (d * d) - costs[k] - inertia * abs(k - level))
     best = max(utilities)
-    weights = [math.exp((x - best) / temperature) for x in utilities]
-    threshold = u * sum(weights)
+    weights, total = [], 0.0
+    for x in utilities:
+        weights.append(math.exp((x - best) / temperature))
+        total += weights[-1]
+    threshold = u * total
     for k, w in enumerate(weights, low):
         threshold -= w
         if threshold < 0:

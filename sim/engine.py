@@ -15,7 +15,8 @@ import simpy
 
 from . import alliances, perception
 from .actions import timeline
-from .decision import CLASH, NUCLEAR, WAR, choose, desired_level, level_costs
+from .kernel import Decider, Observer
+from .decision import CLASH, NUCLEAR, WAR, level_costs
 from .recording import Recorder
 from .schema import Scenario
 from .world import Pact, World, compile_world, members_of
@@ -104,8 +105,24 @@ class Simulation:
         self.invoked: set = set()  # (pact, member, enemy) already invoked
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
-        self.attention = min(self.params.decision.attention, world.n - 1)
         self.processes: list = []
+        d = self.params.decision
+        self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
+                              np.ascontiguousarray(self.top, dtype=np.int64), attention=d.attention,
+                              precision=d.precision, inertia=d.inertia, temperature=d.temperature,
+                              mean_interval=d.decision_interval_days, rate=self.intent.rate)
+        pp = self.params.perception
+        self.observer = Observer(self.rng_noise, setup.g, spillover=pp.spillover, misperception=pp.misperception,
+                                 escalation_gain=pp.escalation_gain, deescalation_gain=pp.deescalation_gain,
+                                 rate=self.intent.rate)
+        self._bind()
+
+    def _bind(self) -> None:
+        """Point the kernel at the current intent arrays and structure."""
+        intent, structure = self.intent, self.structure
+        self.kernel.bind(intent.value, intent.baseline, intent.stamp, intent.weight, structure.caps.share,
+                         structure.costs)
+        self.observer.bind(intent.value, intent.baseline, intent.stamp, intent.weight, intent.cause, structure.a)
 
     # --- queries -----------------------------------------------------------------------------
     def members(self, ref: str) -> list[int]:
@@ -141,13 +158,13 @@ class Simulation:
     def decisions(self, i: int):
         """Perceive, choose a rung toward the most threatening counterparts, act; sleep until the
         next decision (exponential, mean `decision_interval_days`) or an alarm."""
-        rng, mean = self.rngs[i], self.params.decision.decision_interval_days
+        timeout, decide, wait = self.env.timeout, self.decide, self.kernel.wait(i)
         while True:
             try:
-                yield self.env.timeout(rng.exponential(mean))
+                yield timeout(wait)
             except simpy.Interrupt:
                 pass
-            self.decide(i)
+            wait = decide(i)
 
     def recorder(self):
         """Sample every state's tension every `record_every_days` (the horizon is sampled at the end)."""
@@ -173,30 +190,18 @@ class Simulation:
             proc.interrupt(cause)
 
     # --- behaviour ---------------------------------------------------------------------------
-    def decide(self, i: int) -> None:
-        """Weigh the `attention` counterparts with the highest threat (and standing postures)."""
-        structure, posture, n = self.structure, self.posture, self.world.n
-        threat = self.intent.row(i, self.env.now) * structure.caps.share[i]
-        order = np.negative(threat + posture[i])  # the counterparts' order: highest score first
-        order[i] = 1.0
-        k = self.attention
-        candidates = _smallest(order, k) if k < n - 1 else sorted(range(n), key=order.item)
-        rng, resolve, top, costs = self.rngs[i], self.world.resolve.item(i), self.top.item(i), structure.costs
-        free, (clash, war, nuclear) = costs[:5], costs[5:]  # costs of levels 0-4, then matrices for 5, 6, 7
-        for j in candidates:
-            level = posture.item(i, j)
-            if j == i or (threat.item(j) <= 0 and level == 0):
-                continue
-            desired = desired_level(threat.item(j), resolve)
-            rung_costs = free + (clash.item(i, j), war.item(i, j), nuclear.item(i, j))
-            attacked = posture.item(j, i)
-            if attacked >= CLASH:  # self-defence (UN Charter Art. 51): hold the attacker's level at no war cost
-                desired = max(desired, attacked)
-                rung_costs = [0.0 if k <= attacked else c for k, c in enumerate(rung_costs)]
-            new = choose(level, desired, rung_costs, self.params.decision, top, rng.random())
-            if new != level:
-                cause = self.intent.cause.item(i, j) or None
-                self.act(i, j, new, "escalate" if new > level else "deescalate", cause=cause)
+    def decide(self, i: int) -> float:
+        """Weigh the `attention` counterparts with the highest threat plus standing posture, draw a
+        rung toward each (the compiled kernel: `sim.reference.decide` is its plain Python), act on
+        every change; the time to the next decision."""
+        kernel = self.kernel
+        step = kernel.decide(i, self.env.now)
+        while step.__class__ is tuple:
+            position, j, new, level = step
+            cause = self.intent.cause.item(i, j) or None
+            self.act(i, j, new, "escalate" if new > level else "deescalate", cause=cause)
+            step = kernel.resume(i, position + 1)
+        return step
 
     def act(self, i: int, j: int, level: int, kind: str, cause=None, pact=None, event=None,
             location=None, attack=True, collective=False) -> int:
@@ -216,19 +221,9 @@ class Simulation:
 
     def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
         """Every state updates its view of i's intent: target 1, its allies by the pact weight,
-        others by spill-over times proximity; i's own allies not at all; with lognormal noise."""
-        pp, a = self.params.perception, self.structure.a
-        w = np.maximum(a[:, j], pp.spillover * self.setup.g[:, j])
-        w[j] = 1.0
-        w *= 1.0 - a[:, i]
-        w[i] = 0.0
-        sigma = pp.misperception
-        noise = np.exp(sigma * self.rng_noise.standard_normal(self.world.n) - sigma * sigma / 2)
-        if level > old:
-            self.intent.raise_column(i, pp.escalation_gain * level / 7 * w * noise, self.env.now, event)
-        elif level < old:
-            self.intent.lower_column(i, np.minimum(pp.deescalation_gain * (old - level) / 7 * w * noise, 1.0),
-                                     self.env.now)
+        others by spill-over times proximity; i's own allies not at all; with lognormal noise
+        (the compiled kernel: `sim.reference.Observer` is its plain Python)."""
+        self.observer.observe(i, j, level, old, event, self.env.now)
 
     def armed_attack(self, i: int, j: int, level: int, event: int, location, collective=False,
                      self_defence=False) -> None:
@@ -252,24 +247,7 @@ class Simulation:
         self.intent.all(self.env.now)
         self.structure = Structure(self.setup, self.pacts, self.power, self.offense)
         self.intent.baseline = self.structure.baseline.copy()
-
-
-def _smallest(values: np.ndarray, k: int) -> list[int]:
-    """Indices of the k smallest values, smallest first: `sorted(values.argpartition(k - 1)[:k],
-    key=values.item)`. On long rows (argpartition costs some 50 argmin passes at 1,000 states) by
-    k + 1 passes of argmin instead, unless two of the k + 1 smallest are equal (then argpartition
-    decides, as before, which ties come first). Needs k < len(values)."""
-    if len(values) > 256:
-        found, saved = [], []
-        for _ in range(k + 1):  # the (k + 1)-th shows whether the k-th is unique
-            j = int(values.argmin())
-            found.append(j)
-            saved.append(values.item(j))
-            values[j] = np.inf
-        values[found] = saved
-        if all(a < b for a, b in zip(saved, saved[1:])):
-            return found[:k]
-    return sorted(values.argpartition(k - 1)[:k].tolist(), key=values.item)
+        self._bind()
 
 
 def simulate(setup: Setup, seed: int, horizon: float | None = None) -> Recorder:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .kernel import relax
+
 __all__ = ["gradient", "alignment", "Capabilities", "capabilities", "Intent", "tension"]
 
 
@@ -81,7 +83,8 @@ class Intent:
     """Perceived intent I[i, j] in [0, 1]: how hostile i believes j to be.
 
     It relaxes exponentially toward `baseline` with the given half-life, computed lazily from
-    each cell's last update, and jumps with observed acts. Each cell remembers the event that
+    each cell's last update (by the compiled `sim._kernel.relax`, with the C library's exp), and
+    jumps with observed acts. Each cell remembers the event that
     moved it most (older moves fading at the same rate), so a decision can name its cause.
     """
 
@@ -92,45 +95,20 @@ class Intent:
         self.cause = np.zeros(baseline.shape, dtype=np.int64)
         self.weight = np.zeros_like(baseline)
         self.rate = math.log(2.0) / half_life_days
-        self._decay, self._gap = np.empty(baseline.shape[1]), np.empty(baseline.shape[1])  # row buffers
 
     def _relax(self, rows, cols, t: float) -> np.ndarray:
         """Bring the cells [rows, cols] (an int or a slice each) up to time t in place; their values."""
-        value = self.value[rows, cols]
-        if not isinstance(value, np.ndarray):  # one cell
-            decay = np.exp(-self.rate * (t - self.stamp[rows, cols]))
-            base = self.baseline[rows, cols]
-            self.value[rows, cols] = base + (value - base) * decay
-            self.weight[rows, cols] *= decay
-            self.stamp[rows, cols] = t
-            return self.value[rows, cols]
-        decay, gap = (self._decay, self._gap) if value.ndim == 1 else (np.empty_like(value), np.empty_like(value))
-        return _relaxed(value, self.baseline[rows, cols], self.stamp[rows, cols], self.weight[rows, cols],
-                        -self.rate, t, decay, gap)
+        block = (_span(rows), _span(cols))
+        relax(self.value[block], self.baseline[block], self.stamp[block], self.weight[block], -self.rate, t)
+        return self.value[rows, cols]
 
     def row(self, i: int, t: float) -> np.ndarray:
         """I[i, :] at time t (brought up to date in place; a view, valid until the next update)."""
-        return _relaxed(self.value[i], self.baseline[i], self.stamp[i], self.weight[i], -self.rate, t,
-                        self._decay, self._gap)
+        return self._relax(i, slice(None), t)
 
     def all(self, t: float) -> np.ndarray:
         """The whole matrix at time t (brought up to date in place)."""
         return self._relax(slice(None), slice(None), t)
-
-    def raise_column(self, j: int, step: np.ndarray, t: float, event_id: int) -> None:
-        """Every observer i sees an act of j: I[i, j] += step_i * (1 - I[i, j]); remember the cause."""
-        current = self._relax(slice(None), j, t)
-        rise = step * (1.0 - current)
-        self.value[:, j] = current + rise
-        stronger = rise > self.weight[:, j]
-        self.cause[stronger, j] = event_id
-        self.weight[:, j] = np.where(stronger, rise, self.weight[:, j])
-
-    def lower_column(self, j: int, step: np.ndarray, t: float) -> None:
-        """Observers see j step down: I[i, j] moves toward baseline by `step_i` of the gap."""
-        current = self._relax(slice(None), j, t)
-        base = self.baseline[:, j]
-        self.value[:, j] = current - step * np.maximum(current - base, 0.0)
 
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:
         """Set I[i, j] (and its baseline when asked), as a scenario action does."""
@@ -140,18 +118,9 @@ class Intent:
             self.baseline[i, j] = value
 
 
-def _relaxed(value, base, stamp, weight, neg_rate: float, t: float, decay, gap) -> np.ndarray:
-    """value = base + (value - base) e^(neg_rate (t - stamp)), weight *= the same decay, stamp = t:
-    in place on views, with the same floating-point operations as the plain expression."""
-    np.subtract(t, stamp, decay)  # outputs passed by position: a ufunc parses keywords slowly
-    np.multiply(neg_rate, decay, decay)
-    np.exp(decay, decay)
-    np.subtract(value, base, gap)
-    np.multiply(gap, decay, gap)
-    np.add(base, gap, value)
-    np.multiply(weight, decay, weight)
-    stamp.fill(t)
-    return value
+def _span(index) -> slice:
+    """An int index as a one-wide slice, so that the kernel always sees 2-D views."""
+    return index if isinstance(index, slice) else slice(index, index + 1)
 
 
 def tension(intent: np.ndarray, share: np.ndarray) -> np.ndarray:

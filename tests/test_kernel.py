@@ -1,0 +1,161 @@
+"""The compiled kernel (sim._kernel) gives bit for bit what its plain Python (sim.reference) gives:
+intent relaxation, the attention set, the logit choices with self-defence, the random draws, the
+observation of acts, and whole replications of shipped scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim.engine
+import sim.perception
+from sim import _kernel, reference
+from sim.loading import load_scenario
+from sim.perception import Intent
+from sim.runner import run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def random_intent(rng, n):
+    intent = Intent(rng.random((n, n)) * 0.2, 90.0)
+    intent.value = np.clip(intent.baseline + rng.random((n, n)) * 0.5, 0, 1)
+    # stamps: a few distinct times per row, as in a run (the kernel computes one exp per run of equal stamps)
+    intent.weight, intent.stamp = rng.random((n, n)) * 0.3, rng.choice(rng.random(4) * 50.0, (n, n))
+    return intent
+
+
+def arrays(intent):
+    return [intent.value, intent.baseline, intent.stamp, intent.weight]
+
+
+@pytest.mark.parametrize("n", [1, 2, 55, 300])
+def test_relaxing_matches_the_plain_python(n):
+    """Rows, columns, single cells and the whole matrix, in a random order of times and places."""
+    rng = np.random.default_rng(n)
+    fast = random_intent(rng, n)
+    slow = [a.copy() for a in arrays(fast)]
+    for t in np.sort(rng.random(40) * 400.0):
+        i, j, what = int(rng.integers(n)), int(rng.integers(n)), int(rng.integers(4))
+        rows, cols = [(slice(i, i + 1), slice(None)), (slice(None), slice(j, j + 1)),
+                      (slice(i, i + 1), slice(j, j + 1)), (slice(None), slice(None))][what]
+        got = [lambda: fast.row(i, t), lambda: fast._relax(slice(None), j, t), lambda: fast._relax(i, j, t),
+               lambda: fast.all(t)][what]()
+        reference.relax(*(a[rows, cols] for a in slow), -fast.rate, float(t))
+        assert np.array_equal(np.asarray(got).ravel(), slow[0][rows, cols].ravel())
+        assert all(np.array_equal(a, b) for a, b in zip(arrays(fast), slow))
+
+
+def test_relax_refuses_mismatched_views():
+    a = np.zeros((3, 3))
+    with pytest.raises(ValueError, match="same shape"):
+        _kernel.relax(a, a[:2], a, a, -0.1, 1.0)
+
+
+def random_state(rng, n, kind):
+    """Arrays for a Decider: intent, shares, level costs, postures with some attacks and ties."""
+    intent = random_intent(rng, n)
+    share = rng.random((n, n)) * (rng.random((n, n)) < 0.8)
+    if kind == "ties":  # equal scores: the lower index must come first
+        intent.value[:] = 0.5
+        share[:] = np.round(share * 2) / 2
+    posture = rng.integers(0, 8, (n, n)) * (rng.random((n, n)) < 0.2)
+    np.fill_diagonal(posture, 0)
+    war = rng.uniform(0, 8, (n, n))
+    costs = (0.0,) * 5 + (war, 2 * war + rng.uniform(0, 5, (n, n)), 3 * war + 10.0)
+    return intent, share, posture.astype(np.int64), costs
+
+
+@pytest.mark.parametrize("n, kind", [(2, "plain"), (5, "plain"), (55, "plain"), (55, "ties"), (300, "plain")])
+def test_decisions_match_the_plain_python(n, kind):
+    """A long sequence of decisions with the same streams: the same changes, the same draws, the
+    same arrays afterwards, with postures changed between calls as the engine's acts would."""
+    rng = np.random.default_rng(n + len(kind))
+    intent, share, posture, costs = random_state(rng, n, kind)
+    twins = []
+    for module in (_kernel, reference):
+        state = [a.copy() for a in arrays(intent)]
+        gens = [np.random.default_rng(np.random.SeedSequence(7, spawn_key=(s,))) for s in range(n)]
+        top = np.where(rng.random(n) < 0.2, 7, 6).astype(np.int64) if module is _kernel else twins[0][3]
+        p = posture.copy()
+        decider = module.Decider(gens, p, np.linspace(0.1, 0.99, n), top, attention=min(4, 50),
+                                 precision=0.8, inertia=1.0, temperature=0.3, mean_interval=7.0, rate=0.0077)
+        decider.bind(*state, share, costs)
+        twins.append((decider, state, p, top))
+    choices = rng.integers(0, n, 3000)
+    times = np.cumsum(rng.random(3000))
+    changes = 0
+    for i, t in zip(choices.tolist(), times.tolist()):
+        steps = [d.decide(i, t) for d, *_ in twins]
+        while True:
+            assert steps[0] == steps[1]
+            if not isinstance(steps[0], tuple):
+                break
+            position, j, new, _ = steps[0]
+            changes += 1
+            for _, _, p, _ in twins:  # as act() would
+                p[i, j] = new
+            steps = [d.resume(i, position + 1) for d, *_ in twins]
+    assert changes > 50 or n <= 2
+    for (_, a, pa, _), (_, b, pb, _) in zip(twins[:1], twins[1:]):
+        assert all(np.array_equal(x, y) for x, y in zip(a, b)) and np.array_equal(pa, pb)
+
+
+def test_the_waiting_time_is_the_streams_exponential_draw():
+    gens, twins = [np.random.default_rng(3)], [np.random.default_rng(3)]
+    decider = _kernel.Decider(gens, np.zeros((1, 1), np.int64), np.ones(1), np.full(1, 6, np.int64),
+                              attention=3, precision=1.0, inertia=1.0, temperature=0.3, mean_interval=7.0,
+                              rate=0.01)
+    assert [decider.wait(0) for _ in range(50)] == [twins[0].exponential(7.0) for _ in range(50)]
+
+
+def test_attention_beyond_the_kernels_buffer_is_refused():
+    with pytest.raises(ValueError, match="at most 64"):
+        _kernel.Decider([np.random.default_rng(k) for k in range(70)], np.zeros((70, 70), np.int64), np.ones(70),
+                        np.full(70, 6, np.int64), attention=65, precision=1.0, inertia=1.0, temperature=0.3,
+                        mean_interval=7.0, rate=0.01)
+
+
+@pytest.mark.parametrize("n", [1, 3, 55, 300])
+def test_observations_match_the_plain_python(n):
+    """Steps up and down (and none), with noise, spill-over and allies of both sides, at random
+    times: the same intent, weights, stamps and causes, and the same draws consumed."""
+    rng = np.random.default_rng(100 + n)
+    intent = random_intent(rng, n)
+    a = rng.random((n, n)) * (rng.random((n, n)) < 0.3)
+    g = rng.random((n, n))
+    twins = []
+    for module in (_kernel, reference):
+        state = [x.copy() for x in arrays(intent)] + [np.zeros((n, n), dtype=np.int64)]
+        gen = np.random.default_rng(5)
+        observer = module.Observer(gen, g, spillover=0.1, misperception=0.3, escalation_gain=0.5,
+                                   deescalation_gain=0.25, rate=0.0077)
+        observer.bind(*state, a)
+        twins.append((observer, state, gen))
+    for event, t in enumerate(np.cumsum(rng.random(400)).tolist(), 1):
+        i, j = rng.integers(n, size=2).tolist()
+        level, old = rng.integers(8, size=2).tolist()
+        for observer, _, _ in twins:
+            observer.observe(i, j, level, old, event, t)
+    (_, fast, gen_fast), (_, slow, gen_slow) = twins
+    assert all(np.array_equal(x, y) for x, y in zip(fast, slow))
+    assert gen_fast.random() == gen_slow.random()
+    assert n == 1 or fast[4].any()
+
+
+@pytest.mark.parametrize("name, horizon", [("baseline_2022", 240), ("taiwan_strait_war", 200),
+                                           ("russia_attacks_estonia", 200)])
+def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, monkeypatch, tmp_path):
+    """Every table of a run, byte for byte, with the kernel and with sim.reference swapped in."""
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    fast = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "fast")
+    monkeypatch.setattr(sim.engine, "Decider", reference.Decider)
+    monkeypatch.setattr(sim.engine, "Observer", reference.Observer)
+    monkeypatch.setattr(sim.perception, "relax", reference.relax)
+    slow = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "slow")
+    events = (fast / "events.csv").read_text().count("\n")
+    assert events > 3 * 25
+    for table in ("summary", "events", "tension", "states"):
+        assert (fast / f"{table}.csv").read_bytes() == (slow / f"{table}.csv").read_bytes(), table
