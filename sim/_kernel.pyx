@@ -15,7 +15,7 @@ functions, so a stream gives the same draws as `rng.random()`, `rng.exponential(
 
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.math cimport exp, pow
-from libc.stdint cimport int64_t, uint64_t, uint32_t
+from libc.stdint cimport int8_t, int64_t, uint64_t, uint32_t
 from libc.stdlib cimport free, malloc
 
 
@@ -131,7 +131,7 @@ cdef class Decider:
     """
 
     cdef double[:, ::1] value, baseline, stamp, weight, share, clash, war, nuclear
-    cdef int64_t[:, ::1] posture
+    cdef int8_t[:, ::1] posture  # levels 0..7
     cdef double[::1] resolve
     cdef int64_t[::1] top
     cdef double free_cost[CLASH]
@@ -190,22 +190,28 @@ cdef class Decider:
         cdef double *threat_of = self.threat_of + i * k
         cdef double *value = &self.value[i, 0]
         cdef const double *share = &self.share[i, 0]
-        cdef int64_t *posture = &self.posture[i, 0]
+        cdef int8_t *posture = &self.posture[i, 0]
         cdef double threat, key
         cdef double keys[64]
-        relax_cells(value, &self.baseline[i, 0], &self.stamp[i, 0], &self.weight[i, 0], n, 1,
-                    self.neg_rate, t)
-        if k == 0:
-            self.count[i] = 0
-            return self.resume(i, 0)
-        for j in range(n):  # the k highest keys, ties by index: insertion into a short sorted list
-            if j == i:
+        cdef double *base = &self.baseline[i, 0]
+        cdef double *stamp = &self.stamp[i, 0]
+        cdef double *weight = &self.weight[i, 0]
+        cdef double last = 0.0, decay = 1.0, s
+        for j in range(n):  # relax the row (as relax_cells) and keep the k highest keys in one pass
+            s = stamp[j]
+            if j == 0 or s != last:
+                last = s
+                decay = exp(self.neg_rate * (t - s))
+            value[j] = base[j] + (value[j] - base[j]) * decay
+            weight[j] = weight[j] * decay
+            stamp[j] = t
+            if j == i or k == 0:
                 continue
             threat = value[j] * share[j]
             key = threat + <double> posture[j]
             if m == k and not key > keys[m - 1]:
                 continue
-            c = m if m < k else k - 1
+            c = m if m < k else k - 1  # insertion into a short sorted list; ties keep the lower index first
             while c > 0 and keys[c - 1] < key:
                 keys[c], candidate[c], threat_of[c] = keys[c - 1], candidate[c - 1], threat_of[c - 1]
                 c -= 1
@@ -254,10 +260,12 @@ cdef class Observer:
     A step up closes (gain level / 7) w_m noise_m of the gap to 1 and names `event` as the cause
     where it is the strongest move still remembered; a step down closes
     min((down_gain (old - level) / 7) w_m noise_m, 1) of the gap to the baseline.
+    The gradient and alignment come transposed (`g_t[j, m] = g[m, j]`), so that their columns
+    are read as contiguous rows; intent's column is relaxed and updated cell by cell in one pass.
     """
 
-    cdef double[:, ::1] value, baseline, stamp, weight, a
-    cdef const double[:, ::1] g
+    cdef double[:, ::1] value, baseline, stamp, weight, a_t
+    cdef const double[:, ::1] g_t
     cdef int64_t[:, ::1] cause
     cdef double spill, sigma, half_variance, up_gain, down_gain, neg_rate
     cdef object generator
@@ -265,9 +273,9 @@ cdef class Observer:
     cdef double *noise
     cdef Py_ssize_t n
 
-    def __cinit__(self, generator, g, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
-        self.generator, self.g = generator, g
-        self.n = self.g.shape[0]
+    def __cinit__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
+        self.generator, self.g_t = generator, g_t
+        self.n = self.g_t.shape[0]
         self.bitgen = bit_generator_of(generator)
         self.noise = <double *> malloc(max(self.n, 1) * sizeof(double))
         if not self.noise:
@@ -279,28 +287,33 @@ cdef class Observer:
     def __dealloc__(self):
         free(self.noise)
 
-    def bind(self, value, baseline, stamp, weight, cause, a):
-        """Point at the intent arrays and the current alignment matrix (after a restructure)."""
-        self.value, self.baseline, self.stamp, self.weight, self.cause, self.a = value, baseline, stamp, weight, cause, a
+    def bind(self, value, baseline, stamp, weight, cause, a_t):
+        """Point at the intent arrays and the current alignment, transposed (after a restructure)."""
+        self.value, self.baseline, self.stamp, self.weight, self.cause = value, baseline, stamp, weight, cause
+        self.a_t = a_t
 
     def observe(self, Py_ssize_t i, Py_ssize_t j, int level, int old, int64_t event, double t):
         """Update I[:, i] for an act of i toward j (see the class)."""
         cdef Py_ssize_t m, n = self.n
-        cdef double w, step, current, rise, gap, scale
+        cdef double w, step, current, rise, gap, scale, spread
+        cdef const double *toward = &self.a_t[j, 0]
+        cdef const double *near = &self.g_t[j, 0]
+        cdef const double *friend = &self.a_t[i, 0]
         for m in range(n):  # all n draws first, as rng.standard_normal(n) would
             self.noise[m] = exp(self.sigma * random_standard_normal(self.bitgen) - self.half_variance)
         if level == old:
             return
-        relax_cells(&self.value[0, i], &self.baseline[0, i], &self.stamp[0, i], &self.weight[0, i], n, n,
-                    self.neg_rate, t)
         scale = (self.up_gain * level) / 7 if level > old else (self.down_gain * (old - level)) / 7
         for m in range(n):
-            w = self.a[m, j]
-            if self.spill * self.g[m, j] > w:
-                w = self.spill * self.g[m, j]
+            relax_cells(&self.value[m, i], &self.baseline[m, i], &self.stamp[m, i], &self.weight[m, i], 1, 1,
+                        self.neg_rate, t)
+            w = toward[m]
+            spread = self.spill * near[m]
+            if spread > w:
+                w = spread
             if m == j:
                 w = 1.0
-            w = w * (1.0 - self.a[m, i])
+            w = w * (1.0 - friend[m])
             if m == i:
                 w = 0.0
             step = (scale * w) * self.noise[m]
@@ -318,3 +331,20 @@ cdef class Observer:
                 if gap < 0.0:
                     gap = 0.0
                 self.value[m, i] = current - step * gap
+
+
+def relax_tension(double[:, ::1] value, double[:, ::1] baseline, double[:, ::1] stamp, double[:, ::1] weight,
+                  const double[:, ::1] share, double neg_rate, double t, double[::1] out):
+    """Relax all of intent to time t in place and put each state's tension in `out`:
+    tau_i = 1 - prod_j (1 - I_ij share_ij), the product taken left to right."""
+    cdef Py_ssize_t i, j, n = value.shape[0]
+    cdef double product
+    if not (value.shape[1] == n and baseline.shape[0] == baseline.shape[1] == stamp.shape[0] == stamp.shape[1]
+            == weight.shape[0] == weight.shape[1] == share.shape[0] == share.shape[1] == out.shape[0] == n):
+        raise ValueError("relax_tension: n x n matrices and an n-vector expected")
+    for i in range(n):
+        relax_cells(&value[i, 0], &baseline[i, 0], &stamp[i, 0], &weight[i, 0], n, 1, neg_rate, t)
+        product = 1.0
+        for j in range(n):
+            product = product * (1.0 - value[i, j] * share[i, j])
+        out[i] = 1.0 - product

@@ -18,7 +18,7 @@ def timeline(sim) -> None:
         if action.at <= 0:
             apply(sim, action)
         else:
-            sim.env.process(_later(sim, action))
+            sim.spawn(_later(sim, action))
 
 
 def _later(sim, action):
@@ -105,7 +105,7 @@ def _scale_power(sim, action, event):
     states = sim.members(action.actor)
     steps = action.steps if action.over_days > 0 else 1
     power, offense = action.power ** (1 / steps), action.offense ** (1 / steps)
-    sim.env.process(_ramp(sim, states, power, offense, steps, action.over_days / steps))
+    sim.spawn(_ramp(sim, states, power, offense, steps, action.over_days / steps))
 
 
 def _ramp(sim, states, power, offense, steps, interval):

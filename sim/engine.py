@@ -37,6 +37,7 @@ class Setup:
         self.world: World = compile_world(scenario)
         pp = self.params.perception
         self.g = perception.gradient(self.world.distance, pp.distance_half_km, pp.distance_exponent)
+        self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
 
 
@@ -47,6 +48,7 @@ class Structure:
         world, pp = setup.world, setup.params.perception
         n = world.n
         self.a = perception.alignment(pacts, n, pp.pact_weights)
+        self.a_t = np.ascontiguousarray(self.a.T)
         self.caps = perception.capabilities(power, offense, setup.g, self.a)
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
@@ -101,18 +103,19 @@ class Simulation:
         self.pact_specs = {p: spec for p, spec in scenario.alliances.items() if spec is not None}
         self.structure = setup.structure
         self.intent = perception.Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
-        self.posture = np.zeros((world.n, world.n), dtype=np.int64)
+        self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
+        self._generators: list = []  # every process's generator, closed at the end of run()
         d = self.params.decision
         self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
                               np.ascontiguousarray(self.top, dtype=np.int64), attention=d.attention,
                               precision=d.precision, inertia=d.inertia, temperature=d.temperature,
                               mean_interval=d.decision_interval_days, rate=self.intent.rate)
         pp = self.params.perception
-        self.observer = Observer(self.rng_noise, setup.g, spillover=pp.spillover, misperception=pp.misperception,
+        self.observer = Observer(self.rng_noise, setup.g_t, spillover=pp.spillover, misperception=pp.misperception,
                                  escalation_gain=pp.escalation_gain, deescalation_gain=pp.deescalation_gain,
                                  rate=self.intent.rate)
         self._bind()
@@ -122,7 +125,7 @@ class Simulation:
         intent, structure = self.intent, self.structure
         self.kernel.bind(intent.value, intent.baseline, intent.stamp, intent.weight, structure.caps.share,
                          structure.costs)
-        self.observer.bind(intent.value, intent.baseline, intent.stamp, intent.weight, intent.cause, structure.a)
+        self.observer.bind(intent.value, intent.baseline, intent.stamp, intent.weight, intent.cause, structure.a_t)
 
     # --- queries -----------------------------------------------------------------------------
     def members(self, ref: str) -> list[int]:
@@ -147,13 +150,24 @@ class Simulation:
 
     # --- processes ---------------------------------------------------------------------------
     def run(self) -> Recorder:
-        """Start every process, run to the horizon, take the last sample; return the records."""
+        """Start every process, run to the horizon, take the last sample; return the records.
+
+        Then end the processes still waiting: their frames refer to this simulation, so until
+        the garbage collector found the cycle its arrays (tens of MB at 1,000 states) would stay
+        allocated, and the next replication would take fresh memory instead of reusing them."""
         timeline(self)
-        self.processes = [self.env.process(self.decisions(i)) for i in range(self.world.n)]
-        self.env.process(self.recorder())
+        self.processes = [self.spawn(self.decisions(i)) for i in range(self.world.n)]
+        self.spawn(self.recorder())
         self.env.run(until=self.horizon)
         self.sample()
+        for generator in self._generators:
+            generator.close()
         return self.rec
+
+    def spawn(self, generator) -> simpy.Process:
+        """Run a generator as a process of this replication."""
+        self._generators.append(generator)
+        return self.env.process(generator)
 
     def decisions(self, i: int):
         """Perceive, choose a rung toward the most threatening counterparts, act; sleep until the
@@ -177,7 +191,7 @@ class Simulation:
 
     def start_invocation(self, generator) -> None:
         """Run an invocation as its own process."""
-        self.env.process(generator)
+        self.spawn(generator)
 
     def alarm(self, states, cause: int) -> None:
         """Wake states early to decide now (attacked, an ally's invocation, named as a threat)."""
@@ -236,10 +250,11 @@ class Simulation:
 
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
-        t = self.env.now
-        threat = np.multiply(self.intent.all(t), self.structure.caps.share)
-        dyads = [float(max(threat[a, b], threat[b, a])) for a, b in self.rec.dyads]
-        tension = 1.0 - np.subtract(1.0, threat, out=threat).prod(axis=1)
+        t, share = self.env.now, self.structure.caps.share
+        tension = self.intent.tension(share, t)
+        value = self.intent.value
+        dyads = [max(value.item(a, b) * share.item(a, b), value.item(b, a) * share.item(b, a))
+                 for a, b in self.rec.dyads]
         self.rec.sample(t, tension, dyads)
 
     def restructure(self) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kernel import relax
+from .kernel import relax, relax_tension
 
 __all__ = ["gradient", "alignment", "Capabilities", "capabilities", "Intent", "tension"]
 
@@ -105,6 +105,12 @@ class Intent:
     def row(self, i: int, t: float) -> np.ndarray:
         """I[i, :] at time t (brought up to date in place; a view, valid until the next update)."""
         return self._relax(i, slice(None), t)
+
+    def tension(self, share: np.ndarray, t: float) -> np.ndarray:
+        """Every state's tension at time t, `tension(I, share)` (the whole matrix brought up to date)."""
+        out = np.empty(len(share))
+        relax_tension(self.value, self.baseline, self.stamp, self.weight, share, -self.rate, t, out)
+        return out
 
     def all(self, t: float) -> np.ndarray:
         """The whole matrix at time t (brought up to date in place)."""

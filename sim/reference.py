@@ -15,8 +15,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from .decision import CLASH, choose, desired_level
+from .perception import tension
 
-__all__ = ["relax", "Decider", "Observer"]
+__all__ = ["relax", "relax_tension", "Decider", "Observer"]
 
 
 def relax(value, base, stamp, weight, neg_rate: float, t: float) -> None:
@@ -28,6 +29,12 @@ def relax(value, base, stamp, weight, neg_rate: float, t: float) -> None:
         value[index] = base_value + (value[index].item() - base_value) * decay
         weight[index] = weight[index].item() * decay
         stamp[index] = t
+
+
+def relax_tension(value, baseline, stamp, weight, share, neg_rate: float, t: float, out) -> None:
+    """Relax all of intent to time t in place; every state's tension in `out`."""
+    relax(value, baseline, stamp, weight, neg_rate, t)
+    out[:] = tension(value, share)
 
 
 class Decider:
@@ -82,14 +89,15 @@ class Decider:
 class Observer:
     """Every state's view of an actor's intent after it changes a posture (`sim._kernel.Observer`)."""
 
-    def __init__(self, generator, g, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
-        self.rng, self.g, self.n = generator, g, len(g)
+    def __init__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
+        self.rng, self.g_t, self.n = generator, g_t, len(g_t)
         self.spill, self.sigma = spillover, misperception
         self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
 
-    def bind(self, value, baseline, stamp, weight, cause, a) -> None:
-        """Point at the intent arrays and the current alignment matrix."""
-        self.value, self.baseline, self.stamp, self.weight, self.cause, self.a = value, baseline, stamp, weight, cause, a
+    def bind(self, value, baseline, stamp, weight, cause, a_t) -> None:
+        """Point at the intent arrays and the current alignment, transposed (a_t[j, m] = a[m, j])."""
+        self.value, self.baseline, self.stamp, self.weight, self.cause = value, baseline, stamp, weight, cause
+        self.a_t = a_t
 
     def observe(self, i: int, j: int, level: int, old: int, event: int, t: float) -> None:
         """I[:, i] after i moved its posture toward j from `old` to `level`: the target weighs the act
@@ -103,8 +111,8 @@ class Observer:
         relax(self.value[column], self.baseline[column], self.stamp[column], self.weight[column], self.neg_rate, t)
         scale = self.up_gain * level / 7 if level > old else self.down_gain * (old - level) / 7
         for m in range(self.n):
-            w = max(self.a[m, j].item(), self.spill * self.g[m, j].item())
-            w = (1.0 if m == j else w) * (1.0 - self.a[m, i].item())
+            w = max(self.a_t[j, m].item(), self.spill * self.g_t[j, m].item())
+            w = (1.0 if m == j else w) * (1.0 - self.a_t[i, m].item())
             step = scale * (0.0 if m == i else w) * noise[m]
             current = self.value[m, i].item()
             if level > old:

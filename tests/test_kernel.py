@@ -48,10 +48,25 @@ def test_relaxing_matches_the_plain_python(n):
         assert all(np.array_equal(a, b) for a, b in zip(arrays(fast), slow))
 
 
+@pytest.mark.parametrize("n", [1, 55, 300])
+def test_tension_matches_the_plain_python(n):
+    """Relaxing the whole matrix and taking 1 - prod(1 - I share) row by row, in place."""
+    rng = np.random.default_rng(200 + n)
+    fast = random_intent(rng, n)
+    slow = [a.copy() for a in arrays(fast)]
+    share = rng.random((n, n))
+    for t in (60.0, 61.5, 400.0):
+        got, want = fast.tension(share, t), np.empty(n)
+        reference.relax_tension(*slow, share, -fast.rate, t, want)
+        assert np.array_equal(got, want) and all(np.array_equal(a, b) for a, b in zip(arrays(fast), slow))
+
+
 def test_relax_refuses_mismatched_views():
     a = np.zeros((3, 3))
     with pytest.raises(ValueError, match="same shape"):
         _kernel.relax(a, a[:2], a, a, -0.1, 1.0)
+    with pytest.raises(ValueError, match="n-vector"):
+        _kernel.relax_tension(a, a, a, a, a, -0.1, 1.0, np.empty(2))
 
 
 def random_state(rng, n, kind):
@@ -65,7 +80,7 @@ def random_state(rng, n, kind):
     np.fill_diagonal(posture, 0)
     war = rng.uniform(0, 8, (n, n))
     costs = (0.0,) * 5 + (war, 2 * war + rng.uniform(0, 5, (n, n)), 3 * war + 10.0)
-    return intent, share, posture.astype(np.int64), costs
+    return intent, share, posture.astype(np.int8), costs
 
 
 @pytest.mark.parametrize("n, kind", [(2, "plain"), (5, "plain"), (55, "plain"), (55, "ties"), (300, "plain")])
@@ -105,7 +120,7 @@ def test_decisions_match_the_plain_python(n, kind):
 
 def test_the_waiting_time_is_the_streams_exponential_draw():
     gens, twins = [np.random.default_rng(3)], [np.random.default_rng(3)]
-    decider = _kernel.Decider(gens, np.zeros((1, 1), np.int64), np.ones(1), np.full(1, 6, np.int64),
+    decider = _kernel.Decider(gens, np.zeros((1, 1), np.int8), np.ones(1), np.full(1, 6, np.int64),
                               attention=3, precision=1.0, inertia=1.0, temperature=0.3, mean_interval=7.0,
                               rate=0.01)
     assert [decider.wait(0) for _ in range(50)] == [twins[0].exponential(7.0) for _ in range(50)]
@@ -113,7 +128,7 @@ def test_the_waiting_time_is_the_streams_exponential_draw():
 
 def test_attention_beyond_the_kernels_buffer_is_refused():
     with pytest.raises(ValueError, match="at most 64"):
-        _kernel.Decider([np.random.default_rng(k) for k in range(70)], np.zeros((70, 70), np.int64), np.ones(70),
+        _kernel.Decider([np.random.default_rng(k) for k in range(70)], np.zeros((70, 70), np.int8), np.ones(70),
                         np.full(70, 6, np.int64), attention=65, precision=1.0, inertia=1.0, temperature=0.3,
                         mean_interval=7.0, rate=0.01)
 
@@ -130,9 +145,9 @@ def test_observations_match_the_plain_python(n):
     for module in (_kernel, reference):
         state = [x.copy() for x in arrays(intent)] + [np.zeros((n, n), dtype=np.int64)]
         gen = np.random.default_rng(5)
-        observer = module.Observer(gen, g, spillover=0.1, misperception=0.3, escalation_gain=0.5,
+        observer = module.Observer(gen, np.ascontiguousarray(g.T), spillover=0.1, misperception=0.3, escalation_gain=0.5,
                                    deescalation_gain=0.25, rate=0.0077)
-        observer.bind(*state, a)
+        observer.bind(*state, np.ascontiguousarray(a.T))
         twins.append((observer, state, gen))
     for event, t in enumerate(np.cumsum(rng.random(400)).tolist(), 1):
         i, j = rng.integers(n, size=2).tolist()
@@ -154,6 +169,7 @@ def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, monk
     monkeypatch.setattr(sim.engine, "Decider", reference.Decider)
     monkeypatch.setattr(sim.engine, "Observer", reference.Observer)
     monkeypatch.setattr(sim.perception, "relax", reference.relax)
+    monkeypatch.setattr(sim.perception, "relax_tension", reference.relax_tension)
     slow = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "slow")
     events = (fast / "events.csv").read_text().count("\n")
     assert events > 3 * 25
