@@ -13,7 +13,7 @@ import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-flags = [] if sys.platform == "win32" else ["-O2", "-ffp-contract=off"]
+flags = [] if sys.platform == "win32" else ["-O3", "-ffp-contract=off"]
 kernel = Extension(
     "sim._kernel",
     ["sim/_kernel.pyx"],

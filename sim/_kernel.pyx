@@ -1,7 +1,10 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""The engine's hot path in C: a state's decision (relax its row of intent, weigh the most
+"""The engine's hot path in C: a state's decision (read its row of intent, weigh the most
 threatening counterparts, draw a rung on each by the logit rule), every state's observation of
-an act (a column of intent), and the relaxation of intent.
+an act (a column of intent), and tension (all of intent).
+
+Intent is kept as I = baseline + D e^(-rate (t - epoch)) with one clock for every cell
+(`sim.perception.Intent`): reading needs one exp and writes nothing.
 
 This is the model of `sim.decision` and `sim.perception` in compiled form, not a different one:
 `tests/test_kernel.py` checks it bit for bit against the plain Python of `sim.reference`, which
@@ -36,6 +39,27 @@ cdef extern from "numpy/random/distributions.h":
 cdef enum:
     CLASH = 5
     LEVELS = 8
+
+# Past this many e-foldings since the epoch, D and the strengths are rescaled to a new epoch
+# (e^300 is far from overflow; with a 90-day half-life that is every 39,000 days).
+cdef double RESCALE = 300.0
+
+
+cpdef double decay(double[:, ::1] dev, double[:, ::1] strength, double[::1] epoch, double neg_rate,
+                   double t) except -1.0:
+    """e^(neg_rate (t - epoch)): what D and the strengths are multiplied by to read them at t.
+    Rescales both (in place) to the epoch t first when that factor would be below e^-RESCALE."""
+    cdef Py_ssize_t i, j
+    cdef double x = neg_rate * (t - epoch[0]), e
+    if x >= -RESCALE:
+        return exp(x)
+    e = exp(x)
+    for i in range(dev.shape[0]):
+        for j in range(dev.shape[1]):
+            dev[i, j] = dev[i, j] * e
+            strength[i, j] = strength[i, j] * e
+    epoch[0] = t
+    return 1.0
 
 
 cdef inline double desired_level(double threat, double resolve) noexcept nogil:
@@ -81,48 +105,15 @@ cdef inline int choose(int level, double desired, const double *costs, double ka
     return high
 
 
-cdef inline void relax_cells(double *value, const double *base, double *stamp, double *weight,
-                             Py_ssize_t count, Py_ssize_t stride, double neg_rate, double t) noexcept nogil:
-    """value = base + (value - base) e^(neg_rate (t - stamp)); weight *= the same decay; stamp = t.
-    Cells stamped at the same time share one exp (the same number, computed once)."""
-    cdef Py_ssize_t c, at
-    cdef double last = 0.0, decay = 1.0, s
-    for c in range(count):
-        at = c * stride
-        s = stamp[at]
-        if c == 0 or s != last:
-            last = s
-            decay = exp(neg_rate * (t - s))
-        value[at] = base[at] + (value[at] - base[at]) * decay
-        weight[at] = weight[at] * decay
-        stamp[at] = t
-
-
-def relax(double[:, :] value, double[:, :] base, double[:, :] stamp, double[:, :] weight,
-          double neg_rate, double t):
-    """Bring every cell of these (equally shaped) 2-D views up to time t in place."""
-    cdef Py_ssize_t r, rows = value.shape[0], cols = value.shape[1]
-    if not (base.shape[0] == stamp.shape[0] == weight.shape[0] == rows
-            and base.shape[1] == stamp.shape[1] == weight.shape[1] == cols):
-        raise ValueError("relax: the four views must have the same shape")
-    if not (value.strides[1] == base.strides[1] == stamp.strides[1] == weight.strides[1]):
-        raise ValueError("relax: the four views must have the same strides")
-    if rows == 0 or cols == 0:
-        return
-    for r in range(rows):
-        relax_cells(&value[r, 0], &base[r, 0], &stamp[r, 0], &weight[r, 0], cols,
-                    value.strides[1] // sizeof(double), neg_rate, t)
-
-
 cdef bitgen_t *bit_generator_of(generator) except NULL:
     return <bitgen_t *> PyCapsule_GetPointer(generator.bit_generator.capsule, "BitGenerator")
 
 
 cdef class Decider:
     """One replication's decision step over its shared arrays (never copies: the engine's
-    numpy arrays are read and written in place).
+    numpy arrays are read in place).
 
-    `decide(i, t)` relaxes row i of intent, weighs the `attention` counterparts with the highest
+    `decide(i, t)` reads row i of intent, weighs the `attention` counterparts with the highest
     threat + standing posture (ties: the lower index first) and draws a rung on each. It returns
     `(position, j, new_level, old_level)` as soon as a choice changes a posture, for the engine
     to act on; `resume(i, position + 1)` then goes on with the same counterparts. When the
@@ -130,7 +121,8 @@ cdef class Decider:
     exponential draw of its stream), a float.
     """
 
-    cdef double[:, ::1] value, baseline, stamp, weight, share, clash, war, nuclear
+    cdef double[:, ::1] baseline, dev, strength, share, clash, war, nuclear
+    cdef double[::1] epoch
     cdef int8_t[:, ::1] posture  # levels 0..7
     cdef double[::1] resolve
     cdef int64_t[::1] top
@@ -170,11 +162,13 @@ cdef class Decider:
         free(self.threat_of)
         free(self.count)
 
-    def bind(self, value, baseline, stamp, weight, share, costs):
-        """Point at the current intent arrays, threat shares and level costs (after a
-        restructure); `costs` is `Structure.costs`: five numbers, then the matrices for 5, 6, 7."""
+    def bind(self, intent, share, costs):
+        """Point at intent's arrays (`sim.perception.Intent`), the threat shares and the level costs
+        (again after a restructure); `costs` is `Structure.costs`: five numbers, then the
+        matrices for levels 5, 6, 7."""
         cdef int level
-        self.value, self.baseline, self.stamp, self.weight, self.share = value, baseline, stamp, weight, share
+        self.baseline, self.dev, self.strength, self.epoch = intent.baseline, intent.dev, intent.strength, intent.epoch
+        self.share = share
         for level in range(CLASH):
             self.free_cost[level] = costs[level]
         self.clash, self.war, self.nuclear = costs[5], costs[6], costs[7]
@@ -188,26 +182,16 @@ cdef class Decider:
         cdef Py_ssize_t j, c, m = 0, k = self.k, n = self.n
         cdef Py_ssize_t *candidate = self.candidate + i * k
         cdef double *threat_of = self.threat_of + i * k
-        cdef double *value = &self.value[i, 0]
+        cdef const double *base = &self.baseline[i, 0]
+        cdef const double *dev = &self.dev[i, 0]
         cdef const double *share = &self.share[i, 0]
-        cdef int8_t *posture = &self.posture[i, 0]
-        cdef double threat, key
+        cdef const int8_t *posture = &self.posture[i, 0]
+        cdef double threat, key, e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
         cdef double keys[64]
-        cdef double *base = &self.baseline[i, 0]
-        cdef double *stamp = &self.stamp[i, 0]
-        cdef double *weight = &self.weight[i, 0]
-        cdef double last = 0.0, decay = 1.0, s
-        for j in range(n):  # relax the row (as relax_cells) and keep the k highest keys in one pass
-            s = stamp[j]
-            if j == 0 or s != last:
-                last = s
-                decay = exp(self.neg_rate * (t - s))
-            value[j] = base[j] + (value[j] - base[j]) * decay
-            weight[j] = weight[j] * decay
-            stamp[j] = t
-            if j == i or k == 0:
+        for j in range(n if k > 0 else 0):  # the k highest keys, ties by index
+            if j == i:
                 continue
-            threat = value[j] * share[j]
+            threat = (base[j] + dev[j] * e) * share[j]
             key = threat + <double> posture[j]
             if m == k and not key > keys[m - 1]:
                 continue
@@ -220,7 +204,6 @@ cdef class Decider:
                 m += 1
         self.count[i] = m
         return self.resume(i, 0)
-
     def resume(self, Py_ssize_t i, Py_ssize_t position):
         """Go on with state i's counterparts from `position` (see the class)."""
         cdef Py_ssize_t c, j, k = self.k
@@ -250,6 +233,7 @@ cdef class Decider:
         return self.mean * random_standard_exponential(self.bitgens[i])
 
 
+
 cdef class Observer:
     """Every state's view of an actor's intent after it changes a posture: the column I[:, actor].
 
@@ -261,10 +245,11 @@ cdef class Observer:
     where it is the strongest move still remembered; a step down closes
     min((down_gain (old - level) / 7) w_m noise_m, 1) of the gap to the baseline.
     The gradient and alignment come transposed (`g_t[j, m] = g[m, j]`), so that their columns
-    are read as contiguous rows; intent's column is relaxed and updated cell by cell in one pass.
+    are read as contiguous rows.
     """
 
-    cdef double[:, ::1] value, baseline, stamp, weight, a_t
+    cdef double[:, ::1] baseline, dev, strength, a_t
+    cdef double[::1] epoch
     cdef const double[:, ::1] g_t
     cdef int64_t[:, ::1] cause
     cdef double spill, sigma, half_variance, up_gain, down_gain, neg_rate
@@ -287,15 +272,15 @@ cdef class Observer:
     def __dealloc__(self):
         free(self.noise)
 
-    def bind(self, value, baseline, stamp, weight, cause, a_t):
-        """Point at the intent arrays and the current alignment, transposed (after a restructure)."""
-        self.value, self.baseline, self.stamp, self.weight, self.cause = value, baseline, stamp, weight, cause
-        self.a_t = a_t
+    def bind(self, intent, a_t):
+        """Point at intent's arrays and the current alignment, transposed (again after a restructure)."""
+        self.baseline, self.dev, self.strength, self.epoch = intent.baseline, intent.dev, intent.strength, intent.epoch
+        self.cause, self.a_t = intent.cause, a_t
 
     def observe(self, Py_ssize_t i, Py_ssize_t j, int level, int old, int64_t event, double t):
         """Update I[:, i] for an act of i toward j (see the class)."""
         cdef Py_ssize_t m, n = self.n
-        cdef double w, step, current, rise, gap, scale, spread
+        cdef double w, step, base, current, new, rise, gap, scale, spread, e
         cdef const double *toward = &self.a_t[j, 0]
         cdef const double *near = &self.g_t[j, 0]
         cdef const double *friend = &self.a_t[i, 0]
@@ -303,10 +288,9 @@ cdef class Observer:
             self.noise[m] = exp(self.sigma * random_standard_normal(self.bitgen) - self.half_variance)
         if level == old:
             return
+        e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
         scale = (self.up_gain * level) / 7 if level > old else (self.down_gain * (old - level)) / 7
         for m in range(n):
-            relax_cells(&self.value[m, i], &self.baseline[m, i], &self.stamp[m, i], &self.weight[m, i], 1, 1,
-                        self.neg_rate, t)
             w = toward[m]
             spread = self.spill * near[m]
             if spread > w:
@@ -317,34 +301,37 @@ cdef class Observer:
             if m == i:
                 w = 0.0
             step = (scale * w) * self.noise[m]
-            current = self.value[m, i]
+            base = self.baseline[m, i]
+            current = base + self.dev[m, i] * e
             if level > old:
                 rise = step * (1.0 - current)
-                self.value[m, i] = current + rise
-                if rise > self.weight[m, i]:
+                new = current + rise
+                if rise > self.strength[m, i] * e:
                     self.cause[m, i] = event
-                    self.weight[m, i] = rise
+                    self.strength[m, i] = rise / e
             else:
                 if step > 1.0:
                     step = 1.0
-                gap = current - self.baseline[m, i]
+                gap = current - base
                 if gap < 0.0:
                     gap = 0.0
-                self.value[m, i] = current - step * gap
+                new = current - step * gap
+            if new != current:  # an unmoved cell keeps its D exactly
+                self.dev[m, i] = (new - base) / e
 
 
-def relax_tension(double[:, ::1] value, double[:, ::1] baseline, double[:, ::1] stamp, double[:, ::1] weight,
-                  const double[:, ::1] share, double neg_rate, double t, double[::1] out):
-    """Relax all of intent to time t in place and put each state's tension in `out`:
-    tau_i = 1 - prod_j (1 - I_ij share_ij), the product taken left to right."""
-    cdef Py_ssize_t i, j, n = value.shape[0]
-    cdef double product
-    if not (value.shape[1] == n and baseline.shape[0] == baseline.shape[1] == stamp.shape[0] == stamp.shape[1]
-            == weight.shape[0] == weight.shape[1] == share.shape[0] == share.shape[1] == out.shape[0] == n):
-        raise ValueError("relax_tension: n x n matrices and an n-vector expected")
+def tension_of(intent, const double[:, ::1] share, double t, double[::1] out):
+    """Each state's tension at time t in `out`: tau_i = 1 - prod_j (1 - I_ij share_ij), the product
+    taken left to right (as numpy's prod along a row)."""
+    cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
+    cdef Py_ssize_t i, j, n = baseline.shape[0]
+    cdef double product, e
+    if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
+            == out.shape[0] == n):
+        raise ValueError("tension_of: n x n matrices and an n-vector expected")
+    e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
     for i in range(n):
-        relax_cells(&value[i, 0], &baseline[i, 0], &stamp[i, 0], &weight[i, 0], n, 1, neg_rate, t)
         product = 1.0
         for j in range(n):
-            product = product * (1.0 - value[i, j] * share[i, j])
+            product = product * (1.0 - (baseline[i, j] + dev[i, j] * e) * share[i, j])
         out[i] = 1.0 - product

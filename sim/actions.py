@@ -63,10 +63,9 @@ def _name_threat(sim, action, event) -> None:
     targets = set()
     for i, j in _pairs(sim, action):
         for observer, source in ((j, i), (i, j)):
-            current = sim.intent.row(observer, t)[source]
+            current = sim.intent.at(observer, source, t)
             sim.intent.set(observer, source, current + s * (1.0 - current), t, baseline=False)
-            sim.intent.cause[observer, source] = event
-            sim.intent.weight[observer, source] = s * (1.0 - current)
+            sim.intent.remember(observer, source, s * (1.0 - current), event, t)
         targets.add(j)
     sim.alarm(sorted(targets), event)
 

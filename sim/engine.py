@@ -109,6 +109,7 @@ class Simulation:
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
         self._generators: list = []  # every process's generator, closed at the end of run()
+        self._dyads = tuple(np.array([pair[k] for pair in self.rec.dyads], dtype=np.intp) for k in (0, 1))
         d = self.params.decision
         self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
                               np.ascontiguousarray(self.top, dtype=np.int64), attention=d.attention,
@@ -123,9 +124,8 @@ class Simulation:
     def _bind(self) -> None:
         """Point the kernel at the current intent arrays and structure."""
         intent, structure = self.intent, self.structure
-        self.kernel.bind(intent.value, intent.baseline, intent.stamp, intent.weight, structure.caps.share,
-                         structure.costs)
-        self.observer.bind(intent.value, intent.baseline, intent.stamp, intent.weight, intent.cause, structure.a_t)
+        self.kernel.bind(intent, structure.caps.share, structure.costs)
+        self.observer.bind(intent, structure.a_t)
 
     # --- queries -----------------------------------------------------------------------------
     def members(self, ref: str) -> list[int]:
@@ -145,7 +145,7 @@ class Simulation:
         if len(observers) == 0:
             return np.zeros(0)
         t = self.env.now
-        intent = np.array([self.intent.row(m, t)[source] for m in observers.tolist()])
+        intent = np.array([self.intent.at(m, source, t) for m in observers.tolist()])
         return intent * self.structure.caps.share[observers, source]
 
     # --- processes ---------------------------------------------------------------------------
@@ -252,16 +252,14 @@ class Simulation:
         """Record every state's tension and the watched dyads' at the current time."""
         t, share = self.env.now, self.structure.caps.share
         tension = self.intent.tension(share, t)
-        value = self.intent.value
-        dyads = [max(value.item(a, b) * share.item(a, b), value.item(b, a) * share.item(b, a))
-                 for a, b in self.rec.dyads]
+        a, b = self._dyads
+        dyads = np.maximum(self.intent.cells(a, b, t) * share[a, b], self.intent.cells(b, a, t) * share[b, a]).tolist()
         self.rec.sample(t, tension, dyads)
 
     def restructure(self) -> None:
         """Recompute what follows from power and pacts after a scenario changed them."""
-        self.intent.all(self.env.now)
         self.structure = Structure(self.setup, self.pacts, self.power, self.offense)
-        self.intent.baseline = self.structure.baseline.copy()
+        self.intent.rebase(self.structure.baseline, self.env.now)
         self._bind()
 
 

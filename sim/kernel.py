@@ -10,11 +10,11 @@ reading and for the tests.
 from __future__ import annotations
 
 try:
-    from ._kernel import Decider, Observer, relax, relax_tension
+    from ._kernel import Decider, Observer, decay, tension_of
 except ImportError as exc:  # pragma: no cover - depends on how the package was installed
     raise ImportError(
         f"sim._kernel, the compiled part of the engine, is not built for this copy of sim ({__file__}): "
         "install it with `python -m pip install -e .` from the project folder (or `pip install .`), "
         "or build it in place with `python setup.py build_ext --inplace`") from exc
 
-__all__ = ["Decider", "Observer", "relax", "relax_tension"]
+__all__ = ["Decider", "Observer", "decay", "tension_of"]

@@ -5,7 +5,7 @@ Walt (1985, "Alliance Formation and the Balance of World Power", International S
 offensive capability and perceived intentions. Power reaches across distance through Boulding's
 (1962, Conflict and Defense) loss-of-strength gradient. Capabilities change only when power or
 alliances change, so they are matrices recomputed on those (rare) events; intent changes with
-every observed act and is kept lazily (relaxed when read, never ticked).
+every observed act and relaxes on one clock (read when needed, never ticked).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kernel import relax, relax_tension
+from .kernel import decay, tension_of
 
 __all__ = ["gradient", "alignment", "Capabilities", "capabilities", "Intent", "tension"]
 
@@ -82,51 +82,73 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 class Intent:
     """Perceived intent I[i, j] in [0, 1]: how hostile i believes j to be.
 
-    It relaxes exponentially toward `baseline` with the given half-life, computed lazily from
-    each cell's last update (by the compiled `sim._kernel.relax`, with the C library's exp), and
-    jumps with observed acts. Each cell remembers the event that
-    moved it most (older moves fading at the same rate), so a decision can name its cause.
+    It relaxes exponentially toward `baseline` with the given half-life and jumps with observed
+    acts. Every cell relaxes at the same rate, so one clock serves them all:
+    I = baseline + D e^(-rate (t - epoch)), D being the deviation from the baseline scaled to the
+    epoch. Reading intent at any time costs one exp and changes nothing; a move at time t stores
+    D = (I - baseline) / e^(-rate (t - epoch)). Each cell remembers the event that moved it most
+    and that move's size (`strength`, scaled like D, so older moves fade at the same rate), so a
+    decision can name its cause. The compiled kernel (`sim._kernel`) reads and writes these
+    arrays in place.
     """
 
     def __init__(self, baseline: np.ndarray, half_life_days: float):
-        self.baseline = baseline.copy()
-        self.value = baseline.copy()
-        self.stamp = np.zeros_like(baseline)
-        self.cause = np.zeros(baseline.shape, dtype=np.int64)
-        self.weight = np.zeros_like(baseline)
+        self.baseline = np.array(baseline, dtype=float)
+        self.dev = np.zeros_like(self.baseline)
+        self.strength = np.zeros_like(self.baseline)
+        self.cause = np.zeros(self.baseline.shape, dtype=np.int64)
+        self.epoch = np.zeros(1)  # rescaled far in the future (sim._kernel.decay)
         self.rate = math.log(2.0) / half_life_days
 
-    def _relax(self, rows, cols, t: float) -> np.ndarray:
-        """Bring the cells [rows, cols] (an int or a slice each) up to time t in place; their values."""
-        block = (_span(rows), _span(cols))
-        relax(self.value[block], self.baseline[block], self.stamp[block], self.weight[block], -self.rate, t)
-        return self.value[rows, cols]
+    def decay(self, t: float) -> float:
+        """e^(-rate (t - epoch)): the factor that reads D (and strengths) at time t."""
+        return decay(self.dev, self.strength, self.epoch, -self.rate, t)
 
     def row(self, i: int, t: float) -> np.ndarray:
-        """I[i, :] at time t (brought up to date in place; a view, valid until the next update)."""
-        return self._relax(i, slice(None), t)
-
-    def tension(self, share: np.ndarray, t: float) -> np.ndarray:
-        """Every state's tension at time t, `tension(I, share)` (the whole matrix brought up to date)."""
-        out = np.empty(len(share))
-        relax_tension(self.value, self.baseline, self.stamp, self.weight, share, -self.rate, t, out)
-        return out
+        """I[i, :] at time t (a new array)."""
+        return self.baseline[i] + self.dev[i] * self.decay(t)
 
     def all(self, t: float) -> np.ndarray:
-        """The whole matrix at time t (brought up to date in place)."""
-        return self._relax(slice(None), slice(None), t)
+        """The whole matrix at time t (a new array)."""
+        return self.baseline + self.dev * self.decay(t)
+
+    def at(self, i: int, j: int, t: float) -> float:
+        """I[i, j] at time t."""
+        return self.baseline.item(i, j) + self.dev.item(i, j) * self.decay(t)
+
+    def cells(self, rows: np.ndarray, cols: np.ndarray, t: float) -> np.ndarray:
+        """I[rows[k], cols[k]] at time t for each k (a new array)."""
+        return self.baseline[rows, cols] + self.dev[rows, cols] * self.decay(t)
+
+    def tension(self, share: np.ndarray, t: float) -> np.ndarray:
+        """Every state's tension at time t: `tension(self.all(t), share)`, in one pass."""
+        out = np.empty(len(share))
+        tension_of(self, share, t, out)
+        return out
 
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:
-        """Set I[i, j] (and its baseline when asked), as a scenario action does."""
-        self._relax(i, j, t)
-        self.value[i, j] = value
+        """Set I[i, j] at time t (and its baseline when asked), as a scenario action does."""
+        e = self.decay(t)
         if baseline:
             self.baseline[i, j] = value
+        self.dev[i, j] = (value - self.baseline.item(i, j)) / e
 
+    def remember(self, i: int, j: int, move: float, event: int, t: float) -> None:
+        """Name `event` as the cause of I[i, j], with the size of its move at time t."""
+        self.cause[i, j] = event
+        self.strength[i, j] = move / self.decay(t)
 
-def _span(index) -> slice:
-    """An int index as a one-wide slice, so that the kernel always sees 2-D views."""
-    return index if isinstance(index, slice) else slice(index, index + 1)
+    def strength_at(self, t: float) -> np.ndarray:
+        """The remembered moves' sizes at time t (a new array)."""
+        return self.strength * self.decay(t)
+
+    def rebase(self, baseline: np.ndarray, t: float) -> None:
+        """New baselines from time t (pacts or power changed): intent keeps its value at t and
+        relaxes toward the new baselines from then on (in place)."""
+        e = self.decay(t)
+        value = self.baseline + self.dev * e
+        self.baseline[...] = baseline
+        self.dev[...] = (value - self.baseline) / e
 
 
 def tension(intent: np.ndarray, share: np.ndarray) -> np.ndarray:

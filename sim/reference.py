@@ -1,10 +1,11 @@
 """The compiled kernel (`sim._kernel`) in plain Python: the readable definition of a state's
-decision, of every state's observation of an act, and of the relaxation of intent.
+decision, of every state's observation of an act, and of tension.
 
 The kernel must give exactly what these give: `tests/test_kernel.py` checks it bit for bit, on
-random inputs and on whole replications of the shipped scenarios. They are not used to simulate
-(a replication takes some ten times longer with them), but `Decider`, `Observer` and `relax`
-here have the kernel's signatures, so a replication can be run on them (see the tests).
+random inputs and on whole replications of shipped scenarios. They are not used to simulate (a
+replication takes many times longer with them), but they have the kernel's signatures, so a
+replication can be run on them (see the tests). Intent is read as
+I = baseline + D e^(-rate (t - epoch)) (see `sim.perception.Intent`).
 """
 
 from __future__ import annotations
@@ -17,24 +18,28 @@ import numpy as np
 from .decision import CLASH, choose, desired_level
 from .perception import tension
 
-__all__ = ["relax", "relax_tension", "Decider", "Observer"]
+__all__ = ["RESCALE", "decay", "tension_of", "Decider", "Observer"]
+
+RESCALE = 300.0  # e-foldings since the epoch past which D and strengths move to a new epoch
 
 
-def relax(value, base, stamp, weight, neg_rate: float, t: float) -> None:
-    """value = base + (value - base) e^(neg_rate (t - stamp)), weight *= the same decay, stamp = t,
-    cell by cell of these 2-D views, in place."""
-    for index in np.ndindex(value.shape):
-        decay = math.exp(neg_rate * (t - stamp[index].item()))
-        base_value = base[index].item()
-        value[index] = base_value + (value[index].item() - base_value) * decay
-        weight[index] = weight[index].item() * decay
-        stamp[index] = t
+def decay(dev, strength, epoch, neg_rate: float, t: float) -> float:
+    """e^(neg_rate (t - epoch)), after rescaling D and strengths to the epoch t (in place) when
+    that factor would be below e^-RESCALE."""
+    x = neg_rate * (t - epoch[0].item())
+    if x >= -RESCALE:
+        return math.exp(x)
+    e = math.exp(x)
+    dev *= e
+    strength *= e
+    epoch[0] = t
+    return 1.0
 
 
-def relax_tension(value, baseline, stamp, weight, share, neg_rate: float, t: float, out) -> None:
-    """Relax all of intent to time t in place; every state's tension in `out`."""
-    relax(value, baseline, stamp, weight, neg_rate, t)
-    out[:] = tension(value, share)
+def tension_of(intent, share, t: float, out) -> None:
+    """Every state's tension at time t in `out`."""
+    e = decay(intent.dev, intent.strength, intent.epoch, -intent.rate, t)
+    out[:] = tension(intent.baseline + intent.dev * e, share)
 
 
 class Decider:
@@ -48,21 +53,21 @@ class Decider:
         self.mean, self.neg_rate = mean_interval, -rate
         self.pending: dict[int, list[tuple[int, float]]] = {}
 
-    def bind(self, value, baseline, stamp, weight, share, costs) -> None:
-        """Point at the current intent arrays, threat shares and level costs."""
-        self.value, self.baseline, self.stamp, self.weight, self.share = value, baseline, stamp, weight, share
-        self.costs = costs
+    def bind(self, intent, share, costs) -> None:
+        """Point at intent's arrays, the threat shares and the level costs."""
+        self.intent, self.share, self.costs = intent, share, costs
 
     def wait(self, i: int) -> float:
         """The time to state i's next decision."""
         return self.rngs[i].exponential(self.mean)
 
     def decide(self, i: int, t: float):
-        """Relax row i of intent; weigh the k counterparts with the highest threat + posture."""
-        rows = slice(i, i + 1)
-        relax(self.value[rows], self.baseline[rows], self.stamp[rows], self.weight[rows], self.neg_rate, t)
+        """Read row i of intent; weigh the k counterparts with the highest threat + posture."""
+        intent = self.intent
+        e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
         n = len(self.rngs)
-        threat = [self.value[i, j].item() * self.share[i, j].item() for j in range(n)]
+        threat = [(intent.baseline[i, j].item() + intent.dev[i, j].item() * e) * self.share[i, j].item()
+                  for j in range(n)]
         others = sorted((j for j in range(n) if j != i), key=lambda j: (-(threat[j] + self.posture[i, j].item()), j))
         self.pending[i] = [(j, threat[j]) for j in others[:self.k]]
         return self.resume(i, 0)
@@ -94,31 +99,32 @@ class Observer:
         self.spill, self.sigma = spillover, misperception
         self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
 
-    def bind(self, value, baseline, stamp, weight, cause, a_t) -> None:
-        """Point at the intent arrays and the current alignment, transposed (a_t[j, m] = a[m, j])."""
-        self.value, self.baseline, self.stamp, self.weight, self.cause = value, baseline, stamp, weight, cause
-        self.a_t = a_t
+    def bind(self, intent, a_t) -> None:
+        """Point at intent's arrays and the current alignment, transposed (a_t[j, m] = a[m, j])."""
+        self.intent, self.a_t = intent, a_t
 
     def observe(self, i: int, j: int, level: int, old: int, event: int, t: float) -> None:
         """I[:, i] after i moved its posture toward j from `old` to `level`: the target weighs the act
         1, its allies by the pact weight, others by spill-over times proximity; i's allies discount
         it by their alignment with i, i ignores it; every observer with its own lognormal noise."""
-        sigma = self.sigma
+        sigma, intent = self.sigma, self.intent
         noise = [math.exp(sigma * z - sigma * sigma / 2) for z in self.rng.standard_normal(self.n).tolist()]
         if level == old:
             return
-        column = (slice(None), slice(i, i + 1))
-        relax(self.value[column], self.baseline[column], self.stamp[column], self.weight[column], self.neg_rate, t)
+        e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
         scale = self.up_gain * level / 7 if level > old else self.down_gain * (old - level) / 7
         for m in range(self.n):
             w = max(self.a_t[j, m].item(), self.spill * self.g_t[j, m].item())
             w = (1.0 if m == j else w) * (1.0 - self.a_t[i, m].item())
             step = scale * (0.0 if m == i else w) * noise[m]
-            current = self.value[m, i].item()
+            base = intent.baseline[m, i].item()
+            current = base + intent.dev[m, i].item() * e
             if level > old:
                 rise = step * (1.0 - current)
-                self.value[m, i] = current + rise
-                if rise > self.weight[m, i]:
-                    self.cause[m, i], self.weight[m, i] = event, rise
+                new = current + rise
+                if rise > intent.strength[m, i].item() * e:
+                    intent.cause[m, i], intent.strength[m, i] = event, rise / e
             else:
-                self.value[m, i] = current - min(step, 1.0) * max(current - self.baseline[m, i].item(), 0.0)
+                new = current - min(step, 1.0) * max(current - base, 0.0)
+            if new != current:  # an unmoved cell keeps its D exactly
+                intent.dev[m, i] = (new - base) / e

@@ -1,5 +1,5 @@
 """The compiled kernel (sim._kernel) gives bit for bit what its plain Python (sim.reference) gives:
-intent relaxation, the attention set, the logit choices with self-defence, the random draws, the
+reading intent and tension, the attention set, the logit choices with self-defence, the random draws, the
 observation of acts, and whole replications of shipped scenarios."""
 
 from __future__ import annotations
@@ -19,54 +19,58 @@ from sim.runner import run
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def random_intent(rng, n):
+def random_intent(rng, n, epoch=0.0):
+    """Intent with moved cells and remembered moves, as after some acts."""
     intent = Intent(rng.random((n, n)) * 0.2, 90.0)
-    intent.value = np.clip(intent.baseline + rng.random((n, n)) * 0.5, 0, 1)
-    # stamps: a few distinct times per row, as in a run (the kernel computes one exp per run of equal stamps)
-    intent.weight, intent.stamp = rng.random((n, n)) * 0.3, rng.choice(rng.random(4) * 50.0, (n, n))
+    intent.dev[:] = rng.random((n, n)) * 0.5 * (rng.random((n, n)) < 0.7)
+    intent.strength[:] = rng.random((n, n)) * 0.3
+    intent.epoch[0] = epoch
     return intent
 
 
-def arrays(intent):
-    return [intent.value, intent.baseline, intent.stamp, intent.weight]
+def twin_of(intent):
+    twin = Intent(intent.baseline, 90.0)
+    for name in ("dev", "strength", "cause", "epoch"):
+        getattr(twin, name)[...] = getattr(intent, name)
+    return twin
 
 
-@pytest.mark.parametrize("n", [1, 2, 55, 300])
-def test_relaxing_matches_the_plain_python(n):
-    """Rows, columns, single cells and the whole matrix, in a random order of times and places."""
-    rng = np.random.default_rng(n)
-    fast = random_intent(rng, n)
-    slow = [a.copy() for a in arrays(fast)]
-    for t in np.sort(rng.random(40) * 400.0):
-        i, j, what = int(rng.integers(n)), int(rng.integers(n)), int(rng.integers(4))
-        rows, cols = [(slice(i, i + 1), slice(None)), (slice(None), slice(j, j + 1)),
-                      (slice(i, i + 1), slice(j, j + 1)), (slice(None), slice(None))][what]
-        got = [lambda: fast.row(i, t), lambda: fast._relax(slice(None), j, t), lambda: fast._relax(i, j, t),
-               lambda: fast.all(t)][what]()
-        reference.relax(*(a[rows, cols] for a in slow), -fast.rate, float(t))
-        assert np.array_equal(np.asarray(got).ravel(), slow[0][rows, cols].ravel())
-        assert all(np.array_equal(a, b) for a, b in zip(arrays(fast), slow))
+def same(a, b):
+    return all(np.array_equal(getattr(a, f), getattr(b, f)) for f in ("baseline", "dev", "strength", "cause", "epoch"))
+
+
+def test_intent_reads_one_clock_and_rescales_far_in_the_future():
+    """Half the deviation is left after a half-life; past RESCALE e-foldings D and the strengths
+    move to a new epoch (the kernel and the reference alike) and the values read stay the same."""
+    rng = np.random.default_rng(3)
+    fast = random_intent(rng, 4)
+    slow = twin_of(fast)
+    before = fast.all(0.0)
+    assert np.allclose(fast.all(90.0) - fast.baseline, (before - fast.baseline) / 2, rtol=1e-12, atol=0)
+    far = 1.5 * reference.RESCALE / fast.rate
+    value = fast.baseline + fast.dev * np.exp(-fast.rate * far)
+    assert fast.decay(far) == 1.0 == reference.decay(slow.dev, slow.strength, slow.epoch, -slow.rate, far)
+    assert fast.epoch[0] == far and same(fast, slow)
+    assert np.allclose(fast.all(far), value, rtol=1e-12, atol=0)
 
 
 @pytest.mark.parametrize("n", [1, 55, 300])
 def test_tension_matches_the_plain_python(n):
-    """Relaxing the whole matrix and taking 1 - prod(1 - I share) row by row, in place."""
+    """1 - prod(1 - I share) row by row, read at one time."""
     rng = np.random.default_rng(200 + n)
     fast = random_intent(rng, n)
-    slow = [a.copy() for a in arrays(fast)]
     share = rng.random((n, n))
     for t in (60.0, 61.5, 400.0):
-        got, want = fast.tension(share, t), np.empty(n)
-        reference.relax_tension(*slow, share, -fast.rate, t, want)
-        assert np.array_equal(got, want) and all(np.array_equal(a, b) for a, b in zip(arrays(fast), slow))
+        want = np.empty(n)
+        reference.tension_of(fast, share, t, want)
+        assert np.array_equal(fast.tension(share, t), want)
+        assert np.array_equal(want, sim.perception.tension(fast.all(t), share))
 
 
-def test_relax_refuses_mismatched_views():
-    a = np.zeros((3, 3))
-    with pytest.raises(ValueError, match="same shape"):
-        _kernel.relax(a, a[:2], a, a, -0.1, 1.0)
+def test_tension_refuses_mismatched_arrays():
+    intent = Intent(np.zeros((3, 3)), 90.0)
     with pytest.raises(ValueError, match="n-vector"):
-        _kernel.relax_tension(a, a, a, a, a, -0.1, 1.0, np.empty(2))
+        _kernel.tension_of(intent, np.zeros((3, 3)), 1.0, np.empty(2))
 
 
 def random_state(rng, n, kind):
@@ -74,7 +78,7 @@ def random_state(rng, n, kind):
     intent = random_intent(rng, n)
     share = rng.random((n, n)) * (rng.random((n, n)) < 0.8)
     if kind == "ties":  # equal scores: the lower index must come first
-        intent.value[:] = 0.5
+        intent.baseline[:], intent.dev[:] = 0.5, 0.0
         share[:] = np.round(share * 2) / 2
     posture = rng.integers(0, 8, (n, n)) * (rng.random((n, n)) < 0.2)
     np.fill_diagonal(posture, 0)
@@ -91,13 +95,13 @@ def test_decisions_match_the_plain_python(n, kind):
     intent, share, posture, costs = random_state(rng, n, kind)
     twins = []
     for module in (_kernel, reference):
-        state = [a.copy() for a in arrays(intent)]
+        state = twin_of(intent)
         gens = [np.random.default_rng(np.random.SeedSequence(7, spawn_key=(s,))) for s in range(n)]
         top = np.where(rng.random(n) < 0.2, 7, 6).astype(np.int64) if module is _kernel else twins[0][3]
         p = posture.copy()
         decider = module.Decider(gens, p, np.linspace(0.1, 0.99, n), top, attention=min(4, 50),
                                  precision=0.8, inertia=1.0, temperature=0.3, mean_interval=7.0, rate=0.0077)
-        decider.bind(*state, share, costs)
+        decider.bind(state, share, costs)
         twins.append((decider, state, p, top))
     choices = rng.integers(0, n, 3000)
     times = np.cumsum(rng.random(3000))
@@ -114,8 +118,8 @@ def test_decisions_match_the_plain_python(n, kind):
                 p[i, j] = new
             steps = [d.resume(i, position + 1) for d, *_ in twins]
     assert changes > 50 or n <= 2
-    for (_, a, pa, _), (_, b, pb, _) in zip(twins[:1], twins[1:]):
-        assert all(np.array_equal(x, y) for x, y in zip(a, b)) and np.array_equal(pa, pb)
+    (_, a, pa, _), (_, b, pb, _) = twins
+    assert same(a, b) and np.array_equal(pa, pb)
 
 
 def test_the_waiting_time_is_the_streams_exponential_draw():
@@ -136,18 +140,18 @@ def test_attention_beyond_the_kernels_buffer_is_refused():
 @pytest.mark.parametrize("n", [1, 3, 55, 300])
 def test_observations_match_the_plain_python(n):
     """Steps up and down (and none), with noise, spill-over and allies of both sides, at random
-    times: the same intent, weights, stamps and causes, and the same draws consumed."""
+    times: the same deviations, strengths and causes, and the same draws consumed."""
     rng = np.random.default_rng(100 + n)
     intent = random_intent(rng, n)
     a = rng.random((n, n)) * (rng.random((n, n)) < 0.3)
     g = rng.random((n, n))
     twins = []
     for module in (_kernel, reference):
-        state = [x.copy() for x in arrays(intent)] + [np.zeros((n, n), dtype=np.int64)]
+        state = twin_of(intent)
         gen = np.random.default_rng(5)
         observer = module.Observer(gen, np.ascontiguousarray(g.T), spillover=0.1, misperception=0.3, escalation_gain=0.5,
                                    deescalation_gain=0.25, rate=0.0077)
-        observer.bind(*state, np.ascontiguousarray(a.T))
+        observer.bind(state, np.ascontiguousarray(a.T))
         twins.append((observer, state, gen))
     for event, t in enumerate(np.cumsum(rng.random(400)).tolist(), 1):
         i, j = rng.integers(n, size=2).tolist()
@@ -155,9 +159,9 @@ def test_observations_match_the_plain_python(n):
         for observer, _, _ in twins:
             observer.observe(i, j, level, old, event, t)
     (_, fast, gen_fast), (_, slow, gen_slow) = twins
-    assert all(np.array_equal(x, y) for x, y in zip(fast, slow))
+    assert same(fast, slow)
     assert gen_fast.random() == gen_slow.random()
-    assert n == 1 or fast[4].any()
+    assert n == 1 or fast.cause.any()
 
 
 @pytest.mark.parametrize("name, horizon", [("baseline_2022", 240), ("taiwan_strait_war", 200),
@@ -168,8 +172,8 @@ def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, monk
     fast = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "fast")
     monkeypatch.setattr(sim.engine, "Decider", reference.Decider)
     monkeypatch.setattr(sim.engine, "Observer", reference.Observer)
-    monkeypatch.setattr(sim.perception, "relax", reference.relax)
-    monkeypatch.setattr(sim.perception, "relax_tension", reference.relax_tension)
+    monkeypatch.setattr(sim.perception, "decay", reference.decay)
+    monkeypatch.setattr(sim.perception, "tension_of", reference.tension_of)
     slow = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "slow")
     events = (fast / "events.csv").read_text().count("\n")
     assert events > 3 * 25

@@ -85,15 +85,15 @@ def test_intent_rise_is_bounded_and_remembers_the_strongest_cause():
     observer = Observer(np.random.default_rng(0), np.ones((3, 3)), spillover=0.0, misperception=0.0,
                         escalation_gain=0.5, deescalation_gain=0.25, rate=intent.rate)
     a = np.zeros((3, 3))
-    observer.bind(intent.value, intent.baseline, intent.stamp, intent.weight, intent.cause, a)
-    observer.observe(2, 0, 7, 0, 7, 1.0)  # 2 acts against 0 at level 7: 0 sees half the gap closed
-    assert intent.value[0, 2] == 0.5 and intent.value[1, 2] == 0.0 and intent.cause[0, 2] == 7
+    observer.bind(intent, a)
+    observer.observe(2, 0, 7, 0, 7, 0.0)  # 2 acts against 0 at level 7: 0 sees half the gap closed
+    assert intent.at(0, 2, 0.0) == 0.5 and intent.at(1, 2, 0.0) == 0.0 and intent.cause[0, 2] == 7
     a[1, 0] = a[0, 1] = 0.8  # 1 is allied to 0: it weighs an act against 0 by the pact weight
-    observer.observe(2, 0, 7, 0, 8, 1.0)
-    assert intent.value[0, 2] == 0.75 and intent.value[1, 2] == 0.5 * 0.8
+    observer.observe(2, 0, 7, 0, 8, 0.0)
+    assert intent.at(0, 2, 0.0) == 0.75 and intent.at(1, 2, 0.0) == 0.5 * 0.8
     assert intent.cause[0, 2] == 7 and intent.cause[1, 2] == 8  # the second rise of 0's view was smaller
     for event in range(9, 60):
         observer.observe(2, 0, 7, 0, event, 1.0)
-    assert np.all(intent.value <= 1.0) and intent.value[0, 2] > 0.999
+    assert np.all(intent.all(1.0) <= 1.0) and intent.at(0, 2, 1.0) > 0.99
     observer.observe(2, 0, 0, 7, 60, 1.0)  # a step down from 7 to 0 closes 0.25 of the gap to baseline
-    assert intent.value[0, 2] < 0.76
+    assert intent.at(0, 2, 1.0) < 0.76
