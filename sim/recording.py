@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tables import summary_columns
+from .tables import format_float, format_row, format_value, summary_columns
 
 __all__ = ["Recorder"]
 
@@ -129,6 +129,24 @@ class Recorder:
                 yield (rep, t, s, value)
             for name, value in zip(names, dyads):
                 yield (rep, t, name, value)
+
+    def tension_text(self, rep: int) -> str:
+        """tension.csv's lines of this replication: `format_row` of each of `tension_rows`, written
+        directly (the table has a line per state and sample: most of a run's text)."""
+        names = [format_value(s) for s in self.ids] + [format_value(f"{self.ids[a]}-{self.ids[b]}")
+                                                       for a, b in self.dyads]
+        lines = []
+        for t, tension, dyads in self.samples:
+            prefix = f"{rep},{format_value(t)},"
+            lines += [f"{prefix}{name},{format_float(value)}\n" for name, value in zip(names, tension.tolist() + dyads)]
+        return "".join(lines)
+
+    def text(self, rep: int, seed: int) -> dict[str, str]:
+        """Every table's CSV lines of this replication (what `format_row` makes of its rows)."""
+        return {"summary": format_row(self.summary(rep, seed).values()),
+                "events": "".join(map(format_row, self.event_rows(rep))),
+                "tension": self.tension_text(rep),
+                "states": "".join(map(format_row, self.state_rows(rep)))}
 
     def state_rows(self, rep: int):
         """Rows of states.csv."""

@@ -27,7 +27,7 @@ from .loading import resolved_dict, scenario_sha256
 from .output import CsvWriter, atomic_folder, write_json
 from .progress import progress_bar
 from .schema import Scenario
-from .tables import TABLES, format_row, headers
+from .tables import TABLES, headers
 
 __all__ = ["Replication", "Result", "replication_seeds", "run_replication", "iter_replications", "run",
            "run_to_folder"]
@@ -72,8 +72,9 @@ class _Text:
     text: dict
 
 
-def _text(replication: Replication) -> _Text:
-    return _Text(replication.rep, {t: "".join(map(format_row, replication.rows(t))) for t in TABLES})
+def _replication_text(setup: Setup, rep: int, seed: int, horizon: float | None = None) -> _Text:
+    """Run replication `rep` and render its tables as CSV text (no rows in between)."""
+    return _Text(rep, simulate(setup, seed, horizon).text(rep, seed))
 
 
 _WORKER: dict = {}
@@ -84,8 +85,8 @@ def _init_worker(scenario: Scenario, horizon: float | None, as_text: bool) -> No
 
 
 def _run_chunk(chunk: list[tuple[int, int]]) -> list:
-    reps = [run_replication(_WORKER["setup"], rep, seed, _WORKER["horizon"]) for rep, seed in chunk]
-    return [_text(r) for r in reps] if _WORKER["as_text"] else reps
+    run_one = _replication_text if _WORKER["as_text"] else run_replication
+    return [run_one(_WORKER["setup"], rep, seed, _WORKER["horizon"]) for rep, seed in chunk]
 
 
 def _chunks(pairs: list, workers: int) -> list[list]:
@@ -117,9 +118,9 @@ def iter_replications(scenario: Scenario, seeds: list[int], workers: int = 1,
     workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
     if workers == 1:
         setup = Setup(scenario)
+        run_one = _replication_text if as_text else run_replication
         for rep, seed in pairs:
-            replication = run_replication(setup, rep, seed, horizon)
-            yield _text(replication) if as_text else replication
+            yield run_one(setup, rep, seed, horizon)
         return
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,

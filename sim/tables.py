@@ -6,7 +6,7 @@ value make two runs comparable byte for byte.
 
 from __future__ import annotations
 
-__all__ = ["TABLES", "SUMMARY_METRICS", "summary_columns", "headers", "format_value", "format_row"]
+__all__ = ["TABLES", "SUMMARY_METRICS", "summary_columns", "headers", "format_value", "format_float", "format_row"]
 
 TABLES = ("summary", "events", "tension", "states")
 
@@ -43,14 +43,19 @@ def format_value(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        text = f"{value:.6g}"
-        return "0" if text == "-0" else text
+        return format_float(value)
     text = str(value)
     if any(c in text for c in ',"\n'):
         return '"' + text.replace('"', '""') + '"'
     return text
 
 
+def format_float(value: float) -> str:
+    """A float's canonical text: 6 significant digits, and no negative zero."""
+    text = f"{value:.6g}"
+    return "0" if text == "-0" else text
+
+
 def format_row(values) -> str:
     """One CSV line (with its newline)."""
-    return ",".join(format_value(v) for v in values) + "\n"
+    return ",".join([format_value(v) for v in values]) + "\n"

@@ -32,3 +32,22 @@ def test_csv_text_from_workers_equals_the_rows_written_in_memory(tiny_scenario, 
     kept = run(tiny_scenario, replications=4, seed=3, horizon=120).write(tmp_path / "kept")
     for table in ("summary", "events", "tension", "states"):
         assert (streamed / f"{table}.csv").read_bytes() == (kept / f"{table}.csv").read_bytes()
+
+
+def test_text_rendered_directly_equals_formatted_rows():
+    """Recorder.text (the workers' path) is format_row of every row, watched dyads included."""
+    from pathlib import Path
+
+    from sim.engine import simulate
+    from sim.loading import load_scenario
+    from sim.tables import TABLES, format_row
+
+    scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "taiwan_strait_war.yaml")
+    assert scenario.watch.dyads
+    rec = simulate(Setup(scenario), seed=5, horizon=90)
+    rows = {"summary": [tuple(rec.summary(3, 5).values())], "events": list(rec.event_rows(3)),
+            "tension": list(rec.tension_rows(3)), "states": list(rec.state_rows(3))}
+    text = rec.text(3, 5)
+    assert len(rows["events"]) > 25 and rows["tension"][0][1] == 0  # day 0 is an int in SimPy
+    for table in TABLES:
+        assert text[table] == "".join(map(format_row, rows[table])), table
