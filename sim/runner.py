@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import platform
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Iterator
@@ -27,66 +27,17 @@ from .loading import resolved_dict, scenario_sha256
 from .output import CsvWriter, atomic_folder, write_json
 from .progress import progress_bar
 from .schema import Scenario
+from .replication import Replication, _init_worker, _replication_text, _run_chunk, run_replication
 from .tables import TABLES, headers
 
 __all__ = ["Replication", "Result", "replication_seeds", "run_replication", "iter_replications", "run",
            "run_to_folder"]
 
 
-@dataclass
-class Replication:
-    """The rows one replication contributes to each table."""
-
-    rep: int
-    seed: int
-    summary: dict
-    events: list = field(default_factory=list)
-    tension: list = field(default_factory=list)
-    states: list = field(default_factory=list)
-
-    def rows(self, table: str) -> list:
-        """Rows of `table` ('summary', 'events', 'tension' or 'states')."""
-        return [tuple(self.summary.values())] if table == "summary" else getattr(self, table)
-
-
 def replication_seeds(seed: int, replications: int) -> list[int]:
     """The seed of each replication: `SeedSequence(seed).spawn(replications)`, as 64-bit integers."""
     children = np.random.SeedSequence(seed).spawn(replications)
     return [int(c.generate_state(1, np.uint64)[0]) for c in children]
-
-
-def run_replication(scenario: Scenario | Setup, rep: int, seed: int, horizon: float | None = None) -> Replication:
-    """Run replication `rep` from its `seed` and return its rows."""
-    setup = scenario if isinstance(scenario, Setup) else Setup(scenario)
-    rec = simulate(setup, seed, horizon)
-    return Replication(rep, seed, rec.summary(rep, seed), list(rec.event_rows(rep)),
-                       list(rec.tension_rows(rep)), list(rec.state_rows(rep)))
-
-
-@dataclass
-class _Text:
-    """A replication's rows as CSV text per table (what a worker sends back for a run written to disk:
-    one string pickles and writes far faster than thousands of tuples)."""
-
-    rep: int
-    text: dict
-
-
-def _replication_text(setup: Setup, rep: int, seed: int, horizon: float | None = None) -> _Text:
-    """Run replication `rep` and render its tables as CSV text (no rows in between)."""
-    return _Text(rep, simulate(setup, seed, horizon).text(rep, seed))
-
-
-_WORKER: dict = {}
-
-
-def _init_worker(scenario: Scenario, horizon: float | None, as_text: bool) -> None:
-    _WORKER["setup"], _WORKER["horizon"], _WORKER["as_text"] = Setup(scenario), horizon, as_text
-
-
-def _run_chunk(chunk: list[tuple[int, int]]) -> list:
-    run_one = _replication_text if _WORKER["as_text"] else run_replication
-    return [run_one(_WORKER["setup"], rep, seed, _WORKER["horizon"]) for rep, seed in chunk]
 
 
 def _chunks(pairs: list, workers: int) -> list[list]:
