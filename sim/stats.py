@@ -23,7 +23,6 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as st
 
 __all__ = [
     "TestResult", "continuous", "binary", "time_to_event", "km_median", "adjust",
@@ -32,6 +31,15 @@ __all__ = [
 
 KINDS = ("continuous", "binary", "time")
 ADJUSTMENTS = {"holm": "Holm (1979) step-down", "bh": "Benjamini-Hochberg (1995) FDR"}
+
+
+def _scipy_stats():
+    """scipy.stats, imported on first use: it takes half a second, which every command would pay."""
+    from scipy import stats
+
+    return stats
+
+
 RESAMPLES = 9999
 BATCH = 500  # resamples held in memory at once: 500 x 10,000 replications x 8 bytes = 40 MB
 LABELS = {"max_level": "highest ladder level", "t_first_clash": "days to first armed clash",
@@ -124,7 +132,7 @@ def bootstrap_ci(data: tuple, rng: np.random.Generator, paired: bool = False,
     for method in ("BCa", "percentile"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = st.bootstrap(data, statistic, paired=paired, vectorized=True, rng=rng,
+            res = _scipy_stats().bootstrap(data, statistic, paired=paired, vectorized=True, rng=rng,
                                method=method, confidence_level=level, n_resamples=RESAMPLES,
                                batch=BATCH)
         low, high = (float(x) for x in res.confidence_interval)
@@ -153,7 +161,7 @@ def _ranked_biserial(d: np.ndarray) -> float:
     d = d[d != 0]
     if len(d) == 0:
         return 0.0
-    ranks = st.rankdata(np.abs(d))
+    ranks = _scipy_stats().rankdata(np.abs(d))
     return float((ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum())
 
 
@@ -170,7 +178,7 @@ def continuous(a: np.ndarray, b: np.ndarray, rng: np.random.Generator,
     if paired:
         p, effect, note = _wilcoxon(b - a)
     else:
-        u = st.mannwhitneyu(b, a, alternative="two-sided")
+        u = _scipy_stats().mannwhitneyu(b, a, alternative="two-sided")
         p, effect, note = float(u.pvalue), 2 * float(u.statistic) / (len(a) * len(b)) - 1, ""
     return TestResult("continuous", test, paired, len(a), len(b), float(a.mean()), float(b.mean()),
                       float(b.mean() - a.mean()), low, high, p, effect, "rank-biserial r",
@@ -182,7 +190,7 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
         return 1.0, 0.0, "all paired differences are 0"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        p = float(st.wilcoxon(d, zero_method="wilcox").pvalue)
+        p = float(_scipy_stats().wilcoxon(d, zero_method="wilcox").pvalue)
     return p, _ranked_biserial(d), ""
 
 
@@ -209,7 +217,7 @@ def binary(a: np.ndarray, b: np.ndarray, rng: np.random.Generator,
 
 def _fisher(a: np.ndarray, b: np.ndarray) -> tuple[float, str]:
     table = [[int(b.sum()), int(len(b) - b.sum())], [int(a.sum()), int(len(a) - a.sum())]]
-    res = st.fisher_exact(table)
+    res = _scipy_stats().fisher_exact(table)
     return float(res.pvalue), f"odds ratio B/A {float(res.statistic):.3g}"
 
 
@@ -218,14 +226,14 @@ def _mcnemar(a: np.ndarray, b: np.ndarray) -> tuple[float, str]:
     note = f"discordant pairs: {up} 0->1, {down} 1->0"
     if up + down == 0:
         return 1.0, note
-    return float(st.binomtest(up, up + down, 0.5).pvalue), note
+    return float(_scipy_stats().binomtest(up, up + down, 0.5).pvalue), note
 
 
 def km_median(time: np.ndarray, event: np.ndarray) -> float:
     """Kaplan-Meier median (Kaplan & Meier 1958) via :func:`scipy.stats.ecdf`; ``inf`` if not reached."""
     if not event.any():
         return math.inf
-    sf = st.ecdf(st.CensoredData(uncensored=time[event], right=time[~event])).sf
+    sf = _scipy_stats().ecdf(_scipy_stats().CensoredData(uncensored=time[event], right=time[~event])).sf
     below = np.nonzero(sf.probabilities <= 0.5)[0]
     return float(sf.quantiles[below[0]]) if len(below) else math.inf
 
@@ -267,7 +275,7 @@ def time_to_event(a: np.ndarray, b: np.ndarray, horizon: float, rng: np.random.G
         return TestResult(ci_low=0.0, ci_high=0.0, p=math.nan, effect=math.nan, note=note, **result)
     low, high = bootstrap_ci((tb - ta,) if paired else (ta, tb), rng)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = float(st.logrank(_censored(ta, ea), _censored(tb, eb)).pvalue)
+        p = float(_scipy_stats().logrank(_censored(ta, ea), _censored(tb, eb)).pvalue)
     note = counts + ("; the log-rank test ignores the pairing" if paired else "")
     if math.isnan(p):
         note += "; log-rank undefined: every event on one and the same day"
@@ -275,8 +283,8 @@ def time_to_event(a: np.ndarray, b: np.ndarray, horizon: float, rng: np.random.G
                       note=note, **result)
 
 
-def _censored(time: np.ndarray, event: np.ndarray) -> st.CensoredData:
-    return st.CensoredData(uncensored=time[event], right=time[~event])
+def _censored(time: np.ndarray, event: np.ndarray) -> _scipy_stats().CensoredData:
+    return _scipy_stats().CensoredData(uncensored=time[event], right=time[~event])
 
 
 def holm(p: np.ndarray) -> np.ndarray:
@@ -301,5 +309,5 @@ def adjust(p: np.ndarray, method: str = "holm") -> np.ndarray:
     out = np.full(len(p), math.nan)
     ok = np.isfinite(p)
     if ok.any():
-        out[ok] = holm(p[ok]) if method == "holm" else st.false_discovery_control(p[ok], method="bh")
+        out[ok] = holm(p[ok]) if method == "holm" else _scipy_stats().false_discovery_control(p[ok], method="bh")
     return out
