@@ -27,7 +27,7 @@ from synthetic import synthetic_scenario  # noqa: E402
 
 FULL = {"seeds": 10, "throughput_reps": (200, 1000), "scaling_days": 365, "scaling_repeats": 2,
         "memory_reps": (100, 1000), "sweep_points": 100, "sweep_reps": 100, "sweep_days": 30}
-QUICK = {"seeds": 3, "throughput_reps": (24,), "scaling_days": 60, "scaling_repeats": 1,
+QUICK = {"seeds": 3, "throughput_reps": (100,), "scaling_days": 60, "scaling_repeats": 1,
          "memory_reps": (10, 100), "sweep_points": 10, "sweep_reps": 20, "sweep_days": 30}
 
 
