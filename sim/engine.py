@@ -15,8 +15,8 @@ import simpy
 
 from . import alliances, perception
 from .actions import timeline
-from .kernel import Decider, Observer
 from .decision import CLASH, NUCLEAR, WAR, level_costs
+from .kernel import Decider, Observer
 from .recording import Recorder
 from .schema import Scenario
 from .world import Pact, World, compile_world, members_of
@@ -144,9 +144,7 @@ class Simulation:
         """T[m, source] for each observer m, at the current time."""
         if len(observers) == 0:
             return np.zeros(0)
-        t = self.env.now
-        intent = np.array([self.intent.at(m, source, t) for m in observers.tolist()])
-        return intent * self.structure.caps.share[observers, source]
+        return self.intent.cells(observers, source, self.env.now) * self.structure.caps.share[observers, source]
 
     # --- processes ---------------------------------------------------------------------------
     def run(self) -> Recorder:
@@ -206,7 +204,7 @@ class Simulation:
     # --- behaviour ---------------------------------------------------------------------------
     def decide(self, i: int) -> float:
         """Weigh the `attention` counterparts with the highest threat plus standing posture, draw a
-        rung toward each (the compiled kernel: `sim.reference.decide` is its plain Python), act on
+        rung toward each (the compiled kernel: `sim.reference.Decider` is its plain Python), act on
         every change; the time to the next decision."""
         kernel = self.kernel
         step = kernel.decide(i, self.env.now)

@@ -117,7 +117,7 @@ class Intent:
         return self.baseline.item(i, j) + self.dev.item(i, j) * self.decay(t)
 
     def cells(self, rows: np.ndarray, cols: np.ndarray, t: float) -> np.ndarray:
-        """I[rows[k], cols[k]] at time t for each k (a new array)."""
+        """I[rows[k], cols[k]] at time t for each k (a new array; either may be one index)."""
         return self.baseline[rows, cols] + self.dev[rows, cols] * self.decay(t)
 
     def tension(self, share: np.ndarray, t: float) -> np.ndarray:
@@ -137,10 +137,6 @@ class Intent:
         """Name `event` as the cause of I[i, j], with the size of its move at time t."""
         self.cause[i, j] = event
         self.strength[i, j] = move / self.decay(t)
-
-    def strength_at(self, t: float) -> np.ndarray:
-        """The remembered moves' sizes at time t (a new array)."""
-        return self.strength * self.decay(t)
 
     def rebase(self, baseline: np.ndarray, t: float) -> None:
         """New baselines from time t (pacts or power changed): intent keeps its value at t and

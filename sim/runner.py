@@ -26,8 +26,8 @@ from .engine import Setup, simulate
 from .loading import resolved_dict, scenario_sha256
 from .output import CsvWriter, atomic_folder, write_json
 from .progress import progress_bar
-from .schema import Scenario
 from .replication import Replication, _init_worker, _replication_text, _run_chunk, run_replication
+from .schema import Scenario
 from .tables import TABLES, headers
 
 __all__ = ["Replication", "Result", "replication_seeds", "run_replication", "iter_replications", "run",
