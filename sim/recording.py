@@ -121,20 +121,21 @@ class Recorder:
         for t, eid, cause, kind, actor, target, level, pact, detail in self.events:
             yield (rep, t, eid, cause or None, kind, _name(ids, actor), _name(ids, target), level, pact, detail)
 
+    def _series(self) -> list[str]:
+        """The names in tension.csv's `state` column: every state, then the watched dyads as A-B."""
+        return self.ids + [f"{self.ids[a]}-{self.ids[b]}" for a, b in self.dyads]
+
     def tension_rows(self, rep: int):
         """Rows of tension.csv: every state at every sample, then the watched dyads."""
-        names = [f"{self.ids[a]}-{self.ids[b]}" for a, b in self.dyads]
+        names = self._series()
         for t, tension, dyads in self.samples:
-            for s, value in zip(self.ids, tension.tolist()):
-                yield (rep, t, s, value)
-            for name, value in zip(names, dyads):
+            for name, value in zip(names, tension.tolist() + dyads):
                 yield (rep, t, name, value)
 
     def tension_text(self, rep: int) -> str:
         """tension.csv's lines of this replication: `format_row` of each of `tension_rows`, written
         directly (the table has a line per state and sample: most of a run's text)."""
-        names = [format_value(s) for s in self.ids] + [format_value(f"{self.ids[a]}-{self.ids[b]}")
-                                                       for a, b in self.dyads]
+        names = [format_value(name) for name in self._series()]
         lines = []
         for t, tension, dyads in self.samples:
             prefix = f"{rep},{format_value(t)},"

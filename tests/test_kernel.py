@@ -179,3 +179,36 @@ def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, monk
     assert events > 3 * 25
     for table in ("summary", "events", "tension", "states"):
         assert (fast / f"{table}.csv").read_bytes() == (slow / f"{table}.csv").read_bytes(), table
+
+
+def test_a_finished_replication_is_freed_without_the_garbage_collector(tiny_scenario):
+    """run() closes its processes, whose frames held the simulation in a cycle: dropping the last
+    reference frees its arrays at once (otherwise each replication would take fresh memory)."""
+    import gc
+    import weakref
+
+    from sim.engine import Setup, Simulation
+
+    gc.disable()
+    try:
+        simulation = Simulation(Setup(tiny_scenario), seed=1, horizon=60)
+        simulation.run()
+        intent = weakref.ref(simulation.intent.dev)
+        del simulation
+        assert intent() is None
+    finally:
+        gc.enable()
+
+
+def test_an_unbuilt_kernel_is_a_one_line_error(tmp_path):
+    """A source tree whose kernel was never compiled: the command says how to build it, exit 1."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['sim._kernel'] = None; from sim.cli import main; "
+            f"sys.exit(main(['run', {str(ROOT / 'scenarios' / 'baseline_2022.yaml')!r}, '--out', "
+            f"{str(tmp_path / 'out')!r}, '--quiet']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 1
+    assert "not built" in done.stderr and "build_ext --inplace" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
