@@ -1,4 +1,4 @@
-"""Build the compiled kernel (sim/_kernel.pyx); everything else is in pyproject.toml.
+"""Build the compiled kernel (sim/kernel/_kernel.pyx); everything else is in pyproject.toml.
 
 The kernel links numpy's random library (libnpyrandom, shipped in numpy's wheels) so that it
 draws from the states' numpy Generators with numpy's own algorithms. `-ffp-contract=off` keeps
@@ -15,8 +15,8 @@ from setuptools import Extension, setup
 
 flags = [] if sys.platform == "win32" else ["-O3", "-ffp-contract=off"]
 kernel = Extension(
-    "sim._kernel",
-    ["sim/_kernel.pyx"],
+    "sim.kernel._kernel",
+    ["sim/kernel/_kernel.pyx"],
     include_dirs=[numpy.get_include()],
     library_dirs=[os.path.join(os.path.dirname(numpy.__file__), "random", "lib")],
     libraries=["npyrandom"],

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import simpy
 
-from sim.engine import Setup, Simulation
-from sim.runner import replication_seeds, run_replication, run_to_folder
+from sim.engine.simulation import Setup, Simulation
+from sim.execution.runner import replication_seeds, run_replication, run_to_folder
 
 __all__ = [
     "Clock", "Tape", "record_tape", "floor_seconds", "model_seconds", "throughput", "scaling",

@@ -18,12 +18,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 import simpy  # noqa: E402
-
-from measure import floor_seconds, model_seconds, peak_rss_mb, record_tape, scaling, throughput  # noqa: E402
+from measure import (  # noqa: E402
+    floor_seconds,
+    model_seconds,
+    peak_rss_mb,
+    record_tape,
+    scaling,
+    throughput,
+)
 from scenario import BASELINE, benchmark_scenario  # noqa: E402
-from sim.engine import Setup  # noqa: E402
-from sim.runner import replication_seeds  # noqa: E402
 from synthetic import synthetic_scenario  # noqa: E402
+
+from sim.engine.simulation import Setup  # noqa: E402
+from sim.execution.runner import replication_seeds  # noqa: E402
 
 FULL = {"seeds": 10, "throughput_reps": (200, 1000), "scaling_days": 365, "scaling_repeats": 2,
         "memory_reps": (100, 1000), "sweep_points": 100, "sweep_reps": 100, "sweep_days": 30}
@@ -100,7 +107,7 @@ def memory(reps: tuple[int, int], points: int, sweep_reps: int, days: float) -> 
     """Row 5: peak resident memory of run_to_folder runs and of a sweep, each in a child process."""
     rows = []
     for n in reps:
-        m = peak_rss_mb("from sim.runner import run_to_folder\n"
+        m = peak_rss_mb("from sim.execution.runner import run_to_folder\n"
                         "run_to_folder(benchmark_scenario(), tempfile.mkdtemp() + '/out',"
                         f" replications={n}, workers=2)")
         rows.append((f"5. peak RSS, run_to_folder {n:,} replications, 2 workers: main, largest worker (MB)",
@@ -113,11 +120,11 @@ def sweep_memory(points: int, reps: int, days: float) -> tuple[str, str]:
     """Peak memory of a grid sweep of `points` x `reps` runs on 2 workers (pending without sim.sweep)."""
     label = f"   peak RSS, sweep of {points * reps:,} runs ({days:g} days), 2 workers: main, largest worker (MB)"
     try:
-        import sim.sweeps  # noqa: F401
+        import sim.sweeps.api  # noqa: F401
     except ImportError:
         return label, "pending (sim.sweep not yet there)"
     source = repr(str(BASELINE)) if BASELINE.exists() else "__import__('scenario').STAND_IN"
-    m = peak_rss_mb("from sim.sweeps import sweep\n"
+    m = peak_rss_mb("from sim.sweeps.api import sweep\n"
                     f"sweep({source}, {{'parameters.decision.war_cost': [1 + k / 10 for k in range({points})]}},"
                     f" replications={reps}, seed=1, workers=2, overrides={{'horizon_days': {days}}},"
                     " out=tempfile.mkdtemp() + '/sweep')")

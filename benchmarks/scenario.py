@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.loading import load_scenario
-from sim.schema import Scenario
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Scenario
 
 __all__ = ["BASELINE", "STAND_IN", "benchmark_scenario"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.schema import Scenario
-from sim.world import great_circle_km
+from sim.model.world import great_circle_km
+from sim.scenario.schema import Scenario
 
 __all__ = ["synthetic_scenario"]
 

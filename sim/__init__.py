@@ -20,14 +20,14 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Scenario": ("sim.schema", "Scenario"),
-    "load_scenario": ("sim.loading", "load_scenario"),
-    "run": ("sim.runner", "run"),
-    "Result": ("sim.runner", "Result"),
-    "replication_seeds": ("sim.runner", "replication_seeds"),
-    "run_replication": ("sim.runner", "run_replication"),
-    "sweep": ("sim.sweeps", "sweep"),
-    "InputErrors": ("sim.errors", "InputErrors"),
+    "Scenario": ("sim.scenario.schema", "Scenario"),
+    "load_scenario": ("sim.scenario.loading", "load_scenario"),
+    "run": ("sim.execution.runner", "run"),
+    "Result": ("sim.execution.runner", "Result"),
+    "replication_seeds": ("sim.execution.runner", "replication_seeds"),
+    "run_replication": ("sim.execution.runner", "run_replication"),
+    "sweep": ("sim.sweeps.api", "sweep"),
+    "InputErrors": ("sim.scenario.errors", "InputErrors"),
 }
 
 

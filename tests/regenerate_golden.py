@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from sim.loading import load_scenario  # noqa: E402
-from sim.runner import run  # noqa: E402
+from sim.execution.runner import run  # noqa: E402
+from sim.scenario.loading import load_scenario  # noqa: E402
 
 SCENARIOS = ROOT / "scenarios"
 GOLDEN = ROOT / "tests" / "golden"

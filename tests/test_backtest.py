@@ -9,13 +9,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sim.backtest import (
-    Replay, backtest, brier_score, brier_skill_score, entry_days, entry_order_tau, invocation_days, score,
+from sim.analysis.backtest import (
+    Replay,
+    backtest,
+    brier_score,
+    brier_skill_score,
+    entry_days,
+    entry_order_tau,
+    invocation_days,
+    score,
 )
-from sim.errors import InputErrors
-from sim.history import History
+from sim.analysis.history import History
+from sim.scenario.errors import InputErrors
 
 EVENT_COLUMNS = ["rep", "t", "event_id", "cause_id", "kind", "actor", "target", "level", "pact", "detail"]
 STATE_COLUMNS = ["rep", "state", "max_level", "t_entry", "entered_via"]

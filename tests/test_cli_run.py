@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from factories import tiny
 
 ROOT = Path(__file__).resolve().parents[1]

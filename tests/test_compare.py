@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 from scipy import stats as st
 
-from sim import stats
-from sim.compare import compare, compare_by, label, read_table, render
-from sim.errors import InputErrors
+import sim.analysis.stats as stats
+from sim.analysis.compare import compare, compare_by, label, read_table, render
+from sim.scenario.errors import InputErrors
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.decision import choose, desired_level, level_costs
-from sim.schema import Decision
+from sim.model.decision import choose, desired_level, level_costs
+from sim.scenario.schema import Decision
 
 
 def test_desired_level_is_linear_at_resolve_one_half_and_rises_with_resolve():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.loading import load_scenario
-from sim.runner import run_replication
+from sim.execution.runner import run_replication
+from sim.scenario.loading import load_scenario
 
 IDS = ["S0", "S1", "S2", "S3", "S4", "S5"]
 TYPES = ["defence", "offence", "neutrality", "non_aggression", "consultation", "dialogue", "partnership"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.errors import InputErrors
-from sim.loading import load_scenario
+from sim.scenario.errors import InputErrors
+from sim.scenario.loading import load_scenario
 
 PARENT = """name: parent
 world: empty

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from scipy import stats
 
-from sim.loading import load_scenario
-from sim.runner import run
+from sim.execution.runner import run
+from sim.scenario.loading import load_scenario
 
 MEMBERS = [f"M{k:02d}" for k in range(20)]
 

@@ -1,4 +1,4 @@
-"""The compiled kernel (sim._kernel) gives bit for bit what its plain Python (sim.reference) gives:
+"""The compiled kernel (sim.kernel._kernel) gives bit for bit what its plain Python (sim.kernel.reference) gives:
 reading intent and tension, the attention set, the logit choices with self-defence, the random draws, the
 observation of acts, and whole replications of shipped scenarios."""
 
@@ -8,13 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sim.kernel._kernel as _kernel
 
-import sim.engine
-import sim.perception
-from sim import _kernel, reference
-from sim.loading import load_scenario
-from sim.perception import Intent
-from sim.runner import run
+import sim.engine.intent
+import sim.engine.simulation
+import sim.kernel.reference as reference
+import sim.model.perception
+from sim.engine.intent import Intent
+from sim.execution.runner import run
+from sim.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,7 +66,7 @@ def test_tension_matches_the_plain_python(n):
         want = np.empty(n)
         reference.tension_of(fast, share, t, want)
         assert np.array_equal(fast.tension(share, t), want)
-        assert np.array_equal(want, sim.perception.tension(fast.all(t), share))
+        assert np.array_equal(want, sim.model.perception.tension(fast.all(t), share))
 
 
 def test_tension_refuses_mismatched_arrays():
@@ -167,13 +169,13 @@ def test_observations_match_the_plain_python(n):
 @pytest.mark.parametrize("name, horizon", [("baseline_2022", 240), ("taiwan_strait_war", 200),
                                            ("russia_attacks_estonia", 200)])
 def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, monkeypatch, tmp_path):
-    """Every table of a run, byte for byte, with the kernel and with sim.reference swapped in."""
+    """Every table of a run, byte for byte, with the kernel and with sim.kernel.reference swapped in."""
     scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
     fast = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "fast")
-    monkeypatch.setattr(sim.engine, "Decider", reference.Decider)
-    monkeypatch.setattr(sim.engine, "Observer", reference.Observer)
-    monkeypatch.setattr(sim.perception, "decay", reference.decay)
-    monkeypatch.setattr(sim.perception, "tension_of", reference.tension_of)
+    monkeypatch.setattr(sim.engine.simulation, "Decider", reference.Decider)
+    monkeypatch.setattr(sim.engine.simulation, "Observer", reference.Observer)
+    monkeypatch.setattr(sim.engine.intent, "decay", reference.decay)
+    monkeypatch.setattr(sim.engine.intent, "tension_of", reference.tension_of)
     slow = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "slow")
     events = (fast / "events.csv").read_text().count("\n")
     assert events > 3 * 25
@@ -187,7 +189,7 @@ def test_a_finished_replication_is_freed_without_the_garbage_collector(tiny_scen
     import gc
     import weakref
 
-    from sim.engine import Setup, Simulation
+    from sim.engine.simulation import Setup, Simulation
 
     gc.disable()
     try:
@@ -205,7 +207,7 @@ def test_an_unbuilt_kernel_is_a_one_line_error(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; sys.modules['sim._kernel'] = None; from sim.cli import main; "
+    code = ("import sys; sys.modules['sim.kernel._kernel'] = None; from sim.cli.main import main; "
             f"sys.exit(main(['run', {str(ROOT / 'scenarios' / 'baseline_2022.yaml')!r}, '--out', "
             f"{str(tmp_path / 'out')!r}, '--quiet']))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -7,12 +7,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.errors import InputErrors
-from sim.loading import load_scenario, resolved_dict, scenario_sha256
-from sim.schema import Scenario
-from sim.yamlsource import deep_merge, find_mark, merge, parse_override, parse_path, parse_yaml
+from sim.scenario.errors import InputErrors
+from sim.scenario.loading import load_scenario, resolved_dict, scenario_sha256
+from sim.scenario.schema import Scenario
+from sim.scenario.yamlsource import (
+    deep_merge,
+    find_mark,
+    merge,
+    parse_override,
+    parse_path,
+    parse_yaml,
+)
 
 
 def write(folder: Path, name: str, text: str) -> Path:

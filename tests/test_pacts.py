@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
-from sim.alliances import casus_foederis, honour_probabilities
-from sim.engine import Setup
-from sim.loading import load_scenario
-from sim.runner import run
-
 import numpy as np
-
+import pytest
 from factories import tiny
+
+from sim.engine.simulation import Setup
+from sim.execution.runner import run
+from sim.model.alliances import casus_foederis, honour_probabilities
+from sim.scenario.loading import load_scenario
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sim.kernel._kernel import Observer
 
-from sim._kernel import Observer
-from sim.perception import Intent, alignment, capabilities, gradient, tension
-from sim.world import Pact, great_circle_km
+from sim.engine.intent import Intent
+from sim.model.perception import alignment, capabilities, gradient, tension
+from sim.model.world import Pact, great_circle_km
 
 POWER = np.array([100.0, 50.0, 80.0])
 G = np.array([[1.0, 0.5, 0.2], [0.5, 1.0, 0.8], [0.2, 0.8, 1.0]])

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.decision import level_costs
-from sim.engine import Setup
-from sim.runner import run, run_to_folder
+from sim.engine.simulation import Setup
+from sim.execution.runner import run, run_to_folder
+from sim.model.decision import level_costs
 
 
 def test_precomputed_level_costs_are_the_scalar_costs(tiny_scenario):
@@ -38,9 +38,9 @@ def test_text_rendered_directly_equals_formatted_rows():
     """Recorder.text (the workers' path) is format_row of every row, watched dyads included."""
     from pathlib import Path
 
-    from sim.engine import simulate
-    from sim.loading import load_scenario
-    from sim.tables import TABLES, format_row
+    from sim.engine.simulation import simulate
+    from sim.engine.tables import TABLES, format_row
+    from sim.scenario.loading import load_scenario
 
     scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "taiwan_strait_war.yaml")
     assert scenario.watch.dyads

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sim import plot
-from sim.errors import InputErrors
-from sim.plotcascade import busiest_rep, positions
-from sim.plotsweep import load_sweep
+import sim.plot as plot
+from sim.plot.cascade import busiest_rep, positions
+from sim.plot.sweep import load_sweep
+from sim.scenario.errors import InputErrors
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import filecmp
 
 import numpy as np
-
 from factories import tiny
-from sim.loading import load_scenario
-from sim.runner import replication_seeds, run, run_to_folder
+
+from sim.execution.runner import replication_seeds, run, run_to_folder
+from sim.scenario.loading import load_scenario
 
 FILES = ("summary.csv", "events.csv", "tension.csv", "states.csv")
 

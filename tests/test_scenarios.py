@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.engine import Setup, Simulation
-from sim.loading import load_scenario
-from sim.runner import replication_seeds
+from sim.engine.simulation import Setup, Simulation
+from sim.execution.runner import replication_seeds
+from sim.scenario.loading import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 BASELINE = SCENARIOS / "baseline_2022.yaml"

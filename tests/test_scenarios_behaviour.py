@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim import alliances
-from sim.engine import Setup, Simulation
-from sim.loading import load_scenario
-from sim.runner import replication_seeds, run
-from sim.schema import Scenario
+import sim.model.alliances as alliances
+from sim.engine.simulation import Setup, Simulation
+from sim.execution.runner import replication_seeds, run
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SEED = 2022

@@ -8,7 +8,6 @@ A failure means the model's output changed. If the change is intended, regenerat
 from __future__ import annotations
 
 import pytest
-
 from regenerate_golden import golden_path, shipped, summary_bytes
 
 

@@ -17,13 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import sim.sweeprun
-from sim.cli import main as cli
-from sim.errors import InputErrors
-from sim.runner import replication_seeds
-from sim.sweeps import load_sweep, run_sweep, sweep
-from sim.sweeprun import DaskBackend, InlineBackend, ProcessBackend
-from sim.sweepstore import claim_folder
+import sim.sweeps.execute
+from sim.cli.main import main as cli
+from sim.execution.runner import replication_seeds
+from sim.scenario.errors import InputErrors
+from sim.sweeps.api import load_sweep, run_sweep, sweep
+from sim.sweeps.execute import DaskBackend, InlineBackend, ProcessBackend
+from sim.sweeps.store import claim_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -217,7 +217,7 @@ def test_an_existing_sweep_is_kept_without_force_and_a_changed_file_is_not_resum
 def test_a_run_that_raises_is_recorded_and_the_others_go_on(folder, monkeypatch, capsys):
     """Failures injected by the test around the real engine: two runs at reliability 0.5 raise,
     and the world of reliability 1.0 cannot be built (every run of that point fails)."""
-    real, real_setup = sim.sweeprun.run_replication, sim.sweeprun.Setup
+    real, real_setup = sim.sweeps.execute.run_replication, sim.sweeps.execute.Setup
 
     def flaky(setup, rep, seed):
         if setup.scenario.alliances["PACT"].reliability == 0.5 and rep in (1, 4):
@@ -229,8 +229,8 @@ def test_a_run_that_raises_is_recorded_and_the_others_go_on(folder, monkeypatch,
             raise RuntimeError("no world today")
         return real_setup(scenario)
 
-    monkeypatch.setattr(sim.sweeprun, "run_replication", flaky)
-    monkeypatch.setattr(sim.sweeprun, "Setup", flaky_setup)
+    monkeypatch.setattr(sim.sweeps.execute, "run_replication", flaky)
+    monkeypatch.setattr(sim.sweeps.execute, "Setup", flaky_setup)
     out = folder / "out"
     assert cli(["sweep", str(grid(folder)), "--out", str(out), "--workers", "1", "--quiet"]) == 1
     assert "8 of 24 runs failed" in capsys.readouterr().err
@@ -247,8 +247,8 @@ def test_a_run_that_raises_is_recorded_and_the_others_go_on(folder, monkeypatch,
     assert manifest["status"] == "failed runs" and manifest["points"][1]["failed"] == [1, 4]
     assert manifest["points"][3] == {"point": 3, "values": {"alliances.PACT.reliability": 1.0}, "done": "",
                                      "failed": [0, 1, 2, 3, 4, 5]}
-    monkeypatch.setattr(sim.sweeprun, "run_replication", real)  # resume tries them again
-    monkeypatch.setattr(sim.sweeprun, "Setup", real_setup)
+    monkeypatch.setattr(sim.sweeps.execute, "run_replication", real)  # resume tries them again
+    monkeypatch.setattr(sim.sweeps.execute, "Setup", real_setup)
     assert cli(["sweep", str(grid(folder)), "--out", str(out), "--resume", "--quiet"]) == 0
     assert not (out / "failures.csv").exists() and len(pd.read_csv(out / "runs.csv")) == 24
 
@@ -263,12 +263,12 @@ def test_the_python_api_returns_dataframes_and_keeps_nothing_without_out(folder,
     assert result.out is None and result.manifest["design"] == "lhs" and not (folder / "results").exists()
     import sim
 
-    assert sim.sweep is sweep  # the function; its module is sim.sweeps
+    assert sim.sweep is sweep  # the function; its module is sim.sweeps.api
     assert len(sim.sweep("tiny.yaml", {"alliances.PACT.reliability": [1.0]}, replications=1, workers=1).runs) == 1
 
 
 def test_the_python_api_takes_a_loaded_scenario_and_gives_plain_rows_without_pandas(folder, monkeypatch):
-    from sim.loading import load_scenario
+    from sim.scenario.loading import load_scenario
 
     monkeypatch.setitem(sys.modules, "pandas", None)  # `import pandas` now raises ImportError
     result = sweep(load_scenario(folder / "tiny.yaml"), {"alliances.PACT.reliability": [0.5, 1.0]},

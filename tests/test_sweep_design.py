@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from sim.sweepdesign import design_points, grid_points, unit_sample
-from sim.sweepschema import Choices, Range, SweepSpec, design_problems
-from sim.sweepsummary import RunningMean, t_interval
+from sim.sweeps.design import design_points, grid_points, unit_sample
+from sim.sweeps.schema import Choices, Range, SweepSpec, design_problems
+from sim.sweeps.summary import RunningMean, t_interval
 
 
 def spec(**fields):

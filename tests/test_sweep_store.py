@@ -4,8 +4,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.sweepmanifest import rep_ranges
-from sim.sweepstore import Journal, recover_journal, write_sorted_runs
+from sim.sweeps.manifest import rep_ranges
+from sim.sweeps.store import Journal, recover_journal, write_sorted_runs
 
 SHAPE = (3, 4)
 HEADER = "point,rep,seed,x,metric"

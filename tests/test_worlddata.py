@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.errors import InputErrors
-from sim.schema import PactSpec, StateSpec
-from sim.worlddata import bundled_worlds, load_world
+from sim.scenario.errors import InputErrors
+from sim.scenario.schema import PactSpec, StateSpec
+from sim.scenario.worlddata import bundled_worlds, load_world
 
 REFERENCE = Path(__file__).resolve().parents[1] / "sim" / "data" / "world_2022" / "states.csv"
 
@@ -178,9 +178,9 @@ def test_bundled_treaty_scopes(attacker, target, location, expected):
     """The bundled scopes follow the treaty texts: Hawaii is outside NATO's Art. 6 area but in
     ANZUS's Pacific Area; US forces on Okinawa fall under the US-Japan treaty, the US homeland
     does not; the Falklands lie outside every pact; FPDA protects only Malaysia and Singapore."""
-    from sim.alliances import casus_foederis
-    from sim.loading import load_scenario
-    from sim.world import compile_world
+    from sim.model.alliances import casus_foederis
+    from sim.model.world import compile_world
+    from sim.scenario.loading import load_scenario
 
     world = compile_world(load_scenario({"name": "scopes"}))
     member, enemy = world.index[target], world.index[attacker]

@@ -1,0 +1,59 @@
+"""`alliance-sim compare A B`: the difference of every shared metric, with an interval and a test."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.analysis.compare import FORMATS, compare, compare_by, render
+from sim.scenario.errors import InputError, InputErrors
+
+HELP = "compare two result sets (or a sweep's values against a reference), metric by metric"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Positional A (and B), the metric choice, grouping of a sweep, output and test settings."""
+    parser.add_argument("a", metavar="A", help="run folder, its summary.csv, or a sweep's runs.csv")
+    parser.add_argument("b", metavar="B", nargs="?", help="run folder or summary.csv (omit with --by)")
+    parser.add_argument("--metrics", help="comma-separated metrics (default: all both sides share)")
+    parser.add_argument("--by", metavar="PARAM", help="swept parameter of A's runs.csv to group by")
+    parser.add_argument("--ref", metavar="VALUE", help="with --by: the reference value of PARAM")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    parser.add_argument("--out", metavar="FILE", help="write the report here instead of stdout")
+    parser.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    parser.add_argument("--adjust", choices=("holm", "bh"), default="holm",
+                        help="multiple-comparison adjustment: holm (default) or bh")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+
+
+def _check(args: argparse.Namespace) -> None:
+    errors = []
+    if args.by and args.b:
+        errors.append(InputError("with --by give one sweep (runs.csv), not B", path="B"))
+    if args.by and args.ref is None:
+        errors.append(InputError("--by needs --ref VALUE, the value to compare against", path="--ref"))
+    if not args.by and not args.b:
+        errors.append(InputError("give two result sets A B, or one sweep with --by PARAM --ref VALUE"))
+    if args.ref is not None and not args.by:
+        errors.append(InputError("--ref only makes sense with --by PARAM", path="--ref"))
+    if errors:
+        raise InputErrors(errors)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Compare, render, print or write; 0 whatever the outcome of the tests."""
+    _check(args)
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
+    options = dict(metrics=metrics, alpha=args.alpha, adjust=args.adjust, seed=args.seed)
+    if args.by:
+        report = compare_by(args.a, args.by, args.ref, **options)
+    else:
+        report = compare(args.a, args.b, **options)
+    text = render(report, args.format)
+    if args.out:
+        Path(args.out).write_text(text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

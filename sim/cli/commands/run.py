@@ -1,0 +1,54 @@
+"""`alliance-sim run FILE`: run a scenario's replications and write its CSVs and meta.json."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HELP = "run a scenario file and write summary, events, tension and states CSVs"
+
+
+def add_arguments(parser) -> None:
+    """Options of `run`."""
+    parser.add_argument("file", help="scenario YAML file")
+    parser.add_argument("--reps", type=int, help="replications (default: the scenario's)")
+    parser.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    parser.add_argument("--horizon", type=float, help="days to simulate (default: the scenario's)")
+    parser.add_argument("--out", help="output folder (default: results/<scenario name>)")
+    parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                        help="override a field, e.g. parameters.decision.temperature=0.8 (repeatable)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
+    parser.add_argument("--force", action="store_true", help="replace an existing output folder")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
+
+
+def _check(args) -> None:
+    from sim.scenario.errors import InputError, InputErrors
+
+    problems = [InputError(f"{flag} must be {rule}, got {value}", file="command line")
+                for flag, value, rule, ok in (
+                    ("--reps", args.reps, "at least 1", args.reps is None or args.reps >= 1),
+                    ("--seed", args.seed, "0 or more", args.seed is None or args.seed >= 0),
+                    ("--horizon", args.horizon, "above 0", args.horizon is None or args.horizon > 0),
+                    ("--workers", args.workers, "0 or more", args.workers >= 0)) if not ok]
+    if problems:
+        raise InputErrors(problems)
+
+
+def main(args) -> int:
+    """Load, check the output folder, run with a progress bar, and say where the results went."""
+    from sim.execution.output import check_target
+    from sim.execution.runner import run_to_folder
+    from sim.scenario.loading import load_scenario
+
+    _check(args)
+    scenario = load_scenario(args.file, overrides=args.set)
+    out = Path(args.out or Path("results") / scenario.name)
+    check_target(out, args.force)
+    folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
+                                 workers=args.workers, horizon=args.horizon, force=args.force,
+                                 progress=not args.quiet and sys.stderr.isatty())
+    if not args.quiet:
+        print(f"{meta['replications']} replications of {scenario.name} in {meta['wall_time_s']:.1f} s "
+              f"-> {folder}/ (summary.csv, events.csv, tension.csv, states.csv, meta.json)")
+    return 0

@@ -1,0 +1,86 @@
+"""`alliance-sim sweep FILE`: run every point of a sweep file, locally or on Dask, resumably."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from pathlib import Path
+
+HELP = "run a sweep file (grid, random, lhs or sobol design) and write runs.csv and points.csv"
+
+
+def add_arguments(parser) -> None:
+    """Options of `sweep`."""
+    parser.add_argument("file", help="sweep YAML file")
+    parser.add_argument("--workers", type=int, help="local worker processes (default: all cores); "
+                        "with --dask local, the LocalCluster's workers")
+    parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
+                        help="run on Dask: a new LocalCluster, or the scheduler at this address")
+    parser.add_argument("--out", help="output folder (default: results/<sweep name>)")
+    again = parser.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true", help="continue the sweep in the output folder")
+    again.add_argument("--force", action="store_true", help="start over, replacing the output folder's sweep")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
+
+
+def _check(args) -> None:
+    from sim.scenario.errors import InputError, InputErrors
+
+    if args.workers is not None and args.workers < 1:
+        raise InputErrors(InputError(f"--workers must be at least 1, got {args.workers}", file="command line"))
+    if args.workers is not None and args.dask and args.dask != "local":
+        raise InputErrors(InputError(f"--workers has no effect with --dask {args.dask}: the cluster's own "
+                                     "workers run the sweep (start more `dask worker`s to add some)",
+                                     file="command line"))
+
+
+def main(args) -> int:
+    """Validate every point, run with a progress bar, write the tables; 1 when some runs failed."""
+    from sim.sweeps.api import check_folder, load_sweep, run_sweep
+    from sim.sweeps.execute import open_backend
+
+    _check(args)
+    plan = load_sweep(args.file)
+    out = Path(args.out or Path("results") / plan.spec.name)
+    check_folder(out, plan, args.resume, args.force)  # before any worker or cluster starts
+    start = time.monotonic()
+    try:
+        with open_backend(args.workers, dask=args.dask) as backend, _bar(plan, args.quiet) as progress:
+            outcome = run_sweep(plan, out, backend, resume=args.resume, force=args.force, progress=progress)
+    except KeyboardInterrupt:
+        print(f"interrupted: finished runs are kept in {out}/; continue with --resume", file=sys.stderr)
+        return 130
+    return _report(plan, outcome, time.monotonic() - start, args.quiet)
+
+
+@contextlib.contextmanager
+def _bar(plan, quiet: bool):
+    """A progress bar of runs done and failed with time left, as a `progress(done, failed)` callback."""
+    from sim.execution.progress import progress_bar
+
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    total = len(plan.points) * plan.replications
+    with progress_bar(total, f"sweep {plan.spec.name}") as advance:
+        shown = [0]
+
+        def progress(done: int, failed: int) -> None:
+            """Move the bar to `done + failed` runs, naming the failures."""
+            advance(done + failed - shown[0], extra=f"{failed} failed" if failed else None)
+            shown[0] = done + failed
+
+        yield progress
+
+
+def _report(plan, outcome, seconds: float, quiet: bool) -> int:
+    """Say where the results went and how many runs failed; the exit status."""
+    if outcome.failed:
+        print(f"error: {outcome.failed} of {outcome.total} runs failed: see {outcome.folder / 'failures.csv'}",
+              file=sys.stderr)
+    if not quiet:
+        print(f"{outcome.done} runs of {plan.spec.name} ({len(plan.points)} points x {plan.replications} "
+              f"replications) in {seconds:.1f} s -> {outcome.folder}/ (runs.csv, points.csv, manifest.json)",
+              file=sys.stderr)
+    return 1 if outcome.failed else 0

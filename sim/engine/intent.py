@@ -1,0 +1,80 @@
+"""Perceived intent on one clock: the replication's mutable matrix of how hostile each state
+believes each other to be, read and moved through the compiled kernel (`sim.kernel`)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.kernel import decay, tension_of
+
+__all__ = ["Intent"]
+
+
+class Intent:
+    """Perceived intent I[i, j] in [0, 1]: how hostile i believes j to be.
+
+    It relaxes exponentially toward `baseline` with the given half-life and jumps with observed
+    acts. Every cell relaxes at the same rate, so one clock serves them all:
+    I = baseline + D e^(-rate (t - epoch)), D being the deviation from the baseline scaled to the
+    epoch. Reading intent at any time costs one exp and changes nothing; a move at time t stores
+    D = (I - baseline) / e^(-rate (t - epoch)). Each cell remembers the event that moved it most
+    and that move's size (`strength`, scaled like D, so older moves fade at the same rate), so a
+    decision can name its cause. The compiled kernel (`sim.kernel._kernel`) reads and writes these
+    arrays in place.
+    """
+
+    def __init__(self, baseline: np.ndarray, half_life_days: float):
+        self.baseline = np.array(baseline, dtype=float)
+        self.dev = np.zeros_like(self.baseline)
+        self.strength = np.zeros_like(self.baseline)
+        self.cause = np.zeros(self.baseline.shape, dtype=np.int64)
+        self.epoch = np.zeros(1)  # rescaled far in the future (sim.kernel._kernel.decay)
+        self.rate = math.log(2.0) / half_life_days
+
+    def decay(self, t: float) -> float:
+        """e^(-rate (t - epoch)): the factor that reads D (and strengths) at time t."""
+        return decay(self.dev, self.strength, self.epoch, -self.rate, t)
+
+    def row(self, i: int, t: float) -> np.ndarray:
+        """I[i, :] at time t (a new array)."""
+        return self.baseline[i] + self.dev[i] * self.decay(t)
+
+    def all(self, t: float) -> np.ndarray:
+        """The whole matrix at time t (a new array)."""
+        return self.baseline + self.dev * self.decay(t)
+
+    def at(self, i: int, j: int, t: float) -> float:
+        """I[i, j] at time t."""
+        return self.baseline.item(i, j) + self.dev.item(i, j) * self.decay(t)
+
+    def cells(self, rows: np.ndarray, cols: np.ndarray, t: float) -> np.ndarray:
+        """I[rows[k], cols[k]] at time t for each k (a new array; either may be one index)."""
+        return self.baseline[rows, cols] + self.dev[rows, cols] * self.decay(t)
+
+    def tension(self, share: np.ndarray, t: float) -> np.ndarray:
+        """Every state's tension at time t: `tension(self.all(t), share)`, in one pass."""
+        out = np.empty(len(share))
+        tension_of(self, share, t, out)
+        return out
+
+    def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:
+        """Set I[i, j] at time t (and its baseline when asked), as a scenario action does."""
+        e = self.decay(t)
+        if baseline:
+            self.baseline[i, j] = value
+        self.dev[i, j] = (value - self.baseline.item(i, j)) / e
+
+    def remember(self, i: int, j: int, move: float, event: int, t: float) -> None:
+        """Name `event` as the cause of I[i, j], with the size of its move at time t."""
+        self.cause[i, j] = event
+        self.strength[i, j] = move / self.decay(t)
+
+    def rebase(self, baseline: np.ndarray, t: float) -> None:
+        """New baselines from time t (pacts or power changed): intent keeps its value at t and
+        relaxes toward the new baselines from then on (in place)."""
+        e = self.decay(t)
+        value = self.baseline + self.dev * e
+        self.baseline[...] = baseline
+        self.dev[...] = (value - self.baseline) / e

@@ -1,0 +1,165 @@
+"""What one replication records: the event log with causes, war entries, tension samples, metrics.
+
+Every event is a flat row whose `cause` names an earlier event of the same replication (or
+nothing, for scenario actions and decisions driven by baseline intent alone), so any cascade
+can be walked back to its root. Metrics are computed from these records, never kept apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.tables import format_float, format_row, format_value, summary_columns
+
+__all__ = ["Recorder"]
+
+CLASH = 5
+
+
+def _via(kind: str, pact: str | None) -> str:
+    if kind == "entry" and pact:
+        return pact
+    if kind.startswith("scenario."):
+        return "scenario"
+    return {"escalate": "decision", "self_defence": "self_defence"}.get(kind, kind)
+
+
+class Recorder:
+    """The records of one replication."""
+
+    def __init__(self, ids: list[str], watch, horizon: float):
+        n = len(ids)
+        self.ids, self.watch, self.horizon = ids, watch, horizon
+        self.events: list[tuple] = []
+        self.depth: list[int] = [0]  # depth[event_id]: states drawn in along its cause chain
+        self.max_level = np.zeros(n, dtype=np.int64)
+        self.t_entry: list[float | None] = [None] * n
+        self.via: list[str] = [""] * n
+        self.struck_first: dict[frozenset, int] = {}
+        self.t_war: dict[frozenset, float] = {}
+        self.first_clash: float | None = None
+        self.invocations = self.honoured = self.abandonments = 0
+        self.samples: list[tuple[float, np.ndarray, list[float]]] = []
+        index = {s: i for i, s in enumerate(ids)}
+        self.dyads = [(index[a], index[b]) for a, b in watch.dyads]
+        self.dyad_max = [0] * len(self.dyads)
+        self.watched = [index[s] for s in watch.states]
+
+    def log(self, t, cause, kind, actor, target, level=None, pact=None, detail="") -> int:
+        """Append an event and return its id (ids count from 1 within a replication)."""
+        event_id = len(self.events) + 1
+        self.events.append((t, event_id, cause, kind, actor, target, level, pact, detail))
+        self.depth.append(self.depth[cause] if cause else 0)
+        return event_id
+
+    def posture(self, actor: int, target: int, level: int) -> None:
+        """Note a posture change for the highest-level statistics."""
+        if level > self.max_level[actor]:
+            self.max_level[actor] = level
+        for k, (a, b) in enumerate(self.dyads):
+            if (a == actor and b == target) or (a == target and b == actor):
+                self.dyad_max[k] = max(self.dyad_max[k], level)
+
+    def clash(self, t: float, actor: int, target: int, event_id: int, kind: str, pact, attack: bool) -> None:
+        """A posture crossed level 5: who struck first, who entered the war, and how."""
+        key = frozenset((actor, target))
+        if attack:
+            self.struck_first.setdefault(key, actor)
+        self.t_war.setdefault(key, t)
+        if attack and self.first_clash is None:
+            self.first_clash = t
+        new = self._enter(actor, t, _via(kind, pact)) + self._enter(target, t, "attack" if attack else "scenario")
+        if new:
+            self.depth[event_id] += 1
+
+    def _enter(self, state: int, t: float, via: str) -> int:
+        if self.t_entry[state] is not None:
+            return 0
+        self.t_entry[state], self.via[state] = t, via
+        return 1
+
+    def sample(self, t: float, tension: np.ndarray, dyads: list[float]) -> None:
+        """Keep a tension sample of every state (and watched dyads) at time t."""
+        self.samples.append((t, tension.copy(), dyads))
+
+    def summary(self, rep: int, seed: int) -> dict:
+        """One row of summary.csv (columns of :func:`sim.engine.tables.summary_columns`)."""
+        tensions = np.array([s[1] for s in self.samples]) if self.samples else np.zeros((1, len(self.ids)))
+        values = {
+            "rep": rep, "seed": seed, "max_level": int(self.max_level.max(initial=0)),
+            "t_first_clash": self.first_clash,
+            "n_belligerents": sum(t is not None for t in self.t_entry),
+            "n_drawn_in": sum(1 for v in self.via if v and v not in _DIRECT),
+            "invocations": self.invocations, "invocations_honoured": self.honoured,
+            "abandonments": self.abandonments, "nuclear_use": int(self.max_level.max(initial=0) >= 7),
+            "cascade_depth": max(self.depth), "mean_tension": float(tensions.mean()),
+            "peak_tension": float(tensions.max()), "end_tension": float(tensions[-1].mean()),
+            "n_events": len(self.events),
+        }
+        values.update(self._watched(tensions))
+        return {c: values[c] for c in summary_columns(self.watch)}
+
+    def _watched(self, tensions: np.ndarray) -> dict:
+        out = {}
+        for k, (a, b) in enumerate(self.dyads):
+            key, name = frozenset((a, b)), f"{self.ids[a]}_{self.ids[b]}"
+            out[f"war_{name}"] = int(key in self.t_war)
+            out[f"clash_{name}"] = int(self.struck_first.get(key) == a)
+            out[f"t_war_{name}"] = self.t_war.get(key)
+            out[f"max_level_{name}"] = self.dyad_max[k]
+        for i in self.watched:
+            s = self.ids[i]
+            out[f"tension_mean_{s}"] = float(tensions[:, i].mean())
+            out[f"tension_end_{s}"] = float(tensions[-1, i])
+            out[f"max_level_{s}"] = int(self.max_level[i])
+            out[f"t_entry_{s}"] = self.t_entry[i]
+        return out
+
+    def event_rows(self, rep: int):
+        """Rows of events.csv."""
+        ids = self.ids
+        for t, eid, cause, kind, actor, target, level, pact, detail in self.events:
+            yield (rep, t, eid, cause or None, kind, _name(ids, actor), _name(ids, target), level, pact, detail)
+
+    def _series(self) -> list[str]:
+        """The names in tension.csv's `state` column: every state, then the watched dyads as A-B."""
+        return self.ids + [f"{self.ids[a]}-{self.ids[b]}" for a, b in self.dyads]
+
+    def tension_rows(self, rep: int):
+        """Rows of tension.csv: every state at every sample, then the watched dyads."""
+        names = self._series()
+        for t, tension, dyads in self.samples:
+            for name, value in zip(names, tension.tolist() + dyads):
+                yield (rep, t, name, value)
+
+    def tension_text(self, rep: int) -> str:
+        """tension.csv's lines of this replication: `format_row` of each of `tension_rows`, written
+        directly (the table has a line per state and sample: most of a run's text)."""
+        names = [format_value(name) for name in self._series()]
+        lines = []
+        for t, tension, dyads in self.samples:
+            prefix = f"{rep},{format_value(t)},"
+            lines += [f"{prefix}{name},{format_float(value)}\n" for name, value in zip(names, tension.tolist() + dyads)]
+        return "".join(lines)
+
+    def text(self, rep: int, seed: int) -> dict[str, str]:
+        """Every table's CSV lines of this replication (what `format_row` makes of its rows)."""
+        return {"summary": format_row(self.summary(rep, seed).values()),
+                "events": "".join(map(format_row, self.event_rows(rep))),
+                "tension": self.tension_text(rep),
+                "states": "".join(map(format_row, self.state_rows(rep)))}
+
+    def state_rows(self, rep: int):
+        """Rows of states.csv."""
+        for i, s in enumerate(self.ids):
+            yield (rep, s, int(self.max_level[i]), self.t_entry[i], self.via[i] or None)
+
+
+_DIRECT = {"attack", "decision", "self_defence", "scenario"}
+
+
+def _name(ids: list[str], ref) -> str | None:
+    if ref is None or isinstance(ref, str):
+        return ref
+    return ids[ref]
+

@@ -1,0 +1,268 @@
+"""One replication as SimPy processes: a decision process per state, one per scenario action,
+one per pact invocation, and one recorder. No process ticks: intent relaxes lazily.
+
+`Setup` holds what every replication of a scenario shares (arrays computed once);
+`Simulation` holds one replication's mutable state and its processes.
+"""
+
+from __future__ import annotations
+
+import copy
+import zlib
+
+import numpy as np
+import simpy
+
+import sim.model.alliances as alliances
+import sim.model.perception as perception
+from sim.engine.intent import Intent
+from sim.engine.recording import Recorder
+from sim.kernel import Decider, Observer
+from sim.model.actions import timeline
+from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
+from sim.model.world import Pact, World, compile_world, members_of
+from sim.scenario.schema import Scenario
+
+__all__ = ["Setup", "Simulation", "simulate"]
+
+STRONG = {"defence", "offence"}
+PACIFYING = {"neutrality", "non_aggression"}
+BONDING = STRONG | PACIFYING | {"consultation"}
+
+
+class Setup:
+    """Arrays shared by all replications of one scenario (never mutated by a replication)."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.params = scenario.parameters
+        self.world: World = compile_world(scenario)
+        pp = self.params.perception
+        self.g = perception.gradient(self.world.distance, pp.distance_half_km, pp.distance_exponent)
+        self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
+        self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
+
+
+class Structure:
+    """What follows from power and pacts: alignment, capabilities, bonds, umbrellas, baselines."""
+
+    def __init__(self, setup: Setup, pacts: list[Pact], power: np.ndarray, offense: np.ndarray):
+        world, pp = setup.world, setup.params.perception
+        n = world.n
+        self.a = perception.alignment(pacts, n, pp.pact_weights)
+        self.a_t = np.ascontiguousarray(self.a.T)
+        self.caps = perception.capabilities(power, offense, setup.g, self.a)
+        self.bond = np.zeros((n, n))
+        self.baseline = np.full((n, n), pp.default_intent)
+        for pact in pacts:
+            self._bind(pact, pp.pact_weights)
+        np.fill_diagonal(self.baseline, 0.0)
+        for rel in setup.scenario.relations:
+            for i in world.members(rel.from_):
+                for j in world.members(rel.to):
+                    self.baseline[i, j] = rel.intent
+                    if rel.mutual:
+                        self.baseline[j, i] = rel.intent
+        nuclear = world.nuclear.astype(float)
+        self.umbrella = np.maximum(nuclear, (self.a * nuclear[None, :]).max(axis=1, initial=0.0))
+        self.membership = [[p for p in pacts if i in p.members] for i in range(n)]
+        self.consultative = [p for p in pacts if "consultation" in p.obligations]
+        self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond)
+
+    def _bind(self, pact: Pact, weights: dict[str, float]) -> None:
+        block = np.ix_(pact.members, pact.members)
+        kinds = pact.obligations
+        if kinds & BONDING:
+            self.bond[block] = np.maximum(self.bond[block], pact.reliability)
+        if kinds & STRONG:
+            factor = 0.0
+        elif kinds & PACIFYING:
+            factor = 1.0 - pact.reliability
+        else:
+            factor = 1.0 - max(weights.get(k, 0.0) for k in kinds) * pact.reliability
+        self.baseline[block] = np.minimum(self.baseline[block], self.baseline[block] * factor)
+
+
+def _stream(seed: int, key: str) -> np.random.Generator:
+    """An independent stream of this replication named by `key` (a state id or a purpose)."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(key.encode()),)))
+
+
+class Simulation:
+    """One replication: state, processes and records."""
+
+    def __init__(self, setup: Setup, seed: int, horizon: float | None = None):
+        scenario, world = setup.scenario, setup.world
+        self.setup, self.world, self.params = setup, world, setup.params
+        self.horizon = float(horizon or scenario.horizon_days)
+        self.env = simpy.Environment()
+        self.rec = Recorder(world.ids, scenario.watch, self.horizon)
+        self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
+        self.rng_noise = _stream(seed, "perceive")
+        self.rng_alliance = _stream(seed, "alliances")
+        self.power, self.offense = world.power.copy(), world.offense.copy()
+        self.pacts = copy.deepcopy(world.pacts)
+        self.pact_specs = {p: spec for p, spec in scenario.alliances.items() if spec is not None}
+        self.structure = setup.structure
+        self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
+        self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
+        self.invoked: set = set()  # (pact, member, enemy) already invoked
+        self.top = np.where(world.nuclear, NUCLEAR, WAR)
+        self.alarmed = [-1.0] * world.n  # time of each state's last alarm
+        self.processes: list = []
+        self._generators: list = []  # every process's generator, closed at the end of run()
+        self._dyads = tuple(np.array([pair[k] for pair in self.rec.dyads], dtype=np.intp) for k in (0, 1))
+        d = self.params.decision
+        self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
+                              np.ascontiguousarray(self.top, dtype=np.int64), attention=d.attention,
+                              precision=d.precision, inertia=d.inertia, temperature=d.temperature,
+                              mean_interval=d.decision_interval_days, rate=self.intent.rate)
+        pp = self.params.perception
+        self.observer = Observer(self.rng_noise, setup.g_t, spillover=pp.spillover, misperception=pp.misperception,
+                                 escalation_gain=pp.escalation_gain, deescalation_gain=pp.deescalation_gain,
+                                 rate=self.intent.rate)
+        self._bind()
+
+    def _bind(self) -> None:
+        """Point the kernel at the current intent arrays and structure."""
+        intent, structure = self.intent, self.structure
+        self.kernel.bind(intent, structure.caps.share, structure.costs)
+        self.observer.bind(intent, structure.a_t)
+
+    # --- queries -----------------------------------------------------------------------------
+    def members(self, ref: str) -> list[int]:
+        """Indices named by a state id, or the current members of a pact id."""
+        return members_of(ref, self.world.index, self.pacts)
+
+    def pacts_of(self, state: int) -> list[Pact]:
+        """The pacts `state` belongs to now."""
+        return self.structure.membership[state]
+
+    def consultation_pacts(self) -> list[Pact]:
+        """Pacts with a consultation obligation (type or clause)."""
+        return self.structure.consultative
+
+    def threats_to(self, observers: np.ndarray, source: int) -> np.ndarray:
+        """T[m, source] for each observer m, at the current time."""
+        if len(observers) == 0:
+            return np.zeros(0)
+        return self.intent.cells(observers, source, self.env.now) * self.structure.caps.share[observers, source]
+
+    # --- processes ---------------------------------------------------------------------------
+    def run(self) -> Recorder:
+        """Start every process, run to the horizon, take the last sample; return the records.
+
+        Then end the processes still waiting: their frames refer to this simulation, so until
+        the garbage collector found the cycle its arrays (tens of MB at 1,000 states) would stay
+        allocated, and the next replication would take fresh memory instead of reusing them."""
+        timeline(self)
+        self.processes = [self.spawn(self.decisions(i)) for i in range(self.world.n)]
+        self.spawn(self.recorder())
+        self.env.run(until=self.horizon)
+        self.sample()
+        for generator in self._generators:
+            generator.close()
+        return self.rec
+
+    def spawn(self, generator) -> simpy.Process:
+        """Run a generator as a process of this replication."""
+        self._generators.append(generator)
+        return self.env.process(generator)
+
+    def decisions(self, i: int):
+        """Perceive, choose a rung toward the most threatening counterparts, act; sleep until the
+        next decision (exponential, mean `decision_interval_days`) or an alarm."""
+        timeout, decide, wait = self.env.timeout, self.decide, self.kernel.wait(i)
+        while True:
+            try:
+                yield timeout(wait)
+            except simpy.Interrupt:
+                pass
+            wait = decide(i)
+
+    def recorder(self):
+        """Sample every state's tension every `record_every_days` (the horizon is sampled at the end)."""
+        every, k = self.setup.scenario.record_every_days, 0
+        while k * every < self.horizon:
+            if k * every > self.env.now:
+                yield self.env.timeout(k * every - self.env.now)
+            self.sample()
+            k += 1
+
+    def start_invocation(self, generator) -> None:
+        """Run an invocation as its own process."""
+        self.spawn(generator)
+
+    def alarm(self, states, cause: int) -> None:
+        """Wake states early to decide now (attacked, an ally's invocation, named as a threat)."""
+        now = self.env.now
+        for s in states:
+            proc = self.processes[s] if self.processes else None
+            if proc is None or self.alarmed[s] >= now or proc is self.env.active_process:
+                continue
+            self.alarmed[s] = now  # at most one alarm per state per instant: no same-time loops
+            proc.interrupt(cause)
+
+    # --- behaviour ---------------------------------------------------------------------------
+    def decide(self, i: int) -> float:
+        """Weigh the `attention` counterparts with the highest threat plus standing posture, draw a
+        rung toward each (the compiled kernel: `sim.kernel.reference.Decider` is its plain Python), act on
+        every change; the time to the next decision."""
+        kernel = self.kernel
+        step = kernel.decide(i, self.env.now)
+        while step.__class__ is tuple:
+            position, j, new, level = step
+            cause = self.intent.cause.item(i, j) or None
+            self.act(i, j, new, "escalate" if new > level else "deescalate", cause=cause)
+            step = kernel.resume(i, position + 1)
+        return step
+
+    def act(self, i: int, j: int, level: int, kind: str, cause=None, pact=None, event=None,
+            location=None, attack=True, collective=False) -> int:
+        """Set posture[i, j] = level: log it (unless `event` is given), let every state observe it,
+        and treat a crossing of level 5 as an armed attack."""
+        old = int(self.posture[i, j])
+        self.posture[i, j] = level
+        if event is None:
+            event = self.rec.log(self.env.now, cause, kind, i, j, level, pact)
+        self.rec.posture(i, j, level)
+        self.observe(i, j, level, old, event)
+        if old < CLASH <= level:
+            self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
+            if attack:
+                self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")
+        return event
+
+    def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
+        """Every state updates its view of i's intent: target 1, its allies by the pact weight,
+        others by spill-over times proximity; i's own allies not at all; with lognormal noise
+        (the compiled kernel: `sim.kernel.reference.Observer` is its plain Python)."""
+        self.observer.observe(i, j, level, old, event, self.env.now)
+
+    def armed_attack(self, i: int, j: int, level: int, event: int, location, collective=False,
+                     self_defence=False) -> None:
+        """The target answers at once (self-defence), and pacts whose terms are met are invoked."""
+        if self.posture[j, i] < level:
+            self.act(j, i, level, "self_defence", cause=event)
+        place = self.world.place(j, location)
+        alliances.on_armed_attack(self, i, j, place, event, collective, self_defence)
+        self.alarm([j], event)
+
+    def sample(self) -> None:
+        """Record every state's tension and the watched dyads' at the current time."""
+        t, share = self.env.now, self.structure.caps.share
+        tension = self.intent.tension(share, t)
+        a, b = self._dyads
+        dyads = np.maximum(self.intent.cells(a, b, t) * share[a, b], self.intent.cells(b, a, t) * share[b, a]).tolist()
+        self.rec.sample(t, tension, dyads)
+
+    def restructure(self) -> None:
+        """Recompute what follows from power and pacts after a scenario changed them."""
+        self.structure = Structure(self.setup, self.pacts, self.power, self.offense)
+        self.intent.rebase(self.structure.baseline, self.env.now)
+        self._bind()
+
+
+def simulate(setup: Setup, seed: int, horizon: float | None = None) -> Recorder:
+    """Run one replication from its seed and return its records."""
+    return Simulation(setup, seed, horizon).run()

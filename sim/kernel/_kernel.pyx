@@ -1,0 +1,337 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The engine's hot path in C: a state's decision (read its row of intent, weigh the most
+threatening counterparts, draw a rung on each by the logit rule), every state's observation of
+an act (a column of intent), and tension (all of intent).
+
+Intent is kept as I = baseline + D e^(-rate (t - epoch)) with one clock for every cell
+(`sim.engine.intent.Intent`): reading needs one exp and writes nothing.
+
+This is the model of `sim.decision` and `sim.perception` in compiled form, not a different one:
+`tests/test_kernel.py` checks it bit for bit against the plain Python of `sim.reference`, which
+is the readable definition. To stay bitwise equal the arithmetic is written in the same order,
+exp and pow come from the C library (as Python's math module does; never numpy's SIMD kernels,
+whose last bit depends on the processor), and setup.py compiles without floating-point
+contraction. Random numbers come from each state's own numpy Generator, through numpy's own C
+functions, so a stream gives the same draws as `rng.random()`, `rng.exponential(mean)` and
+`rng.standard_normal(n)` would.
+"""
+
+from cpython.pycapsule cimport PyCapsule_GetPointer
+from libc.math cimport exp, pow
+from libc.stdint cimport int8_t, int64_t, uint64_t, uint32_t
+from libc.stdlib cimport free, malloc
+
+
+cdef extern from "numpy/random/bitgen.h":
+    ctypedef struct bitgen_t:
+        void *state
+        uint64_t (*next_uint64)(void *st) nogil
+        uint32_t (*next_uint32)(void *st) nogil
+        double (*next_double)(void *st) nogil
+        uint64_t (*next_raw)(void *st) nogil
+
+cdef extern from "numpy/random/distributions.h":
+    double random_standard_uniform(bitgen_t *bitgen_state) nogil
+    double random_standard_exponential(bitgen_t *bitgen_state) nogil
+    double random_standard_normal(bitgen_t *bitgen_state) nogil
+
+
+cdef enum:
+    CLASH = 5
+    LEVELS = 8
+
+# Past this many e-foldings since the epoch, D and the strengths are rescaled to a new epoch
+# (e^300 is far from overflow; with a 90-day half-life that is every 39,000 days).
+cdef double RESCALE = 300.0
+
+
+cpdef double decay(double[:, ::1] dev, double[:, ::1] strength, double[::1] epoch, double neg_rate,
+                   double t) except -1.0:
+    """e^(neg_rate (t - epoch)): what D and the strengths are multiplied by to read them at t.
+    Rescales both (in place) to the epoch t first when that factor would be below e^-RESCALE."""
+    cdef Py_ssize_t i, j
+    cdef double x = neg_rate * (t - epoch[0]), e
+    if x >= -RESCALE:
+        return exp(x)
+    e = exp(x)
+    for i in range(dev.shape[0]):
+        for j in range(dev.shape[1]):
+            dev[i, j] = dev[i, j] * e
+            strength[i, j] = strength[i, j] * e
+    epoch[0] = t
+    return 1.0
+
+
+cdef inline double desired_level(double threat, double resolve) noexcept nogil:
+    """L* = 7 T^((1 - r) / r), r clipped to [0.05, 0.95] (sim.decision.desired_level)."""
+    cdef double r = resolve
+    if r < 0.05:
+        r = 0.05
+    if r > 0.95:
+        r = 0.95
+    if threat > 0:
+        return 7.0 * pow(threat, (1.0 - r) / r)
+    return 0.0
+
+
+cdef inline int choose(int level, double desired, const double *costs, double kappa, double inertia,
+                       double temperature, int top, double u) noexcept nogil:
+    """The logit choice among L-1 .. L+2 capped at top (sim.decision.choose), kappa = -precision."""
+    cdef int low = level - 1 if level > 0 else 0
+    cdef int high = level + 2 if level + 2 < top else top
+    cdef double utility[4]
+    cdef double weight[4]
+    cdef double best, total, threshold, d
+    cdef int k, m
+    if high < low:
+        return level
+    m = high - low + 1
+    for k in range(m):
+        d = (low + k) - desired
+        utility[k] = kappa * (d * d) - costs[low + k] - inertia * abs(low + k - level)
+    best = utility[0]
+    for k in range(1, m):
+        if utility[k] > best:
+            best = utility[k]
+    total = 0.0
+    for k in range(m):
+        weight[k] = exp((utility[k] - best) / temperature)
+        total = total + weight[k]
+    threshold = u * total
+    for k in range(m):
+        threshold = threshold - weight[k]
+        if threshold < 0:
+            return low + k
+    return high
+
+
+cdef bitgen_t *bit_generator_of(generator) except NULL:
+    return <bitgen_t *> PyCapsule_GetPointer(generator.bit_generator.capsule, "BitGenerator")
+
+
+cdef class Decider:
+    """One replication's decision step over its shared arrays (never copies: the engine's
+    numpy arrays are read in place).
+
+    `decide(i, t)` reads row i of intent, weighs the `attention` counterparts with the highest
+    threat + standing posture (ties: the lower index first) and draws a rung on each. It returns
+    `(position, j, new_level, old_level)` as soon as a choice changes a posture, for the engine
+    to act on; `resume(i, position + 1)` then goes on with the same counterparts. When the
+    counterparts are done it returns the waiting time to the state's next decision (the next
+    exponential draw of its stream), a float.
+    """
+
+    cdef double[:, ::1] baseline, dev, strength, share, clash, war, nuclear
+    cdef double[::1] epoch
+    cdef int8_t[:, ::1] posture  # levels 0..7
+    cdef double[::1] resolve
+    cdef int64_t[::1] top
+    cdef double free_cost[CLASH]
+    cdef double kappa, inertia, temperature, neg_rate, mean
+    cdef Py_ssize_t n, k
+    cdef object generators
+    cdef bitgen_t **bitgens
+    cdef Py_ssize_t *candidate
+    cdef double *threat_of
+    cdef Py_ssize_t *count
+
+    def __cinit__(self, generators, posture, resolve, top, *, attention, precision, inertia, temperature,
+                  mean_interval, rate):
+        cdef Py_ssize_t i
+        self.generators = list(generators)
+        self.n = len(self.generators)
+        self.k = min(attention, self.n - 1) if self.n > 1 else 0
+        if self.k > 64:
+            raise ValueError(f"attention {attention}: at most 64 counterparts per decision")
+        self.bitgens = <bitgen_t **> malloc(max(self.n, 1) * sizeof(bitgen_t *))
+        self.candidate = <Py_ssize_t *> malloc(max(self.n * self.k, 1) * sizeof(Py_ssize_t))
+        self.threat_of = <double *> malloc(max(self.n * self.k, 1) * sizeof(double))
+        self.count = <Py_ssize_t *> malloc(max(self.n, 1) * sizeof(Py_ssize_t))
+        if not (self.bitgens and self.candidate and self.threat_of and self.count):
+            raise MemoryError()
+        for i in range(self.n):
+            self.bitgens[i] = bit_generator_of(self.generators[i])
+            self.count[i] = 0
+        self.posture, self.resolve, self.top = posture, resolve, top
+        self.kappa, self.inertia, self.temperature = -precision, inertia, temperature
+        self.mean, self.neg_rate = mean_interval, -rate
+
+    def __dealloc__(self):
+        free(self.bitgens)
+        free(self.candidate)
+        free(self.threat_of)
+        free(self.count)
+
+    def bind(self, intent, share, costs):
+        """Point at intent's arrays (`sim.engine.intent.Intent`), the threat shares and the level costs
+        (again after a restructure); `costs` is `Structure.costs`: five numbers, then the
+        matrices for levels 5, 6, 7."""
+        cdef int level
+        self.baseline, self.dev, self.strength, self.epoch = intent.baseline, intent.dev, intent.strength, intent.epoch
+        self.share = share
+        for level in range(CLASH):
+            self.free_cost[level] = costs[level]
+        self.clash, self.war, self.nuclear = costs[5], costs[6], costs[7]
+
+    def wait(self, Py_ssize_t i):
+        """The time to state i's next decision: an exponential draw from its stream."""
+        return self.mean * random_standard_exponential(self.bitgens[i])
+
+    def decide(self, Py_ssize_t i, double t):
+        """Start state i's decision at time t (see the class)."""
+        cdef Py_ssize_t j, c, m = 0, k = self.k, n = self.n
+        cdef Py_ssize_t *candidate = self.candidate + i * k
+        cdef double *threat_of = self.threat_of + i * k
+        cdef const double *base = &self.baseline[i, 0]
+        cdef const double *dev = &self.dev[i, 0]
+        cdef const double *share = &self.share[i, 0]
+        cdef const int8_t *posture = &self.posture[i, 0]
+        cdef double threat, key, e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
+        cdef double keys[64]
+        for j in range(n if k > 0 else 0):  # the k highest keys, ties by index
+            if j == i:
+                continue
+            threat = (base[j] + dev[j] * e) * share[j]
+            key = threat + <double> posture[j]
+            if m == k and not key > keys[m - 1]:
+                continue
+            c = m if m < k else k - 1  # insertion into a short sorted list; ties keep the lower index first
+            while c > 0 and keys[c - 1] < key:
+                keys[c], candidate[c], threat_of[c] = keys[c - 1], candidate[c - 1], threat_of[c - 1]
+                c -= 1
+            keys[c], candidate[c], threat_of[c] = key, j, threat
+            if m < k:
+                m += 1
+        self.count[i] = m
+        return self.resume(i, 0)
+    def resume(self, Py_ssize_t i, Py_ssize_t position):
+        """Go on with state i's counterparts from `position` (see the class)."""
+        cdef Py_ssize_t c, j, k = self.k
+        cdef int level, attacked, new, top = <int> self.top[i], rung
+        cdef double threat, desired, resolve = self.resolve[i]
+        cdef double costs[LEVELS]
+        for c in range(position, self.count[i]):
+            j = self.candidate[i * k + c]
+            threat = self.threat_of[i * k + c]
+            level = <int> self.posture[i, j]
+            if threat <= 0 and level == 0:
+                continue
+            desired = desired_level(threat, resolve)
+            for rung in range(CLASH):
+                costs[rung] = self.free_cost[rung]
+            costs[5], costs[6], costs[7] = self.clash[i, j], self.war[i, j], self.nuclear[i, j]
+            attacked = <int> self.posture[j, i]
+            if attacked >= CLASH:  # self-defence: hold the attacker's level at no war cost
+                if attacked > desired:
+                    desired = attacked
+                for rung in range(attacked + 1):  # postures are at most 7
+                    costs[rung] = 0.0
+            new = choose(level, desired, costs, self.kappa, self.inertia, self.temperature, top,
+                         random_standard_uniform(self.bitgens[i]))
+            if new != level:
+                return (c, j, new, level)
+        return self.mean * random_standard_exponential(self.bitgens[i])
+
+
+
+cdef class Observer:
+    """Every state's view of an actor's intent after it changes a posture: the column I[:, actor].
+
+    `observe(i, j, level, old, event, t)`: i moved its posture toward j from `old` to `level`.
+    Observer m weighs the act by w_m = max(a[m, j], spillover g[m, j]) (1 for the target j) times
+    1 - a[m, i] (i's allies discount it; i itself ignores it), with lognormal noise
+    exp(sigma z_m - sigma^2 / 2), z drawn for every state in order from the perception stream.
+    A step up closes (gain level / 7) w_m noise_m of the gap to 1 and names `event` as the cause
+    where it is the strongest move still remembered; a step down closes
+    min((down_gain (old - level) / 7) w_m noise_m, 1) of the gap to the baseline.
+    The gradient and alignment come transposed (`g_t[j, m] = g[m, j]`), so that their columns
+    are read as contiguous rows.
+    """
+
+    cdef double[:, ::1] baseline, dev, strength, a_t
+    cdef double[::1] epoch
+    cdef const double[:, ::1] g_t
+    cdef int64_t[:, ::1] cause
+    cdef double spill, sigma, half_variance, up_gain, down_gain, neg_rate
+    cdef object generator
+    cdef bitgen_t *bitgen
+    cdef double *noise
+    cdef Py_ssize_t n
+
+    def __cinit__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
+        self.generator, self.g_t = generator, g_t
+        self.n = self.g_t.shape[0]
+        self.bitgen = bit_generator_of(generator)
+        self.noise = <double *> malloc(max(self.n, 1) * sizeof(double))
+        if not self.noise:
+            raise MemoryError()
+        self.spill, self.sigma = spillover, misperception
+        self.half_variance = misperception * misperception / 2
+        self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
+
+    def __dealloc__(self):
+        free(self.noise)
+
+    def bind(self, intent, a_t):
+        """Point at intent's arrays and the current alignment, transposed (again after a restructure)."""
+        self.baseline, self.dev, self.strength, self.epoch = intent.baseline, intent.dev, intent.strength, intent.epoch
+        self.cause, self.a_t = intent.cause, a_t
+
+    def observe(self, Py_ssize_t i, Py_ssize_t j, int level, int old, int64_t event, double t):
+        """Update I[:, i] for an act of i toward j (see the class)."""
+        cdef Py_ssize_t m, n = self.n
+        cdef double w, step, base, current, new, rise, gap, scale, spread, e
+        cdef const double *toward = &self.a_t[j, 0]
+        cdef const double *near = &self.g_t[j, 0]
+        cdef const double *friend = &self.a_t[i, 0]
+        for m in range(n):  # all n draws first, as rng.standard_normal(n) would
+            self.noise[m] = exp(self.sigma * random_standard_normal(self.bitgen) - self.half_variance)
+        if level == old:
+            return
+        e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
+        scale = (self.up_gain * level) / 7 if level > old else (self.down_gain * (old - level)) / 7
+        for m in range(n):
+            w = toward[m]
+            spread = self.spill * near[m]
+            if spread > w:
+                w = spread
+            if m == j:
+                w = 1.0
+            w = w * (1.0 - friend[m])
+            if m == i:
+                w = 0.0
+            step = (scale * w) * self.noise[m]
+            base = self.baseline[m, i]
+            current = base + self.dev[m, i] * e
+            if level > old:
+                rise = step * (1.0 - current)
+                new = current + rise
+                if rise > self.strength[m, i] * e:
+                    self.cause[m, i] = event
+                    self.strength[m, i] = rise / e
+            else:
+                if step > 1.0:
+                    step = 1.0
+                gap = current - base
+                if gap < 0.0:
+                    gap = 0.0
+                new = current - step * gap
+            if new != current:  # an unmoved cell keeps its D exactly
+                self.dev[m, i] = (new - base) / e
+
+
+def tension_of(intent, const double[:, ::1] share, double t, double[::1] out):
+    """Each state's tension at time t in `out`: tau_i = 1 - prod_j (1 - I_ij share_ij), the product
+    taken left to right (as numpy's prod along a row)."""
+    cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
+    cdef Py_ssize_t i, j, n = baseline.shape[0]
+    cdef double product, e
+    if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
+            == out.shape[0] == n):
+        raise ValueError("tension_of: n x n matrices and an n-vector expected")
+    e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
+    for i in range(n):
+        product = 1.0
+        for j in range(n):
+            product = product * (1.0 - (baseline[i, j] + dev[i, j] * e) * share[i, j])
+        out[i] = 1.0 - product

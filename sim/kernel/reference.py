@@ -1,0 +1,128 @@
+"""The compiled kernel (`sim.kernel._kernel`) in plain Python: the readable definition of a state's
+decision, of every state's observation of an act, and of tension.
+
+The kernel must give exactly what these give: `tests/test_kernel.py` checks it bit for bit, on
+random inputs and on whole replications of shipped scenarios. They are not used to simulate (a
+replication takes many times longer with them), but they have the kernel's signatures, so a
+replication can be run on them (see the tests). Intent is read as
+I = baseline + D e^(-rate (t - epoch)) (see `sim.engine.intent.Intent`).
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+from sim.model.decision import CLASH, choose, desired_level
+from sim.model.perception import tension
+
+__all__ = ["RESCALE", "decay", "tension_of", "Decider", "Observer"]
+
+RESCALE = 300.0  # e-foldings since the epoch past which D and strengths move to a new epoch
+
+
+def decay(dev, strength, epoch, neg_rate: float, t: float) -> float:
+    """e^(neg_rate (t - epoch)), after rescaling D and strengths to the epoch t (in place) when
+    that factor would be below e^-RESCALE."""
+    x = neg_rate * (t - epoch[0].item())
+    if x >= -RESCALE:
+        return math.exp(x)
+    e = math.exp(x)
+    dev *= e
+    strength *= e
+    epoch[0] = t
+    return 1.0
+
+
+def tension_of(intent, share, t: float, out) -> None:
+    """Every state's tension at time t in `out`."""
+    e = decay(intent.dev, intent.strength, intent.epoch, -intent.rate, t)
+    out[:] = tension(intent.baseline + intent.dev * e, share)
+
+
+class Decider:
+    """A replication's decisions (the interface of `sim.kernel._kernel.Decider`)."""
+
+    def __init__(self, generators, posture, resolve, top, *, attention, precision, inertia, temperature,
+                 mean_interval, rate):
+        self.rngs, self.posture, self.resolve, self.top = list(generators), posture, resolve, top
+        self.k = min(attention, len(self.rngs) - 1)
+        self.p = SimpleNamespace(precision=precision, inertia=inertia, temperature=temperature)
+        self.mean, self.neg_rate = mean_interval, -rate
+        self.pending: dict[int, list[tuple[int, float]]] = {}
+
+    def bind(self, intent, share, costs) -> None:
+        """Point at intent's arrays, the threat shares and the level costs."""
+        self.intent, self.share, self.costs = intent, share, costs
+
+    def wait(self, i: int) -> float:
+        """The time to state i's next decision."""
+        return self.rngs[i].exponential(self.mean)
+
+    def decide(self, i: int, t: float):
+        """Read row i of intent; weigh the k counterparts with the highest threat + posture."""
+        intent = self.intent
+        e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
+        n = len(self.rngs)
+        threat = [(intent.baseline[i, j].item() + intent.dev[i, j].item() * e) * self.share[i, j].item()
+                  for j in range(n)]
+        others = sorted((j for j in range(n) if j != i), key=lambda j: (-(threat[j] + self.posture[i, j].item()), j))
+        self.pending[i] = [(j, threat[j]) for j in others[:self.k]]
+        return self.resume(i, 0)
+
+    def resume(self, i: int, position: int):
+        """Draw a rung toward each remaining counterpart; stop at the first change of posture."""
+        free, (clash, war, nuclear) = self.costs[:5], self.costs[5:]
+        for c, (j, threat) in enumerate(self.pending[i][position:], position):
+            level = self.posture[i, j].item()
+            if threat <= 0 and level == 0:
+                continue
+            desired = desired_level(threat, self.resolve[i].item())
+            costs = list(free) + [clash[i, j].item(), war[i, j].item(), nuclear[i, j].item()]
+            attacked = self.posture[j, i].item()
+            if attacked >= CLASH:  # self-defence (UN Charter Art. 51): hold the attacker's level at no war cost
+                desired = max(desired, attacked)
+                costs = [0.0 if rung <= attacked else cost for rung, cost in enumerate(costs)]
+            new = choose(level, desired, costs, self.p, self.top[i].item(), self.rngs[i].random())
+            if new != level:
+                return (c, j, new, level)
+        return self.wait(i)
+
+
+class Observer:
+    """Every state's view of an actor's intent after it changes a posture (`sim.kernel._kernel.Observer`)."""
+
+    def __init__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
+        self.rng, self.g_t, self.n = generator, g_t, len(g_t)
+        self.spill, self.sigma = spillover, misperception
+        self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
+
+    def bind(self, intent, a_t) -> None:
+        """Point at intent's arrays and the current alignment, transposed (a_t[j, m] = a[m, j])."""
+        self.intent, self.a_t = intent, a_t
+
+    def observe(self, i: int, j: int, level: int, old: int, event: int, t: float) -> None:
+        """I[:, i] after i moved its posture toward j from `old` to `level`: the target weighs the act
+        1, its allies by the pact weight, others by spill-over times proximity; i's allies discount
+        it by their alignment with i, i ignores it; every observer with its own lognormal noise."""
+        sigma, intent = self.sigma, self.intent
+        noise = [math.exp(sigma * z - sigma * sigma / 2) for z in self.rng.standard_normal(self.n).tolist()]
+        if level == old:
+            return
+        e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
+        scale = self.up_gain * level / 7 if level > old else self.down_gain * (old - level) / 7
+        for m in range(self.n):
+            w = max(self.a_t[j, m].item(), self.spill * self.g_t[j, m].item())
+            w = (1.0 if m == j else w) * (1.0 - self.a_t[i, m].item())
+            step = scale * (0.0 if m == i else w) * noise[m]
+            base = intent.baseline[m, i].item()
+            current = base + intent.dev[m, i].item() * e
+            if level > old:
+                rise = step * (1.0 - current)
+                new = current + rise
+                if rise > intent.strength[m, i].item() * e:
+                    intent.cause[m, i], intent.strength[m, i] = event, rise / e
+            else:
+                new = current - min(step, 1.0) * max(current - base, 0.0)
+            if new != current:  # an unmoved cell keeps its D exactly
+                intent.dev[m, i] = (new - base) / e

@@ -1,0 +1,81 @@
+"""Threat perception: Walt's balance of threat with Boulding's loss-of-strength gradient.
+
+Walt (1985, "Alliance Formation and the Balance of World Power", International Security 9(4);
+1987, The Origins of Alliances) names four sources of threat: aggregate power, proximity,
+offensive capability and perceived intentions. Power reaches across distance through Boulding's
+(1962, Conflict and Defense) loss-of-strength gradient. Capabilities change only when power or
+alliances change, so they are matrices recomputed on those (rare) events; intent changes with
+every observed act and relaxes on one clock (read when needed, never ticked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension"]
+
+
+def gradient(distance_km: np.ndarray, half_km: float, exponent: float) -> np.ndarray:
+    """Boulding's loss-of-strength gradient g(d) = 1 / (1 + (d / d_half)^beta); g(0) = 1."""
+    return 1.0 / (1.0 + (np.asarray(distance_km) / half_km) ** exponent)
+
+
+def alignment(pacts, n: int, weights: dict[str, float]) -> np.ndarray:
+    """a[i, k]: how far i counts on k: the strongest pact they share, its type weight times reliability."""
+    a = np.zeros((n, n))
+    for pact in pacts:
+        w = max(weights.get(t, 0.0) for t in pact.obligations) * pact.reliability
+        if w <= 0 or len(pact.members) < 2:
+            continue
+        block = np.ix_(pact.members, pact.members)
+        a[block] = np.maximum(a[block], w)
+    np.fill_diagonal(a, 0.0)
+    return a
+
+
+@dataclass
+class Capabilities:
+    """Derived capability matrices.
+
+    reach[i, j]  P(j->i): power j and its allies (not allied to i) can bring to bear on i;
+    own[i]       P(i): i's power plus its allies' power reaching i, weighted by reliability;
+    share[i, j]  P(j->i) / (P(i) + P(j->i)): the capability part of the threat j poses to i;
+    deterred[i, j]  the other side's share of the local balance if i attacked j:
+                    P(j) / (P(j) + P(i->j)), the deterrent that enters i's cost of war.
+    """
+
+    reach: np.ndarray
+    own: np.ndarray
+    share: np.ndarray
+    deterred: np.ndarray
+
+
+def capabilities(power, offense, g, a) -> Capabilities:
+    """Compute reach, own strength, threat share and deterrence from power, gradient and alignment.
+
+    P(j->i) = o_j p_j g_ij + sum_k a_jk [k not allied to i] o_k p_k g_ik
+    P(i)    = p_i + sum_k a_ik p_k g_ik
+    """
+    n = len(power)
+    w = offense * power
+    allied = (a > 0) | np.eye(n, dtype=bool)
+    reach = g * w[None, :] + ((~allied) * g * w[None, :]) @ a.T
+    np.fill_diagonal(reach, 0.0)
+    own = power + (a * g) @ power
+    share = _ratio(reach, own[:, None] + reach)
+    deterred = _ratio(own[None, :], own[None, :] + reach.T)
+    np.fill_diagonal(deterred, 0.0)
+    return Capabilities(reach, own, share, deterred)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    out = np.zeros(np.broadcast(num, den).shape)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def tension(intent: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """A state's tension tau_i = 1 - prod_j (1 - T_ij), with T = I * share."""
+    return 1.0 - np.prod(1.0 - intent * share, axis=1)

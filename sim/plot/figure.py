@@ -1,0 +1,88 @@
+"""What every figure shares: a run's tables as DataFrames, the colours of A and B, and a figure
+made and saved without pyplot's global state (so figures work in notebooks and headless)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.scenario.errors import InputError, InputErrors
+
+__all__ = ["COLOURS", "DPI", "Run", "load_run", "as_run", "figure", "save"]
+
+
+COLOURS = ("#1f77b4", "#d62728")  # A blue, B red
+DPI = 100
+
+
+@dataclass
+class Run:
+    """The tables of one run folder as DataFrames (None when the file is absent) and its meta.json."""
+
+    name: str
+    summary: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    tension: pd.DataFrame | None = None
+    states: pd.DataFrame | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def replications(self) -> int:
+        """How many replications the run holds."""
+        for table in (self.summary, self.states, self.tension, self.events):
+            if table is not None:
+                return int(table["rep"].nunique())
+        return 0
+
+
+def _read_csv(file: Path) -> pd.DataFrame | None:
+    if not file.is_file():
+        return None
+    try:
+        return pd.read_csv(file, dtype={"state": str, "actor": str, "target": str, "pact": str,
+                                        "cause_id": str, "event_id": str, "entered_via": str})
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        raise InputErrors(InputError(f"unreadable CSV: {exc}", str(file))) from None
+
+
+def load_run(folder: str | Path, name: str | None = None) -> Run:
+    """Read a run folder written by ``alliance-sim run`` (summary, events, tension, states, meta);
+    the run is named after its folder (``results/<scenario>/`` by default)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputErrors(InputError("no such run folder", str(folder)))
+    tables = {t: _read_csv(folder / f"{t}.csv") for t in ("summary", "events", "tension", "states")}
+    if all(t is None for t in tables.values()):
+        raise InputErrors(InputError("no summary.csv, events.csv, tension.csv or states.csv here",
+                                     str(folder)))
+    meta = json.loads((folder / "meta.json").read_text()) if (folder / "meta.json").is_file() else {}
+    return Run(name or folder.resolve().name, meta=meta, **tables)
+
+
+SIGNATURES = {"events": "event_id", "tension": "tension", "states": "entered_via", "summary": "max_level"}
+
+
+def as_run(data: Run | pd.DataFrame | str | Path | None, name: str = "A") -> Run | None:
+    """A :class:`Run` from a run folder, a Run, or one table as a DataFrame (told apart by its
+    columns: ``event_id`` events, ``tension`` tension, ``entered_via`` states, else summary)."""
+    if data is None or isinstance(data, Run):
+        return data
+    if isinstance(data, pd.DataFrame):
+        table = next(t for t, column in SIGNATURES.items() if column in data.columns)
+        return Run(name, **{table: data})
+    return load_run(data)
+
+
+def figure(width: float, height: float) -> Figure:
+    """A constrained-layout figure of the given size in inches, outside pyplot."""
+    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+
+
+def save(fig: Figure, file: Path) -> Path:
+    """Write `fig` as a PNG to `file`; returns `file`."""
+    fig.savefig(file, dpi=DPI)
+    return file

@@ -1,0 +1,196 @@
+"""Figures of a sweep: each metric against each swept parameter, and heatmaps over two parameters.
+
+Reads a sweep folder's ``runs.csv`` (``point, rep, seed``, the swept parameters, the metrics) and
+``manifest.json`` (``parameters`` and the horizon). A time to an event that may never come is
+shown as the share of replications where it came before the horizon.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats as st
+
+from sim.analysis.stats import label, metric_kind
+from sim.engine.tables import SUMMARY_METRICS
+from sim.plot.figure import COLOURS, figure, save
+from sim.scenario.errors import InputError, InputErrors
+
+__all__ = ["Sweep", "load_sweep", "sweep_metrics", "sweep_heatmap", "save_sweep", "metric_values"]
+
+KEYS = ("point", "rep", "seed")
+HEATMAP_FIRST = ("n_belligerents", "max_level", "t_first_clash", "n_drawn_in")
+
+
+@dataclass
+class Sweep:
+    """A sweep's replications, its swept parameters (in file order) and its name."""
+
+    name: str
+    runs: pd.DataFrame
+    parameters: list[str]
+
+    @property
+    def metrics(self) -> list[str]:
+        """Numeric metric columns whose plotted values vary somewhere in the sweep."""
+        cols = [c for c in self.runs if c not in KEYS and c not in self.parameters]
+        return [c for c in cols if pd.api.types.is_numeric_dtype(self.runs[c])
+                and metric_values(self.runs, c)[0].nunique(dropna=True) > 1]
+
+    def groups(self) -> dict[str, list[str]]:
+        """The varying metrics as ``summary`` (the run's own) and ``watched`` (per dyad and state)."""
+        core = [m for m in self.metrics if m in SUMMARY_METRICS]
+        return {"summary": core, "watched": [m for m in self.metrics if m not in core]}
+
+
+def load_sweep(folder: str | Path, name: str | None = None) -> Sweep:
+    """Read ``runs.csv`` and ``manifest.json`` (parameters: its ``parameters``, else dotted columns)."""
+    folder = Path(folder)
+    file = folder / "runs.csv" if folder.is_dir() else folder
+    if not file.is_file():
+        raise InputErrors(InputError("no runs.csv: not a sweep folder", str(folder)))
+    runs = pd.read_csv(file)
+    if runs.empty:
+        raise InputErrors(InputError("runs.csv holds no replications", str(file)))
+    manifest = file.parent / "manifest.json"
+    doc = json.loads(manifest.read_text()) if manifest.is_file() else {}
+    params = [p for p in (doc.get("parameters") or {}) if p in runs] or [c for c in runs if "." in c]
+    if not params:
+        raise InputErrors(InputError("no swept parameter found (manifest.json or dotted columns)", str(file)))
+    return Sweep(name or doc.get("sweep") or doc.get("name") or file.parent.name, runs, params)
+
+
+def metric_values(runs: pd.DataFrame, metric: str) -> tuple[pd.Series, str]:
+    """The per-replication values to average and the axis label: times become 0/1 (came at all)."""
+    if metric.startswith("t_"):
+        what = label(metric).removeprefix("days to ")
+        return runs[metric].notna().astype(float) * 100, f"{what} before the horizon\n(% of reps)"
+    if metric_kind(metric, runs[metric].to_numpy(dtype=float)) == "binary":
+        return runs[metric] * 100, f"{label(metric)} (% of reps)"
+    return runs[metric], label(metric)
+
+
+def _ordered(values: pd.Series) -> list:
+    unique = list(dict.fromkeys(values.dropna()))
+    try:
+        return sorted(unique, key=float)
+    except (TypeError, ValueError):
+        return unique
+
+
+def _mean_ci(values: pd.Series) -> tuple[float, float]:
+    """Mean and the half-width of its 95% Student-t interval (0 for a single replication)."""
+    values = values.dropna()
+    if len(values) < 2:
+        return float(values.mean()), 0.0
+    return float(values.mean()), float(st.t.ppf(0.975, len(values) - 1) * values.sem())
+
+
+def _panel(ax, sweeps: list[Sweep], parameter: str, metric: str) -> None:
+    for i, (sweep, colour) in enumerate(zip(sweeps, COLOURS)):
+        values, ylabel = metric_values(sweep.runs, metric)
+        levels = _ordered(sweep.runs[parameter])
+        points = [_mean_ci(values[sweep.runs[parameter] == v]) for v in levels]
+        x = _positions(levels) + 0.02 * i * (len(levels) > 1)
+        ax.errorbar(x, [m for m, _ in points], yerr=[h for _, h in points], color=colour,
+                    marker="o", capsize=3, label=sweep.name)
+        ax.set_ylabel(ylabel, fontsize=8)
+        if not _numeric(levels):
+            ax.set_xticks(np.arange(len(levels)), [str(v) for v in levels])
+    ax.grid(alpha=0.3)
+
+
+def _numeric(levels: list) -> bool:
+    try:
+        [float(v) for v in levels]
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _positions(levels: list) -> np.ndarray:
+    return np.array([float(v) for v in levels]) if _numeric(levels) else np.arange(len(levels), dtype=float)
+
+
+def _as_sweep(data) -> Sweep | None:
+    if isinstance(data, pd.DataFrame):  # a runs.csv read by the caller: dotted columns are swept
+        return Sweep("sweep", data, [c for c in data.columns if "." in c])
+    return data if data is None or isinstance(data, Sweep) else load_sweep(data)
+
+
+def sweep_metrics(sweep: Sweep | str | Path, parameter: str, metrics: list[str] | None = None,
+                  other: Sweep | str | Path | None = None) -> Figure:
+    """Mean of each metric (95% interval, other parameters pooled) against one swept parameter."""
+    sweeps = [s for s in (_as_sweep(sweep), _as_sweep(other)) if s is not None]
+    if parameter not in sweeps[0].parameters:
+        raise InputErrors(InputError(f"'{parameter}' is not a swept parameter of {sweeps[0].name}; "
+                                     f"swept: {', '.join(sweeps[0].parameters)}"))
+    metrics = metrics or sweeps[0].metrics
+    cols = min(4, len(metrics))
+    rows = int(np.ceil(len(metrics) / cols))
+    fig = figure(3.6 * cols, 2.6 * rows + 0.8)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for ax, metric in zip(axes, metrics):
+        _panel(ax, [s for s in sweeps if metric in s.runs and parameter in s.runs], parameter, metric)
+        ax.set_xlabel(parameter, fontsize=8)
+    for ax in axes[len(metrics):]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=8)
+    pooled = [p for p in sweeps[0].parameters if p != parameter]
+    fig.suptitle(f"Metrics against {parameter}: mean and 95% interval over replications"
+                 + (f"\n(pooled over {', '.join(pooled)})" if pooled else ""))
+    return fig
+
+
+def sweep_heatmap(sweep: Sweep | str | Path, x: str, y: str, metric: str) -> Figure:
+    """Mean of ``metric`` over the grid of two swept parameters, each cell annotated."""
+    sweep = _as_sweep(sweep)
+    values, what = metric_values(sweep.runs, metric)
+    table = pd.DataFrame({"x": sweep.runs[x], "y": sweep.runs[y], "v": values})
+    grid = table.groupby(["y", "x"])["v"].mean().unstack()
+    grid = grid.reindex(index=_ordered(table["y"]), columns=_ordered(table["x"]))
+    fig = figure(1.6 + 1.1 * grid.shape[1], 1.6 + 0.7 * grid.shape[0])
+    ax = fig.subplots()
+    image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
+    for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
+        if np.isfinite(v):
+            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=8,
+                    color="white" if v < np.nanmean(grid.to_numpy(dtype=float)) else "black")
+    ax.set_xticks(range(grid.shape[1]), [str(v) for v in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [str(v) for v in grid.index])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    fig.colorbar(image, ax=ax, label=what.replace("\n", " "))
+    sizes = table.groupby(["y", "x"]).size()
+    per = f"{sizes.min()}" if sizes.min() == sizes.max() else f"{sizes.min()}-{sizes.max()}"
+    ax.set_title(f"{sweep.name}: {what.splitlines()[0]},\nmean over {per} replications a cell", fontsize=10)
+    return fig
+
+
+def _heatmap_metrics(sweep: Sweep, most: int = 4) -> list[str]:
+    wars = [m for m in sweep.metrics if m.startswith("war_")]
+    return [m for m in (*HEATMAP_FIRST, *wars) if m in sweep.metrics][:most]
+
+
+def save_sweep(folder: str | Path, out: str | Path, other: str | Path | None = None) -> list[Path]:
+    """Write PNGs per swept parameter (summary metrics, watched metrics; those that never vary are
+    left out) and a heatmap per pair of parameters and key metric."""
+    sweep, second = load_sweep(folder), (load_sweep(other) if other else None)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for parameter, (group, metrics) in itertools.product(sweep.parameters, sweep.groups().items()):
+        if metrics:
+            file = out / f"sweep_{parameter.replace('.', '_')}_{group}.png"
+            written.append(save(sweep_metrics(sweep, parameter, metrics, other=second), file))
+    for x, y in itertools.combinations(sweep.parameters, 2):
+        for metric in _heatmap_metrics(sweep):
+            name = f"heatmap_{metric}_{x}_{y}".replace(".", "_") + ".png"
+            written.append(save(sweep_heatmap(sweep, x, y, metric), out / name))
+    return written

@@ -1,0 +1,270 @@
+"""The scenario file as pydantic models: structure, ranges and defaults, checked once at the boundary.
+
+Cross-references (state and pact ids) are checked by :mod:`sim.scenario.loading` against the world, so
+that an unknown id can be reported with its file, line and the nearest known id.
+Every model forbids unknown fields, so a misspelt key is an error rather than a silent default.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "PACT_TYPES", "LEVELS", "Strict", "Territory", "StateSpec", "PactSpec", "Relation",
+    "Perception", "Decision", "AllianceParams", "Parameters", "Watch", "Action", "Scenario",
+]
+
+PactType = Literal[
+    "defence", "offence", "neutrality", "non_aggression", "consultation", "dialogue", "partnership"
+]
+PACT_TYPES: tuple[str, ...] = PactType.__args__
+LEVELS = ("normal", "rhetoric", "coercion", "signalling", "mobilisation", "armed clash", "war", "nuclear")
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=40)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Level = Annotated[int, Field(ge=0, le=7)]
+Days = Union[NonNegative, tuple[NonNegative, NonNegative]]
+
+
+class Strict(BaseModel):
+    """Base of every file model: unknown keys are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+class Territory(Strict):
+    """A place of a state away from its capital (Hawaii, Guam, a base abroad)."""
+
+    name: str
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    regions: list[str] = []
+    soil: Id | None = Field(None, description="whose soil it stands on (a base names its host); default the owner")
+
+
+class StateSpec(Strict):
+    """A state; in a scenario's `states` every field is optional and overrides the world's value."""
+
+    name: str | None = None
+    capital: str | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    power: NonNegative | None = Field(None, description="military expenditure, US$ bn")
+    offense: NonNegative | None = Field(None, description="offensive-capability multiplier (1 = neutral)")
+    nuclear: bool | None = None
+    regions: list[str] | None = None
+    territories: list[Territory] | None = None
+    resolve: Unit | None = None
+
+
+class PactSpec(Strict):
+    """A commitment in ATOP vocabulary with its casus foederis (Leeds et al. 2002)."""
+
+    name: str | None = None
+    type: PactType = "defence"
+    clauses: list[PactType] = Field([], description="further obligations, e.g. NATO's Article 4 consultation")
+    members: list[Id] = []
+    reliability: Unit = Field(0.745, description="probability a member honours (Leeds, Long & Mitchell 2000)")
+    regions: list[str] | None = Field(None, description="the attacked place must carry one of these region tags")
+    soil: list[Id] | None = Field(None, description="or stand on the soil of one of these states")
+    protects: list[Id] | None = Field(None, description="only attacks on these members count (asymmetric pacts)")
+    adversaries: list[Id] | None = Field(None, description="only attacks by these states count")
+    defensive_only: bool = Field(True, description="not invoked when the attacked member struck first")
+    consultation_days: Days = (1.0, 7.0)
+    mobilisation_days: Days = (7.0, 30.0)
+    signed: str | None = None
+    source: str | None = None
+
+    @field_validator("consultation_days", "mobilisation_days")
+    @classmethod
+    def _ordered(cls, value: Days) -> Days:
+        if isinstance(value, tuple) and value[0] > value[1]:
+            raise ValueError(f"delay range [{value[0]}, {value[1]}] is reversed: write [low, high]")
+        return value
+
+
+class Relation(Strict):
+    """Baseline perceived intent: how hostile `from` believes `to` to be (I[from, to])."""
+
+    from_: Id = Field(alias="from")
+    to: Id
+    intent: Unit
+    mutual: bool = Field(False, description="also set `to`'s view of `from`")
+
+
+class Perception(Strict):
+    """Threat perception: Walt's balance of threat with Boulding's loss-of-strength gradient."""
+
+    distance_half_km: Positive = Field(2500.0, description="km at which projected power halves (Boulding 1962)")
+    distance_exponent: Positive = Field(2.0, description="steepness beta of the gradient")
+    default_intent: Unit = Field(0.02, description="baseline perceived intent between non-allies")
+    intent_half_life_days: Positive = Field(90.0, description="days for intent to relax half-way to baseline")
+    escalation_gain: Unit = Field(0.5, description="eta: share of the gap to 1 closed by a level-7 act")
+    deescalation_gain: Unit = Field(0.25, description="share of the gap to baseline closed by a step down")
+    spillover: Unit = Field(0.1, description="weight of an act against a non-ally, times proximity")
+    misperception: NonNegative = Field(0.2, description="sigma of the lognormal noise on observed acts")
+    pact_weights: dict[PactType, Unit] = Field(
+        default_factory=lambda: {
+            "defence": 1.0, "offence": 1.0, "consultation": 0.3, "dialogue": 0.15,
+            "partnership": 0.2, "neutrality": 0.0, "non_aggression": 0.0,
+        },
+        description="how much a pact of each type counts as alignment, times its reliability",
+    )
+
+
+class Decision(Strict):
+    """The logit choice on the escalation ladder (McKelvey & Palfrey 1995)."""
+
+    decision_interval_days: Positive = Field(7.0, description="mean days between a state's decisions")
+    temperature: Positive = Field(0.3, description="logit noise: lower is closer to a best response")
+    precision: Positive = Field(1.0, description="kappa: weight of distance to the desired level")
+    war_cost: NonNegative = Field(6.0, description="cost of levels 5+ times the other side's share")
+    nuclear_deterrence: NonNegative = Field(4.0, description="cost of levels 6+ against a nuclear side")
+    nuclear_taboo: NonNegative = Field(8.0, description="cost of level 7")
+    breach_cost: NonNegative = Field(2.0, description="cost of levels 5+ against a co-member, times reliability")
+    inertia: NonNegative = Field(1.0, description="cost per rung of changing level (policy inertia, audience costs)")
+    attention: Annotated[int, Field(ge=1, le=50)] = Field(3, description="counterparts weighed per decision")
+
+
+class AllianceParams(Strict):
+    """How members answer invocations."""
+
+    honour_threat_shift: NonNegative = Field(
+        2.0, description="logit shift of honouring per unit of a member's threat above the members' mean"
+    )
+    consultation_threat: Unit = Field(
+        0.1, description="threat from an attacker times the attack's proximity at which a member asks for consultations"
+    )
+    consultation_levels: tuple[Level, Level] = (1, 3)
+
+
+class Parameters(Strict):
+    perception: Perception = Perception()
+    decision: Decision = Decision()
+    alliances: AllianceParams = AllianceParams()
+
+
+class Watch(Strict):
+    dyads: list[tuple[Id, Id]] = []
+    states: list[Id] = []
+
+
+class _Act(Strict):
+    at: NonNegative = Field(description="day of the action")
+    note: str | None = None
+
+
+class AttackAction(_Act):
+    do: Literal["attack"]
+    actor: Id
+    target: Id
+    level: Annotated[int, Field(ge=5, le=7)] = 5
+    location: str | None = Field(None, description="a territory of the target; default its homeland")
+
+
+class PostureAction(_Act):
+    do: Literal["posture"]
+    actor: Id
+    target: Id
+    level: Level
+    mutual: bool = False
+
+
+class NameThreatAction(_Act):
+    do: Literal["name_threat"]
+    actor: Id
+    target: Id
+    strength: Unit = 0.3
+
+
+class JoinAllianceAction(_Act):
+    do: Literal["join_alliance"]
+    actor: Id
+    pact: Id
+
+
+class LeaveAllianceAction(_Act):
+    do: Literal["leave_alliance"]
+    actor: Id
+    pact: Id
+
+
+class CreateAllianceAction(_Act):
+    do: Literal["create_alliance"]
+    pact: Id
+    alliance: PactSpec
+
+
+class AmendAllianceAction(_Act):
+    do: Literal["amend_alliance"]
+    pact: Id
+    set: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> "AmendAllianceAction":
+        unknown = sorted(set(self.set) - set(PactSpec.model_fields))
+        if unknown:
+            raise ValueError(f"unknown pact field(s) {unknown}; known: {sorted(PactSpec.model_fields)}")
+        return self
+
+
+class ScalePowerAction(_Act):
+    do: Literal["scale_power"]
+    actor: Id
+    power: Positive = Field(1.0, description="factor on military expenditure")
+    offense: Positive = Field(1.0, description="factor on the offense multiplier")
+    over_days: NonNegative = Field(0.0, description="spread the change over this many days")
+    steps: Annotated[int, Field(ge=1, le=365)] = 12
+
+
+class SetIntentAction(_Act):
+    do: Literal["set_intent"]
+    actor: Id = Field(description="the observer")
+    target: Id
+    intent: Unit
+    baseline: bool = Field(False, description="also move the baseline it relaxes to")
+    mutual: bool = False
+
+
+class CeasefireAction(_Act):
+    do: Literal["ceasefire"]
+    actor: Id
+    target: Id
+    level: Annotated[int, Field(ge=0, le=4)] = 3
+
+
+Action = Annotated[
+    Union[
+        AttackAction, PostureAction, NameThreatAction, JoinAllianceAction, LeaveAllianceAction,
+        CreateAllianceAction, AmendAllianceAction, ScalePowerAction, SetIntentAction, CeasefireAction,
+    ],
+    Field(discriminator="do"),
+]
+ACTIONS: tuple[str, ...] = (
+    "attack", "posture", "name_threat", "join_alliance", "leave_alliance", "create_alliance",
+    "amend_alliance", "scale_power", "set_intent", "ceasefire",
+)
+
+
+class Scenario(Strict):
+    """A resolved scenario: after loading, `states` and `alliances` hold the whole world."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+    description: str = ""
+    extends: str | None = None
+    inherit_timeline: bool = Field(True, description="with `extends`: add this timeline to the parent's (false: replace it)")
+    world: str = "world_2022"
+    horizon_days: Positive = 730.0
+    replications: Annotated[int, Field(ge=1, le=10_000_000)] = 100
+    seed: Annotated[int, Field(ge=0)] = 0
+    record_every_days: Positive = 7.0
+    states: dict[Id, StateSpec] = {}
+    alliances: dict[Id, PactSpec | None] = {}
+    relations: list[Relation] = []
+    parameters: Parameters = Parameters()
+    timeline: list[Action] = []
+    watch: Watch = Watch()

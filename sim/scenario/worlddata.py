@@ -1,0 +1,256 @@
+"""World datasets: the bundled `sim/data/<name>/` folders and users' own states CSV files.
+
+A dataset is a `states.csv` (one row a state), optionally a `territories.csv` (places away from
+the capital) and a `pacts.yaml` (commitments as fields of :class:`sim.scenario.schema.PactSpec`) beside it.
+The states CSV needs the columns `id, lat, lon, power` (the bundled files call them `iso3` and
+`milex_2021_usd_bn`) and may give `name, capital, offense, nuclear, regions, resolve`;
+`regions` are `;`-separated. Other documented columns (`milex_quality`, ...) are kept in
+:attr:`WorldData.info` for display; any other column is an error, so a typo is not ignored.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.scenario.errors import InputError, InputErrors, suggest
+from sim.scenario.schema import PactSpec, StateSpec, Territory
+from sim.scenario.yamlsource import Document, Mark, find_mark, parse_yaml
+
+__all__ = ["WorldData", "load_world", "bundled_worlds", "STATE_DEFAULTS", "DEFAULT_WORLD", "EMPTY_WORLD"]
+
+DEFAULT_WORLD = "world_2022"
+EMPTY_WORLD = "empty"
+"""`world: empty`: no states or pacts; the scenario defines them all (as a resolved scenario does)."""
+STATE_DEFAULTS: dict[str, Any] = {
+    "capital": "", "offense": 1.0, "nuclear": False, "regions": [], "territories": [], "resolve": 0.5,
+}
+"""Values a state takes when neither the world nor the scenario gives them (`name` is its id)."""
+
+_ALIASES = {"iso3": "id", "milex_2021_usd_bn": "power"}
+_REQUIRED = ("id", "lat", "lon", "power")
+_OPTIONAL = ("name", "capital", "offense", "nuclear", "regions", "resolve")
+_INFO = ("milex_quality", "warheads_2022", "cinc_2016", "nato_accession", "source", "note")
+_FLOATS = ("lat", "lon", "power", "offense", "resolve")
+_TERRITORY_COLUMNS = ("owner", "name", "lat", "lon", "regions", "soil", "source")
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+_BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+@dataclass
+class WorldData:
+    """A world: scenario-ready state and pact dicts, with where each value was read."""
+
+    name: str
+    states: dict[str, dict] = field(default_factory=dict)
+    pacts: dict[str, dict] = field(default_factory=dict)
+    info: dict[str, dict[str, str]] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    marks: dict[tuple, Mark] = field(default_factory=dict)
+
+    def document(self) -> Document:
+        """The world as a scenario fragment (`states`, `alliances`) with marks, safe to merge."""
+        data = {"states": copy.deepcopy(self.states), "alliances": copy.deepcopy(self.pacts)}
+        return Document(data, dict(self.marks))
+
+    def memberships(self) -> dict[str, list[str]]:
+        """State id -> ids of the pacts it belongs to, in file order."""
+        out: dict[str, list[str]] = {sid: [] for sid in self.states}
+        for pid, pact in self.pacts.items():
+            for member in pact.get("members", []):
+                out.setdefault(member, []).append(pid)
+        return out
+
+
+def bundled_worlds() -> list[str]:
+    """Names of the datasets shipped in `sim/data/`."""
+    root = resources.files("sim") / "data"
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "states.csv").is_file())
+
+
+def load_world(world: str = DEFAULT_WORLD, base_dir: Path | None = None) -> WorldData:
+    """Load a bundled dataset by name, a user's states CSV (a path relative to `base_dir`), or
+    nothing at all for `EMPTY_WORLD`.
+
+    A `territories.csv` and a `pacts.yaml` in the same folder are read too. Bad rows raise
+    :class:`InputErrors` naming the file, line and column, and how to fix them.
+    """
+    if world == EMPTY_WORLD:
+        return WorldData(name=EMPTY_WORLD)
+    if world.lower().endswith(".csv") or "/" in world or "\\" in world:
+        path = Path(world) if base_dir is None else Path(base_dir) / world
+        if not path.is_file():
+            raise InputErrors(InputError(f"no states CSV at '{path}'", path="world"))
+        return _load_folder(Path(world).stem, path.parent, path.name, str(path.parent))
+    if world not in bundled_worlds():
+        raise InputErrors(InputError(
+            f"no bundled dataset '{world}'{suggest(world, bundled_worlds())}; "
+            f"bundled: {', '.join(bundled_worlds())}; or '{EMPTY_WORLD}', or the path of a states CSV", path="world"))
+    folder = resources.files("sim") / "data" / world
+    return _load_folder(world, folder, "states.csv", f"sim/data/{world}")
+
+
+def _load_folder(name: str, folder: Any, states_file: str, shown: str) -> WorldData:
+    """Read the states file and any `territories.csv` and `pacts.yaml` beside it.
+
+    `folder` is a `Path` or an `importlib.resources` traversable; `shown` is its name in errors.
+    """
+    data = WorldData(name, files={"states": _join(shown, states_file)})
+    _read_states(data, _text(folder / states_file, data.files["states"]))
+    if (folder / "territories.csv").is_file() and states_file != "territories.csv":
+        data.files["territories"] = _join(shown, "territories.csv")
+        _read_territories(data, _text(folder / "territories.csv", data.files["territories"]))
+    if (folder / "pacts.yaml").is_file():
+        data.files["pacts"] = _join(shown, "pacts.yaml")
+        _read_pacts(data, _text(folder / "pacts.yaml", data.files["pacts"]))
+    return data
+
+
+def _text(source: Any, shown: str) -> str:
+    """A data file's text; unreadable or not UTF-8 is an input error, not a traceback."""
+    try:
+        return source.read_text(encoding="utf-8-sig")  # a spreadsheet's byte-order mark is dropped
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputErrors(InputError(f"cannot read the file as UTF-8 text: {exc}", shown)) from None
+
+
+def _join(folder: str, file: str) -> str:
+    return file if folder in ("", ".") else f"{folder}/{file}"
+
+
+# --- CSV rows ------------------------------------------------------------------------------
+
+def _rows(text: str, file: str, known: tuple[str, ...], required: tuple[str, ...]):
+    """Yield (line, {column: (text, mark)}) for each non-empty row, header checked first."""
+    reader = csv.reader(io.StringIO(text))
+    header = [_ALIASES.get(h.strip(), h.strip()) for h in next(reader, [])]
+    errors = [InputError(f"unknown column '{h}'{suggest(h, known)}; known columns: {', '.join(known)}",
+                         file, 1) for h in header if h not in known]
+    missing = [c for c in required if c not in header]
+    if missing:
+        errors.append(InputError(f"missing column(s) {', '.join(missing)}: the header must name them", file, 1))
+    if errors:
+        raise InputErrors(errors)
+    lines = text.splitlines()
+    for fields in reader:
+        if any(f.strip() for f in fields):
+            yield reader.line_num, _cells(header, fields, lines[reader.line_num - 1], file, reader.line_num)
+
+
+def _cells(header: list[str], fields: list[str], raw: str, file: str, line: int) -> dict[str, tuple[str, Mark]]:
+    """Each cell's text and mark; the column is where the cell starts in the raw line."""
+    cells, pos = {}, 0
+    for column, text in zip(header, fields):
+        pos = max(raw.find(text, pos), pos) if text else pos
+        cells[column] = (text.strip(), (file, line, pos + 1))
+        pos += len(text) + 1
+    return cells
+
+
+def _convert(column: str, text: str) -> Any:
+    """A cell's value: floats, booleans, `;`-separated regions, else the text; ValueError if bad."""
+    if column in _FLOATS:
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a number") from None
+    if column == "nuclear":
+        if text.lower() not in _BOOLS:
+            raise ValueError(f"'{text}' is not true or false")
+        return _BOOLS[text.lower()]
+    if column == "regions":
+        return [r.strip() for r in text.split(";") if r.strip()]
+    return text
+
+
+def _row_values(cells: dict, fields: tuple[str, ...], errors: list[InputError], what: str) -> dict[str, Any]:
+    """The row's model fields as values; conversion problems are appended to `errors`."""
+    values = {}
+    for column in fields:
+        text, mark = cells.get(column, ("", None))
+        if not text:
+            continue
+        try:
+            values[column] = _convert(column, text)
+        except ValueError as exc:
+            errors.append(InputError(f"{exc}: fix this cell of {what}", *mark, column))
+    return values
+
+
+def _validate_row(model: type, values: dict, cells: dict, line_mark: Mark, errors: list) -> bool:
+    """Check a row's values with a schema model; errors point at the offending cell."""
+    try:
+        model.model_validate(values)
+        return True
+    except ValidationError as exc:
+        for err in exc.errors():
+            column = str(err["loc"][0]) if err["loc"] else ""
+            mark = cells.get(column, ("", line_mark))[1]
+            errors.append(InputError(f"{err['msg']} (got {err.get('input')!r})", *mark, column))
+        return False
+
+
+def _read_states(data: WorldData, text: str) -> None:
+    """Fill `data.states` and `data.info` from a states CSV; all bad rows reported at once."""
+    file, errors = data.files["states"], []
+    known = _REQUIRED + _OPTIONAL + _INFO
+    for line, cells in _rows(text, file, known, _REQUIRED):
+        sid, mark = cells["id"]
+        if not _ID.match(sid) or sid in data.states:
+            problem = "is used twice" if sid in data.states else "is not a short id (a letter, then letters, digits, _ or -)"
+            errors.append(InputError(f"state id '{sid}' {problem}", *mark, "id"))
+            continue
+        for column in _REQUIRED[1:]:
+            if not cells[column][0]:
+                errors.append(InputError(f"state '{sid}' needs a {column}", *cells[column][1], column))
+        values = _row_values(cells, _REQUIRED[1:] + _OPTIONAL, errors, f"state '{sid}'")
+        if _validate_row(StateSpec, values, cells, (file, line, 1), errors):
+            data.states[sid] = {"name": sid, **copy.deepcopy(STATE_DEFAULTS), **values}
+            data.info[sid] = {c: cells[c][0] for c in _INFO if c in cells}
+            data.marks[("states", sid)] = (file, line, 1)
+            data.marks.update({("states", sid, c): cells[c][1] for c in cells if c in values})
+    if errors:
+        raise InputErrors(sorted(errors, key=lambda e: (e.line or 0, e.column or 0)))
+
+
+def _read_territories(data: WorldData, text: str) -> None:
+    """Add the rows of a territories CSV to their owners' `territories`."""
+    file, errors = data.files["territories"], []
+    for line, cells in _rows(text, file, _TERRITORY_COLUMNS, ("owner", "name", "lat", "lon")):
+        owner, mark = cells["owner"]
+        if owner not in data.states:
+            errors.append(InputError(f"unknown owner state '{owner}'{suggest(owner, data.states)}", *mark, "owner"))
+            continue
+        values = _row_values(cells, ("name", "lat", "lon", "regions", "soil"), errors, f"territory of {owner}")
+        if _validate_row(Territory, values, cells, (file, line, 1), errors):
+            territories = data.states[owner]["territories"]
+            data.marks[("states", owner, "territories", len(territories))] = (file, line, 1)
+            territories.append({"regions": [], "soil": None, **values})
+    if errors:
+        raise InputErrors(errors)
+
+
+def _read_pacts(data: WorldData, text: str) -> None:
+    """Fill `data.pacts` from a pacts YAML (pact id -> PactSpec fields), shapes checked."""
+    doc = parse_yaml(text, data.files["pacts"])
+    errors = []
+    for pid, pact in doc.data.items():
+        try:
+            PactSpec.model_validate(pact)
+        except ValidationError as exc:
+            for err in exc.errors():
+                path = (pid,) + tuple(err["loc"])
+                file, line, column = find_mark(doc.marks, path) or (data.files["pacts"], None, None)
+                errors.append(InputError(err["msg"], file, line, column, f"alliances.{pid}"))
+    if errors:
+        raise InputErrors(errors)
+    data.pacts = {str(pid): dict(pact) for pid, pact in doc.data.items()}
+    data.marks.update({("alliances",) + path: mark for path, mark in doc.marks.items() if path})

@@ -1,0 +1,264 @@
+"""Parameter sweeps: every point of a design, each replicated with common random numbers.
+
+Replication k of every point runs from `replication_seeds(seed, replications)[k]`, so two points
+differ by their parameters, not their noise. Runs execute in local processes or on Dask
+(:mod:`sim.sweeps.execute`), finished rows stream to a fsync'd journal (:mod:`sim.sweeps.store`), and at
+the end `runs.csv`, `points.csv` (:mod:`sim.sweeps.summary`), `failures.csv` and `manifest.json`
+are written. A sweep killed at any moment continues with `resume=True` and ends with the same bytes.
+
+>>> result = sweep("scenarios/baseline_2022.yaml", {"parameters.decision.war_cost": [1.0, 4.0]},
+...                replications=20, seed=1)  # doctest: +SKIP
+>>> result.points[["parameters.decision.war_cost", "max_level_mean"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+from sim.engine.tables import format_value, summary_columns
+from sim.scenario.errors import InputError, InputErrors
+from sim.sweeps.execute import ChunkResult, ChunkTask, open_backend
+from sim.sweeps.manifest import check_resumable, manifest, write_manifest
+from sim.sweeps.plan import SweepPlan, load_sweep, plan_sweep
+from sim.sweeps.store import (
+    FAILURE_JOURNAL,
+    FAILURES,
+    JOURNAL,
+    OUTPUTS,
+    POINTS,
+    RUNS,
+    FailureJournal,
+    Journal,
+    claim_folder,
+    read_manifest,
+    recover_journal,
+    write_failures,
+    write_sorted_runs,
+)
+from sim.sweeps.summary import write_points
+
+__all__ = ["sweep", "run_sweep", "check_folder", "SweepResult", "SweepOutcome", "load_sweep", "plan_sweep", "read_table"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SweepOutcome:
+    """How a sweep ended: its folder, and how many of its runs are done and how many failed."""
+
+    folder: Path
+    total: int
+    done: int
+    failed: int
+
+
+@dataclass
+class SweepResult:
+    """A finished sweep's tables: DataFrames where pandas is installed, lists of rows otherwise."""
+
+    runs: Any
+    points: Any
+    failures: Any
+    manifest: dict
+    out: Path | None
+
+
+def sweep(scenario: Any, parameters: Mapping[str, Any], *, design: str = "grid",
+          samples: int | None = None, replications: int | None = None, seed: int | None = None,
+          overrides: Mapping[str, Any] | None = None, workers: int | None = None, client: Any = None,
+          out: str | Path | None = None, resume: bool = False, force: bool = False,
+          name: str | None = None) -> SweepResult:
+    """Sweep `parameters` ({dotted path: values or range}) of a scenario (path, mapping or Scenario).
+
+    `design` is grid, random, lhs or sobol (`samples` points for the last three); `overrides`
+    are fixed at every point (a sweep file's `set:`). Runs go to `workers` local processes (default
+    all cores) or to a `dask.distributed.Client`. With `out` the tables are written there (as by
+    the command line; `resume`, `force` as there); without, they are kept in memory only.
+    """
+    plan = plan_sweep(scenario, parameters, design=design, samples=samples, replications=replications,
+                      seed=seed, overrides=overrides, name=name)
+    with tempfile.TemporaryDirectory(prefix="sweep-") as scratch:
+        folder = Path(out) if out is not None else Path(scratch)
+        with open_backend(workers, client=client) as backend:
+            run_sweep(plan, folder, backend, resume=resume, force=force)
+        return _result(folder, keep=out is not None)
+
+
+def _result(folder: Path, keep: bool) -> SweepResult:
+    """Read a sweep's tables back."""
+    failures = folder / FAILURES
+    return SweepResult(read_table(folder / RUNS), read_table(folder / POINTS),
+                       read_table(failures) if failures.exists() else [], read_manifest(folder) or {},
+                       folder if keep else None)
+
+
+def read_table(path: Path) -> Any:
+    """A CSV table as a pandas DataFrame, or as a list of dicts of numbers and text without pandas."""
+    try:
+        import pandas
+    except ImportError:
+        return _plain_rows(path)
+    return pandas.read_csv(path)
+
+
+def _plain_rows(path: Path) -> list[dict[str, Any]]:
+    """A CSV table as a list of dicts, cells read as numbers where they are numbers."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{k: _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _cell(text: str) -> Any:
+    """A CSV cell as int, float, None (empty) or text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return None if text == "" else text
+
+
+def run_sweep(plan: SweepPlan, folder: str | Path, backend: Any, *, resume: bool = False,
+              force: bool = False, progress: Callable[[int, int], None] | None = None) -> SweepOutcome:
+    """Run the plan's unfinished runs on `backend`, journaling each, then write the final tables.
+
+    `progress(done, failed)` is called as runs finish. Ctrl-C (KeyboardInterrupt) leaves the
+    journal and a manifest marked `interrupted` that say which runs are done, and re-raises.
+    """
+    folder = Path(folder)
+    with claim_folder(folder):
+        _prepare(folder, plan, resume, force)
+        shape = (len(plan.points), plan.replications)
+        header = _header(plan)
+        done = _recover(folder, shape, header)
+        for stale in (FAILURE_JOURNAL, RUNS, POINTS, FAILURES):  # failed runs are tried again on resume
+            (folder / stale).unlink(missing_ok=True)
+        outcome = SweepOutcome(folder, done.size, int(done.sum()), 0)
+        _execute(plan, backend, done, outcome, header, progress)
+        return _finish(plan, outcome, done)
+
+
+def check_folder(folder: str | Path, plan: SweepPlan, resume: bool = False, force: bool = False) -> list[str]:
+    """The sweep outputs already in `folder`; refuse to overwrite them without `force` or to resume
+    a different sweep. Changes nothing, so callers can check before starting workers."""
+    folder = Path(folder)
+    existing = [name for name in OUTPUTS if (folder / name).exists()]
+    if existing and resume:
+        check_resumable(folder, read_manifest(folder), plan)
+    elif existing and not force:
+        raise InputErrors(InputError("holds a sweep already; --resume continues it, --force starts over",
+                                     str(folder)))
+    return existing
+
+
+def _prepare(folder: Path, plan: SweepPlan, resume: bool, force: bool) -> None:
+    """Check the folder (see :func:`check_folder`); `force` clears an earlier sweep's outputs."""
+    existing = check_folder(folder, plan, resume, force)
+    if existing and force and not resume:
+        for name in existing:
+            (folder / name).unlink()
+
+
+def _header(plan: SweepPlan) -> str:
+    """runs.csv's header: point, rep, seed, the swept parameters, the summary metrics."""
+    metrics = summary_columns(plan.base.watch)[2:]
+    return ",".join(["point", "rep", "seed", *plan.parameters, *metrics])
+
+
+def _recover(folder: Path, shape: tuple[int, int], header: str):
+    """The runs already in the journal (complete lines only)."""
+    if not (folder / JOURNAL).exists() and (folder / RUNS).exists():  # a finished sweep: same format
+        shutil.copyfile(folder / RUNS, folder / JOURNAL)
+    found, done = recover_journal(folder / JOURNAL, shape)
+    if found is not None and found != header:
+        raise InputErrors(InputError("its columns differ from this sweep's; start over with --force",
+                                     str(folder / JOURNAL)))
+    return done
+
+
+def _execute(plan: SweepPlan, backend: Any, done, outcome: SweepOutcome, header: str,
+             progress: Progress | None) -> None:
+    """Run what is not done; journal each chunk; on any stop write a manifest that says so."""
+    folder = outcome.folder
+    write_manifest(folder, manifest(plan, done, folder, "running"))
+    journal, failures = Journal(folder / JOURNAL, header), FailureJournal(folder / FAILURE_JOURNAL)
+    expected = tuple(header.split(",")[3 + len(plan.parameters):])
+    progress = progress or (lambda done, failed: None)
+    record = functools.partial(_record, expected=expected, journal=journal, failures=failures, done=done,
+                               outcome=outcome, progress=progress)
+    progress(outcome.done, outcome.failed)
+    try:
+        for result in backend.run(_tasks(plan, done, backend.window)):
+            record(result)
+    except KeyboardInterrupt:
+        _salvage(backend, record)
+        _stopped(plan, folder, done.shape, "interrupted")
+        raise
+    except BaseException:
+        _stopped(plan, folder, done.shape, "stopped by an error")
+        raise
+    finally:
+        journal.close()
+        failures.close()
+
+
+def _record(result: ChunkResult, expected: tuple, journal: Journal, failures: FailureJournal,
+            done, outcome: SweepOutcome, progress: Progress) -> None:
+    """Journal a chunk's rows and failures, count them, and report progress."""
+    if result.lines and result.metrics != expected:
+        raise RuntimeError(f"point {result.point}: summary columns {result.metrics} differ from {expected}")
+    journal.append(result.lines)
+    failures.append(result.failures)
+    for line in result.lines:
+        done[result.point, int(line.split(",", 2)[1])] = True
+    outcome.done += len(result.lines)
+    outcome.failed += len(result.failures)
+    progress(outcome.done, outcome.failed)
+
+
+def _salvage(backend: Any, record: Callable[[ChunkResult], None]) -> None:
+    """After Ctrl-C: journal what the workers already finished (a second Ctrl-C skips it)."""
+    try:
+        for result in backend.drain():
+            record(result)
+    except KeyboardInterrupt:
+        pass
+
+
+def _stopped(plan: SweepPlan, folder: Path, shape: tuple[int, int], status: str) -> None:
+    """The manifest of a stopped sweep, restating the journal (the truth whatever the timing)."""
+    _, journaled = recover_journal(folder / JOURNAL, shape)
+    write_manifest(folder, manifest(plan, journaled, folder, status))
+
+
+def _tasks(plan: SweepPlan, done, window: int) -> Iterator[ChunkTask]:
+    """Chunks of the unfinished runs, point by point (each point's scenario loaded once)."""
+    size = max(1, min(16, int((~done).sum()) // (4 * window)))
+    for point in range(len(plan.points)):
+        todo = [rep for rep in range(plan.replications) if not done[point, rep]]
+        if not todo:
+            continue
+        scenario, values = plan.scenario_at(point), tuple(plan.points[point].values())
+        for start in range(0, len(todo), size):
+            reps = tuple((rep, plan.seeds[rep]) for rep in todo[start:start + size])
+            yield ChunkTask(point, values, scenario, reps)
+
+
+def _finish(plan: SweepPlan, outcome: SweepOutcome, done) -> SweepOutcome:
+    """Write runs.csv (sorted), points.csv, failures.csv and the final manifest."""
+    folder = outcome.folder
+    write_sorted_runs(folder / JOURNAL, folder / RUNS, done.shape)
+    values = [[format_value(v) for v in point.values()] for point in plan.points]
+    write_points(folder / RUNS, folder / POINTS, values, len(plan.parameters), format_value)
+    write_failures(folder / FAILURE_JOURNAL, folder / FAILURES, plan.parameters)
+    status = "complete" if outcome.done == outcome.total else "failed runs"
+    write_manifest(folder, manifest(plan, done, folder, status))
+    for journal in (JOURNAL, FAILURE_JOURNAL):  # runs.csv now holds the same lines, sorted
+        (folder / journal).unlink()
+    return outcome
+
