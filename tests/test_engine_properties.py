@@ -78,7 +78,7 @@ def test_no_defence_pact_fires_outside_its_casus_foederis(data):
     scenario = load_scenario(data)
     rep = run_replication(scenario, 0, 11)
     for e in rep.events:
-        if e[4] == "invocation" and e[9] == "defence":
-            members = scenario.alliances[e[8]].members if e[8] in scenario.alliances else None
+        if e.kind == "invocation" and e.detail == "defence":
+            members = scenario.alliances[e.pact].members if e.pact in scenario.alliances else None
             if members is not None:
-                assert e[5] in members and e[6] not in members
+                assert e.actor in members and e.target not in members

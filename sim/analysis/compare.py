@@ -329,9 +329,13 @@ def plain_language(report: Report) -> list[str]:
 
 
 def _record(row: Row) -> dict:
-    items = list(asdict(row.result).items())  # kind ... ci_high, p | effect ... note
-    return {"group": row.group, "metric": row.metric, "label": label(row.metric),
-            **dict(items[:11]), "p_adj": row.p_adj, **dict(items[11:])}
+    """A report row as a record: the result's fields, with `p_adj` right after `p`."""
+    record: dict = {"group": row.group, "metric": row.metric, "label": label(row.metric)}
+    for name, value in asdict(row.result).items():
+        record[name] = value
+        if name == "p":
+            record["p_adj"] = row.p_adj
+    return record
 
 
 def _header(report: Report) -> list[str]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
 from sim.scenario.errors import InputError, InputErrors, suggest
-from sim.scenario.schema import Id, NonNegative, Scenario, Strict
+from sim.scenario.pactkinds import PACT_KINDS
+from sim.scenario.schema import AttackAction, CreateAllianceAction, Id, JoinAllianceAction, NonNegative, Scenario, Strict
 from sim.scenario.yamlsource import Document, error_at, read_yaml
 
 __all__ = [
@@ -59,11 +60,17 @@ class EntryRecord(_Dated):
         return self
 
 
+if TYPE_CHECKING:
+    Clause = str
+else:  # the obligations someone invokes (sim.scenario.pactkinds): defence, offence, consultation
+    Clause = Literal[tuple(k.name for k in PACT_KINDS if k.invoked)]
+
+
 class InvocationRecord(_Dated):
     """A recorded invocation of a pact clause by a member (NATO's Article 4 is `consultation`)."""
 
     pact: Id
-    clause: Literal["defence", "offence", "consultation"] = Field(description="which obligation was invoked")
+    clause: Clause = Field(description="which obligation was invoked")
     by: Id = Field(description="the member that invoked it")
     against: Id | None = Field(None, description="the attacker or threat named; any when omitted")
 
@@ -205,10 +212,10 @@ def _unknown(doc: Document, path: tuple, sid: str, known: list[str], what: str) 
 def _pacts(scenario: Scenario) -> dict[str, tuple[list[str], set[str]]]:
     """Each pact's clauses and every state that is ever a member (timeline creations and joins too)."""
     specs = {pid: p for pid, p in scenario.alliances.items() if p is not None}
-    specs.update({a.pact: a.alliance for a in scenario.timeline if a.do == "create_alliance"})
+    specs.update({a.pact: a.alliance for a in scenario.timeline if isinstance(a, CreateAllianceAction)})
     pacts = {pid: ([p.type, *p.clauses], set(p.members)) for pid, p in specs.items()}
     for action in scenario.timeline:
-        if action.do == "join_alliance" and action.pact in pacts:
+        if isinstance(action, JoinAllianceAction) and action.pact in pacts:
             pacts[action.pact][1].add(action.actor)
     return pacts
 
@@ -238,7 +245,7 @@ def reference_pair(history: History, doc: Document, scenario: Scenario) -> tuple
     """
     if history.first_attack:
         return history.first_attack.attacker, history.first_attack.victim
-    attacks = [a for a in scenario.timeline if a.do == "attack"]
+    attacks = [a for a in scenario.timeline if isinstance(a, AttackAction)]
     if not attacks:
         message = "the scenario has no `attack` action: name the reference with first_attack: {attacker: .., victim: ..}"
         raise InputErrors(error_at(doc.marks, (), message))

@@ -23,7 +23,7 @@ from typing import Any, Mapping
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import InputError, InputErrors, suggest
-from sim.scenario.schema import ACTIONS, PactSpec, Scenario
+from sim.scenario.schema import ACTION_MODELS, ACTIONS, PactSpec, Scenario
 from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
 from sim.scenario.yamlsource import (
     Document,
@@ -243,7 +243,7 @@ def _unwrap(kind: Any, node: Any) -> Any:
 # --- cross-references: every id names a state or pact --------------------------------------
 
 _ID_LISTS = ("members", "soil", "protects", "adversaries")
-_PACT_MAY_ACT = ("attack", "posture", "name_threat", "set_intent", "ceasefire")
+_UNKNOWN_ACTION_REFS = {"actor": "state", "target": "state"}  # an unknown `do:` is reported by the schema
 
 
 def _dict(value: Any) -> dict:
@@ -319,32 +319,45 @@ def _at(action: Any) -> float:
 
 
 def _check_timeline(refs: _Refs, timeline: list) -> None:
-    """Actions in time order: a pact made by `create_alliance` exists from its day on."""
-    created = {a["pact"]: _at(a) for a in map(_dict, timeline)
-               if a.get("do") == "create_alliance" and isinstance(a.get("pact"), str)}
+    """Actions in time order: a pact made by `create_alliance` exists from its day on. What each
+    field names is declared by the action's model (`refs`), checked by the checker of that kind."""
+    created = {a[f]: _at(a) for a in map(_dict, timeline) for f, what in _action_refs(a).items()
+               if what == "new_pact" and isinstance(a.get(f), str)}
     for i in sorted(range(len(timeline)), key=lambda i: (_at(timeline[i]), i)):
         action, path = _dict(timeline[i]), ("timeline", i)
-        do = action.get("do")
-        if do == "create_alliance":
-            _check_create(refs, action, path)
-            continue
-        for key in ("actor", "target"):
-            refs.state(action.get(key), path + (key,), pacts_too=do in _PACT_MAY_ACT)
-        if do in ("join_alliance", "leave_alliance", "amend_alliance"):
-            refs.pact(action.get("pact"), path + ("pact",), created)
-        if do == "amend_alliance":
-            _check_amend(refs, _dict(action.get("set")), path + ("set",))
-        if do == "attack" and isinstance(action.get("location"), str):
-            _check_location(refs, action, path)
+        for key, what in _action_refs(action).items():
+            _REF_CHECKS[what](refs, action, key, path, created)
 
 
-def _check_create(refs: _Refs, action: dict, path: tuple) -> None:
-    pid, pact = action.get("pact"), _dict(action.get("alliance"))
+def _action_refs(action: dict) -> dict[str, str]:
+    model = ACTION_MODELS.get(action.get("do")) if isinstance(action.get("do"), str) else None
+    return model.refs if model is not None else _UNKNOWN_ACTION_REFS
+
+
+def _check_new_pact(refs: _Refs, action: dict, key: str, path: tuple, created: dict) -> None:
+    pid = action.get(key)
     if isinstance(pid, str) and pid in refs.pacts:
-        refs.error(path + ("pact",), f"pact '{pid}' already exists: use amend_alliance to change it")
-    _check_pact(refs, pact, path + ("alliance",))
+        refs.error(path + (key,), f"pact '{pid}' already exists: use amend_alliance to change it")
+
+
+def _check_pact_spec(refs: _Refs, action: dict, key: str, path: tuple, created: dict) -> None:
+    """A pact created by the action: its ids are checked, then it exists for the actions after it."""
+    pid, pact = action.get("pact"), _dict(action.get(key))
+    _check_pact(refs, pact, path + (key,))
     if isinstance(pid, str):
         refs.pacts[pid] = _list(pact.get("members"))
+
+
+_REF_CHECKS = {
+    "state": lambda refs, action, key, path, created: refs.state(action.get(key), path + (key,)),
+    "party": lambda refs, action, key, path, created: refs.state(action.get(key), path + (key,), pacts_too=True),
+    "pact": lambda refs, action, key, path, created: refs.pact(action.get(key), path + (key,), created),
+    "new_pact": _check_new_pact,
+    "pact_spec": _check_pact_spec,
+    "pact_changes": lambda refs, action, key, path, created: _check_amend(refs, _dict(action.get(key)), path + (key,)),
+    "territory": lambda refs, action, key, path, created: (
+        _check_location(refs, action, path) if isinstance(action.get(key), str) else None),
+}
 
 
 def _check_amend(refs: _Refs, changes: dict, path: tuple) -> None:
