@@ -39,7 +39,7 @@ def shipped() -> list[Path]:
     return sorted(SCENARIOS.glob("*.yaml"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def table_bytes(path: Path) -> dict[str, bytes]:
     """Every table of `path` run with the golden seed and replication count, as written by `run`."""
     result = run(load_scenario(path), replications=REPLICATIONS, seed=SEED, workers=1)

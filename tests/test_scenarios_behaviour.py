@@ -42,7 +42,7 @@ def scenario(name: str, *extra: dict, **overrides) -> Scenario:
     return Scenario.model_validate(data)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cached(name: str, reps: int, horizon: float, extra: tuple = (), overrides: tuple = ()):
     """Run a (variant of a) shipped scenario once per test session, on two workers."""
     variant = scenario(name, *[dict(a) for a in extra], **dict(overrides))

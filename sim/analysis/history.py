@@ -9,8 +9,9 @@ an invocation it does not list is taken not to have happened.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -51,7 +52,7 @@ class EntryRecord(_Dated):
     entered: bool
 
     @model_validator(mode="after")
-    def _day_iff_entered(self) -> "EntryRecord":
+    def _day_iff_entered(self) -> EntryRecord:
         dated = self.day is not None or self.date is not None
         if self.entered and not dated:
             raise ValueError("a state that entered needs the `day` or `date` of its entry")
@@ -117,13 +118,13 @@ class History(Strict):
         """The recorded entry day of `state` (None when it did not enter)."""
         return self.states[state].day_after(self.day0)
 
-    def scenario_path(self, history_file: str | Path) -> Path:
+    def scenario_path(self, history_file: str | os.PathLike) -> Path:
         """The replayed scenario's path, resolved against the history file's folder."""
         path = Path(self.scenario)
         return path if path.is_absolute() else Path(history_file).parent / path
 
 
-def read_history(path: str | Path) -> tuple[History, Document]:
+def read_history(path: str | os.PathLike) -> tuple[History, Document]:
     """Read and validate a history file; every problem is an InputError at its file:line:column."""
     doc = read_yaml(Path(path), str(path))
     try:
@@ -138,7 +139,7 @@ def read_history(path: str | Path) -> tuple[History, Document]:
     return history, doc
 
 
-def _at(doc: Document, err: dict) -> InputError:
+def _at(doc: Document, err: Any) -> InputError:
     """A pydantic error placed at the line of the field it names; unknown keys get a suggestion."""
     loc = tuple(err["loc"])
     message = err["msg"].removeprefix("Value error, ")
@@ -173,7 +174,7 @@ def _horizon_errors(history: History, doc: Document) -> list[InputError]:
     return errors
 
 
-def _scenario_errors(history: History, doc: Document, path: str | Path) -> list[InputError]:
+def _scenario_errors(history: History, doc: Document, path: str | os.PathLike) -> list[InputError]:
     """The replayed scenario file must exist (nearest file name suggested)."""
     scenario = history.scenario_path(path)
     if scenario.is_file():
@@ -197,9 +198,9 @@ def check_ids(history: History, doc: Document, scenario: Scenario) -> None:
             errors.append(_unknown(doc, ("first_attack", role), sid, states, "state"))
     for i, record in enumerate(history.invocations):
         errors += _invocation_errors(doc, i, record, scenario)
-    errors = [e for e in errors if e is not None]
-    if errors:
-        raise InputErrors(errors)
+    found = [e for e in errors if e is not None]
+    if found:
+        raise InputErrors(found)
 
 
 def _unknown(doc: Document, path: tuple, sid: str, known: list[str], what: str) -> InputError | None:

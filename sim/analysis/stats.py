@@ -21,6 +21,7 @@ import math
 import warnings
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -260,7 +261,7 @@ def time_to_event(a: np.ndarray, b: np.ndarray, horizon: float, rng: np.random.G
     """
     (ta, ea), (tb, eb) = censor(a, horizon), censor(b, horizon)
     counts = f"events {int(ea.sum())}/{len(a)} vs {int(eb.sum())}/{len(b)}"
-    result = dict(kind="time", test="log-rank", paired=paired, n_a=len(a), n_b=len(b),
+    result: dict[str, Any] = dict(kind="time", test="log-rank", paired=paired, n_a=len(a), n_b=len(b),
                   mean_a=float(ta.mean()), mean_b=float(tb.mean()), diff=float(tb.mean() - ta.mean()),
                   effect_name="hazard ratio B/A", median_a=km_median(ta, ea), median_b=km_median(tb, eb))
     if not (ea.any() or eb.any()):
@@ -276,7 +277,7 @@ def time_to_event(a: np.ndarray, b: np.ndarray, horizon: float, rng: np.random.G
                       note=note, **result)
 
 
-def _censored(time: np.ndarray, event: np.ndarray) -> _scipy_stats().CensoredData:
+def _censored(time: np.ndarray, event: np.ndarray) -> Any:
     return _scipy_stats().CensoredData(uncensored=time[event], right=time[~event])
 
 

@@ -13,8 +13,9 @@ A computation reads only what the recorder observed (its events and samples), ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -92,7 +93,8 @@ METRICS: tuple[Metric, ...] = (
 )
 
 DYAD_METRICS: tuple[Watched, ...] = (
-    Watched("war_", "binary", "war {0}", "1 if A and B fought", lambda rec, tensions, k, a, b: int(frozenset((a, b)) in rec.t_war)),
+    Watched("war_", "binary", "war {0}", "1 if A and B fought",
+            lambda rec, tensions, k, a, b: int(frozenset((a, b)) in rec.t_war)),
     Watched("clash_", "binary", "armed clash {1}", "1 if A struck B first",
             lambda rec, tensions, k, a, b: int(rec.struck_first.get(frozenset((a, b))) == a)),
     Watched("t_war_", "time", "days to war {0}", "day A and B first fought; empty if never",
@@ -106,7 +108,8 @@ STATE_METRICS: tuple[Watched, ...] = (
             lambda rec, tensions, i: float(tensions[:, i].mean())),
     Watched("tension_end_", "continuous", "end tension of {0}", "X's tension at the horizon",
             lambda rec, tensions, i: float(tensions[-1, i])),
-    Watched("max_level_", "continuous", "highest level {0}", "X's highest posture", lambda rec, tensions, i: int(rec.max_level[i])),
+    Watched("max_level_", "continuous", "highest level {0}", "X's highest posture",
+            lambda rec, tensions, i: int(rec.max_level[i])),
     Watched("t_entry_", "time", "days to {0} entering a war", "day X entered a war; empty if never",
             lambda rec, tensions, i: rec.t_entry[i]),
 )

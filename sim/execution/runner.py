@@ -15,9 +15,9 @@ import multiprocessing
 import os
 import platform
 import time
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -91,7 +91,7 @@ def _resolved(scenario: Scenario, replications, seed, horizon) -> Scenario:
 
 
 def _meta(scenario: Scenario, wall: float) -> dict:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for package in ("alliance-sim", "simpy", "numpy", "scipy", "pydantic"):
         try:
             versions[package] = metadata.version(package)

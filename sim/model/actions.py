@@ -10,7 +10,8 @@ checks that every action of the schema has an effect and a row in docs/scenarios
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sim.model.state import Process, ReplicationState
 from sim.model.world import Pact, compile_pact

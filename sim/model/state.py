@@ -9,7 +9,8 @@ model logs events through :meth:`ReplicationState.log` and never reads what was 
 
 from __future__ import annotations
 
-from typing import Any, Generator, Iterable, Protocol
+from collections.abc import Generator, Iterable
+from typing import Any, Protocol
 
 import numpy as np
 import simpy
@@ -42,19 +43,55 @@ class ReplicationState(Protocol):
     """One replication's state and the engine services the model calls (Mesa's agents reach their
     model the same way: through a small, named surface)."""
 
-    env: simpy.Environment
-    scenario: Scenario
-    world: World
-    params: Parameters
-    rng_alliance: np.random.Generator
-    posture: np.ndarray
-    power: np.ndarray
-    offense: np.ndarray
-    pacts: list[Pact]
-    pact_specs: dict[str, PactSpec]
-    intent: IntentView
-    invoked: set[tuple]
-    struck_first: dict[frozenset[int], int]
+    pacts: list[Pact]  # the pacts now (timeline actions replace and amend them)
+
+    @property
+    def env(self) -> simpy.Environment:
+        """The replication's clock and scheduler."""
+
+    @property
+    def scenario(self) -> Scenario:
+        """The resolved scenario (its timeline)."""
+
+    @property
+    def world(self) -> World:
+        """States, places and distances (read-only)."""
+
+    @property
+    def params(self) -> Parameters:
+        """The scenario's parameters."""
+
+    @property
+    def rng_alliance(self) -> np.random.Generator:
+        """The stream of alliance decisions (delays, honouring)."""
+
+    @property
+    def posture(self) -> np.ndarray:
+        """posture[i, j]: i's level toward j (0..7)."""
+
+    @property
+    def power(self) -> np.ndarray:
+        """Military expenditure now (changed in place)."""
+
+    @property
+    def offense(self) -> np.ndarray:
+        """Offense multipliers now (changed in place)."""
+
+    @property
+    def pact_specs(self) -> dict[str, PactSpec]:
+        """The validated spec of each pact, by id."""
+
+    @property
+    def intent(self) -> IntentView:
+        """Perceived intent."""
+
+    @property
+    def invoked(self) -> set[tuple]:
+        """Invocations already made: (pact, member, enemy) or (pact, member) for consultations."""
+
+    @property
+    def struck_first(self) -> dict[frozenset[int], int]:
+        """Who struck first in each dyad at war (model state, not the recorder's)."""
 
     def log(self, cause: int | None, kind: str, actor: Any, target: Any, level: int | None = None,
             pact: str | None = None, detail: str = "") -> int:

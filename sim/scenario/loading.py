@@ -17,8 +17,9 @@ import os
 import re
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -133,8 +134,11 @@ def _drop_removed(data: dict) -> None:
 
 def _complete_states(doc: Document, world: WorldData) -> list[InputError]:
     """Give every state all its fields; a state new to the world must bring lat, lon and power."""
-    states, errors = doc.data.get("states"), []
-    for sid, spec in (states.items() if isinstance(states, dict) else []):
+    states = doc.data.get("states")
+    errors: list[InputError] = []
+    if not isinstance(states, dict):
+        return errors
+    for sid, spec in states.items():
         if not isinstance(spec, dict):
             continue
         missing = [f for f in ("lat", "lon", "power") if spec.get(f) is None]
@@ -160,7 +164,7 @@ def _sorted(errors: list[InputError]) -> list[InputError]:
 
 def validation_errors(exc: ValidationError, data: Any, marks: Mapping[tuple, Mark]) -> list[InputError]:
     """Each pydantic error as an :class:`InputError` at the mark of the value it is about."""
-    grouped: dict[tuple, list[dict]] = {}
+    grouped: dict[tuple, list[Any]] = {}
     for err in exc.errors():
         grouped.setdefault(_data_path(err["loc"], data), []).append(err)
     errors = []
@@ -209,7 +213,8 @@ def _message(err: dict, path: tuple, data: Any) -> str:
 
 def _known_fields(path: tuple, data: Any) -> list[str]:
     """The field names the schema allows at `path` (for `did you mean` hints)."""
-    kind, node = Scenario, data
+    kind: Any = Scenario
+    node = data
     for part in path:
         kind = _unwrap(kind, node)
         if isinstance(kind, type) and issubclass(kind, BaseModel):
@@ -236,7 +241,7 @@ def _unwrap(kind: Any, node: Any) -> Any:
         models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
         tag = node.get("do") if isinstance(node, dict) else None
         chosen = [m for m in models if "do" in m.model_fields and tag in typing.get_args(m.model_fields["do"].annotation)]
-        return (chosen or models or [None])[0]
+        return (chosen or models)[0] if chosen or models else None
     return kind
 
 
@@ -251,7 +256,7 @@ def _dict(value: Any) -> dict:
 
 
 def _list(value: Any) -> list:
-    return value if isinstance(value, (list, tuple)) else []
+    return list(value) if isinstance(value, tuple) else value if isinstance(value, list) else []
 
 
 class _Refs:
@@ -261,7 +266,8 @@ class _Refs:
         self.checked = isinstance(data.get("states"), dict)  # else pydantic reports `states`
         self.states = _dict(data.get("states"))
         self.pacts = {pid: _list(_dict(p).get("members")) for pid, p in _dict(data.get("alliances")).items()}
-        self.marks, self.errors = marks, []
+        self.marks = marks
+        self.errors: list[InputError] = []
 
     def state(self, value: Any, path: tuple, pacts_too: bool = False) -> None:
         """Check that `value` names a state (or, with `pacts_too`, a pact standing for its members)."""
@@ -330,7 +336,8 @@ def _check_timeline(refs: _Refs, timeline: list) -> None:
 
 
 def _action_refs(action: dict) -> dict[str, str]:
-    model = ACTION_MODELS.get(action.get("do")) if isinstance(action.get("do"), str) else None
+    do = action.get("do")
+    model = ACTION_MODELS.get(do) if isinstance(do, str) else None
     return model.refs if model is not None else _UNKNOWN_ACTION_REFS
 
 

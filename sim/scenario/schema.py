@@ -7,7 +7,7 @@ Every model forbids unknown fields, so a misspelt key is an error rather than a 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -31,7 +31,7 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Level = Annotated[int, Field(ge=0, le=7)]
-Days = Union[NonNegative, tuple[NonNegative, NonNegative]]
+Days = NonNegative | tuple[NonNegative, NonNegative]
 
 
 class Strict(BaseModel):
@@ -232,7 +232,7 @@ class AmendAllianceAction(_Act):
     set: dict[str, Any]
 
     @model_validator(mode="after")
-    def _known_fields(self) -> "AmendAllianceAction":
+    def _known_fields(self) -> AmendAllianceAction:
         unknown = sorted(set(self.set) - set(PactSpec.model_fields))
         if unknown:
             raise ValueError(f"unknown pact field(s) {unknown}; known: {sorted(PactSpec.model_fields)}")
@@ -268,10 +268,8 @@ class CeasefireAction(_Act):
 
 
 Action = Annotated[
-    Union[
-        AttackAction, PostureAction, NameThreatAction, JoinAllianceAction, LeaveAllianceAction,
-        CreateAllianceAction, AmendAllianceAction, ScalePowerAction, SetIntentAction, CeasefireAction,
-    ],
+    AttackAction | PostureAction | NameThreatAction | JoinAllianceAction | LeaveAllianceAction
+    | CreateAllianceAction | AmendAllianceAction | ScalePowerAction | SetIntentAction | CeasefireAction,
     Field(discriminator="do"),
 ]
 ACTION_MODELS: dict[str, type[_Act]] = {

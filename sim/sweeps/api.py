@@ -17,9 +17,10 @@ import csv
 import functools
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from sim.engine.tables import format_value, summary_columns
 from sim.scenario.errors import InputError, InputErrors

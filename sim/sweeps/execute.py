@@ -15,9 +15,10 @@ import multiprocessing
 import os
 import signal
 import traceback
+from collections.abc import Iterable, Iterator
 from concurrent import futures
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from sim.engine.simulation import Setup
 from sim.engine.tables import format_row
@@ -107,7 +108,15 @@ class _WindowBackend:
     """Keeps at most `window` chunks in flight and yields results as they finish."""
 
     window = 1
-    _pending: set = frozenset()
+    _pending: set = set()
+
+    def _submit(self, task: ChunkTask) -> Any:
+        """Start a chunk; a future of its result."""
+        raise NotImplementedError
+
+    def _wait(self, pending: set) -> set:
+        """The futures of `pending` that are done (at least one)."""
+        raise NotImplementedError
 
     def run(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
         """Submit chunks as earlier ones finish; yield results in completion order."""
