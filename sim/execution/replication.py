@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sim.engine.simulation import Setup, simulate
 from sim.scenario.schema import Scenario
 
-__all__ = ["Replication", "run_replication"]
+__all__ = ["Replication", "RunTask", "run_replication", "replication_text", "run_task", "forget"]
 
 
 @dataclass
@@ -52,15 +52,33 @@ def replication_text(setup: Setup, rep: int, seed: int, horizon: float | None = 
     return _Text(rep, simulate(setup, seed, horizon).text(rep, seed))
 
 
-_WORKER: dict = {}
+@dataclass(frozen=True)
+class RunTask:
+    """A chunk of a run for a backend: replications `reps` ((rep, seed) pairs) of `scenario`.
+
+    `key` names the run, so that a worker builds the scenario's `Setup` once for all the chunks
+    of a run it receives, not once per chunk."""
+
+    key: str
+    scenario: Scenario
+    horizon: float | None
+    as_text: bool
+    reps: tuple[tuple[int, int], ...]
 
 
-def init_worker(scenario: Scenario, horizon: float | None, as_text: bool) -> None:
-    _WORKER["setup"], _WORKER["horizon"], _WORKER["as_text"] = Setup(scenario), horizon, as_text
+_SETUP: dict[str, Setup] = {}  # this worker's Setup of the run it serves, by the run's key
 
 
-def run_chunk(chunk: list[tuple[int, int]]) -> list:
-    run_one = replication_text if _WORKER["as_text"] else run_replication
-    return [run_one(_WORKER["setup"], rep, seed, _WORKER["horizon"]) for rep, seed in chunk]
+def run_task(task: RunTask) -> list:
+    """Run a chunk's replications in order: their rows (`Replication`) or, with `as_text`, their text."""
+    setup = _SETUP.get(task.key)
+    if setup is None:
+        _SETUP.clear()
+        setup = _SETUP[task.key] = Setup(task.scenario)
+    run_one = replication_text if task.as_text else run_replication
+    return [run_one(setup, rep, seed, task.horizon) for rep, seed in task.reps]
 
 
+def forget(key: str) -> None:
+    """Drop the Setup of run `key` from this process (its arrays can be large)."""
+    _SETUP.pop(key, None)
