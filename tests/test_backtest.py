@@ -223,10 +223,14 @@ def test_a_missing_scenario_is_named_at_its_line(tmp_path):
 
 @pytest.mark.slow
 def test_the_bundled_case_runs_and_writes_every_table(tmp_path):
-    """The Ukraine 2022 case: CSVs written; RUS and UKR enter on day 0 in every replication."""
+    """The Ukraine 2022 case: CSVs written and the three score tables shown; RUS and UKR enter on
+    day 0 in every replication."""
     out = tmp_path / "bt"
-    done = _cli(BUNDLED, "--reps", 4, "--seed", 7, "--out", out, "--quiet")
+    done = _cli(BUNDLED, "--reps", 4, "--seed", 7, "--out", out)
     assert done.returncode == 0, done.stderr
+    shown = " ".join(done.stdout.split())
+    assert "entry into the war" in shown and "pact invocations" in shown and "overall" in shown
+    assert f"-> {out}/ (backtest_states.csv" in shown
     names = {p.name for p in out.iterdir()}
     assert {"backtest_states.csv", "backtest_invocations.csv", "backtest_overall.csv",
             "summary.csv", "events.csv", "states.csv", "tension.csv", "meta.json"} <= names

@@ -7,13 +7,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
 from factories import tiny
 
 from sim.engine.tables import TABLES
-from sim.execution.backends import InlineBackend, ProcessBackend, chunk_size, chunked, open_backend
+from sim.execution.backends import DaskBackend, InlineBackend, ProcessBackend, chunk_size, chunked, open_backend
+from sim.execution.progress import progress_bar
 from sim.execution.runner import iter_replications, replication_seeds, run
 from sim.scenario.loading import load_scenario
 
@@ -85,3 +87,40 @@ def test_run_dask_bad_input_is_an_error_without_traceback(tmp_path):
     assert both.returncode == 2 and "--workers has no effect with --dask tcp://127.0.0.1:1" in both.stderr
     assert "Traceback" not in bad.stderr + both.stderr
     assert load_scenario(path).name  # the file itself is fine
+
+
+def test_the_progress_bar_counts_runs_on_stderr(capsys):
+    with progress_bar(3, "tiny", enabled=True) as advance:
+        advance()
+        advance(2, extra="1 failed")
+    err = capsys.readouterr().err
+    assert "tiny" in err and "3/3" in err and "1 failed" in err
+    with progress_bar(3, "off", enabled=False) as advance:
+        advance()
+    assert capsys.readouterr().err == ""
+
+
+def test_a_sweep_on_a_terminal_shows_runs_done_and_failed(tmp_path, capsys, monkeypatch):
+    from sim.cli.commands.sweep import _bar
+
+    plan = SimpleNamespace(points=[{}, {}], replications=2, spec=SimpleNamespace(name="grid"))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _bar(plan, quiet=False) as progress:
+        progress(2, 1)
+        progress(3, 1)
+    err = capsys.readouterr().err
+    assert "sweep grid" in err and "4/4" in err and "1 failed" in err
+    with _bar(plan, quiet=True) as progress:
+        assert progress is None
+
+
+def test_dask_drain_returns_what_finished_and_cancels_the_rest():
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as client:
+        backend = DaskBackend(client)
+        results = backend.run(abs, range(-20, 0))
+        first = next(results)
+        finished = backend.drain()
+        results.close()
+    assert first in range(1, 21) and set(finished) <= set(range(1, 21)) and first not in finished
+    assert backend._pending == set() and InlineBackend().drain() == []
