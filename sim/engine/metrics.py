@@ -51,12 +51,12 @@ class Watched:
 
 
 def _count(kind: str) -> Callable[[Any, np.ndarray], int]:
-    return lambda rec, tensions: sum(1 for e in rec.events if e.kind == kind)
+    return lambda rec, tensions: rec.count(kind)
 
 
 def _honoured(rec, tensions) -> int:
     """Invocations that at least one member honoured: the distinct causes of `honour` events."""
-    return len({e.cause for e in rec.events if e.kind == "honour"})
+    return len(rec.causes("honour"))
 
 
 def _drawn_in(rec, tensions) -> int:
@@ -89,7 +89,7 @@ METRICS: tuple[Metric, ...] = (
            lambda rec, tensions: float(tensions.max())),
     Metric("end_tension", "continuous", "tension at the end", "mean state tension at the horizon",
            lambda rec, tensions: float(tensions[-1].mean())),
-    Metric("n_events", "continuous", "events", "rows of events.csv", lambda rec, tensions: len(rec.events)),
+    Metric("n_events", "continuous", "events", "rows of events.csv", lambda rec, tensions: len(rec)),
 )
 
 DYAD_METRICS: tuple[Watched, ...] = (

@@ -45,6 +45,14 @@ def _via(kind: str, pact: str | None) -> str:
     return {"escalate": "decision", "self_defence": "self_defence"}.get(kind, kind)
 
 
+_new = tuple.__new__  # builds a NamedTuple from a tuple of all its fields, without its keyword-parsing __new__
+# The log itself holds plain tuples: the garbage collector stops tracking a tuple of plain values,
+# not a NamedTuple, and a replication logs hundreds of events while allocating ~100,000 objects.
+
+
+_KIND, _CAUSE = Event._fields.index("kind"), Event._fields.index("cause")
+
+
 class Recorder:
     """The records of one replication: a pure observer. The engine tells it what happened (events,
     posture changes, clashes, samples); the model never reads it, and every metric is computed
@@ -53,7 +61,8 @@ class Recorder:
     def __init__(self, ids: list[str], watch, horizon: float):
         n = len(ids)
         self.ids, self.watch, self.horizon = ids, watch, horizon
-        self.events: list[Event] = []
+        self._log: list[tuple] = []  # the events as plain tuples, in the order of Event's fields
+        self._typed: list[Event] = []
         self.depth: list[int] = [0]  # depth[event_id]: states drawn in along its cause chain
         self.max_level = np.zeros(n, dtype=np.int64)
         self.t_entry: list[float | None] = [None] * n
@@ -69,8 +78,8 @@ class Recorder:
 
     def log(self, t, cause, kind, actor, target, level=None, pact=None, detail="") -> int:
         """Append an event and return its id (ids count from 1 within a replication)."""
-        event_id = len(self.events) + 1
-        self.events.append(Event(t, event_id, cause, kind, actor, target, level, pact, detail))
+        event_id = len(self._log) + 1
+        self._log.append((t, event_id, cause, kind, actor, target, level, pact, detail))
         self.depth.append(self.depth[cause] if cause else 0)
         return event_id
 
@@ -116,11 +125,35 @@ class Recorder:
             values.update({w.prefix + self.ids[i]: w.compute(self, tensions, i) for w in STATE_METRICS})
         return {c: values[c] for c in summary_columns(self.watch)}
 
+    def count(self, kind: str) -> int:
+        """How many events of `kind` were logged."""
+        return sum(1 for e in self._log if e[_KIND] == kind)
+
+    def causes(self, kind: str) -> set[int]:
+        """The distinct events that caused events of `kind` (e.g. the invocations honoured)."""
+        return {e[_CAUSE] for e in self._log if e[_KIND] == kind}
+
+    def __len__(self) -> int:
+        """The number of events logged."""
+        return len(self._log)
+
+    @property
+    def events(self) -> list[Event]:
+        """The logged events as typed records, in order (made once the log stops growing)."""
+        if len(self._typed) != len(self._log):
+            self._typed = [_new(Event, e) for e in self._log]
+        return self._typed
+
     def event_rows(self, rep: int):
-        """Rows of events.csv."""
+        """Rows of events.csv (`EventRow`s)."""
+        return (_new(EventRow, row) for row in self.event_tuples(rep))
+
+    def event_tuples(self, rep: int):
+        """Rows of events.csv as plain tuples in `EventRow`'s field order (for rows kept by the
+        thousand: the garbage collector stops tracking these)."""
         ids = self.ids
-        for t, eid, cause, kind, actor, target, level, pact, detail in self.events:
-            yield EventRow(rep, t, eid, cause or None, kind, _name(ids, actor), _name(ids, target), level, pact, detail)
+        for t, eid, cause, kind, actor, target, level, pact, detail in self._log:
+            yield (rep, t, eid, cause or None, kind, _name(ids, actor), _name(ids, target), level, pact, detail)
 
     def _series(self) -> list[str]:
         """The names in tension.csv's `state` column: every state, then the watched dyads as A-B."""
@@ -146,7 +179,7 @@ class Recorder:
     def text(self, rep: int, seed: int) -> dict[str, str]:
         """Every table's CSV lines of this replication (what `format_row` makes of its rows)."""
         return {"summary": format_row(self.summary(rep, seed).values()),
-                "events": "".join(map(format_row, self.event_rows(rep))),
+                "events": "".join(map(format_row, self.event_tuples(rep))),
                 "tension": self.tension_text(rep),
                 "states": "".join(map(format_row, self.state_rows(rep)))}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.engine.simulation import Setup, simulate
+from sim.engine.tables import EventRow
 from sim.scenario.schema import Scenario
 
 __all__ = ["Replication", "RunTask", "run_replication", "replication_text", "run_task", "forget"]
@@ -16,14 +17,23 @@ __all__ = ["Replication", "RunTask", "run_replication", "replication_text", "run
 
 @dataclass
 class Replication:
-    """The rows one replication contributes to each table."""
+    """The rows one replication contributes to each table.
+
+    Events are kept as plain tuples (`event_tuples`: a run may keep hundreds of thousands, and the
+    garbage collector stops tracking plain tuples, not NamedTuples) and read as typed `EventRow`s
+    through `events` and `rows("events")`."""
 
     rep: int
     seed: int
     summary: dict
-    events: list = field(default_factory=list)
+    event_tuples: list = field(default_factory=list)
     tension: list = field(default_factory=list)
     states: list = field(default_factory=list)
+
+    @property
+    def events(self) -> list[EventRow]:
+        """Rows of events.csv, fields by name (`e.kind`, `e.cause_id`)."""
+        return [EventRow._make(row) for row in self.event_tuples]
 
     def rows(self, table: str) -> list:
         """Rows of `table` ('summary', 'events', 'tension' or 'states')."""
@@ -34,7 +44,7 @@ def run_replication(scenario: Scenario | Setup, rep: int, seed: int, horizon: fl
     """Run replication `rep` from its `seed` and return its rows."""
     setup = scenario if isinstance(scenario, Setup) else Setup(scenario)
     rec = simulate(setup, seed, horizon)
-    return Replication(rep, seed, rec.summary(rep, seed), list(rec.event_rows(rep)),
+    return Replication(rep, seed, rec.summary(rep, seed), list(rec.event_tuples(rep)),
                        list(rec.tension_rows(rep)), list(rec.state_rows(rep)))
 
 
