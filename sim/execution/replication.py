@@ -6,6 +6,7 @@ it needs), not the runner: nothing of the input or output layers, so it starts s
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 
 from sim.engine.simulation import Setup, simulate
@@ -64,13 +65,14 @@ def replication_text(setup: Setup, rep: int, seed: int, horizon: float | None = 
 
 @dataclass(frozen=True)
 class RunTask:
-    """A chunk of a run for a backend: replications `reps` ((rep, seed) pairs) of `scenario`.
+    """A chunk of a run for a backend: replications `reps` ((rep, seed) pairs) of a scenario.
 
     `key` names the run, so that a worker builds the scenario's `Setup` once for all the chunks
-    of a run it receives, not once per chunk."""
+    of a run it receives, not once per chunk; the scenario travels pickled once by the caller
+    (`scenario_pickle`), so a chunk costs a copy of bytes, not a pickling of the whole world."""
 
     key: str
-    scenario: Scenario
+    scenario_pickle: bytes
     horizon: float | None
     as_text: bool
     reps: tuple[tuple[int, int], ...]
@@ -84,7 +86,7 @@ def run_task(task: RunTask) -> list:
     setup = _SETUP.get(task.key)
     if setup is None:
         _SETUP.clear()
-        setup = _SETUP[task.key] = Setup(task.scenario)
+        setup = _SETUP[task.key] = Setup(pickle.loads(task.scenario_pickle))
     run_one = replication_text if task.as_text else run_replication
     return [run_one(setup, rep, seed, task.horizon) for rep, seed in task.reps]
 

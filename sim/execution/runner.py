@@ -10,6 +10,7 @@ numbers): their difference is the intervention, not the noise.
 from __future__ import annotations
 
 import os
+import pickle
 import platform
 import time
 import uuid
@@ -59,9 +60,9 @@ def iter_replications(scenario: Scenario, seeds: list[int], workers: int | None 
 
 def _on(backend: Any, scenario: Scenario, pairs: list, horizon: float | None, as_text: bool) -> Iterator:
     """The replications of `pairs`, in chunks of the shared size, in order."""
-    key = uuid.uuid4().hex
+    key, data = uuid.uuid4().hex, pickle.dumps(scenario)
     chunks = chunked(pairs, chunk_size(len(pairs), backend.workers))
-    tasks = (RunTask(key, scenario, horizon, as_text, tuple(chunk)) for chunk in chunks)
+    tasks = (RunTask(key, data, horizon, as_text, tuple(chunk)) for chunk in chunks)
     try:
         for replications in backend.run(run_task, tasks, ordered=True):
             yield from replications
