@@ -93,18 +93,70 @@ def model_seconds(setup: Setup, rep: int, seed: int) -> Clock:
 
 def throughput(scenario, replications: int, workers: int) -> dict:
     """Replications per second of `run_to_folder` (the command line's path), pool start-up included,
-    and the CPU seconds it took per replication in this process and its (finished) workers."""
-    before = _cpu_with_children()
-    with tempfile.TemporaryDirectory() as tmp, Clock() as clock:
+    and the CPU seconds it took per replication in this process and its workers."""
+    before = _cpu_own()
+    with tempfile.TemporaryDirectory() as tmp, Clock() as clock, _DescendantsCpu(workers > 1) as workers_cpu:
         run_to_folder(scenario, Path(tmp) / "out", replications=replications, workers=workers)
-    return {"per_second": replications / clock.wall, "cpu_per_rep": (_cpu_with_children() - before) / replications}
+    return {"per_second": replications / clock.wall,
+            "cpu_per_rep": (_cpu_own() - before + workers_cpu.seconds) / replications}
 
 
-def _cpu_with_children() -> float:
+def _cpu_own() -> float:
     import resource
 
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
+
+
+class _DescendantsCpu:
+    """CPU seconds used by every process below this one while the block runs (worker processes may be
+    grandchildren, forked by a forkserver, which `RUSAGE_CHILDREN` never sees): sampled every 10 ms,
+    so a worker's last few milliseconds before it exits may be missed. Off (0 s, no polling
+    thread) for a run in this process alone."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled, self.seconds = enabled, 0.0
+
+    def __enter__(self):
+        import threading
+
+        if not self.enabled:
+            return self
+
+        import psutil
+
+        self._me, self._seen, self._start = psutil.Process(), {}, {}
+        for child in self._children():
+            self._start[child.pid] = self._cpu(child)
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+        return self
+
+    def _children(self):
+        return self._me.children(recursive=True)
+
+    @staticmethod
+    def _cpu(process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    def _poll(self) -> None:
+        import psutil
+
+        while not self._done.wait(0.01):
+            for child in self._children():
+                try:
+                    self._seen[child.pid] = self._cpu(child)
+                except psutil.Error:
+                    pass
+
+    def __exit__(self, *exc):
+        if not self.enabled:
+            return
+        self._done.set()
+        self._thread.join()
+        self.seconds = sum(cpu - self._start.get(pid, 0.0) for pid, cpu in self._seen.items())
 
 
 def scaling(scenario, repeats: int = 1) -> dict:

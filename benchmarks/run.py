@@ -42,7 +42,7 @@ def machine() -> str:
     """The machine the figures were measured on."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    load = "load %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
+    load = f"load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     return (f"{cpu}, {os.cpu_count()} cores ({load}), {platform.system()} {platform.release()}, "
             f"Python {platform.python_version()}, simpy {simpy.__version__}, numpy {np.__version__}")
 

@@ -13,6 +13,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_all_names_resolve():
     for name in sim.__all__:
         assert getattr(sim, name) is not None, name
+    assert set(sim.__all__) <= set(dir(sim))  # tab completion sees the lazy names too
 
 
 def test_readme_api_table_matches_all():

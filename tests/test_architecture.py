@@ -68,3 +68,18 @@ def test_the_checker_sees_upward_imports():
     """The test itself works: the CLI imports the engine's layers, never the reverse."""
     assert _layer("sim.cli.main") > _layer("sim.engine.simulation") > _layer("sim.scenario.schema")
     assert any(t.startswith("sim.scenario") for t in GRAPH["sim.scenario.loading"] | GRAPH["sim.execution.runner"])
+
+
+def _attributes(path: Path) -> set[str]:
+    return {node.attr for node in ast.walk(ast.parse(path.read_text(), str(path))) if isinstance(node, ast.Attribute)}
+
+
+@pytest.mark.parametrize("module", ["alliances", "actions"])
+def test_the_model_acts_on_the_typed_state_and_never_reads_the_recorder(module):
+    """alliances and actions reach a replication only through `ReplicationState` (mypy checks the
+    names), and the recorder is not one of them: the model logs, the recorder observes."""
+    from sim.model.state import ReplicationState
+
+    used = _attributes(SIM / "model" / f"{module}.py")
+    assert "rec" not in used and "setup" not in used
+    assert "rec" not in ReplicationState.__dict__ and "log" in ReplicationState.__dict__

@@ -184,6 +184,7 @@ def _write(tmp_path, body: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body, line, message", [
     ("states:\n  RUS: {entered: true, day: 0}\n  POL: {entered: false, dya: 3}\n",
      6, "states.POL.dya: unknown field 'dya' (did you mean 'day'?)"),
@@ -208,6 +209,7 @@ def test_history_errors_exit_2_with_file_and_line(tmp_path, body, line, message)
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_missing_scenario_is_named_at_its_line(tmp_path):
     path = tmp_path / "h.yaml"
     path.write_text("scenario: ukraine_2022_scenaro.yaml\nday0: 2022-02-24\nend: 2022-12-31\n"
@@ -219,11 +221,16 @@ def test_a_missing_scenario_is_named_at_its_line(tmp_path):
     assert "did you mean 'ukraine_2022_scenario.yaml'?" in done.stderr
 
 
+@pytest.mark.slow
 def test_the_bundled_case_runs_and_writes_every_table(tmp_path):
-    """The Ukraine 2022 case: CSVs written; RUS and UKR enter on day 0 in every replication."""
+    """The Ukraine 2022 case: CSVs written and the three score tables shown; RUS and UKR enter on
+    day 0 in every replication."""
     out = tmp_path / "bt"
-    done = _cli(BUNDLED, "--reps", 4, "--seed", 7, "--out", out, "--quiet")
+    done = _cli(BUNDLED, "--reps", 4, "--seed", 7, "--out", out)
     assert done.returncode == 0, done.stderr
+    shown = " ".join(done.stdout.split())
+    assert "entry into the war" in shown and "pact invocations" in shown and "overall" in shown
+    assert f"-> {out}/ (backtest_states.csv" in shown
     names = {p.name for p in out.iterdir()}
     assert {"backtest_states.csv", "backtest_invocations.csv", "backtest_overall.csv",
             "summary.csv", "events.csv", "states.csv", "tension.csv", "meta.json"} <= names
@@ -235,6 +242,7 @@ def test_the_bundled_case_runs_and_writes_every_table(tmp_path):
     assert len(pd.read_csv(out / "backtest_invocations.csv").query("recorded == 1")) == 8
 
 
+@pytest.mark.slow
 def test_an_existing_output_needs_force(tmp_path):
     out = tmp_path / "bt"
     out.mkdir()

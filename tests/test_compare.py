@@ -299,6 +299,7 @@ def test_bad_options_exit_2(tmp_path):
         assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
 
 
+@pytest.mark.slow
 def test_cli_writes_every_format(tmp_path):
     a = write_run(tmp_path / "a", synthetic(seed=1))
     b = write_run(tmp_path / "b", synthetic(seed=2, p_war=0.6))

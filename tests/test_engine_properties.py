@@ -56,17 +56,17 @@ def test_generated_scenarios_keep_the_invariants(data, seed):
     rep = run_replication(load_scenario(data), 0, seed)
     seen = set()
     last_t = 0.0
-    for _, t, event_id, cause, kind, actor, target, level, pact, detail in rep.events:
-        assert t >= last_t and 0 <= t <= 150
-        assert cause is None or cause in seen
-        assert level is None or 0 <= level <= 7
-        seen.add(event_id)
-        last_t = t
+    for e in rep.events:
+        assert e.t >= last_t and 0 <= e.t <= 150
+        assert e.cause_id is None or e.cause_id in seen
+        assert e.level is None or 0 <= e.level <= 7
+        seen.add(e.event_id)
+        last_t = e.t
     assert all(0 <= row[2] <= 7 for row in rep.states)
     assert 0 <= rep.summary["max_level"] <= 7
     assert 0.0 <= rep.summary["mean_tension"] <= rep.summary["peak_tension"] <= 1.0
     assert rep.summary["n_events"] == len(rep.events)
-    for _, t, _, tension in rep.tension:
+    for _, _, _, tension in rep.tension:
         assert 0.0 <= tension <= 1.0
     assert sorted(seen) == list(range(1, len(seen) + 1))
 
@@ -78,7 +78,7 @@ def test_no_defence_pact_fires_outside_its_casus_foederis(data):
     scenario = load_scenario(data)
     rep = run_replication(scenario, 0, 11)
     for e in rep.events:
-        if e[4] == "invocation" and e[9] == "defence":
-            members = scenario.alliances[e[8]].members if e[8] in scenario.alliances else None
+        if e.kind == "invocation" and e.detail == "defence":
+            members = scenario.alliances[e.pact].members if e.pact in scenario.alliances else None
             if members is not None:
-                assert e[5] in members and e[6] not in members
+                assert e.actor in members and e.target not in members

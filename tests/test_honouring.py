@@ -23,8 +23,8 @@ def _scenario(reliability: float, shift: float) -> dict:
 
 def _answers(reliability: float, shift: float = 0.0, reps: int = 30):
     events = run(load_scenario(_scenario(reliability, shift)), replications=reps, seed=11).rows("events")
-    honours = sum(1 for e in events if e[4] == "honour")
-    abandons = sum(1 for e in events if e[4] == "abandon")
+    honours = sum(1 for e in events if e.kind == "honour")
+    abandons = sum(1 for e in events if e.kind == "abandon")
     return honours, abandons
 
 

@@ -341,6 +341,7 @@ def test_every_value_has_a_mark_on_a_real_line(data, flow):
         assert file == "gen.yaml" and 1 <= line <= max(lines, 1) and column >= 1
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.dictionaries(KEYS, TREES, max_size=4), st.dictionaries(KEYS, TREES, max_size=4))
 def test_merge_keeps_each_value_with_the_mark_of_its_writer(base, child):

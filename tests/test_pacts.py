@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pytest
 from factories import tiny
@@ -68,9 +70,18 @@ def test_honour_probability_centred_on_reliability():
     assert np.all(honour_probabilities(1.0, threats, 2.0) == 1.0)
 
 
+class Invocation(NamedTuple):
+    """An `invocation` event: the member that invoked, the attacker, the pact and the clause."""
+
+    by: str
+    against: str
+    pact: str
+    clause: str
+
+
 def _invocations(scenario: dict, reps: int = 6):
     events = run(load_scenario(scenario), replications=reps, seed=3).rows("events")
-    return [(e[5], e[6], e[8], e[9]) for e in events if e[4] == "invocation"], events
+    return [Invocation(e.actor, e.target, e.pact, e.detail) for e in events if e.kind == "invocation"], events
 
 
 def _world_attack(location=None, target="EST", attacker="RUS"):
@@ -80,19 +91,19 @@ def _world_attack(location=None, target="EST", attacker="RUS"):
 
 def test_run_attack_on_estonia_invokes_nato_in_every_replication():
     invocations, _ = _invocations(_world_attack())
-    nato = [i for i in invocations if i[2] == "NATO" and i[3] == "defence"]
-    assert len(nato) == 6 and all(i[:2] == ("EST", "RUS") for i in nato)
+    nato = [i for i in invocations if i.pact == "NATO" and i.clause == "defence"]
+    assert len(nato) == 6 and all((i.by, i.against) == ("EST", "RUS") for i in nato)
 
 
 def test_run_strike_on_hawaii_invokes_anzus_not_nato():
     invocations, _ = _invocations(_world_attack("Hawaii", "USA", "CHN"))
-    defence = {(i[0], i[2]) for i in invocations if i[3] == "defence"}
+    defence = {(i.by, i.pact) for i in invocations if i.clause == "defence"}
     assert ("USA", "ANZUS") in defence and ("USA", "NATO") not in defence
 
 
 def test_run_attack_on_ukraine_invokes_no_defence_pact():
     invocations, _ = _invocations(_world_attack(target="UKR"))
-    assert not [i for i in invocations if i[3] == "defence" and i[0] == "UKR"]
+    assert not [i for i in invocations if i.clause == "defence" and i.by == "UKR"]
 
 
 def test_entries_follow_honours_after_the_delays():
@@ -101,14 +112,14 @@ def test_entries_follow_honours_after_the_delays():
                     alliances={"PACT": dict(type="defence", members=["BBB", "CCC"], reliability=1.0,
                                             consultation_days=[2, 3], mobilisation_days=[10, 12])})
     events = run(load_scenario(scenario), replications=5, seed=1).rows("events")
-    by_id = {(e[0], e[2]): e for e in events}
-    entries = [e for e in events if e[4] == "entry"]
+    by_id = {(e.rep, e.event_id): e for e in events}
+    entries = [e for e in events if e.kind == "entry"]
     assert len(entries) == 5
     for e in entries:
-        honour = by_id[(e[0], e[3])]
-        invocation = by_id[(e[0], honour[3])]
-        assert honour[4] == "honour" and invocation[4] == "invocation"
-        assert 2 <= honour[1] - invocation[1] <= 3 and 10 <= e[1] - honour[1] <= 12
+        honour = by_id[(e.rep, e.cause_id)]
+        invocation = by_id[(e.rep, honour.cause_id)]
+        assert honour.kind == "honour" and invocation.kind == "invocation"
+        assert 2 <= honour.t - invocation.t <= 3 and 10 <= e.t - honour.t <= 12
 
 
 def test_consultation_is_asked_by_members_near_the_war_not_far_away():
@@ -116,7 +127,7 @@ def test_consultation_is_asked_by_members_near_the_war_not_far_away():
     scenario = _world_attack(target="UKR")
     scenario["relations"] = [{"from": s, "to": "RUS", "intent": 0.7} for s in ("EST", "PRT")]
     invocations, _ = _invocations(scenario, reps=3)
-    askers = {i[0] for i in invocations if i[2] == "NATO" and i[3] == "consultation"}
+    askers = {i.by for i in invocations if i.pact == "NATO" and i.clause == "consultation"}
     assert "EST" in askers and "PRT" not in askers
 
 
@@ -124,7 +135,7 @@ def test_consultation_respects_the_pacts_terms_and_the_aggressor_cannot_ask():
     """After Russia attacks Estonia: no FPDA consultation (it protects Malaysia and Singapore only),
     and Estonia's self-defence does not let Russia consult China under their 2001 treaty."""
     invocations, _ = _invocations(_world_attack(), reps=4)
-    consultations = {(i[0], i[2]) for i in invocations if i[3] == "consultation"}
+    consultations = {(i.by, i.pact) for i in invocations if i.clause == "consultation"}
     assert not [c for c in consultations if c[1] == "FPDA"]
     assert ("RUS", "RUS_CHN") not in consultations
 
@@ -134,4 +145,4 @@ def test_consultation_proximity_is_measured_from_the_attacked_place():
     scenario = _world_attack("Hawaii", "USA", "PRK")
     scenario["relations"] = [{"from": s, "to": "PRK", "intent": 0.9} for s in ("CAN", "GBR")]
     invocations, _ = _invocations(scenario, reps=3)
-    assert not [i for i in invocations if i[2] == "NATO" and i[3] == "consultation"]
+    assert not [i for i in invocations if i.pact == "NATO" and i.clause == "consultation"]

@@ -186,6 +186,7 @@ def test_save_run_writes_all_four(tmp_path, runs):
         assert_png(file)
 
 
+@pytest.mark.slow
 def test_sweep_figures(tmp_path):
     folder = write_sweep(tmp_path / "sweep")
     sweep = load_sweep(folder)
@@ -208,6 +209,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_cli_writes_pngs_and_rejects_bad_folders(tmp_path, runs):
     result = run_cli(str(runs[0]), "--out", str(tmp_path / "png"), "--compare", str(runs[1]))
     assert result.returncode == 0, result.stderr

@@ -42,7 +42,7 @@ def scenario(name: str, *extra: dict, **overrides) -> Scenario:
     return Scenario.model_validate(data)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cached(name: str, reps: int, horizon: float, extra: tuple = (), overrides: tuple = ()):
     """Run a (variant of a) shipped scenario once per test session, on two workers."""
     variant = scenario(name, *[dict(a) for a in extra], **dict(overrides))
@@ -301,6 +301,7 @@ GREEDY_CHINA = (("parameters.decision.war_cost", 10.0), ("states.CHN.resolve", 0
 QUAD_DYADS = [f"clash_CHN_{member}" for member in ["USA", "JPN", "IND", "AUS"]]
 
 
+@pytest.mark.slow
 def test_a_quad_defence_pact_deters_a_greedy_china():
     """Test-only variant: a China that wants to escalate whatever the threat (resolve 0.95, a
     "greedy" state in Glaser's sense) and for which war is costly (war_cost 10, default 6), so

@@ -1,5 +1,6 @@
-"""Golden summaries: each shipped scenario, run with a fixed seed and 3 replications over its own
-horizon, writes the same summary.csv, byte for byte, as the stored one in tests/golden/.
+"""Golden tables: each shipped scenario, run with a fixed seed and 3 replications over its own
+horizon, writes the same summary.csv, byte for byte, as the stored one in tests/golden/, and the same
+events, tension and states tables (by SHA-256, tests/golden/tables.sha256).
 
 A failure means the model's output changed. If the change is intended, regenerate and review:
     python tests/regenerate_golden.py && git diff tests/golden/
@@ -8,7 +9,9 @@ A failure means the model's output changed. If the change is intended, regenerat
 from __future__ import annotations
 
 import pytest
-from regenerate_golden import golden_path, shipped, summary_bytes
+from regenerate_golden import golden_path, shipped, stored_hashes, summary_bytes, table_hashes
+
+from sim.engine.tables import TABLES
 
 
 @pytest.mark.parametrize("path", shipped(), ids=lambda p: p.stem)
@@ -23,3 +26,14 @@ def test_summary_matches_the_golden_file(path):
                     f"  stored:   {old[first] if first < len(old) else '<end>'}\n"
                     f"  produced: {new[first] if first < len(new) else '<end>'}\n"
                     "if the model change is intended: python tests/regenerate_golden.py && git diff tests/golden/")
+
+
+@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("path", shipped(), ids=lambda p: p.stem)
+def test_every_table_matches_its_golden_hash(path, table):
+    """events.csv, tension.csv and states.csv are held byte for byte too (by their SHA-256): a change
+    of the cascade that leaves the summary alone still shows up, naming the table."""
+    stored = stored_hashes().get((path.stem, table))
+    assert stored, f"no golden hash for {path.stem}/{table}: run python tests/regenerate_golden.py {path.stem}"
+    assert table_hashes(path)[table] == stored, (
+        f"{path.name}: {table}.csv changed; if intended: python tests/regenerate_golden.py && git diff tests/golden/")

@@ -298,6 +298,7 @@ def wait_for_lines(journal: Path, lines: int, proc: subprocess.Popen, timeout: f
     pytest.fail(f"the sweep did not reach {lines} journal lines (exit {proc.poll()})")
 
 
+@pytest.mark.slow
 def test_a_killed_sweep_resumes_to_the_same_bytes(folder):
     path = grid(folder, reps=100)
     run_with(InlineBackend(), path, folder / "whole")
@@ -317,6 +318,7 @@ def test_a_killed_sweep_resumes_to_the_same_bytes(folder):
     assert (out / "runs.csv").read_bytes() == (folder / "whole" / "runs.csv").read_bytes()
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_with_a_consistent_manifest(folder):
     path = grid(folder, reps=100)
     out = folder / "out"
@@ -365,6 +367,7 @@ def scheduler(tmp_path):
             proc.wait(10)
 
 
+@pytest.mark.slow
 def test_a_real_dask_scheduler_and_worker_give_the_same_bytes(folder, scheduler):
     path = grid(folder)
     run_with(InlineBackend(), path, folder / "one")
@@ -383,6 +386,7 @@ def test_the_shipped_sweep_files_are_valid(name, points, reps):
         assert [plan.scenario_at(p).alliances["QUAD"].reliability for p in range(points)] == [0.25, 0.5, 0.75, 1.0]
 
 
+@pytest.mark.slow
 def test_the_example_script_sweeps_from_python():
     script = ROOT / "scenarios" / "sweeps" / "example_script.py"
     done = subprocess.run([sys.executable, str(script), "--workers", "1", "--replications", "2",

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 from factories import tiny
 
@@ -31,6 +32,7 @@ def test_workers_with_a_remote_scheduler_is_refused(tmp_path):
     assert result.returncode == 2 and "--workers has no effect" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_existing_sweep_is_refused_before_connecting_to_a_cluster(tmp_path):
     first, _ = _sweep(tmp_path, "--workers", "1", "--out", "out")
     assert first.returncode == 0, first.stderr

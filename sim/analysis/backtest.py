@@ -277,7 +277,7 @@ class Replay:
     reference: tuple[str, str]
 
     @classmethod
-    def read(cls, history_file: str | os.PathLike) -> "Replay":
+    def read(cls, history_file: str | os.PathLike) -> Replay:
         """Read the history and its scenario; ids and the reference pair checked (InputErrors)."""
         history, doc = read_history(history_file)
         scenario = load_scenario(history.scenario_path(history_file))

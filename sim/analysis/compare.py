@@ -52,7 +52,7 @@ class Table:
                                                  self.path, i + 2)) from None
         return values
 
-    def subset(self, mask: np.ndarray, path: str) -> "Table":
+    def subset(self, mask: np.ndarray, path: str) -> Table:
         """The rows where ``mask`` holds, as a table of their own."""
         return replace(self, path=path, columns={k: [v for v, keep in zip(col, mask) if keep]
                                                  for k, col in self.columns.items()})
@@ -161,9 +161,10 @@ def _horizon(a: Table, b: Table, times: list[str]) -> tuple[float, str]:
         raise InputErrors(InputError(
             f"different horizons: {a.horizon:g} days in {a.path} but {b.horizon:g} in {b.path}; "
             "times to an event cannot be compared across horizons (re-run with the same horizon_days)"))
-    if a.horizon is not None or b.horizon is not None:
+    known = a.horizon if a.horizon is not None else b.horizon
+    if known is not None:
         side = a if a.horizon is not None else b
-        return side.horizon, f"{side.horizon:g} days ({side.horizon_source})"
+        return known, f"{known:g} days ({side.horizon_source})"
     observed = [np.nanmax(np.r_[t.numeric(c), -np.inf]) for t in (a, b) for c in times]
     h = float(max(observed, default=0.0))
     return h, f"no meta.json: the largest observed time ({h:g} days) taken as the horizon"
@@ -218,7 +219,7 @@ def _rows(a: Table, b: Table, metrics, seed: int, group=None) -> tuple[list[Row]
 
 
 def _finish(report: Report) -> Report:
-    adjusted = stats.adjust([r.result.p for r in report.rows], report.adjust)
+    adjusted = stats.adjust(np.array([r.result.p for r in report.rows]), report.adjust)
     for row, p in zip(report.rows, adjusted):
         row.p_adj = float(p)
     report.notes.append(f"p adjusted by {stats.ADJUSTMENTS[report.adjust]} over "
@@ -329,9 +330,13 @@ def plain_language(report: Report) -> list[str]:
 
 
 def _record(row: Row) -> dict:
-    items = list(asdict(row.result).items())  # kind ... ci_high, p | effect ... note
-    return {"group": row.group, "metric": row.metric, "label": label(row.metric),
-            **dict(items[:11]), "p_adj": row.p_adj, **dict(items[11:])}
+    """A report row as a record: the result's fields, with `p_adj` right after `p`."""
+    record: dict = {"group": row.group, "metric": row.metric, "label": label(row.metric)}
+    for name, value in asdict(row.result).items():
+        record[name] = value
+        if name == "p":
+            record["p_adj"] = row.p_adj
+    return record
 
 
 def _header(report: Report) -> list[str]:

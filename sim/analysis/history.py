@@ -9,13 +9,15 @@ an invocation it does not list is taken not to have happened.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
 from sim.scenario.errors import InputError, InputErrors, suggest
-from sim.scenario.schema import Id, NonNegative, Scenario, Strict
+from sim.scenario.pactkinds import PACT_KINDS
+from sim.scenario.schema import AttackAction, CreateAllianceAction, Id, JoinAllianceAction, NonNegative, Scenario, Strict
 from sim.scenario.yamlsource import Document, error_at, read_yaml
 
 __all__ = [
@@ -50,7 +52,7 @@ class EntryRecord(_Dated):
     entered: bool
 
     @model_validator(mode="after")
-    def _day_iff_entered(self) -> "EntryRecord":
+    def _day_iff_entered(self) -> EntryRecord:
         dated = self.day is not None or self.date is not None
         if self.entered and not dated:
             raise ValueError("a state that entered needs the `day` or `date` of its entry")
@@ -59,11 +61,17 @@ class EntryRecord(_Dated):
         return self
 
 
+if TYPE_CHECKING:
+    Clause = str
+else:  # the obligations someone invokes (sim.scenario.pactkinds): defence, offence, consultation
+    Clause = Literal[tuple(k.name for k in PACT_KINDS if k.invoked)]
+
+
 class InvocationRecord(_Dated):
     """A recorded invocation of a pact clause by a member (NATO's Article 4 is `consultation`)."""
 
     pact: Id
-    clause: Literal["defence", "offence", "consultation"] = Field(description="which obligation was invoked")
+    clause: Clause = Field(description="which obligation was invoked")
     by: Id = Field(description="the member that invoked it")
     against: Id | None = Field(None, description="the attacker or threat named; any when omitted")
 
@@ -110,13 +118,13 @@ class History(Strict):
         """The recorded entry day of `state` (None when it did not enter)."""
         return self.states[state].day_after(self.day0)
 
-    def scenario_path(self, history_file: str | Path) -> Path:
+    def scenario_path(self, history_file: str | os.PathLike) -> Path:
         """The replayed scenario's path, resolved against the history file's folder."""
         path = Path(self.scenario)
         return path if path.is_absolute() else Path(history_file).parent / path
 
 
-def read_history(path: str | Path) -> tuple[History, Document]:
+def read_history(path: str | os.PathLike) -> tuple[History, Document]:
     """Read and validate a history file; every problem is an InputError at its file:line:column."""
     doc = read_yaml(Path(path), str(path))
     try:
@@ -131,7 +139,7 @@ def read_history(path: str | Path) -> tuple[History, Document]:
     return history, doc
 
 
-def _at(doc: Document, err: dict) -> InputError:
+def _at(doc: Document, err: Any) -> InputError:
     """A pydantic error placed at the line of the field it names; unknown keys get a suggestion."""
     loc = tuple(err["loc"])
     message = err["msg"].removeprefix("Value error, ")
@@ -166,7 +174,7 @@ def _horizon_errors(history: History, doc: Document) -> list[InputError]:
     return errors
 
 
-def _scenario_errors(history: History, doc: Document, path: str | Path) -> list[InputError]:
+def _scenario_errors(history: History, doc: Document, path: str | os.PathLike) -> list[InputError]:
     """The replayed scenario file must exist (nearest file name suggested)."""
     scenario = history.scenario_path(path)
     if scenario.is_file():
@@ -190,9 +198,9 @@ def check_ids(history: History, doc: Document, scenario: Scenario) -> None:
             errors.append(_unknown(doc, ("first_attack", role), sid, states, "state"))
     for i, record in enumerate(history.invocations):
         errors += _invocation_errors(doc, i, record, scenario)
-    errors = [e for e in errors if e is not None]
-    if errors:
-        raise InputErrors(errors)
+    found = [e for e in errors if e is not None]
+    if found:
+        raise InputErrors(found)
 
 
 def _unknown(doc: Document, path: tuple, sid: str, known: list[str], what: str) -> InputError | None:
@@ -205,10 +213,10 @@ def _unknown(doc: Document, path: tuple, sid: str, known: list[str], what: str) 
 def _pacts(scenario: Scenario) -> dict[str, tuple[list[str], set[str]]]:
     """Each pact's clauses and every state that is ever a member (timeline creations and joins too)."""
     specs = {pid: p for pid, p in scenario.alliances.items() if p is not None}
-    specs.update({a.pact: a.alliance for a in scenario.timeline if a.do == "create_alliance"})
+    specs.update({a.pact: a.alliance for a in scenario.timeline if isinstance(a, CreateAllianceAction)})
     pacts = {pid: ([p.type, *p.clauses], set(p.members)) for pid, p in specs.items()}
     for action in scenario.timeline:
-        if action.do == "join_alliance" and action.pact in pacts:
+        if isinstance(action, JoinAllianceAction) and action.pact in pacts:
             pacts[action.pact][1].add(action.actor)
     return pacts
 
@@ -238,7 +246,7 @@ def reference_pair(history: History, doc: Document, scenario: Scenario) -> tuple
     """
     if history.first_attack:
         return history.first_attack.attacker, history.first_attack.victim
-    attacks = [a for a in scenario.timeline if a.do == "attack"]
+    attacks = [a for a in scenario.timeline if isinstance(a, AttackAction)]
     if not attacks:
         message = "the scenario has no `attack` action: name the reference with first_attack: {attacker: .., victim: ..}"
         raise InputErrors(error_at(doc.marks, (), message))

@@ -21,8 +21,11 @@ import math
 import warnings
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from sim.engine.metrics import metric, watched
 
 __all__ = [
     "TestResult", "continuous", "binary", "time_to_event", "km_median", "adjust",
@@ -42,17 +45,6 @@ def _scipy_stats():
 
 RESAMPLES = 9999
 BATCH = 500  # resamples held in memory at once: 500 x 10,000 replications x 8 bytes = 40 MB
-LABELS = {"max_level": "highest ladder level", "t_first_clash": "days to first armed clash",
-          "n_belligerents": "states at war", "n_drawn_in": "states drawn in by pacts",
-          "invocations": "pact invocations", "nuclear_use": "nuclear use",
-          "end_tension": "tension at the end", "n_events": "events"}
-PREFIXES = (("t_war_", "days to war {0}"), ("t_entry_", "days to {0} entering a war"),
-            ("war_", "war {0}"), ("clash_", "armed clash {1}"), ("max_level_", "highest level {0}"),
-            ("tension_mean_", "mean tension of {0}"), ("tension_end_", "end tension of {0}"))
-COUNTS = {"max_level", "n_belligerents", "n_drawn_in", "invocations", "invocations_honoured",
-          "abandonments", "cascade_depth", "n_events"}
-
-
 @dataclass(frozen=True)
 class TestResult:
     """One metric compared between A and B; ``p`` is NaN (shown "n/a") when there is nothing to test.
@@ -80,27 +72,29 @@ class TestResult:
 
 
 def metric_kind(name: str, values: np.ndarray) -> str:
-    """The kind that picks the test: ``time`` for ``t_*`` columns; ``continuous`` for counts, ladder
-    levels and tensions (even when a run only shows 0 and 1); ``binary`` for ``war_*``, ``clash_*``,
-    ``nuclear_use`` and any other column holding only 0 and 1; else ``continuous``."""
+    """The kind that picks the test: the kind its metric declares (:mod:`sim.engine.metrics`: counts,
+    ladder levels and tensions are ``continuous`` even when a run only shows 0 and 1). A column no
+    metric declares is ``time`` if named ``t_*``, ``continuous`` if a tension, ``binary`` if it holds
+    only 0 and 1, else ``continuous``."""
+    declared = metric(name) or watched(name)
+    if declared is not None:
+        return declared.kind
     if name.startswith("t_"):
         return "time"
-    if name in COUNTS or name.startswith(("max_level_", "tension_")) or name.endswith("_tension"):
+    if name.startswith("tension_") or name.endswith("_tension"):
         return "continuous"
-    if name.startswith(("war_", "clash_")) or name == "nuclear_use":
-        return "binary"
     finite = values[np.isfinite(values)]
     return "binary" if len(finite) and np.isin(finite, (0.0, 1.0)).all() else "continuous"
 
 
 def label(name: str) -> str:
-    """A reader's name for a metric: ``war_CHN_USA`` -> ``war CHN-USA``."""
-    if name in LABELS:
-        return LABELS[name]
-    for prefix, text in PREFIXES:
-        if name.startswith(prefix):
-            ids = name[len(prefix):]
-            return text.format(ids.replace("_", "-"), ids.replace("_", "->", 1))
+    """A reader's name for a metric, as its metric declares it: ``war_CHN_USA`` -> ``war CHN-USA``."""
+    declared, template = metric(name), watched(name)
+    if declared is not None:
+        return declared.label
+    if template is not None:
+        ids = name[len(template.prefix):]
+        return template.label.format(ids.replace("_", "-"), ids.replace("_", "->", 1))
     return name.replace("_", " ")
 
 
@@ -267,7 +261,7 @@ def time_to_event(a: np.ndarray, b: np.ndarray, horizon: float, rng: np.random.G
     """
     (ta, ea), (tb, eb) = censor(a, horizon), censor(b, horizon)
     counts = f"events {int(ea.sum())}/{len(a)} vs {int(eb.sum())}/{len(b)}"
-    result = dict(kind="time", test="log-rank", paired=paired, n_a=len(a), n_b=len(b),
+    result: dict[str, Any] = dict(kind="time", test="log-rank", paired=paired, n_a=len(a), n_b=len(b),
                   mean_a=float(ta.mean()), mean_b=float(tb.mean()), diff=float(tb.mean() - ta.mean()),
                   effect_name="hazard ratio B/A", median_a=km_median(ta, ea), median_b=km_median(tb, eb))
     if not (ea.any() or eb.any()):
@@ -283,7 +277,7 @@ def time_to_event(a: np.ndarray, b: np.ndarray, horizon: float, rng: np.random.G
                       note=note, **result)
 
 
-def _censored(time: np.ndarray, event: np.ndarray) -> _scipy_stats().CensoredData:
+def _censored(time: np.ndarray, event: np.ndarray) -> Any:
     return _scipy_stats().CensoredData(uncensored=time[event], right=time[~event])
 
 

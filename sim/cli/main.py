@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from types import ModuleType
 
 from sim.scenario.errors import InputErrors
 
 COMMANDS = ("run", "validate", "states", "scenarios", "sweep", "compare", "plot", "backtest")
 
 
-def _parser(available: dict[str, object]) -> argparse.ArgumentParser:
+def _parser(available: dict[str, ModuleType]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alliance-sim",
         description="Simulate how tension and war spread through alliance commitments.",
@@ -36,7 +37,7 @@ def _version() -> str:
     return __version__
 
 
-def _available() -> dict[str, object]:
+def _available() -> dict[str, ModuleType]:
     modules = {}
     for name in COMMANDS:
         try:

@@ -49,7 +49,7 @@ class Intent:
         """I[i, j] at time t."""
         return self.baseline.item(i, j) + self.dev.item(i, j) * self.decay(t)
 
-    def cells(self, rows: np.ndarray, cols: np.ndarray, t: float) -> np.ndarray:
+    def cells(self, rows: np.ndarray | int, cols: np.ndarray | int, t: float) -> np.ndarray:
         """I[rows[k], cols[k]] at time t for each k (a new array; either may be one index)."""
         return self.baseline[rows, cols] + self.dev[rows, cols] * self.decay(t)
 

@@ -7,11 +7,32 @@ can be walked back to its root. Metrics are computed from these records, never k
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from sim.engine.tables import format_float, format_row, format_value, summary_columns
+from sim.engine.metrics import DYAD_METRICS, METRICS, STATE_METRICS
+from sim.engine.tables import EventRow, format_float, format_row, format_value, summary_columns
 
-__all__ = ["Recorder"]
+__all__ = ["Event", "Recorder"]
+
+
+class Event(NamedTuple):
+    """One logged event: a row of events.csv before its replication and names are added.
+
+    `actor` and `target` are state indices (or a pact id, for a scenario action naming a pact);
+    `cause` is the id of an earlier event of the replication, or None.
+    """
+
+    t: float
+    id: int
+    cause: int | None
+    kind: str
+    actor: int | str | None
+    target: int | str | None
+    level: int | None = None
+    pact: str | None = None
+    detail: str = ""
 
 CLASH = 5
 
@@ -24,21 +45,31 @@ def _via(kind: str, pact: str | None) -> str:
     return {"escalate": "decision", "self_defence": "self_defence"}.get(kind, kind)
 
 
+_new = tuple.__new__  # builds a NamedTuple from a tuple of all its fields, without its keyword-parsing __new__
+# The log itself holds plain tuples: the garbage collector stops tracking a tuple of plain values,
+# not a NamedTuple, and a replication logs hundreds of events while allocating ~100,000 objects.
+
+
+_KIND, _CAUSE = Event._fields.index("kind"), Event._fields.index("cause")
+
+
 class Recorder:
-    """The records of one replication."""
+    """The records of one replication: a pure observer. The engine tells it what happened (events,
+    posture changes, clashes, samples); the model never reads it, and every metric is computed
+    from what it observed (:mod:`sim.engine.metrics`)."""
 
     def __init__(self, ids: list[str], watch, horizon: float):
         n = len(ids)
         self.ids, self.watch, self.horizon = ids, watch, horizon
-        self.events: list[tuple] = []
+        self._log: list[tuple] = []  # the events as plain tuples, in the order of Event's fields
+        self._typed: list[Event] = []
         self.depth: list[int] = [0]  # depth[event_id]: states drawn in along its cause chain
         self.max_level = np.zeros(n, dtype=np.int64)
         self.t_entry: list[float | None] = [None] * n
         self.via: list[str] = [""] * n
-        self.struck_first: dict[frozenset, int] = {}
+        self.struck_first: dict[frozenset, int] = {}  # who struck first in each dyad, as observed
         self.t_war: dict[frozenset, float] = {}
         self.first_clash: float | None = None
-        self.invocations = self.honoured = self.abandonments = 0
         self.samples: list[tuple[float, np.ndarray, list[float]]] = []
         index = {s: i for i, s in enumerate(ids)}
         self.dyads = [(index[a], index[b]) for a, b in watch.dyads]
@@ -47,8 +78,8 @@ class Recorder:
 
     def log(self, t, cause, kind, actor, target, level=None, pact=None, detail="") -> int:
         """Append an event and return its id (ids count from 1 within a replication)."""
-        event_id = len(self.events) + 1
-        self.events.append((t, event_id, cause, kind, actor, target, level, pact, detail))
+        event_id = len(self._log) + 1
+        self._log.append((t, event_id, cause, kind, actor, target, level, pact, detail))
         self.depth.append(self.depth[cause] if cause else 0)
         return event_id
 
@@ -83,42 +114,45 @@ class Recorder:
         self.samples.append((t, tension.copy(), dyads))
 
     def summary(self, rep: int, seed: int) -> dict:
-        """One row of summary.csv (columns of :func:`sim.engine.tables.summary_columns`)."""
+        """One row of summary.csv (columns of :func:`sim.engine.tables.summary_columns`), each value
+        computed by its metric of :mod:`sim.engine.metrics`."""
         tensions = np.array([s[1] for s in self.samples]) if self.samples else np.zeros((1, len(self.ids)))
-        values = {
-            "rep": rep, "seed": seed, "max_level": int(self.max_level.max(initial=0)),
-            "t_first_clash": self.first_clash,
-            "n_belligerents": sum(t is not None for t in self.t_entry),
-            "n_drawn_in": sum(1 for v in self.via if v and v not in _DIRECT),
-            "invocations": self.invocations, "invocations_honoured": self.honoured,
-            "abandonments": self.abandonments, "nuclear_use": int(self.max_level.max(initial=0) >= 7),
-            "cascade_depth": max(self.depth), "mean_tension": float(tensions.mean()),
-            "peak_tension": float(tensions.max()), "end_tension": float(tensions[-1].mean()),
-            "n_events": len(self.events),
-        }
-        values.update(self._watched(tensions))
+        values = {"rep": rep, "seed": seed, **{m.name: m.compute(self, tensions) for m in METRICS}}
+        for k, (a, b) in enumerate(self.dyads):
+            name = f"{self.ids[a]}_{self.ids[b]}"
+            values.update({w.prefix + name: w.compute(self, tensions, k, a, b) for w in DYAD_METRICS})
+        for i in self.watched:
+            values.update({w.prefix + self.ids[i]: w.compute(self, tensions, i) for w in STATE_METRICS})
         return {c: values[c] for c in summary_columns(self.watch)}
 
-    def _watched(self, tensions: np.ndarray) -> dict:
-        out = {}
-        for k, (a, b) in enumerate(self.dyads):
-            key, name = frozenset((a, b)), f"{self.ids[a]}_{self.ids[b]}"
-            out[f"war_{name}"] = int(key in self.t_war)
-            out[f"clash_{name}"] = int(self.struck_first.get(key) == a)
-            out[f"t_war_{name}"] = self.t_war.get(key)
-            out[f"max_level_{name}"] = self.dyad_max[k]
-        for i in self.watched:
-            s = self.ids[i]
-            out[f"tension_mean_{s}"] = float(tensions[:, i].mean())
-            out[f"tension_end_{s}"] = float(tensions[-1, i])
-            out[f"max_level_{s}"] = int(self.max_level[i])
-            out[f"t_entry_{s}"] = self.t_entry[i]
-        return out
+    def count(self, kind: str) -> int:
+        """How many events of `kind` were logged."""
+        return sum(1 for e in self._log if e[_KIND] == kind)
+
+    def causes(self, kind: str) -> set[int]:
+        """The distinct events that caused events of `kind` (e.g. the invocations honoured)."""
+        return {e[_CAUSE] for e in self._log if e[_KIND] == kind}
+
+    def __len__(self) -> int:
+        """The number of events logged."""
+        return len(self._log)
+
+    @property
+    def events(self) -> list[Event]:
+        """The logged events as typed records, in order (made once the log stops growing)."""
+        if len(self._typed) != len(self._log):
+            self._typed = [_new(Event, e) for e in self._log]
+        return self._typed
 
     def event_rows(self, rep: int):
-        """Rows of events.csv."""
+        """Rows of events.csv (`EventRow`s)."""
+        return (_new(EventRow, row) for row in self.event_tuples(rep))
+
+    def event_tuples(self, rep: int):
+        """Rows of events.csv as plain tuples in `EventRow`'s field order (for rows kept by the
+        thousand: the garbage collector stops tracking these)."""
         ids = self.ids
-        for t, eid, cause, kind, actor, target, level, pact, detail in self.events:
+        for t, eid, cause, kind, actor, target, level, pact, detail in self._log:
             yield (rep, t, eid, cause or None, kind, _name(ids, actor), _name(ids, target), level, pact, detail)
 
     def _series(self) -> list[str]:
@@ -145,7 +179,7 @@ class Recorder:
     def text(self, rep: int, seed: int) -> dict[str, str]:
         """Every table's CSV lines of this replication (what `format_row` makes of its rows)."""
         return {"summary": format_row(self.summary(rep, seed).values()),
-                "events": "".join(map(format_row, self.event_rows(rep))),
+                "events": "".join(map(format_row, self.event_tuples(rep))),
                 "tension": self.tension_text(rep),
                 "states": "".join(map(format_row, self.state_rows(rep)))}
 
@@ -153,9 +187,6 @@ class Recorder:
         """Rows of states.csv."""
         for i, s in enumerate(self.ids):
             yield (rep, s, int(self.max_level[i]), self.t_entry[i], self.via[i] or None)
-
-
-_DIRECT = {"attack", "decision", "self_defence", "scenario"}
 
 
 def _name(ids: list[str], ref) -> str | None:

@@ -21,14 +21,10 @@ from sim.kernel import Decider, Observer
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
 from sim.model.world import Pact, World, compile_world, members_of
+from sim.scenario.pactkinds import invoked_by, kind
 from sim.scenario.schema import Scenario
 
 __all__ = ["Setup", "Simulation", "simulate"]
-
-STRONG = {"defence", "offence"}
-PACIFYING = {"neutrality", "non_aggression"}
-BONDING = STRONG | PACIFYING | {"consultation"}
-
 
 class Setup:
     """Arrays shared by all replications of one scenario (never mutated by a replication)."""
@@ -66,21 +62,27 @@ class Structure:
         nuclear = world.nuclear.astype(float)
         self.umbrella = np.maximum(nuclear, (self.a * nuclear[None, :]).max(axis=1, initial=0.0))
         self.membership = [[p for p in pacts if i in p.members] for i in range(n)]
-        self.consultative = [p for p in pacts if "consultation" in p.obligations]
+        self.consultative = [p for p in pacts if p.obligations & _THREATENED]
         self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond)
 
     def _bind(self, pact: Pact, weights: dict[str, float]) -> None:
+        """Bonds (breach costs) and calmer baselines among a pact's members, as its kinds say
+        (:mod:`sim.scenario.pactkinds`): 0 intent under an armed obligation, times (1 - reliability)
+        under a pacifying one, else less by the strongest kind's weight times reliability."""
         block = np.ix_(pact.members, pact.members)
-        kinds = pact.obligations
-        if kinds & BONDING:
+        kinds = [kind(k) for k in pact.obligations]
+        if any(k.bonding for k in kinds):
             self.bond[block] = np.maximum(self.bond[block], pact.reliability)
-        if kinds & STRONG:
+        if any(k.armed for k in kinds):
             factor = 0.0
-        elif kinds & PACIFYING:
+        elif any(k.pacifying for k in kinds):
             factor = 1.0 - pact.reliability
         else:
-            factor = 1.0 - max(weights.get(k, 0.0) for k in kinds) * pact.reliability
+            factor = 1.0 - max(weights.get(k, 0.0) for k in pact.obligations) * pact.reliability
         self.baseline[block] = np.minimum(self.baseline[block], self.baseline[block] * factor)
+
+
+_THREATENED = frozenset(invoked_by("threatened"))
 
 
 def _stream(seed: int, key: str) -> np.random.Generator:
@@ -93,7 +95,7 @@ class Simulation:
 
     def __init__(self, setup: Setup, seed: int, horizon: float | None = None):
         scenario, world = setup.scenario, setup.world
-        self.setup, self.world, self.params = setup, world, setup.params
+        self.setup, self.scenario, self.world, self.params = setup, scenario, world, setup.params
         self.horizon = float(horizon or scenario.horizon_days)
         self.env = simpy.Environment()
         self.rec = Recorder(world.ids, scenario.watch, self.horizon)
@@ -107,6 +109,7 @@ class Simulation:
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
+        self.struck_first: dict[frozenset[int], int] = {}  # who struck first in each dyad at war
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
@@ -149,6 +152,11 @@ class Simulation:
         return self.intent.cells(observers, source, self.env.now) * self.structure.caps.share[observers, source]
 
     # --- processes ---------------------------------------------------------------------------
+    def log(self, cause: int | None, kind: str, actor, target, level: int | None = None, pact: str | None = None,
+            detail: str = "") -> int:
+        """Log an event now (the recorder observes it) and return its id."""
+        return self.rec.log(self.env.now, cause, kind, actor, target, level, pact, detail)
+
     def run(self) -> Recorder:
         """Start every process, run to the horizon, take the last sample; return the records.
 
@@ -228,6 +236,8 @@ class Simulation:
         self.rec.posture(i, j, level)
         self.observe(i, j, level, old, event)
         if old < CLASH <= level:
+            if attack:
+                self.struck_first.setdefault(frozenset((i, j)), i)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
                 self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")

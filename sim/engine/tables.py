@@ -6,27 +6,44 @@ value make two runs comparable byte for byte.
 
 from __future__ import annotations
 
-__all__ = ["TABLES", "SUMMARY_METRICS", "summary_columns", "headers", "format_value", "format_float", "format_row"]
+from typing import NamedTuple
+
+from sim.engine.metrics import DYAD_METRICS, STATE_METRICS, SUMMARY_METRICS
+
+__all__ = ["TABLES", "SUMMARY_METRICS", "EventRow", "summary_columns", "headers", "format_value", "format_float", "format_row"]
 
 TABLES = ("summary", "events", "tension", "states")
 
-SUMMARY_METRICS = (
-    "max_level", "t_first_clash", "n_belligerents", "n_drawn_in", "invocations",
-    "invocations_honoured", "abandonments", "nuclear_use", "cascade_depth", "mean_tension",
-    "peak_tension", "end_tension", "n_events",
-)
-EVENTS = ("rep", "t", "event_id", "cause_id", "kind", "actor", "target", "level", "pact", "detail")
+
+class EventRow(NamedTuple):
+    """A row of events.csv: the event `event_id` of replication `rep`, caused by `cause_id` (or by
+    nothing), with the states named by id."""
+
+    rep: int
+    t: float
+    event_id: int
+    cause_id: int | None
+    kind: str
+    actor: str | None
+    target: str | None
+    level: int | None
+    pact: str | None
+    detail: str
+
+
+EVENTS: tuple[str, ...] = EventRow._fields
 TENSION = ("rep", "t", "state", "tension")
 STATES = ("rep", "state", "max_level", "t_entry", "entered_via")
 
 
 def summary_columns(watch) -> list[str]:
-    """summary.csv's header: rep, seed, the metrics, then one column per watched quantity."""
+    """summary.csv's header: rep, seed, the metrics, then the watched metrics of each dyad and state
+    (all from :mod:`sim.engine.metrics`)."""
     columns = ["rep", "seed", *SUMMARY_METRICS]
     for a, b in watch.dyads:
-        columns += [f"war_{a}_{b}", f"clash_{a}_{b}", f"t_war_{a}_{b}", f"max_level_{a}_{b}"]
+        columns += [f"{w.prefix}{a}_{b}" for w in DYAD_METRICS]
     for s in watch.states:
-        columns += [f"tension_mean_{s}", f"tension_end_{s}", f"max_level_{s}", f"t_entry_{s}"]
+        columns += [f"{w.prefix}{s}" for w in STATE_METRICS]
     return columns
 
 

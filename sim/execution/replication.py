@@ -6,24 +6,35 @@ it needs), not the runner: nothing of the input or output layers, so it starts s
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 
 from sim.engine.simulation import Setup, simulate
+from sim.engine.tables import EventRow
 from sim.scenario.schema import Scenario
 
-__all__ = ["Replication", "run_replication"]
+__all__ = ["Replication", "RunTask", "run_replication", "replication_text", "run_task", "forget"]
 
 
 @dataclass
 class Replication:
-    """The rows one replication contributes to each table."""
+    """The rows one replication contributes to each table.
+
+    Events are kept as plain tuples (`event_tuples`: a run may keep hundreds of thousands, and the
+    garbage collector stops tracking plain tuples, not NamedTuples) and read as typed `EventRow`s
+    through `events` and `rows("events")`."""
 
     rep: int
     seed: int
     summary: dict
-    events: list = field(default_factory=list)
+    event_tuples: list = field(default_factory=list)
     tension: list = field(default_factory=list)
     states: list = field(default_factory=list)
+
+    @property
+    def events(self) -> list[EventRow]:
+        """Rows of events.csv, fields by name (`e.kind`, `e.cause_id`)."""
+        return [EventRow._make(row) for row in self.event_tuples]
 
     def rows(self, table: str) -> list:
         """Rows of `table` ('summary', 'events', 'tension' or 'states')."""
@@ -34,7 +45,7 @@ def run_replication(scenario: Scenario | Setup, rep: int, seed: int, horizon: fl
     """Run replication `rep` from its `seed` and return its rows."""
     setup = scenario if isinstance(scenario, Setup) else Setup(scenario)
     rec = simulate(setup, seed, horizon)
-    return Replication(rep, seed, rec.summary(rep, seed), list(rec.event_rows(rep)),
+    return Replication(rep, seed, rec.summary(rep, seed), list(rec.event_tuples(rep)),
                        list(rec.tension_rows(rep)), list(rec.state_rows(rep)))
 
 
@@ -52,15 +63,34 @@ def replication_text(setup: Setup, rep: int, seed: int, horizon: float | None = 
     return _Text(rep, simulate(setup, seed, horizon).text(rep, seed))
 
 
-_WORKER: dict = {}
+@dataclass(frozen=True)
+class RunTask:
+    """A chunk of a run for a backend: replications `reps` ((rep, seed) pairs) of a scenario.
+
+    `key` names the run, so that a worker builds the scenario's `Setup` once for all the chunks
+    of a run it receives, not once per chunk; the scenario travels pickled once by the caller
+    (`scenario_pickle`), so a chunk costs a copy of bytes, not a pickling of the whole world."""
+
+    key: str
+    scenario_pickle: bytes
+    horizon: float | None
+    as_text: bool
+    reps: tuple[tuple[int, int], ...]
 
 
-def init_worker(scenario: Scenario, horizon: float | None, as_text: bool) -> None:
-    _WORKER["setup"], _WORKER["horizon"], _WORKER["as_text"] = Setup(scenario), horizon, as_text
+_SETUP: dict[str, Setup] = {}  # this worker's Setup of the run it serves, by the run's key
 
 
-def run_chunk(chunk: list[tuple[int, int]]) -> list:
-    run_one = replication_text if _WORKER["as_text"] else run_replication
-    return [run_one(_WORKER["setup"], rep, seed, _WORKER["horizon"]) for rep, seed in chunk]
+def run_task(task: RunTask) -> list:
+    """Run a chunk's replications in order: their rows (`Replication`) or, with `as_text`, their text."""
+    setup = _SETUP.get(task.key)
+    if setup is None:
+        _SETUP.clear()
+        setup = _SETUP[task.key] = Setup(pickle.loads(task.scenario_pickle))
+    run_one = replication_text if task.as_text else run_replication
+    return [run_one(setup, rep, seed, task.horizon) for rep, seed in task.reps]
 
 
+def forget(key: str) -> None:
+    """Drop the Setup of run `key` from this process (its arrays can be large)."""
+    _SETUP.pop(key, None)

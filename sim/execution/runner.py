@@ -9,29 +9,23 @@ numbers): their difference is the intervention, not the noise.
 
 from __future__ import annotations
 
-import collections
-import concurrent.futures as cf
-import multiprocessing
 import os
+import pickle
 import platform
 import time
+import uuid
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 import numpy as np
 
-from sim.engine.simulation import Setup
 from sim.engine.tables import TABLES, headers
+from sim.execution.backends import chunk_size, chunked, open_backend
 from sim.execution.output import CsvWriter, atomic_folder, write_json
 from sim.execution.progress import progress_bar
-from sim.execution.replication import (
-    Replication,
-    init_worker,
-    replication_text,
-    run_chunk,
-    run_replication,
-)
+from sim.execution.replication import Replication, RunTask, forget, run_replication, run_task
 from sim.scenario.loading import resolved_dict, scenario_sha256
 from sim.scenario.schema import Scenario
 
@@ -45,43 +39,35 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
     return [int(c.generate_state(1, np.uint64)[0]) for c in children]
 
 
-def _chunks(pairs: list, workers: int) -> list[list]:
-    """About 32 chunks per worker (at most 8 replications each): idle workers at the end wait for one
-    short chunk at most, while the per-chunk cost (a pickled list of seeds) stays negligible."""
-    size = max(1, min(8, len(pairs) // (workers * 32)))
-    return [pairs[k:k + size] for k in range(0, len(pairs), size)]
-
-
-def _in_order(pool, chunks: list[list], window: int) -> Iterator:
-    """Results of `run_chunk` in order, with at most `window` chunks submitted and not yet consumed,
-    so finished replications never pile up in memory (`Executor.map` would submit them all)."""
-    pending: collections.deque = collections.deque()
-    for chunk in chunks:
-        pending.append(pool.submit(run_chunk, chunk))
-        if len(pending) >= window:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
-
-
-def iter_replications(scenario: Scenario, seeds: list[int], workers: int = 1,
-                      horizon: float | None = None, as_text: bool = False) -> Iterator:
-    """Yield replications in order; with several workers they run in separate processes.
+def iter_replications(scenario: Scenario, seeds: list[int], workers: int | None = 1,
+                      horizon: float | None = None, as_text: bool = False, dask: str | None = None,
+                      client: Any = None, backend: Any = None) -> Iterator:
+    """Yield replications in order, run on a backend of :mod:`sim.execution.backends` (the same
+    as sweeps): `workers` local processes (0: all cores; 1: this process), a Dask cluster
+    (`dask` = 'local' or a scheduler address, or a `client`), or a `backend` already open.
 
     With `as_text` each comes as its tables' CSV text (`.rep`, `.text[table]`), rendered by the worker.
     """
     pairs = list(enumerate(seeds))
-    workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
-    if workers == 1:
-        setup = Setup(scenario)
-        run_one = replication_text if as_text else run_replication
-        for rep, seed in pairs:
-            yield run_one(setup, rep, seed, horizon)
+    if backend is not None:
+        yield from _on(backend, scenario, pairs, horizon, as_text)
         return
-    context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
-                                initargs=(scenario, horizon, as_text)) as pool:
-        yield from _in_order(pool, _chunks(pairs, workers), 4 * workers)
+    if dask is None and client is None:
+        workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
+    with open_backend(workers or None, dask=dask, client=client) as opened:
+        yield from _on(opened, scenario, pairs, horizon, as_text)
+
+
+def _on(backend: Any, scenario: Scenario, pairs: list, horizon: float | None, as_text: bool) -> Iterator:
+    """The replications of `pairs`, in chunks of the shared size, in order."""
+    key, data = uuid.uuid4().hex, pickle.dumps(scenario)
+    chunks = chunked(pairs, chunk_size(len(pairs), backend.workers))
+    tasks = (RunTask(key, data, horizon, as_text, tuple(chunk)) for chunk in chunks)
+    try:
+        for replications in backend.run(run_task, tasks, ordered=True):
+            yield from replications
+    finally:
+        forget(key)  # the Setup this process built, when it ran chunks itself
 
 
 def _resolved(scenario: Scenario, replications, seed, horizon) -> Scenario:
@@ -91,7 +77,7 @@ def _resolved(scenario: Scenario, replications, seed, horizon) -> Scenario:
 
 
 def _meta(scenario: Scenario, wall: float) -> dict:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for package in ("alliance-sim", "simpy", "numpy", "scipy", "pydantic"):
         try:
             versions[package] = metadata.version(package)
@@ -142,31 +128,37 @@ class Result:
         return Path(folder)
 
 
-def run(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,
-        horizon: float | None = None, progress: bool = False) -> Result:
-    """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables."""
+def run(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int | None = 1,
+        horizon: float | None = None, progress: bool = False, dask: str | None = None,
+        client: Any = None) -> Result:
+    """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables.
+
+    Runs on `workers` local processes (0: all cores), or on Dask: `dask` = 'local' or a scheduler
+    address, or a `dask.distributed.Client` (the same backends as sweeps, the same bytes)."""
     scenario = _resolved(scenario, replications, seed, horizon)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
     with progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
         reps = []
-        for rep in iter_replications(scenario, seeds, workers):
+        for rep in iter_replications(scenario, seeds, workers, dask=dask, client=client):
             reps.append(rep)
             advance()
     return Result(scenario, reps, time.perf_counter() - start)
 
 
 def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int | None = None,
-                  seed: int | None = None, workers: int = 1, horizon: float | None = None,
-                  force: bool = False, progress: bool = False) -> tuple[Path, dict]:
-    """Run and stream every replication's rows to disk as it arrives (memory stays flat)."""
+                  seed: int | None = None, workers: int | None = 1, horizon: float | None = None,
+                  force: bool = False, progress: bool = False, dask: str | None = None,
+                  client: Any = None) -> tuple[Path, dict]:
+    """Run and stream every replication's rows to disk as it arrives (memory stays flat); backends
+    as for :func:`run`."""
     scenario = _resolved(scenario, replications, seed, horizon)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
     head = headers(scenario.watch)
     with atomic_folder(out, force) as tmp, progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
         writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES}
-        for rep in iter_replications(scenario, seeds, workers, as_text=True):
+        for rep in iter_replications(scenario, seeds, workers, as_text=True, dask=dask, client=client):
             for t, w in writers.items():
                 w.file.write(rep.text[t])
             advance()

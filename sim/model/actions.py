@@ -2,61 +2,84 @@
 
 Actions on day 0 are applied before any state decides; later ones run as one process each.
 An actor or target may name a pact, which stands for its members.
+
+Each action is one model in :mod:`sim.scenario.schema` (its fields and, in `refs`, what its ids
+name) and one effect here, registered for that model with :func:`effect`; `tests/test_registries.py`
+checks that every action of the schema has an effect and a row in docs/scenarios.md.
 """
 
 from __future__ import annotations
 
-from sim.model.world import compile_pact
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sim.model.state import Process, ReplicationState
+from sim.model.world import Pact, compile_pact
+from sim.scenario import schema
 from sim.scenario.schema import PactSpec
 
-__all__ = ["timeline", "apply"]
+__all__ = ["timeline", "apply", "effect", "EFFECTS"]
+
+Effect = Callable[[ReplicationState, Any, int], None]
+EFFECTS: dict[type, Effect] = {}
 
 
-def timeline(sim) -> None:
+def effect(model: type) -> Callable[[Effect], Effect]:
+    """Register the decorated function as the effect of the action `model` (a schema class)."""
+    def register(function: Effect) -> Effect:
+        EFFECTS[model] = function
+        return function
+    return register
+
+
+def timeline(sim: ReplicationState) -> None:
     """Apply day-0 actions now and schedule the others (stable order for equal days)."""
-    for action in sorted(sim.setup.scenario.timeline, key=lambda a: a.at):
+    for action in sorted(sim.scenario.timeline, key=lambda a: a.at):
         if action.at <= 0:
             apply(sim, action)
         else:
             sim.spawn(_later(sim, action))
 
 
-def _later(sim, action):
+def _later(sim: ReplicationState, action: Any) -> Process:
     yield sim.env.timeout(action.at)
     apply(sim, action)
 
 
-def apply(sim, action) -> None:
+def apply(sim: ReplicationState, action: Any) -> None:
     """Log the action as an event and carry it out."""
     actor = getattr(action, "actor", None) or getattr(action, "pact", None)
     target = getattr(action, "target", None) or getattr(action, "pact", None)
     level = getattr(action, "level", None)
-    event = sim.rec.log(sim.env.now, None, f"scenario.{action.do}", actor, target, level,
-                        getattr(action, "pact", None), action.note or "")
-    HANDLERS[action.do](sim, action, event)
+    event = sim.log(None, f"scenario.{action.do}", actor, target, level, getattr(action, "pact", None),
+                    action.note or "")
+    EFFECTS[type(action)](sim, action, event)
 
 
-def _pairs(sim, action):
+def _pairs(sim: ReplicationState, action: Any) -> Iterator[tuple[int, int]]:
     for i in sim.members(action.actor):
         for j in sim.members(action.target):
             if i != j:
                 yield i, j
 
 
-def _attack(sim, action, event) -> None:
+@effect(schema.AttackAction)
+def _attack(sim: ReplicationState, action: schema.AttackAction, event: int) -> None:
     for i, j in _pairs(sim, action):
         if sim.posture[i, j] < action.level:
             sim.act(i, j, action.level, "scenario.attack", event=event, location=action.location)
 
 
-def _posture(sim, action, event) -> None:
+@effect(schema.PostureAction)
+def _posture(sim: ReplicationState, action: schema.PostureAction, event: int) -> None:
     for i, j in _pairs(sim, action):
         sim.act(i, j, action.level, "scenario.posture", event=event, attack=False)
         if action.mutual:
             sim.act(j, i, action.level, "scenario.posture", event=event, attack=False)
 
 
-def _name_threat(sim, action, event) -> None:
+@effect(schema.NameThreatAction)
+def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: int) -> None:
     """Naming a state as a threat in a doctrine: the named state reads hostility into the namers,
     and the namers commit to viewing it as hostile."""
     t, s = sim.env.now, action.strength
@@ -70,28 +93,32 @@ def _name_threat(sim, action, event) -> None:
     sim.alarm(sorted(targets), event)
 
 
-def _join(sim, action, event) -> None:
+@effect(schema.JoinAllianceAction)
+def _join(sim: ReplicationState, action: schema.JoinAllianceAction, event: int) -> None:
     pact, state = _pact(sim, action.pact), sim.world.index[action.actor]
     if state not in pact.members:
         pact.members = sorted(pact.members + [state])
         sim.restructure()
 
 
-def _leave(sim, action, event) -> None:
+@effect(schema.LeaveAllianceAction)
+def _leave(sim: ReplicationState, action: schema.LeaveAllianceAction, event: int) -> None:
     pact, state = _pact(sim, action.pact), sim.world.index[action.actor]
     if state in pact.members:
         pact.members = [m for m in pact.members if m != state]
         sim.restructure()
 
 
-def _create(sim, action, event) -> None:
+@effect(schema.CreateAllianceAction)
+def _create(sim: ReplicationState, action: schema.CreateAllianceAction, event: int) -> None:
     sim.pacts = [p for p in sim.pacts if p.id != action.pact]
     sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index))
     sim.pact_specs[action.pact] = action.alliance
     sim.restructure()
 
 
-def _amend(sim, action, event) -> None:
+@effect(schema.AmendAllianceAction)
+def _amend(sim: ReplicationState, action: schema.AmendAllianceAction, event: int) -> None:
     spec = sim.pact_specs[action.pact].model_dump()
     spec.update(action.set)
     new = PactSpec.model_validate(spec)
@@ -100,14 +127,16 @@ def _amend(sim, action, event) -> None:
     sim.restructure()
 
 
-def _scale_power(sim, action, event):
+@effect(schema.ScalePowerAction)
+def _scale_power(sim: ReplicationState, action: schema.ScalePowerAction, event: int) -> None:
     states = sim.members(action.actor)
     steps = action.steps if action.over_days > 0 else 1
     power, offense = action.power ** (1 / steps), action.offense ** (1 / steps)
     sim.spawn(_ramp(sim, states, power, offense, steps, action.over_days / steps))
 
 
-def _ramp(sim, states, power, offense, steps, interval):
+def _ramp(sim: ReplicationState, states: list[int], power: float, offense: float, steps: int,
+          interval: float) -> Process:
     for k in range(steps):
         if k and interval > 0:
             yield sim.env.timeout(interval)
@@ -116,7 +145,8 @@ def _ramp(sim, states, power, offense, steps, interval):
         sim.restructure()
 
 
-def _set_intent(sim, action, event) -> None:
+@effect(schema.SetIntentAction)
+def _set_intent(sim: ReplicationState, action: schema.SetIntentAction, event: int) -> None:
     t = sim.env.now
     for i, j in _pairs(sim, action):
         sim.intent.set(i, j, action.intent, t, action.baseline)
@@ -124,22 +154,17 @@ def _set_intent(sim, action, event) -> None:
             sim.intent.set(j, i, action.intent, t, action.baseline)
 
 
-def _ceasefire(sim, action, event) -> None:
+@effect(schema.CeasefireAction)
+def _ceasefire(sim: ReplicationState, action: schema.CeasefireAction, event: int) -> None:
     for i, j in _pairs(sim, action):
         for a, b in ((i, j), (j, i)):
             if sim.posture[a, b] > action.level:
                 sim.act(a, b, action.level, "scenario.ceasefire", event=event, attack=False)
 
 
-def _pact(sim, pact_id: str):
+def _pact(sim: ReplicationState, pact_id: str) -> Pact:
     for pact in sim.pacts:
         if pact.id == pact_id:
             return pact
     raise KeyError(f"no pact {pact_id!r} at day {sim.env.now:g}")
 
-
-HANDLERS = {
-    "attack": _attack, "posture": _posture, "name_threat": _name_threat, "join_alliance": _join,
-    "leave_alliance": _leave, "create_alliance": _create, "amend_alliance": _amend,
-    "scale_power": _scale_power, "set_intent": _set_intent, "ceasefire": _ceasefire,
-}

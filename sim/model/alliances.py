@@ -15,12 +15,16 @@ import math
 import numpy as np
 
 from sim.model.perception import gradient
+from sim.model.state import Process, ReplicationState
 from sim.model.world import Pact, Place, great_circle_km
+from sim.scenario.pactkinds import invoked_by, kind
 
 __all__ = ["casus_foederis", "honour_probabilities", "on_armed_attack", "defence", "consultation"]
 
 CLASH = 5
-DEFENCE, OFFENCE, CONSULTATION = "defence", "offence", "consultation"
+# The obligations each side of an armed attack may invoke, in the order of sim.scenario.pactkinds
+# (a stable order: the alliance stream's draws follow it).
+BY_ATTACKED, BY_ATTACKER, BY_THREATENED = invoked_by("attacked"), invoked_by("attacker"), invoked_by("threatened")
 
 
 def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_struck_first: bool) -> bool:
@@ -56,8 +60,8 @@ def honour_probabilities(reliability: float, threats: np.ndarray, shift: float) 
     return 1.0 / (1.0 + np.exp(-logit))
 
 
-def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, collective: bool = False,
-                    self_defence: bool = False) -> None:
+def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Place, cause: int,
+                    collective: bool = False, self_defence: bool = False) -> None:
     """Invoke every pact whose terms an armed attack meets: the target's defence pacts, the
     attacker's offence pacts, and consultation clauses of members who now feel threatened.
 
@@ -65,15 +69,17 @@ def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, c
     the target counts as having struck first, so its defensive-only pacts stay silent. Neither
     self-defence nor collective defence lets the aggressor's side ask for consultations.
     """
-    struck_first = collective or sim.rec.struck_first.get(frozenset((attacker, target))) == target
+    struck_first = collective or sim.struck_first.get(frozenset((attacker, target))) == target
     invoked = set()
     for pact in sim.pacts_of(target):
-        if DEFENCE in pact.obligations and casus_foederis(pact, target, attacker, place, struck_first):
-            invoked.add(pact.id)
-            _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, DEFENCE))
+        for clause in BY_ATTACKED:
+            if clause in pact.obligations and casus_foederis(pact, target, attacker, place, struck_first):
+                invoked.add(pact.id)
+                _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, clause))
     for pact in sim.pacts_of(attacker):
-        if OFFENCE in pact.obligations and casus_foederis(pact, attacker, target, place, False):
-            _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, OFFENCE))
+        for clause in BY_ATTACKER:
+            if clause in pact.obligations and casus_foederis(pact, attacker, target, place, False):
+                _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, clause))
     if collective or self_defence:
         return
     for pact in sim.consultation_pacts():
@@ -81,7 +87,7 @@ def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, c
             _consult(sim, pact, attacker, place, cause)
 
 
-def _once(sim, key: tuple, process) -> None:
+def _once(sim: ReplicationState, key: tuple, process: Process) -> None:
     """Start an invocation unless the same pact was already invoked for the same member against
     the same enemy in this replication (a renewed clash does not invoke a pact twice)."""
     if key in sim.invoked:
@@ -91,7 +97,7 @@ def _once(sim, key: tuple, process) -> None:
     sim.start_invocation(process)
 
 
-def _consult(sim, pact: Pact, attacker: int, place: Place, cause: int) -> None:
+def _consult(sim: ReplicationState, pact: Pact, attacker: int, place: Place, cause: int) -> None:
     """Members alarmed enough ask for consultations, once per member and pact per replication.
 
     A member's alarm is its threat from the attacker times the attack's proximity, g(d(member's
@@ -110,14 +116,19 @@ def _consult(sim, pact: Pact, attacker: int, place: Place, cause: int) -> None:
     proximity = gradient(distance, pp.distance_half_km, pp.distance_exponent)
     threats = sim.threats_to(members, attacker) * proximity
     for m in members[threats >= sim.params.alliances.consultation_threat].tolist():
-        _once(sim, (pact.id, m), consultation(sim, pact, m, attacker, cause))
+        _once(sim, (pact.id, m), consultation(sim, pact, m, attacker, cause, _threatened_clause(pact)))
 
 
-def defence(sim, pact: Pact, invoker: int, attacker: int, enemy: int, cause: int, clause: str):
+def _threatened_clause(pact: Pact) -> str:
+    """The first obligation of `pact` that a threatened member invokes (its consultation clause)."""
+    return next(c for c in BY_THREATENED if c in pact.obligations)
+
+
+def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enemy: int, cause: int,
+            clause: str) -> Process:
     """Process: the invocation, the consultation delay, each member's choice, then mobilisation."""
-    rec, rng = sim.rec, sim.rng_alliance
-    event = rec.log(sim.env.now, cause, "invocation", invoker, attacker, None, pact.id, clause)
-    rec.invocations += 1
+    rng = sim.rng_alliance
+    event = sim.log(cause, "invocation", invoker, attacker, None, pact.id, clause)
     sim.alarm(pact.members, event)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
     deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH]
@@ -126,31 +137,29 @@ def defence(sim, pact: Pact, invoker: int, attacker: int, enemy: int, cause: int
     entries = []
     for m, prob in zip(deciders, p.tolist()):
         if rng.random() < prob:
-            honour = rec.log(sim.env.now, event, "honour", m, enemy, CLASH, pact.id, clause)
+            honour = sim.log(event, "honour", m, enemy, CLASH, pact.id, clause)
             entries.append((_draw(rng, pact.mobilisation_days), m, honour))
         else:
-            rec.log(sim.env.now, event, "abandon", m, enemy, None, pact.id, clause)
-            rec.abandonments += 1
-    rec.honoured += bool(entries)
+            sim.log(event, "abandon", m, enemy, None, pact.id, clause)
     yield from _mobilise(sim, pact, sorted(entries), enemy, clause)
 
 
-def _mobilise(sim, pact: Pact, entries, enemy: int, clause: str):
+def _mobilise(sim: ReplicationState, pact: Pact, entries: list, enemy: int, clause: str) -> Process:
     waited = 0.0
     for delay, member, honour in entries:
         if delay > waited:
             yield sim.env.timeout(delay - waited)
             waited = delay
         if sim.posture[member, enemy] < CLASH:
-            sim.act(member, enemy, CLASH, "entry", cause=honour, pact=pact.id, collective=clause == DEFENCE)
+            sim.act(member, enemy, CLASH, "entry", cause=honour, pact=pact.id, collective=kind(clause).invoked == "attacked")
 
 
-def consultation(sim, pact: Pact, invoker: int, attacker: int, cause: int):
+def consultation(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, cause: int,
+                 clause: str = "consultation") -> Process:
     """Process: a member asks for consultations (NATO's Article 4); after the delay the others
     raise their posture toward the attacker to a level in `consultation_levels` (1..3)."""
-    rec, rng = sim.rec, sim.rng_alliance
-    event = rec.log(sim.env.now, cause, "invocation", invoker, attacker, None, pact.id, CONSULTATION)
-    rec.invocations += 1
+    rng = sim.rng_alliance
+    event = sim.log(cause, "invocation", invoker, attacker, None, pact.id, clause)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
     low, high = sim.params.alliances.consultation_levels
     for m in pact.members:
@@ -159,6 +168,6 @@ def consultation(sim, pact: Pact, invoker: int, attacker: int, cause: int):
             sim.act(m, attacker, level, "consultation", cause=event, pact=pact.id)
 
 
-def _draw(rng, days: tuple[float, float]) -> float:
+def _draw(rng: np.random.Generator, days: tuple[float, float]) -> float:
     low, high = days
     return low if high <= low else float(rng.uniform(low, high))

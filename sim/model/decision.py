@@ -9,6 +9,7 @@ exp(U(L') / temperature) with U(L') = -kappa (L' - L*)^2 - cost(L') - inertia |L
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from sim.scenario.schema import LEVELS, Decision
 
@@ -23,8 +24,8 @@ def desired_level(threat: float, resolve: float) -> float:
     return 7.0 * threat ** ((1.0 - r) / r) if threat > 0 else 0.0
 
 
-def level_costs(p: Decision, deterred: float, umbrella: float, bond: float) -> tuple[float, ...]:
-    """cost(L') for L' = 0..7.
+def level_costs(p: Decision, deterred: Any, umbrella: Any, bond: Any) -> tuple[Any, ...]:
+    """cost(L') for L' = 0..7 (each a float, or an array when the arguments are arrays over dyads).
 
     From level 5 on: war_cost x the other side's share of the local balance x (L' - 4)
     (deterrence by the defender and its allies, counted by reliability), plus breach_cost x the

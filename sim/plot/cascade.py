@@ -35,6 +35,8 @@ def busiest_rep(run: Run) -> int:
     if run.states is not None:
         counts = run.states.dropna(subset=["t_entry"]).groupby("rep").size()
         return int(counts.idxmax()) if len(counts) else int(run.states["rep"].min())
+    if run.events is None:
+        raise ValueError(f"{run.name} has no summary, states or events table")
     return int(run.events["rep"].min())
 
 
@@ -148,10 +150,13 @@ def _frame(ax, where: dict) -> None:
 
 
 def _panel(ax, run: Run, rep: int) -> None:
-    if rep not in set(run.events["rep"]):
+    events = run.events
+    if events is None:
+        raise ValueError(f"{run.name} has no events table")
+    if rep not in set(events["rep"]):
         raise InputErrors(InputError(f"no replication {rep} in {run.name}; reps run "
-                                     f"{run.events['rep'].min()}..{run.events['rep'].max()}", path="--rep"))
-    edges, levels, known = _edges(run.events, rep), _levels(run, rep), positions(run)
+                                     f"{events['rep'].min()}..{events['rep'].max()}", path="--rep"))
+    edges, levels, known = _edges(events, rep), _levels(run, rep), positions(run)
     involved = set(edges["actor"]) | set(edges["target"]) | {s for s, lv in levels.items() if lv >= 5}
     where = layout({s: known[s] for s in sorted(involved) if s in known})
     crowded, seen = len(edges) > LABEL_ALL, set()

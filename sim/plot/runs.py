@@ -102,9 +102,12 @@ def ladder_distribution(run: Run | pd.DataFrame | str | Path,
     width = 0.8 / len(runs)
     x = np.arange(len(LEVELS))
     for i, (run_, colour) in enumerate(zip(runs, COLOURS)):
-        shares = 100 * _level_shares(run_.summary)
+        summary = run_.summary
+        if summary is None:
+            raise ValueError(f"{run_.name} has no summary table")
+        shares = 100 * _level_shares(summary)
         bars = ax.bar(x + (i - (len(runs) - 1) / 2) * width, shares, width, color=colour,
-                      label=f"{run_.name} ({len(run_.summary)} replications)")
+                      label=f"{run_.name} ({len(summary)} replications)")
         ax.bar_label(bars, [f"{v:.0f}%" if v > 0 else "" for v in shares], fontsize=7, padding=1)
     ax.set_xticks(x, [f"{k}\n{name}" for k, name in enumerate(LEVELS)])
     ax.set_xlabel("highest level of the escalation ladder reached in the replication")

@@ -124,6 +124,12 @@ def _as_sweep(data) -> Sweep | None:
     return data if data is None or isinstance(data, Sweep) else load_sweep(data)
 
 
+def _required(sweep: Sweep | None) -> Sweep:
+    if sweep is None:
+        raise TypeError("a sweep folder, a Sweep or a runs.csv DataFrame is required")
+    return sweep
+
+
 def sweep_metrics(sweep: Sweep | str | Path, parameter: str, metrics: list[str] | None = None,
                   other: Sweep | str | Path | None = None) -> Figure:
     """Mean of each metric (95% interval, other parameters pooled) against one swept parameter."""
@@ -150,7 +156,7 @@ def sweep_metrics(sweep: Sweep | str | Path, parameter: str, metrics: list[str] 
 
 def sweep_heatmap(sweep: Sweep | str | Path, x: str, y: str, metric: str) -> Figure:
     """Mean of ``metric`` over the grid of two swept parameters, each cell annotated."""
-    sweep = _as_sweep(sweep)
+    sweep = _required(_as_sweep(sweep))
     values, what = metric_values(sweep.runs, metric)
     table = pd.DataFrame({"x": sweep.runs[x], "y": sweep.runs[y], "v": values})
     grid = table.groupby(["y", "x"])["v"].mean().unstack()

@@ -7,8 +7,8 @@ Every input boundary (scenario and sweep files, `--set`, history files, result C
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 __all__ = ["InputError", "InputErrors", "suggest", "format_path"]
 

@@ -17,13 +17,14 @@ import os
 import re
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import InputError, InputErrors, suggest
-from sim.scenario.schema import ACTIONS, PactSpec, Scenario
+from sim.scenario.schema import ACTION_MODELS, ACTIONS, PactSpec, Scenario
 from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
 from sim.scenario.yamlsource import (
     Document,
@@ -133,8 +134,11 @@ def _drop_removed(data: dict) -> None:
 
 def _complete_states(doc: Document, world: WorldData) -> list[InputError]:
     """Give every state all its fields; a state new to the world must bring lat, lon and power."""
-    states, errors = doc.data.get("states"), []
-    for sid, spec in (states.items() if isinstance(states, dict) else []):
+    states = doc.data.get("states")
+    errors: list[InputError] = []
+    if not isinstance(states, dict):
+        return errors
+    for sid, spec in states.items():
         if not isinstance(spec, dict):
             continue
         missing = [f for f in ("lat", "lon", "power") if spec.get(f) is None]
@@ -160,7 +164,7 @@ def _sorted(errors: list[InputError]) -> list[InputError]:
 
 def validation_errors(exc: ValidationError, data: Any, marks: Mapping[tuple, Mark]) -> list[InputError]:
     """Each pydantic error as an :class:`InputError` at the mark of the value it is about."""
-    grouped: dict[tuple, list[dict]] = {}
+    grouped: dict[tuple, list[Any]] = {}
     for err in exc.errors():
         grouped.setdefault(_data_path(err["loc"], data), []).append(err)
     errors = []
@@ -209,7 +213,8 @@ def _message(err: dict, path: tuple, data: Any) -> str:
 
 def _known_fields(path: tuple, data: Any) -> list[str]:
     """The field names the schema allows at `path` (for `did you mean` hints)."""
-    kind, node = Scenario, data
+    kind: Any = Scenario
+    node = data
     for part in path:
         kind = _unwrap(kind, node)
         if isinstance(kind, type) and issubclass(kind, BaseModel):
@@ -236,14 +241,14 @@ def _unwrap(kind: Any, node: Any) -> Any:
         models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
         tag = node.get("do") if isinstance(node, dict) else None
         chosen = [m for m in models if "do" in m.model_fields and tag in typing.get_args(m.model_fields["do"].annotation)]
-        return (chosen or models or [None])[0]
+        return (chosen or models)[0] if chosen or models else None
     return kind
 
 
 # --- cross-references: every id names a state or pact --------------------------------------
 
 _ID_LISTS = ("members", "soil", "protects", "adversaries")
-_PACT_MAY_ACT = ("attack", "posture", "name_threat", "set_intent", "ceasefire")
+_UNKNOWN_ACTION_REFS = {"actor": "state", "target": "state"}  # an unknown `do:` is reported by the schema
 
 
 def _dict(value: Any) -> dict:
@@ -251,7 +256,7 @@ def _dict(value: Any) -> dict:
 
 
 def _list(value: Any) -> list:
-    return value if isinstance(value, (list, tuple)) else []
+    return list(value) if isinstance(value, tuple) else value if isinstance(value, list) else []
 
 
 class _Refs:
@@ -261,7 +266,8 @@ class _Refs:
         self.checked = isinstance(data.get("states"), dict)  # else pydantic reports `states`
         self.states = _dict(data.get("states"))
         self.pacts = {pid: _list(_dict(p).get("members")) for pid, p in _dict(data.get("alliances")).items()}
-        self.marks, self.errors = marks, []
+        self.marks = marks
+        self.errors: list[InputError] = []
 
     def state(self, value: Any, path: tuple, pacts_too: bool = False) -> None:
         """Check that `value` names a state (or, with `pacts_too`, a pact standing for its members)."""
@@ -319,32 +325,46 @@ def _at(action: Any) -> float:
 
 
 def _check_timeline(refs: _Refs, timeline: list) -> None:
-    """Actions in time order: a pact made by `create_alliance` exists from its day on."""
-    created = {a["pact"]: _at(a) for a in map(_dict, timeline)
-               if a.get("do") == "create_alliance" and isinstance(a.get("pact"), str)}
+    """Actions in time order: a pact made by `create_alliance` exists from its day on. What each
+    field names is declared by the action's model (`refs`), checked by the checker of that kind."""
+    created = {a[f]: _at(a) for a in map(_dict, timeline) for f, what in _action_refs(a).items()
+               if what == "new_pact" and isinstance(a.get(f), str)}
     for i in sorted(range(len(timeline)), key=lambda i: (_at(timeline[i]), i)):
         action, path = _dict(timeline[i]), ("timeline", i)
-        do = action.get("do")
-        if do == "create_alliance":
-            _check_create(refs, action, path)
-            continue
-        for key in ("actor", "target"):
-            refs.state(action.get(key), path + (key,), pacts_too=do in _PACT_MAY_ACT)
-        if do in ("join_alliance", "leave_alliance", "amend_alliance"):
-            refs.pact(action.get("pact"), path + ("pact",), created)
-        if do == "amend_alliance":
-            _check_amend(refs, _dict(action.get("set")), path + ("set",))
-        if do == "attack" and isinstance(action.get("location"), str):
-            _check_location(refs, action, path)
+        for key, what in _action_refs(action).items():
+            _REF_CHECKS[what](refs, action, key, path, created)
 
 
-def _check_create(refs: _Refs, action: dict, path: tuple) -> None:
-    pid, pact = action.get("pact"), _dict(action.get("alliance"))
+def _action_refs(action: dict) -> dict[str, str]:
+    do = action.get("do")
+    model = ACTION_MODELS.get(do) if isinstance(do, str) else None
+    return model.refs if model is not None else _UNKNOWN_ACTION_REFS
+
+
+def _check_new_pact(refs: _Refs, action: dict, key: str, path: tuple, created: dict) -> None:
+    pid = action.get(key)
     if isinstance(pid, str) and pid in refs.pacts:
-        refs.error(path + ("pact",), f"pact '{pid}' already exists: use amend_alliance to change it")
-    _check_pact(refs, pact, path + ("alliance",))
+        refs.error(path + (key,), f"pact '{pid}' already exists: use amend_alliance to change it")
+
+
+def _check_pact_spec(refs: _Refs, action: dict, key: str, path: tuple, created: dict) -> None:
+    """A pact created by the action: its ids are checked, then it exists for the actions after it."""
+    pid, pact = action.get("pact"), _dict(action.get(key))
+    _check_pact(refs, pact, path + (key,))
     if isinstance(pid, str):
         refs.pacts[pid] = _list(pact.get("members"))
+
+
+_REF_CHECKS = {
+    "state": lambda refs, action, key, path, created: refs.state(action.get(key), path + (key,)),
+    "party": lambda refs, action, key, path, created: refs.state(action.get(key), path + (key,), pacts_too=True),
+    "pact": lambda refs, action, key, path, created: refs.pact(action.get(key), path + (key,), created),
+    "new_pact": _check_new_pact,
+    "pact_spec": _check_pact_spec,
+    "pact_changes": lambda refs, action, key, path, created: _check_amend(refs, _dict(action.get(key)), path + (key,)),
+    "territory": lambda refs, action, key, path, created: (
+        _check_location(refs, action, path) if isinstance(action.get(key), str) else None),
+}
 
 
 def _check_amend(refs: _Refs, changes: dict, path: tuple) -> None:

@@ -7,19 +7,23 @@ Every model forbids unknown fields, so a misspelt key is an error rather than a 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sim.scenario.pactkinds import KIND_NAMES, default_weights, kind
+
 __all__ = [
     "PACT_TYPES", "LEVELS", "Strict", "Territory", "StateSpec", "PactSpec", "Relation",
-    "Perception", "Decision", "AllianceParams", "Parameters", "Watch", "Action", "Scenario",
+    "Perception", "Decision", "AllianceParams", "Parameters", "Watch", "Action", "ACTIONS", "ACTION_MODELS",
+    "Scenario",
 ]
 
-PactType = Literal[
-    "defence", "offence", "neutrality", "non_aggression", "consultation", "dialogue", "partnership"
-]
-PACT_TYPES: tuple[str, ...] = PactType.__args__
+if TYPE_CHECKING:
+    PactType = str
+else:
+    PactType = Literal[KIND_NAMES]  # the kinds of sim.scenario.pactkinds, in its order
+PACT_TYPES: tuple[str, ...] = KIND_NAMES
 LEVELS = ("normal", "rhetoric", "coercion", "signalling", "mobilisation", "armed clash", "war", "nuclear")
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=40)]
@@ -27,7 +31,7 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Level = Annotated[int, Field(ge=0, le=7)]
-Days = Union[NonNegative, tuple[NonNegative, NonNegative]]
+Days = NonNegative | tuple[NonNegative, NonNegative]
 
 
 class Strict(BaseModel):
@@ -74,10 +78,22 @@ class PactSpec(Strict):
     protects: list[Id] | None = Field(None, description="only attacks on these members count (asymmetric pacts)")
     adversaries: list[Id] | None = Field(None, description="only attacks by these states count")
     defensive_only: bool = Field(True, description="not invoked when the attacked member struck first")
-    consultation_days: Days = (1.0, 7.0)
-    mobilisation_days: Days = (7.0, 30.0)
+    consultation_days: Days = Field(description="delay to each member's decision; default the kind's")
+    mobilisation_days: Days = Field(description="delay from honouring to forces in the field; default the kind's")
     signed: str | None = None
     source: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_delays(cls, data: Any) -> Any:
+        """Delays not given are the pact kind's (sim.scenario.pactkinds); an unknown type is reported
+        by its own field, so the defence defaults stand in for it here."""
+        if not isinstance(data, dict):
+            return data
+        name = data.get("type", "defence")
+        defaults = kind(name if name in KIND_NAMES else "defence")
+        return {"consultation_days": defaults.consultation_days, "mobilisation_days": defaults.mobilisation_days,
+                **data}
 
     @field_validator("consultation_days", "mobilisation_days")
     @classmethod
@@ -108,10 +124,7 @@ class Perception(Strict):
     spillover: Unit = Field(0.1, description="weight of an act against a non-ally, times proximity")
     misperception: NonNegative = Field(0.2, description="sigma of the lognormal noise on observed acts")
     pact_weights: dict[PactType, Unit] = Field(
-        default_factory=lambda: {
-            "defence": 1.0, "offence": 1.0, "consultation": 0.3, "dialogue": 0.15,
-            "partnership": 0.2, "neutrality": 0.0, "non_aggression": 0.0,
-        },
+        default_factory=default_weights,
         description="how much a pact of each type counts as alignment, times its reliability",
     )
 
@@ -154,12 +167,20 @@ class Watch(Strict):
 
 
 class _Act(Strict):
+    """A timeline action. `refs` declares what each id-bearing field names, for the loader's checks
+    (:mod:`sim.scenario.loading`): ``state``, ``party`` (a state or a pact standing for its members),
+    ``pact`` (one that exists on the action's day), ``new_pact`` (one not yet existing), ``pact_spec``
+    (a whole pact), ``pact_changes`` (pact fields) or ``territory`` (of the target). Its effect is
+    registered in :mod:`sim.model.actions`; its row in docs/scenarios.md is held by a test."""
+
+    refs: ClassVar[dict[str, str]] = {}
     at: NonNegative = Field(description="day of the action")
     note: str | None = None
 
 
 class AttackAction(_Act):
     do: Literal["attack"]
+    refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party", "location": "territory"}
     actor: Id
     target: Id
     level: Annotated[int, Field(ge=5, le=7)] = 5
@@ -168,6 +189,7 @@ class AttackAction(_Act):
 
 class PostureAction(_Act):
     do: Literal["posture"]
+    refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id
     target: Id
     level: Level
@@ -176,6 +198,7 @@ class PostureAction(_Act):
 
 class NameThreatAction(_Act):
     do: Literal["name_threat"]
+    refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id
     target: Id
     strength: Unit = 0.3
@@ -183,29 +206,33 @@ class NameThreatAction(_Act):
 
 class JoinAllianceAction(_Act):
     do: Literal["join_alliance"]
+    refs: ClassVar[dict[str, str]] = {"actor": "state", "pact": "pact"}
     actor: Id
     pact: Id
 
 
 class LeaveAllianceAction(_Act):
     do: Literal["leave_alliance"]
+    refs: ClassVar[dict[str, str]] = {"actor": "state", "pact": "pact"}
     actor: Id
     pact: Id
 
 
 class CreateAllianceAction(_Act):
     do: Literal["create_alliance"]
+    refs: ClassVar[dict[str, str]] = {"pact": "new_pact", "alliance": "pact_spec"}
     pact: Id
     alliance: PactSpec
 
 
 class AmendAllianceAction(_Act):
     do: Literal["amend_alliance"]
+    refs: ClassVar[dict[str, str]] = {"pact": "pact", "set": "pact_changes"}
     pact: Id
     set: dict[str, Any]
 
     @model_validator(mode="after")
-    def _known_fields(self) -> "AmendAllianceAction":
+    def _known_fields(self) -> AmendAllianceAction:
         unknown = sorted(set(self.set) - set(PactSpec.model_fields))
         if unknown:
             raise ValueError(f"unknown pact field(s) {unknown}; known: {sorted(PactSpec.model_fields)}")
@@ -214,6 +241,7 @@ class AmendAllianceAction(_Act):
 
 class ScalePowerAction(_Act):
     do: Literal["scale_power"]
+    refs: ClassVar[dict[str, str]] = {"actor": "state"}
     actor: Id
     power: Positive = Field(1.0, description="factor on military expenditure")
     offense: Positive = Field(1.0, description="factor on the offense multiplier")
@@ -223,6 +251,7 @@ class ScalePowerAction(_Act):
 
 class SetIntentAction(_Act):
     do: Literal["set_intent"]
+    refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id = Field(description="the observer")
     target: Id
     intent: Unit
@@ -232,22 +261,21 @@ class SetIntentAction(_Act):
 
 class CeasefireAction(_Act):
     do: Literal["ceasefire"]
+    refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id
     target: Id
     level: Annotated[int, Field(ge=0, le=4)] = 3
 
 
 Action = Annotated[
-    Union[
-        AttackAction, PostureAction, NameThreatAction, JoinAllianceAction, LeaveAllianceAction,
-        CreateAllianceAction, AmendAllianceAction, ScalePowerAction, SetIntentAction, CeasefireAction,
-    ],
+    AttackAction | PostureAction | NameThreatAction | JoinAllianceAction | LeaveAllianceAction
+    | CreateAllianceAction | AmendAllianceAction | ScalePowerAction | SetIntentAction | CeasefireAction,
     Field(discriminator="do"),
 ]
-ACTIONS: tuple[str, ...] = (
-    "attack", "posture", "name_threat", "join_alliance", "leave_alliance", "create_alliance",
-    "amend_alliance", "scale_power", "set_intent", "ceasefire",
-)
+ACTION_MODELS: dict[str, type[_Act]] = {
+    get_args(model.model_fields["do"].annotation)[0]: model for model in get_args(get_args(Action)[0])
+}
+ACTIONS: tuple[str, ...] = tuple(ACTION_MODELS)
 
 
 class Scenario(Strict):

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.schema import PactSpec, StateSpec, Territory
@@ -147,7 +147,8 @@ def _rows(text: str, file: str, known: tuple[str, ...], required: tuple[str, ...
 
 def _cells(header: list[str], fields: list[str], raw: str, file: str, line: int) -> dict[str, tuple[str, Mark]]:
     """Each cell's text and mark; the column is where the cell starts in the raw line."""
-    cells, pos = {}, 0
+    cells: dict[str, tuple[str, Mark]] = {}
+    pos = 0
     for column, text in zip(header, fields):
         pos = max(raw.find(text, pos), pos) if text else pos
         cells[column] = (text.strip(), (file, line, pos + 1))
@@ -181,11 +182,17 @@ def _row_values(cells: dict, fields: tuple[str, ...], errors: list[InputError], 
         try:
             values[column] = _convert(column, text)
         except ValueError as exc:
-            errors.append(InputError(f"{exc}: fix this cell of {what}", *mark, column))
+            errors.append(_error(f"{exc}: fix this cell of {what}", mark, column))
     return values
 
 
-def _validate_row(model: type, values: dict, cells: dict, line_mark: Mark, errors: list) -> bool:
+def _error(message: str, mark: Mark | None, column: str) -> InputError:
+    """An error at a cell's mark (file, line, column), its path the CSV column."""
+    file, line, col = mark or (None, None, None)
+    return InputError(message, file, line, col, column)
+
+
+def _validate_row(model: type[BaseModel], values: dict, cells: dict, line_mark: Mark, errors: list) -> bool:
     """Check a row's values with a schema model; errors point at the offending cell."""
     try:
         model.model_validate(values)
@@ -194,7 +201,7 @@ def _validate_row(model: type, values: dict, cells: dict, line_mark: Mark, error
         for err in exc.errors():
             column = str(err["loc"][0]) if err["loc"] else ""
             mark = cells.get(column, ("", line_mark))[1]
-            errors.append(InputError(f"{err['msg']} (got {err.get('input')!r})", *mark, column))
+            errors.append(_error(f"{err['msg']} (got {err.get('input')!r})", mark, column))
         return False
 
 
@@ -206,11 +213,11 @@ def _read_states(data: WorldData, text: str) -> None:
         sid, mark = cells["id"]
         if not _ID.match(sid) or sid in data.states:
             problem = "is used twice" if sid in data.states else "is not a short id (a letter, then letters, digits, _ or -)"
-            errors.append(InputError(f"state id '{sid}' {problem}", *mark, "id"))
+            errors.append(_error(f"state id '{sid}' {problem}", mark, "id"))
             continue
         for column in _REQUIRED[1:]:
             if not cells[column][0]:
-                errors.append(InputError(f"state '{sid}' needs a {column}", *cells[column][1], column))
+                errors.append(_error(f"state '{sid}' needs a {column}", cells[column][1], column))
         values = _row_values(cells, _REQUIRED[1:] + _OPTIONAL, errors, f"state '{sid}'")
         if _validate_row(StateSpec, values, cells, (file, line, 1), errors):
             data.states[sid] = {"name": sid, **copy.deepcopy(STATE_DEFAULTS), **values}
@@ -227,7 +234,7 @@ def _read_territories(data: WorldData, text: str) -> None:
     for line, cells in _rows(text, file, _TERRITORY_COLUMNS, ("owner", "name", "lat", "lon")):
         owner, mark = cells["owner"]
         if owner not in data.states:
-            errors.append(InputError(f"unknown owner state '{owner}'{suggest(owner, data.states)}", *mark, "owner"))
+            errors.append(_error(f"unknown owner state '{owner}'{suggest(owner, data.states)}", mark, "owner"))
             continue
         values = _row_values(cells, ("name", "lat", "lon", "regions", "soil"), errors, f"territory of {owner}")
         if _validate_row(Territory, values, cells, (file, line, 1), errors):

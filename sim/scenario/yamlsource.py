@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 
@@ -131,7 +132,8 @@ def _duplicate_keys(node: yaml.Node, path: tuple, file: str) -> list[InputError]
         return [e for i, item in enumerate(node.value) for e in _duplicate_keys(item, path + (i,), file)]
     if not isinstance(node, yaml.MappingNode):
         return []
-    errors, seen = [], {}
+    errors: list[InputError] = []
+    seen: dict = {}
     for key_node, value_node in node.value:
         key = _key(key_node)
         if key in seen and key_node.tag != "tag:yaml.org,2002:merge":

@@ -17,13 +17,15 @@ import csv
 import functools
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from sim.engine.tables import format_value, summary_columns
+from sim.execution.backends import chunk_size, open_backend
 from sim.scenario.errors import InputError, InputErrors
-from sim.sweeps.execute import ChunkResult, ChunkTask, open_backend
+from sim.sweeps.execute import ChunkResult, ChunkTask, run_chunk
 from sim.sweeps.manifest import check_resumable, manifest, write_manifest
 from sim.sweeps.plan import SweepPlan, load_sweep, plan_sweep
 from sim.sweeps.store import (
@@ -193,7 +195,7 @@ def _execute(plan: SweepPlan, backend: Any, done, outcome: SweepOutcome, header:
                                outcome=outcome, progress=progress)
     progress(outcome.done, outcome.failed)
     try:
-        for result in backend.run(_tasks(plan, done, backend.window)):
+        for result in backend.run(run_chunk, _tasks(plan, done, backend.workers)):
             record(result)
     except KeyboardInterrupt:
         _salvage(backend, record)
@@ -236,9 +238,10 @@ def _stopped(plan: SweepPlan, folder: Path, shape: tuple[int, int], status: str)
     write_manifest(folder, manifest(plan, journaled, folder, status))
 
 
-def _tasks(plan: SweepPlan, done, window: int) -> Iterator[ChunkTask]:
-    """Chunks of the unfinished runs, point by point (each point's scenario loaded once)."""
-    size = max(1, min(16, int((~done).sum()) // (4 * window)))
+def _tasks(plan: SweepPlan, done, workers: int) -> Iterator[ChunkTask]:
+    """Chunks of the unfinished runs, point by point (each point's scenario loaded once), of the
+    size `run()` uses too (:func:`sim.execution.backends.chunk_size`)."""
+    size = chunk_size(int((~done).sum()), workers)
     for point in range(len(plan.points)):
         todo = [rep for rep in range(plan.replications) if not done[point, rep]]
         if not todo:

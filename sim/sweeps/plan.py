@@ -11,9 +11,10 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -287,7 +288,7 @@ def _index(values: list[Any], value: Any) -> int:
 
 def _relocate(error: InputError, where: Mapping[str, tuple]) -> InputError:
     """An override's error placed at the sweep file line that wrote the override."""
-    if error.file not in where:
+    if error.file is None or error.file not in where:
         return error
     file, line, column = where[error.file]
     return InputError(error.message, file, line, column, error.path)

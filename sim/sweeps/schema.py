@@ -9,7 +9,7 @@ scenario is checked later, by loading the scenario with it (:mod:`sim.sweeps.api
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
@@ -18,8 +18,8 @@ from sim.scenario.schema import Strict
 __all__ = ["DESIGNS", "PARAMETER_FORMS", "Scalar", "Range", "Choices", "SweepSpec", "design_problems"]
 
 Design = Literal["grid", "random", "lhs", "sobol"]
-DESIGNS: tuple[str, ...] = Design.__args__
-Scalar = Union[bool, int, float, str]
+DESIGNS: tuple[str, ...] = get_args(Design)
+Scalar = bool | int | float | str
 Values = Annotated[list[Scalar], Field(min_length=1)]
 
 
@@ -32,7 +32,7 @@ class Range(Strict):
     integer: bool = False
 
     @model_validator(mode="after")
-    def _sane(self) -> "Range":
+    def _sane(self) -> Range:
         if not self.low < self.high:
             raise ValueError(f"low {self.low} must be below high {self.high}")
         if self.log and self.low <= 0:
@@ -59,7 +59,7 @@ def _kind(value: Any) -> str:
 
 PARAMETER_FORMS = ("values", "range", "choices")
 Parameter = Annotated[
-    Union[Annotated[Values, Tag("values")], Annotated[Range, Tag("range")], Annotated[Choices, Tag("choices")]],
+    Annotated[Values, Tag("values")] | Annotated[Range, Tag("range")] | Annotated[Choices, Tag("choices")],
     Discriminator(_kind),
 ]
 

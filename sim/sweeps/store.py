@@ -2,7 +2,8 @@
 
 Finished runs are appended to `runs.partial.csv` (a header line, then one CSV line per run) and
 flushed before the sweep counts them done, so a killed sweep (even by SIGKILL) loses at most the
-runs in flight; the journal is fsync'd at least twice a second against a power cut. On resume only complete lines (ending in a newline) are trusted; a torn last line
+runs in flight; the journal is fsync'd at least twice a second against a power cut. On resume only complete lines
+(ending in a newline) are trusted; a torn last line
 is cut off. At the end `runs.csv` is rebuilt sorted by point and replication through an index of
 byte offsets, never holding the rows in memory. Failed runs go to `failures.partial.jsonl`.
 """
@@ -14,8 +15,9 @@ import csv
 import json
 import os
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 

@@ -11,8 +11,8 @@ import csv
 import itertools
 import math
 import os
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from scipy import stats
 
@@ -85,7 +85,7 @@ def write_points(runs: Path, target: Path, points: Sequence[Sequence[str]], n_pa
         group = next(groups, None)
         for index, values in enumerate(points):
             mine = group is not None and group[0] == index
-            row = _point_row(group[1] if mine else (), 3 + n_params, len(metrics))
+            row = _point_row(group[1] if group is not None and mine else (), 3 + n_params, len(metrics))
             group = next(groups, None) if mine else group
             dst.write(",".join([str(index), *values, *(fmt(v) for v in row)]) + "\n")
         dst.flush()

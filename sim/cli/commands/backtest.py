@@ -44,10 +44,11 @@ def _cell(value, digits: int = 3) -> str:
     return f"{value:.{digits}g}" if isinstance(value, float) else str(value)
 
 
-def _table(title: str, header: list[str], rows: list[list], columns: list[str]):
-    """A rich table of the named columns of a backtest table."""
+def _table(title: str, data: tuple[list[str], list[list]], columns: list[str]):
+    """A rich table of the named columns of a backtest table (its header and rows)."""
     from rich.table import Table
 
+    header, rows = data
     table = Table(title=title)
     picked = [header.index(c) for c in columns]
     for c in columns:
@@ -62,12 +63,12 @@ def _show(bt, folder: Path) -> None:
     from rich.console import Console
 
     console, tables = Console(), bt.scores.tables
-    console.print(_table(f"{bt.history.name}: entry into the war by {bt.history.end}", *tables["backtest_states"],
+    console.print(_table(f"{bt.history.name}: entry into the war by {bt.history.end}", tables["backtest_states"],
                          ["state", "entered", "real_day", "p_entry", "brier", "brier_reference", "day_error"]))
     console.print(_table("pact invocations (recorded = 1; others happened only in simulation)",
-                         *tables["backtest_invocations"],
+                         tables["backtest_invocations"],
                          ["pact", "clause", "by", "against", "recorded", "real_day", "share", "median_day"]))
-    console.print(_table("overall", *tables["backtest_overall"], ["metric", "value", "note"]))
+    console.print(_table("overall", tables["backtest_overall"], ["metric", "value", "note"]))
     console.print(f"-> {folder}/ (backtest_states.csv, backtest_invocations.csv, backtest_overall.csv, "
                   "summary.csv, events.csv, tension.csv, states.csv, meta.json)")
 

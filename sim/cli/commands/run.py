@@ -17,7 +17,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", help="output folder (default: results/<scenario name>)")
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                         help="override a field, e.g. parameters.decision.temperature=0.8 (repeatable)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
+    parser.add_argument("--workers", type=int, help="worker processes (0: all cores; default 1); "
+                        "with --dask local, the LocalCluster's workers (default: all cores)")
+    parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
+                        help="run on Dask, as `sweep --dask`: a new LocalCluster, or the scheduler at this address")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
 
@@ -30,7 +33,11 @@ def _check(args) -> None:
                     ("--reps", args.reps, "at least 1", args.reps is None or args.reps >= 1),
                     ("--seed", args.seed, "0 or more", args.seed is None or args.seed >= 0),
                     ("--horizon", args.horizon, "above 0", args.horizon is None or args.horizon > 0),
-                    ("--workers", args.workers, "0 or more", args.workers >= 0)) if not ok]
+                    ("--workers", args.workers, "0 or more", args.workers is None or args.workers >= 0)) if not ok]
+    if args.workers is not None and args.dask and args.dask != "local":
+        problems.append(InputError(f"--workers has no effect with --dask {args.dask}: the cluster's own "
+                                   "workers run the replications (start more `dask worker`s to add some)",
+                                   file="command line"))
     if problems:
         raise InputErrors(problems)
 
@@ -45,9 +52,10 @@ def main(args) -> int:
     scenario = load_scenario(args.file, overrides=args.set)
     out = Path(args.out or Path("results") / scenario.name)
     check_target(out, args.force)
+    workers = args.workers if args.workers is not None or args.dask else 1
     folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
-                                 workers=args.workers, horizon=args.horizon, force=args.force,
-                                 progress=not args.quiet and sys.stderr.isatty())
+                                 workers=workers, horizon=args.horizon, force=args.force,
+                                 progress=not args.quiet and sys.stderr.isatty(), dask=args.dask)
     if not args.quiet:
         print(f"{meta['replications']} replications of {scenario.name} in {meta['wall_time_s']:.1f} s "
               f"-> {folder}/ (summary.csv, events.csv, tension.csv, states.csv, meta.json)")

@@ -37,8 +37,8 @@ def _check(args) -> None:
 
 def main(args) -> int:
     """Validate every point, run with a progress bar, write the tables; 1 when some runs failed."""
+    from sim.execution.backends import open_backend
     from sim.sweeps.api import check_folder, load_sweep, run_sweep
-    from sim.sweeps.execute import open_backend
 
     _check(args)
     plan = load_sweep(args.file)

@@ -1,0 +1,127 @@
+"""What the behaviour modules may see and change of one replication: a typed protocol.
+
+:mod:`sim.model.alliances` and :mod:`sim.model.actions` act on a replication through
+:class:`ReplicationState` only, never through an untyped engine object: mypy checks that the
+engine (`sim.engine.simulation.Simulation`) provides every name listed here, and a behaviour
+module that reaches for anything else fails the type check. The recorder is not part of it: the
+model logs events through :meth:`ReplicationState.log` and never reads what was recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable
+from typing import Any, Protocol
+
+import numpy as np
+import simpy
+
+from sim.model.world import Pact, World
+from sim.scenario.schema import PactSpec, Parameters, Scenario
+
+__all__ = ["IntentView", "ReplicationState"]
+
+Process = Generator[Any, Any, None]
+
+
+class IntentView(Protocol):
+    """Perceived intent as the behaviour modules read and move it (`sim.engine.intent.Intent`)."""
+
+    def at(self, i: int, j: int, t: float) -> float:
+        """I[i, j] at time t."""
+
+    def cells(self, rows: Any, cols: Any, t: float) -> np.ndarray:
+        """I[rows[k], cols[k]] at time t."""
+
+    def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:
+        """Set I[i, j] at time t (and its baseline when asked)."""
+
+    def remember(self, i: int, j: int, move: float, event: int, t: float) -> None:
+        """Name `event` as the cause of I[i, j]."""
+
+
+class ReplicationState(Protocol):
+    """One replication's state and the engine services the model calls (Mesa's agents reach their
+    model the same way: through a small, named surface)."""
+
+    pacts: list[Pact]  # the pacts now (timeline actions replace and amend them)
+
+    @property
+    def env(self) -> simpy.Environment:
+        """The replication's clock and scheduler."""
+
+    @property
+    def scenario(self) -> Scenario:
+        """The resolved scenario (its timeline)."""
+
+    @property
+    def world(self) -> World:
+        """States, places and distances (read-only)."""
+
+    @property
+    def params(self) -> Parameters:
+        """The scenario's parameters."""
+
+    @property
+    def rng_alliance(self) -> np.random.Generator:
+        """The stream of alliance decisions (delays, honouring)."""
+
+    @property
+    def posture(self) -> np.ndarray:
+        """posture[i, j]: i's level toward j (0..7)."""
+
+    @property
+    def power(self) -> np.ndarray:
+        """Military expenditure now (changed in place)."""
+
+    @property
+    def offense(self) -> np.ndarray:
+        """Offense multipliers now (changed in place)."""
+
+    @property
+    def pact_specs(self) -> dict[str, PactSpec]:
+        """The validated spec of each pact, by id."""
+
+    @property
+    def intent(self) -> IntentView:
+        """Perceived intent."""
+
+    @property
+    def invoked(self) -> set[tuple]:
+        """Invocations already made: (pact, member, enemy) or (pact, member) for consultations."""
+
+    @property
+    def struck_first(self) -> dict[frozenset[int], int]:
+        """Who struck first in each dyad at war (model state, not the recorder's)."""
+
+    def log(self, cause: int | None, kind: str, actor: Any, target: Any, level: int | None = None,
+            pact: str | None = None, detail: str = "") -> int:
+        """Log an event now and return its id."""
+
+    def members(self, ref: str) -> list[int]:
+        """Indices named by a state id, or the current members of a pact id."""
+
+    def pacts_of(self, state: int) -> list[Pact]:
+        """The pacts `state` belongs to now."""
+
+    def consultation_pacts(self) -> list[Pact]:
+        """Pacts with an obligation a threatened member invokes."""
+
+    def threats_to(self, observers: np.ndarray, source: int) -> np.ndarray:
+        """T[m, source] for each observer m, now."""
+
+    def act(self, i: int, j: int, level: int, kind: str, cause: int | None = None, pact: str | None = None,
+            event: int | None = None, location: str | None = None, attack: bool = True,
+            collective: bool = False) -> int:
+        """Set posture[i, j] = level, with everything that follows."""
+
+    def alarm(self, states: Iterable[int], cause: int) -> None:
+        """Wake states early to decide now."""
+
+    def spawn(self, generator: Process) -> simpy.Process:
+        """Run a generator as a process of this replication."""
+
+    def start_invocation(self, generator: Process) -> None:
+        """Run an invocation as its own process."""
+
+    def restructure(self) -> None:
+        """Recompute what follows from power and pacts after they changed."""
