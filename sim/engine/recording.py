@@ -37,6 +37,7 @@ class Recorder:
         self.via: list[str] = [""] * n
         self.struck_first: dict[frozenset, int] = {}
         self.t_war: dict[frozenset, float] = {}
+        self.t_end: dict[frozenset, float] = {}  # model v2: the end of a dyad's first war
         self.first_clash: float | None = None
         self.invocations = self.honoured = self.abandonments = 0
         self.samples: list[tuple[float, np.ndarray, list[float]]] = []
@@ -71,6 +72,10 @@ class Recorder:
         new = self._enter(actor, t, _via(kind, pact)) + self._enter(target, t, "attack" if attack else "scenario")
         if new:
             self.depth[event_id] += 1
+
+    def war_end(self, t: float, a: int, b: int) -> None:
+        """Model v2 (issue 14): the war of a and b ended at t (the first end is kept)."""
+        self.t_end.setdefault(frozenset((a, b)), t)
 
     def _enter(self, state: int, t: float, via: str) -> int:
         if self.t_entry[state] is not None:
@@ -107,6 +112,7 @@ class Recorder:
             out[f"clash_{name}"] = int(self.struck_first.get(key) == a)
             out[f"t_war_{name}"] = self.t_war.get(key)
             out[f"max_level_{name}"] = self.dyad_max[k]
+            out[f"t_end_{name}"] = self.t_end.get(key)  # model v2
         for i in self.watched:
             s = self.ids[i]
             out[f"tension_mean_{s}"] = float(tensions[:, i].mean())

@@ -14,12 +14,14 @@ import numpy as np
 import simpy
 
 import sim.model.alliances as alliances
+import sim.model.motives as motives
 import sim.model.perception as perception
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
+from sim.model.termination import Wars
 from sim.model.world import Pact, World, compile_world, members_of
 from sim.scenario.schema import Scenario
 
@@ -41,6 +43,7 @@ class Setup:
         self.g = perception.gradient(self.world.distance, pp.distance_half_km, pp.distance_exponent)
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
+        self.stake = motives.stakes(scenario, self.world.index)  # model v2: S[i, j] from claims
 
 
 class Structure:
@@ -67,7 +70,8 @@ class Structure:
         self.umbrella = np.maximum(nuclear, (self.a * nuclear[None, :]).max(axis=1, initial=0.0))
         self.membership = [[p for p in pacts if i in p.members] for i in range(n)]
         self.consultative = [p for p in pacts if "consultation" in p.obligations]
-        self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond)
+        self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond,
+                                 setup.params.motives.war_fixed_cost)
 
     def _bind(self, pact: Pact, weights: dict[str, float]) -> None:
         block = np.ix_(pact.members, pact.members)
@@ -104,6 +108,9 @@ class Simulation:
         self.pacts = copy.deepcopy(world.pacts)
         self.pact_specs = {p: spec for p, spec in scenario.alliances.items() if spec is not None}
         self.structure = setup.structure
+        self.motives = motives.Motives(self.params.motives, setup.stake)  # model v2 (issue 14)
+        self.motives.update(self.structure.caps, self.structure.umbrella, self.structure.costs[5])
+        self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
@@ -126,7 +133,7 @@ class Simulation:
     def _bind(self) -> None:
         """Point the kernel at the current intent arrays and structure."""
         intent, structure = self.intent, self.structure
-        self.kernel.bind(intent, structure.caps.share, structure.costs)
+        self.kernel.bind(intent, structure.caps.share, structure.costs, self.motives)
         self.observer.bind(intent, structure.a_t)
 
     # --- queries -----------------------------------------------------------------------------
@@ -228,6 +235,7 @@ class Simulation:
         self.rec.posture(i, j, level)
         self.observe(i, j, level, old, event)
         if old < CLASH <= level:
+            self.wars.begin(self, i, j)  # model v2: the war runs until it ends (sim.model.termination)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
                 self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")
@@ -260,6 +268,7 @@ class Simulation:
         """Recompute what follows from power and pacts after a scenario changed them."""
         self.structure = Structure(self.setup, self.pacts, self.power, self.offense)
         self.intent.rebase(self.structure.baseline, self.env.now)
+        self.motives.update(self.structure.caps, self.structure.umbrella, self.structure.costs[5])
         self._bind()
 
 

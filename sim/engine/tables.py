@@ -24,7 +24,8 @@ def summary_columns(watch) -> list[str]:
     """summary.csv's header: rep, seed, the metrics, then one column per watched quantity."""
     columns = ["rep", "seed", *SUMMARY_METRICS]
     for a, b in watch.dyads:
-        columns += [f"war_{a}_{b}", f"clash_{a}_{b}", f"t_war_{a}_{b}", f"max_level_{a}_{b}"]
+        columns += [f"war_{a}_{b}", f"clash_{a}_{b}", f"t_war_{a}_{b}", f"max_level_{a}_{b}",
+                    f"t_end_{a}_{b}"]  # t_end: model v2 (issue 14)
     for s in watch.states:
         columns += [f"tension_mean_{s}", f"tension_end_{s}", f"max_level_{s}", f"t_entry_{s}"]
     return columns

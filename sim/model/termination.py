@@ -1,0 +1,110 @@
+"""Model v2: how wars end (docs/model.md, "War termination").
+
+War is bargaining carried on by fighting (Filson & Werner 2002, AJPS 46(4); Slantchev 2003,
+APSR 97(4)): battle outcomes move each side's holding of the stake toward what the balance of
+forces allows, fighting spends the optimism that made the war possible (Blainey 1973), and a side
+stops when continuing is worth less than stopping; a defender facing the loss of nearly everything
+gives in (Reiter 2009, How Wars End). One SimPy process per war dyad: its reckonings are rare
+(weekly), so they live in Python, off the kernel's hot path.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.model.decision import CLASH
+from sim.model.motives import optimistic
+
+__all__ = ["Wars", "END_KINDS"]
+
+END_KINDS = ("settlement", "capitulation", "ceasefire")
+
+
+class Wars:
+    """The wars of one replication, keyed by the unordered pair of belligerents. It keeps no
+    reference to the simulation (the processes get it), so a finished replication is freed at once."""
+
+    def __init__(self, params, generator):
+        self.rng, self.params = generator, params
+        self.active: set[frozenset] = set()
+
+    def begin(self, sim, a: int, b: int) -> None:
+        """A posture of a toward b crossed level 5: start the dyad's war unless one is under way."""
+        key = frozenset((a, b))
+        if key not in self.active:
+            self.active.add(key)
+            sim.spawn(self.fight(sim, a, b, key))
+
+    @staticmethod
+    def balance(sim, a: int, b: int) -> float:
+        """The chance the balance of forces in the theatre gives a against b (no optimism).
+
+        Interface for part 2 (issue 15): forces deployed and allies actually at war go here."""
+        return float(sim.motives.p[a, b])
+
+    def stake(self, sim, a: int, b: int) -> float:
+        """W: what the war is about, at least the stake of a war no claim explains."""
+        s = sim.motives.stake
+        return max(float(s[a, b]), float(s[b, a]), self.params.security_stake)
+
+    @staticmethod
+    def joined(sim, a: int, b: int) -> bool:
+        """A war with no claim of its own that an ally of a (or b) is still fighting against the other:
+        it lasts as long as that war (collective defence)."""
+        posture = sim.posture
+        s = sim.motives.stake
+        if s[a, b] > 0 or s[b, a] > 0:
+            return False
+        for x, y in ((a, b), (b, a)):
+            allies = sim.structure.a[x] > 0
+            if (allies & ((posture[y] >= CLASH) | (posture[:, y] >= CLASH))).any():
+                return True
+        return False
+
+    def fight(self, sim, a: int, b: int, key: frozenset):
+        """The war's process: reckon every `step_days` until it ends (see the module)."""
+        q = self.params
+        start, x, paid = sim.env.now, 0.0, [0.0, 0.0]
+        look = 1.0 - math.exp(-q.rate * q.horizon_days)
+        while True:
+            yield sim.env.timeout(q.step_days)
+            if sim.posture[a, b] < CLASH and sim.posture[b, a] < CLASH:
+                sim.rec.war_end(sim.env.now, a, b)  # left by the states' own decisions
+                break
+            p, dt = self.balance(sim, a, b), q.step_days
+            x = min(max(x + q.rate * (p - x) * dt + q.sd * math.sqrt(dt) * self.rng.standard_normal(), 0.0), 1.0)
+            paid[0] += q.burden * dt / 365 * 2 * (1 - p)
+            paid[1] += q.burden * dt / 365 * 2 * p
+            if self.joined(sim, a, b):
+                continue
+            bias = 0.0 if sim.motives.sober[a, b] else sim.params.motives.optimism * math.exp(
+                -(sim.env.now - start) / q.learning_days)
+            w = self.stake(sim, a, b)
+            gain = w * (float(optimistic(p, bias)) - x) * look
+            ending = self._ending(sim, a, b, x, gain, paid, w)
+            if ending:
+                self.end(sim, a, b, *ending)
+                break
+        self.active.discard(key)
+
+    def _ending(self, sim, a: int, b: int, x: float, gain: float, paid: list[float], w: float):
+        """(kind, cause, share won by a) if the war ends at this reckoning, else None."""
+        q, ids = self.params, sim.world.ids
+        if x >= q.capitulation:
+            return "capitulation", f"{ids[b]} gave in: {ids[a]} held {x:.2f} of the stake", 1.0
+        if gain <= q.burden * q.horizon_days / 365 * 2 * (1 - self.balance(sim, a, b)):
+            return "settlement", f"{ids[a]}'s expected gain {gain:.3f} no longer worth the cost; held {x:.2f}", x
+        for side, cost in zip((a, b), paid):
+            if cost >= q.exhaustion * w:
+                return "ceasefire", f"exhaustion of {ids[side]} (cost {cost:.2f} of stake {w:.2f})", x
+        return None
+
+    def end(self, sim, a: int, b: int, kind: str, cause: str, share: float) -> None:
+        """Log the end, bring both postures down to the truce level, resolve a's claim by its share."""
+        truce = self.params.truce_level
+        event = sim.rec.log(sim.env.now, None, kind, a, b, truce, None, cause)
+        for i, j in ((a, b), (b, a)):
+            if sim.posture[i, j] > truce:
+                sim.act(i, j, truce, kind, event=event, attack=False)
+        sim.rec.war_end(sim.env.now, a, b)
+        sim.motives.resolve(a, b, share, settled=kind != "ceasefire")
