@@ -42,6 +42,7 @@ class Setup:
         pp = self.params.perception
         self.g = perception.gradient(self.world.distance, pp.distance_half_km, pp.distance_exponent)
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
+        self.g_theatre = motives.theatre_gradient(self.world, pp.distance_half_km, pp.distance_exponent)
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
         self.stake = motives.stakes(scenario, self.world.index)  # model v2: S[i, j] from claims
 
@@ -55,6 +56,7 @@ class Structure:
         self.a = perception.alignment(pacts, n, pp.pact_weights)
         self.a_t = np.ascontiguousarray(self.a.T)
         self.caps = perception.capabilities(power, offense, setup.g, self.a)
+        self.theatre = perception.capabilities(power, offense, setup.g_theatre, motives.honour(self.a))  # model v2
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
         for pact in pacts:
@@ -109,7 +111,7 @@ class Simulation:
         self.pact_specs = {p: spec for p, spec in scenario.alliances.items() if spec is not None}
         self.structure = setup.structure
         self.motives = motives.Motives(self.params.motives, setup.stake)  # model v2 (issue 14)
-        self.motives.update(self.structure.caps, self.structure.umbrella, self.structure.costs[5])
+        self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
@@ -268,7 +270,7 @@ class Simulation:
         """Recompute what follows from power and pacts after a scenario changed them."""
         self.structure = Structure(self.setup, self.pacts, self.power, self.offense)
         self.intent.rebase(self.structure.baseline, self.env.now)
-        self.motives.update(self.structure.caps, self.structure.umbrella, self.structure.costs[5])
+        self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self._bind()
 
 

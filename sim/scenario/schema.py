@@ -156,7 +156,7 @@ class Motives(Strict):
     pressure: Annotated[float, Field(ge=0.0, le=4.0)] = Field(
         3.0, description="desired level per unit of stake: a claim is pressed by coercion (0-4)")
     odb: Unit = Field(0.2, description="offence-defence balance: 0 defence dominant (3:1 rule), 1 offence dominant")
-    first_strike: NonNegative = Field(6.0, description="value of striking first at odb 1 against a mobilised opponent (0-12)")
+    first_strike: NonNegative = Field(10.0, description="value of striking first at odb 1 against a mobilised opponent (0-16)")
     war_fixed_cost: NonNegative = Field(
         4.0, description="cost of levels 5+ that does not depend on the balance (Fearon 1995's c) (0-8)")
     nuclear_shadow: Unit = Field(0.7, description="share of the chance of imposing a claim lost against a nuclear umbrella")
