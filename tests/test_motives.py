@@ -23,15 +23,15 @@ GREAT_POWERS = {"USA", "RUS", "CHN", "GBR", "FRA"}  # the five permanent members
 def two_states(claim: float | None = 1.0, ally: bool = False, **fields) -> dict:
     """A revisionist REV (power 200) 1,000 km from its target TGT (power 10); optionally a claim
     on TGT and a strong ally ALY (power 200) 1,000 km beyond TGT in a defence pact with it."""
-    states = {"REV": dict(lat=0.0, lon=0.0, power=200.0, regions=["r"]),
-              "TGT": dict(lat=0.0, lon=9.0, power=10.0, regions=["r"])}
+    states = {"REV": {"lat": 0.0, "lon": 0.0, "power": 200.0, "regions": ["r"]},
+              "TGT": {"lat": 0.0, "lon": 9.0, "power": 10.0, "regions": ["r"]}}
     alliances = {}
     if ally:
-        states["ALY"] = dict(lat=0.0, lon=18.0, power=200.0, regions=["r"])
-        alliances["DEF"] = dict(type="defence", members=["TGT", "ALY"], regions=["r"])
-    base = dict(name="two", world="empty", states=states, alliances=alliances, horizon_days=365,
-                replications=40, seed=3, watch={"dyads": [["REV", "TGT"]]},
-                claims=[] if claim is None else [dict(claimant="REV", target="TGT", value=claim)])
+        states["ALY"] = {"lat": 0.0, "lon": 18.0, "power": 200.0, "regions": ["r"]}
+        alliances["DEF"] = {"type": "defence", "members": ["TGT", "ALY"], "regions": ["r"]}
+    base = {"name": "two", "world": "empty", "states": states, "alliances": alliances, "horizon_days": 365,
+                "replications": 40, "seed": 3, "watch": {"dyads": [["REV", "TGT"]]},
+                "claims": [] if claim is None else [{"claimant": "REV", "target": "TGT", "value": claim}]}
     base.update(fields)
     return base
 
@@ -71,7 +71,7 @@ def test_stakes_come_from_the_world_file_and_scenario_claims_override_them():
     assert s[index["CHN"], index["TWN"]] == 1.0 and s[index["USA"], index["CHN"]] == 0.0
     assert s[index["RUS"], index["UKR"]] == 1.0 and s[index["TWN"], index["CHN"]] == pytest.approx(0.3)
     data = scenario.model_dump(by_alias=True)
-    data["claims"] = [dict(claimant="CHN", target="TWN", value=0.0)]
+    data["claims"] = [{"claimant": "CHN", "target": "TWN", "value": 0.0}]
     changed = stakes(type(scenario).model_validate(data), index)
     assert changed[index["CHN"], index["TWN"]] == 0.0 and changed[index["CHN"], index["JPN"]] > 0
 
@@ -80,7 +80,7 @@ def test_an_unknown_claimant_is_an_input_error_with_its_place():
     from sim.scenario.errors import InputErrors
 
     with pytest.raises(InputErrors, match="claims"):
-        load_scenario(two_states(claims=[dict(claimant="XXX", target="TGT", value=0.5)]))
+        load_scenario(two_states(claims=[{"claimant": "XXX", "target": "TGT", "value": 0.5}]))
 
 
 # --- must-show behaviour ----------------------------------------------------------------------
@@ -108,10 +108,10 @@ def test_a_defence_pact_with_a_strong_nearby_ally_halves_the_rate_at_least():
 
 
 def mutual_mobilisation(odb: float) -> np.ndarray:
-    peers = {"AAA": dict(lat=0.0, lon=0.0, power=100.0), "BBB": dict(lat=0.0, lon=9.0, power=100.0)}
-    data = dict(name="mobilised", world="empty", states=peers, horizon_days=365, replications=40, seed=5,
-                timeline=[dict(at=0, do="posture", actor="AAA", target="BBB", level=4, mutual=True)],
-                parameters={"motives": {"odb": odb}}, watch={"dyads": [["AAA", "BBB"]]})
+    peers = {"AAA": {"lat": 0.0, "lon": 0.0, "power": 100.0}, "BBB": {"lat": 0.0, "lon": 9.0, "power": 100.0}}
+    data = {"name": "mobilised", "world": "empty", "states": peers, "horizon_days": 365, "replications": 40, "seed": 5,
+                "timeline": [{"at": 0, "do": "posture", "actor": "AAA", "target": "BBB", "level": 4, "mutual": True}],
+                "parameters": {"motives": {"odb": odb}}, "watch": {"dyads": [["AAA", "BBB"]]}}
     return run(load_scenario(data)).frame("summary").war_AAA_BBB.to_numpy()
 
 
@@ -134,7 +134,7 @@ def world_2022(*timeline: dict, dyads=(), reps=40, horizon=730.0):
 
 @pytest.mark.slow
 def test_a_scripted_war_between_two_minor_states_ends_within_the_horizon():
-    result = world_2022(dict(at=30, do="attack", actor="THA", target="VNM", level=5), dyads=[("THA", "VNM")])
+    result = world_2022({"at": 30, "do": "attack", "actor": "THA", "target": "VNM", "level": 5}, dyads=[("THA", "VNM")])
     summary = result.frame("summary")
     ended = summary.t_end_THA_VNM.notna().to_numpy()
     assert summary.war_THA_VNM.all()
@@ -168,3 +168,32 @@ def test_a_war_ends_with_postures_below_the_war_rung_and_resolves_the_claim():
     kind = ends[0][3]
     if kind != "ceasefire":
         assert sim.motives.stake[0, 1] < 1.0
+
+
+# --- no parameter decides by itself over its documented range ---------------------------------
+
+# The documented range of each parameter (docs/model.md, "Parameters"): the test runs the 2022
+# baseline for a year at both ends of each range.
+RANGES = {
+    "decision.temperature": (0.1, 0.5), "decision.war_cost": (2.0, 12.0), "decision.inertia": (0.5, 2.0),
+    "decision.precision": (0.5, 2.0), "perception.misperception": (0.0, 0.6),
+    "perception.escalation_gain": (0.25, 0.75), "perception.distance_half_km": (1000.0, 8000.0),
+    "perception.intent_half_life_days": (30.0, 365.0), "motives.stake_weight": (0.0, 8.0),
+    "motives.csf_exponent": (0.5, 2.0), "motives.optimism": (0.0, 1.0), "motives.pressure": (0.0, 4.0),
+    "motives.odb": (0.0, 0.3), "motives.first_strike": (0.0, 12.0), "motives.nuclear_shadow": (0.5, 1.0),
+    "motives.war_fixed_cost": (3.0, 8.0), "termination.burden": (0.05, 1.0),
+    "termination.capitulation": (0.6, 1.0), "termination.learning_days": (30.0, 730.0),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(RANGES))
+def test_no_single_parameter_gives_always_war_or_never_war_over_its_range(name):
+    """Always war: a new armed clash in every replication of the year (P = 1 is rejected if any of
+    16 replications has none). Never war: no war lasts, i.e. the Russia-Ukraine war is over by day
+    60 in every replication."""
+    for value in RANGES[name]:
+        scenario = load_scenario(ROOT / "scenarios" / "baseline_2022.yaml", overrides={f"parameters.{name}": value})
+        summary = run(scenario, replications=16, seed=5, horizon=365.0).frame("summary")
+        assert summary.t_first_clash.notna().sum() < len(summary), (name, value, "always war")
+        assert (summary.t_end_RUS_UKR.isna() | (summary.t_end_RUS_UKR > 60)).any(), (name, value, "never war")

@@ -14,11 +14,11 @@ import numpy as np
 import simpy
 
 import sim.model.alliances as alliances
-import sim.model.motives as motives
 import sim.model.perception as perception
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
+from sim.model import motives
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
 from sim.model.termination import Wars

@@ -21,7 +21,7 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["stakes", "theatre_gradient", "coalition_strength", "honour", "prevail", "optimistic", "Motives"]
+__all__ = ["Motives", "coalition_strength", "honour", "optimistic", "prevail", "stakes", "theatre_gradient"]
 
 
 def _world_claims(world: str) -> list[tuple[str, str, float]]:
@@ -98,7 +98,7 @@ def prevail(attack: np.ndarray, defend: np.ndarray, exponent: float, odb: float)
     return p
 
 
-def optimistic(p: np.ndarray, bias: float) -> np.ndarray:
+def optimistic(p: np.ndarray | float, bias: float) -> np.ndarray:
     """Blainey's optimism: logit(p^) = logit(p) + bias (0 and 1 stay as they are)."""
     p = np.asarray(p, dtype=float)
     odds = np.exp(bias) * p

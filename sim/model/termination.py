@@ -15,7 +15,7 @@ import math
 from sim.model.decision import CLASH
 from sim.model.motives import optimistic
 
-__all__ = ["Wars", "END_KINDS"]
+__all__ = ["END_KINDS", "Wars"]
 
 END_KINDS = ("settlement", "capitulation", "ceasefire")
 

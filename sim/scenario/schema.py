@@ -170,7 +170,7 @@ class Termination(Strict):
 
     step_days: Annotated[float, Field(gt=0.0, le=90.0)] = Field(7.0, description="days between a war's reckonings")
     rate: Positive = Field(1 / 365, description="per day: speed at which fortunes move to the balance of forces")
-    sd: NonNegative = Field(0.02, description="battle noise per sqrt(day)")
+    sd: NonNegative = Field(0.005, description="battle noise per sqrt(day) (stationary sd about 0.07)")
     burden: Positive = Field(0.2, description="cost of war per year, in stake units, to each side")
     horizon_days: Positive = Field(180.0, description="days a side looks ahead when weighing continuing")
     learning_days: Positive = Field(180.0, description="e-folding days of optimism spent by fighting")
