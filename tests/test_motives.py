@@ -197,3 +197,37 @@ def test_no_single_parameter_gives_always_war_or_never_war_over_its_range(name):
         summary = run(scenario, replications=16, seed=5, horizon=365.0).frame("summary")
         assert summary.t_first_clash.notna().sum() < len(summary), (name, value, "always war")
         assert (summary.t_end_RUS_UKR.isna() | (summary.t_end_RUS_UKR > 60)).any(), (name, value, "never war")
+
+
+# --- standing acts weigh while in force --------------------------------------------------------
+
+def late_tension(name: str, state: str, reps: int = 12) -> np.ndarray:
+    """Each replication's mean tension of `state` over days 600-730 (paired by seed)."""
+    t = run(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), replications=reps, seed=9).frame("tension")
+    t = t[(t.state == state) & (t.t >= 600)]
+    return t.groupby("rep").tension.mean().to_numpy()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, state", [("taiwan_strait_blockade", "TWN"), ("nato_strategic_concept_china", "CHN")])
+def test_a_blockade_or_a_doctrine_in_force_still_weighs_two_years_on(name, state):
+    """v1: the blockade added +0.0002 to Taiwan's tension on day 728 and the Strategic Concept
+    +0.003 to China's; in force they must keep weighing (paired t-test, and at least 0.005,
+    25 times v1's blockade effect)."""
+    diff = late_tension(name, state) - late_tension("baseline_2022", state)
+    assert diff.mean() > 0.005, diff.mean()
+    assert stats.ttest_1samp(diff, 0.0, alternative="greater").pvalue < 1e-3
+
+
+def test_a_standing_act_is_lifted_by_a_later_posture():
+    from sim.model.standing import Standing
+
+    data = two_states(claim=None, timeline=[dict(at=10, do="posture", actor="REV", target="TGT", level=4),
+                                            dict(at=20, do="posture", actor="REV", target="TGT", level=0)])
+    sim = Simulation(Setup(load_scenario(data)), seed=1, horizon=15)
+    sim.run()
+    assert sim.standing.shift and isinstance(sim.standing, Standing)
+    assert sim.intent.baseline[1, 0] > sim.structure.baseline[1, 0]
+    sim = Simulation(Setup(load_scenario(data)), seed=1, horizon=25)
+    sim.run()
+    assert not sim.standing.shift and sim.intent.baseline[1, 0] == sim.structure.baseline[1, 0]

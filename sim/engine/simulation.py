@@ -21,6 +21,7 @@ from sim.kernel import Decider, Observer
 from sim.model import motives
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
+from sim.model.standing import Standing
 from sim.model.termination import Wars
 from sim.model.world import Pact, World, compile_world, members_of
 from sim.scenario.schema import Scenario
@@ -113,6 +114,7 @@ class Simulation:
         self.motives = motives.Motives(self.params.motives, setup.stake)  # model v2 (issue 14)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
+        self.standing = Standing(self.params.perception.standing_weight)  # model v2: acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
@@ -269,7 +271,7 @@ class Simulation:
     def restructure(self) -> None:
         """Recompute what follows from power and pacts after a scenario changed them."""
         self.structure = Structure(self.setup, self.pacts, self.power, self.offense)
-        self.intent.rebase(self.structure.baseline, self.env.now)
+        self.intent.rebase(self.standing.over(self.structure.baseline), self.env.now)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self._bind()
 

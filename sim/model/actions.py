@@ -52,8 +52,10 @@ def _attack(sim, action, event) -> None:
 def _posture(sim, action, event) -> None:
     for i, j in _pairs(sim, action):
         sim.act(i, j, action.level, "scenario.posture", event=event, attack=False)
+        sim.standing.posture(sim, i, j, action.level)  # model v2: weighs while in force
         if action.mutual:
             sim.act(j, i, action.level, "scenario.posture", event=event, attack=False)
+            sim.standing.posture(sim, j, i, action.level)
 
 
 def _name_threat(sim, action, event) -> None:
@@ -66,6 +68,7 @@ def _name_threat(sim, action, event) -> None:
             current = sim.intent.at(observer, source, t)
             sim.intent.set(observer, source, current + s * (1.0 - current), t, baseline=False)
             sim.intent.remember(observer, source, s * (1.0 - current), event, t)
+            sim.standing.impose(sim, observer, source, s)  # model v2: the doctrine stands
         targets.add(j)
     sim.alarm(sorted(targets), event)
 
@@ -129,6 +132,7 @@ def _ceasefire(sim, action, event) -> None:
         for a, b in ((i, j), (j, i)):
             if sim.posture[a, b] > action.level:
                 sim.act(a, b, action.level, "scenario.ceasefire", event=event, attack=False)
+            sim.standing.lift(sim, b, a)  # model v2
 
 
 def _pact(sim, pact_id: str):
