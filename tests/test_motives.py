@@ -222,8 +222,8 @@ def test_a_blockade_or_a_doctrine_in_force_still_weighs_two_years_on(name, state
 def test_a_standing_act_is_lifted_by_a_later_posture():
     from sim.model.standing import Standing
 
-    data = two_states(claim=None, timeline=[dict(at=10, do="posture", actor="REV", target="TGT", level=4),
-                                            dict(at=20, do="posture", actor="REV", target="TGT", level=0)])
+    data = two_states(claim=None, timeline=[{"at": 10, "do": "posture", "actor": "REV", "target": "TGT", "level": 4},
+                                            {"at": 20, "do": "posture", "actor": "REV", "target": "TGT", "level": 0}])
     sim = Simulation(Setup(load_scenario(data)), seed=1, horizon=15)
     sim.run()
     assert sim.standing.shift and isinstance(sim.standing, Standing)
