@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.execution.runner import run  # noqa: E402
-from sim.scenario.loading import load_scenario  # noqa: E402
+from sim.execution.runner import run
+from sim.scenario.loading import load_scenario
 
 WHAT_IFS = ("aukus_submarines", "finland_sweden_join_nato", "global_nato", "hawaii_strike",
             "nato_strategic_concept_china", "quad_defence_pact", "quad_expansion", "russia_attacks_estonia",
@@ -32,7 +32,7 @@ def measures(name: str, reps: int = 60, seed: int = 2022) -> dict[str, np.ndarra
     """Per-replication measures of one shipped scenario."""
     result = run(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), replications=reps, seed=seed, workers=2)
     summary, events = result.frame("summary"), result.frame("events")
-    per_rep = lambda frame: frame.reindex(summary.rep, fill_value=0).to_numpy()  # noqa: E731
+    per_rep = lambda frame: frame.reindex(summary.rep, fill_value=0).to_numpy()
     decided = events[events.kind.isin(["escalate", "deescalate"])]
     return {"level": per_rep(decided.groupby("rep")["level"].mean()),
             "clashes": per_rep(events[(events.level >= 5) & (events.kind == "escalate")].groupby("rep").size()),

@@ -37,12 +37,12 @@ class Standing:
         """Raise observer's baseline view of source by `share` of its gap to 1, while in force."""
         base = float(sim.structure.baseline[observer, source])
         self.shift[(observer, source)] = max(self.shift.get((observer, source), 0.0), share * (1.0 - base))
-        self._rebase(sim)
+        self._rebase(sim, observer, source)
 
     def lift(self, sim, observer: int, source: int) -> None:
         """End the act's weight: intent relaxes to the structural baseline again."""
         if self.shift.pop((observer, source), None) is not None:
-            self._rebase(sim)
+            self._rebase(sim, observer, source)
 
     def posture(self, sim, actor: int, target: int, level: int) -> None:
         """A scenario posture: levels 2-4 stand in the target's view of the actor; below 2 lift it."""
@@ -51,5 +51,10 @@ class Standing:
         elif level < COERCION:
             self.lift(sim, target, actor)
 
-    def _rebase(self, sim) -> None:
-        sim.intent.rebase(self.over(sim.structure.baseline), sim.env.now)
+    def _rebase(self, sim, observer: int, source: int) -> None:
+        """Move one cell's baseline; its intent keeps its value now and relaxes to the new baseline."""
+        intent, t = sim.intent, sim.env.now
+        value = intent.at(observer, source, t)
+        base = min(float(sim.structure.baseline[observer, source]) + self.shift.get((observer, source), 0.0), 1.0)
+        intent.baseline[observer, source] = base
+        intent.dev[observer, source] = (value - base) / intent.decay(t)
