@@ -63,33 +63,43 @@ class Wars:
 
     def fight(self, sim, a: int, b: int, key: frozenset):
         """The war's process: reckon every `step_days` until it ends (see the module)."""
-        q = self.params
         start, x, paid = sim.env.now, 0.0, [0.0, 0.0]
-        look = 1.0 - math.exp(-q.rate * q.horizon_days)
         while True:
-            yield sim.env.timeout(q.step_days)
+            yield sim.env.timeout(self.params.step_days)
             if sim.posture[a, b] < CLASH and sim.posture[b, a] < CLASH:
                 sim.rec.war_end(sim.env.now, a, b)  # left by the states' own decisions
                 break
-            p, dt = self.balance(sim, a, b), q.step_days
-            x = min(max(x + q.rate * (p - x) * dt + q.sd * math.sqrt(dt) * self.rng.standard_normal(), 0.0), 1.0)
-            paid[0] += q.burden * dt / 365 * 2 * (1 - p)
-            paid[1] += q.burden * dt / 365 * 2 * p
+            p = self.balance(sim, a, b)
+            x = self._battle(x, p, paid)
             if self.joined(sim, a, b):
                 continue
-            bias = 0.0 if sim.motives.sober[a, b] else sim.params.motives.optimism * math.exp(
-                -(sim.env.now - start) / q.learning_days)
-            w = self.stake(sim, a, b)
-            gain = w * (float(optimistic(p, bias)) - x) * look
-            ending = self._ending(sim, a, b, x, gain, paid, w)
+            ending = self._ending(sim, a, b, x, self._gain(sim, a, b, x, p, start), paid)
             if ending:
                 self.end(sim, a, b, *ending)
                 break
         self.active.discard(key)
 
-    def _ending(self, sim, a: int, b: int, x: float, gain: float, paid: list[float], w: float):
+    def _battle(self, x: float, p: float, paid: list[float]) -> float:
+        """One step of fighting: the attacker's holding moves toward the balance p with noise; each
+        side pays the burden, the weaker more."""
+        q, dt = self.params, self.params.step_days
+        x = min(max(x + q.rate * (p - x) * dt + q.sd * math.sqrt(dt) * self.rng.standard_normal(), 0.0), 1.0)
+        paid[0] += q.burden * dt / 365 * 2 * (1 - p)
+        paid[1] += q.burden * dt / 365 * 2 * p
+        return x
+
+    def _gain(self, sim, a: int, b: int, x: float, p: float, start: float) -> float:
+        """What the attacker expects to gain by fighting on over its horizon, with the optimism
+        fighting has not yet spent."""
+        q = self.params
+        bias = 0.0 if sim.motives.sober[a, b] else sim.params.motives.optimism * math.exp(
+            -(sim.env.now - start) / q.learning_days)
+        look = 1.0 - math.exp(-q.rate * q.horizon_days)
+        return self.stake(sim, a, b) * (float(optimistic(p, bias)) - x) * look
+
+    def _ending(self, sim, a: int, b: int, x: float, gain: float, paid: list[float]):
         """(kind, cause, share won by a) if the war ends at this reckoning, else None."""
-        q, ids = self.params, sim.world.ids
+        q, ids, w = self.params, sim.world.ids, self.stake(sim, a, b)
         if x >= q.capitulation:
             return "capitulation", f"{ids[b]} gave in: {ids[a]} held {x:.2f} of the stake", 1.0
         if gain <= q.burden * q.horizon_days / 365 * 2 * (1 - self.balance(sim, a, b)):
