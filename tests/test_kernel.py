@@ -160,7 +160,7 @@ def test_observations_match_the_plain_python(n):
         state = twin_of(intent)
         gen = np.random.default_rng(5)
         observer = module.Observer(gen, np.ascontiguousarray(g.T), spillover=0.1, misperception=0.3, escalation_gain=0.5,
-                                   deescalation_gain=0.25, rate=0.0077)
+                                   deescalation_gain=0.25, rate=0.0077, hostility_bias=0.2 if n % 2 else 0.0)
         observer.bind(state, np.ascontiguousarray(a.T))
         twins.append((observer, state, gen))
     for event, t in enumerate(np.cumsum(rng.random(400)).tolist(), 1):

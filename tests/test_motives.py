@@ -231,3 +231,18 @@ def test_a_standing_act_is_lifted_by_a_later_posture():
     sim = Simulation(Setup(load_scenario(data)), seed=1, horizon=25)
     sim.run()
     assert not sim.standing.shift and sim.intent.baseline[1, 0] == sim.structure.baseline[1, 0]
+
+
+# --- misperception that biases (Jervis 1976) ---------------------------------------------------
+
+def test_a_hostile_bias_reads_the_same_acts_as_more_hostile():
+    """Same seed, same acts: with a positive bias every observer who saw the mobilisation reads
+    its actor as more hostile; with a negative one as less."""
+    views = []
+    for bias in (-0.3, 0.0, 0.3):
+        data = two_states(claim=None, parameters={"perception": {"hostility_bias": bias}},
+                          timeline=[{"at": 1, "do": "posture", "actor": "REV", "target": "TGT", "level": 4}])
+        sim = Simulation(Setup(load_scenario(data)), seed=2, horizon=2)
+        sim.run()
+        views.append(sim.intent.at(1, 0, 2.0))
+    assert views[0] < views[1] < views[2]

@@ -131,7 +131,7 @@ class Simulation:
         pp = self.params.perception
         self.observer = Observer(self.rng_noise, setup.g_t, spillover=pp.spillover, misperception=pp.misperception,
                                  escalation_gain=pp.escalation_gain, deescalation_gain=pp.deescalation_gain,
-                                 rate=self.intent.rate)
+                                 rate=self.intent.rate, hostility_bias=pp.hostility_bias)
         self._bind()
 
     def _bind(self) -> None:

@@ -265,13 +265,14 @@ cdef class Observer:
     cdef double[::1] epoch
     cdef const double[:, ::1] g_t
     cdef int64_t[:, ::1] cause
-    cdef double spill, sigma, half_variance, up_gain, down_gain, neg_rate
+    cdef double spill, sigma, half_variance, up_gain, down_gain, neg_rate, up_bias, down_bias
     cdef object generator
     cdef bitgen_t *bitgen
     cdef double *noise
     cdef Py_ssize_t n
 
-    def __cinit__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
+    def __cinit__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate,
+                  hostility_bias=0.0):
         self.generator, self.g_t = generator, g_t
         self.n = self.g_t.shape[0]
         self.bitgen = bit_generator_of(generator)
@@ -281,6 +282,7 @@ cdef class Observer:
         self.spill, self.sigma = spillover, misperception
         self.half_variance = misperception * misperception / 2
         self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
+        self.up_bias, self.down_bias = exp(hostility_bias), exp(-hostility_bias)  # Jervis 1976: hostile reading
 
     def __dealloc__(self):
         free(self.noise)
@@ -293,7 +295,7 @@ cdef class Observer:
     def observe(self, Py_ssize_t i, Py_ssize_t j, int level, int old, int64_t event, double t):
         """Update I[:, i] for an act of i toward j (see the class)."""
         cdef Py_ssize_t m, n = self.n
-        cdef double w, step, base, current, new, rise, gap, scale, spread, e
+        cdef double w, step, base, current, new, rise, gap, scale, spread, e, bias
         cdef const double *toward = &self.a_t[j, 0]
         cdef const double *near = &self.g_t[j, 0]
         cdef const double *friend = &self.a_t[i, 0]
@@ -303,6 +305,7 @@ cdef class Observer:
             return
         e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
         scale = (self.up_gain * level) / 7 if level > old else (self.down_gain * (old - level)) / 7
+        bias = self.up_bias if level > old else self.down_bias
         for m in range(n):
             w = toward[m]
             spread = self.spill * near[m]
@@ -313,7 +316,7 @@ cdef class Observer:
             w = w * (1.0 - friend[m])
             if m == i:
                 w = 0.0
-            step = (scale * w) * self.noise[m]
+            step = ((scale * w) * self.noise[m]) * bias
             base = self.baseline[m, i]
             current = base + self.dev[m, i] * e
             if level > old:

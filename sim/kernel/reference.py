@@ -99,8 +99,10 @@ class Decider:
 class Observer:
     """Every state's view of an actor's intent after it changes a posture (`sim.kernel._kernel.Observer`)."""
 
-    def __init__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
+    def __init__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate,
+                 hostility_bias=0.0):
         self.rng, self.g_t, self.n = generator, g_t, len(g_t)
+        self.up_bias, self.down_bias = math.exp(hostility_bias), math.exp(-hostility_bias)  # Jervis 1976
         self.spill, self.sigma = spillover, misperception
         self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
 
@@ -118,10 +120,11 @@ class Observer:
             return
         e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
         scale = self.up_gain * level / 7 if level > old else self.down_gain * (old - level) / 7
+        bias = self.up_bias if level > old else self.down_bias
         for m in range(self.n):
             w = max(self.a_t[j, m].item(), self.spill * self.g_t[j, m].item())
             w = (1.0 if m == j else w) * (1.0 - self.a_t[i, m].item())
-            step = scale * (0.0 if m == i else w) * noise[m]
+            step = scale * (0.0 if m == i else w) * noise[m] * bias
             base = intent.baseline[m, i].item()
             current = base + intent.dev[m, i].item() * e
             if level > old:
