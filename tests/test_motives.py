@@ -178,7 +178,7 @@ RANGES = {
     "decision.temperature": (0.1, 0.5), "decision.war_cost": (2.0, 12.0), "decision.inertia": (0.5, 2.0),
     "decision.precision": (0.5, 2.0), "perception.misperception": (0.0, 0.6),
     "perception.escalation_gain": (0.25, 0.75), "perception.distance_half_km": (1000.0, 8000.0),
-    "perception.intent_half_life_days": (30.0, 365.0), "motives.stake_weight": (0.0, 8.0),
+    "perception.intent_half_life_days": (30.0, 365.0), "perception.hostility_bias": (0.0, 0.5), "motives.stake_weight": (0.0, 8.0),
     "motives.csf_exponent": (0.5, 2.0), "motives.optimism": (0.0, 1.0), "motives.pressure": (0.0, 4.0),
     "motives.odb": (0.0, 0.3), "motives.first_strike": (0.0, 12.0), "motives.nuclear_shadow": (0.5, 1.0),
     "motives.war_fixed_cost": (3.0, 8.0), "termination.burden": (0.05, 1.0),

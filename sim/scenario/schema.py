@@ -108,7 +108,7 @@ class Perception(Strict):
     spillover: Unit = Field(0.1, description="weight of an act against a non-ally, times proximity")
     misperception: NonNegative = Field(0.2, description="sigma of the lognormal noise on observed acts")
     hostility_bias: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
-        0.0, description="model v2 (Jervis 1976): log factor by which acts are read as more hostile (steps down as less)")
+        0.1, description="model v2 (Jervis 1976): log factor by which acts are read as more hostile (steps down as less) (0-0.5)")
     standing_weight: Unit = Field(
         0.3, description="model v2: share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
     pact_weights: dict[PactType, Unit] = Field(
