@@ -5,6 +5,7 @@ observation of acts, and whole replications of shipped scenarios."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -86,7 +87,14 @@ def random_state(rng, n, kind):
     np.fill_diagonal(posture, 0)
     war = rng.uniform(0, 8, (n, n))
     costs = (0.0,) * 5 + (war, 2 * war + rng.uniform(0, 5, (n, n)), 3 * war + 10.0)
-    return intent, share, posture.astype(np.int8), costs
+    return intent, share, posture.astype(np.int8), costs, random_motives(rng, n)
+
+
+def random_motives(rng, n):
+    """Model v2's matrices: claims on some pairs (aim, expected gain), a first-strike value."""
+    claimed = rng.random((n, n)) < 0.3
+    return SimpleNamespace(aim=rng.uniform(0, 6, (n, n)) * claimed, gain=rng.uniform(0, 9, (n, n)) * claimed,
+                           preempt=rng.uniform(0, 6, (n, n)))
 
 
 @pytest.mark.parametrize("n, kind", [(2, "plain"), (5, "plain"), (55, "plain"), (55, "ties"), (300, "plain")])
@@ -94,7 +102,7 @@ def test_decisions_match_the_plain_python(n, kind):
     """A long sequence of decisions with the same streams: the same changes, the same draws, the
     same arrays afterwards, with postures changed between calls as the engine's acts would."""
     rng = np.random.default_rng(n + len(kind))
-    intent, share, posture, costs = random_state(rng, n, kind)
+    intent, share, posture, costs, motives = random_state(rng, n, kind)
     twins = []
     for module in (_kernel, reference):
         state = twin_of(intent)
@@ -103,7 +111,7 @@ def test_decisions_match_the_plain_python(n, kind):
         p = posture.copy()
         decider = module.Decider(gens, p, np.linspace(0.1, 0.99, n), top, attention=min(4, 50),
                                  precision=0.8, inertia=1.0, temperature=0.3, mean_interval=7.0, rate=0.0077)
-        decider.bind(state, share, costs)
+        decider.bind(state, share, costs, motives)
         twins.append((decider, state, p, top))
     choices = rng.integers(0, n, 3000)
     times = np.cumsum(rng.random(3000))
@@ -152,7 +160,7 @@ def test_observations_match_the_plain_python(n):
         state = twin_of(intent)
         gen = np.random.default_rng(5)
         observer = module.Observer(gen, np.ascontiguousarray(g.T), spillover=0.1, misperception=0.3, escalation_gain=0.5,
-                                   deescalation_gain=0.25, rate=0.0077)
+                                   deescalation_gain=0.25, rate=0.0077, hostility_bias=0.2 if n % 2 else 0.0)
         observer.bind(state, np.ascontiguousarray(a.T))
         twins.append((observer, state, gen))
     for event, t in enumerate(np.cumsum(rng.random(400)).tolist(), 1):

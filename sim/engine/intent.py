@@ -71,6 +71,13 @@ class Intent:
         self.cause[i, j] = event
         self.strength[i, j] = move / self.decay(t)
 
+    def rebase_cell(self, i: int, j: int, baseline: float, t: float) -> None:
+        """Move one cell's baseline from time t (a standing act, :mod:`sim.model.standing`): its value
+        at t is kept and relaxes toward the new baseline from then on."""
+        value = self.at(i, j, t)
+        self.baseline[i, j] = baseline
+        self.dev[i, j] = (value - baseline) / self.decay(t)
+
     def rebase(self, baseline: np.ndarray, t: float) -> None:
         """New baselines from time t (pacts or power changed): intent keeps its value at t and
         relaxes toward the new baselines from then on (in place)."""

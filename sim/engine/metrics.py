@@ -101,6 +101,10 @@ DYAD_METRICS: tuple[Watched, ...] = (
             lambda rec, tensions, k, a, b: rec.t_war.get(frozenset((a, b)))),
     Watched("max_level_", "continuous", "highest level {0}", "highest posture between A and B",
             lambda rec, tensions, k, a, b: rec.dyad_max[k]),
+    Watched("t_end_", "time", "days to the end of war {0}",
+            "model v2: day the first war of A and B ended (settlement, capitulation, ceasefire or left by both); "
+            "empty if never or still on at the horizon",
+            lambda rec, tensions, k, a, b: rec.t_end.get(frozenset((a, b)))),
 )
 
 STATE_METRICS: tuple[Watched, ...] = (

@@ -18,8 +18,11 @@ import sim.model.perception as perception
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
+from sim.model import motives
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
+from sim.model.standing import Standing
+from sim.model.termination import Wars
 from sim.model.world import Pact, World, compile_world, members_of
 from sim.scenario.pactkinds import invoked_by, kind
 from sim.scenario.schema import Scenario
@@ -36,7 +39,9 @@ class Setup:
         pp = self.params.perception
         self.g = perception.gradient(self.world.distance, pp.distance_half_km, pp.distance_exponent)
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
+        self.g_theatre = motives.theatre_gradient(self.world, pp.distance_half_km, pp.distance_exponent)
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
+        self.stake = motives.stakes(scenario, self.world.index)  # model v2: S[i, j] from claims
 
 
 class Structure:
@@ -48,6 +53,7 @@ class Structure:
         self.a = perception.alignment(pacts, n, pp.pact_weights)
         self.a_t = np.ascontiguousarray(self.a.T)
         self.caps = perception.capabilities(power, offense, setup.g, self.a)
+        self.theatre = perception.capabilities(power, offense, setup.g_theatre, motives.honour(self.a))  # model v2
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
         for pact in pacts:
@@ -63,7 +69,8 @@ class Structure:
         self.umbrella = np.maximum(nuclear, (self.a * nuclear[None, :]).max(axis=1, initial=0.0))
         self.membership = [[p for p in pacts if i in p.members] for i in range(n)]
         self.consultative = [p for p in pacts if p.obligations & _THREATENED]
-        self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond)
+        self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond,
+                                 setup.params.motives.war_fixed_cost)
 
     def _bind(self, pact: Pact, weights: dict[str, float]) -> None:
         """Bonds (breach costs) and calmer baselines among a pact's members, as its kinds say
@@ -106,6 +113,10 @@ class Simulation:
         self.pacts = copy.deepcopy(world.pacts)
         self.pact_specs = {p: spec for p, spec in scenario.alliances.items() if spec is not None}
         self.structure = setup.structure
+        self.motives = motives.Motives(self.params.motives, setup.stake)  # model v2 (issue 14)
+        self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
+        self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
+        self.standing = Standing(self.params.perception.standing_weight)  # model v2: acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
@@ -123,16 +134,26 @@ class Simulation:
         pp = self.params.perception
         self.observer = Observer(self.rng_noise, setup.g_t, spillover=pp.spillover, misperception=pp.misperception,
                                  escalation_gain=pp.escalation_gain, deescalation_gain=pp.deescalation_gain,
-                                 rate=self.intent.rate)
+                                 rate=self.intent.rate, hostility_bias=pp.hostility_bias)
         self._bind()
 
     def _bind(self) -> None:
         """Point the kernel at the current intent arrays and structure."""
         intent, structure = self.intent, self.structure
-        self.kernel.bind(intent, structure.caps.share, structure.costs)
+        self.kernel.bind(intent, structure.caps.share, structure.costs, self.motives)
         self.observer.bind(intent, structure.a_t)
 
     # --- queries -----------------------------------------------------------------------------
+    @property
+    def baseline(self) -> np.ndarray:
+        """The structural baseline of intent, before standing acts (:mod:`sim.model.standing`)."""
+        return self.structure.baseline
+
+    @property
+    def alignment(self) -> np.ndarray:
+        """a[i, j]: how much j counts as i's ally now."""
+        return self.structure.a
+
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id, or the current members of a pact id."""
         return members_of(ref, self.world.index, self.pacts)
@@ -156,6 +177,10 @@ class Simulation:
             detail: str = "") -> int:
         """Log an event now (the recorder observes it) and return its id."""
         return self.rec.log(self.env.now, cause, kind, actor, target, level, pact, detail)
+
+    def war_over(self, a: int, b: int) -> None:
+        """Model v2: the war of a and b ended now (the recorder observes it for `t_end_A_B`)."""
+        self.rec.war_end(self.env.now, a, b)
 
     def run(self) -> Recorder:
         """Start every process, run to the horizon, take the last sample; return the records.
@@ -238,6 +263,7 @@ class Simulation:
         if old < CLASH <= level:
             if attack:
                 self.struck_first.setdefault(frozenset((i, j)), i)
+            self.wars.begin(self, i, j)  # model v2: the war runs until it ends (sim.model.termination)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
                 self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")
@@ -269,7 +295,8 @@ class Simulation:
     def restructure(self) -> None:
         """Recompute what follows from power and pacts after a scenario changed them."""
         self.structure = Structure(self.setup, self.pacts, self.power, self.offense)
-        self.intent.rebase(self.structure.baseline, self.env.now)
+        self.intent.rebase(self.standing.over(self.structure.baseline), self.env.now)
+        self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self._bind()
 
 

@@ -37,6 +37,7 @@ cdef extern from "numpy/random/distributions.h":
 
 
 cdef enum:
+    MOBILISE = 4
     CLASH = 5
     LEVELS = 8
 
@@ -122,6 +123,7 @@ cdef class Decider:
     """
 
     cdef double[:, ::1] baseline, dev, strength, share, clash, war, nuclear
+    cdef double[:, ::1] aim, gain, preempt  # model v2 (sim.model.motives.Motives)
     cdef double[::1] epoch
     cdef int8_t[:, ::1] posture  # levels 0..7
     cdef double[::1] resolve
@@ -162,16 +164,17 @@ cdef class Decider:
         free(self.threat_of)
         free(self.count)
 
-    def bind(self, intent, share, costs):
-        """Point at intent's arrays (`sim.engine.intent.Intent`), the threat shares and the level costs
-        (again after a restructure); `costs` is `Structure.costs`: five numbers, then the
-        matrices for levels 5, 6, 7."""
+    def bind(self, intent, share, costs, motives):
+        """Point at intent's arrays (`sim.engine.intent.Intent`), the threat shares, the level costs
+        (again after a restructure; `costs` is `Structure.costs`: five numbers, then the
+        matrices for levels 5, 6, 7) and the motives' `aim`, `gain` and `preempt` matrices."""
         cdef int level
         self.baseline, self.dev, self.strength, self.epoch = intent.baseline, intent.dev, intent.strength, intent.epoch
         self.share = share
         for level in range(CLASH):
             self.free_cost[level] = costs[level]
         self.clash, self.war, self.nuclear = costs[5], costs[6], costs[7]
+        self.aim, self.gain, self.preempt = motives.aim, motives.gain, motives.preempt
 
     def wait(self, Py_ssize_t i):
         """The time to state i's next decision: an exponential draw from its stream."""
@@ -186,13 +189,14 @@ cdef class Decider:
         cdef const double *dev = &self.dev[i, 0]
         cdef const double *share = &self.share[i, 0]
         cdef const int8_t *posture = &self.posture[i, 0]
+        cdef const double *aim = &self.aim[i, 0]
         cdef double threat, key, e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
         cdef double keys[64]
         for j in range(n if k > 0 else 0):  # the k highest keys, ties by index
             if j == i:
                 continue
             threat = (base[j] + dev[j] * e) * share[j]
-            key = threat + <double> posture[j]
+            key = threat + <double> posture[j] + aim[j]
             if m == k and not key > keys[m - 1]:
                 continue
             c = m if m < k else k - 1  # insertion into a short sorted list; ties keep the lower index first
@@ -208,15 +212,18 @@ cdef class Decider:
         """Go on with state i's counterparts from `position` (see the class)."""
         cdef Py_ssize_t c, j, k = self.k
         cdef int level, attacked, new, top = <int> self.top[i], rung
-        cdef double threat, desired, resolve = self.resolve[i]
+        cdef double threat, desired, aim, bonus, resolve = self.resolve[i]
         cdef double costs[LEVELS]
         for c in range(position, self.count[i]):
             j = self.candidate[i * k + c]
             threat = self.threat_of[i * k + c]
             level = <int> self.posture[i, j]
-            if threat <= 0 and level == 0:
+            aim, bonus = self.aim[i, j], self.gain[i, j]
+            if threat <= 0 and level == 0 and aim <= 0 and bonus <= 0:
                 continue
             desired = desired_level(threat, resolve)
+            if aim > desired:  # security or claim
+                desired = aim
             for rung in range(CLASH):
                 costs[rung] = self.free_cost[rung]
             costs[5], costs[6], costs[7] = self.clash[i, j], self.war[i, j], self.nuclear[i, j]
@@ -226,6 +233,12 @@ cdef class Decider:
                     desired = attacked
                 for rung in range(attacked + 1):  # postures are at most 7
                     costs[rung] = 0.0
+            elif attacked == MOBILISE:  # mobilisation answers mobilisation; striking first gains
+                if attacked > desired:
+                    desired = attacked
+                bonus = bonus + self.preempt[i, j]
+            for rung in range(CLASH, LEVELS):  # the expected value of war
+                costs[rung] = costs[rung] - bonus
             new = choose(level, desired, costs, self.kappa, self.inertia, self.temperature, top,
                          random_standard_uniform(self.bitgens[i]))
             if new != level:
@@ -252,13 +265,14 @@ cdef class Observer:
     cdef double[::1] epoch
     cdef const double[:, ::1] g_t
     cdef int64_t[:, ::1] cause
-    cdef double spill, sigma, half_variance, up_gain, down_gain, neg_rate
+    cdef double spill, sigma, half_variance, up_gain, down_gain, neg_rate, up_bias, down_bias
     cdef object generator
     cdef bitgen_t *bitgen
     cdef double *noise
     cdef Py_ssize_t n
 
-    def __cinit__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
+    def __cinit__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate,
+                  hostility_bias=0.0):
         self.generator, self.g_t = generator, g_t
         self.n = self.g_t.shape[0]
         self.bitgen = bit_generator_of(generator)
@@ -268,6 +282,7 @@ cdef class Observer:
         self.spill, self.sigma = spillover, misperception
         self.half_variance = misperception * misperception / 2
         self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
+        self.up_bias, self.down_bias = exp(hostility_bias), exp(-hostility_bias)  # Jervis 1976: hostile reading
 
     def __dealloc__(self):
         free(self.noise)
@@ -280,7 +295,7 @@ cdef class Observer:
     def observe(self, Py_ssize_t i, Py_ssize_t j, int level, int old, int64_t event, double t):
         """Update I[:, i] for an act of i toward j (see the class)."""
         cdef Py_ssize_t m, n = self.n
-        cdef double w, step, base, current, new, rise, gap, scale, spread, e
+        cdef double w, step, base, current, new, rise, gap, scale, spread, e, bias
         cdef const double *toward = &self.a_t[j, 0]
         cdef const double *near = &self.g_t[j, 0]
         cdef const double *friend = &self.a_t[i, 0]
@@ -290,6 +305,7 @@ cdef class Observer:
             return
         e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
         scale = (self.up_gain * level) / 7 if level > old else (self.down_gain * (old - level)) / 7
+        bias = self.up_bias if level > old else self.down_bias
         for m in range(n):
             w = toward[m]
             spread = self.spill * near[m]
@@ -300,7 +316,7 @@ cdef class Observer:
             w = w * (1.0 - friend[m])
             if m == i:
                 w = 0.0
-            step = (scale * w) * self.noise[m]
+            step = ((scale * w) * self.noise[m]) * bias
             base = self.baseline[m, i]
             current = base + self.dev[m, i] * e
             if level > old:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-from sim.model.decision import CLASH, choose, desired_level
+from sim.model.decision import CLASH, MOBILISE, choose, desired_level
 from sim.model.perception import tension
 
 __all__ = ["RESCALE", "decay", "tension_of", "Decider", "Observer"]
@@ -51,9 +51,11 @@ class Decider:
         self.mean, self.neg_rate = mean_interval, -rate
         self.pending: dict[int, list[tuple[int, float]]] = {}
 
-    def bind(self, intent, share, costs) -> None:
-        """Point at intent's arrays, the threat shares and the level costs."""
+    def bind(self, intent, share, costs, motives) -> None:
+        """Point at intent's arrays, the threat shares, the level costs and the motives (model v2:
+        `aim`, `gain`, `preempt` matrices, `sim.model.motives.Motives`)."""
         self.intent, self.share, self.costs = intent, share, costs
+        self.aim, self.gain, self.preempt = motives.aim, motives.gain, motives.preempt
 
     def wait(self, i: int) -> float:
         """The time to state i's next decision."""
@@ -66,7 +68,8 @@ class Decider:
         n = len(self.rngs)
         threat = [(intent.baseline[i, j].item() + intent.dev[i, j].item() * e) * self.share[i, j].item()
                   for j in range(n)]
-        others = sorted((j for j in range(n) if j != i), key=lambda j: (-(threat[j] + self.posture[i, j].item()), j))
+        others = sorted((j for j in range(n) if j != i),
+                        key=lambda j: (-(threat[j] + self.posture[i, j].item() + self.aim[i, j].item()), j))
         self.pending[i] = [(j, threat[j]) for j in others[:self.k]]
         return self.resume(i, 0)
 
@@ -74,15 +77,19 @@ class Decider:
         """Draw a rung toward each remaining counterpart; stop at the first change of posture."""
         free, (clash, war, nuclear) = self.costs[:5], self.costs[5:]
         for c, (j, threat) in enumerate(self.pending[i][position:], position):
-            level = self.posture[i, j].item()
-            if threat <= 0 and level == 0:
+            level, aim, bonus = self.posture[i, j].item(), self.aim[i, j].item(), self.gain[i, j].item()
+            if threat <= 0 and level == 0 and aim <= 0 and bonus <= 0:
                 continue
-            desired = desired_level(threat, self.resolve[i].item())
+            desired = max(desired_level(threat, self.resolve[i].item()), aim)  # security or claim
             costs = list(free) + [clash[i, j].item(), war[i, j].item(), nuclear[i, j].item()]
             attacked = self.posture[j, i].item()
             if attacked >= CLASH:  # self-defence (UN Charter Art. 51): hold the attacker's level at no war cost
                 desired = max(desired, attacked)
                 costs = [0.0 if rung <= attacked else cost for rung, cost in enumerate(costs)]
+            elif attacked == MOBILISE:  # mobilisation answers mobilisation; striking first gains
+                desired = max(desired, attacked)
+                bonus = bonus + self.preempt[i, j].item()
+            costs = costs[:CLASH] + [cost - bonus for cost in costs[CLASH:]]  # expected value of war
             new = choose(level, desired, costs, self.p, self.top[i].item(), self.rngs[i].random())
             if new != level:
                 return (c, j, new, level)
@@ -92,8 +99,10 @@ class Decider:
 class Observer:
     """Every state's view of an actor's intent after it changes a posture (`sim.kernel._kernel.Observer`)."""
 
-    def __init__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate):
+    def __init__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate,
+                 hostility_bias=0.0):
         self.rng, self.g_t, self.n = generator, g_t, len(g_t)
+        self.up_bias, self.down_bias = math.exp(hostility_bias), math.exp(-hostility_bias)  # Jervis 1976
         self.spill, self.sigma = spillover, misperception
         self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
 
@@ -111,10 +120,11 @@ class Observer:
             return
         e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
         scale = self.up_gain * level / 7 if level > old else self.down_gain * (old - level) / 7
+        bias = self.up_bias if level > old else self.down_bias
         for m in range(self.n):
             w = max(self.a_t[j, m].item(), self.spill * self.g_t[j, m].item())
             w = (1.0 if m == j else w) * (1.0 - self.a_t[i, m].item())
-            step = scale * (0.0 if m == i else w) * noise[m]
+            step = scale * (0.0 if m == i else w) * noise[m] * bias
             base = intent.baseline[m, i].item()
             current = base + intent.dev[m, i].item() * e
             if level > old:

@@ -74,8 +74,10 @@ def _attack(sim: ReplicationState, action: schema.AttackAction, event: int) -> N
 def _posture(sim: ReplicationState, action: schema.PostureAction, event: int) -> None:
     for i, j in _pairs(sim, action):
         sim.act(i, j, action.level, "scenario.posture", event=event, attack=False)
+        sim.standing.posture(sim, i, j, action.level)  # model v2: weighs while in force
         if action.mutual:
             sim.act(j, i, action.level, "scenario.posture", event=event, attack=False)
+            sim.standing.posture(sim, j, i, action.level)
 
 
 @effect(schema.NameThreatAction)
@@ -89,6 +91,7 @@ def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: 
             current = sim.intent.at(observer, source, t)
             sim.intent.set(observer, source, current + s * (1.0 - current), t, baseline=False)
             sim.intent.remember(observer, source, s * (1.0 - current), event, t)
+            sim.standing.impose(sim, observer, source, s)  # model v2: the doctrine stands
         targets.add(j)
     sim.alarm(sorted(targets), event)
 
@@ -160,6 +163,7 @@ def _ceasefire(sim: ReplicationState, action: schema.CeasefireAction, event: int
         for a, b in ((i, j), (j, i)):
             if sim.posture[a, b] > action.level:
                 sim.act(a, b, action.level, "scenario.ceasefire", event=event, attack=False)
+            sim.standing.lift(sim, b, a)  # model v2
 
 
 def _pact(sim: ReplicationState, pact_id: str) -> Pact:

@@ -1,6 +1,7 @@
 """What the behaviour modules may see and change of one replication: a typed protocol.
 
-:mod:`sim.model.alliances` and :mod:`sim.model.actions` act on a replication through
+:mod:`sim.model.alliances`, :mod:`sim.model.actions`, :mod:`sim.model.standing` and
+:mod:`sim.model.termination` act on a replication through
 :class:`ReplicationState` only, never through an untyped engine object: mypy checks that the
 engine (`sim.engine.simulation.Simulation`) provides every name listed here, and a behaviour
 module that reaches for anything else fails the type check. The recorder is not part of it: the
@@ -15,10 +16,11 @@ from typing import Any, Protocol
 import numpy as np
 import simpy
 
+from sim.model.motives import Motives
 from sim.model.world import Pact, World
 from sim.scenario.schema import PactSpec, Parameters, Scenario
 
-__all__ = ["IntentView", "ReplicationState"]
+__all__ = ["IntentView", "StandingView", "ReplicationState"]
 
 Process = Generator[Any, Any, None]
 
@@ -37,6 +39,22 @@ class IntentView(Protocol):
 
     def remember(self, i: int, j: int, move: float, event: int, t: float) -> None:
         """Name `event` as the cause of I[i, j]."""
+
+    def rebase_cell(self, i: int, j: int, baseline: float, t: float) -> None:
+        """Move I[i, j]'s baseline from time t; its value at t is kept and relaxes to the new baseline."""
+
+
+class StandingView(Protocol):
+    """Model v2: the standing acts in force (`sim.model.standing.Standing`), as actions move them."""
+
+    def posture(self, sim: ReplicationState, actor: int, target: int, level: int) -> None:
+        """A scenario posture: levels 2-4 stand in the target's view of the actor; below 2 lift it."""
+
+    def impose(self, sim: ReplicationState, observer: int, source: int, share: float) -> None:
+        """Raise observer's baseline view of source by `share` of its gap to 1, while in force."""
+
+    def lift(self, sim: ReplicationState, observer: int, source: int) -> None:
+        """End the act's weight: intent relaxes to the structural baseline again."""
 
 
 class ReplicationState(Protocol):
@@ -86,6 +104,22 @@ class ReplicationState(Protocol):
         """Perceived intent."""
 
     @property
+    def baseline(self) -> np.ndarray:
+        """The structural baseline of intent (pacts, relations), before standing acts (read-only)."""
+
+    @property
+    def alignment(self) -> np.ndarray:
+        """a[i, j]: how much j counts as i's ally now (read-only)."""
+
+    @property
+    def motives(self) -> Motives:
+        """Model v2: stakes, chances of prevailing and the matrices the kernel reads (:mod:`sim.model.motives`)."""
+
+    @property
+    def standing(self) -> StandingView:
+        """Model v2: the standing acts in force and their baseline shifts (:mod:`sim.model.standing`)."""
+
+    @property
     def invoked(self) -> set[tuple]:
         """Invocations already made: (pact, member, enemy) or (pact, member) for consultations."""
 
@@ -96,6 +130,9 @@ class ReplicationState(Protocol):
     def log(self, cause: int | None, kind: str, actor: Any, target: Any, level: int | None = None,
             pact: str | None = None, detail: str = "") -> int:
         """Log an event now and return its id."""
+
+    def war_over(self, a: int, b: int) -> None:
+        """Model v2: the war of a and b ended now (the engine lets the recorder observe it)."""
 
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id, or the current members of a pact id."""

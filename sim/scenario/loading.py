@@ -303,6 +303,9 @@ def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark]) -> list[Inpu
     for i, relation in enumerate(_list(data.get("relations"))):
         for key in ("from", "to"):
             refs.state(_dict(relation).get(key), ("relations", i, key))
+    for i, claim in enumerate(_list(data.get("claims"))):  # model v2 (issue 14)
+        for key in ("claimant", "target"):
+            refs.state(_dict(claim).get(key), ("claims", i, key))
     _check_timeline(refs, _list(data.get("timeline")))
     watch = _dict(data.get("watch"))
     for k, dyad in enumerate(_list(watch.get("dyads"))):

@@ -15,8 +15,8 @@ from sim.scenario.pactkinds import KIND_NAMES, default_weights, kind
 
 __all__ = [
     "PACT_TYPES", "LEVELS", "Strict", "Territory", "StateSpec", "PactSpec", "Relation",
-    "Perception", "Decision", "AllianceParams", "Parameters", "Watch", "Action", "ACTIONS", "ACTION_MODELS",
-    "Scenario",
+    "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Claim", "Parameters", "Watch", "Action",
+    "ACTIONS", "ACTION_MODELS", "Scenario",
 ]
 
 if TYPE_CHECKING:
@@ -123,6 +123,10 @@ class Perception(Strict):
     deescalation_gain: Unit = Field(0.25, description="share of the gap to baseline closed by a step down")
     spillover: Unit = Field(0.1, description="weight of an act against a non-ally, times proximity")
     misperception: NonNegative = Field(0.2, description="sigma of the lognormal noise on observed acts")
+    hostility_bias: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
+        0.1, description="model v2 (Jervis 1976): log factor by which acts are read as more hostile (steps down as less) (0-0.5)")
+    standing_weight: Unit = Field(
+        0.3, description="model v2: share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
     pact_weights: dict[PactType, Unit] = Field(
         default_factory=default_weights,
         description="how much a pact of each type counts as alignment, times its reliability",
@@ -155,10 +159,61 @@ class AllianceParams(Strict):
     consultation_levels: tuple[Level, Level] = (1, 3)
 
 
+class Motives(Strict):
+    """Model v2: stakes, expected utility of war and preemption (docs/model.md, "Model v2").
+
+    Bueno de Mesquita (1981) The War Trap; Fearon (1995) Rationalist explanations for war;
+    Blainey (1973) The Causes of War; Schelling (1960) The Strategy of Conflict, ch. 9;
+    Van Evera (1984) The cult of the offensive; Jervis (1989) The Meaning of the Nuclear Revolution.
+    """
+
+    stake_weight: NonNegative = Field(
+        6.0, description="V: utility of a whole stake won for certain (range 0-12; default = war_cost)")
+    csf_exponent: Positive = Field(1.0, description="k of the contest success function A^k/(A^k+(delta B)^k) (0.5-2)")
+    optimism: NonNegative = Field(0.3, description="Blainey's bias: logit shift of one's own chance of prevailing (0-1)")
+    pressure: Annotated[float, Field(ge=0.0, le=4.0)] = Field(
+        3.0, description="desired level per unit of stake: a claim is pressed by coercion (0-4)")
+    odb: Unit = Field(0.2, description="offence-defence balance: 0 defence dominant (3:1 rule), 1 offence dominant")
+    first_strike: NonNegative = Field(10.0, description="value of striking first at odb 1 against a mobilised opponent (0-16)")
+    war_fixed_cost: NonNegative = Field(
+        4.0, description="cost of levels 5+ that does not depend on the balance (Fearon 1995's c) (0-8)")
+    nuclear_shadow: Unit = Field(0.7, description="share of the chance of imposing a claim lost against a nuclear umbrella")
+    world_claims: bool = Field(True, description="read the world's claims.csv (a scenario's `claims` override it)")
+
+
+class Termination(Strict):
+    """Model v2: war termination as bargaining while fighting (Filson & Werner 2002; Slantchev
+    2003; Reiter 2009): fortunes follow the balance of forces, wars end when continuing is worth
+    less than stopping."""
+
+    step_days: Annotated[float, Field(gt=0.0, le=90.0)] = Field(7.0, description="days between a war's reckonings")
+    rate: Positive = Field(1 / 365, description="per day: speed at which fortunes move to the balance of forces")
+    sd: NonNegative = Field(0.005, description="battle noise per sqrt(day) (stationary sd about 0.07)")
+    burden: Positive = Field(0.2, description="cost of war per year, in stake units, to each side")
+    horizon_days: Positive = Field(180.0, description="days a side looks ahead when weighing continuing")
+    learning_days: Positive = Field(180.0, description="e-folding days of optimism spent by fighting")
+    capitulation: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.9, description="attacker's gain at which the defender gives in")
+    exhaustion: Positive = Field(1.0, description="accumulated cost, in units of the stake, at which a side stops")
+    security_stake: Unit = Field(0.3, description="the stake of a war no claim explains (entries, preemption)")
+    truce_level: Annotated[int, Field(ge=0, le=4)] = Field(3, description="both postures after a war ends")
+
+
 class Parameters(Strict):
     perception: Perception = Perception()
     decision: Decision = Decision()
     alliances: AllianceParams = AllianceParams()
+    motives: Motives = Motives()
+    termination: Termination = Termination()
+
+
+class Claim(Strict):
+    """What `claimant` claims from `target`, valued in [0, 1] (model v2; value 0 removes a world claim)."""
+
+    claimant: Id
+    target: Id
+    value: Unit
+    object: str | None = None
 
 
 class Watch(Strict):
@@ -293,6 +348,7 @@ class Scenario(Strict):
     states: dict[Id, StateSpec] = {}
     alliances: dict[Id, PactSpec | None] = {}
     relations: list[Relation] = []
+    claims: list[Claim] = []
     parameters: Parameters = Parameters()
     timeline: list[Action] = []
     watch: Watch = Watch()

@@ -1,0 +1,62 @@
+"""What each shipped what-if changes against baseline_2022, paired by replication (model v2, issue 14).
+
+    python3 benchmarks/whatif_effects.py          # prints the Markdown table of docs/scenarios.md
+
+For each what-if: the mean level of the states' own decisions, unscripted armed clashes
+(decisions reaching level 5+), pact entries and mean tension, each as the mean paired difference
+from the baseline with a Wilcoxon signed-rank p-value (scipy.stats).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sim.execution.runner import run  # noqa: E402
+from sim.scenario.loading import load_scenario  # noqa: E402
+
+WHAT_IFS = ("aukus_submarines", "finland_sweden_join_nato", "global_nato", "hawaii_strike",
+            "nato_strategic_concept_china", "quad_defence_pact", "quad_expansion", "russia_attacks_estonia",
+            "taiwan_strait_blockade", "taiwan_strait_war")
+MEASURES = ("level", "clashes", "entries", "tension")
+
+
+def measures(name: str, reps: int = 60, seed: int = 2022) -> dict[str, np.ndarray]:
+    """Per-replication measures of one shipped scenario."""
+    result = run(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), replications=reps, seed=seed, workers=2)
+    summary, events = result.frame("summary"), result.frame("events")
+
+    def per_rep(frame):
+        return frame.reindex(summary.rep, fill_value=0).to_numpy()
+
+    decided = events[events.kind.isin(["escalate", "deescalate"])]
+    return {"level": per_rep(decided.groupby("rep")["level"].mean()),
+            "clashes": per_rep(events[(events.level >= 5) & (events.kind == "escalate")].groupby("rep").size()),
+            "entries": per_rep(events[events.kind == "entry"].groupby("rep").size()),
+            "tension": summary.mean_tension.to_numpy()}
+
+
+def cell(diff: np.ndarray) -> str:
+    """Mean paired difference and its Wilcoxon p-value (1 when nothing differs)."""
+    p = stats.wilcoxon(diff).pvalue if np.any(diff != 0) else 1.0
+    return f"{diff.mean():+.3g} (p={p:.2g})"
+
+
+def main() -> None:
+    base = measures("baseline_2022")
+    print("| what-if | mean decided level | unscripted clashes | pact entries | mean tension |")
+    print("| --- | --- | --- | --- | --- |")
+    for name in WHAT_IFS:
+        m = measures(name)
+        print("| " + " | ".join([name] + [cell(m[k] - base[k]) for k in MEASURES]) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Model v2: what a state wants from another and what it expects war to bring (docs/model.md, "Model v2").
+
+A claim gives a stake S[i, j] in [0, 1]. The chance of prevailing comes from the coalitions each
+side can expect at the theatre through a contest success function (Bueno de Mesquita 1981, The
+War Trap; Hirshleifer 1989, Public Choice 63), read with an optimistic bias (Blainey 1973, The
+Causes of War), shadowed by the target's nuclear umbrella (Jervis 1989, The Meaning of the Nuclear
+Revolution). The expected value of the stake is a utility term of the war rungs weighed against
+the status quo and v1's costs of war (Fearon 1995, International Organization 49(3)); a mobilised
+opponent adds the value of striking first, scaled by the offence-defence balance (Schelling 1960,
+The Strategy of Conflict, ch. 9; Van Evera 1984, International Security 9(1)).
+
+Everything here is computed in Python when structure changes (a restructure) or a war ends, and
+handed to the compiled kernel as matrices, so the decision's hot path stays compiled.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+
+import numpy as np
+
+__all__ = ["Motives", "coalition_strength", "honour", "optimistic", "prevail", "stakes", "theatre_gradient"]
+
+
+def _world_claims(world: str) -> list[tuple[str, str, float]]:
+    """(claimant, target, stake_value) rows of a bundled world's claims.csv; none when it has none."""
+    try:
+        path = resources.files("sim") / "data" / world / "claims.csv"
+        if not path.is_file():
+            return []
+        text = path.read_text(encoding="utf-8")
+    except (ValueError, OSError, ModuleNotFoundError):
+        return []
+    return [(r["claimant"], r["target"], float(r["stake_value"])) for r in csv.DictReader(io.StringIO(text))]
+
+
+def stakes(scenario, index: dict[str, int]) -> np.ndarray:
+    """S[i, j]: the world's claims (several on one target combine as 1 - prod(1 - v)), then the
+    scenario's `claims` pair by pair (value 0 removes one). Claims naming states outside the
+    world are skipped (a scenario may run on a subset of the world)."""
+    n = len(index)
+    keep = np.ones((n, n))
+    if scenario.parameters.motives.world_claims:
+        for claimant, target, value in _world_claims(scenario.world):
+            if claimant in index and target in index:
+                keep[index[claimant], index[target]] *= 1.0 - value
+    s = 1.0 - keep
+    for claim in scenario.claims:
+        s[index[claim.claimant], index[claim.target]] = claim.value
+    np.fill_diagonal(s, 0.0)
+    return s
+
+
+def theatre_gradient(world, half_km: float, exponent: float) -> np.ndarray:
+    """G[i, k]: how much of k's power reaches i's homeland, from the nearest place k holds (its
+    capital or a territory or base of `territories.csv`: US forces on Okinawa reach Taiwan as
+    Washington does not). Boulding's gradient, as in perception.
+
+    Interface for part 2 (issue 15): forces deployed (`deployments.csv`) replace places here."""
+    from sim.model.perception import gradient
+    from sim.model.world import great_circle_km
+
+    g = gradient(world.distance, half_km, exponent)
+    for (owner, _), place in world.territories.items():
+        d = great_circle_km(np.array([place.lat]), np.array([place.lon]), world.lat, world.lon)[0]
+        g[:, owner] = np.maximum(g[:, owner], gradient(d, half_km, exponent))
+    return g
+
+
+def honour(a: np.ndarray) -> np.ndarray:
+    """How far each state can count on each ally in a war: the alignment (type weight x reliability).
+
+    Interface for part 2 (issue 15): honour per pact per war replaces this."""
+    return a
+
+
+def coalition_strength(caps) -> tuple[np.ndarray, np.ndarray]:
+    """(A, B): if i attacked j, A[i, j] is i's coalition at j (i and its allies, weighted by
+    `honour` and reach: P(i->j)), B[i, j] is j's coalition at home (P(j)); `caps` are
+    `perception.capabilities` computed on the `theatre_gradient`.
+
+    Interface for part 2 (issue 15): reach from forces deployed replaces reach from capitals here."""
+    attack = np.ascontiguousarray(caps.reach.T)
+    defend = np.broadcast_to(caps.own[None, :], attack.shape).copy()
+    return attack, defend
+
+
+def prevail(attack: np.ndarray, defend: np.ndarray, exponent: float, odb: float) -> np.ndarray:
+    """p = A^k / (A^k + (delta B)^k) with the defender's advantage delta = 1 + 2 (1 - odb)
+    (3 under defence dominance, the 3:1 rule; 1 under offence dominance); 0 on the diagonal."""
+    a = attack ** exponent
+    b = ((1.0 + 2.0 * (1.0 - odb)) * defend) ** exponent
+    p = np.zeros(a.shape)
+    np.divide(a, a + b, out=p, where=(a + b) > 0)
+    np.fill_diagonal(p, 0.0)
+    return p
+
+
+def optimistic(p: np.ndarray | float, bias: float) -> np.ndarray:
+    """Blainey's optimism: logit(p^) = logit(p) + bias (0 and 1 stay as they are)."""
+    p = np.asarray(p, dtype=float)
+    odds = np.exp(bias) * p
+    out = np.zeros(p.shape)
+    np.divide(odds, odds + (1.0 - p), out=out, where=(odds + 1.0 - p) > 0)
+    return out
+
+
+class Motives:
+    """The matrices one replication's kernel reads: `aim` (the level a claim is pressed to:
+    pressure x stake, plus the expected net value of war when positive, at most 6),
+    `gain` (expected value of the stake, a utility of the war rungs) and `preempt` (the value of
+    striking first at an opponent mobilised against you). Stakes are this replication's own copy:
+    a war's outcome resolves them (`resolve`)."""
+
+    def __init__(self, params, stake: np.ndarray):
+        self.params, self.stake = params, stake.copy()
+        n = len(stake)
+        self.sober = np.zeros((n, n), dtype=bool)  # dyads whose optimism a war has spent
+        self.p = np.zeros((n, n))
+        self.aim, self.gain, self.preempt = (np.zeros((n, n)) for _ in range(3))
+
+    def update(self, caps, umbrella: np.ndarray, clash_cost: np.ndarray) -> None:
+        """Recompute from the capabilities, the nuclear umbrellas and v1's cost of the clash rung
+        (after a restructure) in place, so the kernel's views stay valid."""
+        m = self.params
+        self.clash_cost = clash_cost
+        attack, defend = coalition_strength(caps)
+        self.p[...] = prevail(attack, defend, m.csf_exponent, m.odb) * (1.0 - m.nuclear_shadow * umbrella[None, :])
+        self._derive()
+
+    def _derive(self) -> None:
+        m = self.params
+        hopeful = np.where(self.sober, self.p, optimistic(self.p, m.optimism))
+        self.gain[...] = m.stake_weight * hopeful * self.stake
+        net = self.gain - self.clash_cost  # EU(war) - EU(status quo); clash_cost holds the fixed cost
+        self.aim[...] = np.minimum(m.pressure * self.stake + np.maximum(net, 0.0) * (self.stake > 0), 6.0)
+        self.preempt[...] = m.first_strike * m.odb
+
+    def resolve(self, a: int, b: int, share: float, settled: bool) -> None:
+        """A war a started against b ended with a holding `share` of the stake. A settlement or a
+        capitulation is a bargain on the stake: a's claim is resolved (S = 0); a ceasefire freezes
+        it: what is left is S (1 - share). Either side reads its chances without optimism from now on."""
+        self.stake[a, b] = 0.0 if settled else self.stake[a, b] * (1.0 - share)
+        self.sober[a, b] = self.sober[b, a] = True
+        self._derive()
