@@ -25,9 +25,11 @@ from pydantic import BaseModel, ValidationError
 from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.schema import ACTIONS, PactSpec, Scenario
 from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
+from sim.scenario.yearworld import world_of_year, year_of
 from sim.scenario.yamlsource import (
     Document,
     Mark,
+    append_list,
     apply_override,
     error_at,
     find_mark,
@@ -74,7 +76,8 @@ def merged_document(source: str | os.PathLike | Mapping[str, Any],
     for override in [o for o in changes if o.path[:1] == ("world",)]:
         apply_override(doc, override)
     world = _world(doc, base_dir)
-    doc = merge(world.document(), doc)
+    base = world.document()
+    doc = merge(base, append_list(base, doc, "relations"))  # the world's rivalries, then the scenario's
     for override in [o for o in changes if o.path[:1] != ("world",)]:
         apply_override(doc, override)
     _drop_removed(doc.data)
@@ -114,7 +117,8 @@ def _world(doc: Document, base_dir: Path) -> WorldData:
     if not isinstance(name, str):
         raise InputErrors(error_at(doc.marks, ("world",), "give a bundled world name or the path of a states CSV"))
     try:
-        return load_world(name, base_dir)
+        year = year_of(name)
+        return load_world(name, base_dir) if year is None else world_of_year(year)
     except InputErrors as exc:
         file, line, column = find_mark(doc.marks, ("world",)) or (None, None, None)
         raise InputErrors([e if e.file else dataclasses.replace(e, file=file, line=line, column=column)

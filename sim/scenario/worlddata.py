@@ -52,13 +52,16 @@ class WorldData:
     name: str
     states: dict[str, dict] = field(default_factory=dict)
     pacts: dict[str, dict] = field(default_factory=dict)
+    relations: list[dict] = field(default_factory=list)
     info: dict[str, dict[str, str]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     marks: dict[tuple, Mark] = field(default_factory=dict)
 
     def document(self) -> Document:
-        """The world as a scenario fragment (`states`, `alliances`) with marks, safe to merge."""
+        """The world as a scenario fragment (`states`, `alliances`, any `relations`) with marks, safe to merge."""
         data = {"states": copy.deepcopy(self.states), "alliances": copy.deepcopy(self.pacts)}
+        if self.relations:
+            data["relations"] = copy.deepcopy(self.relations)
         return Document(data, dict(self.marks))
 
     def memberships(self) -> dict[str, list[str]]:
@@ -71,7 +74,8 @@ class WorldData:
 
 
 def bundled_worlds() -> list[str]:
-    """Names of the datasets shipped in `sim/data/`."""
+    """Names of the world datasets shipped in `sim/data/`: the folders with a `states.csv` (so the
+    reference data in `sim/data/peacesciencer/` is not one; its worlds are `cow_YYYY`)."""
     root = resources.files("sim") / "data"
     return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "states.csv").is_file())
 
@@ -93,7 +97,8 @@ def load_world(world: str = DEFAULT_WORLD, base_dir: Path | None = None) -> Worl
     if world not in bundled_worlds():
         raise InputErrors(InputError(
             f"no bundled dataset '{world}'{suggest(world, bundled_worlds())}; "
-            f"bundled: {', '.join(bundled_worlds())}; or '{EMPTY_WORLD}', or the path of a states CSV", path="world"))
+            f"bundled: {', '.join(bundled_worlds())}; or cow_YYYY (a year 1816-2016), or '{EMPTY_WORLD}', "
+            "or the path of a states CSV", path="world"))
     folder = resources.files("sim") / "data" / world
     return _load_folder(world, folder, "states.csv", f"sim/data/{world}")
 
