@@ -25,7 +25,6 @@ from pydantic import BaseModel, ValidationError
 from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.schema import ACTIONS, PactSpec, Scenario
 from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
-from sim.scenario.yearworld import world_of_year, year_of
 from sim.scenario.yamlsource import (
     Document,
     Mark,
@@ -38,6 +37,7 @@ from sim.scenario.yamlsource import (
     read_with_extends,
     resolve_extends,
 )
+from sim.scenario.yearworld import world_of_year, year_of
 
 __all__ = [
     "load_scenario", "merged_document", "scenario_sha256", "resolved_dict", "validation_errors",

@@ -71,7 +71,7 @@ def year_of(world: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def read_table(name: str) -> tuple[dict, ...]:
     """The rows of `sim/data/peacesciencer/<name>.csv` as dicts of text (empty = missing)."""
     text = (resources.files("sim") / "data" / "peacesciencer" / f"{name}.csv").read_text(encoding="utf-8")
