@@ -21,7 +21,7 @@ from sim.analysis.validation import HELD_OUT, WAR_LEVEL, War, climatology, forec
 from sim.execution.output import atomic_folder, write_csv, write_json
 from sim.execution.progress import progress_bar
 
-__all__ = ["LEVELS", "Validation", "run_validation"]
+__all__ = ["LEVELS", "Validation", "run_validation", "frame_rows"]
 
 LEVELS = {WAR_LEVEL: "war", 5: "armed_clash"}
 """Join levels scored: the war rung (the headline) and the armed-clash rung (sensitivity)."""
@@ -58,14 +58,14 @@ class Validation:
         """Write every table, meta.json and anything `extra(tmp_folder)` adds, in one atomic move."""
         with atomic_folder(folder, force) as tmp:
             for name, frame in self.tables.items():
-                write_csv(tmp / f"{name}.csv", list(frame.columns), _rows(frame))
+                write_csv(tmp / f"{name}.csv", list(frame.columns), frame_rows(frame))
             write_json(tmp / "meta.json", self.meta)
             if extra is not None:
                 extra(tmp)
         return Path(folder)
 
 
-def _rows(frame: pd.DataFrame) -> list[list]:
+def frame_rows(frame: pd.DataFrame) -> list[list]:
     """Rows as plain Python values; NaN becomes an empty cell."""
     return [[None if isinstance(v, float) and math.isnan(v) else v for v in row]
             for row in frame.astype(object).itertuples(index=False, name=None)]

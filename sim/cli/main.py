@@ -13,7 +13,8 @@ import sys
 
 from sim.scenario.errors import InputErrors
 
-COMMANDS = ("run", "validate", "states", "world", "scenarios", "sweep", "compare", "plot", "backtest", "validation")
+COMMANDS = ("run", "validate", "states", "world", "scenarios", "sweep", "compare", "plot", "backtest", "validation",
+            "peacetime")
 
 
 def _parser(available: dict[str, object]) -> argparse.ArgumentParser:
