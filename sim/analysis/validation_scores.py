@@ -115,6 +115,13 @@ def reliability(frame: pd.DataFrame, column: str = "p_model") -> pd.DataFrame:
     bins = pd.cut(frame[column], BINS, right=False, labels=False)
     table = frame.groupby(bins).agg(pairs=("joined", "size"), mean_forecast=(column, "mean"),
                                     observed=("joined", "mean")).reset_index(names="bin")
-    table.insert(1, "low", [BINS[int(b)] for b in table["bin"]])
-    table.insert(2, "high", [min(BINS[int(b) + 1], 1.0) for b in table["bin"]])
+    table["bin"] = [_bin_label(int(b)) for b in table["bin"]]
     return table
+
+
+def _bin_label(k: int) -> str:
+    """`p = 0` for the first bin, else `low <= p < high` (the last one closed at 1)."""
+    if k == 0:
+        return "p = 0"
+    low, high = (BINS[k], min(BINS[k + 1], 1.0))
+    return f"0 < p < {high:g}" if k == 1 else f"{low:g} <= p {'<=' if high == 1.0 else '<'} {high:g}"
