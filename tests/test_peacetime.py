@@ -60,3 +60,15 @@ def test_command_refuses_held_out_years(tmp_path):
     done = subprocess.run([sys.executable, "-m", "sim", "peacetime", "--years", "1916", "--out", str(tmp_path / "p")],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "held-out" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_command_help_names_the_default_years():
+    """The help of `--years` (written out so the parser needs no simulation imports) matches YEARS."""
+    import argparse
+
+    from sim.cli.commands import peacetime as command
+
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    assert ",".join(map(str, pt.YEARS)) in parser.format_help().replace("\n", "").replace(" ", "")
+    assert command._years(None) == list(pt.YEARS)

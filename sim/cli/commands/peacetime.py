@@ -11,10 +11,8 @@ HELP = "uses of force per dyad-year with nothing scripted, in sampled years, aga
 
 def add_arguments(parser) -> None:
     """Options of `peacetime`."""
-    from sim.analysis.peacetime import YEARS
-
-    parser.add_argument("--years", metavar="Y,Y,...", default=",".join(map(str, YEARS)),
-                        help=f"years to sample (default {','.join(map(str, YEARS))})")
+    parser.add_argument("--years", metavar="Y,Y,...",
+                        help="years to sample (default 1830,1855,1880,1900,1925,1955,1975,1995)")
     parser.add_argument("--reps", type=int, default=10, help="replications of each year (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
@@ -24,11 +22,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no table")
 
 
-def _years(text: str) -> list[int]:
-    """The `--years` list; each a year with a world, not one of the held-out war years."""
+def _years(text: str | None) -> list[int]:
+    """The `--years` list (default :data:`sim.analysis.peacetime.YEARS`); each a year with a world,
+    not one of the held-out war years."""
+    from sim.analysis.peacetime import YEARS
     from sim.scenario.errors import InputError, InputErrors
     from sim.scenario.yearworld import FIRST_YEAR, LAST_YEAR
 
+    if text is None:
+        return list(YEARS)
     try:
         years = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
