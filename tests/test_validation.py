@@ -95,6 +95,17 @@ def test_small_validation_tables(small):
     assert len(small.frames(5)) == len(pairs)
     assert small.score("wars")[0] == 3
     assert not set(pairs["state"][pairs["warnum"] == 58]) & {"GMY", "FRN"}
+    relevant = small.scores[(small.scores["subset"] == "relevant") & (small.scores["metric"] == "pairs")]
+    assert 0 < relevant["value"].iloc[0] < len(pairs)
+
+
+def test_candidate_features_from_the_world(wars):
+    """1870: Bavaria is near and allied to Prussia (ATOP), the UK a distant major power."""
+    war = {w.warnum: w for w in wars}[58]
+    features = v.candidate_features(war, v.war_scenario(war))
+    km, ally_of_initiator, ally_of_target, major = features["BAV"]
+    assert km < 1000 and ally_of_target == 1 and ally_of_initiator == 0 and major == 0
+    assert features["UKG"][3] == 1 and features["UKG"][0] > 300
 
 
 def test_armed_clash_is_reached_more_often_than_war(small):

@@ -29,11 +29,13 @@ import pandas as pd
 from sim.execution.runner import run
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import load_scenario
-from sim.scenario.yearworld import read_table
+from sim.model.world import great_circle_km
+from sim.scenario.yearworld import majors, read_table
 
 __all__ = [
     "HELD_OUT", "WAR_LEVEL", "ERAS", "DAYS_PER_YEAR", "NOT_A_POSTURE", "War", "read_wars", "pick_wars",
-    "war_scenario", "joined", "simulate_war", "forecast", "climatology", "PAIR_COLUMNS",
+    "war_scenario", "joined", "simulate_war", "forecast", "climatology", "PAIR_COLUMNS", "STRONG",
+    "candidate_features",
 ]
 
 HELD_OUT = frozenset({106, 139})
@@ -45,7 +47,10 @@ ERAS = (("1816-1913", 1816, 1913), ("1914-1945", 1914, 1945), ("1946-2003", 1946
 DAYS_PER_YEAR = 365.0
 NOT_A_POSTURE = frozenset({"honour"})
 """Event kinds whose level is an intention, not a posture taken (an ally's decision to honour)."""
-PAIR_COLUMNS = ["warnum", "onset", "era", "state", "joined", "side", "p_model", "p_climatology", "p_pair"]
+PAIR_COLUMNS = ["warnum", "onset", "era", "state", "joined", "side", "km", "ally_of_initiator", "ally_of_target",
+                "major", "p_model", "p_climatology", "p_pair"]
+STRONG = frozenset({"defence", "offence"})
+"""Pact obligations that make a candidate an ally of a party (either direction)."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,26 @@ def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=
         per_rep = joined(events, war, war.horizon_days, level)
         counts[level] = {s: sum(s in rep for rep in per_rep.values()) for s in candidates}
     return {"warnum": war.warnum, "candidates": candidates, "counts": counts, "seed": war_seed,
-            "cpu_seconds": time.process_time() - start}
+            "features": candidate_features(war, scenario), "cpu_seconds": time.process_time() - start}
+
+
+def candidate_features(war: War, scenario) -> dict[str, tuple]:
+    """Per candidate, from the world alone: (km from its capital to the nearer of the pair's,
+    defence or offence tie with the initiator, with the target, COW major power)."""
+    ids = list(scenario.states)
+    lat = np.array([scenario.states[s].lat for s in ids])
+    lon = np.array([scenario.states[s].lon for s in ids])
+    pair = [ids.index(war.initiator), ids.index(war.target)]
+    km = great_circle_km(lat, lon, lat[pair], lon[pair]).min(axis=1)
+    allies: dict[str, set[str]] = {war.initiator: set(), war.target: set()}
+    for pact in scenario.alliances.values():
+        if pact is not None and STRONG & {pact.type, *pact.clauses}:
+            for party in allies:
+                if party in pact.members:
+                    allies[party].update(pact.members)
+    big = majors(war.onset)
+    return {s: (float(km[k]), int(s in allies[war.initiator]), int(s in allies[war.target]), int(s in big))
+            for k, s in enumerate(ids) if s not in (war.initiator, war.target)}
 
 
 def _task(args):

@@ -42,10 +42,10 @@ class Validation:
         """The pairs scored at one join level."""
         return self.pairs[self.pairs["level"] == level]
 
-    def score(self, metric: str, level: int = WAR_LEVEL, era: str = "all") -> tuple:
+    def score(self, metric: str, level: int = WAR_LEVEL, era: str = "all", subset: str = "all") -> tuple:
         """(value, low, high) of one score."""
-        row = self.scores[(self.scores["level"] == level) & (self.scores["era"] == era)
-                          & (self.scores["metric"] == metric)].iloc[0]
+        s = self.scores
+        row = s[(s["level"] == level) & (s["era"] == era) & (s["metric"] == metric) & (s["subset"] == subset)].iloc[0]
         return row["value"], row["low"], row["high"]
 
     @property

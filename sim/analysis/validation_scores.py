@@ -16,7 +16,7 @@ from scipy.stats import mannwhitneyu
 
 from sim.analysis.validation import PAIR_COLUMNS, War
 
-__all__ = ["REFERENCES", "BINS", "pairs", "war_table", "skill", "bootstrap_skill", "auc", "score_table",
+__all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "pairs", "war_table", "skill", "bootstrap_skill", "auc", "score_table",
            "reliability"]
 
 REFERENCES = {"climatology": "p_climatology", "pair": "p_pair"}
@@ -24,6 +24,14 @@ REFERENCES = {"climatology": "p_climatology", "pair": "p_pair"}
 BINS = (0.0, 1e-9, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0 + 1e-9)
 """Reliability bins of the forecast: p = 0 on its own, then tenths."""
 BOOTSTRAP = 2000
+RELEVANT_KM = 1000.0
+SUBSETS = {
+    "all": lambda frame: frame["warnum"] == frame["warnum"],
+    "relevant": lambda frame: ((frame["km"] < RELEVANT_KM) | (frame["major"] == 1) | (frame["ally_of_initiator"] == 1)
+                               | (frame["ally_of_target"] == 1)),
+}
+"""Candidate subsets scored: all, and the politically relevant ones (Lemke & Reed 2001: near or a
+major power; here also allied to a party), with capitals within RELEVANT_KM standing in for contiguity."""
 
 
 def pairs(wars: list[War], results: list[dict], clim: dict[int, float], replications: int,
@@ -35,7 +43,7 @@ def pairs(wars: list[War], results: list[dict], clim: dict[int, float], replicat
         war = by_number[result["warnum"]]
         for state, count in result["counts"][level].items():
             rows.append([war.warnum, war.onset, war.era, state, int(state in war.sides), war.sides.get(state, 0),
-                         count / replications, clim[war.warnum], 0.0])
+                         *result["features"][state], count / replications, clim[war.warnum], 0.0])
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 
@@ -89,25 +97,32 @@ def auc(frame: pd.DataFrame) -> float | None:
     return float(mannwhitneyu(yes, no).statistic / (len(yes) * len(no)))
 
 
-def _score_rows(frame: pd.DataFrame, era: str, seed: int) -> list[list]:
+def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int) -> list[list]:
     """Rows of the score table for one subset of pairs."""
-    rows = [[era, "wars", frame["warnum"].nunique(), None, None],
-            [era, "pairs", len(frame), None, None], [era, "joiners", int(frame["joined"].sum()), None, None],
-            [era, "expected_joiners_model", float(frame["p_model"].sum()), None, None]]
+    allied = (frame["ally_of_initiator"] == 1) | (frame["ally_of_target"] == 1)
+    counts = {"wars": frame["warnum"].nunique(), "pairs": len(frame), "joiners": int(frame["joined"].sum()),
+              "allied_pairs": int(allied.sum()), "allied_joiners": int(frame.loc[allied, "joined"].sum()),
+              "expected_joiners_model": float(frame["p_model"].sum())}
+    rows = [[subset, era, name, value, None, None] for name, value in counts.items()]
     for column in ("p_model", *REFERENCES.values()):
-        rows.append([era, f"brier_{column[2:]}", float(_squared(frame, column).mean()), None, None])
+        rows.append([subset, era, f"brier_{column[2:]}", float(_squared(frame, column).mean()), None, None])
     for reference in REFERENCES:
-        rows.append([era, f"skill_vs_{reference}", skill(frame, reference), *bootstrap_skill(frame, reference, seed)])
-    rows.append([era, "auc", auc(frame), None, None])
+        rows.append([subset, era, f"skill_vs_{reference}", skill(frame, reference),
+                     *bootstrap_skill(frame, reference, seed)])
+    rows.append([subset, era, "auc", auc(frame), None, None])
     return rows
 
 
 def score_table(frame: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
-    """Every score, over all wars and by era: `era, metric, value, low, high` (95% bootstrap)."""
-    rows = _score_rows(frame, "all", seed)
-    for era in frame["era"].drop_duplicates().sort_values():
-        rows += _score_rows(frame[frame["era"] == era], era, seed)
-    return pd.DataFrame(rows, columns=["era", "metric", "value", "low", "high"])
+    """Every score per subset, over all wars and by era: `subset, era, metric, value, low, high`
+    (95% bootstrap over wars)."""
+    rows = []
+    for subset, select in SUBSETS.items():
+        chosen = frame[select(frame)]
+        rows += _score_rows(chosen, subset, "all", seed)
+        for era in chosen["era"].drop_duplicates().sort_values():
+            rows += _score_rows(chosen[chosen["era"] == era], subset, era, seed)
+    return pd.DataFrame(rows, columns=["subset", "era", "metric", "value", "low", "high"])
 
 
 def reliability(frame: pd.DataFrame, column: str = "p_model") -> pd.DataFrame:

@@ -37,6 +37,7 @@ from sim.scenario.worlddata import STATE_DEFAULTS, WorldData
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "year_of", "world_of_year", "dyad_pacts", "read_table",
+    "majors",
 ]
 
 FIRST_YEAR, LAST_YEAR = 1816, 2016
@@ -140,6 +141,11 @@ def _capital(ccode: int, year: int) -> dict:
 def _major(ccode: int, year: int) -> bool:
     """Whether COW counts the state a major power for part of `year`."""
     return any(int(r["ccode"]) == ccode and _in_force(r, year, "styear", "endyear") for r in read_table("cow_majors"))
+
+
+def majors(year: int) -> set[str]:
+    """The abbreviations of the COW major powers of `year` that are system members."""
+    return {abb for ccode, abb in _members(year).items() if _major(ccode, year)}
 
 
 def _region(ccode: int) -> str:

@@ -72,13 +72,14 @@ def _show(validation, folder: Path) -> None:
     from rich.table import Table
 
     table = Table(title=f"validation on {len(validation.wars)} COW wars ({validation.meta['wall_time_s']} s)")
-    for column in ("level", "era", "metric", "value", "95% interval"):
-        table.add_column(column, justify="left" if column in ("era", "metric") else "right")
-    shown = validation.scores[~validation.scores["metric"].isin(["pairs"])]
+    for column in ("level", "subset", "era", "metric", "value", "95% interval"):
+        table.add_column(column, justify="left" if column in ("subset", "era", "metric") else "right")
+    shown = validation.scores[validation.scores["metric"].isin(
+        ["joiners", "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc"])]
     for row in shown.itertuples(index=False):
         interval = "" if row.low != row.low or row.low is None else f"[{row.low:.3f}, {row.high:.3f}]"
         value = "-" if row.value is None or row.value != row.value else f"{row.value:.4g}"
-        table.add_row(str(row.level), row.era, row.metric, value, interval)
+        table.add_row(str(row.level), row.subset, row.era, row.metric, value, interval)
     Console().print(table)
     Console().print(f"-> {folder}/ (validation_pairs.csv, validation_wars.csv, validation_scores.csv, "
                     "validation_reliability.csv, reliability.png, meta.json)")
