@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from sim.execution.runner import run
+from sim.model.world import great_circle_km
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import load_scenario
-from sim.model.world import great_circle_km
 from sim.scenario.yearworld import majors, read_table
 
 __all__ = [

@@ -17,7 +17,15 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis import validation_scores as scores
-from sim.analysis.validation import HELD_OUT, WAR_LEVEL, War, climatology, forecast, pick_wars, read_wars
+from sim.analysis.validation import (
+    HELD_OUT,
+    WAR_LEVEL,
+    War,
+    climatology,
+    forecast,
+    pick_wars,
+    read_wars,
+)
 from sim.execution.output import atomic_folder, write_csv, write_json
 from sim.execution.progress import progress_bar
 
