@@ -109,7 +109,7 @@ def _state(ccode: int, abb: str, year: int) -> tuple[dict, dict]:
     """A state's scenario fields and its display info."""
     capital = _capital(ccode, year)
     lat, lon = CAPITAL_FIXES.get(capital["capital"], (float(capital["lat"]), float(capital["lng"])))
-    nmc = _nmc(year)[ccode]
+    nmc = _nmc(year).get(ccode, {"cinc": "", "milex": ""})  # every member has a row (README); missing = 0
     state = {**STATE_DEFAULTS, "name": _name(ccode, year), "capital": capital["capital"], "lat": lat, "lon": lon,
              "power": POWER_PER_CINC * float(nmc["cinc"] or 0.0), "regions": [_region(ccode)],
              "nuclear": NUCLEAR_FIRST_TEST.get(abb, year + 1) <= year, "territories": []}
