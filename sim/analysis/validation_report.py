@@ -83,7 +83,7 @@ def _by_level(make, levels) -> pd.DataFrame:
     return pd.concat([make(level).assign(level=level) for level in levels], ignore_index=True)
 
 
-def run_validation(wars: list[int] | None = None, replications: int = 20, seed: int = 0, workers: int = 1,
+def run_validation(wars: list[int] | None = None, replications: int = 20, seed: int = 0, workers: int | None = 1,
                    overrides=None, progress: bool = False) -> Validation:
     """Simulate the COW wars (all 93, or the numbers in `wars`) and score who joined.
 
