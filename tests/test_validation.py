@@ -122,6 +122,19 @@ def test_a_wars_forecast_does_not_depend_on_the_other_wars_or_workers(small):
     assert np.array_equal(alone["p_model"].to_numpy(), among[among["warnum"] == 58]["p_model"].to_numpy())
 
 
+def test_same_bytes_with_one_or_two_workers(tmp_path):
+    """The written tables are identical byte for byte with one worker and with two."""
+    folders = []
+    for workers in ("1", "2"):
+        folders.append(tmp_path / f"w{workers}")
+        done = subprocess.run([sys.executable, "-m", "sim", "validation", "--wars", "1,58", "--reps", "3",
+                               "--workers", workers, "--out", str(folders[-1]), "--quiet"],
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    for name in ("validation_pairs.csv", "validation_wars.csv", "validation_scores.csv", "validation_reliability.csv"):
+        assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
+
+
 def test_command_writes_tables_and_figure(tmp_path):
     """`alliance-sim validation --wars 1,4 --reps 2` writes every table and the diagram; 139 exits 2."""
     out = tmp_path / "val"
