@@ -49,6 +49,7 @@ def test_first_pair_and_horizon(wars):
     scenario = v.war_scenario(war)
     assert scenario.world == "cow_1870" and scenario.timeline[0].level == v.WAR_LEVEL
     assert {w.initiator for w in wars} <= {s for w in wars for s in w.sides}
+    assert v.war_scenario(war, pacts="cliques").world == "cow_1870_cliques"
 
 
 def test_sides_spread_through_war_level_postures():

@@ -101,3 +101,17 @@ def test_world_command_prints_and_writes(tmp_path):
     assert len(scenario.states) == 75 and scenario.alliances["USA-UKG"].type == "defence"
     bad = subprocess.run([sys.executable, "-m", "sim", "world", "--year", "1700"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no COW world for 1700" in bad.stderr
+
+
+def test_cliques_group_a_treaty_into_one_pact():
+    """`cow_1956_cliques`: the Warsaw Pact's eight states form one defence pact, so Hungary and the
+    USSR are co-members (an attack by one on the other invokes nothing); every mutual dyad
+    obligation of the bilateral world is still carried by some pact of the clique world."""
+    scenario = load_scenario({"name": "c", "world": "cow_1956_cliques"})
+    warsaw = [p for p in scenario.alliances.values() if {"HUN", "RUS", "POL"} <= set(p.members)]
+    assert len(warsaw) == 1 and warsaw[0].type == "defence" and len(warsaw[0].members) == 8
+    cliques = [set(p.members) for p in scenario.alliances.values() if p.protects is None]
+    for pid, pact in world_of_year(1956).pacts.items():
+        if "protects" not in pact:
+            assert any(set(pact["members"]) <= c for c in cliques), pid
+    assert len(scenario.alliances) < len(world_of_year(1956).pacts)

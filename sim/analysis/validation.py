@@ -128,11 +128,13 @@ def pick_wars(wars: list[War], numbers: list[int] | None) -> list[War]:
     return [known[n] for n in sorted(set(numbers))]
 
 
-def war_scenario(war: War, overrides=None):
-    """The onset year's world with one act: the first initiator attacks the first target at war level."""
+def war_scenario(war: War, overrides=None, pacts: str = "dyads"):
+    """The onset year's world (its ATOP dyads grouped as `pacts` says: `dyads` or `cliques`) with
+    one act: the first initiator attacks the first target at war level."""
     attack = {"at": 0, "do": "attack", "actor": war.initiator, "target": war.target, "level": WAR_LEVEL,
               "note": f"COW war {war.warnum}: first initiator against first target"}
-    mapping = {"name": f"cow_war_{war.warnum}", "world": f"cow_{war.onset}", "horizon_days": war.horizon_days,
+    world = f"cow_{war.onset}" + ("" if pacts == "dyads" else f"_{pacts}")
+    mapping = {"name": f"cow_war_{war.warnum}", "world": world, "horizon_days": war.horizon_days,
                "record_every_days": war.horizon_days, "timeline": [attack]}
     return load_scenario(mapping, overrides)
 
@@ -156,13 +158,14 @@ def joined(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVE
     return out
 
 
-def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=(WAR_LEVEL,)) -> dict:
+def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=(WAR_LEVEL,),
+                 pacts: str = "dyads") -> dict:
     """Run one war; per join level, per candidate: how many replications it joined in.
 
     The war's seed is the child of `seed` keyed by its number, so a war's forecast does not
     depend on which other wars run, nor on the number of workers.
     """
-    scenario = war_scenario(war, overrides)
+    scenario = war_scenario(war, overrides, pacts)
     war_seed = int(np.random.SeedSequence(seed, spawn_key=(war.warnum,)).generate_state(1, np.uint32)[0])
     start = time.process_time()
     result = run(scenario, replications=replications, seed=war_seed)
@@ -196,15 +199,14 @@ def candidate_features(war: War, scenario) -> dict[str, tuple]:
 
 
 def _task(args):
-    war, replications, seed, overrides, levels = args
-    return simulate_war(war, replications, seed, overrides, levels)
+    return simulate_war(*args)
 
 
 def forecast(wars: list[War], replications: int = 20, seed: int = 0, workers: int | None = 1, overrides=None,
-             levels=(WAR_LEVEL,), progress=None) -> list[dict]:
+             levels=(WAR_LEVEL,), progress=None, pacts: str = "dyads") -> list[dict]:
     """Simulate every war (longest first across `workers` processes); results in war order."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(wars)))
-    tasks = [(w, replications, seed, overrides, tuple(levels)) for w in
+    tasks = [(w, replications, seed, overrides, tuple(levels), pacts) for w in
              sorted(wars, key=lambda w: -w.horizon_days * (w.onset - 1700))]
     if workers <= 1:
         results = []

@@ -84,7 +84,7 @@ def _by_level(make, levels) -> pd.DataFrame:
 
 
 def run_validation(wars: list[int] | None = None, replications: int = 20, seed: int = 0, workers: int | None = 1,
-                   overrides=None, progress: bool = False) -> Validation:
+                   overrides=None, progress: bool = False, pacts: str = "dyads") -> Validation:
     """Simulate the COW wars (all 93, or the numbers in `wars`) and score who joined.
 
     Held-out wars (106, 139) are dropped when read and rejected if named. Climatology is the
@@ -95,7 +95,7 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
     clim = climatology(everything)
     start = time.perf_counter()
     with progress_bar(len(chosen), "wars", enabled=progress) as advance:
-        results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance)
+        results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts)
     wall = time.perf_counter() - start
     pairs = _by_level(lambda lv: scores.pairs(chosen, results, clim, replications, lv), LEVELS)
     per_level = {lv: pairs[pairs["level"] == lv] for lv in LEVELS}
@@ -106,5 +106,5 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
         reliability=_by_level(lambda lv: scores.reliability(per_level[lv]), LEVELS),
         meta={"wars": [w.warnum for w in chosen], "held_out": sorted(HELD_OUT), "replications": replications,
               "seed": seed, "war_seeds": {r["warnum"]: r["seed"] for r in results}, "levels": LEVELS,
-              "overrides": list(overrides or []), "workers": workers, "wall_time_s": round(wall, 1),
+              "overrides": list(overrides or []), "pacts": pacts, "workers": workers, "wall_time_s": round(wall, 1),
               "cpu_seconds_in_wars": round(sum(r["cpu_seconds"] for r in results), 1)})

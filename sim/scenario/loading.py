@@ -37,7 +37,7 @@ from sim.scenario.yamlsource import (
     read_with_extends,
     resolve_extends,
 )
-from sim.scenario.yearworld import world_of_year, year_of
+from sim.scenario.yearworld import cow_world
 
 __all__ = [
     "load_scenario", "merged_document", "scenario_sha256", "resolved_dict", "validation_errors",
@@ -117,8 +117,7 @@ def _world(doc: Document, base_dir: Path) -> WorldData:
     if not isinstance(name, str):
         raise InputErrors(error_at(doc.marks, ("world",), "give a bundled world name or the path of a states CSV"))
     try:
-        year = year_of(name)
-        return load_world(name, base_dir) if year is None else world_of_year(year)
+        return cow_world(name) or load_world(name, base_dir)
     except InputErrors as exc:
         file, line, column = find_mark(doc.marks, ("world",)) or (None, None, None)
         raise InputErrors([e if e.file else dataclasses.replace(e, file=file, line=line, column=column)

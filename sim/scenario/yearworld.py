@@ -30,6 +30,7 @@ import functools
 import io
 import re
 from importlib import resources
+from itertools import combinations
 
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.worlddata import STATE_DEFAULTS, WorldData
@@ -37,7 +38,7 @@ from sim.scenario.worlddata import STATE_DEFAULTS, WorldData
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "year_of", "world_of_year", "dyad_pacts", "read_table",
-    "majors",
+    "majors", "cow_world", "clique_pacts", "PACT_GROUPINGS",
 ]
 
 FIRST_YEAR, LAST_YEAR = 1816, 2016
@@ -62,14 +63,21 @@ REGIONS = ((2, 199, "americas"), (200, 399, "europe"), (400, 626, "africa"), (63
 """COW code ranges of the world's regions, as COW numbers states (a state's region tag)."""
 CAPITAL_FIXES = {"Brasilia": (-15.7939, -47.8828)}
 """Capitals whose coordinates the source gets wrong: Brasilia is at the centre of Brazil there."""
-_NAME = re.compile(r"^cow_(\d+)$")
+_NAME = re.compile(r"^cow_(\d+)(?:_(dyads|cliques))?$")
 _DATA = "sim/data/peacesciencer"
 
 
 def year_of(world: str) -> int | None:
-    """The year of a world name `cow_YYYY`, or None for any other name."""
+    """The year of a world name `cow_YYYY` (or `cow_YYYY_cliques`), or None for any other name."""
     match = _NAME.match(world)
     return int(match.group(1)) if match else None
+
+
+def cow_world(world: str) -> WorldData | None:
+    """The world a name `cow_YYYY[_dyads|_cliques]` stands for (pacts grouped as the suffix says,
+    :data:`PACT_GROUPINGS`), or None for any other name."""
+    match = _NAME.match(world)
+    return None if match is None else world_of_year(int(match.group(1)), match.group(2) or "dyads")
 
 
 @functools.cache
@@ -83,18 +91,20 @@ def _in_force(row: dict, year: int, start: str = "start_year", end: str = "end_y
     return int(row[start]) <= year <= int(row[end])
 
 
-def world_of_year(year: int) -> WorldData:
-    """The world of `year` (states, pacts, rivalries as relations); InputErrors out of range."""
+def world_of_year(year: int, grouping: str = "dyads") -> WorldData:
+    """The world of `year` (states, pacts grouped by `grouping`, rivalries as relations);
+    InputErrors out of range."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputErrors(InputError(
             f"no COW world for {year}: years run from {FIRST_YEAR} to {LAST_YEAR} "
             f"(COW state system membership v2016); write cow_{FIRST_YEAR} .. cow_{LAST_YEAR}", path="world"))
-    data = WorldData(f"cow_{year}", files={"states": f"{_DATA} ({year})"})
+    suffix = "" if grouping == "dyads" else f"_{grouping}"
+    data = WorldData(f"cow_{year}{suffix}", files={"states": f"{_DATA} ({year})"})
     members = _members(year)
     for ccode, abb in members.items():
         data.states[abb], data.info[abb] = _state(ccode, abb, year)
         data.marks[("states", abb)] = (f"{_DATA}/cow_state_years.csv ({year})", None, None)
-    data.pacts = dyad_pacts(year, members)
+    data.pacts = PACT_GROUPINGS[grouping](year, members)
     data.relations = _rivalries(year, members)
     return data
 
@@ -177,8 +187,67 @@ def dyad_pacts(year: int, members: dict[int, str]) -> dict[str, dict]:
     return pacts
 
 
+def clique_pacts(year: int, members: dict[int, str]) -> dict[str, dict]:
+    """ATOP obligations grouped into multilateral pacts where the dyads allow it.
+
+    Mutual obligations are grouped by their strongest kind: the maximal cliques of dyads sharing
+    it (Bron & Kerbosch 1973), largest first, until every dyad is in one, become pacts
+    `<kind>_<k>` whose clauses are the obligations all their dyads share. So, as in a treaty, an
+    attack by a co-member invokes nothing (the Warsaw Pact in 1956). Cliques of two keep the dyad
+    id `A-B`; one-sided obligations stay bilateral `A-B_for_B` pacts. ATOP's dyad data carry no
+    treaty ids, so two treaties over the same states become one clique.
+    """
+    dyads = dyad_pacts(year, members)
+    pacts = {pid: pact for pid, pact in dyads.items() if "protects" in pact}
+    by_kind: dict[str, dict[tuple, set[str]]] = {}
+    for pact in (p for p in dyads.values() if "protects" not in p):
+        by_kind.setdefault(pact["type"], {})[tuple(sorted(pact["members"]))] = {pact["type"], *pact["clauses"]}
+    for kind, edges in by_kind.items():
+        for k, clique in enumerate(_cover(edges), 1):
+            shared = set.intersection(*(edges[pair] for pair in combinations(clique, 2) if pair in edges))
+            pid = "-".join(clique) if len(clique) == 2 else f"{kind}_{k}"
+            pacts[pid] = _pact(shared, list(clique), None, year)
+    return pacts
+
+
+def _cover(edges) -> list[tuple]:
+    """Maximal cliques of the graph `edges`, largest first, kept while they cover a new edge."""
+    adjacent: dict[str, set[str]] = {}
+    for a, b in edges:
+        adjacent.setdefault(a, set()).add(b)
+        adjacent.setdefault(b, set()).add(a)
+    uncovered, chosen = set(edges), []
+    for clique in sorted(_cliques(adjacent), key=lambda c: (-len(c), c)):
+        pairs = set(combinations(clique, 2))
+        if pairs & uncovered:
+            chosen.append(clique)
+            uncovered -= pairs
+    return chosen
+
+
+def _cliques(adjacent: dict[str, set[str]]) -> list[tuple]:
+    """Every maximal clique (Bron & Kerbosch 1973, with Tomita's pivot), members sorted."""
+    found: list[tuple] = []
+
+    def expand(clique: set, candidates: set, excluded: set) -> None:
+        if not candidates and not excluded:
+            found.append(tuple(sorted(clique)))
+            return
+        pivot = max(sorted(candidates | excluded), key=lambda v: len(adjacent[v] & candidates))
+        for v in sorted(candidates - adjacent[pivot]):
+            expand(clique | {v}, candidates & adjacent[v], excluded & adjacent[v])
+            candidates, excluded = candidates - {v}, excluded | {v}
+
+    expand(set(), set(adjacent), set())
+    return found
+
+
+PACT_GROUPINGS = {"dyads": dyad_pacts, "cliques": clique_pacts}
+"""How ATOP dyads become pacts: `cow_YYYY` (bilateral, the default) or `cow_YYYY_cliques`."""
+
+
 def _pact(kinds: set[str], members: list[str], protects: str | None, year: int) -> dict:
-    """A PactSpec mapping for obligations `kinds` between two members."""
+    """A PactSpec mapping for obligations `kinds` among `members`."""
     ordered = [kind for kind in OBLIGATIONS.values() if kind in kinds]
     pact = {"name": f"ATOP {'-'.join(members)} {year}", "type": ordered[0], "clauses": ordered[1:],
             "members": members, "source": "ATOP 5.1 directed dyad-years (Leeds et al. 2002)"}

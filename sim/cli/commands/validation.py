@@ -23,6 +23,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                         help="override a scenario field in every war, e.g. parameters.decision.war_cost=4")
+    parser.add_argument("--pacts", choices=("dyads", "cliques"), default="dyads",
+                        help="ATOP dyads as bilateral pacts (default) or grouped into cliques (world cow_YYYY_cliques)")
     parser.add_argument("--out", default="results/validation", help="output folder (default results/validation)")
     parser.add_argument("--figure", help="also write the reliability diagram here (e.g. docs/img/validation_reliability.png)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
@@ -94,7 +96,7 @@ def main(args) -> int:
     wars, out = _wars(args.wars), Path(args.out)
     check_target(out, args.force)
     validation = run_validation(wars, args.reps, args.seed, args.workers or None, args.set,
-                                progress=not args.quiet and sys.stderr.isatty())
+                                progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts)
     folder = validation.write(out, args.force, extra=lambda tmp: _figure(validation, tmp / "reliability.png"))
     if args.figure:
         _figure(validation, Path(args.figure))
