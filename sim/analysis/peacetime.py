@@ -14,6 +14,8 @@ rivalry (Thompson & Dreyer 2012) and capability ratio (CINC of the stronger over
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from scipy.stats import beta
@@ -75,7 +77,7 @@ def _highest(events: pd.DataFrame, level: pd.Series) -> dict[tuple, int]:
     """The highest rung either state of a dyad took toward the other, over all replications."""
     highest: dict[tuple, int] = {}
     for x, y, rung in zip(events["actor"], events["target"], level):
-        if rung == rung:  # not NaN
+        if not math.isnan(rung):
             key = tuple(sorted((x, y)))
             highest[key] = max(highest.get(key, 0), int(rung))
     return highest

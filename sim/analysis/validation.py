@@ -87,8 +87,9 @@ def _first_pair(rows: pd.DataFrame, dyads: pd.DataFrame, onset: int) -> tuple[st
     """The first initiator and its first target.
 
     The initiator: of the initiators fighting in the onset year, the one with the most battle
-    deaths (then the lowest COW code; unknown deaths, COW's -9, count as fewest). The target: of the states on the other side at war with it
-    in the onset year (the dyad-years), again the most battle deaths, then the lowest code.
+    deaths (then the lowest COW code; unknown deaths, COW's -9, count as fewest). The target: of
+    the states on the other side at war with it in the onset year (the dyad-years), again the
+    most battle deaths, then the lowest code.
     """
     order = lambda frame: frame.sort_values(["batdeath", "ccode"], ascending=[False, True])  # noqa: E731
     initiators = rows[(rows["initiator"] == 1) & (rows["first_year"] == onset)]
