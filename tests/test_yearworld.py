@@ -99,6 +99,14 @@ def test_world_command_prints_and_writes(tmp_path):
     assert done.returncode == 0, done.stderr
     scenario = load_scenario({"name": "copy", "world": str(out / "states.csv")})
     assert len(scenario.states) == 75 and scenario.alliances["USA-UKG"].type == "defence"
+    original = load_scenario({"name": "copy", "world": "cow_1950"})
+    assert scenario.relations == original.relations and len(scenario.relations) == 33
+    assert scenario.alliances == original.alliances
+    assert list(scenario.states) == list(original.states)
+    for sid, state in scenario.states.items():  # numbers written with 6 significant digits
+        assert state.power == pytest.approx(original.states[sid].power, rel=1e-5)
+        assert (state.lat, state.nuclear, state.regions) == (pytest.approx(original.states[sid].lat, rel=1e-5),
+                                                            original.states[sid].nuclear, original.states[sid].regions)
     bad = subprocess.run([sys.executable, "-m", "sim", "world", "--year", "1700"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no COW world for 1700" in bad.stderr
 

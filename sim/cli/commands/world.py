@@ -18,7 +18,8 @@ def add_arguments(parser) -> None:
     """Options of `world`."""
     parser.add_argument("--year", type=int, required=True, help="the year (1816-2016)")
     parser.add_argument("--out", metavar="DIR",
-                        help="write states.csv, pacts.yaml and relations.yaml here instead of printing")
+                        help="write states.csv, pacts.yaml and relations.yaml here instead of printing "
+                             "(`world: DIR/states.csv` loads them)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
 
 
@@ -56,8 +57,8 @@ def _state_row(world, sid: str) -> list:
 
 
 def write_world(world, folder: Path, force: bool = False) -> Path:
-    """Write the world as states.csv (loadable as `world: DIR/states.csv`, with pacts.yaml beside
-    it) and relations.yaml (the rivalries, a list to copy into a scenario's `relations`)."""
+    """Write the world as states.csv, pacts.yaml and relations.yaml (the rivalries), which
+    `world: DIR/states.csv` loads back as the same world."""
     import yaml
 
     from sim.execution.output import atomic_folder, write_csv
@@ -67,7 +68,7 @@ def write_world(world, folder: Path, force: bool = False) -> Path:
         header = f"# {world.name}: ATOP 5.1 obligations in force (sim/scenario/yearworld.py)\n"
         (tmp / "pacts.yaml").write_text(header + yaml.safe_dump(world.pacts, sort_keys=False), encoding="utf-8")
         header = f"# {world.name}: Thompson & Dreyer (2012) strategic rivalries as baseline intents\n"
-        (tmp / "relations.yaml").write_text(header + yaml.safe_dump(world.relations, sort_keys=False),
+        (tmp / "relations.yaml").write_text(header + yaml.safe_dump({"relations": world.relations}, sort_keys=False),
                                             encoding="utf-8")
     return folder
 
