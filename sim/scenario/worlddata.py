@@ -60,7 +60,7 @@ class WorldData:
 
     def document(self) -> Document:
         """The world as a scenario fragment (`states`, `alliances`, any `relations`) with marks, safe to merge."""
-        data = {"states": copy.deepcopy(self.states), "alliances": copy.deepcopy(self.pacts)}
+        data: dict[str, Any] = {"states": copy.deepcopy(self.states), "alliances": copy.deepcopy(self.pacts)}
         if self.relations:
             data["relations"] = copy.deepcopy(self.relations)
         return Document(data, dict(self.marks))
