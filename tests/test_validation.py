@@ -116,6 +116,7 @@ def test_armed_clash_is_reached_more_often_than_war(small):
     assert (at5 >= at6).all()
 
 
+@pytest.mark.slow
 def test_a_wars_forecast_does_not_depend_on_the_other_wars_or_workers(small):
     """War 58 alone, with two workers, gives the same forecasts as among the three."""
     alone = run_validation([58], replications=6, seed=3, workers=2).frames(6)
@@ -123,6 +124,7 @@ def test_a_wars_forecast_does_not_depend_on_the_other_wars_or_workers(small):
     assert np.array_equal(alone["p_model"].to_numpy(), among[among["warnum"] == 58]["p_model"].to_numpy())
 
 
+@pytest.mark.slow
 def test_same_bytes_with_one_or_two_workers(tmp_path):
     """The written tables are identical byte for byte with one worker and with two."""
     folders = []
@@ -136,6 +138,7 @@ def test_same_bytes_with_one_or_two_workers(tmp_path):
         assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_command_writes_tables_and_figure(tmp_path):
     """`alliance-sim validation --wars 1,4 --reps 2` writes every table and the diagram; 139 exits 2."""
     out = tmp_path / "val"

@@ -91,6 +91,7 @@ def test_names_and_the_data_folder_is_not_a_world():
         load_world("peacesciencer")
 
 
+@pytest.mark.slow
 def test_world_command_prints_and_writes(tmp_path):
     """`alliance-sim world --year 1950 --out DIR` writes a folder that loads as a world; 1700 exits 2."""
     out = tmp_path / "w1950"
