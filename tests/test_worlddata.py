@@ -194,3 +194,17 @@ def test_empty_world_has_nothing():
     """`world: empty` lets a scenario (a resolved one, say) bring every state and pact itself."""
     world = load_world("empty")
     assert world.states == {} and world.pacts == {}
+
+
+def test_relations_yaml_beside_a_states_csv(tmp_path):
+    """A `relations.yaml` beside a states CSV gives the world's baseline intents; a bad one is an
+    error at its file and line."""
+    from sim.scenario.loading import load_scenario
+
+    (tmp_path / "states.csv").write_text("id,lat,lon,power\nAAA,0,0,1\nBBB,0,10,1\n")
+    (tmp_path / "relations.yaml").write_text("relations:\n  - {from: AAA, to: BBB, intent: 0.4, mutual: true}\n")
+    scenario = load_scenario({"name": "r", "world": str(tmp_path / "states.csv")})
+    assert [(r.from_, r.to, r.intent, r.mutual) for r in scenario.relations] == [("AAA", "BBB", 0.4, True)]
+    (tmp_path / "relations.yaml").write_text("relations:\n  - {from: AAA, to: BBB, intent: 2}\n")
+    with pytest.raises(InputErrors, match=r"relations.yaml:2:.*relations\[0\]"):
+        load_world(str(tmp_path / "states.csv"))

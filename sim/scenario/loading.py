@@ -29,6 +29,7 @@ from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, loa
 from sim.scenario.yamlsource import (
     Document,
     Mark,
+    append_list,
     apply_override,
     error_at,
     find_mark,
@@ -37,6 +38,7 @@ from sim.scenario.yamlsource import (
     read_with_extends,
     resolve_extends,
 )
+from sim.scenario.yearworld import cow_world
 
 __all__ = [
     "load_scenario", "merged_document", "scenario_sha256", "resolved_dict", "validation_errors",
@@ -75,7 +77,8 @@ def merged_document(source: str | os.PathLike | Mapping[str, Any],
     for override in [o for o in changes if o.path[:1] == ("world",)]:
         apply_override(doc, override)
     world = _world(doc, base_dir)
-    doc = merge(world.document(), doc)
+    base = world.document()
+    doc = merge(base, append_list(base, doc, "relations"))  # the world's rivalries, then the scenario's
     for override in [o for o in changes if o.path[:1] != ("world",)]:
         apply_override(doc, override)
     _drop_removed(doc.data)
@@ -115,7 +118,7 @@ def _world(doc: Document, base_dir: Path) -> WorldData:
     if not isinstance(name, str):
         raise InputErrors(error_at(doc.marks, ("world",), "give a bundled world name or the path of a states CSV"))
     try:
-        return load_world(name, base_dir)
+        return cow_world(name) or load_world(name, base_dir)
     except InputErrors as exc:
         file, line, column = find_mark(doc.marks, ("world",)) or (None, None, None)
         raise InputErrors([e if e.file else dataclasses.replace(e, file=file, line=line, column=column)

@@ -1,7 +1,8 @@
 """World datasets: the bundled `sim/data/<name>/` folders and users' own states CSV files.
 
 A dataset is a `states.csv` (one row a state), optionally a `territories.csv` (places away from
-the capital) and a `pacts.yaml` (commitments as fields of :class:`sim.scenario.schema.PactSpec`) beside it.
+the capital), a `pacts.yaml` (commitments as fields of :class:`sim.scenario.schema.PactSpec`) and a
+`relations.yaml` (`relations:`, baseline intents as :class:`sim.scenario.schema.Relation`) beside it.
 The states CSV needs the columns `id, lat, lon, power` (the bundled files call them `iso3` and
 `milex_2021_usd_bn`) and may give `name, capital, offense, nuclear, regions, resolve`;
 `regions` are `;`-separated. Other documented columns (`milex_quality`, ...) are kept in
@@ -22,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import InputError, InputErrors, suggest
-from sim.scenario.schema import PactSpec, StateSpec, Territory
+from sim.scenario.schema import PactSpec, Relation, StateSpec, Territory
 from sim.scenario.yamlsource import Document, Mark, find_mark, parse_yaml
 
 __all__ = ["WorldData", "load_world", "bundled_worlds", "STATE_DEFAULTS", "DEFAULT_WORLD", "EMPTY_WORLD"]
@@ -52,13 +53,16 @@ class WorldData:
     name: str
     states: dict[str, dict] = field(default_factory=dict)
     pacts: dict[str, dict] = field(default_factory=dict)
+    relations: list[dict] = field(default_factory=list)
     info: dict[str, dict[str, str]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     marks: dict[tuple, Mark] = field(default_factory=dict)
 
     def document(self) -> Document:
-        """The world as a scenario fragment (`states`, `alliances`) with marks, safe to merge."""
-        data = {"states": copy.deepcopy(self.states), "alliances": copy.deepcopy(self.pacts)}
+        """The world as a scenario fragment (`states`, `alliances`, any `relations`) with marks, safe to merge."""
+        data: dict[str, Any] = {"states": copy.deepcopy(self.states), "alliances": copy.deepcopy(self.pacts)}
+        if self.relations:
+            data["relations"] = copy.deepcopy(self.relations)
         return Document(data, dict(self.marks))
 
     def memberships(self) -> dict[str, list[str]]:
@@ -71,7 +75,8 @@ class WorldData:
 
 
 def bundled_worlds() -> list[str]:
-    """Names of the datasets shipped in `sim/data/`."""
+    """Names of the world datasets shipped in `sim/data/`: the folders with a `states.csv` (so the
+    reference data in `sim/data/peacesciencer/` is not one; its worlds are `cow_YYYY`)."""
     root = resources.files("sim") / "data"
     return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "states.csv").is_file())
 
@@ -93,7 +98,8 @@ def load_world(world: str = DEFAULT_WORLD, base_dir: Path | None = None) -> Worl
     if world not in bundled_worlds():
         raise InputErrors(InputError(
             f"no bundled dataset '{world}'{suggest(world, bundled_worlds())}; "
-            f"bundled: {', '.join(bundled_worlds())}; or '{EMPTY_WORLD}', or the path of a states CSV", path="world"))
+            f"bundled: {', '.join(bundled_worlds())}; or cow_YYYY (a year 1816-2016), or '{EMPTY_WORLD}', "
+            "or the path of a states CSV", path="world"))
     folder = resources.files("sim") / "data" / world
     return _load_folder(world, folder, "states.csv", f"sim/data/{world}")
 
@@ -111,6 +117,9 @@ def _load_folder(name: str, folder: Any, states_file: str, shown: str) -> WorldD
     if (folder / "pacts.yaml").is_file():
         data.files["pacts"] = _join(shown, "pacts.yaml")
         _read_pacts(data, _text(folder / "pacts.yaml", data.files["pacts"]))
+    if (folder / "relations.yaml").is_file():
+        data.files["relations"] = _join(shown, "relations.yaml")
+        _read_relations(data, _text(folder / "relations.yaml", data.files["relations"]))
     return data
 
 
@@ -261,3 +270,24 @@ def _read_pacts(data: WorldData, text: str) -> None:
         raise InputErrors(errors)
     data.pacts = {str(pid): dict(pact) for pid, pact in doc.data.items()}
     data.marks.update({("alliances",) + path: mark for path, mark in doc.marks.items() if path})
+
+
+def _read_relations(data: WorldData, text: str) -> None:
+    """Fill `data.relations` from a relations YAML, `relations:` then a list of `Relation` fields:
+    the world's baseline intents (the rivalries `alliance-sim world --out` writes)."""
+    doc = parse_yaml(text, data.files["relations"])
+    relations, errors = doc.data.get("relations", []), []
+    if not isinstance(relations, list):
+        raise InputErrors(InputError("'relations' must be a list of {from, to, intent, mutual}",
+                                     *(find_mark(doc.marks, ("relations",)) or (data.files["relations"], None, None))))
+    for k, relation in enumerate(relations):
+        try:
+            Relation.model_validate(relation)
+        except ValidationError as exc:
+            for err in exc.errors():
+                mark = find_mark(doc.marks, ("relations", k) + tuple(err["loc"])) or (data.files["relations"], None, None)
+                errors.append(InputError(err["msg"], *mark, f"relations[{k}]"))
+    if errors:
+        raise InputErrors(errors)
+    data.relations = [dict(r) for r in relations]
+    data.marks.update({path: mark for path, mark in doc.marks.items() if path[:1] == ("relations",)})

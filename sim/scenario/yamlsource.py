@@ -20,7 +20,7 @@ import yaml
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 
 __all__ = [
-    "Mark", "Document", "Override", "parse_yaml", "read_yaml", "read_with_extends", "merge",
+    "Mark", "Document", "Override", "parse_yaml", "read_yaml", "read_with_extends", "merge", "append_list",
     "deep_merge", "resolve_extends", "parse_path", "parse_override", "overrides_from", "apply_override",
     "find_mark", "error_at",
 ]
@@ -214,15 +214,22 @@ def _append_timeline(base: Document, child: Document) -> Document:
     So a what-if that extends a baseline lists only its intervention; the marks of the child's
     actions move to their place in the joined list.
     """
-    inherited, own = base.data.get("timeline"), child.data.get("timeline")
-    if child.data.get("inherit_timeline") is False or not isinstance(inherited, list) or not isinstance(own, list):
+    if child.data.get("inherit_timeline") is False:
+        return child
+    return append_list(base, child, "timeline")
+
+
+def append_list(base: Document, child: Document, key: str) -> Document:
+    """`child` with the list at `key` preceded by `base`'s (when both are lists), marks moved along."""
+    inherited, own = base.data.get(key), child.data.get(key)
+    if not isinstance(inherited, list) or not isinstance(own, list):
         return child
     n = len(inherited)
-    marks = {p: m for p, m in child.marks.items() if p[:1] != ("timeline",) or len(p) == 1}
-    marks.update({p: m for p, m in base.marks.items() if p[:1] == ("timeline",) and len(p) > 1})
-    marks.update({("timeline", p[1] + n, *p[2:]): m for p, m in child.marks.items()
-                  if p[:1] == ("timeline",) and len(p) > 1 and isinstance(p[1], int)})
-    return Document({**child.data, "timeline": inherited + own}, marks)
+    marks = {p: m for p, m in child.marks.items() if p[:1] != (key,) or len(p) == 1}
+    marks.update({p: m for p, m in base.marks.items() if p[:1] == (key,) and len(p) > 1})
+    marks.update({(key, p[1] + n, *p[2:]): m for p, m in child.marks.items()
+                  if p[:1] == (key,) and len(p) > 1 and isinstance(p[1], int)})
+    return Document({**child.data, key: inherited + own}, marks)
 
 
 def _parent(doc: Document, path: Path, display: str, parent: object, chain: tuple) -> tuple[Path, str]:

@@ -1,0 +1,143 @@
+"""Peacetime rates: how often the model's states use force with no war scripted, against the
+militarised interstate disputes on record (GML MID 2.2.1; Gibler, Miller & Little 2016).
+
+For each sampled year, the world of that year runs for 365 days with an empty timeline. A dyad
+has a *use of force* in a replication when either state takes a posture at the armed-clash rung
+(5) or above toward the other. The record's counterpart is a dyad with a MID that began that year
+(`onset = 1`) in which either state reached hostility level 4 (use of force) or 5 (war), with
+the held-out world-war rows (`world_war = 1`) dropped. A second, weaker threshold compares the
+mobilisation rung (4: show of force, blockade, alert) with MID hostility 3 (display of force)
+(:data:`THRESHOLDS`). Rates are per undirected dyad-year, by
+stratum: capital-to-capital distance (COW has contiguity, but these data do not ship it), strategic
+rivalry (Thompson & Dreyer 2012) and capability ratio (CINC of the stronger over the weaker).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy.stats import beta
+
+from sim.analysis.validation import NOT_A_POSTURE
+from sim.execution.runner import run
+from sim.model.world import great_circle_km
+from sim.scenario.loading import load_scenario
+from sim.scenario.yearworld import read_table
+
+__all__ = ["YEARS", "THRESHOLDS", "STRATA", "RATE_COLUMNS", "dyads", "model_force", "record_force", "rates", "peacetime"]
+
+YEARS = (1830, 1855, 1880, 1900, 1925, 1955, 1975, 1995)
+"""Sampled years: every 20-25 years, avoiding 1914-1918 and 1939-1945 (held out)."""
+THRESHOLDS = {"use_of_force": (5, 4), "display_or_more": (4, 3)}
+"""name -> (model rung, MID hostility level): armed clash vs use of force; mobilisation vs display."""
+STRATA = {
+    "distance_km": ((0, 1000, "< 1000 km"), (1000, 3000, "1000-3000 km"), (3000, 1e9, ">= 3000 km")),
+    "capability_ratio": ((1, 3, "< 3"), (3, 10, "3-10"), (10, float("inf"), ">= 10")),
+}
+"""Strata by value ranges [low, high); `rivalry` is 0/1 and `all` is every dyad."""
+
+
+def dyads(scenario) -> pd.DataFrame:
+    """Every undirected dyad of the scenario's world with its distance, rivalry and capability ratio."""
+    ids = list(scenario.states)
+    lat = np.array([scenario.states[s].lat for s in ids])
+    lon = np.array([scenario.states[s].lon for s in ids])
+    power = np.array([max(scenario.states[s].power, 1e-9) for s in ids])
+    km = great_circle_km(lat, lon)
+    rivals = {frozenset((r.from_, r.to)) for r in scenario.relations}
+    i, j = np.triu_indices(len(ids), k=1)
+    a, b = np.array(ids)[i], np.array(ids)[j]
+    return pd.DataFrame({"a": a, "b": b, "distance_km": km[i, j],
+                         "capability_ratio": np.maximum(power[i], power[j]) / np.minimum(power[i], power[j]),
+                         "rivalry": [int(frozenset(p) in rivals) for p in zip(a, b)]})
+
+
+def model_force(year: int, replications: int, seed: int, overrides=None) -> pd.DataFrame:
+    """The year's dyads with, per threshold, the replications (of `replications`) that reached it."""
+    scenario = load_scenario({"name": f"peace_{year}", "world": f"cow_{year}", "horizon_days": 365.0,
+                              "record_every_days": 365.0}, overrides)
+    year_seed = int(np.random.SeedSequence(seed, spawn_key=(year,)).generate_state(1, np.uint32)[0])
+    events = run(scenario, replications=replications, seed=year_seed).frame("events")
+    events = events[~events["kind"].isin(NOT_A_POSTURE) & events["target"].notna()]
+    level = pd.to_numeric(events["level"], errors="coerce")
+    table = dyads(scenario)
+    for name, (rung, _) in THRESHOLDS.items():
+        hits = events[level >= rung]
+        keys = {(rep, *sorted((x, y))) for rep, x, y in zip(hits["rep"], hits["actor"], hits["target"])}
+        counts = pd.Series([(x, y) for _, x, y in keys], dtype=object).value_counts()
+        table[f"model_{name}"] = [int(counts.get((x, y), 0)) for x, y in zip(table["a"], table["b"])]
+    highest = _highest(events, level)
+    table["model_max_level"] = [highest.get((x, y), 0) for x, y in zip(table["a"], table["b"])]
+    return table.assign(reps=replications)
+
+
+def _highest(events: pd.DataFrame, level: pd.Series) -> dict[tuple, int]:
+    """The highest rung either state of a dyad took toward the other, over all replications."""
+    highest: dict[tuple, int] = {}
+    for x, y, rung in zip(events["actor"], events["target"], level):
+        if not math.isnan(rung):
+            key = tuple(sorted((x, y)))
+            highest[key] = max(highest.get(key, 0), int(rung))
+    return highest
+
+
+def record_force(year: int, table: pd.DataFrame) -> pd.DataFrame:
+    """Per threshold, 1 for each dyad of `table` with a MID begun in `year` reaching its hostility."""
+    ab = {int(r["ccode"]): r["stateabb"] for r in read_table("cow_state_years") if int(r["year"]) == year}
+    highest: dict[frozenset, int] = {}
+    for row in read_table("gml_mid_dyadyears"):
+        if int(row["year"]) == year and row["onset"] == "1" and row["world_war"] == "0":
+            pair = (ab.get(int(row["ccode1"])), ab.get(int(row["ccode2"])))
+            if None not in pair:
+                key = frozenset(pair)
+                highest[key] = max(highest.get(key, 0), int(row["hostlev1"]), int(row["hostlev2"]))
+    levels = [highest.get(frozenset((x, y)), 0) for x, y in zip(table["a"], table["b"])]
+    return pd.DataFrame({f"record_{name}": [int(h >= host) for h in levels]
+                         for name, (_, host) in THRESHOLDS.items()}, index=table.index)
+
+
+def _interval(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
+    """Clopper-Pearson (1934) interval of a binomial rate k / n."""
+    low = beta.ppf((1 - level) / 2, k, n - k + 1) if k > 0 else 0.0
+    high = beta.ppf((1 + level) / 2, k + 1, n - k) if k < n else 1.0
+    return float(low), float(high)
+
+
+def _stratum_rows(frame: pd.DataFrame, name: str, label: str) -> list[list]:
+    """One row per threshold: dyad-years, model and record rates with intervals, their ratio."""
+    rows = []
+    for threshold in THRESHOLDS:
+        n_model, k_model = frame["reps"].sum(), frame[f"model_{threshold}"].sum()
+        n_record, k_record = len(frame), frame[f"record_{threshold}"].sum()
+        model, record = k_model / n_model if n_model else None, k_record / n_record if n_record else None
+        rows.append([threshold, name, label, n_record, int(k_model), model, *_interval(k_model, n_model),
+                     int(k_record), record, *_interval(k_record, n_record), model / record if record else None])
+    return rows
+
+
+RATE_COLUMNS = ["threshold", "stratum", "value", "dyad_years", "model_count", "model_rate", "model_low",
+                "model_high", "record_count", "record_rate", "record_low", "record_high", "model_over_record"]
+
+
+def rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rates per dyad-year, model and record, overall and by stratum (RATE_COLUMNS); the model's
+    count is over replications, so its rate is per simulated dyad-year."""
+    rows = _stratum_rows(frame, "all", "all dyads")
+    for name, bands in STRATA.items():
+        for low, high, label in bands:
+            rows += _stratum_rows(frame[(frame[name] >= low) & (frame[name] < high)], name, label)
+    for value in (1, 0):
+        rows += _stratum_rows(frame[frame["rivalry"] == value], "rivalry", "rivals" if value else "not rivals")
+    return pd.DataFrame(rows, columns=RATE_COLUMNS).sort_values(["threshold", "stratum"], kind="stable")
+
+
+def peacetime(years=YEARS, replications: int = 10, seed: int = 0, overrides=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(dyad table of every sampled year, rate table) for the model against the MID record."""
+    tables = []
+    for year in years:
+        table = model_force(year, replications, seed, overrides)
+        tables.append(pd.concat([table.assign(year=year), record_force(year, table)], axis=1))
+    frame = pd.concat(tables, ignore_index=True)
+    return frame, rates(frame).reset_index(drop=True)

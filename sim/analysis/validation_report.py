@@ -1,0 +1,110 @@
+"""The validation on the COW wars end to end: simulate the wars, score them, write the tables.
+
+`run_validation()` returns a :class:`Validation` holding every table as a DataFrame;
+`Validation.write(folder)` writes them atomically (`alliance-sim validation` does both, see
+docs/validation.md). Joining is scored at the war rung (:data:`sim.analysis.validation.WAR_LEVEL`)
+and, as a sensitivity check, at the armed-clash rung (5), from the same runs.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis import validation_scores as scores
+from sim.analysis.validation import (
+    HELD_OUT,
+    WAR_LEVEL,
+    War,
+    climatology,
+    forecast,
+    pick_wars,
+    read_wars,
+)
+from sim.execution.output import atomic_folder, write_csv, write_json
+from sim.execution.progress import progress_bar
+
+__all__ = ["LEVELS", "Validation", "run_validation", "frame_rows"]
+
+LEVELS = {WAR_LEVEL: "war", 5: "armed_clash"}
+"""Join levels scored: the war rung (the headline) and the armed-clash rung (sensitivity)."""
+
+
+@dataclass
+class Validation:
+    """A validation's tables: pairs, wars, scores and reliability, each with a `level` column."""
+
+    wars: list[War]
+    pairs: pd.DataFrame
+    war_scores: pd.DataFrame
+    scores: pd.DataFrame
+    reliability: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+
+    def frames(self, level: int) -> pd.DataFrame:
+        """The pairs scored at one join level."""
+        return self.pairs[self.pairs["level"] == level]
+
+    def score(self, metric: str, level: int = WAR_LEVEL, era: str = "all", subset: str = "all") -> tuple:
+        """(value, low, high) of one score."""
+        s = self.scores
+        row = s[(s["level"] == level) & (s["era"] == era) & (s["metric"] == metric) & (s["subset"] == subset)].iloc[0]
+        return row["value"], row["low"], row["high"]
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The CSVs written, by file stem."""
+        return {"validation_pairs": self.pairs, "validation_wars": self.war_scores,
+                "validation_scores": self.scores, "validation_reliability": self.reliability}
+
+    def write(self, folder: str | os.PathLike, force: bool = False, extra=None) -> Path:
+        """Write every table, meta.json and anything `extra(tmp_folder)` adds, in one atomic move."""
+        with atomic_folder(folder, force) as tmp:
+            for name, frame in self.tables.items():
+                write_csv(tmp / f"{name}.csv", list(frame.columns), frame_rows(frame))
+            write_json(tmp / "meta.json", self.meta)
+            if extra is not None:
+                extra(tmp)
+        return Path(folder)
+
+
+def frame_rows(frame: pd.DataFrame) -> list[list]:
+    """Rows as plain Python values; NaN becomes an empty cell."""
+    return [[None if isinstance(v, float) and math.isnan(v) else v for v in row]
+            for row in frame.astype(object).itertuples(index=False, name=None)]
+
+
+def _by_level(make, levels) -> pd.DataFrame:
+    return pd.concat([make(level).assign(level=level) for level in levels], ignore_index=True)
+
+
+def run_validation(wars: list[int] | None = None, replications: int = 20, seed: int = 0, workers: int | None = 1,
+                   overrides=None, progress: bool = False, pacts: str = "dyads") -> Validation:
+    """Simulate the COW wars (all 93, or the numbers in `wars`) and score who joined.
+
+    Held-out wars (106, 139) are dropped when read and rejected if named. Climatology is the
+    leave-one-war-out base rate over all 93 wars, so it is out of sample for every war.
+    """
+    everything = read_wars()
+    chosen = pick_wars(everything, wars)
+    clim = climatology(everything)
+    start = time.perf_counter()
+    with progress_bar(len(chosen), "wars", enabled=progress) as advance:
+        results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts)
+    wall = time.perf_counter() - start
+    pairs = _by_level(lambda lv: scores.pairs(chosen, results, clim, replications, lv), LEVELS)
+    per_level = {lv: pairs[pairs["level"] == lv] for lv in LEVELS}
+    return Validation(
+        wars=chosen, pairs=pairs,
+        war_scores=_by_level(lambda lv: scores.war_table(per_level[lv], chosen), LEVELS),
+        scores=_by_level(lambda lv: scores.score_table(per_level[lv], seed), LEVELS),
+        reliability=_by_level(lambda lv: scores.reliability(per_level[lv]), LEVELS),
+        meta={"wars": [w.warnum for w in chosen], "held_out": sorted(HELD_OUT), "replications": replications,
+              "seed": seed, "war_seeds": {r["warnum"]: r["seed"] for r in results}, "levels": LEVELS,
+              "overrides": list(overrides or []), "pacts": pacts, "workers": workers, "wall_time_s": round(wall, 1),
+              "cpu_seconds_in_wars": round(sum(r["cpu_seconds"] for r in results), 1)})

@@ -1,0 +1,142 @@
+"""Scores of the war-joining forecasts of :mod:`sim.analysis.validation`.
+
+Brier (1950) scores per (war, candidate); Murphy's (1973) skill score pooled over every pair of
+the wars scored, against climatology and against "only the first two fight"; percentile
+bootstrap intervals that resample whole wars (Efron & Tibshirani 1993, An Introduction to the
+Bootstrap), because candidates of one war share its world and are not independent; the area under
+the ROC curve (Hanley & McNeil 1982) via the Mann-Whitney statistic; a reliability table
+(Murphy & Winkler 1977) for the reliability diagram.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import mannwhitneyu
+
+from sim.analysis.validation import PAIR_COLUMNS, War
+
+__all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "pairs", "war_table", "skill", "bootstrap_skill", "auc", "score_table",
+           "reliability"]
+
+REFERENCES = {"climatology": "p_climatology", "pair": "p_pair"}
+"""Reference forecasts: name -> column of the pairs table."""
+BINS = (0.0, 1e-9, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0 + 1e-9)
+"""Reliability bins of the forecast: p = 0 on its own, then tenths."""
+BOOTSTRAP = 2000
+RELEVANT_KM = 1000.0
+SUBSETS = {
+    "all": lambda frame: frame["warnum"] == frame["warnum"],
+    "relevant": lambda frame: ((frame["km"] < RELEVANT_KM) | (frame["major"] == 1) | (frame["ally_of_initiator"] == 1)
+                               | (frame["ally_of_target"] == 1)),
+}
+"""Candidate subsets scored: all, and the politically relevant ones (Lemke & Reed 2001: near or a
+major power; here also allied to a party), with capitals within RELEVANT_KM standing in for contiguity."""
+
+
+def pairs(wars: list[War], results: list[dict], clim: dict[int, float], replications: int,
+          level: int) -> pd.DataFrame:
+    """One row per (war, candidate): outcome, historical side, the three forecasts (PAIR_COLUMNS)."""
+    by_number = {w.warnum: w for w in wars}
+    rows = []
+    for result in results:
+        war = by_number[result["warnum"]]
+        for state, count in result["counts"][level].items():
+            rows.append([war.warnum, war.onset, war.era, state, int(state in war.sides), war.sides.get(state, 0),
+                         *result["features"][state], count / replications, clim[war.warnum], 0.0])
+    return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+
+
+def _squared(frame: pd.DataFrame, column: str) -> pd.Series:
+    return (frame[column] - frame["joined"]) ** 2
+
+
+def war_table(frame: pd.DataFrame, wars: list[War]) -> pd.DataFrame:
+    """Per war: the pair, candidates, real and expected joiners, and each forecast's Brier score."""
+    by_number = {w.warnum: w for w in wars}
+    scored = frame.assign(brier_model=_squared(frame, "p_model"), brier_climatology=_squared(frame, "p_climatology"),
+                          brier_pair=_squared(frame, "p_pair"))
+    table = scored.groupby("warnum").agg(
+        onset=("onset", "first"), era=("era", "first"), candidates=("state", "size"), joined=("joined", "sum"),
+        expected_joiners=("p_model", "sum"), brier_model=("brier_model", "mean"),
+        brier_climatology=("brier_climatology", "mean"), brier_pair=("brier_pair", "mean")).reset_index()
+    table.insert(3, "initiator", [by_number[n].initiator for n in table["warnum"]])
+    table.insert(4, "target", [by_number[n].target for n in table["warnum"]])
+    return table
+
+
+def skill(frame: pd.DataFrame, reference: str) -> float | None:
+    """Murphy's (1973) skill 1 - sum BS_model / sum BS_ref over the pairs (None if BS_ref = 0)."""
+    ref = _squared(frame, REFERENCES[reference]).sum()
+    return None if ref == 0 else float(1.0 - _squared(frame, "p_model").sum() / ref)
+
+
+def bootstrap_skill(frame: pd.DataFrame, reference: str, seed: int = 0, draws: int = BOOTSTRAP,
+                    level: float = 0.95) -> tuple[float | None, float | None]:
+    """Percentile interval of the pooled skill, resampling wars with replacement."""
+    sums = frame.assign(model=_squared(frame, "p_model"), ref=_squared(frame, REFERENCES[reference]))
+    per_war = sums.groupby("warnum")[["model", "ref"]].sum().to_numpy()
+    if len(per_war) < 2:
+        return None, None
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(len(per_war),)))
+    picks = rng.integers(0, len(per_war), size=(draws, len(per_war)))
+    model, ref = per_war[picks, 0].sum(axis=1), per_war[picks, 1].sum(axis=1)
+    values = 1.0 - model[ref > 0] / ref[ref > 0]
+    if len(values) == 0:  # no resample has a reference error: skill is undefined
+        return None, None
+    low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)
+
+
+def auc(frame: pd.DataFrame) -> float | None:
+    """Area under the ROC curve of p_model: the chance a joiner gets a higher forecast than a
+    non-joiner, ties counted half (Mann-Whitney U / (n1 n0); Hanley & McNeil 1982)."""
+    yes, no = frame.loc[frame["joined"] == 1, "p_model"], frame.loc[frame["joined"] == 0, "p_model"]
+    if len(yes) == 0 or len(no) == 0:
+        return None
+    return float(mannwhitneyu(yes, no).statistic / (len(yes) * len(no)))
+
+
+def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int) -> list[list]:
+    """Rows of the score table for one subset of pairs."""
+    allied = (frame["ally_of_initiator"] == 1) | (frame["ally_of_target"] == 1)
+    counts = {"wars": frame["warnum"].nunique(), "pairs": len(frame), "joiners": int(frame["joined"].sum()),
+              "allied_pairs": int(allied.sum()), "allied_joiners": int(frame.loc[allied, "joined"].sum()),
+              "expected_joiners_model": float(frame["p_model"].sum())}
+    rows = [[subset, era, name, value, None, None] for name, value in counts.items()]
+    for column in ("p_model", *REFERENCES.values()):
+        rows.append([subset, era, f"brier_{column[2:]}", float(_squared(frame, column).mean()), None, None])
+    for reference in REFERENCES:
+        rows.append([subset, era, f"skill_vs_{reference}", skill(frame, reference),
+                     *bootstrap_skill(frame, reference, seed)])
+    rows.append([subset, era, "auc", auc(frame), None, None])
+    return rows
+
+
+def score_table(frame: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """Every score per subset, over all wars and by era: `subset, era, metric, value, low, high`
+    (95% bootstrap over wars)."""
+    rows = []
+    for subset, select in SUBSETS.items():
+        chosen = frame[select(frame)]
+        rows += _score_rows(chosen, subset, "all", seed)
+        for era in chosen["era"].drop_duplicates().sort_values():
+            rows += _score_rows(chosen[chosen["era"] == era], subset, era, seed)
+    return pd.DataFrame(rows, columns=["subset", "era", "metric", "value", "low", "high"])
+
+
+def reliability(frame: pd.DataFrame, column: str = "p_model") -> pd.DataFrame:
+    """Per forecast bin: pairs, mean forecast, observed frequency of joining."""
+    bins = pd.cut(frame[column], BINS, right=False, labels=False)
+    table = frame.groupby(bins).agg(pairs=("joined", "size"), mean_forecast=(column, "mean"),
+                                    observed=("joined", "mean")).reset_index(names="bin")
+    table["bin"] = [_bin_label(int(b)) for b in table["bin"]]
+    return table
+
+
+def _bin_label(k: int) -> str:
+    """`p = 0` for the first bin, else `low <= p < high` (the last one closed at 1)."""
+    if k == 0:
+        return "p = 0"
+    low, high = (BINS[k], min(BINS[k + 1], 1.0))
+    return f"0 < p < {high:g}" if k == 1 else f"{low:g} <= p {'<=' if high == 1.0 else '<'} {high:g}"

@@ -1,0 +1,77 @@
+"""`alliance-sim peacetime`: the model's uses of force per dyad-year in sampled years' worlds
+(nothing scripted) against the militarised interstate disputes on record. See docs/validation.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HELP = "uses of force per dyad-year with nothing scripted, in sampled years, against the MID record"
+
+
+def add_arguments(parser) -> None:
+    """Options of `peacetime`."""
+    parser.add_argument("--years", metavar="Y,Y,...",
+                        help="years to sample (default 1830,1855,1880,1900,1925,1955,1975,1995)")
+    parser.add_argument("--reps", type=int, default=10, help="replications of each year (default 10)")
+    parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                        help="override a scenario field in every year")
+    parser.add_argument("--out", default="results/peacetime", help="output folder (default results/peacetime)")
+    parser.add_argument("--force", action="store_true", help="replace an existing output folder")
+    parser.add_argument("--quiet", action="store_true", help="no table")
+
+
+def _years(text: str | None) -> list[int]:
+    """The `--years` list (default :data:`sim.analysis.peacetime.YEARS`); each a year with a world,
+    not one of the held-out war years."""
+    from sim.analysis.peacetime import YEARS
+    from sim.scenario.errors import InputError, InputErrors
+    from sim.scenario.yearworld import FIRST_YEAR, LAST_YEAR
+
+    if text is None:
+        return list(YEARS)
+    try:
+        years = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InputErrors(InputError(f"give years separated by commas, got '{text}'", file="--years")) from None
+    bad = [y for y in years if not FIRST_YEAR <= y <= LAST_YEAR or 1914 <= y <= 1918 or 1939 <= y <= 1945]
+    if bad or not years:
+        raise InputErrors(InputError(f"years must lie in {FIRST_YEAR}..{LAST_YEAR} outside the held-out "
+                                     f"1914-1918 and 1939-1945, got {bad or text!r}", file="--years"))
+    return years
+
+
+def main(args) -> int:
+    """Run each sampled year, compare with the record, write `peacetime_rates.csv` and `peacetime_dyads.csv`."""
+    from sim.analysis.peacetime import peacetime
+    from sim.analysis.validation_report import frame_rows
+    from sim.execution.output import atomic_folder, check_target, write_csv
+    from sim.scenario.errors import InputError, InputErrors
+
+    years, out = _years(args.years), Path(args.out)
+    if args.reps < 1 or args.seed < 0:
+        raise InputErrors(InputError("--reps must be at least 1 and --seed 0 or more", file="command line"))
+    check_target(out, args.force)
+    dyads, rates = peacetime(years, args.reps, args.seed, args.set)
+    with atomic_folder(out, args.force) as tmp:
+        write_csv(tmp / "peacetime_rates.csv", list(rates.columns), frame_rows(rates))
+        write_csv(tmp / "peacetime_dyads.csv", list(dyads.columns), frame_rows(dyads))
+    if not args.quiet:
+        _show(rates, out)
+    return 0
+
+
+def _show(rates, folder: Path) -> None:
+    """Print the rate table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="uses of force per dyad-year: model (nothing scripted) vs MID record")
+    for column in ("threshold", "stratum", "value", "dyad_years", "model_rate", "record_rate", "record 95%"):
+        table.add_column(column)
+    for row in rates.itertuples(index=False):
+        table.add_row(row.threshold, row.stratum, row.value, str(row.dyad_years), f"{row.model_rate:.2g}",
+                      f"{row.record_rate:.2g}", f"[{row.record_low:.2g}, {row.record_high:.2g}]")
+    Console().print(table)
+    Console().print(f"-> {folder}/ (peacetime_rates.csv, peacetime_dyads.csv)")

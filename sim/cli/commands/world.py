@@ -1,0 +1,95 @@
+"""`alliance-sim world --year YYYY`: the world of a year (COW members, CINC, capitals, ATOP pacts,
+rivalries) as a table, or written as a folder that `world: DIR/states.csv` loads.
+
+See :mod:`sim.scenario.yearworld` for the sources and coding choices.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HELP = "show (or --out: write) the world of a year 1816-2016 built from COW, ATOP and rivalry data"
+
+STATE_COLUMNS = ("id", "name", "capital", "lat", "lon", "power", "nuclear", "regions", "note")
+"""Columns of the written states.csv: those the states-CSV loader reads, COW code and majors in `note`."""
+
+
+def add_arguments(parser) -> None:
+    """Options of `world`."""
+    parser.add_argument("--year", type=int, required=True, help="the year (1816-2016)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="write states.csv, pacts.yaml and relations.yaml here instead of printing "
+                             "(`world: DIR/states.csv` loads them)")
+    parser.add_argument("--force", action="store_true", help="replace an existing output folder")
+
+
+def main(args) -> int:
+    """Build the world of `--year`; print it, or write it atomically to `--out`."""
+    from dataclasses import replace
+
+    from sim.scenario.errors import InputErrors
+    from sim.scenario.yearworld import world_of_year
+
+    try:
+        world = world_of_year(args.year)
+    except InputErrors as exc:
+        raise InputErrors([replace(e, file=f"--year {args.year}", path="") for e in exc.errors]) from None
+    if args.out:
+        folder = write_world(world, Path(args.out), args.force)
+        print(f"{world.name}: {len(world.states)} states, {len(world.pacts)} pacts, "
+              f"{len(world.relations)} rivalries -> {folder}/ (states.csv, pacts.yaml, relations.yaml)")
+        return 0
+    from rich.console import Console
+
+    Console().print(_table(world))
+    return 0
+
+
+def _note(world, sid: str) -> str:
+    info = world.info[sid]
+    return f"ccode {info['ccode']}; cinc {info['cinc']}" + ("; major power" if info["major"] else "")
+
+
+def _state_row(world, sid: str) -> list:
+    state = world.states[sid]
+    return [sid, state["name"], state["capital"], state["lat"], state["lon"], state["power"],
+            state["nuclear"], ";".join(state["regions"]), _note(world, sid)]
+
+
+def write_world(world, folder: Path, force: bool = False) -> Path:
+    """Write the world as states.csv, pacts.yaml and relations.yaml (the rivalries), which
+    `world: DIR/states.csv` loads back as the same world."""
+    import yaml
+
+    from sim.execution.output import atomic_folder, write_csv
+
+    with atomic_folder(folder, force) as tmp:
+        write_csv(tmp / "states.csv", STATE_COLUMNS, [_state_row(world, sid) for sid in world.states])
+        header = f"# {world.name}: ATOP 5.1 obligations in force (sim/scenario/yearworld.py)\n"
+        (tmp / "pacts.yaml").write_text(header + yaml.safe_dump(world.pacts, sort_keys=False), encoding="utf-8")
+        header = f"# {world.name}: Thompson & Dreyer (2012) strategic rivalries as baseline intents\n"
+        (tmp / "relations.yaml").write_text(header + yaml.safe_dump({"relations": world.relations}, sort_keys=False),
+                                            encoding="utf-8")
+    return folder
+
+
+def _table(world):
+    """The world's states as a rich table, most capable first."""
+    from rich.table import Table
+
+    pacts, rivals = world.memberships(), {sid: [] for sid in world.states}
+    for relation in world.relations:
+        rivals[relation["from"]].append(relation["to"])
+        rivals[relation["to"]].append(relation["from"])
+    table = Table(title=f"{world.name}: {len(world.states)} states, {len(world.pacts)} ATOP dyad pacts, "
+                        f"{len(world.relations)} rivalries")
+    for column in ("id", "ccode", "name", "capital", "lat", "lon", "power (100 x CINC)", "major", "nuclear",
+                   "pacts", "rivals"):
+        table.add_column(column, justify="right" if column in ("ccode", "lat", "lon", "pacts") or "power" in column
+                         else "left")
+    for sid, state in sorted(world.states.items(), key=lambda item: -item[1]["power"]):
+        info = world.info[sid]
+        table.add_row(sid, info["ccode"], state["name"], state["capital"], f"{state['lat']:.2f}",
+                      f"{state['lon']:.2f}", f"{state['power']:.3g}", info["major"],
+                      "yes" if state["nuclear"] else "", str(len(pacts[sid])), ", ".join(sorted(rivals[sid])))
+    return table

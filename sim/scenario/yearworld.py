@@ -1,0 +1,271 @@
+"""Worlds of any year 1816-2016, built from the peace-science data in `sim/data/peacesciencer/`.
+
+`world: cow_1870` in a scenario (or :func:`world_of_year`) gives the world of 1 January..31
+December 1870 as the Correlates of War (COW) project and ATOP record it:
+
+* states: the COW system members of the year (v2016), ids are COW abbreviations (`stateabb`:
+  Prussia/Germany is `GMY`, the United Kingdom `UKG`, Russia/the USSR `RUS`), since ISO codes do
+  not exist for 1816's states;
+* power: 100 x CINC (NMC 7.0), the state's percent of the system's material capabilities, which
+  is comparable across years (military expenditure is not: pounds before 1914, current dollars
+  after). The model reads power only through ratios, so the scale does not matter;
+* capitals: the capital in force on 1 January (else the first one of the year), with Brasilia
+  moved to the city: the source puts it at the centre of Brazil (see the data README);
+* alliances: every ATOP 5.1 obligation in force in the year between two members, as bilateral
+  pacts (:data:`OBLIGATIONS`, :func:`dyad_pacts`);
+* rivalries: Thompson & Dreyer (2012) strategic rivalries in force, as a mutual baseline
+  perceived intent of :data:`RIVALRY_INTENT` (the model's default between non-allies is 0.02);
+* nuclear: states from the year of their first nuclear test (:data:`NUCLEAR_FIRST_TEST`).
+
+Citations: Singer, Bremer & Stuckey (1972) and Singer (1987) for NMC; COW State System Membership
+v2016; Leeds, Ritter, Mitchell & Long (2002) for ATOP; Thompson & Dreyer (2012), Handbook of
+International Rivalries; Miller (2022), peacesciencer, for the conversion.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import re
+from importlib import resources
+from itertools import combinations
+
+from sim.scenario.errors import InputError, InputErrors
+from sim.scenario.worlddata import STATE_DEFAULTS, WorldData
+
+__all__ = [
+    "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
+    "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "year_of", "world_of_year", "dyad_pacts", "read_table",
+    "majors", "cow_world", "clique_pacts", "PACT_GROUPINGS",
+]
+
+FIRST_YEAR, LAST_YEAR = 1816, 2016
+"""Years with a world: the COW state system membership list (v2016) covers 1816-2016."""
+RIVALRY_INTENT = 0.3
+"""Baseline perceived intent between strategic rivals (each of the other), against the default
+0.02 between non-allies. A coding choice: rivals expect hostility, but less than open conflict
+(a level-7 act moves intent half-way to 1). :data:`RIVALRY_INTENT_RANGE` is the range to vary."""
+RIVALRY_INTENT_RANGE = (0.1, 0.5)
+POWER_PER_CINC = 100.0
+"""power = 100 x CINC: percent of the capabilities of all states that year."""
+OBLIGATIONS = {
+    "defense": "defence", "offense": "offence", "neutral": "neutrality",
+    "nonagg": "non_aggression", "consul": "consultation",
+}
+"""ATOP flag column -> pact type, strongest first (the first one present is a pact's `type`)."""
+NUCLEAR_FIRST_TEST = {"USA": 1945, "RUS": 1949, "UKG": 1952, "FRN": 1960, "CHN": 1964, "IND": 1974,
+                      "PAK": 1998, "PRK": 2006}
+"""Year of each state's first nuclear test (public record); Israel, which never tested, is not nuclear."""
+REGIONS = ((2, 199, "americas"), (200, 399, "europe"), (400, 626, "africa"), (630, 699, "middle_east"),
+           (700, 999, "asia_oceania"))
+"""COW code ranges of the world's regions, as COW numbers states (a state's region tag)."""
+CAPITAL_FIXES = {"Brasilia": (-15.7939, -47.8828)}
+"""Capitals whose coordinates the source gets wrong: Brasilia is at the centre of Brazil there."""
+_NAME = re.compile(r"^cow_(\d+)(?:_(dyads|cliques))?$")
+_DATA = "sim/data/peacesciencer"
+
+
+def year_of(world: str) -> int | None:
+    """The year of a world name `cow_YYYY` (or `cow_YYYY_cliques`), or None for any other name."""
+    match = _NAME.match(world)
+    return int(match.group(1)) if match else None
+
+
+def cow_world(world: str) -> WorldData | None:
+    """The world a name `cow_YYYY[_dyads|_cliques]` stands for (pacts grouped as the suffix says,
+    :data:`PACT_GROUPINGS`), or None for any other name."""
+    match = _NAME.match(world)
+    return None if match is None else world_of_year(int(match.group(1)), match.group(2) or "dyads")
+
+
+@functools.cache
+def read_table(name: str) -> tuple[dict, ...]:
+    """The rows of `sim/data/peacesciencer/<name>.csv` as dicts of text (empty = missing)."""
+    text = (resources.files("sim") / "data" / "peacesciencer" / f"{name}.csv").read_text(encoding="utf-8")
+    return tuple(csv.DictReader(io.StringIO(text)))
+
+
+def _in_force(row: dict, year: int, start: str = "start_year", end: str = "end_year") -> bool:
+    return int(row[start]) <= year <= int(row[end])
+
+
+def world_of_year(year: int, grouping: str = "dyads") -> WorldData:
+    """The world of `year` (states, pacts grouped by `grouping`, rivalries as relations);
+    InputErrors out of range."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputErrors(InputError(
+            f"no COW world for {year}: years run from {FIRST_YEAR} to {LAST_YEAR} "
+            f"(COW state system membership v2016); write cow_{FIRST_YEAR} .. cow_{LAST_YEAR}", path="world"))
+    suffix = "" if grouping == "dyads" else f"_{grouping}"
+    data = WorldData(f"cow_{year}{suffix}", files={"states": f"{_DATA} ({year})"})
+    members = _members(year)
+    for ccode, abb in members.items():
+        data.states[abb], data.info[abb] = _state(ccode, abb, year)
+        data.marks[("states", abb)] = (f"{_DATA}/cow_state_years.csv ({year})", None, None)
+    data.pacts = PACT_GROUPINGS[grouping](year, members)
+    data.relations = _rivalries(year, members)
+    return data
+
+
+def _members(year: int) -> dict[int, str]:
+    """COW code -> abbreviation of the system members of `year`, in COW code order."""
+    rows = [r for r in read_table("cow_state_years") if int(r["year"]) == year]
+    return {int(r["ccode"]): r["stateabb"] for r in sorted(rows, key=lambda r: int(r["ccode"]))}
+
+
+def _state(ccode: int, abb: str, year: int) -> tuple[dict, dict]:
+    """A state's scenario fields and its display info."""
+    capital = _capital(ccode, year)
+    lat, lon = CAPITAL_FIXES.get(capital["capital"], (float(capital["lat"]), float(capital["lng"])))
+    nmc = _nmc(year).get(ccode, {"cinc": "", "milex": ""})  # every member has a row (README); missing = 0
+    state = {**STATE_DEFAULTS, "name": _name(ccode, year), "capital": capital["capital"], "lat": lat, "lon": lon,
+             "power": POWER_PER_CINC * float(nmc["cinc"] or 0.0), "regions": [_region(ccode)],
+             "nuclear": NUCLEAR_FIRST_TEST.get(abb, year + 1) <= year, "territories": []}
+    info = {"ccode": str(ccode), "cinc": nmc["cinc"], "milex": nmc["milex"],
+            "major": "yes" if _major(ccode, year) else ""}
+    return state, info
+
+
+@functools.lru_cache(maxsize=8)
+def _nmc(year: int) -> dict[int, dict]:
+    return {int(r["ccode"]): r for r in read_table("cow_nmc") if int(r["year"]) == year}
+
+
+def _name(ccode: int, year: int) -> str:
+    """The COW state name of the spell in force in `year`."""
+    spells = [r for r in read_table("cow_states") if int(r["ccode"]) == ccode]
+    inside = [r for r in spells if _in_force(r, year, "styear", "endyear")]
+    return (inside or spells)[0]["statenme"]
+
+
+def _capital(ccode: int, year: int) -> dict:
+    """The capital in force on 1 January of `year`, else the first one that starts in it."""
+    rows = [r for r in read_table("cow_capitals") if int(r["ccode"]) == ccode and _in_force(r, year)]
+    first_january = dt.date(year, 1, 1).isoformat()
+    on_day_one = [r for r in rows if r["start_date"] <= first_january <= r["end_date"]]
+    return (on_day_one or sorted(rows, key=lambda r: r["start_date"]))[0]
+
+
+def _major(ccode: int, year: int) -> bool:
+    """Whether COW counts the state a major power for part of `year`."""
+    return any(int(r["ccode"]) == ccode and _in_force(r, year, "styear", "endyear") for r in read_table("cow_majors"))
+
+
+def majors(year: int) -> set[str]:
+    """The abbreviations of the COW major powers of `year` that are system members."""
+    return {abb for ccode, abb in _members(year).items() if _major(ccode, year)}
+
+
+def _region(ccode: int) -> str:
+    return next(name for low, high, name in REGIONS if low <= ccode <= high)
+
+
+def dyad_pacts(year: int, members: dict[int, str]) -> dict[str, dict]:
+    """ATOP obligations in force in `year` between members, one pact per dyad and direction.
+
+    ATOP's dyad data say, for each directed dyad (a, b), which obligations a has toward b. For
+    an unordered dyad, the obligations both have toward each other form one pact `A-B`
+    (its strongest obligation is the `type`, the rest `clauses`); an obligation only a has
+    toward b forms a pact `A-B_for_B` that `protects` only b (for an offence obligation: only
+    b's attacks call a in). Spells in force with none of the five obligations make no pact.
+    """
+    owed: dict[tuple[int, int], set[str]] = {}
+    for row in read_table("atop_alliance_spells"):
+        a, b = int(row["ccode1"]), int(row["ccode2"])
+        if a in members and b in members and _in_force(row, year):
+            owed[(a, b)] = {kind for flag, kind in OBLIGATIONS.items() if row[flag] == "1"}
+    pacts = {}
+    for a, b in sorted(k for k in owed if k[0] < k[1]):
+        ab, ba = owed[(a, b)], owed.get((b, a), set())
+        name = f"{members[a]}-{members[b]}"
+        for pid, kinds, protects in ((name, ab & ba, None), (f"{name}_for_{members[b]}", ab - ba, members[b]),
+                                     (f"{name}_for_{members[a]}", ba - ab, members[a])):
+            if kinds:
+                pacts[pid] = _pact(kinds, [members[a], members[b]], protects, year)
+    return pacts
+
+
+def clique_pacts(year: int, members: dict[int, str]) -> dict[str, dict]:
+    """ATOP obligations grouped into multilateral pacts where the dyads allow it.
+
+    Mutual obligations are grouped by their strongest kind: the maximal cliques of dyads sharing
+    it (Bron & Kerbosch 1973), largest first, until every dyad is in one, become pacts
+    `<kind>_<k>` whose clauses are the obligations all their dyads share. So, as in a treaty, an
+    attack by a co-member invokes nothing (the Warsaw Pact in 1956). Cliques of two keep the dyad
+    id `A-B`; one-sided obligations stay bilateral `A-B_for_B` pacts. ATOP's dyad data carry no
+    treaty ids, so two treaties over the same states become one clique.
+    """
+    dyads = dyad_pacts(year, members)
+    pacts = {pid: pact for pid, pact in dyads.items() if "protects" in pact}
+    by_kind: dict[str, dict[tuple, set[str]]] = {}
+    for pact in (p for p in dyads.values() if "protects" not in p):
+        by_kind.setdefault(pact["type"], {})[tuple(sorted(pact["members"]))] = {pact["type"], *pact["clauses"]}
+    for kind, edges in by_kind.items():
+        for k, clique in enumerate(_cover(edges), 1):
+            shared = set.intersection(*(edges[pair] for pair in combinations(clique, 2) if pair in edges))
+            pid = "-".join(clique) if len(clique) == 2 else f"{kind}_{k}"
+            pacts[pid] = _pact(shared, list(clique), None, year)
+    return pacts
+
+
+def _cover(edges) -> list[tuple]:
+    """Maximal cliques of the graph `edges`, largest first, kept while they cover a new edge."""
+    adjacent: dict[str, set[str]] = {}
+    for a, b in edges:
+        adjacent.setdefault(a, set()).add(b)
+        adjacent.setdefault(b, set()).add(a)
+    uncovered, chosen = set(edges), []
+    for clique in sorted(_cliques(adjacent), key=lambda c: (-len(c), c)):
+        pairs = set(combinations(clique, 2))
+        if pairs & uncovered:
+            chosen.append(clique)
+            uncovered -= pairs
+    return chosen
+
+
+def _cliques(adjacent: dict[str, set[str]]) -> list[tuple]:
+    """Every maximal clique (Bron & Kerbosch 1973, with Tomita's pivot), members sorted."""
+    found: list[tuple] = []
+
+    def expand(clique: set, candidates: set, excluded: set) -> None:
+        if not candidates and not excluded:
+            found.append(tuple(sorted(clique)))
+            return
+        pivot = max(sorted(candidates | excluded), key=lambda v: len(adjacent[v] & candidates))
+        for v in sorted(candidates - adjacent[pivot]):
+            expand(clique | {v}, candidates & adjacent[v], excluded & adjacent[v])
+            candidates, excluded = candidates - {v}, excluded | {v}
+
+    expand(set(), set(adjacent), set())
+    return found
+
+
+PACT_GROUPINGS = {"dyads": dyad_pacts, "cliques": clique_pacts}
+"""How ATOP dyads become pacts: `cow_YYYY` (bilateral, the default) or `cow_YYYY_cliques`."""
+
+
+def _pact(kinds: set[str], members: list[str], protects: str | None, year: int) -> dict:
+    """A PactSpec mapping for obligations `kinds` among `members`."""
+    ordered = [kind for kind in OBLIGATIONS.values() if kind in kinds]
+    pact = {"name": f"ATOP {'-'.join(members)} {year}", "type": ordered[0], "clauses": ordered[1:],
+            "members": members, "source": "ATOP 5.1 directed dyad-years (Leeds et al. 2002)"}
+    if protects is not None:
+        pact["protects"] = [protects]
+    return pact
+
+
+def _rivalries(year: int, members: dict[int, str]) -> list[dict]:
+    """Strategic rivalries in force in `year` between members as mutual baseline intents.
+
+    The handbook ends ongoing rivalries at 2010, the year it was published; those are taken to
+    continue to 2016.
+    """
+    relations = []
+    for row in read_table("td_rivalries"):
+        a, b = int(row["ccode1"]), int(row["ccode2"])
+        end = LAST_YEAR if int(row["endyear"]) >= 2010 else int(row["endyear"])
+        if a in members and b in members and int(row["styear"]) <= year <= end:
+            relations.append({"from": members[a], "to": members[b], "intent": RIVALRY_INTENT, "mutual": True})
+    return relations

@@ -1,0 +1,152 @@
+"""Validation on the COW wars: held-out wars never read, the scripted pair, who joined, the
+leave-one-war-out climatology, the scores, reproducibility, and the command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis import validation as v
+from sim.analysis import validation_scores as vs
+from sim.analysis.validation_report import run_validation
+from sim.scenario.errors import InputErrors
+
+SMALL = [1, 4, 58]  # Franco-Spanish 1823, Russo-Turkish 1828, Franco-Prussian 1870
+
+
+@pytest.fixture(scope="module")
+def wars():
+    return v.read_wars()
+
+
+@pytest.fixture(scope="module")
+def small():
+    return run_validation(SMALL, replications=6, seed=3)
+
+
+def test_93_wars_and_the_held_out_two_are_never_read(wars):
+    """Wars 106 and 139 are dropped when the participants are read; 93 wars remain."""
+    assert len(wars) == 93
+    assert not {w.warnum for w in wars} & v.HELD_OUT
+    assert not set(v._participants()["warnum"]) & v.HELD_OUT
+
+
+@pytest.mark.parametrize("number", [106, 139])
+def test_naming_a_held_out_war_is_an_input_error(wars, number):
+    with pytest.raises(InputErrors, match=f"war {number}: held out"):
+        v.pick_wars(wars, [number])
+
+
+def test_first_pair_and_horizon(wars):
+    """War 58 (1870): France (the COW initiator: it declared war) attacks Prussia (GMY); 1870 world, two years."""
+    war = {w.warnum: w for w in wars}[58]
+    assert (war.onset, war.initiator, war.target) == (1870, "FRN", "GMY")
+    assert war.horizon_days == 2 * v.DAYS_PER_YEAR and war.era == "1816-1913"
+    scenario = v.war_scenario(war)
+    assert scenario.world == "cow_1870" and scenario.timeline[0].level == v.WAR_LEVEL
+    assert {w.initiator for w in wars} <= {s for w in wars for s in w.sides}
+    assert v.war_scenario(war, pacts="cliques").world == "cow_1870_cliques"
+
+
+def test_sides_spread_through_war_level_postures():
+    """A state at war with side A is on side B, and a state at war with it on side A; a clash below
+    the war rung, an unrelated war, or a postures past the horizon do not count."""
+    war = v.War(0, 1900, 1900, "AAA", "BBB", {"AAA": 1, "BBB": 2})
+    rows = [(0, 1.0, 1, "scenario.attack", "AAA", "BBB", 6), (0, 2.0, 2, "escalate", "CCC", "AAA", 6),
+            (0, 3.0, 3, "escalate", "DDD", "CCC", 7), (0, 4.0, 4, "escalate", "EEE", "BBB", 5),
+            (0, 5.0, 5, "escalate", "FFF", "GGG", 6), (0, 400.0, 6, "escalate", "HHH", "AAA", 6),
+            (1, 1.0, 1, "honour", "III", "AAA", 6)]
+    events = pd.DataFrame(rows, columns=["rep", "t", "event_id", "kind", "actor", "target", "level"])
+    assert v.joined(events, war, 365.0) == {0: {"CCC": 2, "DDD": 1}}  # rep 1: an intention only
+    assert v.joined(events, war, 365.0, level=5)[0] == {"CCC": 2, "DDD": 1, "EEE": 1}
+
+
+def test_climatology_is_leave_one_war_out(wars):
+    """Each war's base rate comes from the other 92: its own joiners do not enter it."""
+    clim = v.climatology(wars)
+    joins = sum(len(w.sides) - 2 for w in wars)
+    assert joins == 292 - 2 * 93
+    first = wars[0]
+    others = [w for w in wars if w is not first]
+    members = pd.DataFrame(list(v.read_table("cow_state_years"))).astype({"year": int}).groupby("year").size()
+    expected = sum(len(w.sides) - 2 for w in others) / sum(members[w.onset] - 2 for w in others)
+    assert clim[first.warnum] == pytest.approx(expected)
+    assert len(set(clim.values())) > 1
+
+
+def test_skill_scores_on_known_forecasts():
+    """Skill is 1 for a perfect forecast, 0 for the reference itself; AUC 1 for a perfect ranking."""
+    frame = pd.DataFrame({"warnum": [1, 1, 2, 2], "joined": [1, 0, 0, 1], "p_climatology": [0.2] * 4,
+                          "p_pair": [0.0] * 4, "p_model": [1.0, 0.0, 0.0, 1.0]})
+    assert vs.skill(frame, "climatology") == 1.0 and vs.auc(frame) == 1.0
+    assert vs.skill(frame.assign(p_model=0.2), "climatology") == pytest.approx(0.0)
+    low, high = vs.bootstrap_skill(frame.assign(p_model=[0.9, 0.1, 0.3, 0.5]), "pair", seed=1)
+    assert low <= vs.skill(frame.assign(p_model=[0.9, 0.1, 0.3, 0.5]), "pair") <= high
+
+
+def test_small_validation_tables(small):
+    """Every candidate of each war is scored at both levels, with the forecasts in 0..1."""
+    pairs = small.frames(v.WAR_LEVEL)
+    assert sorted(pairs["warnum"].unique()) == SMALL
+    assert pairs["p_model"].between(0, 1).all() and pairs["joined"].isin([0, 1]).all()
+    assert len(small.frames(5)) == len(pairs)
+    assert small.score("wars")[0] == 3
+    assert not set(pairs["state"][pairs["warnum"] == 58]) & {"GMY", "FRN"}
+    relevant = small.scores[(small.scores["subset"] == "relevant") & (small.scores["metric"] == "pairs")]
+    assert 0 < relevant["value"].iloc[0] < len(pairs)
+
+
+def test_candidate_features_from_the_world(wars):
+    """1870: Bavaria is near and allied to Prussia (ATOP), the UK a distant major power."""
+    war = {w.warnum: w for w in wars}[58]
+    features = v.candidate_features(war, v.war_scenario(war))
+    km, ally_of_initiator, ally_of_target, major = features["BAV"]
+    assert km < 1000 and ally_of_target == 1 and ally_of_initiator == 0 and major == 0
+    assert features["UKG"][3] == 1 and features["UKG"][0] > 300
+
+
+def test_armed_clash_is_reached_more_often_than_war(small):
+    """Reaching level 5 against a side is implied by reaching level 6: p at 5 >= p at 6 per pair."""
+    at5 = small.frames(5).set_index(["warnum", "state"])["p_model"]
+    at6 = small.frames(6).set_index(["warnum", "state"])["p_model"]
+    assert (at5 >= at6).all()
+
+
+@pytest.mark.slow
+def test_a_wars_forecast_does_not_depend_on_the_other_wars_or_workers(small):
+    """War 58 alone, with two workers, gives the same forecasts as among the three."""
+    alone = run_validation([58], replications=6, seed=3, workers=2).frames(6)
+    among = small.frames(6)
+    assert np.array_equal(alone["p_model"].to_numpy(), among[among["warnum"] == 58]["p_model"].to_numpy())
+
+
+@pytest.mark.slow
+def test_same_bytes_with_one_or_two_workers(tmp_path):
+    """The written tables are identical byte for byte with one worker and with two."""
+    folders = []
+    for workers in ("1", "2"):
+        folders.append(tmp_path / f"w{workers}")
+        done = subprocess.run([sys.executable, "-m", "sim", "validation", "--wars", "1,58", "--reps", "3",
+                               "--workers", workers, "--out", str(folders[-1]), "--quiet"],
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    for name in ("validation_pairs.csv", "validation_wars.csv", "validation_scores.csv", "validation_reliability.csv"):
+        assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_command_writes_tables_and_figure(tmp_path):
+    """`alliance-sim validation --wars 1,4 --reps 2` writes every table and the diagram; 139 exits 2."""
+    out = tmp_path / "val"
+    done = subprocess.run([sys.executable, "-m", "sim", "validation", "--wars", "1,4", "--reps", "2",
+                           "--out", str(out), "--quiet"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    names = {p.name for p in out.iterdir()}
+    assert {"validation_pairs.csv", "validation_scores.csv", "reliability.png", "meta.json"} <= names
+    bad = subprocess.run([sys.executable, "-m", "sim", "validation", "--wars", "139", "--out", str(tmp_path / "x")],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "held out" in bad.stderr and "Traceback" not in bad.stderr
