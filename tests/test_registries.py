@@ -175,3 +175,16 @@ def test_counters_are_derived_from_the_logged_events():
         assert r.summary["invocations_honoured"] == len(honoured)
         assert r.summary["n_events"] == len(r.events)
     assert {r.summary["abandonments"] for r in result.replications} == {0, 1}  # both answers happen
+
+
+def test_the_recorder_types_its_events_on_access():
+    """The log holds plain tuples; `events` and `event_rows` give them as named records."""
+    from sim.engine.simulation import simulate
+
+    scenario = tiny(timeline=[{"at": 1, "do": "attack", "actor": "AAA", "target": "BBB"}], horizon_days=20)
+    rec = simulate(Setup(load_scenario(scenario)), 9)
+    events, rows = rec.events, list(rec.event_rows(0))
+    assert len(events) == len(rows) == len(rec) > 0
+    assert events[0].kind == rows[0].kind == "scenario.attack" and events[0].cause is None
+    assert [e.id for e in events] == [r.event_id for r in rows] == list(range(1, len(rec) + 1))
+    assert rec.count("scenario.attack") == 1 and rec.events is events  # made once the log stops growing
