@@ -15,6 +15,7 @@ import simpy
 
 import sim.model.alliances as alliances
 import sim.model.perception as perception
+import sim.model.reach as reach
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
@@ -37,21 +38,30 @@ class Setup:
         self.scenario = scenario
         self.params = scenario.parameters
         self.world: World = compile_world(scenario)
-        pp = self.params.perception
-        self.g = perception.gradient(self.world.distance, pp.distance_half_km, pp.distance_exponent)
+        self.g = self.gradient()
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
+
+    def gradient(self, extra: dict | None = None) -> np.ndarray:
+        """G[i, j]: Boulding's gradient between the nearest positions of i and j (`sim.model.reach`),
+        with a replication's own `deploy`/`withdraw` changes in `extra`."""
+        pp = self.params.perception
+        positions = reach.positions(self.world, pp.forward_half_personnel, pp.unknown_personnel, extra)
+        return reach.positional_gradient(positions, self.world.n, pp.distance_half_km, pp.distance_exponent)
 
 
 class Structure:
     """What follows from power and pacts: alignment, capabilities, bonds, umbrellas, baselines."""
 
-    def __init__(self, setup: Setup, pacts: list[Pact], power: np.ndarray, offense: np.ndarray):
+    def __init__(self, setup: Setup, pacts: list[Pact], power: np.ndarray, offense: np.ndarray,
+                 g: np.ndarray | None = None):
         world, pp = setup.world, setup.params.perception
         n = world.n
         self.a = perception.alignment(pacts, n, pp.pact_weights)
         self.a_t = np.ascontiguousarray(self.a.T)
-        self.caps = perception.capabilities(power, offense, setup.g, self.a)
+        self.caps = perception.capabilities(power, offense, setup.g if g is None else g, self.a)
+        self.bloc = perception.blocs(pacts, n)
+        self.background = pp.default_intent
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
         for pact in pacts:
@@ -101,6 +111,8 @@ class Simulation:
         self.rng_noise = _stream(seed, "perceive")
         self.rng_alliance = _stream(seed, "alliances")
         self.power, self.offense = world.power.copy(), world.offense.copy()
+        self.g = setup.g
+        self.positions: dict = {}  # (owner, place) -> (lat, lon, personnel) moved by deploy/withdraw
         self.pacts = copy.deepcopy(world.pacts)
         self.pact_specs = {p: spec for p, spec in scenario.alliances.items() if spec is not None}
         self.structure = setup.structure
@@ -251,16 +263,25 @@ class Simulation:
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
         t, share = self.env.now, self.structure.caps.share
-        tension = self.intent.tension(share, t)
+        tension = self.intent.tension(share, t, self.structure.bloc, self.structure.background)
         a, b = self._dyads
         dyads = np.maximum(self.intent.cells(a, b, t) * share[a, b], self.intent.cells(b, a, t) * share[b, a]).tolist()
         self.rec.sample(t, tension, dyads)
 
     def restructure(self) -> None:
         """Recompute what follows from power and pacts after a scenario changed them."""
-        self.structure = Structure(self.setup, self.pacts, self.power, self.offense)
+        self.structure = Structure(self.setup, self.pacts, self.power, self.offense, self.g)
         self.intent.rebase(self.structure.baseline, self.env.now)
         self._bind()
+
+    def reposition(self, extra: dict) -> None:
+        """Forces moved (`deploy`, `withdraw`): a new gradient, observers that read it, a new structure."""
+        self.g = self.setup.gradient(extra)
+        pp = self.params.perception
+        self.observer = Observer(self.rng_noise, np.ascontiguousarray(self.g.T), spillover=pp.spillover,
+                                 misperception=pp.misperception, escalation_gain=pp.escalation_gain,
+                                 deescalation_gain=pp.deescalation_gain, rate=self.intent.rate)
+        self.restructure()
 
 
 def simulate(setup: Setup, seed: int, horizon: float | None = None) -> Recorder:

@@ -26,6 +26,8 @@ class Place:
     soil: int
     lat: float = 0.0
     lon: float = 0.0
+    personnel: float | None = None
+    kind: str = "homeland"
 
 
 @dataclass
@@ -145,7 +147,8 @@ def compile_world(scenario: Scenario) -> World:
     lat, lon = column("lat", 0.0), column("lon", 0.0)
     homelands = [Place(s, frozenset(spec.regions or ()), i, lat[i], lon[i]) for i, (s, spec) in enumerate(zip(ids, specs))]
     territories = {
-        (i, t.name): Place(t.name, frozenset(t.regions), index.get(t.soil, i) if t.soil else i, t.lat, t.lon)
+        (i, t.name): Place(t.name, frozenset(t.regions), index.get(t.soil, i) if t.soil else i, t.lat, t.lon,
+                           t.personnel, t.kind)
         for i, spec in enumerate(specs)
         for t in (spec.territories or ())
     }

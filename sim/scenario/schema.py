@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 PactType = Literal[
-    "defence", "offence", "neutrality", "non_aggression", "consultation", "dialogue", "partnership"
+    "defence", "offence", "neutrality", "non_aggression", "consultation", "dialogue", "partnership", "patron"
 ]
 PACT_TYPES: tuple[str, ...] = PactType.__args__
 LEVELS = ("normal", "rhetoric", "coercion", "signalling", "mobilisation", "armed clash", "war", "nuclear")
@@ -44,6 +44,11 @@ class Territory(Strict):
     lon: Annotated[float, Field(ge=-180, le=180)]
     regions: list[str] = []
     soil: Id | None = Field(None, description="whose soil it stands on (a base names its host); default the owner")
+    personnel: NonNegative | None = Field(
+        None, description="the owner's uniformed personnel there: how much of its power the place projects "
+                          "(sim.model.reach); empty: `perception.unknown_personnel`")
+    kind: Literal["territory", "base", "deployment", "naval"] = Field(
+        "territory", description="own territory away from the capital, a base abroad, a rotational force, a fleet")
 
 
 class StateSpec(Strict):
@@ -68,7 +73,12 @@ class PactSpec(Strict):
     type: PactType = "defence"
     clauses: list[PactType] = Field([], description="further obligations, e.g. NATO's Article 4 consultation")
     members: list[Id] = []
-    reliability: Unit = Field(0.745, description="probability a member honours (Leeds, Long & Mitchell 2000)")
+    reliability: Unit = Field(
+        0.41, description="probability a member honours, once per war (Berkemeier & Fuhrmann 2018, defence pacts; "
+                          "the bundled world reads it per pact from reliability.csv)")
+    member_reliability: dict[Id, Unit] = Field(
+        {}, description="a member's own probability of honouring, in place of the pact's (Leeds 2003)")
+    leader: Id | None = Field(None, description="the member whose choice the others follow; default the most powerful")
     regions: list[str] | None = Field(None, description="the attacked place must carry one of these region tags")
     soil: list[Id] | None = Field(None, description="or stand on the soil of one of these states")
     protects: list[Id] | None = Field(None, description="only attacks on these members count (asymmetric pacts)")
@@ -107,10 +117,13 @@ class Perception(Strict):
     deescalation_gain: Unit = Field(0.25, description="share of the gap to baseline closed by a step down")
     spillover: Unit = Field(0.1, description="weight of an act against a non-ally, times proximity")
     misperception: NonNegative = Field(0.2, description="sigma of the lognormal noise on observed acts")
+    forward_half_personnel: Positive = Field(
+        10_000.0, description="personnel at which a position away from the capital projects half its owner's power")
+    unknown_personnel: NonNegative = Field(1_000.0, description="personnel assumed where the data give no figure")
     pact_weights: dict[PactType, Unit] = Field(
         default_factory=lambda: {
             "defence": 1.0, "offence": 1.0, "consultation": 0.3, "dialogue": 0.15,
-            "partnership": 0.2, "neutrality": 0.0, "non_aggression": 0.0,
+            "partnership": 0.2, "neutrality": 0.0, "non_aggression": 0.0, "patron": 0.5,
         },
         description="how much a pact of each type counts as alignment, times its reliability",
     )
@@ -140,6 +153,8 @@ class AllianceParams(Strict):
         0.1, description="threat from an attacker times the attack's proximity at which a member asks for consultations"
     )
     consultation_levels: tuple[Level, Level] = (1, 3)
+    honour_correlation: Unit = Field(
+        0.5, description="rho: correlation of members' latent honour decisions in one war (the leader's is the pact's shock)")
 
 
 class Parameters(Strict):
@@ -230,6 +245,28 @@ class SetIntentAction(_Act):
     mutual: bool = False
 
 
+class DeployAction(_Act):
+    """Station forces of `actor` at a place (a new position, or more personnel at a known one)."""
+
+    do: Literal["deploy"]
+    actor: Id
+    location: str = Field(description="the position's name (a known one adds personnel)")
+    personnel: Positive
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = Field(None, description="for a new position")
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = Field(None, description="for a new position")
+    host: Id | None = Field(None, description="whose soil it stands on (a new position; default the actor)")
+    regions: list[str] = []
+
+
+class WithdrawAction(_Act):
+    """Withdraw forces of `actor` from a position (all of them unless `personnel` is given)."""
+
+    do: Literal["withdraw"]
+    actor: Id
+    location: str
+    personnel: Positive | None = Field(None, description="how many; default all")
+
+
 class CeasefireAction(_Act):
     do: Literal["ceasefire"]
     actor: Id
@@ -241,12 +278,13 @@ Action = Annotated[
     Union[
         AttackAction, PostureAction, NameThreatAction, JoinAllianceAction, LeaveAllianceAction,
         CreateAllianceAction, AmendAllianceAction, ScalePowerAction, SetIntentAction, CeasefireAction,
+        DeployAction, WithdrawAction,
     ],
     Field(discriminator="do"),
 ]
 ACTIONS: tuple[str, ...] = (
     "attack", "posture", "name_threat", "join_alliance", "leave_alliance", "create_alliance",
-    "amend_alliance", "scale_power", "set_intent", "ceasefire",
+    "amend_alliance", "scale_power", "set_intent", "ceasefire", "deploy", "withdraw",
 )
 
 
