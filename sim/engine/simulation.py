@@ -21,6 +21,7 @@ from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
+from sim.model.honour import HonourBook
 from sim.model.world import Pact, World, compile_world, members_of
 from sim.scenario.schema import Scenario
 
@@ -119,6 +120,7 @@ class Simulation:
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
+        self.honour = HonourBook(self.rng_alliance, self.params.alliances.honour_correlation)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []

@@ -131,6 +131,38 @@ def _ceasefire(sim, action, event) -> None:
                 sim.act(a, b, action.level, "scenario.ceasefire", event=event, attack=False)
 
 
+def _position(sim, owner: int, name: str) -> tuple[float, float, float]:
+    """(lat, lon, personnel) of a position of `owner` now: moved by the run, or as in the world."""
+    if (owner, name) in sim.positions:
+        return sim.positions[(owner, name)]
+    place = sim.world.territories.get((owner, name))
+    if place is None:
+        raise KeyError(f"no position {name!r} of {sim.world.ids[owner]} at day {sim.env.now:g}")
+    personnel = sim.params.perception.unknown_personnel if place.personnel is None else place.personnel
+    return place.lat, place.lon, personnel
+
+
+def _deploy(sim, action, event) -> None:
+    """Station forces: more personnel at a known position, or a new position (its lat, lon)."""
+    owner = sim.world.index[action.actor]
+    if action.lat is not None and action.lon is not None:
+        known = sim.positions.get((owner, action.location), (action.lat, action.lon, 0.0))
+        sim.positions[(owner, action.location)] = (action.lat, action.lon, known[2] + action.personnel)
+    else:
+        lat, lon, personnel = _position(sim, owner, action.location)
+        sim.positions[(owner, action.location)] = (lat, lon, personnel + action.personnel)
+    sim.reposition(sim.positions)
+
+
+def _withdraw(sim, action, event) -> None:
+    """Withdraw forces from a position (all of them unless `personnel` says how many)."""
+    owner = sim.world.index[action.actor]
+    lat, lon, personnel = _position(sim, owner, action.location)
+    left = 0.0 if action.personnel is None else max(personnel - action.personnel, 0.0)
+    sim.positions[(owner, action.location)] = (lat, lon, left)
+    sim.reposition(sim.positions)
+
+
 def _pact(sim, pact_id: str):
     for pact in sim.pacts:
         if pact.id == pact_id:
@@ -142,4 +174,5 @@ HANDLERS = {
     "attack": _attack, "posture": _posture, "name_threat": _name_threat, "join_alliance": _join,
     "leave_alliance": _leave, "create_alliance": _create, "amend_alliance": _amend,
     "scale_power": _scale_power, "set_intent": _set_intent, "ceasefire": _ceasefire,
+    "deploy": _deploy, "withdraw": _withdraw,
 }

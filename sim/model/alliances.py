@@ -3,24 +3,32 @@
 Vocabulary from the ATOP project (Leeds, Ritter, Mitchell & Long 2002, "Alliance Treaty
 Obligations and Provisions", International Interactions 28): defence, offence, neutrality,
 non-aggression and consultation obligations, each with conditions (the casus foederis: where an
-attack must fall, by whom, whether the member must not have struck first). Members honour an
-invocation with a probability from the pact's reliability (Leeds, Long & Mitchell 2000, JCR 44(5):
-about 74.5% of commitments honoured), shifted by each member's own threat from the enemy.
+attack must fall, by whom, whether the member must not have struck first). Members answer an
+invocation once per war, correlated with the pact's leader, with a probability from the pact's
+reliability shifted by their own stake (`sim.model.honour`). A `patron` commitment (an informal
+guarantee of a client, e.g. the Taiwan Relations Act) is invoked like a defence pact when the
+client it `protects` is attacked; the patron alone decides.
+
+Collective defence answers the aggression (Snyder 1984 on entrapment; Johnson & Leeds 2011 on
+defence pacts as deterrents of attack): the attacked aggressor's defensive pacts fire only when
+its side was attacked first (`side_struck_first`).
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from sim.model import honour
 from sim.model.perception import gradient
 from sim.model.world import Pact, Place, great_circle_km
 
-__all__ = ["casus_foederis", "honour_probabilities", "on_armed_attack", "defence", "consultation"]
+__all__ = ["casus_foederis", "honour_probabilities", "side_struck_first", "on_armed_attack", "defence",
+           "consultation"]
 
 CLASH = 5
-DEFENCE, OFFENCE, CONSULTATION = "defence", "offence", "consultation"
+DEFENCE, OFFENCE, CONSULTATION, PATRON = "defence", "offence", "consultation", "patron"
+SIDE = frozenset({DEFENCE, OFFENCE})  # pacts that make a side in war
+honour_probabilities = honour.honour_probabilities
 
 
 def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_struck_first: bool) -> bool:
@@ -44,16 +52,29 @@ def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_
     return in_region or on_soil
 
 
-def honour_probabilities(reliability: float, threats: np.ndarray, shift: float) -> np.ndarray:
-    """P(honour) = logistic(logit(reliability) + shift (T_m - mean T)) for each deciding member m.
+def _mates(sim, state: int) -> set[int]:
+    """`state` and the members of its defence and offence pacts."""
+    out = {state}
+    for pact in sim.pacts_of(state):
+        if pact.obligations & SIDE:
+            out.update(pact.members)
+    return out
 
-    Centring on the members' mean keeps the pact-wide share near its reliability while members
-    more threatened by the enemy honour more often.
+
+def side_struck_first(sim, attacker: int, target: int) -> bool:
+    """Whether `target`'s side struck first in the war under way against `attacker`'s side.
+
+    The target's side: it and its defence/offence pact-mates. The attacker's side: it, its
+    pact-mates, and every state already fighting the target. True when some y of the target's
+    side struck the first blow against some x of the attacker's side they are still fighting:
+    an ally joining a war against the aggressor, by its pact's entry or by its own decision,
+    answers the aggression and does not invoke the aggressor's defensive pacts.
     """
-    if reliability <= 0.0 or reliability >= 1.0 or len(threats) == 0:
-        return np.full(len(threats), float(reliability))
-    logit = math.log(reliability / (1.0 - reliability)) + shift * (threats - threats.mean())
-    return 1.0 / (1.0 + np.exp(-logit))
+    posture, first = sim.posture, sim.rec.struck_first
+    fighting = lambda a, b: posture[a, b] >= CLASH or posture[b, a] >= CLASH  # noqa: E731
+    others = _mates(sim, attacker) | {x for x in range(len(posture)) if fighting(x, target)}
+    return any(first.get(frozenset((x, y))) == y and fighting(x, y)
+               for y in _mates(sim, target) for x in others if x != y)
 
 
 def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, collective: bool = False,
@@ -65,12 +86,14 @@ def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, c
     the target counts as having struck first, so its defensive-only pacts stay silent. Neither
     self-defence nor collective defence lets the aggressor's side ask for consultations.
     """
-    struck_first = collective or sim.rec.struck_first.get(frozenset((attacker, target))) == target
+    struck_first = (collective or sim.rec.struck_first.get(frozenset((attacker, target))) == target
+                    or side_struck_first(sim, attacker, target))
     invoked = set()
     for pact in sim.pacts_of(target):
-        if DEFENCE in pact.obligations and casus_foederis(pact, target, attacker, place, struck_first):
+        clause = DEFENCE if DEFENCE in pact.obligations else PATRON if PATRON in pact.obligations else None
+        if clause and casus_foederis(pact, target, attacker, place, struck_first):
             invoked.add(pact.id)
-            _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, DEFENCE))
+            _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, clause))
     for pact in sim.pacts_of(attacker):
         if OFFENCE in pact.obligations and casus_foederis(pact, attacker, target, place, False):
             _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, OFFENCE))
@@ -114,35 +137,51 @@ def _consult(sim, pact: Pact, attacker: int, place: Place, cause: int) -> None:
 
 
 def defence(sim, pact: Pact, invoker: int, attacker: int, enemy: int, cause: int, clause: str):
-    """Process: the invocation, the consultation delay, each member's choice, then mobilisation."""
+    """Process: the invocation, the consultation delay, each member's choice (once per war:
+    `sim.model.honour`), then mobilisation. A member that answered earlier in the same war
+    keeps its answer: it enters against this enemy too if it honoured, and stays out if not."""
     rec, rng = sim.rec, sim.rng_alliance
     event = rec.log(sim.env.now, cause, "invocation", invoker, attacker, None, pact.id, clause)
     rec.invocations += 1
     sim.alarm(pact.members, event)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
-    deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH]
-    p = honour_probabilities(pact.reliability, sim.threats_to(np.array(deciders, dtype=int), enemy),
-                             sim.params.alliances.honour_threat_shift)
-    entries = []
-    for m, prob in zip(deciders, p.tolist()):
-        if rng.random() < prob:
-            honour = rec.log(sim.env.now, event, "honour", m, enemy, CLASH, pact.id, clause)
-            entries.append((_draw(rng, pact.mobilisation_days), m, honour))
+    war = sim.honour.record(pact.id, enemy, sim.posture)
+    deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH
+                and (clause != PATRON or pact.protects is None or m not in pact.protects)]
+    new = [m for m in deciders if m not in war.choices]
+    entries = [(_draw(rng, pact.mobilisation_days), m, war.choices[m][1])
+               for m in deciders if m in war.choices and war.choices[m][0]]
+    for m, honoured in zip(new, _choices(sim, pact, new, enemy, war)):
+        if honoured:
+            answer = rec.log(sim.env.now, event, "honour", m, enemy, CLASH, pact.id, clause)
+            entries.append((_draw(rng, pact.mobilisation_days), m, answer))
         else:
-            rec.log(sim.env.now, event, "abandon", m, enemy, None, pact.id, clause)
+            answer = rec.log(sim.env.now, event, "abandon", m, enemy, None, pact.id, clause)
             rec.abandonments += 1
+        war.choices[m] = (honoured, answer)
     rec.honoured += bool(entries)
     yield from _mobilise(sim, pact, sorted(entries), enemy, clause)
 
 
+def _choices(sim, pact: Pact, members: list[int], enemy: int, war) -> list[bool]:
+    """New members' choices: p_m from their reliability and stake against the pact's mean stake."""
+    if not members:
+        return []
+    stakes = sim.threats_to(np.array(pact.members, dtype=int), enemy)
+    mine = stakes[[pact.members.index(m) for m in members]]
+    p = honour_probabilities(np.array([pact.reliability_of(m) for m in members]), mine, float(stakes.mean()),
+                             sim.params.alliances.honour_threat_shift)
+    return sim.honour.draw(war, members, p, honour.leader_of(pact, sim.power))
+
+
 def _mobilise(sim, pact: Pact, entries, enemy: int, clause: str):
     waited = 0.0
-    for delay, member, honour in entries:
+    for delay, member, answer in entries:
         if delay > waited:
             yield sim.env.timeout(delay - waited)
             waited = delay
         if sim.posture[member, enemy] < CLASH:
-            sim.act(member, enemy, CLASH, "entry", cause=honour, pact=pact.id, collective=clause == DEFENCE)
+            sim.act(member, enemy, CLASH, "entry", cause=answer, pact=pact.id, collective=clause in (DEFENCE, PATRON))
 
 
 def consultation(sim, pact: Pact, invoker: int, attacker: int, cause: int):

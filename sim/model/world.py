@@ -46,6 +46,12 @@ class Pact:
     defensive_only: bool
     consultation_days: tuple[float, float]
     mobilisation_days: tuple[float, float]
+    member_reliability: dict[int, float] = field(default_factory=dict)
+    leader: int | None = None
+
+    def reliability_of(self, member: int) -> float:
+        """The member's own reliability if the scenario sets one, else the pact's."""
+        return self.member_reliability.get(member, self.reliability)
 
     @property
     def obligations(self) -> frozenset[str]:
@@ -133,6 +139,8 @@ def compile_pact(pact_id: str, spec: PactSpec, index: dict[str, int]) -> Pact:
         defensive_only=spec.defensive_only,
         consultation_days=_days(spec.consultation_days),
         mobilisation_days=_days(spec.mobilisation_days),
+        member_reliability={index[m]: r for m, r in spec.member_reliability.items() if m in index},
+        leader=index.get(spec.leader) if spec.leader else None,
     )
 
 
