@@ -25,8 +25,8 @@ ENEMIES = ["EAA", "EBB", "ECC"]
 
 
 def _scenario(enemies: int, reliability: float = 0.4, correlation: float = 0.5, **pact) -> dict:
-    states = {m: dict(lat=10.0 + k, lon=5.0, power=10.0) for k, m in enumerate(MEMBERS)}
-    states.update({e: dict(lat=-5.0 - k, lon=0.0, power=30.0) for k, e in enumerate(ENEMIES)})
+    states = {m: {"lat": 10.0 + k, "lon": 5.0, "power": 10.0} for k, m in enumerate(MEMBERS)}
+    states.update({e: {"lat": -5.0 - k, "lon": 0.0, "power": 30.0} for k, e in enumerate(ENEMIES)})
     states["M00"]["power"] = 100.0  # the leader
     timeline = [{"at": 0, "do": "attack", "actor": e, "target": "M00"} for e in ENEMIES[:enemies]]
     return {"name": "honour_wars", "world": "empty", "states": states, "horizon_days": 12,

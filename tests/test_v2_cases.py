@@ -32,7 +32,7 @@ def variant(name: str, *extra: dict) -> Scenario:
     return Scenario.model_validate(data)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cached(name: str, reps: int, horizon: float, extra: tuple = ()):
     return run(variant(name, *[dict(a) for a in extra]), replications=reps, seed=SEED, horizon=horizon, workers=2)
 

@@ -71,9 +71,9 @@ def side_struck_first(sim, attacker: int, target: int) -> bool:
     answers the aggression and does not invoke the aggressor's defensive pacts.
     """
     posture, first = sim.posture, sim.rec.struck_first
-    fighting = lambda a, b: posture[a, b] >= CLASH or posture[b, a] >= CLASH  # noqa: E731
-    others = _mates(sim, attacker) | {x for x in range(len(posture)) if fighting(x, target)}
-    return any(first.get(frozenset((x, y))) == y and fighting(x, y)
+    fighting = (posture >= CLASH) | (posture.T >= CLASH)
+    others = _mates(sim, attacker) | set(np.flatnonzero(fighting[target]).tolist())
+    return any(first.get(frozenset((x, y))) == y and fighting[x, y]
                for y in _mates(sim, target) for x in others if x != y)
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import ndtr
 
-__all__ = ["CLASH", "WarRecord", "HonourBook", "war_of", "honour_probabilities", "leader_of"]
+__all__ = ["CLASH", "HonourBook", "WarRecord", "honour_probabilities", "leader_of", "war_of"]
 
 CLASH = 5
 

@@ -29,7 +29,7 @@ import numpy as np
 from sim.model.perception import gradient
 from sim.model.world import World, great_circle_km
 
-__all__ = ["Positions", "positions", "position_weight", "positional_gradient"]
+__all__ = ["Positions", "position_weight", "positional_gradient", "positions"]
 
 
 @dataclass(frozen=True)
