@@ -78,6 +78,7 @@ class Structure:
         self.umbrella = np.maximum(nuclear, (self.a * nuclear[None, :]).max(axis=1, initial=0.0))
         self.membership = [[p for p in pacts if i in p.members] for i in range(n)]
         self.consultative = [p for p in pacts if "consultation" in p.obligations]
+        self.mobilisation_triggers = any(p.trigger_level < CLASH for p in pacts)
         self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond)
 
     def _bind(self, pact: Pact, weights: dict[str, float]) -> None:
@@ -241,6 +242,8 @@ class Simulation:
             event = self.rec.log(self.env.now, cause, kind, i, j, level, pact)
         self.rec.posture(i, j, level)
         self.observe(i, j, level, old, event)
+        if attack and old < 4 <= level and self.structure.mobilisation_triggers:
+            alliances.on_mobilisation(self, i, j, event)
         if old < CLASH <= level:
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:

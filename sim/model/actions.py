@@ -6,6 +6,7 @@ An actor or target may name a pact, which stands for its members.
 
 from __future__ import annotations
 
+from sim.model.alliances import on_war_under_way
 from sim.model.world import compile_pact
 from sim.scenario.schema import PactSpec
 
@@ -75,6 +76,7 @@ def _join(sim, action, event) -> None:
     if state not in pact.members:
         pact.members = sorted(pact.members + [state])
         sim.restructure()
+        on_war_under_way(sim, pact, event)
 
 
 def _leave(sim, action, event) -> None:
@@ -89,6 +91,7 @@ def _create(sim, action, event) -> None:
     sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index))
     sim.pact_specs[action.pact] = action.alliance
     sim.restructure()
+    on_war_under_way(sim, sim.pacts[-1], event)
 
 
 def _amend(sim, action, event) -> None:

@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model import honour
+from sim.model import commitments, honour
 from sim.model.perception import gradient
 from sim.model.world import Pact, Place, great_circle_km
 
-__all__ = ["casus_foederis", "honour_probabilities", "side_struck_first", "on_armed_attack", "defence",
-           "consultation"]
+__all__ = ["casus_foederis", "consultation", "defence", "honour_probabilities", "on_armed_attack",
+           "on_mobilisation", "on_war_under_way", "side_struck_first"]
 
 CLASH = 5
 DEFENCE, OFFENCE, CONSULTATION, PATRON = "defence", "offence", "consultation", "patron"
+GUARANTEE = commitments.GUARANTEE
 SIDE = frozenset({DEFENCE, OFFENCE})  # pacts that make a side in war
+INVOKED = (DEFENCE, PATRON, GUARANTEE)  # obligations an attack on a member (or a client) invokes
 honour_probabilities = honour.honour_probabilities
 
 
@@ -37,7 +39,7 @@ def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_
     An attack on Hawaii does not invoke NATO (Article 6 covers Europe, North America and the
     North Atlantic north of the Tropic of Cancer); a co-member's attack invokes nothing.
     """
-    if member not in pact.members or attacker in pact.members:
+    if member not in pact.members or (attacker in pact.members and not commitments.guarantor_violates(pact, attacker)):
         return False
     if pact.protects is not None and member not in pact.protects:
         return False
@@ -90,8 +92,9 @@ def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, c
                     or side_struck_first(sim, attacker, target))
     invoked = set()
     for pact in sim.pacts_of(target):
-        clause = DEFENCE if DEFENCE in pact.obligations else PATRON if PATRON in pact.obligations else None
-        if clause and casus_foederis(pact, target, attacker, place, struck_first):
+        clause = _clause(pact)
+        if clause and casus_foederis(pact, target, attacker, place, struck_first) and \
+                commitments.conditions_met(sim, pact, target, attacker):
             invoked.add(pact.id)
             _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, clause))
     for pact in sim.pacts_of(attacker):
@@ -102,6 +105,40 @@ def on_armed_attack(sim, attacker: int, target: int, place: Place, cause: int, c
     for pact in sim.consultation_pacts():
         if pact.id not in invoked and attacker not in pact.members:
             _consult(sim, pact, attacker, place, cause)
+
+
+def _clause(pact: Pact) -> str | None:
+    """The obligation an attack on a member invokes: defence, patron or guarantee (or none)."""
+    return next((c for c in INVOKED if c in pact.obligations), None)
+
+
+def on_mobilisation(sim, actor: int, target: int, cause: int) -> None:
+    """`actor` mobilised against `target` (posture 4): pacts of the target whose `trigger_level`
+    is 4 are invoked as by an armed attack on its homeland (the other side's mobilisation as a
+    casus foederis)."""
+    place = sim.world.place(target, None)
+    struck_first = side_struck_first(sim, actor, target)
+    for pact in sim.pacts_of(target):
+        clause = _clause(pact)
+        if clause and pact.trigger_level <= commitments.MOBILISATION and \
+                casus_foederis(pact, target, actor, place, struck_first) and \
+                commitments.conditions_met(sim, pact, target, actor):
+            _once(sim, (pact.id, target, actor), defence(sim, pact, target, actor, actor, cause, clause))
+
+
+def on_war_under_way(sim, pact: Pact, cause: int) -> None:
+    """A pact created or joined during a war applies to it (unless `applies_to_war_under_way` is
+    false): it is invoked for each member already under an armed attack it did not provoke."""
+    clause = _clause(pact)
+    if not clause or not pact.applies_to_war_under_way:
+        return
+    first = sim.rec.struck_first
+    for member in pact.members:
+        for attacker in sorted(commitments.attackers_of(sim.posture, member)):
+            if first.get(frozenset((attacker, member))) == attacker and \
+                    casus_foederis(pact, member, attacker, sim.world.place(member, None), False) and \
+                    commitments.conditions_met(sim, pact, member, attacker):
+                _once(sim, (pact.id, member, attacker), defence(sim, pact, member, attacker, attacker, cause, clause))
 
 
 def _once(sim, key: tuple, process) -> None:
@@ -143,18 +180,20 @@ def defence(sim, pact: Pact, invoker: int, attacker: int, enemy: int, cause: int
     rec, rng = sim.rec, sim.rng_alliance
     event = rec.log(sim.env.now, cause, "invocation", invoker, attacker, None, pact.id, clause)
     rec.invocations += 1
+    alert = sim.posture[:, enemy].copy()  # who stood on alert when the casus foederis arose
     sim.alarm(pact.members, event)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
+    np.maximum(alert, sim.posture[:, enemy], out=alert)
     war = sim.honour.record(pact.id, enemy, sim.posture)
     deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH
-                and (clause != PATRON or pact.protects is None or m not in pact.protects)]
+                and (clause == DEFENCE or pact.protects is None or m not in pact.protects)]
     new = [m for m in deciders if m not in war.choices]
-    entries = [(_draw(rng, pact.mobilisation_days), m, war.choices[m][1])
-               for m in deciders if m in war.choices and war.choices[m][0]]
+    delay = lambda m: _draw(rng, commitments.alert_delay(pact, alert[m]))  # noqa: E731
+    entries = [(delay(m), m, war.choices[m][1]) for m in deciders if m in war.choices and war.choices[m][0]]
     for m, honoured in zip(new, _choices(sim, pact, new, enemy, war)):
         if honoured:
             answer = rec.log(sim.env.now, event, "honour", m, enemy, CLASH, pact.id, clause)
-            entries.append((_draw(rng, pact.mobilisation_days), m, answer))
+            entries.append((delay(m), m, answer))
         else:
             answer = rec.log(sim.env.now, event, "abandon", m, enemy, None, pact.id, clause)
             rec.abandonments += 1
@@ -181,7 +220,7 @@ def _mobilise(sim, pact: Pact, entries, enemy: int, clause: str):
             yield sim.env.timeout(delay - waited)
             waited = delay
         if sim.posture[member, enemy] < CLASH:
-            sim.act(member, enemy, CLASH, "entry", cause=answer, pact=pact.id, collective=clause in (DEFENCE, PATRON))
+            sim.act(member, enemy, CLASH, "entry", cause=answer, pact=pact.id, collective=clause in INVOKED)
 
 
 def consultation(sim, pact: Pact, invoker: int, attacker: int, cause: int):

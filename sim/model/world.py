@@ -48,6 +48,12 @@ class Pact:
     mobilisation_days: tuple[float, float]
     member_reliability: dict[int, float] = field(default_factory=dict)
     leader: int | None = None
+    neutrality_only: bool = False
+    supporters: frozenset[int] | None = None
+    min_attackers: int = 1
+    trigger_level: int = 5
+    alert_mobilisation_days: tuple[float, float] | None = None
+    applies_to_war_under_way: bool = True
 
     def reliability_of(self, member: int) -> float:
         """The member's own reliability if the scenario sets one, else the pact's."""
@@ -141,6 +147,12 @@ def compile_pact(pact_id: str, spec: PactSpec, index: dict[str, int]) -> Pact:
         mobilisation_days=_days(spec.mobilisation_days),
         member_reliability={index[m]: r for m, r in spec.member_reliability.items() if m in index},
         leader=index.get(spec.leader) if spec.leader else None,
+        neutrality_only=spec.neutrality_only,
+        supporters=_indices(spec.supporters, index),
+        min_attackers=spec.min_attackers,
+        trigger_level=spec.trigger_level,
+        alert_mobilisation_days=None if spec.alert_mobilisation_days is None else _days(spec.alert_mobilisation_days),
+        applies_to_war_under_way=spec.applies_to_war_under_way,
     )
 
 

@@ -242,7 +242,7 @@ def _unwrap(kind: Any, node: Any) -> Any:
 
 # --- cross-references: every id names a state or pact --------------------------------------
 
-_ID_LISTS = ("members", "soil", "protects", "adversaries")
+_ID_LISTS = ("members", "soil", "protects", "adversaries", "supporters")
 _PACT_MAY_ACT = ("attack", "posture", "name_threat", "set_intent", "ceasefire")
 
 

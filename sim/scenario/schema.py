@@ -17,7 +17,8 @@ __all__ = [
 ]
 
 PactType = Literal[
-    "defence", "offence", "neutrality", "non_aggression", "consultation", "dialogue", "partnership", "patron"
+    "defence", "offence", "neutrality", "non_aggression", "consultation", "dialogue", "partnership", "patron",
+    "guarantee",
 ]
 PACT_TYPES: tuple[str, ...] = PactType.__args__
 LEVELS = ("normal", "rhetoric", "coercion", "signalling", "mobilisation", "armed clash", "war", "nuclear")
@@ -79,6 +80,18 @@ class PactSpec(Strict):
     member_reliability: dict[Id, Unit] = Field(
         {}, description="a member's own probability of honouring, in place of the pact's (Leeds 2003)")
     leader: Id | None = Field(None, description="the member whose choice the others follow; default the most powerful")
+    neutrality_only: bool = Field(
+        False, description="a guarantee of neutrality: void once the guaranteed state fights by its own choice")
+    supporters: list[Id] | None = Field(
+        None, description="casus foederis only when one of these supports the attack (fights or mobilises against the member)")
+    min_attackers: Annotated[int, Field(ge=1, le=50)] = Field(
+        1, description="casus foederis only when at least this many states are attacking the member")
+    trigger_level: Annotated[int, Field(ge=4, le=5)] = Field(
+        5, description="5: an armed attack invokes the pact; 4: the other side's mobilisation against a member already does")
+    alert_mobilisation_days: Days | None = Field(
+        None, description="mobilisation delay of a member already on alert (posture 4+ toward the enemy); default mobilisation_days")
+    applies_to_war_under_way: bool = Field(
+        True, description="created or joined during a war, the pact is invoked for its members already under attack")
     regions: list[str] | None = Field(None, description="the attacked place must carry one of these region tags")
     soil: list[Id] | None = Field(None, description="or stand on the soil of one of these states")
     protects: list[Id] | None = Field(None, description="only attacks on these members count (asymmetric pacts)")
@@ -89,10 +102,17 @@ class PactSpec(Strict):
     signed: str | None = None
     source: str | None = None
 
-    @field_validator("consultation_days", "mobilisation_days")
+    @model_validator(mode="after")
+    def _guarantee_names_both_sides(self) -> "PactSpec":
+        if self.type == "guarantee" and (not self.protects or not set(self.members) - set(self.protects)):
+            raise ValueError("a guarantee names the guaranteed states in `protects` and at least one other "
+                             "member, its guarantor: e.g. members: [GBR, FRA, BEL], protects: [BEL]")
+        return self
+
+    @field_validator("consultation_days", "mobilisation_days", "alert_mobilisation_days")
     @classmethod
     def _ordered(cls, value: Days) -> Days:
-        if isinstance(value, tuple) and value[0] > value[1]:
+        if isinstance(value, tuple) and value[0] > value[1]:  # None (alert delay not set) passes
             raise ValueError(f"delay range [{value[0]}, {value[1]}] is reversed: write [low, high]")
         return value
 
@@ -123,7 +143,7 @@ class Perception(Strict):
     pact_weights: dict[PactType, Unit] = Field(
         default_factory=lambda: {
             "defence": 1.0, "offence": 1.0, "consultation": 0.3, "dialogue": 0.15,
-            "partnership": 0.2, "neutrality": 0.0, "non_aggression": 0.0, "patron": 0.5,
+            "partnership": 0.2, "neutrality": 0.0, "non_aggression": 0.0, "patron": 0.5, "guarantee": 0.5,
         },
         description="how much a pact of each type counts as alignment, times its reliability",
     )
