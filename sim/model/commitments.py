@@ -24,8 +24,15 @@ import numpy as np
 
 from sim.model.world import Pact
 
-__all__ = ["GUARANTEE", "MOBILISATION", "alert_delay", "conditions_met", "guarantor_violates", "neutral",
-           "attackers_of"]
+__all__ = [
+    "GUARANTEE",
+    "MOBILISATION",
+    "alert_delay",
+    "attackers_of",
+    "conditions_met",
+    "guarantor_violates",
+    "neutral",
+]
 
 GUARANTEE = "guarantee"
 CLASH, MOBILISATION = 5, 4
