@@ -13,6 +13,7 @@ import zlib
 import numpy as np
 import simpy
 
+import sim.model.alignment as alignment
 import sim.model.alliances as alliances
 import sim.model.perception as perception
 import sim.model.reach as reach
@@ -172,6 +173,8 @@ class Simulation:
         allocated, and the next replication would take fresh memory instead of reusing them."""
         timeline(self)
         self.processes = [self.spawn(self.decisions(i)) for i in range(self.world.n)]
+        if self.params.alliances.endogenous:
+            self.spawn(alignment.reviews(self))
         self.spawn(self.recorder())
         self.env.run(until=self.horizon)
         self.sample()

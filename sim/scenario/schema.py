@@ -175,6 +175,18 @@ class AllianceParams(Strict):
     consultation_levels: tuple[Level, Level] = (1, 3)
     honour_correlation: Unit = Field(
         0.5, description="rho: correlation of members' latent honour decisions in one war (the leader's is the pact's shock)")
+    endogenous: bool = Field(
+        False, description="alliances form, grow, weaken and dissolve by themselves (sim.model.alignment); "
+                           "false freezes them as the scenario sets them")
+    alignment_interval_days: Positive = Field(90.0, description="days between reviews of each state's alignment")
+    seek_threat: Unit = Field(0.3, description="threat from X at which a state seeks a pact that opposes X")
+    oppose_intent: Unit = Field(0.3, description="a pact opposes X when its members' mean intent toward X reaches this")
+    entrapment_weight: NonNegative = Field(
+        1.0, description="members accept a newcomer when its gain against the common threat exceeds this times its other quarrels")
+    dissolve_threat: Unit = Field(
+        0.05, description="a pact weakens when its members' mean threat from every outsider is below this")
+    bandwagon_power: Unit = Field(
+        0.05, description="a threatened state with less than this share of X's power, and no strong ally, bandwagons")
 
 
 class Parameters(Strict):
