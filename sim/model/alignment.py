@@ -17,8 +17,10 @@ risk that it drags them into its own quarrels (entrapment: Snyder 1984). Every
 
 A pact opposes X when X is not a member and its members' mean intent toward X (how hostile they
 believe X to be) is at least `oppose_intent`: an alliance that balances X well keeps its members'
-threat from X low, so their hostility, not their threat, says whom it opposes. A defence pact whose members' mean threat from every outsider is below
-`dissolve_threat` loses a quarter of its reliability at each review, and dissolves below 0.1.
+threat from X low, so their hostility, not their threat, says whom it opposes. A defence pact whose members' mean intent toward every outsider is below `dissolve_intent` (the
+hostility that made it has receded) loses a quarter of its reliability at each review, and
+dissolves below 0.1. A state with a defence, patron or guarantee commitment covering it has an
+ally to turn to and does not bandwagon.
 Each change is an event with a cause: the event that moved I[i, X] most (joins, formations,
 bandwagoning), or none (weakening). `parameters.alliances.endogenous: false` (the default)
 freezes alliances as the scenario sets them.
@@ -35,6 +37,7 @@ __all__ = ["ALIGNABLE", "opposes", "review", "reviews", "threat_matrix"]
 
 ALIGNABLE = frozenset({"defence", "offence", "consultation", "dialogue", "partnership"})
 DEFENCE = "defence"
+COVERING = frozenset({DEFENCE, "patron", "guarantee"})  # commitments that give a state an ally to turn to
 
 
 def threat_matrix(sim) -> np.ndarray:
@@ -58,7 +61,7 @@ def reviews(sim):
 def review(sim) -> None:
     """One review: weaken pacts whose threat receded, then let each state seek its alignment."""
     p = sim.params.alliances
-    _weaken(sim, threat_matrix(sim), p.dissolve_threat)
+    _weaken(sim, sim.intent.all(sim.env.now), p.dissolve_intent)
     for i in range(sim.world.n):
         threat, intent = threat_matrix(sim), sim.intent.all(sim.env.now)
         x = int(np.argmax(threat[i]))
@@ -70,7 +73,8 @@ def review(sim) -> None:
 def _seek(sim, i: int, x: int, threat: np.ndarray, intent: np.ndarray) -> None:
     p, power = sim.params.alliances, sim.power
     cause = int(sim.intent.cause[i, x]) or None
-    allied = any(DEFENCE in q.obligations for q in sim.pacts_of(i))
+    allied = any(q.obligations & COVERING and (q.protects is None or i in q.protects or DEFENCE in q.obligations)
+                 for q in sim.pacts_of(i))
     if power[i] < p.bandwagon_power * power[x] and sim.g[i, x] >= 0.5 and not allied:
         sim.intent.set(i, x, sim.intent.baseline[i, x] * 0.5, sim.env.now, baseline=True)
         sim.rec.log(sim.env.now, cause, "align.bandwagon", i, x, None, None, "")
@@ -114,14 +118,14 @@ def _form(sim, i: int, x: int, threat: np.ndarray, intent: np.ndarray, cause) ->
     sim.restructure()
 
 
-def _weaken(sim, threat: np.ndarray, floor: float) -> None:
-    """Defence pacts whose members no longer fear any outsider lose reliability, then dissolve."""
+def _weaken(sim, intent: np.ndarray, floor: float) -> None:
+    """Defence pacts whose members no longer see any outsider as hostile lose reliability, then dissolve."""
     changed = False
     for pact in list(sim.pacts):
         outsiders = [y for y in range(sim.world.n) if y not in pact.members]
         if DEFENCE not in pact.obligations or not outsiders or len(pact.members) < 2:
             continue
-        if float(threat[np.ix_(pact.members, outsiders)].mean(axis=0).max()) >= floor:
+        if float(intent[np.ix_(pact.members, outsiders)].mean(axis=0).max()) >= floor:
             continue
         pact.reliability *= 0.75
         kind = "align.dissolve" if pact.reliability < 0.1 else "align.weaken"

@@ -183,8 +183,8 @@ class AllianceParams(Strict):
     oppose_intent: Unit = Field(0.3, description="a pact opposes X when its members' mean intent toward X reaches this")
     entrapment_weight: NonNegative = Field(
         1.0, description="members accept a newcomer when its gain against the common threat exceeds this times its other quarrels")
-    dissolve_threat: Unit = Field(
-        0.05, description="a pact weakens when its members' mean threat from every outsider is below this")
+    dissolve_intent: Unit = Field(
+        0.1, description="a defence pact weakens when its members' mean intent toward every outsider is below this")
     bandwagon_power: Unit = Field(
         0.05, description="a threatened state with less than this share of X's power, and no strong ally, bandwagons")
 
