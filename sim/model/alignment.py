@@ -110,8 +110,8 @@ def _form(sim, i: int, x: int, threat: np.ndarray, intent: np.ndarray, cause) ->
         return
     pact_id = f"ALIGN_{sim.world.ids[x]}_{len(sim.pacts)}"
     members = [sim.world.ids[k] for k in sorted([i] + partners)]
-    spec = PactSpec(type="defence", members=members, adversaries=[sim.world.ids[x]],
-                    name=f"alignment against {sim.world.ids[x]}")
+    spec = PactSpec.model_validate({"type": "defence", "members": members, "adversaries": [sim.world.ids[x]],
+                                    "name": f"alignment against {sim.world.ids[x]}"})
     sim.pacts.append(compile_pact(pact_id, spec, sim.world.index))
     sim.pact_specs[pact_id] = spec
     sim.rec.log(sim.env.now, cause, "align.form", i, x, None, pact_id, ";".join(members))

@@ -30,7 +30,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import ndtr
 
 __all__ = ["CLASH", "HonourBook", "WarRecord", "honour_probabilities", "leader_of", "war_of"]
 
@@ -97,4 +96,9 @@ class HonourBook:
         a, b = math.sqrt(self.rho), math.sqrt(1.0 - self.rho)
         latents = [rec.shock if m == leader else a * rec.shock + b * float(self.rng.standard_normal())
                    for m in members]
-        return [bool(u < q) for u, q in zip(ndtr(np.array(latents, dtype=float)).tolist(), p.tolist())]
+        return [_phi(x) < q for x, q in zip(latents, p.tolist())]
+
+
+def _phi(x: float) -> float:
+    """The standard normal distribution function."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
