@@ -137,6 +137,7 @@ class Simulation:
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
         self.struck_first: dict[frozenset[int], int] = {}  # who struck first in each dyad at war
+        self.answering: set[frozenset[int]] = set()  # dyads whose first blow was collective defence
         self.honour = HonourBook(self.rng_alliance, self.params.alliances.honour_correlation)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
@@ -293,12 +294,24 @@ class Simulation:
             alliances.on_mobilisation(self, i, j, event)
         if old < CLASH <= level:
             if attack:
-                self.struck_first.setdefault(frozenset((i, j)), i)
+                collective = self._first_strike(i, j, collective)
             self.wars.begin(self, i, j)  # model v2: the war runs until it ends (sim.model.termination)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
                 self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")
         return event
+
+    def _first_strike(self, i: int, j: int, collective: bool) -> bool:
+        """Note who struck first in the dyad; return whether i's attack is collective defence. A
+        state whose first blow against j answered j's aggression (a collective-defence entry) keeps
+        answering it when it strikes j again after a truce (model v2 ends wars): its later strikes
+        do not make j's defensive pacts fire (Johnson & Leeds 2011), as its entry did not."""
+        pair = frozenset((i, j))
+        if pair not in self.struck_first:
+            self.struck_first[pair] = i
+            if collective:
+                self.answering.add(pair)
+        return collective or (pair in self.answering and self.struck_first[pair] == i)
 
     def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
         """Every state updates its view of i's intent: target 1, its allies by the pact weight,
