@@ -1,5 +1,7 @@
-"""Known result: with no threat shift, each member honours an invocation with probability equal to
-the pact's reliability, independently: the count of honours is binomial (Leeds et al. 2000's 0.745)."""
+"""Known result: with no threat shift and no correlation between members (honour_correlation 0),
+each member honours an invocation with probability equal to the pact's reliability, independently:
+the count of honours is binomial (here at Leeds et al. 2000's 0.745). Correlated answers are
+tested in test_honour_wars.py."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ def _scenario(reliability: float, shift: float) -> dict:
     return {"name": "honour", "world": "empty", "states": states, "horizon_days": 12,
             "alliances": {"PACT": {"type": "defence", "members": MEMBERS, "reliability": reliability,
                                    "consultation_days": [1, 2], "mobilisation_days": [1, 2]}},
-            "parameters": {"alliances": {"honour_threat_shift": shift}},
+            "parameters": {"alliances": {"honour_threat_shift": shift, "honour_correlation": 0.0}},
             "timeline": [{"at": 0, "do": "attack", "actor": "AGG", "target": "M00"}]}
 
 

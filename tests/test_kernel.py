@@ -58,22 +58,35 @@ def test_intent_reads_one_clock_and_rescales_far_in_the_future():
 
 
 @pytest.mark.parametrize("n", [1, 55, 300])
-def test_tension_matches_the_plain_python(n):
-    """1 - prod(1 - I share) row by row, read at one time."""
+@pytest.mark.parametrize("blocs, floor", [(False, 0.0), (True, 0.02), (True, 0.3)])
+def test_tension_matches_the_plain_python(n, blocs, floor):
+    """1 - prod_B (1 - max_{j in B} x_ij) row by row, read at one time; without blocs and floor
+    it is 1 - prod_j (1 - I share)."""
     rng = np.random.default_rng(200 + n)
     fast = random_intent(rng, n)
     share = rng.random((n, n))
+    bloc = _numbered(rng.integers(0, max(n // 4, 1), n)) if blocs else np.arange(n, dtype=np.int64)
     for t in (60.0, 61.5, 400.0):
         want = np.empty(n)
-        reference.tension_of(fast, share, t, want)
-        assert np.array_equal(fast.tension(share, t), want)
-        assert np.array_equal(want, sim.model.perception.tension(fast.all(t), share))
+        reference.tension_of(fast, share, bloc, floor, t, want)
+        assert np.array_equal(fast.tension(share, t, bloc, floor), want)
+        assert np.array_equal(want, sim.model.perception.tension(fast.all(t), share, bloc, floor))
+        if not blocs and floor == 0.0:
+            assert np.allclose(want, 1.0 - np.prod(1.0 - fast.all(t) * share, axis=1), rtol=1e-12, atol=1e-15)
+
+
+def _numbered(labels: np.ndarray) -> np.ndarray:
+    """Bloc labels renumbered 0.. in order of first appearance."""
+    first: dict[int, int] = {}
+    return np.array([first.setdefault(int(x), len(first)) for x in labels], dtype=np.int64)
 
 
 def test_tension_refuses_mismatched_arrays():
     intent = Intent(np.zeros((3, 3)), 90.0)
-    with pytest.raises(ValueError, match="n-vector"):
-        _kernel.tension_of(intent, np.zeros((3, 3)), 1.0, np.empty(2))
+    with pytest.raises(ValueError, match="n-vectors"):
+        _kernel.tension_of(intent, np.zeros((3, 3)), np.zeros(3, dtype=np.int64), 0.0, 1.0, np.empty(2))
+    with pytest.raises(ValueError, match="bloc numbers"):
+        _kernel.tension_of(intent, np.zeros((3, 3)), np.array([0, 5, 1], dtype=np.int64), 0.0, 1.0, np.empty(3))
 
 
 def random_state(rng, n, kind):

@@ -64,10 +64,15 @@ def test_co_member_attack_invokes_nothing(world):
 
 
 def test_honour_probability_centred_on_reliability():
+    """A member whose stake equals the reference honours at its reliability; more stake, more
+    often; reliabilities 0 and 1 are certain; each member its own reliability."""
     threats = np.array([0.1, 0.2, 0.3])
-    p = honour_probabilities(0.745, threats, 2.0)
+    p = honour_probabilities(np.full(3, 0.745), threats, 0.2, 2.0)
     assert p[0] < p[1] < p[2] and p[1] == pytest.approx(0.745)
-    assert np.all(honour_probabilities(1.0, threats, 2.0) == 1.0)
+    assert np.all(honour_probabilities(np.ones(3), threats, 0.2, 2.0) == 1.0)
+    assert np.all(honour_probabilities(np.zeros(3), threats, 0.2, 2.0) == 0.0)
+    mixed = honour_probabilities(np.array([0.2, 0.5, 0.9]), np.full(3, 0.2), 0.2, 2.0)
+    assert mixed == pytest.approx([0.2, 0.5, 0.9])
 
 
 class Invocation(NamedTuple):

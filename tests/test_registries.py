@@ -38,18 +38,23 @@ def test_the_docs_table_of_pact_kinds_is_the_registry():
     assert pactkinds.markdown_table() in (DOCS / "scenarios.md").read_text()
 
 
+def _sides(kind, members: list[str]) -> dict:
+    """A one-sided kind (patron, guarantee) protects the first member; the others promise."""
+    return {"members": members} if kind.mutual else {"members": members, "protects": members[:1]}
+
+
 @pytest.mark.parametrize("kind", PACT_KINDS, ids=lambda k: k.name)
 def test_a_pact_takes_its_kinds_default_delays(kind):
-    spec = PactSpec(type=kind.name)
+    spec = PactSpec(type=kind.name, **_sides(kind, ["BBB", "CCC"]))
     assert (spec.consultation_days, spec.mobilisation_days) == (kind.consultation_days, kind.mobilisation_days)
-    assert PactSpec(type=kind.name, consultation_days=[2, 3]).consultation_days == (2, 3)
+    assert PactSpec(type=kind.name, consultation_days=[2, 3], **_sides(kind, ["BBB", "CCC"])).consultation_days == (2, 3)
 
 
 @pytest.mark.parametrize("kind", PACT_KINDS, ids=lambda k: k.name)
 def test_each_kind_bonds_and_calms_its_members_as_declared(kind):
     """Breach cost (bond) where the kind bonds; baseline intent 0 under an armed obligation, times
     (1 - reliability) under a pacifying one, else less by weight times reliability."""
-    pact = dict(type=kind.name, members=["BBB", "CCC"], reliability=0.8)
+    pact = dict(type=kind.name, reliability=0.8, **_sides(kind, ["BBB", "CCC"]))
     structure = Setup(load_scenario(tiny(alliances={"PACT": pact}, relations=[]))).structure
     bc = (1, 2)  # BBB, CCC
     assert structure.bond[bc] == (0.8 if kind.bonding else 0.0)
@@ -67,7 +72,7 @@ def _invokers(kind) -> list[str]:
 def test_each_kind_is_invoked_by_the_member_it_declares(kind):
     """AAA attacks BBB: a defence pact is invoked by BBB (the attacked), an offence pact by AAA (the
     attacker), a consultation pact by a threatened member; the other kinds by nobody."""
-    pact = dict(type=kind.name, members=_invokers(kind), reliability=1.0)
+    pact = dict(type=kind.name, reliability=1.0, **_sides(kind, _invokers(kind)))
     scenario = tiny(alliances={"PACT": pact}, horizon_days=20,
                     parameters={"alliances": {"consultation_threat": 0.0}},
                     timeline=[{"at": 1, "do": "attack", "actor": "AAA", "target": "BBB"}])
@@ -91,6 +96,8 @@ EXAMPLES = {  # one valid instance of every action, for the run below
     "scale_power": {"actor": "BBB", "power": 2.0, "over_days": 4, "steps": 2},
     "set_intent": {"actor": "AAA", "target": "CCC", "intent": 0.9, "baseline": True, "mutual": True},
     "ceasefire": {"actor": "AAA", "target": "BBB", "level": 2},
+    "deploy": {"actor": "BBB", "location": "Isle", "personnel": 5000.0},
+    "withdraw": {"actor": "BBB", "location": "Isle", "personnel": 1000.0},
 }
 
 

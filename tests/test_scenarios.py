@@ -23,6 +23,7 @@ WHAT_IFS = {
     "global_nato": {"alliances"},
     "taiwan_strait_blockade": {"timeline"},
     "taiwan_strait_war": {"timeline"},
+    "taiwan_invasion": {"timeline"},
     "russia_attacks_estonia": {"timeline"},
     "hawaii_strike": {"timeline"},
     "finland_sweden_join_nato": {"timeline"},
@@ -78,7 +79,7 @@ def test_baseline_keeps_the_quad_a_dialogue_and_aukus_a_partnership():
     scenario = load("baseline_2022")
     assert scenario.alliances["QUAD"].type == "dialogue"
     assert scenario.alliances["AUKUS"].type == "partnership"
-    assert scenario.alliances["TRA"].type == "partnership"
+    assert scenario.alliances["TRA"].type == "patron"  # model v2: an informal commitment (docs/model.md)
     assert (scenario.horizon_days, scenario.replications) == (730, 100)
 
 

@@ -75,7 +75,25 @@ def test_territories_attach_to_their_owner(world):
     assert usa["Hawaii"]["regions"] == ["pacific"]
     assert usa["Okinawa"]["soil"] == "JPN"
     assert "north_america" in usa["Alaska"]["regions"]
-    assert [t["name"] for t in world.states["GBR"]["territories"]] == ["Falklands"]
+    gbr = world.states["GBR"]["territories"]
+    assert gbr[0]["name"] == "Falklands" and gbr[0]["kind"] == "territory" and gbr[0]["personnel"] == 1100
+
+
+def test_deployments_are_positions_of_their_owner_on_their_hosts_soil(world):
+    """deployments.csv rows join their owner's places after territories.csv's, the host as soil;
+    no figure stays empty (the model then assumes `perception.unknown_personnel`)."""
+    usa = {t["name"]: t for t in world.states["USA"]["territories"]}
+    korea = usa["Camp Humphreys (Pyeongtaek) and US Forces Korea"]
+    assert (korea["soil"], korea["personnel"], korea["kind"]) == ("KOR", 25593, "base")
+    kaliningrad = world.states["RUS"]["territories"][0]
+    assert kaliningrad["name"].startswith("Kaliningrad") and "personnel" not in kaliningrad
+    assert sum(len(s["territories"]) for s in world.states.values()) == 5 + 56
+
+
+def test_pact_reliability_is_read_from_the_chosen_prior(world):
+    """Berkemeier & Fuhrmann (2018) by type: defence pacts 0.41, others their overall 0.50."""
+    assert world.pacts["NATO"]["reliability"] == 0.41 and world.pacts["CHN_PRK"]["reliability"] == 0.41
+    assert world.pacts["TRA"]["reliability"] == 0.50 and world.pacts["QUAD"]["reliability"] == 0.50
 
 
 def test_treaty_scopes(world):
@@ -84,7 +102,7 @@ def test_treaty_scopes(world):
     assert "pacific" not in world.pacts["NATO"]["regions"]
     assert world.pacts["US_JPN"]["soil"] == ["JPN"]
     assert world.pacts["ANZUS"]["members"] == ["AUS", "USA"]
-    assert world.pacts["TRA"]["type"] == "partnership"
+    assert world.pacts["TRA"]["type"] == "patron"
     assert world.pacts["FPDA"]["protects"] == ["MYS", "SGP"]
 
 

@@ -13,14 +13,17 @@ import zlib
 import numpy as np
 import simpy
 
+import sim.model.alignment as alignment
 import sim.model.alliances as alliances
 import sim.model.perception as perception
+import sim.model.reach as reach
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
-from sim.model import motives
+from sim.model import honour, motives
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
+from sim.model.honour import HonourBook
 from sim.model.standing import Standing
 from sim.model.termination import Wars
 from sim.model.world import Pact, World, compile_world, members_of
@@ -36,24 +39,34 @@ class Setup:
         self.scenario = scenario
         self.params = scenario.parameters
         self.world: World = compile_world(scenario)
-        pp = self.params.perception
-        self.g = perception.gradient(self.world.distance, pp.distance_half_km, pp.distance_exponent)
+        self.g = self.gradient()
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
-        self.g_theatre = motives.theatre_gradient(self.world, pp.distance_half_km, pp.distance_exponent)
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
         self.stake = motives.stakes(scenario, self.world.index)  # model v2: S[i, j] from claims
+
+    def gradient(self, extra: dict | None = None) -> np.ndarray:
+        """G[i, j]: Boulding's gradient between the nearest positions of i and j (`sim.model.reach`),
+        with a replication's own `deploy`/`withdraw` changes in `extra`."""
+        pp = self.params.perception
+        positions = reach.positions(self.world, pp.forward_half_personnel, pp.unknown_personnel, extra)
+        return reach.positional_gradient(positions, self.world.n, pp.distance_half_km, pp.distance_exponent)
 
 
 class Structure:
     """What follows from power and pacts: alignment, capabilities, bonds, umbrellas, baselines."""
 
-    def __init__(self, setup: Setup, pacts: list[Pact], power: np.ndarray, offense: np.ndarray):
+    def __init__(self, setup: Setup, pacts: list[Pact], power: np.ndarray, offense: np.ndarray,
+                 g: np.ndarray | None = None):
         world, pp = setup.world, setup.params.perception
         n = world.n
         self.a = perception.alignment(pacts, n, pp.pact_weights)
         self.a_t = np.ascontiguousarray(self.a.T)
-        self.caps = perception.capabilities(power, offense, setup.g, self.a)
-        self.theatre = perception.capabilities(power, offense, setup.g_theatre, motives.honour(self.a))  # model v2
+        g = setup.g if g is None else g
+        self.caps = perception.capabilities(power, offense, g, self.a)
+        # model v2: the coalitions each side expects, on the same positional gradient, allies at their honour rates
+        self.theatre = perception.capabilities(power, offense, g, honour.expected(pacts, n))
+        self.bloc = perception.blocs(pacts, n)
+        self.background = pp.default_intent
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
         for pact in pacts:
@@ -69,6 +82,7 @@ class Structure:
         self.umbrella = np.maximum(nuclear, (self.a * nuclear[None, :]).max(axis=1, initial=0.0))
         self.membership = [[p for p in pacts if i in p.members] for i in range(n)]
         self.consultative = [p for p in pacts if p.obligations & _THREATENED]
+        self.mobilisation_triggers = any(p.trigger_level < CLASH for p in pacts)
         self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond,
                                  setup.params.motives.war_fixed_cost)
 
@@ -110,6 +124,8 @@ class Simulation:
         self.rng_noise = _stream(seed, "perceive")
         self.rng_alliance = _stream(seed, "alliances")
         self.power, self.offense = world.power.copy(), world.offense.copy()
+        self.g = setup.g
+        self.positions: dict = {}  # (owner, place) -> (lat, lon, personnel) moved by deploy/withdraw
         self.pacts = copy.deepcopy(world.pacts)
         self.pact_specs = {p: spec for p, spec in scenario.alliances.items() if spec is not None}
         self.structure = setup.structure
@@ -121,6 +137,8 @@ class Simulation:
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
         self.struck_first: dict[frozenset[int], int] = {}  # who struck first in each dyad at war
+        self.answering: set[frozenset[int]] = set()  # dyads whose first blow was collective defence
+        self.honour = HonourBook(self.rng_alliance, self.params.alliances.honour_correlation)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
@@ -153,6 +171,16 @@ class Simulation:
     def alignment(self) -> np.ndarray:
         """a[i, j]: how much j counts as i's ally now."""
         return self.structure.a
+
+    @property
+    def gradient(self) -> np.ndarray:
+        """G[i, j]: the positional gradient now (`sim.model.reach`; moved by deploy/withdraw)."""
+        return self.g
+
+    @property
+    def threat_share(self) -> np.ndarray:
+        """C[i, j]: the capability part of the threat j poses to i now."""
+        return self.structure.caps.share
 
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id, or the current members of a pact id."""
@@ -190,6 +218,8 @@ class Simulation:
         allocated, and the next replication would take fresh memory instead of reusing them."""
         timeline(self)
         self.processes = [self.spawn(self.decisions(i)) for i in range(self.world.n)]
+        if self.params.alliances.endogenous:
+            self.spawn(alignment.reviews(self))
         self.spawn(self.recorder())
         self.env.run(until=self.horizon)
         self.sample()
@@ -260,14 +290,28 @@ class Simulation:
             event = self.rec.log(self.env.now, cause, kind, i, j, level, pact)
         self.rec.posture(i, j, level)
         self.observe(i, j, level, old, event)
+        if attack and old < 4 <= level and self.structure.mobilisation_triggers:
+            alliances.on_mobilisation(self, i, j, event)
         if old < CLASH <= level:
             if attack:
-                self.struck_first.setdefault(frozenset((i, j)), i)
+                collective = self._first_strike(i, j, collective)
             self.wars.begin(self, i, j)  # model v2: the war runs until it ends (sim.model.termination)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
                 self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")
         return event
+
+    def _first_strike(self, i: int, j: int, collective: bool) -> bool:
+        """Note who struck first in the dyad; return whether i's attack is collective defence. A
+        state whose first blow against j answered j's aggression (a collective-defence entry) keeps
+        answering it when it strikes j again after a truce (model v2 ends wars): its later strikes
+        do not make j's defensive pacts fire (Johnson & Leeds 2011), as its entry did not."""
+        pair = frozenset((i, j))
+        if pair not in self.struck_first:
+            self.struck_first[pair] = i
+            if collective:
+                self.answering.add(pair)
+        return collective or (pair in self.answering and self.struck_first[pair] == i)
 
     def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
         """Every state updates its view of i's intent: target 1, its allies by the pact weight,
@@ -287,17 +331,27 @@ class Simulation:
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
         t, share = self.env.now, self.structure.caps.share
-        tension = self.intent.tension(share, t)
+        tension = self.intent.tension(share, t, self.structure.bloc, self.structure.background)
         a, b = self._dyads
         dyads = np.maximum(self.intent.cells(a, b, t) * share[a, b], self.intent.cells(b, a, t) * share[b, a]).tolist()
         self.rec.sample(t, tension, dyads)
 
     def restructure(self) -> None:
         """Recompute what follows from power and pacts after a scenario changed them."""
-        self.structure = Structure(self.setup, self.pacts, self.power, self.offense)
+        self.structure = Structure(self.setup, self.pacts, self.power, self.offense, self.g)
         self.intent.rebase(self.standing.over(self.structure.baseline), self.env.now)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self._bind()
+
+    def reposition(self, extra: dict) -> None:
+        """Forces moved (`deploy`, `withdraw`): a new gradient, observers that read it, a new structure."""
+        self.g = self.setup.gradient(extra)
+        pp = self.params.perception
+        self.observer = Observer(self.rng_noise, np.ascontiguousarray(self.g.T), spillover=pp.spillover,
+                                 misperception=pp.misperception, escalation_gain=pp.escalation_gain,
+                                 deescalation_gain=pp.deescalation_gain, rate=self.intent.rate,
+                                 hostility_bias=pp.hostility_bias)
+        self.restructure()
 
 
 def simulate(setup: Setup, seed: int, horizon: float | None = None) -> Recorder:

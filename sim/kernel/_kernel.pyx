@@ -336,18 +336,39 @@ cdef class Observer:
                 self.dev[m, i] = (new - base) / e
 
 
-def tension_of(intent, const double[:, ::1] share, double t, double[::1] out):
-    """Each state's tension at time t in `out`: tau_i = 1 - prod_j (1 - I_ij share_ij), the product
-    taken left to right (as numpy's prod along a row)."""
+def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, double floor, double t,
+               double[::1] out):
+    """Each state's tension at time t in `out`: tau_i = 1 - prod_B (1 - max_{j in B} x_ij), with
+    x_ij = (max(I_ij - floor, 0) / (1 - floor)) share_ij, blocs B numbered 0.. in `bloc`, the
+    product taken over blocs left to right (as numpy's prod along a row; sim.model.perception.tension)."""
     cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
-    cdef Py_ssize_t i, j, n = baseline.shape[0]
-    cdef double product, e
+    cdef Py_ssize_t i, j, b, n = baseline.shape[0], nb = 0
+    cdef double product, e, x, scale = 1.0 - floor
+    cdef double *worst
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
-            == out.shape[0] == n):
-        raise ValueError("tension_of: n x n matrices and an n-vector expected")
+            == out.shape[0] == bloc.shape[0] == n):
+        raise ValueError("tension_of: n x n matrices and n-vectors expected")
+    for j in range(n):
+        if bloc[j] < 0 or bloc[j] >= n:
+            raise ValueError("tension_of: bloc numbers must be in 0..n-1")
+        if bloc[j] + 1 > nb:
+            nb = bloc[j] + 1
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
+    worst = <double *> malloc(max(nb, 1) * sizeof(double))
+    if not worst:
+        raise MemoryError()
     for i in range(n):
-        product = 1.0
+        for b in range(nb):
+            worst[b] = 0.0
         for j in range(n):
-            product = product * (1.0 - (baseline[i, j] + dev[i, j] * e) * share[i, j])
+            x = baseline[i, j] + dev[i, j] * e - floor
+            if x < 0.0:
+                x = 0.0
+            x = (x / scale) * share[i, j]
+            if x > worst[bloc[j]]:
+                worst[bloc[j]] = x
+        product = 1.0
+        for b in range(nb):
+            product = product * (1.0 - worst[b])
         out[i] = 1.0 - product
+    free(worst)

@@ -34,10 +34,10 @@ def decay(dev, strength, epoch, neg_rate: float, t: float) -> float:
     return 1.0
 
 
-def tension_of(intent, share, t: float, out) -> None:
-    """Every state's tension at time t in `out`."""
+def tension_of(intent, share, bloc, floor: float, t: float, out) -> None:
+    """Every state's tension at time t in `out` (blocs counted once, intent above `floor`)."""
     e = decay(intent.dev, intent.strength, intent.epoch, -intent.rate, t)
-    out[:] = tension(intent.baseline + intent.dev * e, share)
+    out[:] = tension(intent.baseline + intent.dev * e, share, bloc, floor)
 
 
 class Decider:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sim.model.alliances import on_war_under_way
 from sim.model.state import Process, ReplicationState
 from sim.model.world import Pact, compile_pact
 from sim.scenario import schema
@@ -102,6 +103,7 @@ def _join(sim: ReplicationState, action: schema.JoinAllianceAction, event: int) 
     if state not in pact.members:
         pact.members = sorted(pact.members + [state])
         sim.restructure()
+        on_war_under_way(sim, pact, event)
 
 
 @effect(schema.LeaveAllianceAction)
@@ -118,6 +120,7 @@ def _create(sim: ReplicationState, action: schema.CreateAllianceAction, event: i
     sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index))
     sim.pact_specs[action.pact] = action.alliance
     sim.restructure()
+    on_war_under_way(sim, sim.pacts[-1], event)
 
 
 @effect(schema.AmendAllianceAction)
@@ -164,6 +167,40 @@ def _ceasefire(sim: ReplicationState, action: schema.CeasefireAction, event: int
             if sim.posture[a, b] > action.level:
                 sim.act(a, b, action.level, "scenario.ceasefire", event=event, attack=False)
             sim.standing.lift(sim, b, a)  # model v2
+
+
+def _position(sim: ReplicationState, owner: int, name: str) -> tuple[float, float, float]:
+    """(lat, lon, personnel) of a position of `owner` now: moved by the run, or as in the world."""
+    if (owner, name) in sim.positions:
+        return sim.positions[(owner, name)]
+    place = sim.world.territories.get((owner, name))
+    if place is None:
+        raise KeyError(f"no position {name!r} of {sim.world.ids[owner]} at day {sim.env.now:g}")
+    personnel = sim.params.perception.unknown_personnel if place.personnel is None else place.personnel
+    return place.lat, place.lon, personnel
+
+
+@effect(schema.DeployAction)
+def _deploy(sim: ReplicationState, action: schema.DeployAction, event: int) -> None:
+    """Station forces: more personnel at a known position, or a new position (its lat, lon)."""
+    owner = sim.world.index[action.actor]
+    if action.lat is not None and action.lon is not None:
+        known = sim.positions.get((owner, action.location), (action.lat, action.lon, 0.0))
+        sim.positions[(owner, action.location)] = (action.lat, action.lon, known[2] + action.personnel)
+    else:
+        lat, lon, personnel = _position(sim, owner, action.location)
+        sim.positions[(owner, action.location)] = (lat, lon, personnel + action.personnel)
+    sim.reposition(sim.positions)
+
+
+@effect(schema.WithdrawAction)
+def _withdraw(sim: ReplicationState, action: schema.WithdrawAction, event: int) -> None:
+    """Withdraw forces from a position (all of them unless `personnel` says how many)."""
+    owner = sim.world.index[action.actor]
+    lat, lon, personnel = _position(sim, owner, action.location)
+    left = 0.0 if action.personnel is None else max(personnel - action.personnel, 0.0)
+    sim.positions[(owner, action.location)] = (lat, lon, left)
+    sim.reposition(sim.positions)
 
 
 def _pact(sim: ReplicationState, pact_id: str) -> Pact:

@@ -3,28 +3,38 @@
 Vocabulary from the ATOP project (Leeds, Ritter, Mitchell & Long 2002, "Alliance Treaty
 Obligations and Provisions", International Interactions 28): defence, offence, neutrality,
 non-aggression and consultation obligations, each with conditions (the casus foederis: where an
-attack must fall, by whom, whether the member must not have struck first). Members honour an
-invocation with a probability from the pact's reliability (Leeds, Long & Mitchell 2000, JCR 44(5):
-about 74.5% of commitments honoured), shifted by each member's own threat from the enemy.
+attack must fall, by whom, whether the member must not have struck first). Members answer an
+invocation once per war, correlated with the pact's leader, with a probability from the pact's
+reliability shifted by their own stake (`sim.model.honour`). A `patron` commitment (an informal
+guarantee of a client, e.g. the Taiwan Relations Act) is invoked like a defence pact when the
+client it `protects` is attacked; the patron alone decides.
+
+Collective defence answers the aggression (Snyder 1984 on entrapment; Johnson & Leeds 2011 on
+defence pacts as deterrents of attack): the attacked aggressor's defensive pacts fire only when
+its side was attacked first (`side_struck_first`).
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from sim.model import commitments, honour
 from sim.model.perception import gradient
 from sim.model.state import Process, ReplicationState
 from sim.model.world import Pact, Place, great_circle_km
 from sim.scenario.pactkinds import invoked_by, kind
 
-__all__ = ["casus_foederis", "honour_probabilities", "on_armed_attack", "defence", "consultation"]
+__all__ = ["casus_foederis", "consultation", "defence", "honour_probabilities", "on_armed_attack",
+           "on_mobilisation", "on_war_under_way", "side_struck_first"]
 
 CLASH = 5
 # The obligations each side of an armed attack may invoke, in the order of sim.scenario.pactkinds
-# (a stable order: the alliance stream's draws follow it).
+# (a stable order: the alliance stream's draws follow it). An attack on a member invokes the first
+# of BY_ATTACKED its pact carries: defence, then the one-sided patron and guarantee.
 BY_ATTACKED, BY_ATTACKER, BY_THREATENED = invoked_by("attacked"), invoked_by("attacker"), invoked_by("threatened")
+DEFENCE = "defence"
+SIDE = frozenset(k for k in BY_ATTACKED + BY_ATTACKER if kind(k).armed)  # mutual pacts that make a side in war
+honour_probabilities = honour.honour_probabilities
 
 
 def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_struck_first: bool) -> bool:
@@ -33,7 +43,7 @@ def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_
     An attack on Hawaii does not invoke NATO (Article 6 covers Europe, North America and the
     North Atlantic north of the Tropic of Cancer); a co-member's attack invokes nothing.
     """
-    if member not in pact.members or attacker in pact.members:
+    if member not in pact.members or (attacker in pact.members and not commitments.guarantor_violates(pact, attacker)):
         return False
     if pact.protects is not None and member not in pact.protects:
         return False
@@ -48,16 +58,29 @@ def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_
     return in_region or on_soil
 
 
-def honour_probabilities(reliability: float, threats: np.ndarray, shift: float) -> np.ndarray:
-    """P(honour) = logistic(logit(reliability) + shift (T_m - mean T)) for each deciding member m.
+def _mates(sim: ReplicationState, state: int) -> set[int]:
+    """`state` and the members of its defence and offence pacts."""
+    out = {state}
+    for pact in sim.pacts_of(state):
+        if pact.obligations & SIDE:
+            out.update(pact.members)
+    return out
 
-    Centring on the members' mean keeps the pact-wide share near its reliability while members
-    more threatened by the enemy honour more often.
+
+def side_struck_first(sim: ReplicationState, attacker: int, target: int) -> bool:
+    """Whether `target`'s side struck first in the war under way against `attacker`'s side.
+
+    The target's side: it and its defence/offence pact-mates. The attacker's side: it, its
+    pact-mates, and every state already fighting the target. True when some y of the target's
+    side struck the first blow against some x of the attacker's side they are still fighting:
+    an ally joining a war against the aggressor, by its pact's entry or by its own decision,
+    answers the aggression and does not invoke the aggressor's defensive pacts.
     """
-    if reliability <= 0.0 or reliability >= 1.0 or len(threats) == 0:
-        return np.full(len(threats), float(reliability))
-    logit = math.log(reliability / (1.0 - reliability)) + shift * (threats - threats.mean())
-    return 1.0 / (1.0 + np.exp(-logit))
+    posture, first = sim.posture, sim.struck_first
+    fighting = (posture >= CLASH) | (posture.T >= CLASH)
+    others = _mates(sim, attacker) | set(np.flatnonzero(fighting[target]).tolist())
+    return any(first.get(frozenset((x, y))) == y and fighting[x, y]
+               for y in _mates(sim, target) for x in others if x != y)
 
 
 def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Place, cause: int,
@@ -69,13 +92,15 @@ def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Pl
     the target counts as having struck first, so its defensive-only pacts stay silent. Neither
     self-defence nor collective defence lets the aggressor's side ask for consultations.
     """
-    struck_first = collective or sim.struck_first.get(frozenset((attacker, target))) == target
+    struck_first = (collective or sim.struck_first.get(frozenset((attacker, target))) == target
+                    or side_struck_first(sim, attacker, target))
     invoked = set()
     for pact in sim.pacts_of(target):
-        for clause in BY_ATTACKED:
-            if clause in pact.obligations and casus_foederis(pact, target, attacker, place, struck_first):
-                invoked.add(pact.id)
-                _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, clause))
+        clause = _clause(pact)
+        if clause and casus_foederis(pact, target, attacker, place, struck_first) and \
+                commitments.conditions_met(sim, pact, target, attacker):
+            invoked.add(pact.id)
+            _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, clause))
     for pact in sim.pacts_of(attacker):
         for clause in BY_ATTACKER:
             if clause in pact.obligations and casus_foederis(pact, attacker, target, place, False):
@@ -85,6 +110,40 @@ def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Pl
     for pact in sim.consultation_pacts():
         if pact.id not in invoked and attacker not in pact.members:
             _consult(sim, pact, attacker, place, cause)
+
+
+def _clause(pact: Pact) -> str | None:
+    """The obligation an attack on a member invokes: defence, patron or guarantee (or none)."""
+    return next((c for c in BY_ATTACKED if c in pact.obligations), None)
+
+
+def on_mobilisation(sim: ReplicationState, actor: int, target: int, cause: int) -> None:
+    """`actor` mobilised against `target` (posture 4): pacts of the target whose `trigger_level`
+    is 4 are invoked as by an armed attack on its homeland (the other side's mobilisation as a
+    casus foederis)."""
+    place = sim.world.place(target, None)
+    struck_first = side_struck_first(sim, actor, target)
+    for pact in sim.pacts_of(target):
+        clause = _clause(pact)
+        if clause and pact.trigger_level <= commitments.MOBILISATION and \
+                casus_foederis(pact, target, actor, place, struck_first) and \
+                commitments.conditions_met(sim, pact, target, actor):
+            _once(sim, (pact.id, target, actor), defence(sim, pact, target, actor, actor, cause, clause))
+
+
+def on_war_under_way(sim: ReplicationState, pact: Pact, cause: int) -> None:
+    """A pact created or joined during a war applies to it (unless `applies_to_war_under_way` is
+    false): it is invoked for each member already under an armed attack it did not provoke."""
+    clause = _clause(pact)
+    if not clause or not pact.applies_to_war_under_way:
+        return
+    first = sim.struck_first
+    for member in pact.members:
+        for attacker in sorted(commitments.attackers_of(sim.posture, member)):
+            if first.get(frozenset((attacker, member))) == attacker and \
+                    casus_foederis(pact, member, attacker, sim.world.place(member, None), False) and \
+                    commitments.conditions_met(sim, pact, member, attacker):
+                _once(sim, (pact.id, member, attacker), defence(sim, pact, member, attacker, attacker, cause, clause))
 
 
 def _once(sim: ReplicationState, key: tuple, process: Process) -> None:
@@ -126,32 +185,52 @@ def _threatened_clause(pact: Pact) -> str:
 
 def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enemy: int, cause: int,
             clause: str) -> Process:
-    """Process: the invocation, the consultation delay, each member's choice, then mobilisation."""
+    """Process: the invocation, the consultation delay, each member's choice (once per war:
+    `sim.model.honour`), then mobilisation. A member that answered earlier in the same war
+    keeps its answer: it enters against this enemy too if it honoured, and stays out if not."""
     rng = sim.rng_alliance
     event = sim.log(cause, "invocation", invoker, attacker, None, pact.id, clause)
+    alert = sim.posture[:, enemy].copy()  # who stood on alert when the casus foederis arose
     sim.alarm(pact.members, event)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
-    deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH]
-    p = honour_probabilities(pact.reliability, sim.threats_to(np.array(deciders, dtype=int), enemy),
-                             sim.params.alliances.honour_threat_shift)
-    entries = []
-    for m, prob in zip(deciders, p.tolist()):
-        if rng.random() < prob:
-            honour = sim.log(event, "honour", m, enemy, CLASH, pact.id, clause)
-            entries.append((_draw(rng, pact.mobilisation_days), m, honour))
-        else:
-            sim.log(event, "abandon", m, enemy, None, pact.id, clause)
+    np.maximum(alert, sim.posture[:, enemy], out=alert)
+    war = sim.honour.record(pact.id, enemy, sim.posture)
+    deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH
+                and (clause == DEFENCE or pact.protects is None or m not in pact.protects)]
+    new = [m for m in deciders if m not in war.choices]
+
+    def delay(m: int) -> float:
+        return _draw(rng, commitments.alert_delay(pact, int(alert[m])))
+
+    entries = [(delay(m), m, war.choices[m][1]) for m in deciders if m in war.choices and war.choices[m][0]]
+    for m, honoured in zip(new, _choices(sim, pact, new, enemy, war)):
+        answer = sim.log(event, "honour" if honoured else "abandon", m, enemy, CLASH if honoured else None,
+                         pact.id, clause)
+        if honoured:
+            entries.append((delay(m), m, answer))
+        war.choices[m] = (honoured, answer)
     yield from _mobilise(sim, pact, sorted(entries), enemy, clause)
+
+
+def _choices(sim: ReplicationState, pact: Pact, members: list[int], enemy: int, war: honour.WarRecord) -> list[bool]:
+    """New members' choices: p_m from their reliability and stake against the pact's mean stake."""
+    if not members:
+        return []
+    stakes = sim.threats_to(np.array(pact.members, dtype=int), enemy)
+    mine = stakes[[pact.members.index(m) for m in members]]
+    p = honour_probabilities(np.array([pact.reliability_of(m) for m in members]), mine, float(stakes.mean()),
+                             sim.params.alliances.honour_threat_shift)
+    return sim.honour.draw(war, members, p, honour.leader_of(pact, sim.power))
 
 
 def _mobilise(sim: ReplicationState, pact: Pact, entries: list, enemy: int, clause: str) -> Process:
     waited = 0.0
-    for delay, member, honour in entries:
+    for delay, member, answer in entries:
         if delay > waited:
             yield sim.env.timeout(delay - waited)
             waited = delay
         if sim.posture[member, enemy] < CLASH:
-            sim.act(member, enemy, CLASH, "entry", cause=honour, pact=pact.id, collective=kind(clause).invoked == "attacked")
+            sim.act(member, enemy, CLASH, "entry", cause=answer, pact=pact.id, collective=kind(clause).invoked == "attacked")
 
 
 def consultation(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, cause: int,

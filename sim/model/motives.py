@@ -21,7 +21,7 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["Motives", "coalition_strength", "honour", "optimistic", "prevail", "stakes", "theatre_gradient"]
+__all__ = ["Motives", "coalition_strength", "optimistic", "prevail", "stakes"]
 
 
 def _world_claims(world: str) -> list[tuple[str, str, float]]:
@@ -53,35 +53,13 @@ def stakes(scenario, index: dict[str, int]) -> np.ndarray:
     return s
 
 
-def theatre_gradient(world, half_km: float, exponent: float) -> np.ndarray:
-    """G[i, k]: how much of k's power reaches i's homeland, from the nearest place k holds (its
-    capital or a territory or base of `territories.csv`: US forces on Okinawa reach Taiwan as
-    Washington does not). Boulding's gradient, as in perception.
-
-    Interface for part 2 (issue 15): forces deployed (`deployments.csv`) replace places here."""
-    from sim.model.perception import gradient
-    from sim.model.world import great_circle_km
-
-    g = gradient(world.distance, half_km, exponent)
-    for (owner, _), place in world.territories.items():
-        d = great_circle_km(np.array([place.lat]), np.array([place.lon]), world.lat, world.lon)[0]
-        g[:, owner] = np.maximum(g[:, owner], gradient(d, half_km, exponent))
-    return g
-
-
-def honour(a: np.ndarray) -> np.ndarray:
-    """How far each state can count on each ally in a war: the alignment (type weight x reliability).
-
-    Interface for part 2 (issue 15): honour per pact per war replaces this."""
-    return a
-
-
 def coalition_strength(caps) -> tuple[np.ndarray, np.ndarray]:
-    """(A, B): if i attacked j, A[i, j] is i's coalition at j (i and its allies, weighted by
-    `honour` and reach: P(i->j)), B[i, j] is j's coalition at home (P(j)); `caps` are
-    `perception.capabilities` computed on the `theatre_gradient`.
-
-    Interface for part 2 (issue 15): reach from forces deployed replaces reach from capitals here."""
+    """(A, B): if i attacked j, A[i, j] is i's coalition at j (i and its allies: P(i->j)), B[i, j] is
+    j's coalition at home (P(j)). `caps` are `perception.capabilities` computed on the positional
+    gradient of `sim.model.reach` (where forces stand: capitals, territories, bases, deployments,
+    moved by `deploy`/`withdraw`) with allies weighted by `sim.model.honour.expected` (each ally's
+    own reliability in the pact that would call it in), the one notion of reach and honour the
+    rest of the model uses."""
     attack = np.ascontiguousarray(caps.reach.T)
     defend = np.broadcast_to(caps.own[None, :], attack.shape).copy()
     return attack, defend

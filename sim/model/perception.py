@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension"]
+__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension", "blocs"]
 
 
 def gradient(distance_km: np.ndarray, half_km: float, exponent: float) -> np.ndarray:
@@ -76,6 +76,38 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def tension(intent: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """A state's tension tau_i = 1 - prod_j (1 - T_ij), with T = I * share."""
-    return 1.0 - np.prod(1.0 - intent * share, axis=1)
+def tension(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = None, floor: float = 0.0) -> np.ndarray:
+    """A state's tension: tau_i = 1 - prod_B (1 - max_{j in B} x_ij), x_ij = (I_ij - I_0)+ / (1 - I_0) share_ij.
+
+    Blocs B (`bloc[j]`: j's bloc, numbered 0.. in order of first appearance) are the states a
+    defence or offence pact binds together: their threats are comonotone (they act together), so
+    the union of their threats is the largest of them, and a bloc of thirty counts once; blocs
+    are independent of each other, so their threats combine as 1 - prod (1 - T). Intent up to the
+    background `floor` I_0 (the default hostility between strangers) is not alarm. Without blocs
+    (every state its own) and floor 0 this is 1 - prod_j (1 - I_ij share_ij).
+    """
+    n = share.shape[0]
+    bloc = np.arange(n) if bloc is None else np.asarray(bloc)
+    x = np.maximum(intent - floor, 0.0) / (1.0 - floor) * share
+    worst = np.zeros((n, int(bloc.max(initial=-1)) + 1))
+    np.maximum.at(worst, (np.repeat(np.arange(n), n), np.tile(bloc, n)), x.ravel())
+    return 1.0 - np.prod(1.0 - worst, axis=1)
+
+
+def blocs(pacts, n: int, kinds: frozenset[str] = frozenset({"defence", "offence"})) -> np.ndarray:
+    """bloc[j]: the connected component of j among states bound by pacts of `kinds`, numbered in
+    order of each component's lowest index (so that the numbering is reproducible)."""
+    parent = list(range(n))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for pact in pacts:
+        if pact.obligations & kinds:
+            for m in pact.members[1:]:
+                parent[root(m)] = root(pact.members[0])
+    labels: dict[int, int] = {}
+    return np.array([labels.setdefault(root(k), len(labels)) for k in range(n)], dtype=np.int64)

@@ -1,7 +1,7 @@
 """What the behaviour modules may see and change of one replication: a typed protocol.
 
-:mod:`sim.model.alliances`, :mod:`sim.model.actions`, :mod:`sim.model.standing` and
-:mod:`sim.model.termination` act on a replication through
+:mod:`sim.model.alliances`, :mod:`sim.model.actions`, :mod:`sim.model.standing`,
+:mod:`sim.model.termination`, :mod:`sim.model.commitments` and :mod:`sim.model.alignment` act on a replication through
 :class:`ReplicationState` only, never through an untyped engine object: mypy checks that the
 engine (`sim.engine.simulation.Simulation`) provides every name listed here, and a behaviour
 module that reaches for anything else fails the type check. The recorder is not part of it: the
@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 import simpy
 
+from sim.model.honour import HonourBook
 from sim.model.motives import Motives
 from sim.model.world import Pact, World
 from sim.scenario.schema import PactSpec, Parameters, Scenario
@@ -27,6 +28,12 @@ Process = Generator[Any, Any, None]
 
 class IntentView(Protocol):
     """Perceived intent as the behaviour modules read and move it (`sim.engine.intent.Intent`)."""
+
+    baseline: np.ndarray  # the baseline each cell relaxes to
+    cause: np.ndarray  # the event that moved each cell most recently
+
+    def all(self, t: float) -> np.ndarray:
+        """I at time t (a new array)."""
 
     def at(self, i: int, j: int, t: float) -> float:
         """I[i, j] at time t."""
@@ -118,6 +125,25 @@ class ReplicationState(Protocol):
     @property
     def standing(self) -> StandingView:
         """Model v2: the standing acts in force and their baseline shifts (:mod:`sim.model.standing`)."""
+
+    @property
+    def gradient(self) -> np.ndarray:
+        """Model v2: G[i, j], the positional gradient now (:mod:`sim.model.reach`)."""
+
+    @property
+    def threat_share(self) -> np.ndarray:
+        """C[i, j]: the capability part of the threat j poses to i now."""
+
+    @property
+    def honour(self) -> HonourBook:
+        """Model v2: the pacts' answers, once per member per war (:mod:`sim.model.honour`)."""
+
+    @property
+    def positions(self) -> dict[tuple[int, str], tuple[float, float, float]]:
+        """Model v2: (owner, place) -> (lat, lon, personnel) moved by `deploy`/`withdraw` in this run."""
+
+    def reposition(self, extra: dict) -> None:
+        """Forces moved: a new positional gradient and everything that follows from it."""
 
     @property
     def invoked(self) -> set[tuple]:

@@ -26,6 +26,8 @@ class Place:
     soil: int
     lat: float = 0.0
     lon: float = 0.0
+    personnel: float | None = None
+    kind: str = "homeland"
 
 
 @dataclass
@@ -44,6 +46,18 @@ class Pact:
     defensive_only: bool
     consultation_days: tuple[float, float]
     mobilisation_days: tuple[float, float]
+    member_reliability: dict[int, float] = field(default_factory=dict)
+    leader: int | None = None
+    neutrality_only: bool = False
+    supporters: frozenset[int] | None = None
+    min_attackers: int = 1
+    trigger_level: int = 5
+    alert_mobilisation_days: tuple[float, float] | None = None
+    applies_to_war_under_way: bool = True
+
+    def reliability_of(self, member: int) -> float:
+        """The member's own reliability if the scenario sets one, else the pact's."""
+        return self.member_reliability.get(member, self.reliability)
 
     @property
     def obligations(self) -> frozenset[str]:
@@ -131,6 +145,14 @@ def compile_pact(pact_id: str, spec: PactSpec, index: dict[str, int]) -> Pact:
         defensive_only=spec.defensive_only,
         consultation_days=_days(spec.consultation_days),
         mobilisation_days=_days(spec.mobilisation_days),
+        member_reliability={index[m]: r for m, r in spec.member_reliability.items() if m in index},
+        leader=index.get(spec.leader) if spec.leader else None,
+        neutrality_only=spec.neutrality_only,
+        supporters=_indices(spec.supporters, index),
+        min_attackers=spec.min_attackers,
+        trigger_level=spec.trigger_level,
+        alert_mobilisation_days=None if spec.alert_mobilisation_days is None else _days(spec.alert_mobilisation_days),
+        applies_to_war_under_way=spec.applies_to_war_under_way,
     )
 
 
@@ -145,7 +167,8 @@ def compile_world(scenario: Scenario) -> World:
     lat, lon = column("lat", 0.0), column("lon", 0.0)
     homelands = [Place(s, frozenset(spec.regions or ()), i, lat[i], lon[i]) for i, (s, spec) in enumerate(zip(ids, specs))]
     territories = {
-        (i, t.name): Place(t.name, frozenset(t.regions), index.get(t.soil, i) if t.soil else i, t.lat, t.lon)
+        (i, t.name): Place(t.name, frozenset(t.regions), index.get(t.soil, i) if t.soil else i, t.lat, t.lon,
+                           t.personnel, t.kind)
         for i, spec in enumerate(specs)
         for t in (spec.territories or ())
     }

@@ -250,7 +250,7 @@ def _unwrap(kind: Any, node: Any) -> Any:
 
 # --- cross-references: every id names a state or pact --------------------------------------
 
-_ID_LISTS = ("members", "soil", "protects", "adversaries")
+_ID_LISTS = ("members", "soil", "protects", "adversaries", "supporters")
 _UNKNOWN_ACTION_REFS = {"actor": "state", "target": "state"}  # an unknown `do:` is reported by the schema
 
 
@@ -271,6 +271,7 @@ class _Refs:
         self.pacts = {pid: _list(_dict(p).get("members")) for pid, p in _dict(data.get("alliances")).items()}
         self.marks = marks
         self.errors: list[InputError] = []
+        self.data = data
 
     def state(self, value: Any, path: tuple, pacts_too: bool = False) -> None:
         """Check that `value` names a state (or, with `pacts_too`, a pact standing for its members)."""
@@ -323,6 +324,9 @@ def _check_pact(refs: _Refs, pact: dict, path: tuple) -> None:
     for key in _ID_LISTS:
         for k, sid in enumerate(_list(pact.get(key))):
             refs.state(sid, path + (key, k))
+    for sid in _dict(pact.get("member_reliability")):
+        refs.state(sid, path + ("member_reliability", sid))
+    refs.state(pact.get("leader"), path + ("leader",))
 
 
 def _at(action: Any) -> float:
@@ -370,6 +374,7 @@ _REF_CHECKS = {
     "pact_changes": lambda refs, action, key, path, created: _check_amend(refs, _dict(action.get(key)), path + (key,)),
     "territory": lambda refs, action, key, path, created: (
         _check_location(refs, action, path) if isinstance(action.get(key), str) else None),
+    "position": lambda refs, action, key, path, created: _check_position(refs, action, path),
 }
 
 
@@ -393,3 +398,20 @@ def _check_location(refs: _Refs, action: dict, path: tuple) -> None:
         listed = f"; {target} has: {', '.join(map(str, names))}" if names else f"; {target} has no territories"
         refs.error(path + ("location",), f"'{location}' is not a territory of {target}"
                    f"{suggest(location, [str(n) for n in names])}{listed} (leave location out for the homeland)")
+
+
+def _check_position(refs: _Refs, action: dict, path: tuple) -> None:
+    """`withdraw`, and `deploy` without lat and lon, need a known position of the actor; a new
+    position's host must be a state."""
+    refs.state(action.get("host"), path + ("host",))
+    if action.get("do") == "deploy" and action.get("lat") is not None and action.get("lon") is not None:
+        return
+    actor, location = action.get("actor"), action.get("location")
+    if not isinstance(actor, str) or actor not in refs.states or not isinstance(location, str):
+        return
+    names = [str(_dict(t).get("name")) for t in _list(_dict(refs.states.get(actor)).get("territories"))]
+    deployed = {str(_dict(a).get("location")) for a in _list(refs.data.get("timeline"))
+                if _dict(a).get("do") == "deploy" and _dict(a).get("actor") == actor and _dict(a).get("lat") is not None}
+    if location not in names and location not in deployed:
+        refs.error(path + ("location",), f"'{location}' is not a position of {actor}{suggest(location, names)}: "
+                   "name one of its territories or deployments, or give lat and lon for a new one")

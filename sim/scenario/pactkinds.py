@@ -2,7 +2,8 @@
 
 Kinds in ATOP vocabulary (Leeds, Ritter, Mitchell & Long 2002, "Alliance Treaty Obligations and
 Provisions", International Interactions 28): defence, offence, neutrality, non-aggression and
-consultation obligations, plus two looser forms of alignment (dialogue, partnership). Each kind says
+consultation obligations, two looser forms of alignment (dialogue, partnership) and two one-sided
+commitments (patron, guarantee: model v2, `sim.model.commitments`). Each kind says
 once how much it counts as alignment, who may invoke it, whether it bonds its members (a breach cost
 for fighting a co-member) or pacifies them, and its default delays. Adding a kind is one `PactKind`
 here plus its line in the test that enumerates :data:`PACT_KINDS`.
@@ -37,10 +38,17 @@ class PactKind:
     meaning: str
     consultation_days: tuple[float, float] = (1.0, 7.0)
     mobilisation_days: tuple[float, float] = (7.0, 30.0)
+    mutual: bool = True
 
     @property
     def armed(self) -> bool:
-        """Invoked by an armed attack and answered with arms: members' intent toward each other is 0."""
+        """Invoked by an armed attack and answered with arms by every member for every other (not a
+        one-sided promise: `mutual`): members' intent toward each other is 0."""
+        return self.invoked in ("attacked", "attacker") and self.mutual
+
+    @property
+    def fights(self) -> bool:
+        """Answered with arms when invoked (mutual or one-sided): its members count in a coalition."""
         return self.invoked in ("attacked", "attacker")
 
 
@@ -52,7 +60,11 @@ PACT_KINDS: tuple[PactKind, ...] = (
     PactKind("consultation", 0.3, "threatened", True, False,
              "a threatened member asks the others to consult; they raise their posture (NATO Art. 4)"),
     PactKind("dialogue", 0.15, None, False, False, "a forum of aligned states (the Quad)"),
-    PactKind("partnership", 0.2, None, False, False, "arms and support short of a commitment (AUKUS, the Taiwan Relations Act)"),
+    PactKind("partnership", 0.2, None, False, False, "arms and support short of a commitment (AUKUS)"),
+    PactKind("patron", 0.5, "attacked", False, False,
+             "one-sided: the patron alone decides whether to defend its client (the Taiwan Relations Act)", mutual=False),
+    PactKind("guarantee", 0.5, "attacked", False, False,
+             "one-sided: guarantors defend the guaranteed states in `protects` (Belgium 1839)", mutual=False),
 )
 KIND_NAMES: tuple[str, ...] = tuple(k.name for k in PACT_KINDS)
 _BY_NAME = {k.name: k for k in PACT_KINDS}

@@ -48,6 +48,11 @@ class Territory(Strict):
     lon: Annotated[float, Field(ge=-180, le=180)]
     regions: list[str] = []
     soil: Id | None = Field(None, description="whose soil it stands on (a base names its host); default the owner")
+    personnel: NonNegative | None = Field(
+        None, description="the owner's uniformed personnel there: how much of its power the place projects "
+                          "(sim.model.reach); empty: `perception.unknown_personnel`")
+    kind: Literal["territory", "base", "deployment", "naval"] = Field(
+        "territory", description="own territory away from the capital, a base abroad, a rotational force, a fleet")
 
 
 class StateSpec(Strict):
@@ -72,7 +77,25 @@ class PactSpec(Strict):
     type: PactType = "defence"
     clauses: list[PactType] = Field([], description="further obligations, e.g. NATO's Article 4 consultation")
     members: list[Id] = []
-    reliability: Unit = Field(0.745, description="probability a member honours (Leeds, Long & Mitchell 2000)")
+    reliability: Unit = Field(
+        0.41, description="probability a member honours, once per war (Berkemeier & Fuhrmann 2018, defence pacts; "
+                          "the bundled world reads it per pact from reliability.csv)")
+    member_reliability: dict[Id, Unit] = Field(
+        {}, description="a member's own probability of honouring, in place of the pact's (Leeds 2003)")
+    leader: Id | None = Field(None, description="the member whose choice the others follow; default the most powerful")
+    neutrality_only: bool = Field(
+        False, description="a guarantee of neutrality: void once the guaranteed state fights by its own choice")
+    supporters: list[Id] | None = Field(
+        None, description="casus foederis only when one of these supports the attack (fights or mobilises against the member)")
+    min_attackers: Annotated[int, Field(ge=1, le=50)] = Field(
+        1, description="casus foederis only when at least this many states are attacking the member")
+    trigger_level: Annotated[int, Field(ge=4, le=5)] = Field(
+        5, description="5: an armed attack invokes the pact; 4: the other side's mobilisation against a member already does")
+    alert_mobilisation_days: Days | None = Field(
+        None,
+        description="mobilisation delay of a member already on alert (posture 4+ toward the enemy); default mobilisation_days")
+    applies_to_war_under_way: bool = Field(
+        True, description="created or joined during a war, the pact is invoked for its members already under attack")
     regions: list[str] | None = Field(None, description="the attacked place must carry one of these region tags")
     soil: list[Id] | None = Field(None, description="or stand on the soil of one of these states")
     protects: list[Id] | None = Field(None, description="only attacks on these members count (asymmetric pacts)")
@@ -95,10 +118,17 @@ class PactSpec(Strict):
         return {"consultation_days": defaults.consultation_days, "mobilisation_days": defaults.mobilisation_days,
                 **data}
 
-    @field_validator("consultation_days", "mobilisation_days")
+    @model_validator(mode="after")
+    def _guarantee_names_both_sides(self) -> PactSpec:
+        if self.type == "guarantee" and (not self.protects or not set(self.members) - set(self.protects)):
+            raise ValueError("a guarantee names the guaranteed states in `protects` and at least one other "
+                             "member, its guarantor: e.g. members: [GBR, FRA, BEL], protects: [BEL]")
+        return self
+
+    @field_validator("consultation_days", "mobilisation_days", "alert_mobilisation_days")
     @classmethod
     def _ordered(cls, value: Days) -> Days:
-        if isinstance(value, tuple) and value[0] > value[1]:
+        if isinstance(value, tuple) and value[0] > value[1]:  # None (alert delay not set) passes
             raise ValueError(f"delay range [{value[0]}, {value[1]}] is reversed: write [low, high]")
         return value
 
@@ -127,6 +157,9 @@ class Perception(Strict):
         0.1, description="model v2 (Jervis 1976): log factor by which acts are read as more hostile (steps down as less) (0-0.5)")
     standing_weight: Unit = Field(
         0.3, description="model v2: share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
+    forward_half_personnel: Positive = Field(
+        10_000.0, description="personnel at which a position away from the capital projects half its owner's power")
+    unknown_personnel: NonNegative = Field(1_000.0, description="personnel assumed where the data give no figure")
     pact_weights: dict[PactType, Unit] = Field(
         default_factory=default_weights,
         description="how much a pact of each type counts as alignment, times its reliability",
@@ -157,6 +190,21 @@ class AllianceParams(Strict):
         0.1, description="threat from an attacker times the attack's proximity at which a member asks for consultations"
     )
     consultation_levels: tuple[Level, Level] = (1, 3)
+    honour_correlation: Unit = Field(
+        0.5, description="rho: correlation of members' latent honour decisions in one war (the leader's is the pact's shock)")
+    endogenous: bool = Field(
+        False, description="alliances form, grow, weaken and dissolve by themselves (sim.model.alignment); "
+                           "false freezes them as the scenario sets them")
+    alignment_interval_days: Positive = Field(90.0, description="days between reviews of each state's alignment")
+    seek_threat: Unit = Field(0.3, description="threat from X at which a state seeks a pact that opposes X")
+    oppose_intent: Unit = Field(0.3, description="a pact opposes X when its members' mean intent toward X reaches this")
+    entrapment_weight: NonNegative = Field(
+        1.0,
+        description="members accept a newcomer when its gain against the common threat exceeds this times its other quarrels")
+    dissolve_intent: Unit = Field(
+        0.1, description="a defence pact weakens when its members' mean intent toward every outsider is below this")
+    bandwagon_power: Unit = Field(
+        0.05, description="a threatened state with less than this share of X's power, and no strong ally, bandwagons")
 
 
 class Motives(Strict):
@@ -225,7 +273,8 @@ class _Act(Strict):
     """A timeline action. `refs` declares what each id-bearing field names, for the loader's checks
     (:mod:`sim.scenario.loading`): ``state``, ``party`` (a state or a pact standing for its members),
     ``pact`` (one that exists on the action's day), ``new_pact`` (one not yet existing), ``pact_spec``
-    (a whole pact), ``pact_changes`` (pact fields) or ``territory`` (of the target). Its effect is
+    (a whole pact), ``pact_changes`` (pact fields), ``territory`` (of the target) or ``position`` (one of the
+    actor's, or a new one with lat and lon, and its host). Its effect is
     registered in :mod:`sim.model.actions`; its row in docs/scenarios.md is held by a test."""
 
     refs: ClassVar[dict[str, str]] = {}
@@ -314,6 +363,30 @@ class SetIntentAction(_Act):
     mutual: bool = False
 
 
+class DeployAction(_Act):
+    """Station forces of `actor` at a place (a new position, or more personnel at a known one)."""
+
+    do: Literal["deploy"]
+    refs: ClassVar[dict[str, str]] = {"actor": "state", "location": "position"}
+    actor: Id
+    location: str = Field(description="the position's name (a known one adds personnel)")
+    personnel: Positive
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = Field(None, description="for a new position")
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = Field(None, description="for a new position")
+    host: Id | None = Field(None, description="whose soil it stands on (a new position; default the actor)")
+    regions: list[str] = []
+
+
+class WithdrawAction(_Act):
+    """Withdraw forces of `actor` from a position (all of them unless `personnel` is given)."""
+
+    do: Literal["withdraw"]
+    refs: ClassVar[dict[str, str]] = {"actor": "state", "location": "position"}
+    actor: Id
+    location: str
+    personnel: Positive | None = Field(None, description="how many; default all")
+
+
 class CeasefireAction(_Act):
     do: Literal["ceasefire"]
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
@@ -324,7 +397,8 @@ class CeasefireAction(_Act):
 
 Action = Annotated[
     AttackAction | PostureAction | NameThreatAction | JoinAllianceAction | LeaveAllianceAction
-    | CreateAllianceAction | AmendAllianceAction | ScalePowerAction | SetIntentAction | CeasefireAction,
+    | CreateAllianceAction | AmendAllianceAction | ScalePowerAction | SetIntentAction | CeasefireAction
+    | DeployAction | WithdrawAction,
     Field(discriminator="do"),
 ]
 ACTION_MODELS: dict[str, type[_Act]] = {

@@ -40,8 +40,14 @@ _ALIASES = {"iso3": "id", "milex_2021_usd_bn": "power"}
 _REQUIRED = ("id", "lat", "lon", "power")
 _OPTIONAL = ("name", "capital", "offense", "nuclear", "regions", "resolve")
 _INFO = ("milex_quality", "warheads_2022", "cinc_2016", "nato_accession", "source", "note")
-_FLOATS = ("lat", "lon", "power", "offense", "resolve")
-_TERRITORY_COLUMNS = ("owner", "name", "lat", "lon", "regions", "soil", "source")
+_FLOATS = ("lat", "lon", "power", "offense", "resolve", "personnel")
+_TERRITORY_COLUMNS = ("owner", "name", "lat", "lon", "regions", "soil", "personnel", "kind", "source")
+_DEPLOYMENT_COLUMNS = ("state", "location", "host", "lat", "lon", "personnel", "kind", "regions", "source", "quality")
+_RELIABILITY_COLUMNS = ("pact", "reliability_leeds", "reliability_bf", "reliability_bf_post1945", "source", "note",
+                        "quality")
+RELIABILITY_PRIOR = "reliability_bf"
+"""The column of `reliability.csv` a pact's reliability is read from: Berkemeier & Fuhrmann (2018)
+by ATOP type (docs/model.md, "Honour as alliances do it", gives the choice against Leeds et al. 2000)."""
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
@@ -114,9 +120,15 @@ def _load_folder(name: str, folder: Any, states_file: str, shown: str) -> WorldD
     if (folder / "territories.csv").is_file() and states_file != "territories.csv":
         data.files["territories"] = _join(shown, "territories.csv")
         _read_territories(data, _text(folder / "territories.csv", data.files["territories"]))
+    if (folder / "deployments.csv").is_file():
+        data.files["deployments"] = _join(shown, "deployments.csv")
+        _read_deployments(data, _text(folder / "deployments.csv", data.files["deployments"]))
     if (folder / "pacts.yaml").is_file():
         data.files["pacts"] = _join(shown, "pacts.yaml")
         _read_pacts(data, _text(folder / "pacts.yaml", data.files["pacts"]))
+        if (folder / "reliability.csv").is_file():
+            data.files["reliability"] = _join(shown, "reliability.csv")
+            _read_reliability(data, _text(folder / "reliability.csv", data.files["reliability"]))
     if (folder / "relations.yaml").is_file():
         data.files["relations"] = _join(shown, "relations.yaml")
         _read_relations(data, _text(folder / "relations.yaml", data.files["relations"]))
@@ -245,7 +257,8 @@ def _read_territories(data: WorldData, text: str) -> None:
         if owner not in data.states:
             errors.append(_error(f"unknown owner state '{owner}'{suggest(owner, data.states)}", mark, "owner"))
             continue
-        values = _row_values(cells, ("name", "lat", "lon", "regions", "soil"), errors, f"territory of {owner}")
+        values = _row_values(cells, ("name", "lat", "lon", "regions", "soil", "personnel", "kind"), errors,
+                             f"territory of {owner}")
         if _validate_row(Territory, values, cells, (file, line, 1), errors):
             territories = data.states[owner]["territories"]
             data.marks[("states", owner, "territories", len(territories))] = (file, line, 1)
@@ -270,6 +283,57 @@ def _read_pacts(data: WorldData, text: str) -> None:
         raise InputErrors(errors)
     data.pacts = {str(pid): dict(pact) for pid, pact in doc.data.items()}
     data.marks.update({("alliances",) + path: mark for path, mark in doc.marks.items() if path})
+
+
+def _read_deployments(data: WorldData, text: str) -> None:
+    """Add the rows of a deployments CSV (forces abroad) to their owners' `territories`, as
+    positions from which they project power (`sim.model.reach`); the host is the soil."""
+    file, errors = data.files["deployments"], []
+    for line, cells in _rows(text, file, _DEPLOYMENT_COLUMNS, ("state", "location", "lat", "lon")):
+        owner, mark = cells["state"]
+        if owner not in data.states:
+            errors.append(_error_at(f"unknown state '{owner}'{suggest(owner, data.states)}", mark, "state"))
+            continue
+        cells = {**cells, "name": cells["location"], "soil": cells.get("host", ("", mark))}
+        values = _row_values(cells, ("name", "lat", "lon", "regions", "soil", "personnel", "kind"), errors,
+                             f"deployment of {owner}")
+        if _validate_row(Territory, values, cells, (file, line, 1), errors):
+            territories = data.states[owner]["territories"]
+            data.marks[("states", owner, "territories", len(territories))] = (file, line, 1)
+            territories.append({"regions": [], "soil": None, **values})
+    if errors:
+        raise InputErrors(errors)
+
+
+def _error_at(message: str, mark: tuple, path: str) -> InputError:
+    """An InputError at a cell's mark (file, line, column)."""
+    file, line, column = mark
+    return InputError(message, file, line, column, path)
+
+
+def _read_reliability(data: WorldData, text: str) -> None:
+    """Set each pact's `reliability` from the prior column `RELIABILITY_PRIOR` of a reliability CSV,
+    unless `pacts.yaml` gives one."""
+    file, errors = data.files["reliability"], []
+    for _line, cells in _rows(text, file, _RELIABILITY_COLUMNS, ("pact", RELIABILITY_PRIOR)):
+        pid, mark = cells["pact"]
+        text_value, value_mark = cells[RELIABILITY_PRIOR]
+        if pid not in data.pacts:
+            errors.append(_error_at(f"unknown pact '{pid}'{suggest(pid, data.pacts)}", mark, "pact"))
+            continue
+        try:
+            value = float(text_value)
+        except ValueError:
+            errors.append(_error_at(f"'{text_value}' is not a number in 0..1", value_mark, RELIABILITY_PRIOR))
+            continue
+        if not 0.0 <= value <= 1.0:
+            errors.append(_error_at(f"{value} is not in 0..1", value_mark, RELIABILITY_PRIOR))
+            continue
+        if "reliability" not in data.pacts[pid]:
+            data.pacts[pid]["reliability"] = value
+            data.marks[("alliances", pid, "reliability")] = value_mark
+    if errors:
+        raise InputErrors(errors)
 
 
 def _read_relations(data: WorldData, text: str) -> None:
