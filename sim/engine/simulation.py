@@ -7,7 +7,6 @@ one per pact invocation, and one recorder. No process ticks: intent relaxes lazi
 
 from __future__ import annotations
 
-import copy
 import zlib
 
 import numpy as np
@@ -101,8 +100,7 @@ class Simulation:
         self.rng_noise = _stream(seed, "perceive")
         self.rng_alliance = _stream(seed, "alliances")
         self.power, self.offense = world.power.copy(), world.offense.copy()
-        self.pacts = copy.deepcopy(world.pacts)
-        self.pact_specs = {p: spec for p, spec in scenario.alliances.items() if spec is not None}
+        self.pacts = list(world.pacts)  # pacts are frozen: a change replaces one (sim.model.actions)
         self.structure = setup.structure
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache

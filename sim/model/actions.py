@@ -71,32 +71,34 @@ def _name_threat(sim, action, event) -> None:
 
 
 def _join(sim, action, event) -> None:
-    pact, state = _pact(sim, action.pact), sim.world.index[action.actor]
-    if state not in pact.members:
-        pact.members = sorted(pact.members + [state])
-        sim.restructure()
+    spec = _pact(sim, action.pact).spec
+    if action.actor not in spec.members:
+        _replace(sim, action.pact, spec.model_copy(update={"members": spec.members + [action.actor]}))
 
 
 def _leave(sim, action, event) -> None:
-    pact, state = _pact(sim, action.pact), sim.world.index[action.actor]
-    if state in pact.members:
-        pact.members = [m for m in pact.members if m != state]
-        sim.restructure()
+    spec = _pact(sim, action.pact).spec
+    if action.actor in spec.members:
+        _replace(sim, action.pact, spec.model_copy(update={"members": [m for m in spec.members if m != action.actor]}))
 
 
 def _create(sim, action, event) -> None:
     sim.pacts = [p for p in sim.pacts if p.id != action.pact]
     sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index))
-    sim.pact_specs[action.pact] = action.alliance
     sim.restructure()
 
 
 def _amend(sim, action, event) -> None:
-    spec = sim.pact_specs[action.pact].model_dump()
+    """Change the pact as it is now (members who joined or left included)."""
+    spec = _pact(sim, action.pact).spec.model_dump()
     spec.update(action.set)
-    new = PactSpec.model_validate(spec)
-    sim.pact_specs[action.pact] = new
-    sim.pacts = [compile_pact(action.pact, new, sim.world.index) if p.id == action.pact else p for p in sim.pacts]
+    _replace(sim, action.pact, PactSpec.model_validate(spec))
+
+
+def _replace(sim, pact_id: str, spec: PactSpec) -> None:
+    """Put the pact compiled from `spec` in place of the pact `pact_id` (the one store of pacts)."""
+    new = compile_pact(pact_id, spec, sim.world.index)
+    sim.pacts = [new if p.id == pact_id else p for p in sim.pacts]
     sim.restructure()
 
 
