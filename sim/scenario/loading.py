@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 from pydantic import BaseModel, ValidationError
 
+from sim.scenario.checks import alias_hint, new_pact_errors, region_errors
 from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.schema import ACTIONS, PactSpec, Scenario
 from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
@@ -51,7 +52,8 @@ def load_scenario(source: str | os.PathLike | Mapping[str, Any],
     or `["dotted.path=VALUE", ...]` (as `--set`). A file without `name` is named by its stem.
     """
     doc, world = merged_document(source, overrides)
-    errors = _complete_states(doc, world) + cross_reference_errors(doc.data, doc.marks)
+    errors = (_complete_states(doc, world) + new_pact_errors(doc.data, doc.marks, world)
+              + region_errors(doc.data, doc.marks) + cross_reference_errors(doc.data, doc.marks, world))
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
@@ -140,7 +142,7 @@ def _complete_states(doc: Document, world: WorldData) -> list[InputError]:
         missing = [f for f in ("lat", "lon", "power") if spec.get(f) is None]
         if sid not in world.states and missing:
             errors.append(error_at(doc.marks, ("states", sid),
-                                   f"'{sid}' is not a state of {world.name}{suggest(str(sid), world.states)}: "
+                                   f"'{sid}' is not a state of {world.name}{alias_hint(str(sid), world) or suggest(str(sid), world.states)}: "
                                    f"a new state needs {', '.join(missing)}"))
         given = {key: value for key, value in spec.items() if value is not None}  # null: the default
         states[sid] = {"name": str(sid), **copy.deepcopy(STATE_DEFAULTS), **given}
@@ -257,7 +259,8 @@ def _list(value: Any) -> list:
 class _Refs:
     """The known state and pact ids, and the unknown ones found so far."""
 
-    def __init__(self, data: dict, marks: Mapping[tuple, Mark]):
+    def __init__(self, data: dict, marks: Mapping[tuple, Mark], world: WorldData | None = None):
+        self.data, self.world = data, world
         self.checked = isinstance(data.get("states"), dict)  # else pydantic reports `states`
         self.states = _dict(data.get("states"))
         self.pacts = {pid: _list(_dict(p).get("members")) for pid, p in _dict(data.get("alliances")).items()}
@@ -269,9 +272,18 @@ class _Refs:
             return
         if pacts_too and value in self.pacts:
             return
+        if self.world is not None and self.world.state_id(value) in self.states:
+            return self._replace(path, self.world.state_id(value))
         known = list(self.states) + (list(self.pacts) if pacts_too else [])
         what = "state or pact" if pacts_too else "state"
-        self.error(path, f"unknown {what} '{value}'{suggest(value, known)}")
+        self.error(path, f"unknown {what} '{value}'{alias_hint(value, self.world) or suggest(value, known)}")
+
+    def _replace(self, path: tuple, sid: str) -> None:
+        """Write the state id in place of the alias the user gave (`ROK` -> `KOR`)."""
+        node = self.data
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = sid
 
     def pact(self, value: Any, path: tuple, created: dict[str, float]) -> None:
         """Check that `value` names a pact that exists when the action happens."""
@@ -286,9 +298,10 @@ class _Refs:
         self.errors.append(error_at(self.marks, path, message))
 
 
-def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark]) -> list[InputError]:
-    """Every unknown state or pact id in the merged scenario data, with a nearest-id hint."""
-    refs = _Refs(data, marks)
+def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark], world: WorldData | None = None) -> list[InputError]:
+    """Every unknown state or pact id in the merged scenario data, with a nearest-id hint; another
+    name of a state in `world` (`ROK`, `South Korea`) is replaced by its id."""
+    refs = _Refs(data, marks, world)
     for pid, pact in _dict(data.get("alliances")).items():
         _check_pact(refs, _dict(pact), ("alliances", pid))
     for sid, state in refs.states.items():

@@ -55,6 +55,17 @@ class WorldData:
     info: dict[str, dict[str, str]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     marks: dict[tuple, Mark] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Other names of states -> state id: English names, and COW abbreviations from an
+    `aliases.csv` beside the states file (`ROK` and `South Korea` name `KOR`)."""
+
+    def state_id(self, name: str, exact: bool = True) -> str | None:
+        """The id a state alias stands for (with `exact=False`, in any case), or None."""
+        if not isinstance(name, str):
+            return None
+        if exact:
+            return self.aliases.get(name)
+        return {a.casefold(): sid for a, sid in self.aliases.items()}.get(name.casefold())
 
     def document(self) -> Document:
         """The world as a scenario fragment (`states`, `alliances`) with marks, safe to merge."""
@@ -111,6 +122,7 @@ def _load_folder(name: str, folder: Any, states_file: str, shown: str) -> WorldD
     if (folder / "pacts.yaml").is_file():
         data.files["pacts"] = _join(shown, "pacts.yaml")
         _read_pacts(data, _text(folder / "pacts.yaml", data.files["pacts"]))
+    _read_aliases(data, folder)
     return data
 
 
@@ -254,3 +266,17 @@ def _read_pacts(data: WorldData, text: str) -> None:
         raise InputErrors(errors)
     data.pacts = {str(pid): dict(pact) for pid, pact in doc.data.items()}
     data.marks.update({("alliances",) + path: mark for path, mark in doc.marks.items() if path})
+
+
+def _read_aliases(data: WorldData, folder: Any) -> None:
+    """States' names, and the rows of an `aliases.csv` (`id, alias, kind`), as aliases of their ids.
+
+    A name that is itself a state id is not an alias (the id wins)."""
+    rows = [(sid, state.get("name")) for sid, state in data.states.items()]
+    if (folder / "aliases.csv").is_file():
+        text = _text(folder / "aliases.csv", _join(data.files["states"].rpartition("/")[0], "aliases.csv"))
+        rows += [(row.get("id"), row.get("alias")) for row in csv.DictReader(io.StringIO(text))]
+    ids = {sid.casefold() for sid in data.states}
+    for sid, alias in rows:
+        if sid in data.states and isinstance(alias, str) and alias.strip() and alias.casefold() not in ids:
+            data.aliases.setdefault(alias.strip(), sid)

@@ -241,11 +241,13 @@ def _check_points(scenario: Any, spec: SweepSpec, points: list[dict[str, Any]], 
 
 
 def _keep_first(found: dict, errors: list[InputError], suffix: str = "") -> None:
-    """Remember the first error at each place (file, line, column, field), one per missing path."""
+    """Remember the first error at each place (file, line, column, field), one per missing path
+    (an error about a missing path's parent, such as a new pact's, is the same problem)."""
     reported = {e.path for e in found.values() if e.message.endswith(_MISSING)}
     for error in errors:
         key = (error.file, error.line, error.column, error.path)
-        if key not in found and error.path not in reported:
+        covered = any(r == error.path or r.startswith(error.path + ".") for r in reported if error.path)
+        if key not in found and not covered:
             found[key] = dataclasses.replace(error, message=error.message + suffix)
 
 

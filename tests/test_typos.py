@@ -1,0 +1,69 @@
+"""Typos that used to pass validation (issue 11, item 2): a misspelt pact id made an empty pact, a
+misspelt region tag made a treaty that could never apply; and states named by their COW code or
+English name (`ROK`, `South Korea`) are accepted as the state they name."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.scenario.errors import InputErrors
+from sim.scenario.loading import load_scenario
+from tests.test_cli_input import cli
+
+
+def errors(tmp_path, text: str, overrides=None) -> list[str]:
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    with pytest.raises(InputErrors) as caught:
+        load_scenario(path, overrides)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_a_misspelt_pact_id_is_an_error_with_the_pact_meant(tmp_path):
+    found = errors(tmp_path, "name: s\nalliances:\n  QAUD: {type: defence}\n")
+    assert found == [f"{tmp_path}/s.yaml:3:3: alliances.QAUD: 'QAUD' is not a pact of world_2022 "
+                     "(did you mean 'QUAD'?): a new pact needs at least two members"]
+
+
+def test_a_set_that_makes_an_empty_pact_exits_2(tmp_path):
+    (tmp_path / "s.yaml").write_text("name: s\n")
+    result = cli("validate", str(tmp_path / "s.yaml"), "--set", "alliances.QAUD.type=defence")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "alliances.QAUD: 'QAUD' is not a pact of world_2022 (did you mean 'QUAD'?)" in result.stderr
+
+
+def test_a_new_pact_that_says_what_it_is_loads(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: s\nalliances:\n  PACT: {type: consultation, members: [USA, IND]}\n")
+    assert load_scenario(path).alliances["PACT"].members == ["USA", "IND"]
+    found = errors(tmp_path, "name: s\nalliances:\n  PACT: {members: [USA, IND]}\n")
+    assert found[0].endswith("a new pact needs its type")
+
+
+@pytest.mark.parametrize("where", [
+    "alliances:\n  QUAD: {regions: [indo_pacfic]}\n",
+    "timeline:\n  - {at: 1, do: amend_alliance, pact: QUAD, set: {regions: [indo_pacfic]}}\n",
+    "timeline:\n  - {at: 1, do: create_alliance, pact: P, alliance: {members: [USA, JPN], regions: [indo_pacfic]}}\n",
+])
+def test_a_region_no_place_carries_is_an_error(tmp_path, where):
+    found = errors(tmp_path, "name: s\n" + where)
+    assert len(found) == 1
+    assert "no state or territory carries the region 'indo_pacfic' (did you mean 'indo_pacific'?)" in found[0]
+
+
+def test_cow_codes_and_english_names_name_states(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: s\nalliances:\n  QUAD: {members: [USA, JPN, IND, AUS, ROK, New Zealand]}\n"
+                    "timeline:\n  - {at: 1, do: attack, actor: DPRK, target: ROK}\n"
+                    "watch: {states: [UKG]}\n")
+    scenario = load_scenario(path)
+    assert scenario.alliances["QUAD"].members == ["USA", "JPN", "IND", "AUS", "KOR", "NZL"]
+    assert (scenario.timeline[0].actor, scenario.timeline[0].target) == ("PRK", "KOR")
+    assert scenario.watch.states == ["GBR"]
+
+
+def test_an_unknown_code_suggests_the_state_it_names(tmp_path):
+    """`rok` (any case) suggests KOR, not the nearest spelling ROU."""
+    found = errors(tmp_path, "name: s\nwatch: {states: [rok]}\nstates:\n  ROK: {power: 3}\n")
+    assert "watch.states[0]: unknown state 'rok' (did you mean 'KOR'?)" in found[0]
+    assert "states.ROK: 'ROK' is not a state of world_2022 (did you mean 'KOR'?)" in found[1]
