@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.engine.simulation import Setup
 from sim.engine.tables import TABLES, headers
+from sim.execution.guard import check_script_guard
 from sim.execution.output import CsvWriter, atomic_folder, write_json
 from sim.execution.progress import progress_bar
 from sim.execution.replication import (
@@ -78,6 +79,7 @@ def iter_replications(scenario: Scenario, seeds: list[int], workers: int = 1,
         for rep, seed in pairs:
             yield run_one(setup, rep, seed, horizon)
         return
+    check_script_guard()
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
                                 initargs=(scenario, horizon, as_text)) as pool:

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator
 
 from sim.engine.simulation import Setup
 from sim.engine.tables import format_row
+from sim.execution.guard import check_script_guard
 from sim.execution.runner import run_replication
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Scenario
@@ -136,6 +137,7 @@ class ProcessBackend(_WindowBackend):
     """Local worker processes (forkserver where available: safe beside the progress thread)."""
 
     def __init__(self, workers: int):
+        check_script_guard()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":

@@ -76,17 +76,26 @@ class SweepPlan:
         return _load_point(self.scenario, self.spec.fixed, self.resolved, self.points[point])
 
 
-def load_sweep(path: str | Path) -> SweepPlan:
-    """Read and validate a sweep file; its scenario path is relative to the file."""
+def load_sweep(path: str | Path, replications: int | None = None,
+               overrides: Mapping[str, Any] | None = None) -> SweepPlan:
+    """Read and validate a sweep file; its scenario path is relative to the file.
+
+    `replications` and `overrides` (`{dotted.path: value}`, added to the file's `set:`) change the
+    file's as `sweep --reps/--horizon/--set` do; a sweep resumed must be given the same."""
     path = Path(path)
     doc = read_yaml(path, str(path))
+    changes = {k: v for k, v in (("replications", replications), ("set", dict(overrides or {}))) if v}
+    if isinstance(doc.data, dict) and changes:
+        fixed = doc.data.get("set") if isinstance(doc.data.get("set"), dict) else {}
+        doc.data.update(changes, set={**fixed, **changes.get("set", {})})
     spec = _spec(doc.data, doc.marks)
     scenario = Path(os.path.normpath(path.parent / spec.scenario))
     if not scenario.is_file():
         known = [p.name for p in scenario.parent.glob("*.y*ml")] if scenario.parent.is_dir() else []
         message = f"no scenario file '{scenario}'{suggest(scenario.name, known)}"
         raise InputErrors(_error(doc.marks, ("scenario",), message))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    given = json.dumps(changes, sort_keys=True, default=str).encode() if changes else b""
+    digest = hashlib.sha256(path.read_bytes() + given).hexdigest()
     return _plan(spec, str(scenario), doc.marks, digest, str(path))
 
 
