@@ -35,6 +35,17 @@ def _check(args) -> None:
         raise InputErrors(problems)
 
 
+def _is_scenario(file: str) -> None:
+    """A sweep or history file is run by its own command: say which."""
+    from sim.cli.filekind import KINDS, file_kind
+    from sim.scenario.errors import InputError, InputErrors
+
+    kind = file_kind(file)
+    if kind != "scenario":
+        raise InputErrors(InputError(f"this is a {kind} file, not a scenario: run it with "
+                                     f"`alliance-sim {KINDS[kind]} {file}`", file))
+
+
 def main(args) -> int:
     """Load, check the output folder, run with a progress bar, and say where the results went."""
     from sim.execution.output import check_target
@@ -42,6 +53,7 @@ def main(args) -> int:
     from sim.scenario.loading import load_scenario
 
     _check(args)
+    _is_scenario(args.file)
     scenario = load_scenario(args.file, overrides=args.set)
     out = Path(args.out or Path("results") / scenario.name)
     check_target(out, args.force)

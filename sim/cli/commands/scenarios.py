@@ -41,12 +41,14 @@ def _summary(path: Path) -> tuple[str, str]:
     import yaml
     from rich.markup import escape
 
+    from sim.cli.filekind import kind_of
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return "", f"[red]unreadable: {escape(str(exc).splitlines()[0])}[/red]"
     if not isinstance(data, dict):
         return "", "[red]not a mapping of keys[/red]"
-    kind = "scenario" if "scenario" not in data else "history" if "end" in data else "sweep"
+    kind = kind_of(data)
     description = " ".join(str(data.get("description") or "").split())
     return kind, escape(textwrap.shorten(description, 100, placeholder=" ...")) if description else ""
