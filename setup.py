@@ -6,18 +6,20 @@ draws from the states' numpy Generators with numpy's own algorithms. `-ffp-contr
 the compiler from fusing a multiply and an add into one rounding (as it may on processors with
 FMA): the kernel must do the same arithmetic as the Python reference, bit for bit.
 
-The extension is optional: if it cannot be compiled (most often: no C compiler), the install
+The scenarios (`scenarios/`) are copied into the package as `sim/scenarios/`. The extension is optional: if it cannot be compiled (most often: no C compiler), the install
 goes on without it, says so in one paragraph, and the engine runs on `sim.kernel.reference`,
 which gives the same results more slowly (see sim/kernel/__init__.py).
 """
 
 import os
+import shutil
 import sys
 
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 flags = [] if sys.platform == "win32" else ["-O3", "-ffp-contract=off"]
 kernel = Extension(
@@ -45,5 +47,17 @@ class OptionalBuildExt(build_ext):
                 "install a C compiler and run the install again.\n\n")
 
 
+class BuildPyWithScenarios(build_py):
+    """Ship the scenario, sweep and history files (`scenarios/`) in the package as `sim/scenarios/`,
+    so that `alliance-sim run baseline_2022` finds them from any folder (sim/scenario/shipped.py)."""
+
+    def run(self):
+        super().run()
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
+        if os.path.isdir(source):
+            shutil.copytree(source, os.path.join(self.build_lib, "sim", "scenarios"), dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
 setup(ext_modules=cythonize([kernel], compiler_directives={"language_level": "3"}),
-      cmdclass={"build_ext": OptionalBuildExt})
+      cmdclass={"build_ext": OptionalBuildExt, "build_py": BuildPyWithScenarios})

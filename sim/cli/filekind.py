@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["KINDS", "file_kind", "kind_of"]
+__all__ = ["KINDS", "file_kind", "kind_of", "locate"]
 
 KINDS = {"scenario": "run", "sweep": "sweep", "history": "backtest"}
 """Each kind of file and the command that runs it."""
@@ -24,6 +24,17 @@ def file_kind(path: str | Path) -> str:
     import yaml
 
     try:
-        return kind_of(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+        return kind_of(yaml.safe_load(Path(locate(str(path))).read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return "scenario"
+
+
+def locate(file: str) -> str:
+    """`file` itself when it exists, else the shipped file of that name (`baseline_2022`,
+    `sweeps/quad_reliability`), else `file` (whose loader reports it missing)."""
+    from sim.scenario.shipped import shipped_scenario
+
+    if Path(file).exists():
+        return file
+    shipped = shipped_scenario(file)
+    return str(shipped) if shipped is not None else file

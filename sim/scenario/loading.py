@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from sim.scenario.checks import alias_hint, new_pact_errors, region_errors
 from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.schema import ACTIONS, PactSpec, Scenario
+from sim.scenario.shipped import shipped_names, shipped_scenario
 from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
 from sim.scenario.yamlsource import (
     Document,
@@ -104,10 +105,14 @@ def _read_source(source: str | os.PathLike | Mapping[str, Any]) -> tuple[Documen
         doc = Document(copy.deepcopy(dict(source)), {})
         return resolve_extends(doc, Path.cwd() / "<mapping>", "<mapping>"), Path.cwd()
     path = Path(source)
+    if not path.is_file() and shipped_scenario(str(source)) is not None:
+        path = shipped_scenario(str(source))  # a shipped scenario by name, from any folder
     if not path.is_file():
         known = [p.name for p in path.parent.glob("*.yaml")] if path.parent.is_dir() else []
-        raise InputErrors(InputError(f"no scenario file here{suggest(path.name, known)}", str(source)))
-    return read_with_extends(path, str(source)), path.parent
+        hint = suggest(path.name, known) or suggest(str(source), shipped_names())
+        raise InputErrors(InputError(f"no scenario file here{hint} (shipped scenarios: "
+                                     "`alliance-sim scenarios`)", str(source)))
+    return read_with_extends(path, str(source) if path == Path(source) else str(path)), path.parent
 
 
 def _world(doc: Document, base_dir: Path) -> WorldData:

@@ -10,7 +10,7 @@ HELP = "run a scenario file and write summary, events, tension and states CSVs"
 
 def add_arguments(parser) -> None:
     """Options of `run`."""
-    parser.add_argument("file", help="scenario YAML file")
+    parser.add_argument("file", help="scenario YAML file, or the name of a shipped one (baseline_2022)")
     parser.add_argument("--reps", type=int, help="replications (default: the scenario's)")
     parser.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
     parser.add_argument("--horizon", type=float, help="days to simulate (default: the scenario's)")

@@ -10,7 +10,8 @@ HELP = "list the scenario files of a folder (default ./scenarios) with their one
 
 def add_arguments(parser) -> None:
     """Options of `scenarios`."""
-    parser.add_argument("--dir", default="scenarios", help="folder of YAML files (default: scenarios)")
+    parser.add_argument("--dir", help="folder of YAML files (default: ./scenarios if there is one, "
+                        "else the scenarios shipped with the package, which `run NAME` finds by name)")
 
 
 def main(args) -> int:
@@ -20,7 +21,11 @@ def main(args) -> int:
 
     from sim.scenario.errors import InputError, InputErrors
 
-    folder = Path(args.dir)
+    from sim.scenario.shipped import shipped_folder
+
+    folder = Path(args.dir) if args.dir else Path("scenarios")
+    if args.dir is None and not folder.is_dir():
+        folder = shipped_folder() or folder
     if not folder.is_dir():
         raise InputErrors(InputError(f"no folder '{folder}': give one with --dir", str(folder)))
     table = Table(title=f"scenarios in {folder}/", title_justify="left")

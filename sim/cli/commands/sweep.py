@@ -12,7 +12,7 @@ HELP = "run a sweep file (grid, random, lhs or sobol design) and write runs.csv 
 
 def add_arguments(parser) -> None:
     """Options of `sweep`."""
-    parser.add_argument("file", help="sweep YAML file")
+    parser.add_argument("file", help="sweep YAML file, or the name of a shipped one (sweeps/quad_reliability)")
     parser.add_argument("--workers", type=int, help="local worker processes (default: all cores); "
                         "with --dask local, the LocalCluster's workers")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
@@ -48,7 +48,9 @@ def main(args) -> int:
     from sim.sweeps.execute import open_backend
 
     _check(args)
-    plan = load_sweep(args.file, replications=args.reps, overrides=_fixed(args))
+    from sim.cli.filekind import locate
+
+    plan = load_sweep(locate(args.file), replications=args.reps, overrides=_fixed(args))
     out = Path(args.out or Path("results") / plan.spec.name)
     check_folder(out, plan, args.resume, args.force)  # before any worker or cluster starts
     start = time.monotonic()

@@ -15,13 +15,14 @@ def add_arguments(parser) -> None:
 
 def main(args) -> int:
     """Print `ok FILE (...)` for each good file; raise every error of the bad ones (exit 2)."""
-    from sim.cli.filekind import file_kind
+    from sim.cli.filekind import file_kind, locate
     from sim.scenario.errors import InputErrors
 
     errors = []
     for file in args.files:
         try:
-            print(f"ok {file} ({CHECKS[file_kind(file)](file, args.set)})")
+            kind = file_kind(file)
+            print(f"ok {file} ({CHECKS[kind](file if kind == 'scenario' else locate(file), args.set)})")
         except InputErrors as exc:
             errors.extend(exc.errors)
     if errors:
