@@ -33,3 +33,25 @@ def test_run_on_a_sweep_or_history_file_names_the_command_to_use():
         result = cli("run", file)
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert f"run it with `alliance-sim {command} {file}`" in result.stderr
+
+
+def test_compare_says_the_direction_in_help_and_in_every_format(tmp_path):
+    """B - A, in --help and in the header of the table, markdown, csv and json (item 10)."""
+    from tests.test_compare import write_run
+
+    a = write_run(tmp_path / "a", {"max_level": [1, 2, 3, 4]})
+    b = write_run(tmp_path / "b", {"max_level": [3, 4, 5, 6]})
+    assert "B - A" in " ".join(cli("compare", "--help").stdout.split())
+    outputs = {fmt: cli("compare", str(a), str(b), "--format", fmt).stdout for fmt in ("table", "markdown", "csv", "json")}
+    assert "difference = B - A (positive: higher in B)" in outputs["table"].splitlines()[4]
+    assert "difference = B - A" in outputs["markdown"]
+    assert outputs["csv"].splitlines()[0].split(",")[10] == "diff_b_minus_a"
+    assert float(outputs["csv"].splitlines()[1].split(",")[10]) == 2
+    assert '"difference": "B - A"' in outputs["json"].splitlines()[1]
+
+
+def test_the_docs_quote_compare_with_the_baseline_as_a():
+    """docs/scenarios.md reports what-if - baseline, so its command gives the baseline as A."""
+    text = (ROOT / "docs" / "scenarios.md").read_text()
+    assert "compare results/baseline_2022 results/global_nato" in text
+    assert "compare results/global_nato results/baseline_2022" not in text
