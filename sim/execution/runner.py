@@ -22,7 +22,7 @@ from typing import Iterator
 import numpy as np
 
 from sim.engine.simulation import Setup
-from sim.engine.tables import TABLES, headers
+from sim.engine.tables import TABLES, format_row, headers
 from sim.execution.guard import check_script_guard
 from sim.execution.output import CsvWriter, atomic_folder, write_json
 from sim.execution.progress import progress_bar
@@ -121,10 +121,14 @@ class Result:
         return [row for r in self.replications for row in r.rows(table)]
 
     def frame(self, table: str = "summary"):
-        """The table as a pandas DataFrame (needs pandas)."""
+        """The table as a pandas DataFrame, read from the CSV text the run writes: the same values
+        and dtypes as `pandas.read_csv` of the written file (a time that never came is NaN)."""
+        import io
+
         import pandas as pd
 
-        return pd.DataFrame(self.rows(table), columns=self.headers[table])
+        text = format_row(self.headers[table]) + "".join(map(format_row, self.rows(table)))
+        return pd.read_csv(io.StringIO(text))
 
     @property
     def summary(self):
