@@ -67,3 +67,14 @@ def test_an_unknown_code_suggests_the_state_it_names(tmp_path):
     found = errors(tmp_path, "name: s\nwatch: {states: [rok]}\nstates:\n  ROK: {power: 3}\n")
     assert "watch.states[0]: unknown state 'rok' (did you mean 'KOR'?)" in found[0]
     assert "states.ROK: 'ROK' is not a state of world_2022 (did you mean 'KOR'?)" in found[1]
+
+
+def test_errors_number_a_child_files_actions_within_that_file(tmp_path):
+    """The first action of a file that extends baseline_2022 is its timeline[0] (item 16)."""
+    parent = tmp_path / "parent.yaml"
+    parent.write_text("name: p\ntimeline:\n  - {at: 1, do: name_threat, actor: NATO, target: CHN}\n"
+                      "  - {at: 2, do: name_threat, actor: NATO, target: CHNN}\n")
+    found = errors(tmp_path, "name: s\nextends: parent.yaml\ntimeline:\n"
+                   "  - {at: 3, do: attack, actor: RUS, target: ESTT}\n  - {at: 4, do: attack, actor: RUSS, target: EST}\n")
+    assert [e.split(": ")[1] for e in found] == ["timeline[1].target", "timeline[0].target", "timeline[1].actor"]
+    assert found[0].startswith(f"{parent}:4:") and found[1].startswith(f"{tmp_path}/s.yaml:4:")
