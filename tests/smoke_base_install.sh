@@ -33,6 +33,7 @@ check() {  # check VENV LABEL COMMAND...: run from an empty folder; no traceback
         cat "$work/out" "$work/err" >&2; fail "$venv: $label"
     fi
     if grep -q "Traceback" "$work/err"; then cat "$work/err" >&2; fail "$venv: $label printed a traceback"; fi
+    if [ "$venv" = base ] && grep -q "slower" "$work/err"; then cat "$work/err" >&2; fail "base: $label ran slow"; fi
     echo "smoke: $venv: ok $label"
 }
 
@@ -60,11 +61,12 @@ commands() {  # every command of the README's table, on shipped scenarios, few r
 install base
 commands base
 check base "README quick start" bash -c "cd '$work/src' && alliance-sim run scenarios/baseline_2022.yaml --quiet"
-python3 - "$repo/README.md" >"$work/src/example.py" <<'EOF'
+mkdir "$work/project" && cp -r "$scenarios" "$work/project/scenarios"  # a user's own folder
+python3 - "$repo/README.md" >"$work/project/example.py" <<'EOF'
 import re, sys
 print(re.search(r"```python\n(.*?)```", open(sys.argv[1]).read(), re.S).group(1))
 EOF
-check base "README Python API example as a script" bash -c "cd '$work/src' && python example.py"
+check base "README Python API example as a script" bash -c "cd '$work/project' && python example.py"
 
 install nocc CC=/bin/false
 "$work/nocc/bin/python" -c "import sim.kernel as k; assert not k.COMPILED" 2>/dev/null \

@@ -24,14 +24,34 @@ taiwan_strait_war 0.40 s and 17.6 s, 44x; see docs/performance.md)."""
 _WARNED = "ALLIANCE_SIM_KERNEL_WARNED"  # set once warned, so spawned workers stay quiet
 
 
-def _fallback_warning(reason: str) -> None:
+_BUILD = ("install a C compiler (gcc, clang or MSVC) and reinstall (`python -m pip install .`, "
+          "or `python setup.py build_ext --inplace` in a clone)")
+
+
+def _fallback_warning(reason: str, fix: str = _BUILD) -> None:
     """One line on standard error, once per command (worker processes inherit the mark)."""
     if os.environ.get(_WARNED):
         return
     os.environ[_WARNED] = "1"
     print(f"warning: {reason}: running on the plain-Python kernel, about {SLOWDOWN}x slower (same results); "
-          "for the fast path install a C compiler (gcc, clang or MSVC) and reinstall "
-          "(`python -m pip install .`, or `python setup.py build_ext --inplace` in a clone)", file=sys.stderr)
+          f"for the fast path {fix}", file=sys.stderr)
+
+
+def _why_not_compiled() -> tuple[str, str]:
+    """Why the compiled kernel is missing: not built, or this is a source folder (`python` run in
+    the project folder imports `sim/` from there, not the installed package that has it)."""
+    from importlib import metadata
+    from pathlib import Path
+
+    here = Path(__file__).resolve()
+    try:
+        installed = Path(str(metadata.distribution("alliance-sim").locate_file("sim/kernel/__init__.py"))).resolve()
+    except (metadata.PackageNotFoundError, OSError, ValueError):
+        installed = here
+    if installed != here and installed.is_file():
+        return (f"sim is imported from the source folder {here.parents[2]}, not from the installed package",
+                "run from another folder, or install with `python -m pip install -e .`")
+    return "the compiled kernel (sim.kernel._kernel) is not built", _BUILD
 
 
 if os.environ.get("ALLIANCE_SIM_KERNEL") == "python":
@@ -47,4 +67,4 @@ else:
         from sim.kernel.reference import Decider, Observer, decay, tension_of
 
         COMPILED = False
-        _fallback_warning("the compiled kernel (sim.kernel._kernel) is not built")
+        _fallback_warning(*_why_not_compiled())
