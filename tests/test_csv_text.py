@@ -4,6 +4,8 @@ back as written, and the API's DataFrames have the dtypes (and values) of the wr
 from __future__ import annotations
 
 import io
+import os
+import stat
 
 import pandas as pd
 from hypothesis import given, settings
@@ -45,3 +47,13 @@ def test_the_api_frames_have_the_dtypes_of_the_written_csv(tmp_path):
         from_file = pd.read_csv(folder / f"{table}.csv")
         pd.testing.assert_frame_equal(result.frame(table), from_file)
     assert result.summary["t_first_clash"].dtype == float
+
+
+def test_output_folders_respect_the_umask(tmp_path):
+    """mkdtemp's 0700 is not the user's choice: a run folder gets the mode the umask allows (item 14)."""
+    previous = os.umask(0o022)
+    try:
+        folder = sim.run(load_scenario(tiny()), replications=1, seed=1).write(tmp_path / "out")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
