@@ -55,3 +55,19 @@ def test_the_docs_quote_compare_with_the_baseline_as_a():
     text = (ROOT / "docs" / "scenarios.md").read_text()
     assert "compare results/baseline_2022 results/global_nato" in text
     assert "compare results/global_nato results/baseline_2022" not in text
+
+
+def test_pacts_lists_type_members_scope_reliability_and_delays():
+    """`alliance-sim pacts` (item 8): the world's pacts, or a scenario's after its changes."""
+    world = cli("pacts")
+    assert world.returncode == 0, world.stderr
+    rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+            for line in world.stdout.splitlines() if line.startswith("│") and line.split("│")[1].strip()}
+    assert len(rows) == 13
+    assert rows["QUAD"] == ["dialogue", "4: USA, JPN, IND, AUS", "anywhere", "0.745", "7-30", "30-90"]
+    assert rows["US_JPN"][2].startswith("soil of JPN")
+    scenario = cli("pacts", "--scenario", "scenarios/quad_defence_pact.yaml")
+    assert any(line.split("│")[1:3] == [" QUAD    ", " defence "] or ("QUAD" in line and "defence" in line)
+               for line in scenario.stdout.splitlines())
+    bad = cli("pacts", "--world", "world_2023")
+    assert bad.returncode == 2 and "did you mean 'world_2022'" in bad.stderr

@@ -13,7 +13,7 @@ import sys
 
 from sim.scenario.errors import InputErrors
 
-COMMANDS = ("run", "validate", "states", "scenarios", "sweep", "compare", "plot", "backtest")
+COMMANDS = ("run", "validate", "states", "pacts", "scenarios", "sweep", "compare", "plot", "backtest")
 
 
 def _parser(available: dict[str, object]) -> argparse.ArgumentParser:
