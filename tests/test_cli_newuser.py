@@ -71,3 +71,19 @@ def test_pacts_lists_type_members_scope_reliability_and_delays():
                for line in scenario.stdout.splitlines())
     bad = cli("pacts", "--world", "world_2023")
     assert bad.returncode == 2 and "did you mean 'world_2022'" in bad.stderr
+
+
+def test_run_writes_only_the_tables_asked_for_and_samples_as_often_as_asked(tmp_path):
+    """`--tables summary,events` and `--record-every DAYS` keep outputs small (item 12)."""
+    args = ("run", "scenarios/hawaii_strike.yaml", "--reps", "2", "--horizon", "120", "--quiet")
+    small = cli(*args, "--tables", "summary,events", "--record-every", "30", "--out", str(tmp_path / "small"))
+    full = cli(*args, "--out", str(tmp_path / "full"))
+    assert small.returncode == full.returncode == 0, small.stderr
+    assert sorted(p.name for p in (tmp_path / "small").iterdir()) == ["events.csv", "meta.json", "summary.csv"]
+    assert (tmp_path / "small" / "events.csv").read_bytes() == (tmp_path / "full" / "events.csv").read_bytes()
+    sampled = cli(*args, "--record-every", "30", "--out", str(tmp_path / "sampled"))
+    assert sampled.returncode == 0
+    times = {line.split(",")[1] for line in (tmp_path / "sampled" / "tension.csv").read_text().splitlines()[1:]}
+    assert times == {"0", "30", "60", "90", "120"}
+    bad = cli(*args, "--tables", "sumary")
+    assert bad.returncode == 2 and "unknown table 'sumary' (did you mean 'summary'?)" in bad.stderr

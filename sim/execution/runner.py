@@ -164,14 +164,15 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
 
 def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int | None = None,
                   seed: int | None = None, workers: int = 1, horizon: float | None = None,
-                  force: bool = False, progress: bool = False) -> tuple[Path, dict]:
-    """Run and stream every replication's rows to disk as it arrives (memory stays flat)."""
+                  force: bool = False, progress: bool = False, tables=TABLES) -> tuple[Path, dict]:
+    """Run and stream every replication's rows to disk as it arrives (memory stays flat); write
+    only the named `tables` (all four by default; meta.json lists them)."""
     scenario = _resolved(scenario, replications, seed, horizon)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
     head = headers(scenario.watch)
     with atomic_folder(out, force) as tmp, progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
-        writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES}
+        writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES if t in tables}
         for rep in iter_replications(scenario, seeds, workers, as_text=True):
             for t, w in writers.items():
                 w.file.write(rep.text[t])
@@ -179,5 +180,7 @@ def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int 
         for w in writers.values():
             w.close()
         meta = _meta(scenario, time.perf_counter() - start)
+        if tuple(tables) != TABLES:
+            meta["tables"] = [t for t in TABLES if t in tables]
         write_json(tmp / "meta.json", meta)
     return Path(out), meta

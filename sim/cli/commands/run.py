@@ -17,13 +17,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", help="output folder (default: results/<scenario name>)")
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                         help="override a field, e.g. parameters.decision.temperature=0.8 (repeatable)")
+    parser.add_argument("--tables", default="summary,events,tension,states", metavar="T,...",
+                        help="which tables to write (default: all four: summary,events,tension,states)")
+    parser.add_argument("--record-every", type=float, metavar="DAYS",
+                        help="days between tension samples (default: the scenario's record_every_days, 7)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
 
 
 def _check(args) -> None:
-    from sim.scenario.errors import InputError, InputErrors
+    from sim.engine.tables import TABLES
+    from sim.scenario.errors import InputError, InputErrors, suggest
 
     problems = [InputError(f"{flag} must be {rule}, got {value}", file="command line")
                 for flag, value, rule, ok in (
@@ -31,8 +36,16 @@ def _check(args) -> None:
                     ("--seed", args.seed, "0 or more", args.seed is None or args.seed >= 0),
                     ("--horizon", args.horizon, "above 0", args.horizon is None or args.horizon > 0),
                     ("--workers", args.workers, "0 or more", args.workers >= 0)) if not ok]
+    if args.record_every is not None and not args.record_every > 0:
+        problems.append(InputError(f"--record-every must be above 0, got {args.record_every:g}", file="command line"))
+    problems += [InputError(f"--tables: unknown table '{t}'{suggest(t, TABLES)}; tables: {', '.join(TABLES)}",
+                            file="command line") for t in _tables(args) if t not in TABLES]
     if problems:
         raise InputErrors(problems)
+
+
+def _tables(args) -> list[str]:
+    return [t.strip() for t in args.tables.split(",") if t.strip()]
 
 
 def _is_scenario(file: str) -> None:
@@ -54,13 +67,14 @@ def main(args) -> int:
 
     _check(args)
     _is_scenario(args.file)
-    scenario = load_scenario(args.file, overrides=args.set)
+    record = [f"record_every_days={args.record_every!r}"] if args.record_every is not None else []
+    scenario = load_scenario(args.file, overrides=args.set + record)
     out = Path(args.out or Path("results") / scenario.name)
     check_target(out, args.force)
     folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
                                  workers=args.workers, horizon=args.horizon, force=args.force,
-                                 progress=not args.quiet and sys.stderr.isatty())
+                                 progress=not args.quiet and sys.stderr.isatty(), tables=_tables(args))
     if not args.quiet:
         print(f"{meta['replications']} replications of {scenario.name} in {meta['wall_time_s']:.1f} s "
-              f"-> {folder}/ (summary.csv, events.csv, tension.csv, states.csv, meta.json)")
+              f"-> {folder}/ ({', '.join(t + '.csv' for t in meta.get('tables', _tables(args)))}, meta.json)")
     return 0
