@@ -46,6 +46,7 @@ commands() {  # every command of the README's table, on shipped scenarios, few r
     check "$v" "validate" alliance-sim validate "$scenarios/baseline_2022.yaml" "$scenarios/sweeps/perception_lhs.yaml" \
         "$scenarios/history/ukraine_2022.yaml" quad_expansion
     check "$v" "states" alliance-sim states
+    check "$v" "pacts" alliance-sim pacts --scenario quad_defence_pact
     check "$v" "scenarios (the shipped ones, from an empty folder)" alliance-sim scenarios
     grep -q "quad_reliability.yaml" "$work/out" || fail "$v: the shipped scenarios are not listed"
     check "$v" "run a shipped scenario by name" alliance-sim run hawaii_strike --reps 1 --horizon 20 --quiet --out byname
@@ -69,7 +70,7 @@ EOF
 check base "README Python API example as a script" bash -c "cd '$work/project' && python example.py"
 
 install nocc CC=/bin/false
-"$work/nocc/bin/python" -c "import sim.kernel as k; assert not k.COMPILED" 2>/dev/null \
+(cd "$work" && "$work/nocc/bin/python" -c "import sim.kernel as k; assert not k.COMPILED" 2>/dev/null) \
     || fail "nocc: the compiled kernel was built although no compiler worked"
 commands nocc
 check nocc "warning" python -m sim run "$scenarios/taiwan_strait_war.yaml" --reps 1 --horizon 10 --quiet --out w
