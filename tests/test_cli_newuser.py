@@ -87,3 +87,17 @@ def test_run_writes_only_the_tables_asked_for_and_samples_as_often_as_asked(tmp_
     assert times == {"0", "30", "60", "90", "120"}
     bad = cli(*args, "--tables", "sumary")
     assert bad.returncode == 2 and "unknown table 'sumary' (did you mean 'summary'?)" in bad.stderr
+
+
+def test_sweep_takes_reps_horizon_and_set_like_run(tmp_path):
+    """`sweep --reps 2 --horizon 30 --set ...` (item 9); a bad value is an input error."""
+    out = tmp_path / "sw"
+    result = cli("sweep", "sweeps/quad_reliability", "--reps", "2", "--horizon", "30", "--workers", "1",
+                 "--set", "parameters.decision.temperature=0.5", "--out", str(out), "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = (out / "runs.csv").read_text().splitlines()
+    assert len(lines) == 1 + 4 * 2
+    manifest = (out / "manifest.json").read_text()
+    assert '"horizon_days": 30' in manifest and '"parameters.decision.temperature": 0.5' in manifest
+    bad = cli("sweep", "sweeps/quad_reliability", "--reps", "0", cwd=tmp_path)
+    assert bad.returncode == 2 and "--reps must be above 0" in bad.stderr
