@@ -22,7 +22,8 @@ scenarios="$work/src/scenarios"
 install() {  # install NAME [ENV=VALUE...]: a fresh venv with the base install only
     local name="$1"; shift
     python3 -m venv "$work/$name"
-    env "$@" "$work/$name/bin/python" -m pip install -q "$work/src" >"$work/$name.log" 2>&1 \
+    cp -r "$work/src" "$work/src_$name"  # a pristine copy: setuptools reuses a build/ folder it finds
+    env "$@" "$work/$name/bin/python" -m pip install -q "$work/src_$name" >"$work/$name.log" 2>&1 \
         || { cat "$work/$name.log" >&2; fail "pip install . in $name"; }
     echo "smoke: installed $name ($*)"
 }
