@@ -3,8 +3,6 @@ name, the direction of `compare`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.test_cli_input import ROOT, cli
 
 SHIPPED = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").rglob("*.yaml"))

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def readme_example() -> str:
     """The first ```python block of README.md."""
-    return re.search(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S).group(1)
+    return re.search(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL).group(1)
 
 
 def run_script(folder: Path, text: str) -> subprocess.CompletedProcess:

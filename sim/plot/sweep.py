@@ -7,11 +7,12 @@ shown as the share of replications where it came before the horizon.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,17 @@ from sim.engine.tables import SUMMARY_METRICS
 from sim.plot.figure import COLOURS, figure, save
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["Sweep", "load_sweep", "sweep_metrics", "sweep_heatmap", "sweep_scatter", "save_sweep",
-           "metric_values", "scattered", "SCATTERED"]
+__all__ = [
+    "SCATTERED",
+    "Sweep",
+    "load_sweep",
+    "metric_values",
+    "save_sweep",
+    "scattered",
+    "sweep_heatmap",
+    "sweep_metrics",
+    "sweep_scatter",
+]
 
 KEYS = ("point", "rep", "seed")
 HEATMAP_FIRST = ("n_belligerents", "max_level", "t_first_clash", "n_drawn_in")
@@ -189,6 +199,7 @@ def sweep_metrics(sweep: Sweep | str | Path, parameter: str, metrics: list[str] 
 def sweep_scatter(sweep: Sweep | str | Path, x: str, y: str, metric: str) -> Figure:
     """Each point of a sampled design at its two parameter values, coloured by the mean of ``metric``."""
     sweep = _as_sweep(sweep)
+    assert sweep is not None
     values, what = metric_values(sweep.runs, metric)
     means = pd.DataFrame({"x": sweep.runs[x], "y": sweep.runs[y], "v": values}).groupby(["x", "y"])["v"].mean()
     fig = figure(6.5, 5)
@@ -244,11 +255,12 @@ def save_sweep(folder: str | Path, out: str | Path, other: str | Path | None = N
     sweep, second = load_sweep(folder), (load_sweep(other) if other else None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    jobs = [(out / f"sweep_{parameter.replace('.', '_')}_{group}.png",
-             lambda p=parameter, m=metrics: sweep_metrics(sweep, p, m, other=second))
-            for parameter, (group, metrics) in itertools.product(sweep.parameters, sweep.groups().items()) if metrics]
+    jobs: list[tuple[Path, Callable[[], Figure]]] = [
+        (out / f"sweep_{parameter.replace('.', '_')}_{group}.png",
+         functools.partial(sweep_metrics, sweep, parameter, metrics, other=second))
+        for parameter, (group, metrics) in itertools.product(sweep.parameters, sweep.groups().items()) if metrics]
     jobs += [(out / (f"heatmap_{metric}_{x}_{y}".replace(".", "_") + ".png"),
-              lambda x=x, y=y, m=metric: sweep_heatmap(sweep, x, y, m))
+              functools.partial(sweep_heatmap, sweep, x, y, metric))
              for x, y in itertools.combinations(sweep.parameters, 2) for metric in _heatmap_metrics(sweep)]
     written = []
     for file, draw in jobs:

@@ -8,13 +8,14 @@ line of the value (or at the `--set` that gave it).
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sim.scenario.errors import InputError, suggest
 from sim.scenario.worlddata import WorldData
 from sim.scenario.yamlsource import Mark, error_at
 
-__all__ = ["new_pact_errors", "region_errors", "world_regions", "alias_hint"]
+__all__ = ["alias_hint", "new_pact_errors", "region_errors", "world_regions"]
 
 
 def _dict(value: Any) -> dict:

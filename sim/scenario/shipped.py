@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["shipped_folder", "shipped_scenario", "shipped_names"]
+__all__ = ["shipped_folder", "shipped_names", "shipped_scenario"]
 
 
 def shipped_folder() -> Path | None:

@@ -20,7 +20,6 @@ def main(args) -> int:
     from rich.table import Table
 
     from sim.scenario.errors import InputError, InputErrors
-
     from sim.scenario.shipped import shipped_folder
 
     folder = Path(args.dir) if args.dir else Path("scenarios")
