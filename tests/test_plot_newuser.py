@@ -65,8 +65,9 @@ def test_tick_labels_are_absolute_and_a_tiny_range_is_named(tmp_path):
 
 def test_intervals_of_shares_and_counts_stay_in_range():
     """Wilson's interval for a share; a bootstrap for a count whose t interval would go below 0."""
-    mean, low, high = _mean_ci(pd.Series([100.0] * 10))
+    mean, low, high = _mean_ci(pd.Series([100.0] * 10), share=True)
     assert mean == 100 and high == 100 and 60 < low < 100
+    assert _mean_ci(pd.Series([0.0] * 16)) == (0, 0, 0)  # a count that is always 0 is not a share
     mean, low, high = _mean_ci(pd.Series([0.0] * 9 + [4.0]))
     assert low >= 0 and high <= 4 and low <= mean <= high
 

@@ -96,20 +96,21 @@ def _ordered(values: pd.Series) -> list:
         return unique
 
 
+_SHARE = "% of reps"  # in the label of a metric drawn as a share (see metric_values)
 SCATTERED = 12
 """A parameter with more distinct values than this was sampled (random, Latin hypercube, Sobol'),
 not gridded: its figures are scatters with a smoothed trend, not lines and heatmaps."""
 
 
-def _mean_ci(values: pd.Series) -> tuple[float, float, float]:
+def _mean_ci(values: pd.Series, share: bool = False) -> tuple[float, float, float]:
     """Mean and its 95% interval, inside the values' valid range: Wilson's (1927) interval for a
-    share (values 0 or 100), else Student's t, or a percentile bootstrap (Efron 1979) when t's
-    interval would leave the range of what was observed (a count below 0)."""
+    `share` (values 0 or 100, in percent), else Student's t, or a percentile bootstrap (Efron 1979)
+    when t's interval would leave the range of what was observed (a count below 0)."""
     values = values.dropna().astype(float)
     mean = float(values.mean()) if len(values) else float("nan")
     if len(values) < 2:
         return mean, mean, mean
-    if values.isin([0.0, 100.0]).all():
+    if share and values.isin([0.0, 100.0]).all():
         ci = st.binomtest(int((values == 100).sum()), len(values)).proportion_ci(method="wilson")
         return mean, 100 * ci.low, 100 * ci.high
     half = float(st.t.ppf(0.975, len(values) - 1) * values.sem())
@@ -130,10 +131,10 @@ def _panel(ax, sweeps: list[Sweep], parameter: str, metric: str) -> None:
         values, ylabel = metric_values(sweep.runs, metric)
         ax.set_ylabel(ylabel, fontsize=8)
         if scattered(sweep.runs, parameter):
-            _trend(ax, sweep, parameter, values, colour)
+            _trend(ax, sweep, parameter, values, colour, _SHARE in ylabel)
             continue
         levels = _ordered(sweep.runs[parameter])
-        points = np.array([_mean_ci(values[sweep.runs[parameter] == v]) for v in levels])
+        points = np.array([_mean_ci(values[sweep.runs[parameter] == v], _SHARE in ylabel) for v in levels])
         x = _positions(levels) + 0.02 * i * (len(levels) > 1)
         ax.errorbar(x, points[:, 0], yerr=[points[:, 0] - points[:, 1], points[:, 2] - points[:, 0]],
                     color=colour, marker="o", capsize=3, label=sweep.name)
@@ -142,14 +143,15 @@ def _panel(ax, sweeps: list[Sweep], parameter: str, metric: str) -> None:
     ax.grid(alpha=0.3)
 
 
-def _trend(ax, sweep: Sweep, parameter: str, values: pd.Series, colour: str, bins: int = 8) -> None:
+def _trend(ax, sweep: Sweep, parameter: str, values: pd.Series, colour: str, share: bool,
+           bins: int = 8) -> None:
     """Each point's mean as a dot, and a smoothed trend: the mean of the replications in each of
     `bins` equal-count bins of the parameter, with its 95% interval as a band."""
     frame = pd.DataFrame({"x": sweep.runs[parameter].astype(float), "v": values.astype(float)})
     means = frame.groupby("x")["v"].mean()
     ax.scatter(means.index, means.to_numpy(), s=9, color=colour, alpha=0.45, linewidths=0)
     frame["bin"] = pd.qcut(frame["x"], min(bins, means.size), labels=False, duplicates="drop")
-    trend = np.array([(group["x"].mean(), *_mean_ci(group["v"])) for _, group in frame.groupby("bin")])
+    trend = np.array([(group["x"].mean(), *_mean_ci(group["v"], share)) for _, group in frame.groupby("bin")])
     ax.plot(trend[:, 0], trend[:, 1], color=colour, label=f"{sweep.name} (binned mean)")
     ax.fill_between(trend[:, 0], trend[:, 2], trend[:, 3], color=colour, alpha=0.2, linewidth=0)
 
@@ -191,7 +193,9 @@ def sweep_metrics(sweep: Sweep | str | Path, parameter: str, metrics: list[str] 
         ax.set_visible(False)
     axes[0].legend(fontsize=8)
     pooled = [p for p in sweeps[0].parameters if p != parameter]
-    fig.suptitle(f"Metrics against {parameter}: mean and 95% interval over replications"
+    how = ("each point's mean (dots); the mean of equal-count bins with its 95% interval (line, band)"
+           if scattered(sweeps[0].runs, parameter) else "mean and 95% interval over replications")
+    fig.suptitle(f"Metrics against {parameter}: {how}"
                  + (f"\n(pooled over {', '.join(pooled)})" if pooled else ""))
     return fig
 
