@@ -28,9 +28,13 @@ class Place:
     lon: float = 0.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pact:
-    """A commitment with member indices and its casus foederis (ids turned into indices)."""
+    """A commitment with member indices and its casus foederis (ids turned into indices).
+
+    `spec` is the validated spec it was compiled from, members included: a change to a pact
+    (join, leave, amend) makes a new spec and compiles it again, so the spec and the indices
+    never disagree."""
 
     id: str
     type: str
@@ -44,6 +48,7 @@ class Pact:
     defensive_only: bool
     consultation_days: tuple[float, float]
     mobilisation_days: tuple[float, float]
+    spec: PactSpec | None = field(default=None, compare=False, repr=False)
 
     @property
     def obligations(self) -> frozenset[str]:
@@ -131,6 +136,7 @@ def compile_pact(pact_id: str, spec: PactSpec, index: dict[str, int]) -> Pact:
         defensive_only=spec.defensive_only,
         consultation_days=_days(spec.consultation_days),
         mobilisation_days=_days(spec.mobilisation_days),
+        spec=spec,
     )
 
 
