@@ -1,17 +1,25 @@
-"""Build the compiled kernel (sim/kernel/_kernel.pyx); everything else is in pyproject.toml.
+"""Build the compiled kernel (sim/kernel/_kernel.pyx) when a C compiler is there; everything else
+is in pyproject.toml.
 
 The kernel links numpy's random library (libnpyrandom, shipped in numpy's wheels) so that it
 draws from the states' numpy Generators with numpy's own algorithms. `-ffp-contract=off` keeps
 the compiler from fusing a multiply and an add into one rounding (as it may on processors with
 FMA): the kernel must do the same arithmetic as the Python reference, bit for bit.
+
+The scenarios (`scenarios/`) are copied into the package as `sim/scenarios/`. The extension is optional: if it cannot be compiled (most often: no C compiler), the install
+goes on without it, says so in one paragraph, and the engine runs on `sim.kernel.reference`,
+which gives the same results more slowly (see sim/kernel/__init__.py).
 """
 
 import os
+import shutil
 import sys
 
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 flags = [] if sys.platform == "win32" else ["-O3", "-ffp-contract=off"]
 kernel = Extension(
@@ -23,4 +31,33 @@ kernel = Extension(
     extra_compile_args=flags,
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
 )
-setup(ext_modules=cythonize([kernel], compiler_directives={"language_level": "3"}))
+
+
+class OptionalBuildExt(build_ext):
+    """Build the kernel if possible; otherwise warn in plain words and install without it."""
+
+    def build_extension(self, ext):
+        try:
+            super().build_extension(ext)
+        except Exception as exc:  # noqa: BLE001 - any build failure: compiler missing, headers, linker
+            sys.stderr.write(
+                f"\nWARNING: the fast compiled kernel ({ext.name}) was not built: {exc}\n"
+                "Most often no C compiler (gcc, clang or MSVC) was found. alliance-sim is installed and\n"
+                "gives the same results on its plain-Python kernel, about 50x slower. For the fast path,\n"
+                "install a C compiler and run the install again.\n\n")
+
+
+class BuildPyWithScenarios(build_py):
+    """Ship the scenario, sweep and history files (`scenarios/`) in the package as `sim/scenarios/`,
+    so that `alliance-sim run baseline_2022` finds them from any folder (sim/scenario/shipped.py)."""
+
+    def run(self):
+        super().run()
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
+        if os.path.isdir(source):
+            shutil.copytree(source, os.path.join(self.build_lib, "sim", "scenarios"), dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+setup(ext_modules=cythonize([kernel], compiler_directives={"language_level": "3"}),
+      cmdclass={"build_ext": OptionalBuildExt, "build_py": BuildPyWithScenarios})

@@ -74,7 +74,7 @@ def test_a_guarantee_must_name_the_guaranteed_and_a_guarantor():
 
 def test_a_minimum_number_of_attackers():
     """Invoked only when at least two states attack the member."""
-    pact = {"TWO": {"members": ["NEU", "GA"], "min_attackers": 2}}
+    pact = {"TWO": {"type": "defence", "members": ["NEU", "GA"], "min_attackers": 2}}
     inv, _ = invocations(world(pact, [attack("AGG", "NEU")]))
     assert inv.empty
     inv, _ = invocations(world(pact, [attack("AGG", "NEU"), attack("SUP", "NEU", at=1)]))
@@ -83,7 +83,7 @@ def test_a_minimum_number_of_attackers():
 
 def test_an_attack_by_x_supported_by_y():
     """Invoked on AGG's attack only when SUP supports it (mobilised against the member)."""
-    pact = {"SUPP": {"members": ["NEU", "GA"], "adversaries": ["AGG"], "supporters": ["SUP"]}}
+    pact = {"SUPP": {"type": "defence", "members": ["NEU", "GA"], "adversaries": ["AGG"], "supporters": ["SUP"]}}
     inv, _ = invocations(world(pact, [attack("AGG", "NEU")]))
     assert inv.empty
     support = {"at": 0, "do": "posture", "actor": "SUP", "target": "NEU", "level": 4}
@@ -95,7 +95,7 @@ def test_the_other_sides_mobilisation_as_a_trigger():
     """With `trigger_level: 4`, AGG's mobilisation against NEU (posture 4 by its own decision)
     invokes the pact; with the default 5 it does not."""
     def mobilise(trigger_level: int):
-        pact = {"MOB": {"members": ["NEU", "GA"], "trigger_level": trigger_level}}
+        pact = {"MOB": {"type": "defence", "members": ["NEU", "GA"], "trigger_level": trigger_level}}
         sim = Simulation(Setup(load_scenario(world(pact, []))), 1, horizon=10)
         ids = sim.world.index
         sim.act(ids["AGG"], ids["NEU"], 4, "escalate")
@@ -110,7 +110,7 @@ def test_the_other_sides_mobilisation_as_a_trigger():
 def test_a_member_on_alert_enters_within_days():
     """GA stands at posture 4 toward AGG when the pact is invoked: it enters within
     `alert_mobilisation_days` (1 day) instead of the pact's 20-30 days."""
-    pact = {"ALERT": {"members": ["NEU", "GA", "GB"], "mobilisation_days": [20, 30],
+    pact = {"ALERT": {"type": "defence", "members": ["NEU", "GA", "GB"], "mobilisation_days": [20, 30],
                       "alert_mobilisation_days": [1, 1]}}
     alert = {"at": 0, "do": "posture", "actor": "GA", "target": "AGG", "level": 4}
     _, entries = invocations(world(pact, [alert, attack("AGG", "NEU")], horizon=40))

@@ -22,6 +22,7 @@ def scenarios(draw):
                       resolve=draw(st.floats(0, 1)),
                       territories=[dict(name="T", lat=0.0, lon=0.0, regions=["r3"])])
               for s in ids}
+    states[ids[0]]["regions"] = ["r1"]  # a pact's region tag must be carried by some place
     pacts = {f"P{k}": dict(type=draw(st.sampled_from(TYPES)), clauses=draw(st.lists(st.sampled_from(TYPES), max_size=2)),
                            members=draw(st.lists(st.sampled_from(ids), min_size=2, max_size=n, unique=True)),
                            reliability=draw(st.floats(0, 1)), defensive_only=draw(st.booleans()),

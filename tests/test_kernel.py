@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-import sim.kernel._kernel as _kernel
 
 import sim.engine.intent
 import sim.engine.simulation
@@ -20,6 +19,7 @@ from sim.execution.runner import run
 from sim.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
+_kernel = pytest.importorskip("sim.kernel._kernel", reason="the compiled kernel is not built: nothing to compare")
 
 
 def random_intent(rng, n, epoch=0.0):
@@ -221,17 +221,3 @@ def test_a_finished_replication_is_freed_without_the_garbage_collector(tiny_scen
         assert intent() is None
     finally:
         gc.enable()
-
-
-def test_an_unbuilt_kernel_is_a_one_line_error(tmp_path):
-    """A source tree whose kernel was never compiled: the command says how to build it, exit 1."""
-    import subprocess
-    import sys
-
-    code = ("import sys; sys.modules['sim.kernel._kernel'] = None; from sim.cli.main import main; "
-            f"sys.exit(main(['run', {str(ROOT / 'scenarios' / 'baseline_2022.yaml')!r}, '--out', "
-            f"{str(tmp_path / 'out')!r}, '--quiet']))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 1
-    assert "not built" in done.stderr and "build_ext --inplace" in done.stderr
-    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()

@@ -92,7 +92,7 @@ def test_mapping_source(tmp_path):
 def test_user_world_is_relative_to_the_scenario(tmp_path):
     (tmp_path / "data").mkdir()
     write(tmp_path / "data", "w.csv", "id,lat,lon,power\nAAA,1,2,3\nBBB,4,5,6\n")
-    path = write(tmp_path, "s.yaml", "world: data/w.csv\nalliances: {P: {members: [AAA, BBB]}}\n")
+    path = write(tmp_path, "s.yaml", "world: data/w.csv\nalliances: {P: {type: defence, members: [AAA, BBB]}}\n")
     scenario = load_scenario(path)
     assert sorted(scenario.states) == ["AAA", "BBB"] and list(scenario.alliances) == ["P"]
 

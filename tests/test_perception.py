@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sim.kernel._kernel import Observer
 
 from sim.engine.intent import Intent
+from sim.kernel import Observer
 from sim.model.perception import alignment, capabilities, gradient, tension
 from sim.model.world import Pact, great_circle_km
 

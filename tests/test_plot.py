@@ -15,7 +15,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import sim.plot as plot
-from sim.plot.cascade import busiest_rep, positions
+from sim.plot.cascade import busiest_rep, positions, typical_rep
 from sim.plot.sweep import load_sweep
 from sim.scenario.errors import InputErrors
 
@@ -167,12 +167,18 @@ def test_entry_probabilities_and_median_days(runs):
     assert "RUS" not in table.index
 
 
-def test_cascade_defaults_to_the_busiest_rep_and_places_states_on_the_map(runs):
+def test_cascade_defaults_to_a_typical_rep_and_places_states_on_the_map(runs):
+    """The default replication is at the median number of belligerents, and the title says so."""
     run = plot.load_run(runs[0])
     rep = busiest_rep(run)
     assert run.summary.set_index("rep").loc[rep, "n_belligerents"] == run.summary["n_belligerents"].max()
     assert positions(run)["AUS"] == (149.1, -35.3)
-    ax = plot.cascade(run).axes[0]
+    typical, why = typical_rep(run)
+    counts = run.summary.set_index("rep")["n_belligerents"]
+    assert counts[typical] == sorted(counts)[(len(counts) - 1) // 2]
+    default = plot.cascade(run).axes[0].get_title()
+    assert f"replication {typical}:" in default and "typical: the median number of belligerents" in default
+    ax = plot.cascade(run, rep=rep).axes[0]
     assert f"replication {rep}:" in ax.get_title()
     texts = {t.get_text() for t in ax.texts}
     assert {"TRA (honour, entry), day 55", "attack, day 40", "US-JPN (entry), day 90"} <= texts

@@ -330,19 +330,20 @@ def plain_language(report: Report) -> list[str]:
 
 
 def _record(row: Row) -> dict:
-    """A report row as a record: the result's fields, with `p_adj` right after `p`."""
+    """A report row as a record: the result's fields, with `p_adj` right after `p`; `diff_b_minus_a`
+    says the direction in the column's own name."""
     record: dict = {"group": row.group, "metric": row.metric, "label": label(row.metric)}
     for name, value in asdict(row.result).items():
-        record[name] = value
+        record["diff_b_minus_a" if name == "diff" else name] = value
         if name == "p":
             record["p_adj"] = row.p_adj
     return record
 
 
 def _header(report: Report) -> list[str]:
-    return [f"A: {report.a}", f"B: {report.b}", report.pairing,
+    return [f"A (reference): {report.a}", f"B (compared with A): {report.b}", report.pairing,
             f"horizon: {report.horizon or 'no time metrics'}",
-            f"difference = B - A; 95% bootstrap CI (Efron, BCa), seed {report.seed}", *report.notes]
+            f"difference = B - A (positive: higher in B); 95% bootstrap CI (Efron, BCa), seed {report.seed}", *report.notes]
 
 
 def _cells(row: Row) -> list[str]:
@@ -371,7 +372,7 @@ def _text_table(header: list[str], body: list[list[str]]) -> list[str]:
 def render(report: Report, fmt: str = "table") -> str:
     """The report as ``table`` (text), ``csv``, ``markdown`` or ``json``."""
     if fmt == "json":
-        doc = {**{k: v for k, v in asdict(report).items() if k != "rows"},
+        doc = {"difference": "B - A", **{k: v for k, v in asdict(report).items() if k != "rows"},
                "rows": [_record(r) for r in report.rows], "significant": plain_language(report)}
         return json.dumps(_jsonable(doc), indent=2) + "\n"
     if fmt == "csv":

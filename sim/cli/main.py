@@ -14,8 +14,8 @@ from types import ModuleType
 
 from sim.scenario.errors import InputErrors
 
-COMMANDS = ("run", "validate", "states", "world", "scenarios", "sweep", "compare", "plot", "backtest", "validation",
-            "peacetime")
+COMMANDS = ("run", "validate", "states", "pacts", "world", "scenarios", "sweep", "compare", "plot", "backtest",
+            "validation", "peacetime")
 
 
 def _parser(available: dict[str, ModuleType]) -> argparse.ArgumentParser:

@@ -7,7 +7,6 @@ one per pact invocation, and one recorder. No process ticks: intent relaxes lazi
 
 from __future__ import annotations
 
-import copy
 import zlib
 
 import numpy as np
@@ -126,8 +125,7 @@ class Simulation:
         self.power, self.offense = world.power.copy(), world.offense.copy()
         self.g = setup.g
         self.positions: dict = {}  # (owner, place) -> (lat, lon, personnel) moved by deploy/withdraw
-        self.pacts = copy.deepcopy(world.pacts)
-        self.pact_specs = {p: spec for p, spec in scenario.alliances.items() if spec is not None}
+        self.pacts = list(world.pacts)  # pacts are frozen: a change replaces one (sim.model.actions)
         self.structure = setup.structure
         self.motives = motives.Motives(self.params.motives, setup.stake)  # model v2 (issue 14)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])

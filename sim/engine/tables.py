@@ -62,9 +62,14 @@ def format_value(value) -> str:
     if isinstance(value, float):
         return format_float(value)
     text = str(value)
-    if any(c in text for c in ',"\n'):
+    if any(c in text for c in _SPECIAL):
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+_SPECIAL = ',"\r\n'
+"""Characters that make a text cell quoted, as the csv module's QUOTE_MINIMAL does (a bare `\r`
+ends a line for pandas and for csv readers)."""
 
 
 def format_float(value: float) -> str:

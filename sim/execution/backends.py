@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from typing import Any
 
+from sim.execution.guard import check_script_guard
 from sim.scenario.errors import InputError, InputErrors
 
 __all__ = ["InlineBackend", "ProcessBackend", "DaskBackend", "open_backend", "default_workers", "chunk_size",
@@ -119,6 +120,7 @@ class ProcessBackend(_WindowBackend):
     fork: workers start fast and are safe beside the progress thread; else spawn)."""
 
     def __init__(self, workers: int):
+        check_script_guard()  # before any worker re-imports an unguarded script
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":
@@ -201,6 +203,7 @@ def _dask_client(address: str, workers: int | None) -> Iterator[Any]:
             yield client
         return
     n = workers or default_workers()
+    check_script_guard()  # the LocalCluster's worker processes import the main script again
     with _sigint_ignored():  # the cluster's processes inherit it: Ctrl-C stops only this process
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None,
                                silence_logs=logging.ERROR)

@@ -33,6 +33,7 @@ def atomic_folder(target: str | os.PathLike, force: bool = False):
     check_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; the folder is the user's output
     try:
         yield tmp
     except BaseException:
@@ -45,6 +46,13 @@ def atomic_folder(target: str | os.PathLike, force: bool = False):
     os.replace(tmp, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class CsvWriter:

@@ -14,14 +14,14 @@ import pickle
 import platform
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.engine.tables import TABLES, headers
+from sim.engine.tables import TABLES, format_row, headers
 from sim.execution.backends import chunk_size, chunked, open_backend
 from sim.execution.output import CsvWriter, atomic_folder, write_json
 from sim.execution.progress import progress_bar
@@ -105,10 +105,14 @@ class Result:
         return [row for r in self.replications for row in r.rows(table)]
 
     def frame(self, table: str = "summary"):
-        """The table as a pandas DataFrame (needs pandas)."""
+        """The table as a pandas DataFrame, read from the CSV text the run writes: the same values
+        and dtypes as `pandas.read_csv` of the written file (a time that never came is NaN)."""
+        import io
+
         import pandas as pd
 
-        return pd.DataFrame(self.rows(table), columns=self.headers[table])
+        text = format_row(self.headers[table]) + "".join(map(format_row, self.rows(table)))
+        return pd.read_csv(io.StringIO(text))
 
     @property
     def summary(self):
@@ -149,15 +153,16 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
 def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int | None = None,
                   seed: int | None = None, workers: int | None = 1, horizon: float | None = None,
                   force: bool = False, progress: bool = False, dask: str | None = None,
-                  client: Any = None) -> tuple[Path, dict]:
+                  client: Any = None, tables: Iterable[str] = TABLES) -> tuple[Path, dict]:
     """Run and stream every replication's rows to disk as it arrives (memory stays flat); backends
-    as for :func:`run`."""
+    as for :func:`run`; write only the named `tables` (all four by default; meta.json lists them)."""
+    tables = tuple(tables)
     scenario = _resolved(scenario, replications, seed, horizon)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
     head = headers(scenario.watch)
     with atomic_folder(out, force) as tmp, progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
-        writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES}
+        writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES if t in tables}
         for rep in iter_replications(scenario, seeds, workers, as_text=True, dask=dask, client=client):
             for t, w in writers.items():
                 w.file.write(rep.text[t])
@@ -165,5 +170,7 @@ def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int 
         for w in writers.values():
             w.close()
         meta = _meta(scenario, time.perf_counter() - start)
+        if tables != TABLES:
+            meta["tables"] = [t for t in TABLES if t in tables]
         write_json(tmp / "meta.json", meta)
     return Path(out), meta

@@ -99,38 +99,43 @@ def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: 
 
 @effect(schema.JoinAllianceAction)
 def _join(sim: ReplicationState, action: schema.JoinAllianceAction, event: int) -> None:
-    pact, state = _pact(sim, action.pact), sim.world.index[action.actor]
-    if state not in pact.members:
-        pact.members = sorted(pact.members + [state])
-        sim.restructure()
+    spec = _spec(sim, action.pact)
+    if action.actor not in spec.members:
+        pact = replace_pact(sim, action.pact, spec.model_copy(update={"members": spec.members + [action.actor]}))
         on_war_under_way(sim, pact, event)
 
 
 @effect(schema.LeaveAllianceAction)
 def _leave(sim: ReplicationState, action: schema.LeaveAllianceAction, event: int) -> None:
-    pact, state = _pact(sim, action.pact), sim.world.index[action.actor]
-    if state in pact.members:
-        pact.members = [m for m in pact.members if m != state]
-        sim.restructure()
+    spec = _spec(sim, action.pact)
+    if action.actor in spec.members:
+        replace_pact(sim, action.pact, spec.model_copy(update={"members": [m for m in spec.members if m != action.actor]}))
 
 
 @effect(schema.CreateAllianceAction)
 def _create(sim: ReplicationState, action: schema.CreateAllianceAction, event: int) -> None:
     sim.pacts = [p for p in sim.pacts if p.id != action.pact]
     sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index))
-    sim.pact_specs[action.pact] = action.alliance
     sim.restructure()
     on_war_under_way(sim, sim.pacts[-1], event)
 
 
 @effect(schema.AmendAllianceAction)
 def _amend(sim: ReplicationState, action: schema.AmendAllianceAction, event: int) -> None:
-    spec = sim.pact_specs[action.pact].model_dump()
+    """Change the pact as it is now (members who joined or left included)."""
+    spec = _spec(sim, action.pact).model_dump()
     spec.update(action.set)
-    new = PactSpec.model_validate(spec)
-    sim.pact_specs[action.pact] = new
-    sim.pacts = [compile_pact(action.pact, new, sim.world.index) if p.id == action.pact else p for p in sim.pacts]
-    sim.restructure()
+    replace_pact(sim, action.pact, PactSpec.model_validate(spec))
+
+
+def replace_pact(sim: ReplicationState, pact_id: str, spec: PactSpec, restructure: bool = True) -> Pact:
+    """Put the pact compiled from `spec` in place of the pact `pact_id` (the one store of pacts);
+    returns the new pact."""
+    new = compile_pact(pact_id, spec, sim.world.index)
+    sim.pacts = [new if p.id == pact_id else p for p in sim.pacts]
+    if restructure:
+        sim.restructure()
+    return new
 
 
 @effect(schema.ScalePowerAction)
@@ -208,4 +213,12 @@ def _pact(sim: ReplicationState, pact_id: str) -> Pact:
         if pact.id == pact_id:
             return pact
     raise KeyError(f"no pact {pact_id!r} at day {sim.env.now:g}")
+
+
+def _spec(sim: ReplicationState, pact_id: str) -> PactSpec:
+    """The spec the pact `pact_id` was compiled from, as it is now (the one store of pacts)."""
+    spec = _pact(sim, pact_id).spec
+    if spec is None:
+        raise KeyError(f"pact {pact_id!r} was not compiled from a spec")
+    return spec
 

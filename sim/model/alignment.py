@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.actions import replace_pact
 from sim.model.state import Process, ReplicationState
 from sim.model.world import Pact, compile_pact
 from sim.scenario.schema import PactSpec
@@ -85,7 +86,11 @@ def _seek(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.
                   and opposes(q, x, intent, p.oppose_intent)]
     for pact in sorted(candidates, key=lambda q: -float(power[q.members].sum())):
         if _accepts(pact, i, x, threat, intent, power, p.entrapment_weight):
-            pact.members = sorted(pact.members + [i])
+            spec = pact.spec
+            if spec is None:
+                continue
+            joiner = sim.world.ids[i]
+            replace_pact(sim, pact.id, spec.model_copy(update={"members": spec.members + [joiner]}), restructure=False)
             sim.log(cause, "align.join", i, x, None, pact.id, "")
             sim.restructure()
             return
@@ -115,7 +120,6 @@ def _form(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.
     spec = PactSpec.model_validate({"type": "defence", "members": members, "adversaries": [sim.world.ids[x]],
                                     "name": f"alignment against {sim.world.ids[x]}"})
     sim.pacts.append(compile_pact(pact_id, spec, sim.world.index))
-    sim.pact_specs[pact_id] = spec
     sim.log(cause, "align.form", i, x, None, pact_id, ";".join(members))
     sim.restructure()
 
@@ -129,11 +133,13 @@ def _weaken(sim: ReplicationState, intent: np.ndarray, floor: float) -> None:
             continue
         if float(intent[np.ix_(pact.members, outsiders)].mean(axis=0).max()) >= floor:
             continue
-        pact.reliability *= 0.75
-        kind = "align.dissolve" if pact.reliability < 0.1 else "align.weaken"
-        sim.log(None, kind, pact.members[0], None, None, pact.id, f"{pact.reliability:.3f}")
+        reliability = pact.reliability * 0.75
+        kind = "align.dissolve" if reliability < 0.1 else "align.weaken"
+        sim.log(None, kind, pact.members[0], None, None, pact.id, f"{reliability:.3f}")
         if kind == "align.dissolve":
-            sim.pacts.remove(pact)
+            sim.pacts = [q for q in sim.pacts if q.id != pact.id]
+        elif pact.spec is not None:
+            replace_pact(sim, pact.id, pact.spec.model_copy(update={"reliability": reliability}), restructure=False)
         changed = True
     if changed:
         sim.restructure()

@@ -19,7 +19,7 @@ import simpy
 from sim.model.honour import HonourBook
 from sim.model.motives import Motives
 from sim.model.world import Pact, World
-from sim.scenario.schema import PactSpec, Parameters, Scenario
+from sim.scenario.schema import Parameters, Scenario
 
 __all__ = ["IntentView", "StandingView", "ReplicationState"]
 
@@ -68,7 +68,7 @@ class ReplicationState(Protocol):
     """One replication's state and the engine services the model calls (Mesa's agents reach their
     model the same way: through a small, named surface)."""
 
-    pacts: list[Pact]  # the pacts now (timeline actions replace and amend them)
+    pacts: list[Pact]  # the one store of pacts now: each keeps its spec; actions replace and amend them
 
     @property
     def env(self) -> simpy.Environment:
@@ -101,10 +101,6 @@ class ReplicationState(Protocol):
     @property
     def offense(self) -> np.ndarray:
         """Offense multipliers now (changed in place)."""
-
-    @property
-    def pact_specs(self) -> dict[str, PactSpec]:
-        """The validated spec of each pact, by id."""
 
     @property
     def intent(self) -> IntentView:

@@ -30,9 +30,13 @@ class Place:
     kind: str = "homeland"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pact:
-    """A commitment with member indices and its casus foederis (ids turned into indices)."""
+    """A commitment with member indices and its casus foederis (ids turned into indices).
+
+    `spec` is the validated spec it was compiled from, members included: a change to a pact
+    (join, leave, amend) makes a new spec and compiles it again, so the spec and the indices
+    never disagree."""
 
     id: str
     type: str
@@ -54,6 +58,7 @@ class Pact:
     trigger_level: int = 5
     alert_mobilisation_days: tuple[float, float] | None = None
     applies_to_war_under_way: bool = True
+    spec: PactSpec | None = field(default=None, compare=False, repr=False)
 
     def reliability_of(self, member: int) -> float:
         """The member's own reliability if the scenario sets one, else the pact's."""
@@ -153,6 +158,7 @@ def compile_pact(pact_id: str, spec: PactSpec, index: dict[str, int]) -> Pact:
         trigger_level=spec.trigger_level,
         alert_mobilisation_days=None if spec.alert_mobilisation_days is None else _days(spec.alert_mobilisation_days),
         applies_to_war_under_way=spec.applies_to_war_under_way,
+        spec=spec,
     )
 
 

@@ -19,12 +19,25 @@ from sim.plot.figure import Run, as_run, figure
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import LEVELS
 
-__all__ = ["cascade", "busiest_rep", "positions", "layout", "CASCADE_KINDS"]
+__all__ = ["cascade", "typical_rep", "busiest_rep", "positions", "layout", "CASCADE_KINDS"]
 
 CASCADE_KINDS = {"scenario": "#8c1515", "attack": "#d62728", "self_defence": "#ff7f0e",
                  "entry": "#6a3d9a", "honour": "#2ca02c"}
 BEND = 0.2
 LABEL_ALL = 12  # more links than this: label only the first link of each pact or action
+
+
+def typical_rep(run: Run) -> tuple[int, str]:
+    """A typical replication and why: the one at the (lower) median of the number of belligerents
+    (lowest rep among equals), so that the default map shows what usually happens, not the worst."""
+    if run.summary is not None and "n_belligerents" in run.summary:
+        table = run.summary.sort_values(["n_belligerents", "rep"]).reset_index(drop=True)
+        row = table.iloc[(len(table) - 1) // 2]
+        return int(row["rep"]), f"typical: the median number of belligerents, {int(row['n_belligerents'])}"
+    if run.events is None:
+        raise ValueError(f"{run.name} has no events table")
+    rep = int(run.events["rep"].min())
+    return rep, "the first replication (no summary.csv to choose a typical one)"
 
 
 def busiest_rep(run: Run) -> int:
@@ -149,7 +162,7 @@ def _frame(ax, where: dict) -> None:
     ax.grid(alpha=0.3)
 
 
-def _panel(ax, run: Run, rep: int) -> None:
+def _panel(ax, run: Run, rep: int, why: str = "") -> None:
     events = run.events
     if events is None:
         raise ValueError(f"{run.name} has no events table")
@@ -167,7 +180,8 @@ def _panel(ax, run: Run, rep: int) -> None:
     _draw_nodes(ax, where, levels)
     _frame(ax, where)
     missing = sorted(involved - set(where))
-    notes = ["labels: the first link of each pact or action"] if crowded else []
+    notes = [why] if why else []
+    notes += ["labels: the first link of each pact or action"] if crowded else []
     notes += [f"no map position for {', '.join(missing)}"] if missing else []
     ax.set_title(f"{run.name}, replication {rep}: {len(edges)} links, {_at_war(run, rep, levels)} "
                  "states entered a war" + "".join(f"\n({n})" for n in notes), fontsize=10)
@@ -194,15 +208,16 @@ def _legend(fig, columns: int) -> None:
 
 
 def cascade(run: Run | str, rep: int | None = None, other: Run | str | None = None) -> Figure:
-    """One replication's cascade as a graph over the map (``rep`` default: most belligerents);
-    with ``other``, B's cascade (same ``rep`` if given, else its own busiest) beside A's."""
+    """One replication's cascade as a graph over the map (``rep`` default: a typical one, see
+    :func:`typical_rep`, named in the title); with ``other``, B's cascade (same ``rep`` if given,
+    else its own typical one) beside A's."""
     runs = [r for r in (as_run(run, "A"), as_run(other, "B")) if r is not None]
     if any(r.events is None for r in runs):
         raise InputErrors(InputError("no events.csv: cannot draw a cascade", path="events"))
     fig = figure(8.5 * len(runs), 6.2) if len(runs) > 1 else figure(10, 7.5)
     axes = np.atleast_1d(fig.subplots(1, len(runs)))
     for ax, run_ in zip(axes, runs):
-        _panel(ax, run_, busiest_rep(run_) if rep is None else rep)
+        _panel(ax, run_, *(typical_rep(run_) if rep is None else (rep, "")))
     fig.suptitle("How the war spread: the cascade of one replication over the capitals' positions")
     _legend(fig, 10 if len(runs) > 1 else 5)
     return fig

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["COLOURS", "DPI", "Run", "load_run", "as_run", "figure", "save"]
+__all__ = ["COLOURS", "DPI", "MAX_INCHES", "Run", "load_run", "as_run", "figure", "plain_ticks", "save"]
 
 
 COLOURS = ("#1f77b4", "#d62728")  # A blue, B red
@@ -77,12 +78,31 @@ def as_run(data: Run | pd.DataFrame | str | Path | None, name: str = "A") -> Run
     return load_run(data)
 
 
+MAX_INCHES = (16.0, 12.0)
+"""The largest figure drawn (width, height): a sweep with many levels gets denser, not larger."""
+
+
 def figure(width: float, height: float) -> Figure:
-    """A constrained-layout figure of the given size in inches, outside pyplot."""
-    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    """A constrained-layout figure of the given size in inches (capped at MAX_INCHES), outside pyplot."""
+    return Figure(figsize=(min(width, MAX_INCHES[0]), min(height, MAX_INCHES[1])), dpi=DPI, layout="constrained")
+
+
+def plain_ticks(fig: Figure) -> None:
+    """Absolute values on every numeric axis, never an offset ('1e-5+9.999e-1'); an axis whose
+    values span a tiny range says so in its label."""
+    for ax in fig.axes:
+        for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, ScalarFormatter):
+                formatter.set_useOffset(False)
+                formatter.set_scientific(False)
+            low, high = limits
+            if abs(high - low) < 1e-3 * max(abs(low), abs(high)) and axis.get_label_text():
+                axis.set_label_text(f"{axis.get_label_text()}\n(tiny range: {low:.6g} to {high:.6g})")
 
 
 def save(fig: Figure, file: Path) -> Path:
-    """Write `fig` as a PNG to `file`; returns `file`."""
+    """Write `fig` as a PNG to `file` (plain tick labels); returns `file`."""
+    plain_ticks(fig)
     fig.savefig(file, dpi=DPI)
     return file

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from sim.plot.cascade import cascade
 from sim.plot.figure import COLOURS, Run, as_run, figure, load_run, save
-from sim.scenario.errors import InputError, InputErrors
+from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.schema import LEVELS
 
 __all__ = ["tension_over_time", "ladder_distribution", "war_entry", "save_run"]
@@ -158,12 +158,15 @@ def war_entry(run: Run | pd.DataFrame | str | Path, other: Run | pd.DataFrame | 
 
 
 def save_run(folder: str | Path, out: str | Path, rep: int | None = None,
-             other: str | Path | None = None) -> list[Path]:
-    """Write the run's PNGs (with ``other`` overlaid) into ``out``; returns the files written."""
+             other: str | Path | None = None, states: list[str] | None = None) -> list[Path]:
+    """Write the run's PNGs (with ``other`` overlaid) into ``out``; returns the files written.
+    ``states``: the states whose tension to draw (default: the watched, then the most tense)."""
     run, second = load_run(folder), (load_run(other) if other else None)
+    if states and run.tension is not None:
+        _check_states(states, run.tension)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    figures = {"tension.png": (tension_over_time, run.tension),
+    figures = {"tension.png": (lambda a, b: tension_over_time(a, b, states=states or None), run.tension),
                "ladder.png": (ladder_distribution, run.summary), "entry.png": (war_entry, run.states)}
     written = [save(make(run, second), out / name) for name, (make, table) in figures.items()
                if table is not None]
@@ -171,3 +174,12 @@ def save_run(folder: str | Path, out: str | Path, rep: int | None = None,
         written.append(save(cascade(run, rep=rep, other=second), out / "cascade.png"))
     return written
 
+
+
+def _check_states(states: list[str], tension: pd.DataFrame) -> None:
+    """Every state asked for must be in tension.csv."""
+    known = sorted(set(tension["state"]))
+    errors = [InputError(f"no state '{s}' in tension.csv{suggest(s, known)}", path="--states")
+              for s in states if s not in known]
+    if errors:
+        raise InputErrors(errors)

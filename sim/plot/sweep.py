@@ -7,8 +7,10 @@ shown as the share of replications where it came before the horizon.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +24,17 @@ from sim.engine.tables import SUMMARY_METRICS
 from sim.plot.figure import COLOURS, figure, save
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["Sweep", "load_sweep", "sweep_metrics", "sweep_heatmap", "save_sweep", "metric_values"]
+__all__ = [
+    "SCATTERED",
+    "Sweep",
+    "load_sweep",
+    "metric_values",
+    "save_sweep",
+    "scattered",
+    "sweep_heatmap",
+    "sweep_metrics",
+    "sweep_scatter",
+]
 
 KEYS = ("point", "rep", "seed")
 HEATMAP_FIRST = ("n_belligerents", "max_level", "t_first_clash", "n_drawn_in")
@@ -84,26 +96,64 @@ def _ordered(values: pd.Series) -> list:
         return unique
 
 
-def _mean_ci(values: pd.Series) -> tuple[float, float]:
-    """Mean and the half-width of its 95% Student-t interval (0 for a single replication)."""
-    values = values.dropna()
+_SHARE = "% of reps"  # in the label of a metric drawn as a share (see metric_values)
+SCATTERED = 12
+"""A parameter with more distinct values than this was sampled (random, Latin hypercube, Sobol'),
+not gridded: its figures are scatters with a smoothed trend, not lines and heatmaps."""
+
+
+def _mean_ci(values: pd.Series, share: bool = False) -> tuple[float, float, float]:
+    """Mean and its 95% interval, inside the values' valid range: Wilson's (1927) interval for a
+    `share` (values 0 or 100, in percent), else Student's t, or a percentile bootstrap (Efron 1979)
+    when t's interval would leave the range of what was observed (a count below 0)."""
+    values = values.dropna().astype(float)
+    mean = float(values.mean()) if len(values) else float("nan")
     if len(values) < 2:
-        return float(values.mean()), 0.0
-    return float(values.mean()), float(st.t.ppf(0.975, len(values) - 1) * values.sem())
+        return mean, mean, mean
+    if share and values.isin([0.0, 100.0]).all():
+        ci = st.binomtest(int((values == 100).sum()), len(values)).proportion_ci(method="wilson")
+        return mean, 100 * ci.low, 100 * ci.high
+    half = float(st.t.ppf(0.975, len(values) - 1) * values.sem())
+    if values.min() <= mean - half and mean + half <= values.max() or half == 0:
+        return mean, mean - half, mean + half
+    boot = st.bootstrap((values.to_numpy(),), np.mean, n_resamples=999, method="percentile",
+                        random_state=np.random.default_rng(0)).confidence_interval
+    return mean, float(boot.low), float(boot.high)
+
+
+def scattered(runs: pd.DataFrame, parameter: str) -> bool:
+    """Whether a parameter was sampled rather than gridded (more than SCATTERED distinct values)."""
+    return runs[parameter].nunique(dropna=True) > SCATTERED
 
 
 def _panel(ax, sweeps: list[Sweep], parameter: str, metric: str) -> None:
     for i, (sweep, colour) in enumerate(zip(sweeps, COLOURS)):
         values, ylabel = metric_values(sweep.runs, metric)
-        levels = _ordered(sweep.runs[parameter])
-        points = [_mean_ci(values[sweep.runs[parameter] == v]) for v in levels]
-        x = _positions(levels) + 0.02 * i * (len(levels) > 1)
-        ax.errorbar(x, [m for m, _ in points], yerr=[h for _, h in points], color=colour,
-                    marker="o", capsize=3, label=sweep.name)
         ax.set_ylabel(ylabel, fontsize=8)
+        if scattered(sweep.runs, parameter):
+            _trend(ax, sweep, parameter, values, colour, _SHARE in ylabel)
+            continue
+        levels = _ordered(sweep.runs[parameter])
+        points = np.array([_mean_ci(values[sweep.runs[parameter] == v], _SHARE in ylabel) for v in levels])
+        x = _positions(levels) + 0.02 * i * (len(levels) > 1)
+        ax.errorbar(x, points[:, 0], yerr=[points[:, 0] - points[:, 1], points[:, 2] - points[:, 0]],
+                    color=colour, marker="o", capsize=3, label=sweep.name)
         if not _numeric(levels):
             ax.set_xticks(np.arange(len(levels)), [str(v) for v in levels])
     ax.grid(alpha=0.3)
+
+
+def _trend(ax, sweep: Sweep, parameter: str, values: pd.Series, colour: str, share: bool,
+           bins: int = 8) -> None:
+    """Each point's mean as a dot, and a smoothed trend: the mean of the replications in each of
+    `bins` equal-count bins of the parameter, with its 95% interval as a band."""
+    frame = pd.DataFrame({"x": sweep.runs[parameter].astype(float), "v": values.astype(float)})
+    means = frame.groupby("x")["v"].mean()
+    ax.scatter(means.index, means.to_numpy(), s=9, color=colour, alpha=0.45, linewidths=0)
+    frame["bin"] = pd.qcut(frame["x"], min(bins, means.size), labels=False, duplicates="drop")
+    trend = np.array([(group["x"].mean(), *_mean_ci(group["v"], share)) for _, group in frame.groupby("bin")])
+    ax.plot(trend[:, 0], trend[:, 1], color=colour, label=f"{sweep.name} (binned mean)")
+    ax.fill_between(trend[:, 0], trend[:, 2], trend[:, 3], color=colour, alpha=0.2, linewidth=0)
 
 
 def _numeric(levels: list) -> bool:
@@ -149,14 +199,36 @@ def sweep_metrics(sweep: Sweep | str | Path, parameter: str, metrics: list[str] 
         ax.set_visible(False)
     axes[0].legend(fontsize=8)
     pooled = [p for p in sweeps[0].parameters if p != parameter]
-    fig.suptitle(f"Metrics against {parameter}: mean and 95% interval over replications"
+    how = ("each point's mean (dots); the mean of equal-count bins with its 95% interval (line, band)"
+           if scattered(sweeps[0].runs, parameter) else "mean and 95% interval over replications")
+    fig.suptitle(f"Metrics against {parameter}: {how}"
                  + (f"\n(pooled over {', '.join(pooled)})" if pooled else ""))
     return fig
 
 
-def sweep_heatmap(sweep: Sweep | str | Path, x: str, y: str, metric: str) -> Figure:
-    """Mean of ``metric`` over the grid of two swept parameters, each cell annotated."""
+def sweep_scatter(sweep: Sweep | str | Path, x: str, y: str, metric: str) -> Figure:
+    """Each point of a sampled design at its two parameter values, coloured by the mean of ``metric``."""
     sweep = _required(_as_sweep(sweep))
+    values, what = metric_values(sweep.runs, metric)
+    means = pd.DataFrame({"x": sweep.runs[x], "y": sweep.runs[y], "v": values}).groupby(["x", "y"])["v"].mean()
+    fig = figure(6.5, 5)
+    ax = fig.subplots()
+    dots = ax.scatter(means.index.get_level_values("x"), means.index.get_level_values("y"), c=means.to_numpy(),
+                      cmap="viridis", s=36, edgecolors="none")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    fig.colorbar(dots, ax=ax, label=what.replace("\n", " "))
+    ax.set_title(f"{sweep.name}: {what.splitlines()[0]},\nmean over the replications of each of {len(means)} points",
+                 fontsize=10)
+    return fig
+
+
+def sweep_heatmap(sweep: Sweep | str | Path, x: str, y: str, metric: str) -> Figure:
+    """Mean of ``metric`` over the grid of two swept parameters, each cell annotated (a sampled
+    design, whose points fill no grid, is drawn by :func:`sweep_scatter`)."""
+    sweep = _required(_as_sweep(sweep))
+    if scattered(sweep.runs, x) or scattered(sweep.runs, y):
+        return sweep_scatter(sweep, x, y, metric)
     values, what = metric_values(sweep.runs, metric)
     table = pd.DataFrame({"x": sweep.runs[x], "y": sweep.runs[y], "v": values})
     grid = table.groupby(["y", "x"])["v"].mean().unstack()
@@ -184,19 +256,24 @@ def _heatmap_metrics(sweep: Sweep, most: int = 4) -> list[str]:
     return [m for m in (*HEATMAP_FIRST, *wars) if m in sweep.metrics][:most]
 
 
-def save_sweep(folder: str | Path, out: str | Path, other: str | Path | None = None) -> list[Path]:
+def save_sweep(folder: str | Path, out: str | Path, other: str | Path | None = None,
+               progress: Callable[[int, int, Path], None] | None = None) -> list[Path]:
     """Write PNGs per swept parameter (summary metrics, watched metrics; those that never vary are
-    left out) and a heatmap per pair of parameters and key metric."""
+    left out) and a heatmap (or, for a sampled design, a scatter) per pair of parameters and key
+    metric; `progress(done, total, file)` is called after each."""
     sweep, second = load_sweep(folder), (load_sweep(other) if other else None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    jobs: list[tuple[Path, Callable[[], Figure]]] = [
+        (out / f"sweep_{parameter.replace('.', '_')}_{group}.png",
+         functools.partial(sweep_metrics, sweep, parameter, metrics, other=second))
+        for parameter, (group, metrics) in itertools.product(sweep.parameters, sweep.groups().items()) if metrics]
+    jobs += [(out / (f"heatmap_{metric}_{x}_{y}".replace(".", "_") + ".png"),
+              functools.partial(sweep_heatmap, sweep, x, y, metric))
+             for x, y in itertools.combinations(sweep.parameters, 2) for metric in _heatmap_metrics(sweep)]
     written = []
-    for parameter, (group, metrics) in itertools.product(sweep.parameters, sweep.groups().items()):
-        if metrics:
-            file = out / f"sweep_{parameter.replace('.', '_')}_{group}.png"
-            written.append(save(sweep_metrics(sweep, parameter, metrics, other=second), file))
-    for x, y in itertools.combinations(sweep.parameters, 2):
-        for metric in _heatmap_metrics(sweep):
-            name = f"heatmap_{metric}_{x}_{y}".replace(".", "_") + ".png"
-            written.append(save(sweep_heatmap(sweep, x, y, metric), out / name))
+    for file, draw in jobs:
+        written.append(save(draw(), file))
+        if progress is not None:
+            progress(len(written), len(jobs), file)
     return written

@@ -23,8 +23,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from sim.scenario.checks import alias_hint, new_pact_errors, region_errors
 from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.schema import ACTION_MODELS, ACTIONS, PactSpec, Scenario
+from sim.scenario.shipped import shipped_names, shipped_scenario
 from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
 from sim.scenario.yamlsource import (
     Document,
@@ -54,7 +56,8 @@ def load_scenario(source: str | os.PathLike | Mapping[str, Any],
     or `["dotted.path=VALUE", ...]` (as `--set`). A file without `name` is named by its stem.
     """
     doc, world = merged_document(source, overrides)
-    errors = _complete_states(doc, world) + cross_reference_errors(doc.data, doc.marks)
+    errors = (_complete_states(doc, world) + new_pact_errors(doc.data, doc.marks, world)
+              + region_errors(doc.data, doc.marks) + cross_reference_errors(doc.data, doc.marks, world))
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
@@ -106,10 +109,15 @@ def _read_source(source: str | os.PathLike | Mapping[str, Any]) -> tuple[Documen
         doc = Document(copy.deepcopy(dict(source)), {})
         return resolve_extends(doc, Path.cwd() / "<mapping>", "<mapping>"), Path.cwd()
     path = Path(source)
+    shipped = None if path.is_file() else shipped_scenario(str(source))
+    if shipped is not None:
+        path = shipped  # a shipped scenario by name, from any folder
     if not path.is_file():
         known = [p.name for p in path.parent.glob("*.yaml")] if path.parent.is_dir() else []
-        raise InputErrors(InputError(f"no scenario file here{suggest(path.name, known)}", str(source)))
-    return read_with_extends(path, str(source)), path.parent
+        hint = suggest(path.name, known) or suggest(str(source), shipped_names())
+        raise InputErrors(InputError(f"no scenario file here{hint} (shipped scenarios: "
+                                     "`alliance-sim scenarios`)", str(source)))
+    return read_with_extends(path, str(source) if path == Path(source) else str(path)), path.parent
 
 
 def _world(doc: Document, base_dir: Path) -> WorldData:
@@ -146,9 +154,9 @@ def _complete_states(doc: Document, world: WorldData) -> list[InputError]:
             continue
         missing = [f for f in ("lat", "lon", "power") if spec.get(f) is None]
         if sid not in world.states and missing:
+            hint = alias_hint(str(sid), world) or suggest(str(sid), world.states)
             errors.append(error_at(doc.marks, ("states", sid),
-                                   f"'{sid}' is not a state of {world.name}{suggest(str(sid), world.states)}: "
-                                   f"a new state needs {', '.join(missing)}"))
+                                   f"'{sid}' is not a state of {world.name}{hint}: a new state needs {', '.join(missing)}"))
         given = {key: value for key, value in spec.items() if value is not None}  # null: the default
         states[sid] = {"name": str(sid), **copy.deepcopy(STATE_DEFAULTS), **given}
         for territory in states[sid]["territories"] if isinstance(states[sid]["territories"], list) else []:
@@ -265,7 +273,8 @@ def _list(value: Any) -> list:
 class _Refs:
     """The known state and pact ids, and the unknown ones found so far."""
 
-    def __init__(self, data: dict, marks: Mapping[tuple, Mark]):
+    def __init__(self, data: dict, marks: Mapping[tuple, Mark], world: WorldData | None = None):
+        self.data, self.world = data, world
         self.checked = isinstance(data.get("states"), dict)  # else pydantic reports `states`
         self.states = _dict(data.get("states"))
         self.pacts = {pid: _list(_dict(p).get("members")) for pid, p in _dict(data.get("alliances")).items()}
@@ -279,9 +288,19 @@ class _Refs:
             return
         if pacts_too and value in self.pacts:
             return
+        sid = self.world.state_id(value) if self.world is not None else None
+        if sid is not None and sid in self.states:
+            return self._replace(path, sid)
         known = list(self.states) + (list(self.pacts) if pacts_too else [])
         what = "state or pact" if pacts_too else "state"
-        self.error(path, f"unknown {what} '{value}'{suggest(value, known)}")
+        self.error(path, f"unknown {what} '{value}'{alias_hint(value, self.world) or suggest(value, known)}")
+
+    def _replace(self, path: tuple, sid: str) -> None:
+        """Write the state id in place of the alias the user gave (`ROK` -> `KOR`)."""
+        node = self.data
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = sid
 
     def pact(self, value: Any, path: tuple, created: dict[str, float]) -> None:
         """Check that `value` names a pact that exists when the action happens."""
@@ -296,9 +315,10 @@ class _Refs:
         self.errors.append(error_at(self.marks, path, message))
 
 
-def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark]) -> list[InputError]:
-    """Every unknown state or pact id in the merged scenario data, with a nearest-id hint."""
-    refs = _Refs(data, marks)
+def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark], world: WorldData | None = None) -> list[InputError]:
+    """Every unknown state or pact id in the merged scenario data, with a nearest-id hint; another
+    name of a state in `world` (`ROK`, `South Korea`) is replaced by its id."""
+    refs = _Refs(data, marks, world)
     for pid, pact in _dict(data.get("alliances")).items():
         _check_pact(refs, _dict(pact), ("alliances", pid))
     for sid, state in refs.states.items():

@@ -26,7 +26,7 @@ from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.schema import PactSpec, Relation, StateSpec, Territory
 from sim.scenario.yamlsource import Document, Mark, find_mark, parse_yaml
 
-__all__ = ["WorldData", "load_world", "bundled_worlds", "STATE_DEFAULTS", "DEFAULT_WORLD", "EMPTY_WORLD"]
+__all__ = ["WorldData", "load_world", "bundled_worlds", "add_aliases", "STATE_DEFAULTS", "DEFAULT_WORLD", "EMPTY_WORLD"]
 
 DEFAULT_WORLD = "world_2022"
 EMPTY_WORLD = "empty"
@@ -63,6 +63,17 @@ class WorldData:
     info: dict[str, dict[str, str]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     marks: dict[tuple, Mark] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Other names of states -> state id: English names, and COW abbreviations from an
+    `aliases.csv` beside the states file (`ROK` and `South Korea` name `KOR`)."""
+
+    def state_id(self, name: str, exact: bool = True) -> str | None:
+        """The id a state alias stands for (with `exact=False`, in any case), or None."""
+        if not isinstance(name, str):
+            return None
+        if exact:
+            return self.aliases.get(name)
+        return {a.casefold(): sid for a, sid in self.aliases.items()}.get(name.casefold())
 
     def document(self) -> Document:
         """The world as a scenario fragment (`states`, `alliances`, any `relations`) with marks, safe to merge."""
@@ -132,6 +143,7 @@ def _load_folder(name: str, folder: Any, states_file: str, shown: str) -> WorldD
     if (folder / "relations.yaml").is_file():
         data.files["relations"] = _join(shown, "relations.yaml")
         _read_relations(data, _text(folder / "relations.yaml", data.files["relations"]))
+    _read_aliases(data, folder)
     return data
 
 
@@ -355,3 +367,24 @@ def _read_relations(data: WorldData, text: str) -> None:
         raise InputErrors(errors)
     data.relations = [dict(r) for r in relations]
     data.marks.update({path: mark for path, mark in doc.marks.items() if path[:1] == ("relations",)})
+
+
+def _read_aliases(data: WorldData, folder: Any) -> None:
+    """States' names, and the rows of an `aliases.csv` (`id, alias, kind`), as aliases of their ids.
+
+    A name that is itself a state id is not an alias (the id wins)."""
+    rows: list[tuple[Any, Any]] = []
+    if (folder / "aliases.csv").is_file():
+        text = _text(folder / "aliases.csv", _join(data.files["states"].rpartition("/")[0], "aliases.csv"))
+        rows = [(row.get("id"), row.get("alias")) for row in csv.DictReader(io.StringIO(text))]
+    add_aliases(data, rows)
+
+
+def add_aliases(data: WorldData, rows: list[tuple[Any, Any]]) -> None:
+    """Make each state's name, then each `(id, alias)` of `rows` whose id is a state, an alias of
+    that id; the first claim of an alias wins, and a state id is never an alias (the id wins)."""
+    rows = [(sid, state.get("name")) for sid, state in data.states.items()] + rows
+    ids = {sid.casefold() for sid in data.states}
+    for sid, alias in rows:
+        if sid in data.states and isinstance(alias, str) and alias.strip() and alias.casefold() not in ids:
+            data.aliases.setdefault(alias.strip(), sid)

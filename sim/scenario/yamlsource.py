@@ -53,9 +53,19 @@ def find_mark(marks: Mapping[tuple, Mark], path: Sequence[object]) -> Mark | Non
 
 
 def error_at(marks: Mapping[tuple, Mark], path: Sequence[object], message: str) -> InputError:
-    """An :class:`InputError` for `path`, placed at the nearest mark."""
+    """An :class:`InputError` for `path`, placed at the nearest mark; a timeline action is
+    numbered within the file that holds it (see :func:`local_path`)."""
     file, line, column = find_mark(marks, path) or (None, None, None)
-    return InputError(message, file, line, column, format_path(path))
+    return InputError(message, file, line, column, format_path(local_path(marks, tuple(path), file)))
+
+
+def local_path(marks: Mapping[tuple, Mark], path: tuple, file: str | None) -> tuple:
+    """`('timeline', k, ...)` with k counted among the actions of `file` only: after `extends`, a
+    child's first action is `timeline[0]` of the child, not `timeline[25]` of the merged list."""
+    if len(path) < 2 or path[0] != "timeline" or not isinstance(path[1], int) or file is None:
+        return path
+    before = sum(1 for j in range(path[1]) if (marks.get(("timeline", j)) or (None,))[0] == file)
+    return ("timeline", before, *path[2:])
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from importlib import resources
 from itertools import combinations
 
 from sim.scenario.errors import InputError, InputErrors
-from sim.scenario.worlddata import STATE_DEFAULTS, WorldData
+from sim.scenario.worlddata import STATE_DEFAULTS, WorldData, add_aliases
 
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
@@ -106,7 +106,23 @@ def world_of_year(year: int, grouping: str = "dyads") -> WorldData:
         data.marks[("states", abb)] = (f"{_DATA}/cow_state_years.csv ({year})", None, None)
     data.pacts = PACT_GROUPINGS[grouping](year, members)
     data.relations = _rivalries(year, members)
+    add_aliases(data, cow_aliases())
     return data
+
+
+@functools.cache
+def cow_aliases() -> list[tuple[str, str]]:
+    """`(COW abbreviation, alias)` pairs from the 2022 world's `aliases.csv`: its ISO ids (`GBR`
+    names `UKG`, `KOR` names `ROK`) and the other names it gives them (`South Korea`), so that a
+    scenario on a `cow_YYYY` world may name a state as it would on the 2022 world. A name that is a
+    COW abbreviation of any year (`AUS`: Austria, not Australia) is never an alias: in a year
+    without that state it is an error, not another state."""
+    text = (resources.files("sim") / "data" / "world_2022" / "aliases.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    cow = {r["id"]: r["alias"] for r in rows if r["kind"] == "COW abbreviation"}
+    taken = {r["stateabb"] for r in read_table("cow_state_years")}
+    pairs = [(cow.get(r["id"], r["id"]), name) for r in rows for name in (r["id"], r["alias"])]
+    return [(sid, name) for sid, name in pairs if name != sid and name not in taken]
 
 
 def _members(year: int) -> dict[int, str]:

@@ -77,17 +77,27 @@ class SweepPlan:
         return _load_point(self.scenario, self.spec.fixed, self.resolved, self.points[point])
 
 
-def load_sweep(path: str | Path) -> SweepPlan:
-    """Read and validate a sweep file; its scenario path is relative to the file."""
+def load_sweep(path: str | Path, replications: int | None = None,
+               overrides: Mapping[str, Any] | None = None) -> SweepPlan:
+    """Read and validate a sweep file; its scenario path is relative to the file.
+
+    `replications` and `overrides` (`{dotted.path: value}`, added to the file's `set:`) change the
+    file's as `sweep --reps/--horizon/--set` do; a sweep resumed must be given the same."""
     path = Path(path)
     doc = read_yaml(path, str(path))
+    changes: dict[str, Any] = {k: v for k, v in (("replications", replications), ("set", dict(overrides or {}))) if v}
+    if isinstance(doc.data, dict) and changes:
+        given = doc.data.get("set")
+        fixed: dict[str, Any] = given if isinstance(given, dict) else {}
+        doc.data.update(changes, set={**fixed, **changes.get("set", {})})
     spec = _spec(doc.data, doc.marks)
     scenario = Path(os.path.normpath(path.parent / spec.scenario))
     if not scenario.is_file():
         known = [p.name for p in scenario.parent.glob("*.y*ml")] if scenario.parent.is_dir() else []
         message = f"no scenario file '{scenario}'{suggest(scenario.name, known)}"
         raise InputErrors(_error(doc.marks, ("scenario",), message))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    given = json.dumps(changes, sort_keys=True, default=str).encode() if changes else b""
+    digest = hashlib.sha256(path.read_bytes() + given).hexdigest()
     return _plan(spec, str(scenario), doc.marks, digest, str(path))
 
 
@@ -242,11 +252,13 @@ def _check_points(scenario: Any, spec: SweepSpec, points: list[dict[str, Any]], 
 
 
 def _keep_first(found: dict, errors: list[InputError], suffix: str = "") -> None:
-    """Remember the first error at each place (file, line, column, field), one per missing path."""
+    """Remember the first error at each place (file, line, column, field), one per missing path
+    (an error about a missing path's parent, such as a new pact's, is the same problem)."""
     reported = {e.path for e in found.values() if e.message.endswith(_MISSING)}
     for error in errors:
         key = (error.file, error.line, error.column, error.path)
-        if key not in found and error.path not in reported:
+        covered = any(r == error.path or r.startswith(error.path + ".") for r in reported if error.path)
+        if key not in found and not covered:
             found[key] = dataclasses.replace(error, message=error.message + suffix)
 
 

@@ -79,7 +79,9 @@ def main(args) -> int:
     from sim.execution.output import check_target
 
     _check(args)
-    replay = Replay.read(args.history)
+    from sim.cli.filekind import locate
+
+    replay = Replay.read(locate(args.history))
     out = Path(args.out or Path("results") / f"backtest_{replay.history.name}")
     check_target(out, args.force)
     bt = replay.run(args.reps, args.seed, args.workers, progress=not args.quiet and sys.stderr.isatty())

@@ -9,13 +9,16 @@ from pathlib import Path
 from sim.analysis.compare import FORMATS, compare, compare_by, render
 from sim.scenario.errors import InputError, InputErrors
 
-HELP = "compare two result sets (or a sweep's values against a reference), metric by metric"
+HELP = ("compare two result sets (or a sweep's values against a reference), metric by metric; "
+        "every difference is B - A (positive: higher in B), so give the baseline as A")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Positional A (and B), the metric choice, grouping of a sweep, output and test settings."""
-    parser.add_argument("a", metavar="A", help="run folder, its summary.csv, or a sweep's runs.csv")
-    parser.add_argument("b", metavar="B", nargs="?", help="run folder or summary.csv (omit with --by)")
+    parser.add_argument("a", metavar="A",
+                        help="the reference (e.g. the baseline): run folder, its summary.csv, or a sweep's runs.csv")
+    parser.add_argument("b", metavar="B", nargs="?",
+                        help="the case compared with A (differences are B - A): run folder or summary.csv (omit with --by)")
     parser.add_argument("--metrics", help="comma-separated metrics (default: all both sides share)")
     parser.add_argument("--by", metavar="PARAM", help="swept parameter of A's runs.csv to group by")
     parser.add_argument("--ref", metavar="VALUE", help="with --by: the reference value of PARAM")

@@ -15,7 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", metavar="RUN_OR_SWEEP_DIR", help="output folder of run or sweep")
     parser.add_argument("--out", metavar="DIR", help="where to write the PNGs (default: DIR/plots)")
     parser.add_argument("--rep", type=int, help="replication whose cascade to draw "
-                        "(default: the one with the most belligerents)")
+                        "(default: a typical one, at the median number of belligerents)")
+    parser.add_argument("--states", metavar="S,...", help="states whose tension to draw "
+                        "(default: the watched states, then the most tense)")
     parser.add_argument("--compare", metavar="OTHER_DIR", help="a second run or sweep to overlay (B)")
 
 
@@ -44,10 +46,17 @@ def main(args: argparse.Namespace) -> int:
     if kind == "sweep" and args.rep is not None:
         raise InputErrors(InputError("--rep picks a run's cascade; a sweep folder has none", path="--rep"))
     out = Path(args.out) if args.out else folder / "plots"
+    if kind == "sweep" and args.states:
+        raise InputErrors(InputError("--states picks a run's tension panels; a sweep folder has none", path="--states"))
     if kind == "sweep":
-        written = save_sweep(folder, out, other=args.compare)
+        save_sweep(folder, out, other=args.compare, progress=_progress)
     else:
-        written = save_run(folder, out, rep=args.rep, other=args.compare)
-    for file in written:
-        print(file)
+        states = [s.strip() for s in args.states.split(",") if s.strip()] if args.states else None
+        for file in save_run(folder, out, rep=args.rep, other=args.compare, states=states):
+            print(file)
     return 0
+
+
+def _progress(done: int, total: int, file: Path) -> None:
+    """Each figure as it is written, with how many are left (a sampled sweep draws dozens)."""
+    print(f"[{done}/{total}] {file}", flush=True)

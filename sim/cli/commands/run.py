@@ -10,13 +10,17 @@ HELP = "run a scenario file and write summary, events, tension and states CSVs"
 
 def add_arguments(parser) -> None:
     """Options of `run`."""
-    parser.add_argument("file", help="scenario YAML file")
+    parser.add_argument("file", help="scenario YAML file, or the name of a shipped one (baseline_2022)")
     parser.add_argument("--reps", type=int, help="replications (default: the scenario's)")
     parser.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
     parser.add_argument("--horizon", type=float, help="days to simulate (default: the scenario's)")
     parser.add_argument("--out", help="output folder (default: results/<scenario name>)")
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                         help="override a field, e.g. parameters.decision.temperature=0.8 (repeatable)")
+    parser.add_argument("--tables", default="summary,events,tension,states", metavar="T,...",
+                        help="which tables to write (default: all four: summary,events,tension,states)")
+    parser.add_argument("--record-every", type=float, metavar="DAYS",
+                        help="days between tension samples (default: the scenario's record_every_days, 7)")
     parser.add_argument("--workers", type=int, help="worker processes (0: all cores; default 1); "
                         "with --dask local, the LocalCluster's workers (default: all cores)")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
@@ -26,7 +30,8 @@ def add_arguments(parser) -> None:
 
 
 def _check(args) -> None:
-    from sim.scenario.errors import InputError, InputErrors
+    from sim.engine.tables import TABLES
+    from sim.scenario.errors import InputError, InputErrors, suggest
 
     problems = [InputError(f"{flag} must be {rule}, got {value}", file="command line")
                 for flag, value, rule, ok in (
@@ -38,8 +43,27 @@ def _check(args) -> None:
         problems.append(InputError(f"--workers has no effect with --dask {args.dask}: the cluster's own "
                                    "workers run the replications (start more `dask worker`s to add some)",
                                    file="command line"))
+    if args.record_every is not None and not args.record_every > 0:
+        problems.append(InputError(f"--record-every must be above 0, got {args.record_every:g}", file="command line"))
+    problems += [InputError(f"--tables: unknown table '{t}'{suggest(t, TABLES)}; tables: {', '.join(TABLES)}",
+                            file="command line") for t in _tables(args) if t not in TABLES]
     if problems:
         raise InputErrors(problems)
+
+
+def _tables(args) -> list[str]:
+    return [t.strip() for t in args.tables.split(",") if t.strip()]
+
+
+def _is_scenario(file: str) -> None:
+    """A sweep or history file is run by its own command: say which."""
+    from sim.cli.filekind import KINDS, file_kind
+    from sim.scenario.errors import InputError, InputErrors
+
+    kind = file_kind(file)
+    if kind != "scenario":
+        raise InputErrors(InputError(f"this is a {kind} file, not a scenario: run it with "
+                                     f"`alliance-sim {KINDS[kind]} {file}`", file))
 
 
 def main(args) -> int:
@@ -49,14 +73,17 @@ def main(args) -> int:
     from sim.scenario.loading import load_scenario
 
     _check(args)
-    scenario = load_scenario(args.file, overrides=args.set)
+    _is_scenario(args.file)
+    record = [f"record_every_days={args.record_every!r}"] if args.record_every is not None else []
+    scenario = load_scenario(args.file, overrides=args.set + record)
     out = Path(args.out or Path("results") / scenario.name)
     check_target(out, args.force)
     workers = args.workers if args.workers is not None or args.dask else 1
     folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
                                  workers=workers, horizon=args.horizon, force=args.force,
-                                 progress=not args.quiet and sys.stderr.isatty(), dask=args.dask)
+                                 progress=not args.quiet and sys.stderr.isatty(), dask=args.dask,
+                                 tables=_tables(args))
     if not args.quiet:
         print(f"{meta['replications']} replications of {scenario.name} in {meta['wall_time_s']:.1f} s "
-              f"-> {folder}/ (summary.csv, events.csv, tension.csv, states.csv, meta.json)")
+              f"-> {folder}/ ({', '.join(t + '.csv' for t in meta.get('tables', _tables(args)))}, meta.json)")
     return 0

@@ -10,7 +10,8 @@ HELP = "list the scenario files of a folder (default ./scenarios) with their one
 
 def add_arguments(parser) -> None:
     """Options of `scenarios`."""
-    parser.add_argument("--dir", default="scenarios", help="folder of YAML files (default: scenarios)")
+    parser.add_argument("--dir", help="folder of YAML files (default: ./scenarios if there is one, "
+                        "else the scenarios shipped with the package, which `run NAME` finds by name)")
 
 
 def main(args) -> int:
@@ -19,8 +20,11 @@ def main(args) -> int:
     from rich.table import Table
 
     from sim.scenario.errors import InputError, InputErrors
+    from sim.scenario.shipped import shipped_folder
 
-    folder = Path(args.dir)
+    folder = Path(args.dir) if args.dir else Path("scenarios")
+    if args.dir is None and not folder.is_dir():
+        folder = shipped_folder() or folder
     if not folder.is_dir():
         raise InputErrors(InputError(f"no folder '{folder}': give one with --dir", str(folder)))
     table = Table(title=f"scenarios in {folder}/", title_justify="left")
@@ -41,12 +45,14 @@ def _summary(path: Path) -> tuple[str, str]:
     import yaml
     from rich.markup import escape
 
+    from sim.cli.filekind import kind_of
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return "", f"[red]unreadable: {escape(str(exc).splitlines()[0])}[/red]"
     if not isinstance(data, dict):
         return "", "[red]not a mapping of keys[/red]"
-    kind = "scenario" if "scenario" not in data else "history" if "end" in data else "sweep"
+    kind = kind_of(data)
     description = " ".join(str(data.get("description") or "").split())
     return kind, escape(textwrap.shorten(description, 100, placeholder=" ...")) if description else ""

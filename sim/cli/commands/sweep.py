@@ -12,11 +12,15 @@ HELP = "run a sweep file (grid, random, lhs or sobol design) and write runs.csv 
 
 def add_arguments(parser) -> None:
     """Options of `sweep`."""
-    parser.add_argument("file", help="sweep YAML file")
+    parser.add_argument("file", help="sweep YAML file, or the name of a shipped one (sweeps/quad_reliability)")
     parser.add_argument("--workers", type=int, help="local worker processes (default: all cores); "
                         "with --dask local, the LocalCluster's workers")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                         help="run on Dask: a new LocalCluster, or the scheduler at this address")
+    parser.add_argument("--reps", type=int, help="replications per point (default: the sweep file's)")
+    parser.add_argument("--horizon", type=float, help="days to simulate (default: the scenario's)")
+    parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                        help="fix a scenario field at every point, as the file's `set:` (repeatable)")
     parser.add_argument("--out", help="output folder (default: results/<sweep name>)")
     again = parser.add_mutually_exclusive_group()
     again.add_argument("--resume", action="store_true", help="continue the sweep in the output folder")
@@ -27,6 +31,9 @@ def add_arguments(parser) -> None:
 def _check(args) -> None:
     from sim.scenario.errors import InputError, InputErrors
 
+    for flag, value in (("--reps", args.reps), ("--horizon", args.horizon)):
+        if value is not None and value <= 0:
+            raise InputErrors(InputError(f"{flag} must be above 0, got {value:g}", file="command line"))
     if args.workers is not None and args.workers < 1:
         raise InputErrors(InputError(f"--workers must be at least 1, got {args.workers}", file="command line"))
     if args.workers is not None and args.dask and args.dask != "local":
@@ -41,7 +48,9 @@ def main(args) -> int:
     from sim.sweeps.api import check_folder, load_sweep, run_sweep
 
     _check(args)
-    plan = load_sweep(args.file)
+    from sim.cli.filekind import locate
+
+    plan = load_sweep(locate(args.file), replications=args.reps, overrides=_fixed(args))
     out = Path(args.out or Path("results") / plan.spec.name)
     check_folder(out, plan, args.resume, args.force)  # before any worker or cluster starts
     start = time.monotonic()
@@ -52,6 +61,15 @@ def main(args) -> int:
         print(f"interrupted: finished runs are kept in {out}/; continue with --resume", file=sys.stderr)
         return 130
     return _report(plan, outcome, time.monotonic() - start, args.quiet)
+
+
+def _fixed(args) -> dict:
+    """`--set` and `--horizon` as `{dotted.path: value}` for the sweep's `set:`."""
+    from sim.scenario.errors import format_path
+    from sim.scenario.yamlsource import parse_override
+
+    fixed = {format_path(o.path): o.value for o in map(parse_override, args.set)}
+    return fixed | ({"horizon_days": args.horizon} if args.horizon is not None else {})
 
 
 @contextlib.contextmanager

@@ -1,0 +1,53 @@
+"""Without the compiled kernel the engine runs on sim.kernel.reference: same bytes, one warning
+line naming the cost and the fix (issue 11, item 5). The installs themselves (with and without a
+C compiler) are tested by tests/smoke_base_install.sh, which .ci/run runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BLOCK = "import sys; sys.modules['sim.kernel._kernel'] = None; "  # as if it was never built
+
+
+def python(code: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    environment.pop("ALLIANCE_SIM_KERNEL_WARNED", None)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_reference_imports_without_the_compiled_module():
+    result = python(BLOCK + "import sim.kernel.reference, sim.kernel as k; print(k.COMPILED, k.Decider.__module__)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "sim.kernel.reference"]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: the compiled kernel (sim.kernel._kernel) is not built")
+    assert "about 50x slower (same results)" in lines[0] and "install a C compiler" in lines[0]
+
+
+def test_the_compiled_kernel_is_used_when_built():
+    result = python("import sim.kernel as k; print(k.COMPILED)")
+    assert result.stdout.split() == ["True"] and result.stderr == ""
+
+
+def run_cli(out: Path, prefix: str = "", **env: str) -> subprocess.CompletedProcess:
+    args = ["run", "scenarios/taiwan_strait_war.yaml", "--reps", "3", "--horizon", "150", "--seed", "5",
+            "--out", str(out), "--quiet"]
+    return python(prefix + f"from sim.cli.main import main; sys.exit(main({args!r}))", **env)
+
+
+def test_both_kernels_write_the_same_bytes(tmp_path):
+    fast = run_cli(tmp_path / "fast", "import sys; ")
+    slow = run_cli(tmp_path / "slow", BLOCK)
+    chosen = run_cli(tmp_path / "chosen", "import sys; ", ALLIANCE_SIM_KERNEL="python")
+    assert fast.returncode == slow.returncode == chosen.returncode == 0, slow.stderr
+    assert fast.stderr == "" and chosen.stderr == ""
+    assert len(slow.stderr.strip().splitlines()) == 1 and "50x slower" in slow.stderr
+    for table in ("summary", "events", "tension", "states"):
+        expected = (tmp_path / "fast" / f"{table}.csv").read_bytes()
+        assert (tmp_path / "slow" / f"{table}.csv").read_bytes() == expected, table
+        assert (tmp_path / "chosen" / f"{table}.csv").read_bytes() == expected, table
