@@ -108,3 +108,25 @@ def test_finland_and_sweden_seek_nato_by_themselves_in_2022():
         assert len(set(joins[joins.actor == state].rep)) > 5
     frozen = baseline(False)
     assert not frozen.kind.str.startswith("align").any()
+
+
+def _joins_by_day_200(power_of_big: float, reps: int = 8) -> float:
+    """Share of runs in which NEW has joined the pact that opposes BIG by day 200 (noisy runs:
+    BIG and AAA trade blows, so NEW's view of BIG moves with what it observes)."""
+    states = {**STATES, "BIG": (0.0, 0.0, power_of_big)}
+    scenario = world(states, PACT, [hostile("AAA", "BIG", 0.8), hostile("BBB", "BIG", 0.8),
+                                    hostile("NEW", "BIG", 0.35)], horizon=200)
+    scenario["timeline"] = [{"at": 10, "do": "posture", "actor": "BIG", "target": "AAA", "level": 4}]
+    scenario["parameters"]["alliances"]["bandwagon_power"] = 0.01  # keep every NEW in the balancing regime
+    e = run(load_scenario(scenario), replications=reps, seed=5, workers=1).frame("events")
+    joined = e[(e.kind == "align.join") & (e.actor == "NEW")]
+    return joined.rep.nunique() / reps
+
+
+def test_a_small_state_joins_the_opposing_bloc_more_often_as_the_threat_grows():
+    """Walt (1987): balancing rises with the threat. NEW (power 30, next to BIG) joins the pact of
+    AAA and BBB against BIG more often as BIG's power grows from 10 to 400: the share of runs is
+    non-decreasing along the grid and goes from none to all."""
+    shares = [_joins_by_day_200(p) for p in (10.0, 40.0, 100.0, 400.0)]
+    assert shares == sorted(shares), shares
+    assert shares[0] == 0.0 and shares[-1] == 1.0, shares
