@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.engine.simulation import Setup, simulate
+from sim.execution.guard import watch_parent
 from sim.scenario.schema import Scenario
 
 __all__ = ["Replication", "run_replication"]
@@ -56,6 +57,8 @@ _WORKER: dict = {}
 
 
 def init_worker(scenario: Scenario, horizon: float | None, as_text: bool) -> None:
+    """Set up a pool worker: build the scenario's setup once; exit if the parent dies."""
+    watch_parent()
     _WORKER["setup"], _WORKER["horizon"], _WORKER["as_text"] = Setup(scenario), horizon, as_text
 
 

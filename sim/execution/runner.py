@@ -132,14 +132,18 @@ class Result:
     def write(self, folder: str | os.PathLike, force: bool = False) -> Path:
         """Write every table and meta.json atomically into `folder`."""
         with atomic_folder(folder, force) as tmp:
-            writers = {t: CsvWriter(tmp / f"{t}.csv", self.headers[t]) for t in TABLES}
-            for rep in self.replications:
-                for t, w in writers.items():
-                    w.rows(rep.rows(t))
-            for w in writers.values():
-                w.close()
-            write_json(tmp / "meta.json", self.meta)
+            self.write_tables(tmp)
         return Path(folder)
+
+    def write_tables(self, folder: Path) -> None:
+        """Write every table and meta.json into an existing (temporary) folder."""
+        writers = {t: CsvWriter(folder / f"{t}.csv", self.headers[t]) for t in TABLES}
+        for rep in self.replications:
+            for t, w in writers.items():
+                w.rows(rep.rows(t))
+        for w in writers.values():
+            w.close()
+        write_json(folder / "meta.json", self.meta)
 
 
 def run(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,

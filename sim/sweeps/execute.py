@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator
 
 from sim.engine.simulation import Setup
 from sim.engine.tables import format_row
+from sim.execution.guard import watch_parent
 from sim.execution.runner import run_replication
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Scenario
@@ -128,8 +129,9 @@ def _take(iterator: Iterator[Any], n: int) -> list[Any]:
 
 
 def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them cleanly."""
+    """Workers leave Ctrl-C to the parent, which stops them cleanly, and exit if it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent()
 
 
 class ProcessBackend(_WindowBackend):
