@@ -2,12 +2,14 @@
 
 Each command module defines `HELP`, `add_arguments(parser)` and `main(args) -> int`.
 Bad input (:class:`sim.scenario.errors.InputErrors`) is printed without a traceback and exits with 2;
-Ctrl-C exits with 130 after a one-line message.
+Ctrl-C exits with 130 after a one-line message; an error of the environment (a full disk, a
+read-only folder) exits with 1 after a one-line message saying what was kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 
@@ -64,6 +66,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: stopped cleanly", file=sys.stderr)
         return 130
+    except OSError as exc:  # the environment, not the input: a full disk, a read-only folder, ...
+        print(f"error: {environment_error(exc)}", file=sys.stderr)
+        return 1
+
+
+def environment_error(exc: OSError) -> str:
+    """What went wrong outside the program, where, and what to do (exit status 1)."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"{where}the disk is full ({reason}); nothing half-written was kept and an earlier "
+                "result is unchanged: free some space (or choose another --out) and run again")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where}{reason}: choose a folder you can write to with --out"
+    return f"{where}{reason}"
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from sim.engine.tables import format_row
 from sim.execution.guard import RESULT_FILES, TEMP_MARK, clean_stale, target_lock, temp_name
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["atomic_folder", "check_target", "write_csv", "write_json", "CsvWriter", "usable_target"]
+__all__ = ["atomic_folder", "check_target", "write_csv", "write_json", "CsvWriter", "usable_target", "move_into_place"]
 
 _MAX_NAME = 200  # bytes; the temporary folder's name adds about 40 to the limit of 255
 
@@ -99,13 +99,13 @@ def atomic_folder(target: str | os.PathLike, force: bool = False):
             (tmp / TEMP_MARK).write_text(f"{os.getpid()}\n", encoding="utf-8")
             yield tmp
             (tmp / TEMP_MARK).unlink()
-            _move_into_place(tmp, path)
+            move_into_place(tmp, path)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
 
 
-def _move_into_place(tmp: Path, target: Path) -> None:
+def move_into_place(tmp: Path, target: Path) -> None:  # noqa: D401
     """`tmp` becomes `target`: an atomic exchange where the OS has one, else rename aside and in."""
     if not target.exists():
         os.replace(tmp, target)

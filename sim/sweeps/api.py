@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 from sim.engine.tables import format_value, summary_columns
+from sim.execution.guard import TEMP_MARK, clean_stale, temp_name
+from sim.execution.output import check_target, move_into_place
 from sim.scenario.errors import InputError, InputErrors
 from sim.sweeps.execute import ChunkResult, ChunkTask, open_backend
 from sim.sweeps.manifest import check_resumable, manifest, write_manifest
@@ -131,6 +133,8 @@ def run_sweep(plan: SweepPlan, folder: str | Path, backend: Any, *, resume: bool
     journal and a manifest marked `interrupted` that say which runs are done, and re-raises.
     """
     folder = Path(folder)
+    if force and not resume and check_folder(folder, plan, resume, force):
+        return _replace_sweep(plan, folder, backend, progress)
     with claim_folder(folder):
         _prepare(folder, plan, resume, force)
         shape = (len(plan.points), plan.replications)
@@ -141,6 +145,26 @@ def run_sweep(plan: SweepPlan, folder: str | Path, backend: Any, *, resume: bool
         outcome = SweepOutcome(folder, done.size, int(done.sum()), 0)
         _execute(plan, backend, done, outcome, header, progress)
         return _finish(plan, outcome, done)
+
+
+def _replace_sweep(plan: SweepPlan, folder: Path, backend: Any, progress: Progress | None) -> SweepOutcome:
+    """`--force` over an earlier sweep: the new one runs in a temporary folder beside it and
+    replaces it only when complete, so a kill midway leaves the earlier sweep whole."""
+    with claim_folder(folder):
+        check_target(folder, force=True)
+        clean_stale(folder.parent)
+        tmp = folder.with_name(temp_name(folder))
+        tmp.mkdir()
+        try:
+            (tmp / TEMP_MARK).write_text("sweep\n", encoding="utf-8")
+            outcome = run_sweep(plan, tmp, backend, progress=progress)
+            (tmp / TEMP_MARK).unlink()
+            move_into_place(tmp, folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    outcome.folder = folder
+    return outcome
 
 
 def check_folder(folder: str | Path, plan: SweepPlan, resume: bool = False, force: bool = False) -> list[str]:
@@ -232,8 +256,11 @@ def _salvage(backend: Any, record: Callable[[ChunkResult], None]) -> None:
 
 def _stopped(plan: SweepPlan, folder: Path, shape: tuple[int, int], status: str) -> None:
     """The manifest of a stopped sweep, restating the journal (the truth whatever the timing)."""
-    _, journaled = recover_journal(folder / JOURNAL, shape)
-    write_manifest(folder, manifest(plan, journaled, folder, status))
+    try:
+        _, journaled = recover_journal(folder / JOURNAL, shape)
+        write_manifest(folder, manifest(plan, journaled, folder, status))
+    except (OSError, InputErrors):  # a full disk: the journal is the truth; resume restates it
+        pass
 
 
 def _tasks(plan: SweepPlan, done, window: int) -> Iterator[ChunkTask]:

@@ -49,9 +49,21 @@ def main(args) -> int:
         with open_backend(args.workers, dask=args.dask) as backend, _bar(plan, args.quiet) as progress:
             outcome = run_sweep(plan, out, backend, resume=args.resume, force=args.force, progress=progress)
     except KeyboardInterrupt:
-        print(f"interrupted: finished runs are kept in {out}/; continue with --resume", file=sys.stderr)
+        print(_kept(out, args.force, "interrupted"), file=sys.stderr)
         return 130
+    except OSError as exc:
+        from sim.cli.main import environment_error
+
+        print(f"error: {environment_error(exc)}\n{_kept(out, args.force, 'stopped')}", file=sys.stderr)
+        return 1
     return _report(plan, outcome, time.monotonic() - start, args.quiet)
+
+
+def _kept(out: Path, force: bool, what: str) -> str:
+    """What a stopped sweep kept, and how to go on."""
+    if force:
+        return f"{what}: the earlier sweep in {out}/ is unchanged; run again with --force to replace it"
+    return f"{what}: finished runs are kept in {out}/; continue with --resume"
 
 
 @contextlib.contextmanager
