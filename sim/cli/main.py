@@ -76,8 +76,8 @@ def environment_error(exc: OSError) -> str:
     where = f"{exc.filename}: " if exc.filename else ""
     reason = exc.strerror or str(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return (f"{where}the disk is full ({reason}); nothing half-written was kept and an earlier "
-                "result is unchanged: free some space (or choose another --out) and run again")
+        return (f"{where}the disk is full ({reason}); nothing half-written was kept: "
+                "free some space (or choose another --out) and run again")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"{where}{reason}: choose a folder you can write to with --out"
     return f"{where}{reason}"

@@ -37,11 +37,15 @@ OUTPUTS = (RUNS, POINTS, MANIFEST, FAILURES, JOURNAL, FAILURE_JOURNAL)
 def atomic_write_text(path: Path, text: str) -> None:
     """Write a file whole or not at all: a temporary file, fsync'd, renamed over the target."""
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 @contextlib.contextmanager
@@ -110,10 +114,10 @@ class _AppendFile:
             view = memoryview(data)
             while view:
                 view = view[os.write(self._fd, view):]
-        except OSError:
+        except OSError as exc:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, start)
-            raise
+            raise OSError(exc.errno, exc.strerror, str(self.path)) from None
 
     def size(self) -> int:
         """Bytes in the file."""
