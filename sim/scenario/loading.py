@@ -51,7 +51,7 @@ def load_scenario(source: str | os.PathLike | Mapping[str, Any],
     or `["dotted.path=VALUE", ...]` (as `--set`). A file without `name` is named by its stem.
     """
     doc, world = merged_document(source, overrides)
-    errors = _complete_states(doc, world) + cross_reference_errors(doc.data, doc.marks)
+    errors = _complete_states(doc, world) + cross_reference_errors(doc.data, doc.marks) + _late_actions(doc)
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
@@ -148,6 +148,16 @@ def _complete_states(doc: Document, world: WorldData) -> list[InputError]:
             if isinstance(territory, dict) and territory.get("soil") is None:
                 territory["soil"] = sid
     return errors
+
+
+def _late_actions(doc: Document) -> list[InputError]:
+    """An action after the horizon would never happen: an error, not a silent no-op."""
+    horizon = doc.data.get("horizon_days", Scenario.model_fields["horizon_days"].default)
+    if not isinstance(horizon, (int, float)) or isinstance(horizon, bool) or not horizon > 0:
+        return []
+    return [error_at(doc.marks, ("timeline", i, "at"), f"day {_at(a):g} is after the horizon ({horizon:g} days): "
+                     "it would never happen; move it earlier or raise horizon_days")
+            for i, a in enumerate(_list(doc.data.get("timeline"))) if horizon < _at(a) < float("inf")]
 
 
 def _sorted(errors: list[InputError]) -> list[InputError]:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
-    "PACT_TYPES", "LEVELS", "Strict", "Territory", "StateSpec", "PactSpec", "Relation",
+    "PACT_TYPES", "LEVELS", "MAX_HORIZON_DAYS", "MAX_POWER", "Strict", "Territory", "StateSpec", "PactSpec", "Relation",
     "Perception", "Decision", "AllianceParams", "Parameters", "Watch", "Action", "Scenario",
 ]
 
@@ -28,12 +28,17 @@ Positive = Annotated[float, Field(gt=0.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Level = Annotated[int, Field(ge=0, le=7)]
 Days = Union[NonNegative, tuple[NonNegative, NonNegative]]
+MAX_HORIZON_DAYS = 36_525.0
+"""A century: the longest horizon a scenario may ask for."""
+MAX_POWER = 1e6
+"""US$ bn: far above any state's military expenditure, far below where sums overflow."""
 
 
 class Strict(BaseModel):
-    """Base of every file model: unknown keys are errors, values are validated on assignment."""
+    """Base of every file model: unknown keys are errors, values are validated on assignment,
+    and every number is finite (`.inf` and `.nan` are refused where they are read)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Territory(Strict):
@@ -53,8 +58,9 @@ class StateSpec(Strict):
     capital: str | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    power: NonNegative | None = Field(None, description="military expenditure, US$ bn")
-    offense: NonNegative | None = Field(None, description="offensive-capability multiplier (1 = neutral)")
+    power: Annotated[float, Field(ge=0.0, le=MAX_POWER)] | None = Field(None, description="military expenditure, US$ bn")
+    offense: Annotated[float, Field(ge=0.0, le=100.0)] | None = Field(
+        None, description="offensive-capability multiplier (1 = neutral)")
     nuclear: bool | None = None
     regions: list[str] | None = None
     territories: list[Territory] | None = None
@@ -102,11 +108,13 @@ class Perception(Strict):
     distance_half_km: Positive = Field(2500.0, description="km at which projected power halves (Boulding 1962)")
     distance_exponent: Positive = Field(2.0, description="steepness beta of the gradient")
     default_intent: Unit = Field(0.02, description="baseline perceived intent between non-allies")
-    intent_half_life_days: Positive = Field(90.0, description="days for intent to relax half-way to baseline")
+    intent_half_life_days: Annotated[float, Field(ge=1.0)] = Field(
+        90.0, description="days for intent to relax half-way to baseline (at least a day: shorter ones underflow)")
     escalation_gain: Unit = Field(0.5, description="eta: share of the gap to 1 closed by a level-7 act")
     deescalation_gain: Unit = Field(0.25, description="share of the gap to baseline closed by a step down")
     spillover: Unit = Field(0.1, description="weight of an act against a non-ally, times proximity")
-    misperception: NonNegative = Field(0.2, description="sigma of the lognormal noise on observed acts")
+    misperception: Annotated[float, Field(ge=0.0, le=3.0)] = Field(
+        0.2, description="sigma of the lognormal noise on observed acts (a move closes at most the whole gap)")
     pact_weights: dict[PactType, Unit] = Field(
         default_factory=lambda: {
             "defence": 1.0, "offence": 1.0, "consultation": 0.3, "dialogue": 0.15,
@@ -119,7 +127,7 @@ class Perception(Strict):
 class Decision(Strict):
     """The logit choice on the escalation ladder (McKelvey & Palfrey 1995)."""
 
-    decision_interval_days: Positive = Field(7.0, description="mean days between a state's decisions")
+    decision_interval_days: Annotated[float, Field(ge=0.1)] = Field(7.0, description="mean days between a state's decisions")
     temperature: Positive = Field(0.3, description="logit noise: lower is closer to a best response")
     precision: Positive = Field(1.0, description="kappa: weight of distance to the desired level")
     war_cost: NonNegative = Field(6.0, description="cost of levels 5+ times the other side's share")
@@ -141,6 +149,13 @@ class AllianceParams(Strict):
     )
     consultation_levels: tuple[Level, Level] = (1, 3)
 
+    @field_validator("consultation_levels")
+    @classmethod
+    def _levels_ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if value[0] > value[1]:
+            raise ValueError(f"levels [{value[0]}, {value[1]}] are reversed: write [low, high]")
+        return value
+
 
 class Parameters(Strict):
     perception: Perception = Perception()
@@ -158,7 +173,18 @@ class _Act(Strict):
     note: str | None = None
 
 
-class AttackAction(_Act):
+class _Dyadic(_Act):
+    """An action of one state toward another: never toward itself."""
+
+    @model_validator(mode="after")
+    def _not_itself(self):
+        actor, target = getattr(self, "actor", None), getattr(self, "target", None)
+        if actor is not None and actor == target:
+            raise ValueError(f"'{actor}' is both actor and target: an action is toward another state")
+        return self
+
+
+class AttackAction(_Dyadic):
     do: Literal["attack"]
     actor: Id
     target: Id
@@ -166,7 +192,7 @@ class AttackAction(_Act):
     location: str | None = Field(None, description="a territory of the target; default its homeland")
 
 
-class PostureAction(_Act):
+class PostureAction(_Dyadic):
     do: Literal["posture"]
     actor: Id
     target: Id
@@ -174,7 +200,7 @@ class PostureAction(_Act):
     mutual: bool = False
 
 
-class NameThreatAction(_Act):
+class NameThreatAction(_Dyadic):
     do: Literal["name_threat"]
     actor: Id
     target: Id
@@ -215,13 +241,13 @@ class AmendAllianceAction(_Act):
 class ScalePowerAction(_Act):
     do: Literal["scale_power"]
     actor: Id
-    power: Positive = Field(1.0, description="factor on military expenditure")
-    offense: Positive = Field(1.0, description="factor on the offense multiplier")
+    power: Annotated[float, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on military expenditure")
+    offense: Annotated[float, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on the offense multiplier")
     over_days: NonNegative = Field(0.0, description="spread the change over this many days")
     steps: Annotated[int, Field(ge=1, le=365)] = 12
 
 
-class SetIntentAction(_Act):
+class SetIntentAction(_Dyadic):
     do: Literal["set_intent"]
     actor: Id = Field(description="the observer")
     target: Id
@@ -230,7 +256,7 @@ class SetIntentAction(_Act):
     mutual: bool = False
 
 
-class CeasefireAction(_Act):
+class CeasefireAction(_Dyadic):
     do: Literal["ceasefire"]
     actor: Id
     target: Id
@@ -258,7 +284,7 @@ class Scenario(Strict):
     extends: str | None = None
     inherit_timeline: bool = Field(True, description="with `extends`: add this timeline to the parent's (false: replace it)")
     world: str = "world_2022"
-    horizon_days: Positive = 730.0
+    horizon_days: Annotated[float, Field(gt=0.0, le=MAX_HORIZON_DAYS)] = 730.0
     replications: Annotated[int, Field(ge=1, le=10_000_000)] = 100
     seed: Annotated[int, Field(ge=0)] = 0
     record_every_days: Positive = 7.0
