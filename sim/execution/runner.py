@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Iterator
 
 import numpy as np
+from pydantic import ValidationError
 
 from sim.engine.simulation import Setup
 from sim.engine.tables import TABLES, headers
+from sim.execution.limits import MAX_ROWS, check_run
 from sim.execution.output import CsvWriter, atomic_folder, write_json
 from sim.execution.progress import progress_bar
 from sim.execution.replication import (
@@ -32,6 +34,7 @@ from sim.execution.replication import (
     run_chunk,
     run_replication,
 )
+from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import resolved_dict, scenario_sha256
 from sim.scenario.schema import Scenario
 
@@ -84,10 +87,19 @@ def iter_replications(scenario: Scenario, seeds: list[int], workers: int = 1,
         yield from _in_order(pool, _chunks(pairs, workers), 4 * workers)
 
 
-def _resolved(scenario: Scenario, replications, seed, horizon) -> Scenario:
+def _resolved(scenario: Scenario, replications, seed, horizon, max_rows: int = MAX_ROWS) -> Scenario:
+    """The scenario with the run's own replications, seed and horizon, checked (values and size)."""
     update = {k: v for k, v in (("replications", replications), ("seed", seed), ("horizon_days", horizon))
               if v is not None}
-    return scenario.model_validate({**scenario.model_dump(by_alias=True), **update}) if update else scenario
+    try:
+        resolved = scenario.model_validate({**scenario.model_dump(by_alias=True), **update}) if update else scenario
+    except ValidationError as exc:
+        flags = {"replications": "--reps", "seed": "--seed", "horizon_days": "--horizon"}
+        raise InputErrors([InputError(f"{e['msg']} (got {e.get('input')!r})", "command line",
+                                      path=flags.get(str(e["loc"][0]), str(e["loc"][0])) if e["loc"] else "")
+                           for e in exc.errors()]) from None
+    check_run(resolved, max_rows=max_rows)
+    return resolved
 
 
 def _meta(scenario: Scenario, wall: float) -> dict:
@@ -147,9 +159,11 @@ class Result:
 
 
 def run(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,
-        horizon: float | None = None, progress: bool = False) -> Result:
-    """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables."""
-    scenario = _resolved(scenario, replications, seed, horizon)
+        horizon: float | None = None, progress: bool = False, max_rows: int = MAX_ROWS) -> Result:
+    """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables.
+
+    A run whose tables would pass `max_rows` rows is refused before it starts (:mod:`sim.execution.limits`)."""
+    scenario = _resolved(scenario, replications, seed, horizon, max_rows)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
     with progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
@@ -162,9 +176,9 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
 
 def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int | None = None,
                   seed: int | None = None, workers: int = 1, horizon: float | None = None,
-                  force: bool = False, progress: bool = False) -> tuple[Path, dict]:
+                  force: bool = False, progress: bool = False, max_rows: int = MAX_ROWS) -> tuple[Path, dict]:
     """Run and stream every replication's rows to disk as it arrives (memory stays flat)."""
-    scenario = _resolved(scenario, replications, seed, horizon)
+    scenario = _resolved(scenario, replications, seed, horizon, max_rows)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
     head = headers(scenario.watch)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
+from sim.execution.limits import MAX_RUNS, check_run, check_runs
 from sim.execution.runner import replication_seeds
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.loading import load_scenario, resolved_dict
@@ -76,8 +78,9 @@ class SweepPlan:
         return _load_point(self.scenario, self.spec.fixed, self.resolved, self.points[point])
 
 
-def load_sweep(path: str | Path) -> SweepPlan:
-    """Read and validate a sweep file; its scenario path is relative to the file."""
+def load_sweep(path: str | Path, max_runs: int = MAX_RUNS) -> SweepPlan:
+    """Read and validate a sweep file; its scenario path is relative to the file. A sweep of more
+    than `max_runs` runs is refused before any point is drawn."""
     path = Path(path)
     doc = read_yaml(path, str(path))
     spec = _spec(doc.data, doc.marks)
@@ -87,12 +90,13 @@ def load_sweep(path: str | Path) -> SweepPlan:
         message = f"no scenario file '{scenario}'{suggest(scenario.name, known)}"
         raise InputErrors(_error(doc.marks, ("scenario",), message))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _plan(spec, str(scenario), doc.marks, digest, str(path))
+    return _plan(spec, str(scenario), doc.marks, digest, str(path), max_runs)
 
 
 def plan_sweep(scenario: Any, parameters: Mapping[str, Any], *, design: str = "grid",
                samples: int | None = None, replications: int | None = None, seed: int | None = None,
-               overrides: Mapping[str, Any] | None = None, name: str | None = None) -> SweepPlan:
+               overrides: Mapping[str, Any] | None = None, name: str | None = None,
+               max_runs: int = MAX_RUNS) -> SweepPlan:
     """Validate the arguments of :func:`sim.sweep` (a scenario path, mapping or Scenario)."""
     if isinstance(scenario, Scenario):  # resolved: it holds its whole world already
         scenario = {**resolved_dict(scenario), "extends": None, "world": EMPTY_WORLD}
@@ -103,7 +107,7 @@ def plan_sweep(scenario: Any, parameters: Mapping[str, Any], *, design: str = "g
     }
     spec = _spec(data, {})
     identity = json.dumps([data, scenario], sort_keys=True, default=str)
-    return _plan(spec, scenario, {}, hashlib.sha256(identity.encode()).hexdigest(), None)
+    return _plan(spec, scenario, {}, hashlib.sha256(identity.encode()).hexdigest(), None, max_runs)
 
 
 def _scenario_name(scenario: Any) -> str:
@@ -164,7 +168,8 @@ def _message(error: Mapping[str, Any]) -> str:
     return str(error["msg"]).removeprefix("Value error, ") + shown + hint
 
 
-def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str | None) -> SweepPlan:
+def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str | None,
+          max_runs: int = MAX_RUNS) -> SweepPlan:
     """Load the base scenario (with `set:`), draw the points, check each one, draw the seeds."""
     found: dict[tuple, InputError] = {}
     try:
@@ -173,6 +178,7 @@ def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str |
     except InputErrors as exc:
         base = None
         _keep_first(found, exc.errors)
+    _check_size(spec, base, marks, max_runs)
     points = design_points(spec.design, spec.parameters, spec.samples, _seed(spec, base))
     resolved = _resolved(spec, base)
     _check_points(scenario, spec, points, marks, found, resolved)
@@ -180,6 +186,20 @@ def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str |
         raise InputErrors(_by_line(found.values()))
     seeds = replication_seeds(_seed(spec, base), spec.replications or base.replications)
     return SweepPlan(spec, scenario, base, points, seeds, digest, file, resolved)
+
+
+def _check_size(spec: SweepSpec, base: Scenario | None, marks: Marks, max_runs: int) -> None:
+    """Refuse a sweep too large to run (points x replications) or whose runs are each too large,
+    before any point is drawn or loaded."""
+    if spec.design == "grid":
+        points = math.prod(len(p.choices if isinstance(p, Choices) else p) for p in spec.parameters.values())
+        where = ("parameters",)
+    else:
+        points, where = spec.samples or 0, ("samples",)
+    replications = spec.replications or (base.replications if base is not None else 1)
+    check_runs(points, replications, max_runs, error_at(marks, where, ""))
+    if base is not None:
+        check_run(base, replications=1)
 
 
 def _resolved(spec: SweepSpec, base: Scenario | None) -> dict[str, Any] | None:

@@ -20,6 +20,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
+    parser.add_argument("--max-rows", type=int, default=None, metavar="N",
+                        help="allow a run to write up to N rows of tension.csv (default 50 million)")
 
 
 def _check(args) -> None:
@@ -30,9 +32,14 @@ def _check(args) -> None:
                     ("--reps", args.reps, "at least 1", args.reps is None or args.reps >= 1),
                     ("--seed", args.seed, "0 or more", args.seed is None or args.seed >= 0),
                     ("--horizon", args.horizon, "above 0", args.horizon is None or args.horizon > 0),
-                    ("--workers", args.workers, "0 or more", args.workers >= 0)) if not ok]
+                    ("--workers", args.workers, "0 or more", args.workers >= 0),
+                    ("--max-rows", args.max_rows, "at least 1", args.max_rows is None or args.max_rows >= 1)) if not ok]
     if problems:
         raise InputErrors(problems)
+
+
+def _limits(args) -> dict:
+    return {} if args.max_rows is None else {"max_rows": args.max_rows}
 
 
 def main(args) -> int:
@@ -47,7 +54,7 @@ def main(args) -> int:
     check_target(out, args.force)
     folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
                                  workers=args.workers, horizon=args.horizon, force=args.force,
-                                 progress=not args.quiet and sys.stderr.isatty())
+                                 progress=not args.quiet and sys.stderr.isatty(), **_limits(args))
     if not args.quiet:
         print(f"{meta['replications']} replications of {scenario.name} in {meta['wall_time_s']:.1f} s "
               f"-> {folder}/ (summary.csv, events.csv, tension.csv, states.csv, meta.json)")
