@@ -9,6 +9,7 @@ read-only folder) exits with 1 after a one-line message saying what was kept.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import importlib
 import sys
@@ -60,8 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except InputErrors as exc:
-        for error in exc.errors:
-            print(f"error: {error}", file=sys.stderr)
+        for error in exc.errors:  # an error of no file is about the command's own arguments
+            print(f"error: {error if error.file else dataclasses.replace(error, file='command line')}",
+                  file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: stopped cleanly", file=sys.stderr)

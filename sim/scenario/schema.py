@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Strict as StrictType
 
 __all__ = [
     "PACT_TYPES", "LEVELS", "MAX_HORIZON_DAYS", "MAX_POWER", "Strict", "Territory", "StateSpec", "PactSpec", "Relation",
@@ -23,10 +24,14 @@ PACT_TYPES: tuple[str, ...] = PactType.__args__
 LEVELS = ("normal", "rhetoric", "coercion", "signalling", "mobilisation", "armed clash", "war", "nuclear")
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=40)]
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Level = Annotated[int, Field(ge=0, le=7)]
+Number = Annotated[float, StrictType()]
+"""A float that refuses `true`/`false` (YAML booleans are not numbers); integers are welcome."""
+Unit = Annotated[Number, Field(ge=0.0, le=1.0)]
+Positive = Annotated[Number, Field(gt=0.0)]
+NonNegative = Annotated[Number, Field(ge=0.0)]
+Count = Annotated[int, StrictType()]
+"""An integer that refuses `true`/`false` and `2.5`."""
+Level = Annotated[Count, Field(ge=0, le=7)]
 Days = Union[NonNegative, tuple[NonNegative, NonNegative]]
 MAX_HORIZON_DAYS = 36_525.0
 """A century: the longest horizon a scenario may ask for."""
@@ -45,8 +50,8 @@ class Territory(Strict):
     """A place of a state away from its capital (Hawaii, Guam, a base abroad)."""
 
     name: str
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lon: Annotated[float, Field(ge=-180, le=180)]
+    lat: Annotated[Number, Field(ge=-90, le=90)]
+    lon: Annotated[Number, Field(ge=-180, le=180)]
     regions: list[str] = []
     soil: Id | None = Field(None, description="whose soil it stands on (a base names its host); default the owner")
 
@@ -56,10 +61,10 @@ class StateSpec(Strict):
 
     name: str | None = None
     capital: str | None = None
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    power: Annotated[float, Field(ge=0.0, le=MAX_POWER)] | None = Field(None, description="military expenditure, US$ bn")
-    offense: Annotated[float, Field(ge=0.0, le=100.0)] | None = Field(
+    lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
+    power: Annotated[Number, Field(ge=0.0, le=MAX_POWER)] | None = Field(None, description="military expenditure, US$ bn")
+    offense: Annotated[Number, Field(ge=0.0, le=100.0)] | None = Field(
         None, description="offensive-capability multiplier (1 = neutral)")
     nuclear: bool | None = None
     regions: list[str] | None = None
@@ -108,12 +113,12 @@ class Perception(Strict):
     distance_half_km: Positive = Field(2500.0, description="km at which projected power halves (Boulding 1962)")
     distance_exponent: Positive = Field(2.0, description="steepness beta of the gradient")
     default_intent: Unit = Field(0.02, description="baseline perceived intent between non-allies")
-    intent_half_life_days: Annotated[float, Field(ge=1.0)] = Field(
+    intent_half_life_days: Annotated[Number, Field(ge=1.0)] = Field(
         90.0, description="days for intent to relax half-way to baseline (at least a day: shorter ones underflow)")
     escalation_gain: Unit = Field(0.5, description="eta: share of the gap to 1 closed by a level-7 act")
     deescalation_gain: Unit = Field(0.25, description="share of the gap to baseline closed by a step down")
     spillover: Unit = Field(0.1, description="weight of an act against a non-ally, times proximity")
-    misperception: Annotated[float, Field(ge=0.0, le=3.0)] = Field(
+    misperception: Annotated[Number, Field(ge=0.0, le=3.0)] = Field(
         0.2, description="sigma of the lognormal noise on observed acts (a move closes at most the whole gap)")
     pact_weights: dict[PactType, Unit] = Field(
         default_factory=lambda: {
@@ -127,7 +132,7 @@ class Perception(Strict):
 class Decision(Strict):
     """The logit choice on the escalation ladder (McKelvey & Palfrey 1995)."""
 
-    decision_interval_days: Annotated[float, Field(ge=0.1)] = Field(7.0, description="mean days between a state's decisions")
+    decision_interval_days: Annotated[Number, Field(ge=0.1)] = Field(7.0, description="mean days between a state's decisions")
     temperature: Positive = Field(0.3, description="logit noise: lower is closer to a best response")
     precision: Positive = Field(1.0, description="kappa: weight of distance to the desired level")
     war_cost: NonNegative = Field(6.0, description="cost of levels 5+ times the other side's share")
@@ -241,8 +246,8 @@ class AmendAllianceAction(_Act):
 class ScalePowerAction(_Act):
     do: Literal["scale_power"]
     actor: Id
-    power: Annotated[float, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on military expenditure")
-    offense: Annotated[float, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on the offense multiplier")
+    power: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on military expenditure")
+    offense: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on the offense multiplier")
     over_days: NonNegative = Field(0.0, description="spread the change over this many days")
     steps: Annotated[int, Field(ge=1, le=365)] = 12
 
@@ -279,14 +284,14 @@ ACTIONS: tuple[str, ...] = (
 class Scenario(Strict):
     """A resolved scenario: after loading, `states` and `alliances` hold the whole world."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=100)]
     description: str = ""
     extends: str | None = None
     inherit_timeline: bool = Field(True, description="with `extends`: add this timeline to the parent's (false: replace it)")
     world: str = "world_2022"
-    horizon_days: Annotated[float, Field(gt=0.0, le=MAX_HORIZON_DAYS)] = 730.0
-    replications: Annotated[int, Field(ge=1, le=10_000_000)] = 100
-    seed: Annotated[int, Field(ge=0)] = 0
+    horizon_days: Annotated[Number, Field(gt=0.0, le=MAX_HORIZON_DAYS)] = 730.0
+    replications: Annotated[Count, Field(ge=1, le=10_000_000)] = 100
+    seed: Annotated[Count, Field(ge=0)] = 0
     record_every_days: Positive = 7.0
     states: dict[Id, StateSpec] = {}
     alliances: dict[Id, PactSpec | None] = {}

@@ -91,6 +91,8 @@ def parse_yaml(text: str, file: str) -> Document:
         raise InputErrors(_syntax_error(exc, file)) from None
     except yaml.YAMLError as exc:
         raise InputErrors(InputError(f"YAML: {exc}", file)) from None
+    except RecursionError:
+        raise InputErrors(InputError("values nested too deeply to read", file)) from None
     finally:
         loader.dispose()
     if duplicates:
@@ -115,6 +117,8 @@ def parse_value(text: str, file: str) -> Any:
             return None
         _check_nodes(node, file)
         return loader.construct_document(node)
+    except RecursionError:
+        raise InputErrors(InputError("values nested too deeply to read", file)) from None
     finally:
         loader.dispose()
 
@@ -320,7 +324,7 @@ def _append_timeline(base: Document, child: Document) -> Document:
 
 def _parent(doc: Document, path: Path, display: str, parent: object, chain: tuple) -> tuple[Path, str]:
     """Where `extends` points, checked: a string, an existing file, not already in the chain."""
-    if not isinstance(parent, str) or not parent:
+    if not isinstance(parent, str) or not parent or "\0" in parent:
         raise InputErrors(error_at(doc.marks, ("extends",), "give the file name of another scenario"))
     parent_path = Path(path).parent / parent
     parent_display = os.path.normpath(os.path.join(os.path.dirname(display), parent))
