@@ -24,7 +24,7 @@ from typing import Iterator
 
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["target_lock", "temp_name", "clean_stale", "process_gone", "watch_parent", "RESULT_FILES"]
+__all__ = ["target_lock", "temp_name", "clean_stale", "process_gone", "watch_parent", "owner", "RESULT_FILES"]
 
 RESULT_FILES = ("meta.json", "manifest.json")
 """A folder holding one of these was written by this program (a run, backtest or sweep)."""
@@ -141,17 +141,24 @@ def _acquire(lock: Path, fcntl) -> int:
         os.close(handle)
 
 
-def watch_parent(interval: float = 0.25) -> None:
-    """In a worker: exit as soon as the process that started it dies (its parent changes).
+def owner() -> tuple[int, str]:
+    """This process's id and start time: what a worker it starts watches (see :func:`watch_parent`)."""
+    return os.getpid(), _start_time(os.getpid())
 
-    Runs as a daemon thread; a pool's workers would otherwise outlive a killed run for minutes.
+
+def watch_parent(main: tuple[int, str] | None = None, interval: float = 0.25) -> None:
+    """In a worker: exit as soon as the process that started it dies.
+
+    `main` is the :func:`owner` of the process that made the pool (a forkserver's workers have the
+    forkserver as their parent, which may outlive it); without it the parent is watched. Runs as a
+    daemon thread; a pool's workers would otherwise outlive a killed run for minutes.
     """
     parent = os.getppid()
 
     def watch() -> None:
         while True:
             time.sleep(interval)
-            if os.getppid() != parent:
+            if os.getppid() != parent or (main is not None and process_gone(*main)):
                 os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()

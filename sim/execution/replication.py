@@ -56,9 +56,10 @@ def replication_text(setup: Setup, rep: int, seed: int, horizon: float | None = 
 _WORKER: dict = {}
 
 
-def init_worker(scenario: Scenario, horizon: float | None, as_text: bool) -> None:
-    """Set up a pool worker: build the scenario's setup once; exit if the parent dies."""
-    watch_parent()
+def init_worker(scenario: Scenario, horizon: float | None, as_text: bool,
+                main: tuple[int, str] | None = None) -> None:
+    """Set up a pool worker: build the scenario's setup once; exit if the parent (`main`) dies."""
+    watch_parent(main)
     _WORKER["setup"], _WORKER["horizon"], _WORKER["as_text"] = Setup(scenario), horizon, as_text
 
 

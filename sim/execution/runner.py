@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from sim.engine.simulation import Setup
 from sim.engine.tables import TABLES, headers
+from sim.execution.guard import owner
 from sim.execution.limits import MAX_ROWS, check_run
 from sim.execution.output import CsvWriter, atomic_folder, write_json
 from sim.execution.progress import progress_bar
@@ -83,7 +84,7 @@ def iter_replications(scenario: Scenario, seeds: list[int], workers: int = 1,
         return
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
-                                initargs=(scenario, horizon, as_text)) as pool:
+                                initargs=(scenario, horizon, as_text, owner())) as pool:
         yield from _in_order(pool, _chunks(pairs, workers), 4 * workers)
 
 

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 
 from sim.engine.simulation import Setup
 from sim.engine.tables import format_row
-from sim.execution.guard import watch_parent
+from sim.execution.guard import owner, watch_parent
 from sim.execution.runner import run_replication
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Scenario
@@ -128,10 +128,10 @@ def _take(iterator: Iterator[Any], n: int) -> list[Any]:
     return [item for _, item in zip(range(max(n, 0)), iterator)]
 
 
-def _ignore_sigint() -> None:
+def _ignore_sigint(main: tuple[int, str] | None = None) -> None:
     """Workers leave Ctrl-C to the parent, which stops them cleanly, and exit if it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watch_parent()
+    watch_parent(main)
 
 
 class ProcessBackend(_WindowBackend):
@@ -143,7 +143,8 @@ class ProcessBackend(_WindowBackend):
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload([__name__])  # workers fork with the engine imported
         self.window = 4 * workers
-        self._pool = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
+        self._pool = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint,
+                                                 initargs=(owner(),))
 
     def _submit(self, task: ChunkTask) -> futures.Future:
         return self._pool.submit(run_chunk, task)
