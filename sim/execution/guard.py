@@ -19,12 +19,12 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["target_lock", "temp_name", "clean_stale", "process_gone", "watch_parent", "owner", "RESULT_FILES"]
+__all__ = ["RESULT_FILES", "clean_stale", "owner", "process_gone", "target_lock", "temp_name", "watch_parent"]
 
 RESULT_FILES = ("meta.json", "manifest.json")
 """A folder holding one of these was written by this program (a run, backtest or sweep)."""
@@ -88,7 +88,7 @@ def _ours_and_dead(path: Path) -> bool:
 
 def clean_stale(parent: Path) -> list[Path]:
     """Remove the temporary folders in `parent` left by killed processes of this program."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(parent.iterdir())
     except OSError:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Scenario
 
-__all__ = ["Estimate", "estimate", "check_run", "check_runs", "MAX_ROWS", "MAX_DECISIONS", "MAX_RUNS", "BYTES_PER_ROW"]
+__all__ = ["BYTES_PER_ROW", "MAX_DECISIONS", "MAX_ROWS", "MAX_RUNS", "Estimate", "check_run", "check_runs", "estimate"]
 
 MAX_ROWS = 50_000_000
 """Rows of `tension.csv` a run may write by default (about 1.5 GB); `--max-rows` allows more."""

@@ -19,10 +19,16 @@ import stat
 from pathlib import Path
 
 from sim.engine.tables import format_row
-from sim.execution.guard import RESULT_FILES, TEMP_MARK, clean_stale, target_lock, temp_name
+from sim.execution.guard import (
+    RESULT_FILES,
+    TEMP_MARK,
+    clean_stale,
+    target_lock,
+    temp_name,
+)
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["atomic_folder", "check_target", "write_csv", "write_json", "CsvWriter", "usable_target", "move_into_place"]
+__all__ = ["CsvWriter", "atomic_folder", "check_target", "move_into_place", "usable_target", "write_csv", "write_json"]
 
 _MAX_NAME = 200  # bytes; the temporary folder's name adds about 40 to the limit of 255
 
@@ -105,7 +111,7 @@ def atomic_folder(target: str | os.PathLike, force: bool = False):
             raise
 
 
-def move_into_place(tmp: Path, target: Path) -> None:  # noqa: D401
+def move_into_place(tmp: Path, target: Path) -> None:
     """`tmp` becomes `target`: an atomic exchange where the OS has one, else rename aside and in."""
     if not target.exists():
         os.replace(tmp, target)

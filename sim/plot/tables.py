@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["REQUIRED", "read_table", "read_json"]
+__all__ = ["REQUIRED", "read_json", "read_table"]
 
 REQUIRED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # table: (columns it must have, numeric columns among all it may have)

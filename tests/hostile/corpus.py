@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Case", "CASES", "SCENARIO", "SWEEP", "HISTORY", "WORLD"]
+__all__ = ["CASES", "HISTORY", "SCENARIO", "SWEEP", "WORLD", "Case"]
 
 SCENARIO = """\
 name: tiny
