@@ -172,8 +172,11 @@ def test_stale_temporary_folders_of_dead_processes_are_removed_and_nothing_else(
     unmarked.mkdir()  # the same kind of name, but nothing proves it ours: kept
     user = tmp_path / ".thesis.tmp"
     user.mkdir()
-    assert clean_stale(tmp_path) == [dead]
-    assert live.exists() and unmarked.exists() and user.exists()
+    stale_lock, live_lock = tmp_path / ".r.lock", tmp_path / ".s.lock"
+    stale_lock.write_text(str(_dead_pid()))
+    live_lock.write_text(str(os.getpid()))
+    assert sorted(clean_stale(tmp_path)) == sorted([dead, stale_lock])
+    assert live.exists() and unmarked.exists() and user.exists() and live_lock.exists()
 
 
 def test_force_refuses_a_folder_that_is_not_a_result_and_replaces_one_that_is(tmp_path):

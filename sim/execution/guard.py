@@ -97,7 +97,32 @@ def clean_stale(parent: Path) -> list[Path]:
         if path.name.startswith(".") and path.name.endswith(".tmp") and _ours_and_dead(path):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
+        elif path.name.startswith(".") and path.name.endswith(".lock") and _stale_lock(path):
+            removed.append(path)
     return removed
+
+
+def _stale_lock(path: Path) -> bool:
+    """Remove a lock file of a process that is gone (nobody holds its lock); whether it was."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        holder = os.pread(handle, 32, 0).decode(errors="replace").strip()
+        if not holder.isdigit() or not process_gone(int(holder)):
+            return False
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        path.unlink()
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
 
 
 @contextlib.contextmanager

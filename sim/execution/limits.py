@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Scenario
 
-__all__ = ["BYTES_PER_ROW", "MAX_DECISIONS", "MAX_ROWS", "MAX_RUNS", "Estimate", "check_run", "check_runs", "estimate"]
+__all__ = ["BYTES_PER_ROW", "MAX_DECISIONS", "MAX_ROWS", "MAX_RUNS", "Estimate", "check_run", "check_runs", "estimate", "late_actions"]
 
 MAX_ROWS = 50_000_000
 """Rows of `tension.csv` a run may write by default (about 1.5 GB); `--max-rows` allows more."""
@@ -79,6 +79,15 @@ def check_run(scenario: Scenario, replications: int | None = None, horizon: floa
             f"{MAX_DECISIONS}: choose fewer --reps, a shorter --horizon or a longer "
             "parameters.decision.decision_interval_days", "command line"))
     return size
+
+
+def late_actions(scenario: Scenario, horizon: float | None) -> list[str]:
+    """The timeline actions a shorter `horizon` than the scenario's would leave out (a warning:
+    `--horizon` cuts a run short on purpose, but never silently)."""
+    if horizon is None:
+        return []
+    return [f"timeline[{i}] ({action.do} on day {action.at:g})" for i, action in enumerate(scenario.timeline)
+            if action.at > horizon]
 
 
 def check_runs(points: int, replications: int, max_runs: int = MAX_RUNS, where: InputError | None = None) -> None:

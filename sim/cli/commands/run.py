@@ -18,7 +18,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                         help="override a field, e.g. parameters.decision.temperature=0.8 (repeatable)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
-    parser.add_argument("--force", action="store_true", help="replace an existing output folder")
+    parser.add_argument("--force", action="store_true", help="replace an earlier result in the output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
     parser.add_argument("--max-rows", type=int, default=None, metavar="N",
                         help="allow a run to write up to N rows of tension.csv (default 50 million)")
@@ -44,6 +44,7 @@ def _limits(args) -> dict:
 
 def main(args) -> int:
     """Load, check the output folder, run with a progress bar, and say where the results went."""
+    from sim.execution.limits import late_actions
     from sim.execution.output import check_target
     from sim.execution.runner import run_to_folder
     from sim.scenario.loading import load_scenario
@@ -52,6 +53,9 @@ def main(args) -> int:
     scenario = load_scenario(args.file, overrides=args.set)
     out = Path(args.out or Path("results") / scenario.name)
     check_target(out, args.force)
+    late = late_actions(scenario, args.horizon)
+    if late:
+        print(f"warning: --horizon {args.horizon:g} ends before {', '.join(late)}: not applied", file=sys.stderr)
     folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
                                  workers=args.workers, horizon=args.horizon, force=args.force,
                                  progress=not args.quiet and sys.stderr.isatty(), **_limits(args))
