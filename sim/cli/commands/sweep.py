@@ -67,6 +67,8 @@ def _kept(out: Path, force: bool, what: str) -> str:
     """What a stopped sweep kept, and how to go on."""
     if force:
         return f"{what}: the earlier sweep in {out}/ is unchanged; run again with --force to replace it"
+    if not (out / "runs.partial.csv").is_file():
+        return f"{what}: no run was written"
     return f"{what}: finished runs are kept in {out}/; continue with --resume"
 
 
