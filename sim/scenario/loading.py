@@ -168,13 +168,20 @@ def _sorted(errors: list[InputError]) -> list[InputError]:
 
 # --- pydantic errors -> file:line:column ---------------------------------------------------
 
+MAX_ERRORS = 100
+"""Problems reported from one file at most (the rest are counted)."""
+
+
 def validation_errors(exc: ValidationError, data: Any, marks: Mapping[tuple, Mark]) -> list[InputError]:
     """Each pydantic error as an :class:`InputError` at the mark of the value it is about."""
     grouped: dict[tuple, list[dict]] = {}
     for err in exc.errors():
         grouped.setdefault(_data_path(err["loc"], data), []).append(err)
     errors = []
-    for path, errs in grouped.items():
+    for count, (path, errs) in enumerate(grouped.items()):
+        if count == MAX_ERRORS:  # a file of thousands of wrong keys: the first ones say enough
+            errors.append(error_at(marks, (), f"... and {len(grouped) - count} more problems"))
+            break
         specific = [e for e in errs if not e["type"].endswith("_type")] or errs
         message = "; or ".join(dict.fromkeys(_message(e, path, data) for e in specific))
         errors.append(error_at(marks, path, message))

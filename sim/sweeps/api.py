@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -173,6 +174,8 @@ def check_folder(folder: str | Path, plan: SweepPlan, resume: bool = False, forc
     """The sweep outputs already in `folder`; refuse to overwrite them without `force` or to resume
     a different sweep. Changes nothing, so callers can check before starting workers."""
     folder = Path(folder)
+    if os.path.lexists(folder) and not folder.is_dir():  # a file or device is never written over
+        raise InputErrors(InputError("is a file, not a folder: choose another --out", str(folder)))
     existing = [name for name in OUTPUTS if (folder / name).exists()]
     if existing and resume:
         check_resumable(folder, read_manifest(folder), plan)
