@@ -108,21 +108,23 @@ def test_sigkill_of_run_force_keeps_the_old_result_and_leaves_no_orphans_or_junk
 def test_sigkill_of_sweep_force_keeps_the_old_sweep_and_resume_after_a_kill_gives_the_same_bytes(tmp_path):
     (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(tiny(replications=2, horizon_days=200)))
     (tmp_path / "w.yaml").write_text(yaml.safe_dump({
-        "name": "w", "scenario": "tiny.yaml", "replications": 300, "seed": 2,
+        "name": "w", "scenario": "tiny.yaml", "replications": 150, "seed": 2,
         "parameters": {"parameters.decision.war_cost": [1.0, 2.0, 4.0, 8.0]}}))
     args = ["sweep", "w.yaml", "--out", "out", "--quiet", "--workers", 2]
     assert _sim(*args, cwd=tmp_path).returncode == 0
     before = _files(tmp_path / "out")
-    rng = random.Random(5)
-    for _ in range(3):
-        status, workers = _kill_at_random(args + ["--force"], tmp_path, rng, 2.0, 4.0)
+    rng, killed = random.Random(5), 0
+    for _ in range(2):
+        status, workers = _kill_at_random(args + ["--force"], tmp_path, rng, 1.2, 2.5)
         assert status in (-signal.SIGKILL, 0)
+        killed += status == -signal.SIGKILL
         assert not _wait_gone(workers, 10), "worker processes outlived the killed sweep"
         assert _files(tmp_path / "out") == before
+    assert killed, "no sweep was killed midway: make the sweep longer"
     assert _sim(*args, "--force", cwd=tmp_path).returncode == 0
     assert _files(tmp_path / "out") == before and _junk(tmp_path) == []
     shutil.rmtree(tmp_path / "out")
-    _kill_at_random(args, tmp_path, rng, 2.0, 4.0)
+    _kill_at_random(args, tmp_path, rng, 1.2, 2.5)
     resumed = _sim(*args, "--resume", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     assert {k: v for k, v in _files(tmp_path / "out").items() if k != "manifest.json"} == \
@@ -216,7 +218,7 @@ def _mount_tmpfs(folder: Path, size: str) -> bool:
 @pytest.fixture
 def small_disk(tmp_path):
     disk = tmp_path / "disk"
-    if not _mount_tmpfs(disk, "300k"):
+    if not _mount_tmpfs(disk, "120k"):
         pytest.skip("needs root on Linux to mount a size-limited tmpfs (a full disk cannot be made otherwise)")
     try:
         yield disk
@@ -229,7 +231,7 @@ def test_a_full_disk_is_a_clean_error_and_the_sweep_resumes_after_space_is_freed
     assert run.returncode == 1 and "disk is full" in run.stderr and "Traceback" not in run.stderr
     assert list(small_disk.iterdir()) == []  # nothing half-written, no temporary folder
     (tmp_path / "w.yaml").write_text(yaml.safe_dump({
-        "name": "w", "scenario": str(BASELINE), "replications": 150, "seed": 4,
+        "name": "w", "scenario": str(BASELINE), "replications": 100, "seed": 4, "set": {"horizon_days": 120},
         "parameters": {"parameters.decision.war_cost": [1.0, 2.0, 4.0, 8.0]}}))
     args = ["sweep", "w.yaml", "--quiet", "--workers", 1]
     full = _sim(*args, "--out", small_disk / "s", cwd=tmp_path)
