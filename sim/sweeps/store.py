@@ -51,11 +51,14 @@ def atomic_write_text(path: Path, text: str) -> None:
 @contextlib.contextmanager
 def claim_folder(folder: Path) -> Iterator[None]:
     """Hold the output folder (made if missing) for one sweep at a time: a second sweep writing
-    there at once is refused. A folder this call made is removed again if input was refused."""
+    there at once is refused. A folder this call made is removed again if input was refused;
+    temporary files a killed sweep left in it are removed."""
     made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with _locked(folder):
+            for name in OUTPUTS:  # half-written files of a killed sweep (we hold the folder now)
+                (folder / f".{name}.tmp").unlink(missing_ok=True)
             yield
     except InputErrors:
         if made and not any(folder.iterdir()):
