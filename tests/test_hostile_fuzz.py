@@ -173,3 +173,32 @@ def test_sweep_journal_and_manifest(content, points, reps):
     (folder / "manifest.json").write_bytes(content)
     _only_input_errors(lambda: recover_journal(folder / "runs.partial.csv", (points, reps)))
     _only_input_errors(lambda: read_manifest(folder))
+
+
+@FUZZ
+@given(st.sampled_from(["day0", "end", "states", "invocations", "first_attack", "scenario", "name"]), VALUES)
+def test_history_structured(key, value):
+    import yaml
+
+    data = yaml.safe_load(HISTORY)
+    data[key] = value
+    path = _write("h.yaml", yaml.safe_dump(data, allow_unicode=True) if _dumpable(data) else "x: [")
+    _only_input_errors(lambda: read_history(path))
+
+
+CELL = st.one_of(st.sampled_from(["", "inf", "-inf", "nan", "1e308", "-1", "0", "true", "AAA", '"', "a,b", "91"]),
+                 st.floats(allow_nan=True, allow_infinity=True).map(repr), st.text(max_size=6))
+
+
+@FUZZ
+@given(st.lists(st.lists(CELL, min_size=1, max_size=9), min_size=1, max_size=5))
+def test_world_csv_structured(rows):
+    import csv
+    import io
+
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["id", "name", "lat", "lon", "power", "nuclear", "regions"])
+    writer.writerows(rows)
+    _write("w.csv", text.getvalue())
+    _only_input_errors(lambda: load_world("w.csv", FOLDER))
