@@ -9,8 +9,8 @@ truncation and oversize input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from hostile.case import Case
+from hostile.results import compare_cases, plot_cases
 
 __all__ = ["CASES", "HISTORY", "SCENARIO", "SWEEP", "WORLD", "Case"]
 
@@ -66,21 +66,6 @@ id,name,lat,lon,power,nuclear,regions
 AAA,Aland,0.0,0.0,100.0,true,west
 BBB,Bland,0.0,10.0,50.0,false,west
 """
-
-
-@dataclass
-class Case:
-    """One hostile input: files to write, the command's arguments, the exit status expected.
-
-    `base` copies a valid result folder (`run` or `sweep`) to `res/` first; `mutate` then
-    replaces files in it (None deletes one)."""
-
-    id: str
-    argv: list[str]
-    files: dict[str, str | bytes] = field(default_factory=dict)
-    base: str | None = None
-    mutate: dict[str, Any] = field(default_factory=dict)  # text, bytes, None, or a function of the text
-    expect: tuple[int, ...] = (2,)
 
 
 def _replace(text: str, old: str, new: str) -> str:
@@ -365,84 +350,6 @@ def _world_cases() -> list[Case]:
     return cases
 
 
-# --- result folders: compare and plot ------------------------------------------------------
-
-_TABLE_BREAKS: dict[str, str | bytes | None] = {
-    "truncated": "rep,seed,max_le",
-    "binary": b"\x00\x01\x02\xff" * 64,
-    "latin1": "rep,seed,max_level\n0,1,\xe9\n".encode("latin-1"),
-    "empty": "",
-    "header-only": "rep,seed,max_level,t_first_clash,n_belligerents\n",
-    "short-row": "rep,seed,max_level\n0,1\n",
-    "long-row": "rep,seed,max_level\n0,1,2,3,4\n",
-    "unclosed-quote": 'rep,seed,max_level\n0,1,"5\n1,2,3\n',
-    "text-cell": "rep,seed,max_level\n0,1,high\n1,2,3\n",
-    "inf-cell": "rep,seed,max_level\n0,1,inf\n1,2,3\n",
-    "nan-cell": "rep,seed,max_level\n0,1,nan\n1,2,nan\n",
-    "nul": "rep,seed,max_level\n0,1,\x003\n",
-    "missing": None,
-}
-
-
-def one_value(text: str) -> str:
-    """A sweep's runs.csv with only the rows of its first war_cost value (nothing to compare with)."""
-    lines = text.splitlines(keepends=True)
-    column = lines[0].split(",").index("parameters.decision.war_cost")
-    first = lines[1].split(",")[column]
-    return "".join([lines[0]] + [line for line in lines[1:] if line.split(",")[column] == first])
-
-
-def _compare_cases() -> list[Case]:
-    cases = [Case(f"compare-summary-{name}", ["compare", "res", "res2"], base="run", mutate={"summary.csv": text})
-             for name, text in _TABLE_BREAKS.items()]
-    cases += [Case(f"compare-meta-{name}", ["compare", "res", "res2"], base="run", mutate={"meta.json": text})
-              for name, text in {"truncated": '{"horizon_days": ', "binary": b"\xff\x00" * 10,
-                                 "list": "[1]", "horizon-text": '{"horizon_days": "x"}',
-                                 "horizon-differs": '{"horizon_days": 5}'}.items()]
-    cases += [Case(f"compare-runs-{name}", ["compare", "res", "--by", "parameters.decision.war_cost", "--ref", "1"],
-                   base="sweep", mutate={"runs.csv": text}) for name, text in _TABLE_BREAKS.items()]
-    cases += [
-        Case("compare-by-unknown", ["compare", "res", "--by", "nope", "--ref", "1"], base="sweep"),
-        Case("compare-by-ref-missing", ["compare", "res", "--by", "parameters.decision.war_cost", "--ref", "7"],
-             base="sweep"),
-        Case("compare-by-one-value", ["compare", "res", "--by", "parameters.decision.war_cost", "--ref", "1"],
-             base="sweep", mutate={"runs.csv": one_value}),
-        Case("compare-by-no-ref", ["compare", "res", "--by", "x"], base="sweep"),
-        Case("compare-missing", ["compare", "nothere", "res"], base="run"),
-        Case("compare-file-not-csv", ["compare", "res/meta.json", "res"], base="run"),
-        Case("compare-unknown-metric", ["compare", "res", "res2", "--metrics", "max_levle"], base="run"),
-        Case("compare-alpha", ["compare", "res", "res2", "--alpha", "2"], base="run"),
-        Case("compare-alpha-nan", ["compare", "res", "res2", "--alpha", "nan"], base="run"),
-        Case("compare-out-folder", ["compare", "res", "res2", "--out", "res"], base="run"),
-        Case("compare-out-no-parent", ["compare", "res", "res2", "--out", "no/such/dir/r.txt"], base="run"),
-        Case("compare-out-parent-file", ["compare", "res", "res2", "--out", "res/meta.json/r.txt"], base="run"),
-        Case("compare-format", ["compare", "res", "res2", "--format", "xml"], base="run"),
-        Case("compare-seed", ["compare", "res", "res2", "--seed", "-3"], base="run"),
-    ]
-    return cases
-
-
-def _plot_cases() -> list[Case]:
-    cases = [Case(f"plot-run-{table}-{name}", ["plot", "res", "--out", "figs"], base="run", mutate={f"{table}.csv": text})
-             for table in ("summary", "tension", "events", "states")
-             for name, text in _TABLE_BREAKS.items() if name in ("truncated", "binary", "header-only", "short-row",
-                                                                 "unclosed-quote", "latin1", "text-cell", "empty")]
-    cases += [Case(f"plot-sweep-{name}", ["plot", "res", "--out", "figs"], base="sweep", mutate={"runs.csv": text})
-              for name, text in _TABLE_BREAKS.items() if text is not None]
-    cases += [
-        Case("plot-missing", ["plot", "nothere"]),
-        Case("plot-not-result", ["plot", "d"], {"d/thesis.tex": "x"}),
-        Case("plot-file", ["plot", "f.txt"], {"f.txt": "x"}),
-        Case("plot-rep-out-of-range", ["plot", "res", "--rep", "99", "--out", "figs"], base="run"),
-        Case("plot-rep-negative", ["plot", "res", "--rep", "-1", "--out", "figs"], base="run"),
-        Case("plot-out-file", ["plot", "res", "--out", "res/meta.json"], base="run"),
-        Case("plot-compare-missing", ["plot", "res", "--compare", "nothere", "--out", "figs"], base="run"),
-        Case("plot-compare-sweep", ["plot", "res", "--compare", "s", "--out", "figs"], base="run",
-             files={"s/runs.csv": "point,rep\n"}),
-    ]
-    return cases
-
-
 # --- command-line options ------------------------------------------------------------------
 
 def _option_cases() -> list[Case]:
@@ -497,5 +404,5 @@ def _option_cases() -> list[Case]:
 
 
 CASES: list[Case] = (_scenario_values() + _scenario_syntax() + _scenario_model() + _extends_cases() + _sweep_cases()
-                     + _resume_cases() + _history_cases() + _world_cases() + _compare_cases() + _plot_cases()
+                     + _resume_cases() + _history_cases() + _world_cases() + compare_cases() + plot_cases()
                      + _option_cases())
