@@ -62,22 +62,25 @@ def _size(n: float) -> str:
     return f"{n:.3g}"
 
 
+_RUN_ADVICE = ("choose fewer --reps, a shorter --horizon, or a longer record interval "
+               "(--set record_every_days=30), or allow it with --max-rows")
+
+
 def check_run(scenario: Scenario, replications: int | None = None, horizon: float | None = None,
-              max_rows: int = MAX_ROWS) -> Estimate:
-    """The estimate, or InputErrors saying how large the run would be and how to make it smaller."""
+              max_rows: int = MAX_ROWS, advice: str = _RUN_ADVICE, where: str = "command line") -> Estimate:
+    """The estimate, or InputErrors (at `where`) saying how large the run would be and how to make it
+    smaller (`advice`)."""
     size = estimate(scenario, replications, horizon)
-    reduce = ("fewer --reps, a shorter --horizon, or a longer record interval "
-              "(--set record_every_days=30)")
     if size.rows > max_rows:
         raise InputErrors(InputError(
             f"this run would write about {_size(size.rows)} rows of tension.csv (~{_size(size.bytes / 1e9)} GB: "
             f"{size.replications} replications x {_size(size.samples)} samples x {size.series} states and dyads), "
-            f"more than the limit of {max_rows}: choose {reduce}, or allow it with --max-rows", "command line"))
+            f"more than the limit of {max_rows}: {advice}", where))
     if size.decisions > MAX_DECISIONS:
         raise InputErrors(InputError(
             f"this run would take about {_size(size.decisions)} state decisions (hours of work), more than "
-            f"{MAX_DECISIONS}: choose fewer --reps, a shorter --horizon or a longer "
-            "parameters.decision.decision_interval_days", "command line"))
+            f"{MAX_DECISIONS}: choose fewer replications, a shorter horizon or a longer "
+            "parameters.decision.decision_interval_days", where))
     return size
 
 

@@ -188,6 +188,9 @@ def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str |
     return SweepPlan(spec, scenario, base, points, seeds, digest, file, resolved)
 
 
+_RUN_TOO_LARGE = "each run of the sweep holds its samples in memory: a longer record_every_days or a shorter horizon"
+
+
 def _check_size(spec: SweepSpec, base: Scenario | None, marks: Marks, max_runs: int) -> None:
     """Refuse a sweep too large to run (points x replications) or whose runs are each too large,
     before any point is drawn or loaded."""
@@ -199,7 +202,10 @@ def _check_size(spec: SweepSpec, base: Scenario | None, marks: Marks, max_runs: 
     replications = spec.replications or (base.replications if base is not None else 1)
     check_runs(points, replications, max_runs, error_at(marks, where, ""))
     if base is not None:
-        check_run(base, replications=1)
+        try:
+            check_run(base, replications=1, advice=_RUN_TOO_LARGE)
+        except InputErrors as exc:
+            raise InputErrors([_error(marks, ("scenario",), e.message) for e in exc.errors]) from None
 
 
 def _resolved(spec: SweepSpec, base: Scenario | None) -> dict[str, Any] | None:
@@ -254,10 +260,15 @@ def _check_points(scenario: Any, spec: SweepSpec, points: list[dict[str, Any]], 
     for index, point in enumerate(points):
         overrides = {**spec.fixed, **point}
         try:
-            _load_point(scenario, spec.fixed, resolved, point)
+            loaded = _load_point(scenario, spec.fixed, resolved, point)
         except InputErrors as exc:
             where = _where(spec, overrides, point, marks)
             _keep_first(found, [_relocate(e, where) for e in exc.errors], f" (point {index})")
+            continue
+        try:
+            check_run(loaded, replications=1, advice=_RUN_TOO_LARGE)
+        except InputErrors as exc:
+            _keep_first(found, [_error(marks, ("parameters",), e.message) for e in exc.errors], f" (point {index})")
 
 
 def _keep_first(found: dict, errors: list[InputError], suffix: str = "") -> None:

@@ -239,6 +239,7 @@ def _sweep_cases() -> list[Case]:
         "grid-huge": ("parameters:\n  parameters.decision.war_cost: [1.0, 4.0]\n", "parameters:\n" + "".join(
             f"  parameters.decision.{p}: [{', '.join(str(1 + v) for v in range(12))}]\n"
             for p in ("war_cost", "inertia", "nuclear_taboo", "breach_cost", "precision", "nuclear_deterrence"))),
+        "point-too-large": ("parameters.decision.war_cost: [1.0, 4.0]", "record_every_days: [10, 0.000001]"),
         "control": ("name: sw", "name: s\x01w"),
         "name-bad": ("name: sw", "name: 's w/'"),
         "top-list": (SWEEP, "- 1\n"),
