@@ -128,6 +128,8 @@ def _join(folder: str, file: str) -> str:
 
 # --- CSV rows ------------------------------------------------------------------------------
 
+MAX_ROWS = 10_000
+"""Rows a states or territories CSV may hold (the world has about 200 states)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -152,6 +154,9 @@ def _rows(text: str, file: str, known: tuple[str, ...], required: tuple[str, ...
             raise InputErrors(InputError(f"{len(fields)} cells where the header has {len(header)}: "
                                          "give every column of the header, no more", file, reader.line_num))
         rows += 1
+        if rows > MAX_ROWS:
+            raise InputErrors(InputError(f"more than {MAX_ROWS} rows: not a table of states or places "
+                                         "(check the path)", file, reader.line_num))
         yield reader.line_num, _cells(header, fields, lines[reader.line_num - 1], file, reader.line_num)
     if not rows and "id" in required:
         raise InputErrors(InputError("no rows below the header: add one row a state", file, 2))

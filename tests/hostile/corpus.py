@@ -339,6 +339,7 @@ def _world_cases() -> list[Case]:
         "blank-lines": "\n\n\n",
         "huge-field": WORLD + "CCC," + "x" * 200_000 + ",1,2,3,false,west\n",
         "control": WORLD.replace("Aland", "A\x07land"),
+        "too-many-rows": WORLD + "".join(f"S{i},Sland,1.0,2.0,3.0,false,west\n" for i in range(10_001)),
     }
     cases = [Case(f"world-{name}", ["states", "--world", "w.csv"], {"w.csv": text}) for name, text in texts.items()]
     cases += [Case(f"world-in-scenario-{name}", ["validate", "s.yaml"],
