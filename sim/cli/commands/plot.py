@@ -30,6 +30,8 @@ def _kind(folder: Path) -> str:
 
 def main(args: argparse.Namespace) -> int:
     """Draw every figure the folder's tables allow and print the files written."""
+    from sim.execution.orphans import target_lock
+    from sim.execution.output import usable_target
     from sim.plot import (  # matplotlib and pandas only when plotting
         save_run,
         save_sweep,
@@ -43,11 +45,13 @@ def main(args: argparse.Namespace) -> int:
         raise InputErrors(InputError(f"--compare needs a {kind} folder like {folder}", args.compare))
     if kind == "sweep" and args.rep is not None:
         raise InputErrors(InputError("--rep picks a run's cascade; a sweep folder has none", path="--rep"))
-    out = Path(args.out) if args.out else folder / "plots"
-    if kind == "sweep":
-        written = save_sweep(folder, out, other=args.compare)
-    else:
-        written = save_run(folder, out, rep=args.rep, other=args.compare)
+    out = usable_target(Path(args.out) if args.out else folder / "plots")  # never a file or device
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with target_lock(out):  # one plot command writing there at a time
+        if kind == "sweep":
+            written = save_sweep(folder, out, other=args.compare)
+        else:
+            written = save_run(folder, out, rep=args.rep, other=args.compare)
     for file in written:
         print(file)
     return 0
