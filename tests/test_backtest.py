@@ -250,8 +250,14 @@ def test_an_existing_output_needs_force(tmp_path):
     done = _cli(BUNDLED, "--reps", 1, "--out", out)
     assert done.returncode == 2 and "--force" in done.stderr
     assert (out / "keep.txt").exists()
+    refused = _cli(BUNDLED, "--reps", 1, "--out", out, "--force", "--quiet")
+    assert refused.returncode == 2 and "not a result of alliance-sim" in refused.stderr
+    assert (out / "keep.txt").exists()
+    (out / "keep.txt").unlink()
+    assert _cli(BUNDLED, "--reps", 1, "--out", out, "--quiet").returncode == 0
+    (out / "extra.txt").write_text("x")
     assert _cli(BUNDLED, "--reps", 1, "--out", out, "--force", "--quiet").returncode == 0
-    assert not (out / "keep.txt").exists() and (out / "backtest_overall.csv").exists()
+    assert not (out / "extra.txt").exists() and (out / "backtest_overall.csv").exists()
 
 
 def test_same_seed_same_scores():

@@ -261,7 +261,7 @@ class Backtest:
     def write(self, folder: str | os.PathLike, force: bool = False) -> Path:
         """Write the run's CSVs and meta.json plus backtest_*.csv, all in one atomic move."""
         with atomic_folder(folder, force) as tmp:
-            self.result.write(tmp, force=True)
+            self.result.write_tables(tmp)
             for name, (header, rows) in self.scores.tables.items():
                 write_csv(tmp / f"{name}.csv", header, rows)
         return Path(folder)

@@ -50,6 +50,10 @@ class Table:
                 except ValueError:
                     raise InputErrors(InputError(f"column '{name}' is not numeric: {text!r}",
                                                  self.path, i + 2)) from None
+                if not math.isfinite(values[i]):
+                    raise InputErrors(InputError(f"column '{name}' holds {text!r}: a result of this program "
+                                                 "never holds inf or nan (an edited or corrupt file?)",
+                                                 self.path, i + 2))
         return values
 
     def subset(self, mask: np.ndarray, path: str) -> Table:
@@ -109,11 +113,16 @@ def _read_sidecar(folder: Path) -> tuple[float | None, str, list[str]]:
         file = folder / name
         if file.is_file():
             try:
-                doc = json.loads(file.read_text())
-            except (OSError, json.JSONDecodeError) as exc:
+                doc = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise InputErrors(InputError(f"unreadable JSON: {exc}", str(file))) from None
-            parameters = list(doc.get("parameters") or []) if isinstance(doc, dict) else []
+            if not isinstance(doc, dict):
+                raise InputErrors(InputError("corrupt: not a JSON object", str(file)))
+            parameters = list(doc.get("parameters") or [])
             horizon = _find_horizon(doc)
+            if "horizon_days" in doc and (horizon is None or not math.isfinite(horizon) or horizon <= 0):
+                raise InputErrors(InputError(f"horizon_days {doc['horizon_days']!r} is not a number of days",
+                                             str(file)))
             return horizon, (f"horizon_days in {file}" if horizon is not None else ""), parameters
     return None, "", []
 
@@ -121,8 +130,16 @@ def _read_sidecar(folder: Path) -> tuple[float | None, str, list[str]]:
 def read_table(path: str | Path) -> Table:
     """Read a run folder, a summary.csv or a sweep's runs.csv (with meta.json/manifest.json beside)."""
     file = _csv_path(Path(path))
-    with open(file, newline="") as handle:
-        rows = list(csv.reader(handle))
+    try:
+        with open(file, encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle, strict=True))
+    except UnicodeDecodeError as exc:
+        raise InputErrors(InputError(f"not a table of this program: not UTF-8 text ({exc.reason} at byte "
+                                     f"{exc.start})", str(file))) from None
+    except csv.Error as exc:
+        raise InputErrors(InputError(f"not a well-formed CSV file: {exc}", str(file))) from None
+    if any("\0" in cell for row in rows for cell in row):
+        raise InputErrors(InputError("not a table of this program: it holds NUL bytes", str(file)))
     if len(rows) < 2:
         empty = not rows or not any(cell.strip() for cell in rows[0])
         raise InputErrors(InputError("empty file: no header row" if empty else
@@ -280,6 +297,9 @@ def compare_by(runs: str | Path | Table, by: str, ref: str, metrics: list[str] |
     table, other = _grouped(runs if isinstance(runs, Table) else read_table(runs), by, ref)
     column = table.columns[by]
     base = table.subset(np.array([_same(v, ref) for v in column]), f"{by}={ref}")
+    if all(_same(v, ref) for v in column):
+        raise InputErrors(InputError(f"every run has {by}={ref}: no other value to compare with", table.path,
+                                     path="--by"))
     rows, pairings = [], set()
     for value in (v for v in dict.fromkeys(column) if not _same(v, ref)):
         side = table.subset(np.array([c == value for c in column]), f"{by}={value}")

@@ -17,7 +17,16 @@ from pydantic import Field, ValidationError, model_validator
 
 from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.pactkinds import PACT_KINDS
-from sim.scenario.schema import AttackAction, CreateAllianceAction, Id, JoinAllianceAction, NonNegative, Scenario, Strict
+from sim.scenario.schema import (
+    MAX_HORIZON_DAYS,
+    AttackAction,
+    CreateAllianceAction,
+    Id,
+    JoinAllianceAction,
+    NonNegative,
+    Scenario,
+    Strict,
+)
 from sim.scenario.yamlsource import Document, error_at, read_yaml
 
 __all__ = [
@@ -164,6 +173,9 @@ def _horizon_errors(history: History, doc: Document) -> list[InputError]:
     """`end` after `day0`, and every recorded day within the horizon 0..horizon_days."""
     if history.end <= history.day0:
         return [error_at(doc.marks, ("end",), f"end {history.end} is not after day0 {history.day0}")]
+    if history.horizon_days > MAX_HORIZON_DAYS:
+        return [error_at(doc.marks, ("end",), f"{history.horizon_days:g} days from day0 to end: more than the "
+                         f"longest horizon a scenario may run ({MAX_HORIZON_DAYS:g} days)")]
     errors = []
     for path, record in history.dated():
         day = record.day_after(history.day0)

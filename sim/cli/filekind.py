@@ -21,11 +21,12 @@ def kind_of(data: object) -> str:
 def file_kind(path: str | Path) -> str:
     """The kind of the file at `path`; a file that cannot be read is a 'scenario' (whose loader
     then reports the problem with its line)."""
-    import yaml
+    from sim.scenario.errors import InputErrors
+    from sim.scenario.yamlsource import read_yaml
 
-    try:
-        return kind_of(yaml.safe_load(Path(locate(str(path))).read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    try:  # the project's reader: its limits (size, aliases, dates as text) hold here too
+        return kind_of(read_yaml(Path(locate(str(path)))).data)
+    except InputErrors:
         return "scenario"
 
 

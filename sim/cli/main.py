@@ -2,12 +2,15 @@
 
 Each command module defines `HELP`, `add_arguments(parser)` and `main(args) -> int`.
 Bad input (:class:`sim.scenario.errors.InputErrors`) is printed without a traceback and exits with 2;
-Ctrl-C exits with 130 after a one-line message.
+Ctrl-C exits with 130 after a one-line message; an error of the environment (a full disk, a
+read-only folder) exits with 1 after a one-line message saying what was kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import errno
 import importlib
 import sys
 from types import ModuleType
@@ -60,12 +63,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except InputErrors as exc:
-        for error in exc.errors:
-            print(f"error: {error}", file=sys.stderr)
+        for error in exc.errors:  # an error of no file is about the command's own arguments
+            print(f"error: {error if error.file else dataclasses.replace(error, file='command line')}",
+                  file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: stopped cleanly", file=sys.stderr)
         return 130
+    except OSError as exc:  # the environment, not the input: a full disk, a read-only folder, ...
+        print(f"error: {environment_error(exc)}", file=sys.stderr)
+        return 1
+
+
+def environment_error(exc: OSError) -> str:
+    """What went wrong outside the program, where, and what to do (exit status 1)."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"{where}the disk is full ({reason}); nothing half-written was kept: "
+                "free some space (or choose another --out) and run again")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where}{reason}: choose a folder you can write to with --out"
+    return f"{where}{reason}"
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from concurrent import futures
 from typing import Any
 
 from sim.execution.guard import check_script_guard
+from sim.execution.orphans import owner, watch_parent
 from sim.scenario.errors import InputError, InputErrors
 
 __all__ = ["InlineBackend", "ProcessBackend", "DaskBackend", "open_backend", "default_workers", "chunk_size",
@@ -110,9 +111,12 @@ def _take(iterator: Iterator[Any], n: int) -> list[Any]:
     return [item for _, item in zip(range(max(n, 0)), iterator)]
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them cleanly."""
+def _init_worker(main: tuple[int, str] | None = None) -> None:
+    """A pool worker leaves Ctrl-C to the parent, which stops it cleanly, and exits as soon as the
+    process that made the pool (`main`, :func:`sim.execution.orphans.owner`) dies: a killed run or
+    sweep leaves no workers behind (:func:`sim.execution.orphans.watch_parent`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(main)
 
 
 class ProcessBackend(_WindowBackend):
@@ -126,7 +130,8 @@ class ProcessBackend(_WindowBackend):
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["sim.execution.replication"])
         self.workers, self.window = workers, 4 * workers
-        self._pool = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
+        self._pool = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                                 initargs=(owner(),))
 
     def _submit(self, work: Work, task: Task) -> futures.Future:
         return self._pool.submit(work, task)
@@ -208,6 +213,7 @@ def _dask_client(address: str, workers: int | None) -> Iterator[Any]:
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None,
                                silence_logs=logging.ERROR)
     with cluster, Client(cluster) as client:
+        client.run(watch_parent, owner())  # this machine's workers exit if this process is killed
         yield client
 
 

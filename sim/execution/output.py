@@ -1,58 +1,143 @@
 """Writing results safely: into a temporary folder beside the target, moved into place at the end.
 
-An interrupted run leaves no half-written folder, and an existing result is replaced only when
-the caller says so (`force`).
+An interrupted run leaves no half-written folder (and the next run into the same parent removes
+the temporary folder a killed one left); an existing result is replaced only when the caller says
+so (`force`), and only if it is a result of this program (it holds `meta.json` or a sweep's
+`manifest.json`) or an empty folder: `--force` never deletes a folder of someone else's files.
+One writer per folder at a time (:func:`sim.execution.orphans.target_lock`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import json
 import os
 import shutil
-import tempfile
+import stat
 from pathlib import Path
 
 from sim.engine.tables import format_row
+from sim.execution.orphans import (
+    RESULT_FILES,
+    TEMP_MARK,
+    clean_stale,
+    target_lock,
+    temp_name,
+)
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["atomic_folder", "check_target", "write_csv", "write_json", "CsvWriter"]
+__all__ = ["CsvWriter", "atomic_folder", "check_target", "move_into_place", "usable_target", "write_csv", "write_json"]
+
+_MAX_NAME = 200  # bytes; the temporary folder's name adds about 40 to the limit of 255
 
 
-def check_target(target: Path, force: bool) -> None:
-    """Refuse to replace an existing, non-empty output folder unless forced."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())) and not force:
-        raise InputErrors(InputError("output folder exists; use --force to replace it or --out to choose another",
-                                     file=str(target)))
+def _refuse(target: Path, message: str) -> None:
+    raise InputErrors(InputError(message, file=str(target)))
+
+
+def usable_target(target: str | os.PathLike) -> Path:
+    """`target` as an absolute path that can be a result folder; InputErrors saying why not.
+
+    Refused: the current folder or one holding it, a name too long for the file system, a path
+    through a file, and (whatever `force` says) a file, link, device, pipe or socket.
+    """
+    path = Path(os.path.abspath(target))
+    here = Path(os.path.abspath(os.getcwd()))
+    if path == here or path in here.parents or path.name in ("", ".", ".."):
+        _refuse(path, "cannot write a result over the current folder or one that holds it; name a new subfolder")
+    if len(path.name.encode("utf-8", "surrogateescape")) > _MAX_NAME:
+        _refuse(path, f"folder name longer than {_MAX_NAME} bytes; choose a shorter --out")
+    _check_ancestors(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as exc:
+        _refuse(path, f"cannot inspect it: {exc.strerror}")
+    if stat.S_ISLNK(mode):
+        _refuse(path, "is a symbolic link; give the folder it points to, or another --out")
+    if not stat.S_ISDIR(mode):
+        kind = "a file" if stat.S_ISREG(mode) else "a device, pipe or socket"
+        _refuse(path, f"is {kind}, not a folder; it is never replaced: choose another --out")
+    return path
+
+
+def _check_ancestors(path: Path) -> None:
+    """The nearest existing ancestor must be a folder (`--out thesis.tex/run` is refused)."""
+    for parent in path.parents:
+        if os.path.lexists(parent):
+            if not parent.is_dir():
+                _refuse(path, f"'{parent}' is a file, not a folder: choose another --out")
+            return
+
+
+def check_target(target: str | os.PathLike, force: bool) -> Path:
+    """Refuse to replace an existing, non-empty output folder unless forced, and even then unless
+    it is a result of this program. Returns the target as an absolute path."""
+    path = usable_target(target)
+    if not path.exists() or not any(path.iterdir()):
+        return path
+    if not force:
+        _refuse(path, "output folder exists; use --force to replace it or --out to choose another")
+    if not any((path / name).is_file() for name in RESULT_FILES):
+        _refuse(path, "not a result of alliance-sim (no meta.json or manifest.json in it): --force replaces "
+                "only earlier results or empty folders; choose another --out or move its files away yourself")
+    return path
 
 
 @contextlib.contextmanager
 def atomic_folder(target: str | os.PathLike, force: bool = False):
-    """Yield a temporary folder; on success it replaces `target` in one rename, on failure it vanishes."""
-    target = Path(target)
-    check_target(target, force)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; the folder is the user's output
-    try:
-        yield tmp
-    except BaseException:
+    """Yield a temporary folder; on success it replaces `target` in one rename, on failure it vanishes.
+
+    Holds the target's lock throughout; temporary folders that killed runs left in the same
+    parent are removed first.
+    """
+    path = usable_target(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with target_lock(path):
+        check_target(path, force)
+        clean_stale(path.parent)
+        tmp = path.with_name(temp_name(path))
+        tmp.mkdir()
+        try:
+            (tmp / TEMP_MARK).write_text(f"{os.getpid()}\n", encoding="utf-8")
+            yield tmp
+            (tmp / TEMP_MARK).unlink()
+            move_into_place(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+def move_into_place(tmp: Path, target: Path) -> None:
+    """`tmp` becomes `target`: an atomic exchange where the OS has one, else rename aside and in."""
+    if not target.exists():
+        os.replace(tmp, target)
+    elif _exchange(tmp, target):
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    else:
+        old = target.with_name(temp_name(target, old=True))
         os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
+        os.replace(tmp, target)
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _umask() -> int:
-    """The process's umask (read by setting it and putting it back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 class CsvWriter:

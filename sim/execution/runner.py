@@ -20,12 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from sim.engine.tables import TABLES, format_row, headers
 from sim.execution.backends import chunk_size, chunked, open_backend
+from sim.execution.limits import MAX_ROWS, check_run
 from sim.execution.output import CsvWriter, atomic_folder, write_json
 from sim.execution.progress import progress_bar
 from sim.execution.replication import Replication, RunTask, forget, run_replication, run_task
+from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import resolved_dict, scenario_sha256
 from sim.scenario.schema import Scenario
 
@@ -70,10 +73,19 @@ def _on(backend: Any, scenario: Scenario, pairs: list, horizon: float | None, as
         forget(key)  # the Setup this process built, when it ran chunks itself
 
 
-def _resolved(scenario: Scenario, replications, seed, horizon) -> Scenario:
+def _resolved(scenario: Scenario, replications, seed, horizon, max_rows: int = MAX_ROWS) -> Scenario:
+    """The scenario with the run's own replications, seed and horizon, checked (values and size)."""
     update = {k: v for k, v in (("replications", replications), ("seed", seed), ("horizon_days", horizon))
               if v is not None}
-    return scenario.model_validate({**scenario.model_dump(by_alias=True), **update}) if update else scenario
+    try:
+        resolved = scenario.model_validate({**scenario.model_dump(by_alias=True), **update}) if update else scenario
+    except ValidationError as exc:
+        flags = {"replications": "--reps", "seed": "--seed", "horizon_days": "--horizon"}
+        raise InputErrors([InputError(f"{e['msg']} (got {e.get('input')!r})", "command line",
+                                      path=flags.get(str(e["loc"][0]), str(e["loc"][0])) if e["loc"] else "")
+                           for e in exc.errors()]) from None
+    check_run(resolved, max_rows=max_rows)
+    return resolved
 
 
 def _meta(scenario: Scenario, wall: float) -> dict:
@@ -122,24 +134,29 @@ class Result:
     def write(self, folder: str | os.PathLike, force: bool = False) -> Path:
         """Write every table and meta.json atomically into `folder`."""
         with atomic_folder(folder, force) as tmp:
-            writers = {t: CsvWriter(tmp / f"{t}.csv", self.headers[t]) for t in TABLES}
-            for rep in self.replications:
-                for t, w in writers.items():
-                    w.rows(rep.rows(t))
-            for w in writers.values():
-                w.close()
-            write_json(tmp / "meta.json", self.meta)
+            self.write_tables(tmp)
         return Path(folder)
+
+    def write_tables(self, folder: Path) -> None:
+        """Write every table and meta.json into an existing (temporary) folder."""
+        writers = {t: CsvWriter(folder / f"{t}.csv", self.headers[t]) for t in TABLES}
+        for rep in self.replications:
+            for t, w in writers.items():
+                w.rows(rep.rows(t))
+        for w in writers.values():
+            w.close()
+        write_json(folder / "meta.json", self.meta)
 
 
 def run(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int | None = 1,
         horizon: float | None = None, progress: bool = False, dask: str | None = None,
-        client: Any = None) -> Result:
+        client: Any = None, max_rows: int = MAX_ROWS) -> Result:
     """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables.
 
     Runs on `workers` local processes (0: all cores), or on Dask: `dask` = 'local' or a scheduler
-    address, or a `dask.distributed.Client` (the same backends as sweeps, the same bytes)."""
-    scenario = _resolved(scenario, replications, seed, horizon)
+    address, or a `dask.distributed.Client` (the same backends as sweeps, the same bytes).
+    A run whose tables would pass `max_rows` rows is refused before it starts (:mod:`sim.execution.limits`)."""
+    scenario = _resolved(scenario, replications, seed, horizon, max_rows)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
     with progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
@@ -153,11 +170,13 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
 def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int | None = None,
                   seed: int | None = None, workers: int | None = 1, horizon: float | None = None,
                   force: bool = False, progress: bool = False, dask: str | None = None,
-                  client: Any = None, tables: Iterable[str] = TABLES) -> tuple[Path, dict]:
+                  client: Any = None, tables: Iterable[str] = TABLES,
+                  max_rows: int = MAX_ROWS) -> tuple[Path, dict]:
     """Run and stream every replication's rows to disk as it arrives (memory stays flat); backends
-    as for :func:`run`; write only the named `tables` (all four by default; meta.json lists them)."""
+    as for :func:`run`; write only the named `tables` (all four by default; meta.json lists them).
+    A run that would write more than `max_rows` rows is refused before any work."""
     tables = tuple(tables)
-    scenario = _resolved(scenario, replications, seed, horizon)
+    scenario = _resolved(scenario, replications, seed, horizon, max_rows)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
     head = headers(scenario.watch)

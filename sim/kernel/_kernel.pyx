@@ -254,9 +254,10 @@ cdef class Observer:
     Observer m weighs the act by w_m = max(a[m, j], spillover g[m, j]) (1 for the target j) times
     1 - a[m, i] (i's allies discount it; i itself ignores it), with lognormal noise
     exp(sigma z_m - sigma^2 / 2), z drawn for every state in order from the perception stream.
-    A step up closes (gain level / 7) w_m noise_m of the gap to 1 and names `event` as the cause
-    where it is the strongest move still remembered; a step down closes
-    min((down_gain (old - level) / 7) w_m noise_m, 1) of the gap to the baseline.
+    A step up closes min((gain level / 7) w_m noise_m, 1) of the gap to 1 and names `event` as the
+    cause where it is the strongest move still remembered; a step down closes
+    min((down_gain (old - level) / 7) w_m noise_m, 1) of the gap to the baseline. Capping the
+    share at 1 keeps intent, and so tension, in [0, 1] however large the noise.
     The gradient and alignment come transposed (`g_t[j, m] = g[m, j]`), so that their columns
     are read as contiguous rows.
     """
@@ -317,6 +318,8 @@ cdef class Observer:
             if m == i:
                 w = 0.0
             step = ((scale * w) * self.noise[m]) * bias
+            if step > 1.0:  # a move closes at most the whole gap: intent stays in [0, 1]
+                step = 1.0
             base = self.baseline[m, i]
             current = base + self.dev[m, i] * e
             if level > old:
@@ -326,8 +329,6 @@ cdef class Observer:
                     self.cause[m, i] = event
                     self.strength[m, i] = rise / e
             else:
-                if step > 1.0:
-                    step = 1.0
                 gap = current - base
                 if gap < 0.0:
                     gap = 0.0

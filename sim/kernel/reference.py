@@ -124,7 +124,7 @@ class Observer:
         for m in range(self.n):
             w = max(self.a_t[j, m].item(), self.spill * self.g_t[j, m].item())
             w = (1.0 if m == j else w) * (1.0 - self.a_t[i, m].item())
-            step = scale * (0.0 if m == i else w) * noise[m] * bias
+            step = min(scale * (0.0 if m == i else w) * noise[m] * bias, 1.0)  # intent stays in [0, 1]
             base = intent.baseline[m, i].item()
             current = base + intent.dev[m, i].item() * e
             if level > old:
@@ -133,6 +133,6 @@ class Observer:
                 if rise > intent.strength[m, i].item() * e:
                     intent.cause[m, i], intent.strength[m, i] = event, rise / e
             else:
-                new = current - min(step, 1.0) * max(current - base, 0.0)
+                new = current - step * max(current - base, 0.0)
             if new != current:  # an unmoved cell keeps its D exactly
                 intent.dev[m, i] = (new - base) / e

@@ -3,7 +3,6 @@ made and saved without pyplot's global state (so figures work in notebooks and h
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
 
+from sim.plot.tables import read_json, read_table
 from sim.scenario.errors import InputError, InputErrors
 
 __all__ = ["COLOURS", "DPI", "MAX_INCHES", "Run", "load_run", "as_run", "figure", "plain_ticks", "save"]
@@ -40,14 +40,9 @@ class Run:
         return 0
 
 
-def _read_csv(file: Path) -> pd.DataFrame | None:
-    if not file.is_file():
-        return None
-    try:
-        return pd.read_csv(file, dtype={"state": str, "actor": str, "target": str, "pact": str,
-                                        "cause_id": str, "event_id": str, "entered_via": str})
-    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-        raise InputErrors(InputError(f"unreadable CSV: {exc}", str(file))) from None
+def _read_csv(file: Path, table: str) -> pd.DataFrame | None:
+    """A table of the run folder, checked (:func:`sim.plot.tables.read_table`); None when absent."""
+    return read_table(file, table) if file.is_file() else None
 
 
 def load_run(folder: str | Path, name: str | None = None) -> Run:
@@ -56,11 +51,11 @@ def load_run(folder: str | Path, name: str | None = None) -> Run:
     folder = Path(folder)
     if not folder.is_dir():
         raise InputErrors(InputError("no such run folder", str(folder)))
-    tables = {t: _read_csv(folder / f"{t}.csv") for t in ("summary", "events", "tension", "states")}
+    tables = {t: _read_csv(folder / f"{t}.csv", t) for t in ("summary", "events", "tension", "states")}
     if all(t is None for t in tables.values()):
         raise InputErrors(InputError("no summary.csv, events.csv, tension.csv or states.csv here",
                                      str(folder)))
-    meta = json.loads((folder / "meta.json").read_text()) if (folder / "meta.json").is_file() else {}
+    meta = read_json(folder / "meta.json")
     return Run(name or folder.resolve().name, meta=meta, **tables)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from scipy import stats as st
 from sim.analysis.stats import label, metric_kind
 from sim.engine.tables import SUMMARY_METRICS
 from sim.plot.figure import COLOURS, figure, save
+from sim.plot.tables import read_json, read_table
 from sim.scenario.errors import InputError, InputErrors
 
 __all__ = [
@@ -67,11 +67,8 @@ def load_sweep(folder: str | Path, name: str | None = None) -> Sweep:
     file = folder / "runs.csv" if folder.is_dir() else folder
     if not file.is_file():
         raise InputErrors(InputError("no runs.csv: not a sweep folder", str(folder)))
-    runs = pd.read_csv(file)
-    if runs.empty:
-        raise InputErrors(InputError("runs.csv holds no replications", str(file)))
-    manifest = file.parent / "manifest.json"
-    doc = json.loads(manifest.read_text()) if manifest.is_file() else {}
+    runs = read_table(file, "runs")
+    doc = read_json(file.parent / "manifest.json")
     params = [p for p in (doc.get("parameters") or {}) if p in runs] or [c for c in runs if "." in c]
     if not params:
         raise InputErrors(InputError("no swept parameter found (manifest.json or dotted columns)", str(file)))

@@ -57,7 +57,8 @@ def load_scenario(source: str | os.PathLike | Mapping[str, Any],
     """
     doc, world = merged_document(source, overrides)
     errors = (_complete_states(doc, world) + new_pact_errors(doc.data, doc.marks, world)
-              + region_errors(doc.data, doc.marks) + cross_reference_errors(doc.data, doc.marks, world))
+              + region_errors(doc.data, doc.marks) + cross_reference_errors(doc.data, doc.marks, world)
+              + _late_actions(doc))
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
@@ -165,6 +166,16 @@ def _complete_states(doc: Document, world: WorldData) -> list[InputError]:
     return errors
 
 
+def _late_actions(doc: Document) -> list[InputError]:
+    """An action after the horizon would never happen: an error, not a silent no-op."""
+    horizon = doc.data.get("horizon_days", Scenario.model_fields["horizon_days"].default)
+    if not isinstance(horizon, (int, float)) or isinstance(horizon, bool) or not horizon > 0:
+        return []
+    return [error_at(doc.marks, ("timeline", i, "at"), f"day {_at(a):g} is after the horizon ({horizon:g} days): "
+                     "it would never happen; move it earlier or raise horizon_days")
+            for i, a in enumerate(_list(doc.data.get("timeline"))) if horizon < _at(a) < float("inf")]
+
+
 def _sorted(errors: list[InputError]) -> list[InputError]:
     """Errors in file order; duplicates dropped."""
     unique = list(dict.fromkeys(errors))
@@ -173,13 +184,20 @@ def _sorted(errors: list[InputError]) -> list[InputError]:
 
 # --- pydantic errors -> file:line:column ---------------------------------------------------
 
+MAX_ERRORS = 100
+"""Problems reported from one file at most (the rest are counted)."""
+
+
 def validation_errors(exc: ValidationError, data: Any, marks: Mapping[tuple, Mark]) -> list[InputError]:
     """Each pydantic error as an :class:`InputError` at the mark of the value it is about."""
     grouped: dict[tuple, list[Any]] = {}
     for err in exc.errors():
         grouped.setdefault(_data_path(err["loc"], data), []).append(err)
     errors = []
-    for path, errs in grouped.items():
+    for count, (path, errs) in enumerate(grouped.items()):
+        if count == MAX_ERRORS:  # a file of thousands of wrong keys: the first ones say enough
+            errors.append(error_at(marks, (), f"... and {len(grouped) - count} more problems"))
+            break
         specific = [e for e in errs if not e["type"].endswith("_type")] or errs
         message = "; or ".join(dict.fromkeys(_message(e, path, data) for e in specific))
         errors.append(error_at(marks, path, message))

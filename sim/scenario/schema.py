@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Strict as StrictType
 
 from sim.scenario.pactkinds import KIND_NAMES, default_weights, kind
 
 __all__ = [
-    "PACT_TYPES", "LEVELS", "Strict", "Territory", "StateSpec", "PactSpec", "Relation",
-    "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Claim", "Parameters", "Watch", "Action",
-    "ACTIONS", "ACTION_MODELS", "Scenario",
+    "PACT_TYPES", "LEVELS", "MAX_HORIZON_DAYS", "MAX_POWER", "Strict", "Territory", "StateSpec", "PactSpec",
+    "Relation", "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Claim", "Parameters", "Watch",
+    "Action", "ACTIONS", "ACTION_MODELS", "Scenario",
 ]
 
 if TYPE_CHECKING:
@@ -27,25 +28,34 @@ PACT_TYPES: tuple[str, ...] = KIND_NAMES
 LEVELS = ("normal", "rhetoric", "coercion", "signalling", "mobilisation", "armed clash", "war", "nuclear")
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=40)]
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Level = Annotated[int, Field(ge=0, le=7)]
+Number = Annotated[float, StrictType()]
+"""A float that refuses `true`/`false` (YAML booleans are not numbers); integers are welcome."""
+Unit = Annotated[Number, Field(ge=0.0, le=1.0)]
+Positive = Annotated[Number, Field(gt=0.0)]
+NonNegative = Annotated[Number, Field(ge=0.0)]
+Count = Annotated[int, StrictType()]
+"""An integer that refuses `true`/`false` and `2.5`."""
+Level = Annotated[Count, Field(ge=0, le=7)]
 Days = NonNegative | tuple[NonNegative, NonNegative]
+MAX_HORIZON_DAYS = 36_525.0
+"""A century: the longest horizon a scenario may ask for."""
+MAX_POWER = 1e6
+"""US$ bn: far above any state's military expenditure, far below where sums overflow."""
 
 
 class Strict(BaseModel):
-    """Base of every file model: unknown keys are errors, values are validated on assignment."""
+    """Base of every file model: unknown keys are errors, values are validated on assignment,
+    and every number is finite (`.inf` and `.nan` are refused where they are read)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Territory(Strict):
     """A place of a state away from its capital (Hawaii, Guam, a base abroad)."""
 
     name: str
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lon: Annotated[float, Field(ge=-180, le=180)]
+    lat: Annotated[Number, Field(ge=-90, le=90)]
+    lon: Annotated[Number, Field(ge=-180, le=180)]
     regions: list[str] = []
     soil: Id | None = Field(None, description="whose soil it stands on (a base names its host); default the owner")
     personnel: NonNegative | None = Field(
@@ -60,10 +70,11 @@ class StateSpec(Strict):
 
     name: str | None = None
     capital: str | None = None
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    power: NonNegative | None = Field(None, description="military expenditure, US$ bn")
-    offense: NonNegative | None = Field(None, description="offensive-capability multiplier (1 = neutral)")
+    lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
+    power: Annotated[Number, Field(ge=0.0, le=MAX_POWER)] | None = Field(None, description="military expenditure, US$ bn")
+    offense: Annotated[Number, Field(ge=0.0, le=100.0)] | None = Field(
+        None, description="offensive-capability multiplier (1 = neutral)")
     nuclear: bool | None = None
     regions: list[str] | None = None
     territories: list[Territory] | None = None
@@ -148,12 +159,14 @@ class Perception(Strict):
     distance_half_km: Positive = Field(2500.0, description="km at which projected power halves (Boulding 1962)")
     distance_exponent: Positive = Field(2.0, description="steepness beta of the gradient")
     default_intent: Unit = Field(0.02, description="baseline perceived intent between non-allies")
-    intent_half_life_days: Positive = Field(90.0, description="days for intent to relax half-way to baseline")
+    intent_half_life_days: Annotated[Number, Field(ge=1.0)] = Field(
+        90.0, description="days for intent to relax half-way to baseline (at least a day: shorter ones underflow)")
     escalation_gain: Unit = Field(0.5, description="eta: share of the gap to 1 closed by a level-7 act")
     deescalation_gain: Unit = Field(0.25, description="share of the gap to baseline closed by a step down")
     spillover: Unit = Field(0.1, description="weight of an act against a non-ally, times proximity")
-    misperception: NonNegative = Field(0.2, description="sigma of the lognormal noise on observed acts")
-    hostility_bias: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
+    misperception: Annotated[Number, Field(ge=0.0, le=3.0)] = Field(
+        0.2, description="sigma of the lognormal noise on observed acts (a move closes at most the whole gap)")
+    hostility_bias: Annotated[Number, Field(ge=-1.0, le=1.0)] = Field(
         0.1, description="model v2 (Jervis 1976): log factor by which acts are read as more hostile (steps down as less) (0-0.5)")
     standing_weight: Unit = Field(
         0.3, description="model v2: share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
@@ -169,7 +182,7 @@ class Perception(Strict):
 class Decision(Strict):
     """The logit choice on the escalation ladder (McKelvey & Palfrey 1995)."""
 
-    decision_interval_days: Positive = Field(7.0, description="mean days between a state's decisions")
+    decision_interval_days: Annotated[Number, Field(ge=0.1)] = Field(7.0, description="mean days between a state's decisions")
     temperature: Positive = Field(0.3, description="logit noise: lower is closer to a best response")
     precision: Positive = Field(1.0, description="kappa: weight of distance to the desired level")
     war_cost: NonNegative = Field(6.0, description="cost of levels 5+ times the other side's share")
@@ -177,7 +190,7 @@ class Decision(Strict):
     nuclear_taboo: NonNegative = Field(8.0, description="cost of level 7")
     breach_cost: NonNegative = Field(2.0, description="cost of levels 5+ against a co-member, times reliability")
     inertia: NonNegative = Field(1.0, description="cost per rung of changing level (policy inertia, audience costs)")
-    attention: Annotated[int, Field(ge=1, le=50)] = Field(3, description="counterparts weighed per decision")
+    attention: Annotated[Count, Field(ge=1, le=50)] = Field(3, description="counterparts weighed per decision")
 
 
 class AllianceParams(Strict):
@@ -206,6 +219,13 @@ class AllianceParams(Strict):
     bandwagon_power: Unit = Field(
         0.05, description="a threatened state with less than this share of X's power, and no strong ally, bandwagons")
 
+    @field_validator("consultation_levels")
+    @classmethod
+    def _levels_ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if value[0] > value[1]:
+            raise ValueError(f"levels [{value[0]}, {value[1]}] are reversed: write [low, high]")
+        return value
+
 
 class Motives(Strict):
     """Model v2: stakes, expected utility of war and preemption (docs/model.md, "Model v2").
@@ -213,17 +233,22 @@ class Motives(Strict):
     Bueno de Mesquita (1981) The War Trap; Fearon (1995) Rationalist explanations for war;
     Blainey (1973) The Causes of War; Schelling (1960) The Strategy of Conflict, ch. 9;
     Van Evera (1984) The cult of the offensive; Jervis (1989) The Meaning of the Nuclear Revolution.
+    Every value is finite and within the bounds below (docs/model.md, "Parameters": valid bounds are
+    wider than the ranges tested; they keep sums and powers far from overflow).
     """
 
-    stake_weight: NonNegative = Field(
+    stake_weight: Annotated[Number, Field(ge=0.0, le=100.0)] = Field(
         6.0, description="V: utility of a whole stake won for certain (range 0-12; default = war_cost)")
-    csf_exponent: Positive = Field(1.0, description="k of the contest success function A^k/(A^k+(delta B)^k) (0.5-2)")
-    optimism: NonNegative = Field(0.3, description="Blainey's bias: logit shift of one's own chance of prevailing (0-1)")
-    pressure: Annotated[float, Field(ge=0.0, le=4.0)] = Field(
+    csf_exponent: Annotated[Number, Field(gt=0.0, le=10.0)] = Field(
+        1.0, description="k of the contest success function A^k/(A^k+(delta B)^k) (0.5-2)")
+    optimism: Annotated[Number, Field(ge=0.0, le=10.0)] = Field(
+        0.3, description="Blainey's bias: logit shift of one's own chance of prevailing (0-1)")
+    pressure: Annotated[Number, Field(ge=0.0, le=4.0)] = Field(
         3.0, description="desired level per unit of stake: a claim is pressed by coercion (0-4)")
     odb: Unit = Field(0.2, description="offence-defence balance: 0 defence dominant (3:1 rule), 1 offence dominant")
-    first_strike: NonNegative = Field(10.0, description="value of striking first at odb 1 against a mobilised opponent (0-16)")
-    war_fixed_cost: NonNegative = Field(
+    first_strike: Annotated[Number, Field(ge=0.0, le=100.0)] = Field(
+        10.0, description="value of striking first at odb 1 against a mobilised opponent (0-16)")
+    war_fixed_cost: Annotated[Number, Field(ge=0.0, le=100.0)] = Field(
         4.0, description="cost of levels 5+ that does not depend on the balance (Fearon 1995's c) (0-8)")
     nuclear_shadow: Unit = Field(0.7, description="share of the chance of imposing a claim lost against a nuclear umbrella")
     world_claims: bool = Field(True, description="read the world's claims.csv (a scenario's `claims` override it)")
@@ -234,17 +259,23 @@ class Termination(Strict):
     2003; Reiter 2009): fortunes follow the balance of forces, wars end when continuing is worth
     less than stopping."""
 
-    step_days: Annotated[float, Field(gt=0.0, le=90.0)] = Field(7.0, description="days between a war's reckonings")
-    rate: Positive = Field(1 / 365, description="per day: speed at which fortunes move to the balance of forces")
-    sd: NonNegative = Field(0.005, description="battle noise per sqrt(day) (stationary sd about 0.07)")
-    burden: Positive = Field(0.2, description="cost of war per year, in stake units, to each side")
-    horizon_days: Positive = Field(180.0, description="days a side looks ahead when weighing continuing")
-    learning_days: Positive = Field(180.0, description="e-folding days of optimism spent by fighting")
-    capitulation: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+    step_days: Annotated[Number, Field(ge=0.1, le=90.0)] = Field(7.0, description="days between a war's reckonings")
+    rate: Annotated[Number, Field(gt=0.0, le=1.0)] = Field(
+        1 / 365, description="per day: speed at which fortunes move to the balance of forces")
+    sd: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
+        0.005, description="battle noise per sqrt(day) (stationary sd about 0.07)")
+    burden: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
+        0.2, description="cost of war per year, in stake units, to each side")
+    horizon_days: Annotated[Number, Field(gt=0.0, le=MAX_HORIZON_DAYS)] = Field(
+        180.0, description="days a side looks ahead when weighing continuing")
+    learning_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
+        180.0, description="e-folding days of optimism spent by fighting")
+    capitulation: Annotated[Number, Field(gt=0.0, le=1.0)] = Field(
         0.9, description="attacker's gain at which the defender gives in")
-    exhaustion: Positive = Field(1.0, description="accumulated cost, in units of the stake, at which a side stops")
+    exhaustion: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
+        1.0, description="accumulated cost, in units of the stake, at which a side stops")
     security_stake: Unit = Field(0.3, description="the stake of a war no claim explains (entries, preemption)")
-    truce_level: Annotated[int, Field(ge=0, le=4)] = Field(3, description="both postures after a war ends")
+    truce_level: Annotated[Count, Field(ge=0, le=4)] = Field(3, description="both postures after a war ends")
 
 
 class Parameters(Strict):
@@ -282,7 +313,18 @@ class _Act(Strict):
     note: str | None = None
 
 
-class AttackAction(_Act):
+class _Dyadic(_Act):
+    """An action of one state toward another: never toward itself."""
+
+    @model_validator(mode="after")
+    def _not_itself(self):
+        actor, target = getattr(self, "actor", None), getattr(self, "target", None)
+        if actor is not None and actor == target:
+            raise ValueError(f"'{actor}' is both actor and target: an action is toward another state")
+        return self
+
+
+class AttackAction(_Dyadic):
     do: Literal["attack"]
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party", "location": "territory"}
     actor: Id
@@ -291,7 +333,7 @@ class AttackAction(_Act):
     location: str | None = Field(None, description="a territory of the target; default its homeland")
 
 
-class PostureAction(_Act):
+class PostureAction(_Dyadic):
     do: Literal["posture"]
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id
@@ -300,7 +342,7 @@ class PostureAction(_Act):
     mutual: bool = False
 
 
-class NameThreatAction(_Act):
+class NameThreatAction(_Dyadic):
     do: Literal["name_threat"]
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id
@@ -347,13 +389,13 @@ class ScalePowerAction(_Act):
     do: Literal["scale_power"]
     refs: ClassVar[dict[str, str]] = {"actor": "state"}
     actor: Id
-    power: Positive = Field(1.0, description="factor on military expenditure")
-    offense: Positive = Field(1.0, description="factor on the offense multiplier")
+    power: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on military expenditure")
+    offense: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on the offense multiplier")
     over_days: NonNegative = Field(0.0, description="spread the change over this many days")
     steps: Annotated[int, Field(ge=1, le=365)] = 12
 
 
-class SetIntentAction(_Act):
+class SetIntentAction(_Dyadic):
     do: Literal["set_intent"]
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id = Field(description="the observer")
@@ -387,7 +429,7 @@ class WithdrawAction(_Act):
     personnel: Positive | None = Field(None, description="how many; default all")
 
 
-class CeasefireAction(_Act):
+class CeasefireAction(_Dyadic):
     do: Literal["ceasefire"]
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id
@@ -410,14 +452,14 @@ ACTIONS: tuple[str, ...] = tuple(ACTION_MODELS)
 class Scenario(Strict):
     """A resolved scenario: after loading, `states` and `alliances` hold the whole world."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=100)]
     description: str = ""
     extends: str | None = None
     inherit_timeline: bool = Field(True, description="with `extends`: add this timeline to the parent's (false: replace it)")
     world: str = "world_2022"
-    horizon_days: Positive = 730.0
-    replications: Annotated[int, Field(ge=1, le=10_000_000)] = 100
-    seed: Annotated[int, Field(ge=0)] = 0
+    horizon_days: Annotated[Number, Field(gt=0.0, le=MAX_HORIZON_DAYS)] = 730.0
+    replications: Annotated[Count, Field(ge=1, le=10_000_000)] = 100
+    seed: Annotated[Count, Field(ge=0)] = 0
     record_every_days: Positive = 7.0
     states: dict[Id, StateSpec] = {}
     alliances: dict[Id, PactSpec | None] = {}

@@ -161,10 +161,17 @@ def _join(folder: str, file: str) -> str:
 
 # --- CSV rows ------------------------------------------------------------------------------
 
+MAX_ROWS = 10_000
+"""Rows a states or territories CSV may hold (the world has about 200 states)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _rows(text: str, file: str, known: tuple[str, ...], required: tuple[str, ...]):
-    """Yield (line, {column: (text, mark)}) for each non-empty row, header checked first."""
-    reader = csv.reader(io.StringIO(text))
-    header = [_ALIASES.get(h.strip(), h.strip()) for h in next(reader, [])]
+    """Yield (line, {column: (text, mark)}) for each non-empty row, header checked first; a row
+    with more or fewer cells than the header, or a broken quote, is an error at its line."""
+    _check_text(text, file)
+    reader = csv.reader(io.StringIO(text), strict=True)
+    header = [_ALIASES.get(h.strip(), h.strip()) for h in _next(reader, file) or []]
     errors = [InputError(f"unknown column '{h}'{suggest(h, known)}; known columns: {', '.join(known)}",
                          file, 1) for h in header if h not in known]
     missing = [c for c in required if c not in header]
@@ -172,10 +179,40 @@ def _rows(text: str, file: str, known: tuple[str, ...], required: tuple[str, ...
         errors.append(InputError(f"missing column(s) {', '.join(missing)}: the header must name them", file, 1))
     if errors:
         raise InputErrors(errors)
-    lines = text.splitlines()
-    for fields in reader:
-        if any(f.strip() for f in fields):
-            yield reader.line_num, _cells(header, fields, lines[reader.line_num - 1], file, reader.line_num)
+    lines, rows = text.splitlines(), 0
+    while (fields := _next(reader, file)) is not None:
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            raise InputErrors(InputError(f"{len(fields)} cells where the header has {len(header)}: "
+                                         "give every column of the header, no more", file, reader.line_num))
+        rows += 1
+        if rows > MAX_ROWS:
+            raise InputErrors(InputError(f"more than {MAX_ROWS} rows: not a table of states or places "
+                                         "(check the path)", file, reader.line_num))
+        yield reader.line_num, _cells(header, fields, lines[reader.line_num - 1], file, reader.line_num)
+    if not rows and "id" in required:
+        raise InputErrors(InputError("no rows below the header: add one row a state", file, 2))
+
+
+def _next(reader, file: str) -> list[str] | None:
+    """The next row, None at the end; a broken quote or an oversized cell is an error at its line."""
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        raise InputErrors(InputError(f"not a well-formed CSV row: {exc}", file, reader.line_num)) from None
+
+
+def _check_text(text: str, file: str) -> None:
+    """A control character (a NUL byte, a bell, ...) is refused at its line and column."""
+    found = _CONTROL.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        raise InputErrors(InputError(f"control character U+{ord(found.group()):04X} in a CSV file: remove it",
+                                     file, line, column))
 
 
 def _cells(header: list[str], fields: list[str], raw: str, file: str, line: int) -> dict[str, tuple[str, Mark]]:

@@ -20,12 +20,31 @@ import yaml
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 
 __all__ = [
-    "Mark", "Document", "Override", "parse_yaml", "read_yaml", "read_with_extends", "merge", "append_list",
+    "Mark", "Document", "Override", "parse_yaml", "parse_value", "read_yaml", "read_with_extends", "merge",
+    "append_list",
     "deep_merge", "resolve_extends", "parse_path", "parse_override", "overrides_from", "apply_override",
     "find_mark", "error_at",
 ]
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: same nodes, faster
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: same nodes, faster
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, but `2022-02-24` stays text: a date is parsed where a field wants one, so
+    an impossible date (`2022-13-45`) is an error at its line, never a crash while reading."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
+_LOADER = _Loader
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest YAML file read (scenario, sweep, history): the shipped ones are a few kilobytes."""
+MAX_NODES = 100_000
+"""Most values a YAML document may hold once its aliases are expanded (a "billion laughs" is refused)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 Mark = tuple[str | None, int | None, int | None]
 """Where a value was written: (file, line, column), line and column 1-based or None."""
@@ -72,13 +91,20 @@ def local_path(marks: Mapping[tuple, Mark], path: tuple, file: str | None) -> tu
 
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML text (a mapping, or empty) with marks; syntax errors name file:line:column."""
+    _check_characters(text, file)
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_nodes(node, file)
         duplicates = _duplicate_keys(node, (), file) if node is not None else []
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise InputErrors(_syntax_error(exc, file)) from None
+    except yaml.YAMLError as exc:
+        raise InputErrors(InputError(f"YAML: {exc}", file)) from None
+    except RecursionError:
+        raise InputErrors(InputError("values nested too deeply to read", file)) from None
     finally:
         loader.dispose()
     if duplicates:
@@ -93,16 +119,90 @@ def parse_yaml(text: str, file: str) -> Document:
     return Document(data, marks)
 
 
+def parse_value(text: str, file: str) -> Any:
+    """One YAML value (a `--set` value: `0.8`, `[USA, JPN]`, `{a: 1}`), checked as a file is."""
+    _check_characters(text, file)
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node, file)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise InputErrors(InputError("values nested too deeply to read", file)) from None
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path, display: str | None = None) -> Document:
     """Read a YAML file with marks; `display` is the name errors give it (default: `path`)."""
     display = display or str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputErrors(InputError(f"cannot read the file: {exc.strerror}", display)) from None
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise InputErrors(InputError(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}",
+                                     display)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputErrors(InputError(f"file larger than {MAX_FILE_BYTES // 1_000_000} MB: not a scenario, "
+                                     "sweep or history file (check the path)", display))
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputErrors(InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", display)) from None
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputErrors(InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as "
+                                     "UTF-8", display, line)) from None
     return parse_yaml(text, display)
+
+
+def _check_characters(text: str, file: str) -> None:
+    """A control character (a NUL byte, a bell, ...) is refused at its line and column."""
+    found = _CONTROL.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        raise InputErrors(InputError(f"control character U+{ord(found.group()):04X} is not allowed in YAML: "
+                                     "remove it", file, line, column))
+
+
+def _check_nodes(root: yaml.Node, file: str) -> None:
+    """Refuse documents that expand past :data:`MAX_NODES` values, aliases that contain
+    themselves, and scalars of a type whose text cannot be read (`!!timestamp garbage`)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, open_: set) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in open_:
+            raise InputErrors(InputError("a value contains itself (a recursive alias): write it out",
+                                         *_mark(node, file)))
+        open_.add(id(node))
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else (
+            node.value if isinstance(node, yaml.SequenceNode) else [])
+        total = 1 + sum(size(child, open_) for child in children) if children else _scalar(node, file)
+        open_.discard(id(node))
+        sizes[id(node)] = total
+        if total > MAX_NODES:
+            raise InputErrors(InputError(f"more than {MAX_NODES} values once its aliases are expanded: "
+                                         "not a scenario (an alias bomb?)", *_mark(node, file)))
+        return total
+
+    size(root, set())
+
+
+def _scalar(node: yaml.Node, file: str) -> int:
+    """1 for a scalar whose text its tag can read; an error at its mark otherwise."""
+    if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:str":
+        try:
+            _LOADER("").construct_object(node, deep=True)
+        except yaml.YAMLError:
+            pass  # an unknown tag: reported as such while the document is built
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            tag, shown = node.tag.rsplit(":", 1)[-1], node.value if len(node.value) < 40 else node.value[:37] + "..."
+            reason = f": {str(exc)[:80]}" if isinstance(exc, (ValueError, OverflowError)) else ""
+            raise InputErrors(InputError(f"cannot read {shown!r} as a {tag}{reason}", *_mark(node, file))) from None
+    return 1
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, file: str) -> InputError:
@@ -244,7 +344,7 @@ def append_list(base: Document, child: Document, key: str) -> Document:
 
 def _parent(doc: Document, path: Path, display: str, parent: object, chain: tuple) -> tuple[Path, str]:
     """Where `extends` points, checked: a string, an existing file, not already in the chain."""
-    if not isinstance(parent, str) or not parent:
+    if not isinstance(parent, str) or not parent or "\0" in parent:
         raise InputErrors(error_at(doc.marks, ("extends",), "give the file name of another scenario"))
     parent_path = Path(path).parent / parent
     parent_display = os.path.normpath(os.path.join(os.path.dirname(display), parent))
@@ -299,7 +399,10 @@ def parse_override(text: str) -> Override:
                                      f"--set {text}"))
     try:
         path = parse_path(name.strip())
-        parsed = yaml.safe_load(value) if value.strip() else None
+        parsed = parse_value(value, f"--set {text}") if value.strip() else None
+    except InputErrors as exc:
+        problem = exc.errors[0].message
+        raise InputErrors(InputError(f"cannot read the value as YAML: {problem}", f"--set {text}")) from None
     except ValueError as exc:
         raise InputErrors(InputError(f"{exc}; write dotted keys, e.g. timeline.0.at", f"--set {text}")) from None
     except yaml.YAMLError as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -24,6 +25,9 @@ from typing import Any
 
 from sim.engine.tables import format_value, summary_columns
 from sim.execution.backends import chunk_size, open_backend
+from sim.execution.limits import MAX_RUNS
+from sim.execution.orphans import TEMP_MARK, clean_stale, temp_name
+from sim.execution.output import check_target, move_into_place
 from sim.scenario.errors import InputError, InputErrors
 from sim.sweeps.execute import ChunkResult, ChunkTask, run_chunk
 from sim.sweeps.manifest import check_resumable, manifest, write_manifest
@@ -75,16 +79,17 @@ def sweep(scenario: Any, parameters: Mapping[str, Any], *, design: str = "grid",
           samples: int | None = None, replications: int | None = None, seed: int | None = None,
           overrides: Mapping[str, Any] | None = None, workers: int | None = None, client: Any = None,
           out: str | Path | None = None, resume: bool = False, force: bool = False,
-          name: str | None = None) -> SweepResult:
+          name: str | None = None, max_runs: int = MAX_RUNS) -> SweepResult:
     """Sweep `parameters` ({dotted path: values or range}) of a scenario (path, mapping or Scenario).
 
     `design` is grid, random, lhs or sobol (`samples` points for the last three); `overrides`
     are fixed at every point (a sweep file's `set:`). Runs go to `workers` local processes (default
     all cores) or to a `dask.distributed.Client`. With `out` the tables are written there (as by
-    the command line; `resume`, `force` as there); without, they are kept in memory only.
+    the command line; `resume`, `force` as there); without, they are kept in memory only. A sweep
+    of more than `max_runs` runs is refused before it starts.
     """
     plan = plan_sweep(scenario, parameters, design=design, samples=samples, replications=replications,
-                      seed=seed, overrides=overrides, name=name)
+                      seed=seed, overrides=overrides, name=name, max_runs=max_runs)
     with tempfile.TemporaryDirectory(prefix="sweep-") as scratch:
         folder = Path(out) if out is not None else Path(scratch)
         with open_backend(workers, client=client) as backend:
@@ -133,6 +138,8 @@ def run_sweep(plan: SweepPlan, folder: str | Path, backend: Any, *, resume: bool
     journal and a manifest marked `interrupted` that say which runs are done, and re-raises.
     """
     folder = Path(folder)
+    if force and not resume and check_folder(folder, plan, resume, force):
+        return _replace_sweep(plan, folder, backend, progress)
     with claim_folder(folder):
         _prepare(folder, plan, resume, force)
         shape = (len(plan.points), plan.replications)
@@ -145,10 +152,32 @@ def run_sweep(plan: SweepPlan, folder: str | Path, backend: Any, *, resume: bool
         return _finish(plan, outcome, done)
 
 
+def _replace_sweep(plan: SweepPlan, folder: Path, backend: Any, progress: Progress | None) -> SweepOutcome:
+    """`--force` over an earlier sweep: the new one runs in a temporary folder beside it and
+    replaces it only when complete, so a kill midway leaves the earlier sweep whole."""
+    with claim_folder(folder):
+        check_target(folder, force=True)
+        clean_stale(folder.parent)
+        tmp = folder.with_name(temp_name(folder))
+        tmp.mkdir()
+        try:
+            (tmp / TEMP_MARK).write_text("sweep\n", encoding="utf-8")
+            outcome = run_sweep(plan, tmp, backend, progress=progress)
+            (tmp / TEMP_MARK).unlink()
+            move_into_place(tmp, folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    outcome.folder = folder
+    return outcome
+
+
 def check_folder(folder: str | Path, plan: SweepPlan, resume: bool = False, force: bool = False) -> list[str]:
     """The sweep outputs already in `folder`; refuse to overwrite them without `force` or to resume
     a different sweep. Changes nothing, so callers can check before starting workers."""
     folder = Path(folder)
+    if os.path.lexists(folder) and not folder.is_dir():  # a file or device is never written over
+        raise InputErrors(InputError("is a file, not a folder: choose another --out", str(folder)))
     existing = [name for name in OUTPUTS if (folder / name).exists()]
     if existing and resume:
         check_resumable(folder, read_manifest(folder), plan)
@@ -234,8 +263,11 @@ def _salvage(backend: Any, record: Callable[[ChunkResult], None]) -> None:
 
 def _stopped(plan: SweepPlan, folder: Path, shape: tuple[int, int], status: str) -> None:
     """The manifest of a stopped sweep, restating the journal (the truth whatever the timing)."""
-    _, journaled = recover_journal(folder / JOURNAL, shape)
-    write_manifest(folder, manifest(plan, journaled, folder, status))
+    try:
+        _, journaled = recover_journal(folder / JOURNAL, shape)
+        write_manifest(folder, manifest(plan, journaled, folder, status))
+    except (OSError, InputErrors):  # a full disk: the journal is the truth; resume restates it
+        pass
 
 
 def _tasks(plan: SweepPlan, done, workers: int) -> Iterator[ChunkTask]:

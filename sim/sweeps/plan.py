@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.execution.limits import MAX_RUNS, check_run, check_runs
 from sim.execution.runner import replication_seeds
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.loading import load_scenario, resolved_dict
@@ -78,11 +80,12 @@ class SweepPlan:
 
 
 def load_sweep(path: str | Path, replications: int | None = None,
-               overrides: Mapping[str, Any] | None = None) -> SweepPlan:
+               overrides: Mapping[str, Any] | None = None, max_runs: int = MAX_RUNS) -> SweepPlan:
     """Read and validate a sweep file; its scenario path is relative to the file.
 
     `replications` and `overrides` (`{dotted.path: value}`, added to the file's `set:`) change the
-    file's as `sweep --reps/--horizon/--set` do; a sweep resumed must be given the same."""
+    file's as `sweep --reps/--horizon/--set` do; a sweep resumed must be given the same. A sweep
+    of more than `max_runs` runs is refused before any point is drawn."""
     path = Path(path)
     doc = read_yaml(path, str(path))
     changes: dict[str, Any] = {k: v for k, v in (("replications", replications), ("set", dict(overrides or {}))) if v}
@@ -98,12 +101,13 @@ def load_sweep(path: str | Path, replications: int | None = None,
         raise InputErrors(_error(doc.marks, ("scenario",), message))
     given = json.dumps(changes, sort_keys=True, default=str).encode() if changes else b""
     digest = hashlib.sha256(path.read_bytes() + given).hexdigest()
-    return _plan(spec, str(scenario), doc.marks, digest, str(path))
+    return _plan(spec, str(scenario), doc.marks, digest, str(path), max_runs)
 
 
 def plan_sweep(scenario: Any, parameters: Mapping[str, Any], *, design: str = "grid",
                samples: int | None = None, replications: int | None = None, seed: int | None = None,
-               overrides: Mapping[str, Any] | None = None, name: str | None = None) -> SweepPlan:
+               overrides: Mapping[str, Any] | None = None, name: str | None = None,
+               max_runs: int = MAX_RUNS) -> SweepPlan:
     """Validate the arguments of :func:`sim.sweep` (a scenario path, mapping or Scenario)."""
     if isinstance(scenario, Scenario):  # resolved: it holds its whole world already
         scenario = {**resolved_dict(scenario), "extends": None, "world": EMPTY_WORLD}
@@ -114,7 +118,7 @@ def plan_sweep(scenario: Any, parameters: Mapping[str, Any], *, design: str = "g
     }
     spec = _spec(data, {})
     identity = json.dumps([data, scenario], sort_keys=True, default=str)
-    return _plan(spec, scenario, {}, hashlib.sha256(identity.encode()).hexdigest(), None)
+    return _plan(spec, scenario, {}, hashlib.sha256(identity.encode()).hexdigest(), None, max_runs)
 
 
 def _scenario_name(scenario: Any) -> str:
@@ -175,7 +179,8 @@ def _message(error: Mapping[str, Any]) -> str:
     return str(error["msg"]).removeprefix("Value error, ") + shown + hint
 
 
-def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str | None) -> SweepPlan:
+def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str | None,
+          max_runs: int = MAX_RUNS) -> SweepPlan:
     """Load the base scenario (with `set:`), draw the points, check each one, draw the seeds."""
     found: dict[tuple, InputError] = {}
     try:
@@ -184,6 +189,7 @@ def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str |
     except InputErrors as exc:
         base = None
         _keep_first(found, exc.errors)
+    _check_size(spec, base, marks, max_runs)
     points = design_points(spec.design, spec.parameters, spec.samples, _seed(spec, base))
     resolved = _resolved(spec, base)
     _check_points(scenario, spec, points, marks, found, resolved)
@@ -191,6 +197,33 @@ def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str |
         raise InputErrors(_by_line(found.values()))
     seeds = replication_seeds(_seed(spec, base), spec.replications or base.replications)
     return SweepPlan(spec, scenario, base, points, seeds, digest, file, resolved)
+
+
+_RUN_TOO_LARGE = "each run of the sweep holds its samples in memory: a longer record_every_days or a shorter horizon"
+
+
+def _grid_count(parameter: Any) -> int:
+    """Values a grid takes of one parameter: its list or its choices (a range is refused earlier)."""
+    if isinstance(parameter, Choices):
+        return len(parameter.choices)
+    return len(parameter) if isinstance(parameter, list) else 1
+
+
+def _check_size(spec: SweepSpec, base: Scenario | None, marks: Marks, max_runs: int) -> None:
+    """Refuse a sweep too large to run (points x replications) or whose runs are each too large,
+    before any point is drawn or loaded."""
+    if spec.design == "grid":
+        points = math.prod(_grid_count(p) for p in spec.parameters.values())
+        where = ("parameters",)
+    else:
+        points, where = spec.samples or 0, ("samples",)
+    replications = spec.replications or (base.replications if base is not None else 1)
+    check_runs(points, replications, max_runs, error_at(marks, where, ""))
+    if base is not None:
+        try:
+            check_run(base, replications=1, advice=_RUN_TOO_LARGE)
+        except InputErrors as exc:
+            raise InputErrors([_error(marks, ("scenario",), e.message) for e in exc.errors]) from None
 
 
 def _resolved(spec: SweepSpec, base: Scenario | None) -> dict[str, Any] | None:
@@ -245,10 +278,15 @@ def _check_points(scenario: Any, spec: SweepSpec, points: list[dict[str, Any]], 
     for index, point in enumerate(points):
         overrides = {**spec.fixed, **point}
         try:
-            _load_point(scenario, spec.fixed, resolved, point)
+            loaded = _load_point(scenario, spec.fixed, resolved, point)
         except InputErrors as exc:
             where = _where(spec, overrides, point, marks)
             _keep_first(found, [_relocate(e, where) for e in exc.errors], f" (point {index})")
+            continue
+        try:
+            check_run(loaded, replications=1, advice=_RUN_TOO_LARGE)
+        except InputErrors as exc:
+            _keep_first(found, [_error(marks, ("parameters",), e.message) for e in exc.errors], f" (point {index})")
 
 
 def _keep_first(found: dict, errors: list[InputError], suffix: str = "") -> None:

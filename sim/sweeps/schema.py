@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from sim.scenario.schema import Strict
+from sim.scenario.yamlsource import parse_path
 
 __all__ = ["DESIGNS", "PARAMETER_FORMS", "Scalar", "Range", "Choices", "SweepSpec", "design_problems"]
 
@@ -102,6 +103,12 @@ def design_problems(spec: SweepSpec) -> list[tuple[tuple[object, ...], str]]:
         values = param if isinstance(param, list) else getattr(param, "choices", [])
         if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in values):
             problems.append((("parameters", path), "a value may not span lines (runs.csv has one line a run)"))
+    for where, keys in (("parameters", spec.parameters), ("set", spec.fixed)):
+        for path in keys:
+            try:
+                parse_path(path)
+            except ValueError as exc:
+                problems.append(((where, path), f"{exc}: write dotted keys, e.g. parameters.decision.war_cost"))
     for path in set(spec.fixed) & set(spec.parameters):
         problems.append((("set", path), f"{path} is both fixed in `set` and swept in `parameters`"))
     return problems

@@ -40,8 +40,23 @@ def _check(args: argparse.Namespace) -> None:
         errors.append(InputError("give two result sets A B, or one sweep with --by PARAM --ref VALUE"))
     if args.ref is not None and not args.by:
         errors.append(InputError("--ref only makes sense with --by PARAM", path="--ref"))
+    if args.seed < 0:
+        errors.append(InputError(f"--seed must be 0 or more, got {args.seed}", "command line"))
+    if args.out:
+        errors += _out_problems(Path(args.out))
     if errors:
         raise InputErrors(errors)
+
+
+def _out_problems(out: Path) -> list[InputError]:
+    """`--out` must name a file (not a folder) in an existing folder."""
+    if out.is_dir():
+        return [InputError("is a folder: give the name of a file to write the report to", str(out))]
+    parent = out.parent
+    if not parent.is_dir():
+        what = "is a file, not a folder" if parent.exists() else "does not exist: make it first"
+        return [InputError(f"the folder '{parent}' {what}", str(out))]
+    return []
 
 
 def main(args: argparse.Namespace) -> int:

@@ -32,6 +32,8 @@ def _kind(folder: Path) -> str:
 
 def main(args: argparse.Namespace) -> int:
     """Draw every figure the folder's tables allow and print the files written."""
+    from sim.execution.orphans import target_lock
+    from sim.execution.output import usable_target
     from sim.plot import (  # matplotlib and pandas only when plotting
         save_run,
         save_sweep,
@@ -45,15 +47,18 @@ def main(args: argparse.Namespace) -> int:
         raise InputErrors(InputError(f"--compare needs a {kind} folder like {folder}", args.compare))
     if kind == "sweep" and args.rep is not None:
         raise InputErrors(InputError("--rep picks a run's cascade; a sweep folder has none", path="--rep"))
-    out = Path(args.out) if args.out else folder / "plots"
+    out = usable_target(Path(args.out) if args.out else folder / "plots")  # never a file or device
     if kind == "sweep" and args.states:
         raise InputErrors(InputError("--states picks a run's tension panels; a sweep folder has none", path="--states"))
-    if kind == "sweep":
-        save_sweep(folder, out, other=args.compare, progress=_progress)
-    else:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with target_lock(out):  # one plot command writing there at a time
+        if kind == "sweep":
+            save_sweep(folder, out, other=args.compare, progress=_progress)
+            return 0
         states = [s.strip() for s in args.states.split(",") if s.strip()] if args.states else None
-        for file in save_run(folder, out, rep=args.rep, other=args.compare, states=states):
-            print(file)
+        written = save_run(folder, out, rep=args.rep, other=args.compare, states=states)
+    for file in written:
+        print(file)
     return 0
 
 

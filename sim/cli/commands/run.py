@@ -25,8 +25,10 @@ def add_arguments(parser) -> None:
                         "with --dask local, the LocalCluster's workers (default: all cores)")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                         help="run on Dask, as `sweep --dask`: a new LocalCluster, or the scheduler at this address")
-    parser.add_argument("--force", action="store_true", help="replace an existing output folder")
+    parser.add_argument("--force", action="store_true", help="replace an earlier result in the output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
+    parser.add_argument("--max-rows", type=int, default=None, metavar="N",
+                        help="allow a run to write up to N rows of tension.csv (default 50 million)")
 
 
 def _check(args) -> None:
@@ -38,7 +40,8 @@ def _check(args) -> None:
                     ("--reps", args.reps, "at least 1", args.reps is None or args.reps >= 1),
                     ("--seed", args.seed, "0 or more", args.seed is None or args.seed >= 0),
                     ("--horizon", args.horizon, "above 0", args.horizon is None or args.horizon > 0),
-                    ("--workers", args.workers, "0 or more", args.workers is None or args.workers >= 0)) if not ok]
+                    ("--workers", args.workers, "0 or more", args.workers is None or args.workers >= 0),
+                    ("--max-rows", args.max_rows, "at least 1", args.max_rows is None or args.max_rows >= 1)) if not ok]
     if args.workers is not None and args.dask and args.dask != "local":
         problems.append(InputError(f"--workers has no effect with --dask {args.dask}: the cluster's own "
                                    "workers run the replications (start more `dask worker`s to add some)",
@@ -64,10 +67,13 @@ def _is_scenario(file: str) -> None:
     if kind != "scenario":
         raise InputErrors(InputError(f"this is a {kind} file, not a scenario: run it with "
                                      f"`alliance-sim {KINDS[kind]} {file}`", file))
+def _limits(args) -> dict:
+    return {} if args.max_rows is None else {"max_rows": args.max_rows}
 
 
 def main(args) -> int:
     """Load, check the output folder, run with a progress bar, and say where the results went."""
+    from sim.execution.limits import late_actions
     from sim.execution.output import check_target
     from sim.execution.runner import run_to_folder
     from sim.scenario.loading import load_scenario
@@ -78,11 +84,14 @@ def main(args) -> int:
     scenario = load_scenario(args.file, overrides=args.set + record)
     out = Path(args.out or Path("results") / scenario.name)
     check_target(out, args.force)
+    late = late_actions(scenario, args.horizon)
+    if late:
+        print(f"warning: --horizon {args.horizon:g} ends before {', '.join(late)}: not applied", file=sys.stderr)
     workers = args.workers if args.workers is not None or args.dask else 1
     folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
                                  workers=workers, horizon=args.horizon, force=args.force,
                                  progress=not args.quiet and sys.stderr.isatty(), dask=args.dask,
-                                 tables=_tables(args))
+                                 tables=_tables(args), **_limits(args))
     if not args.quiet:
         print(f"{meta['replications']} replications of {scenario.name} in {meta['wall_time_s']:.1f} s "
               f"-> {folder}/ ({', '.join(t + '.csv' for t in meta.get('tables', _tables(args)))}, meta.json)")

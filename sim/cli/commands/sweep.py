@@ -26,6 +26,8 @@ def add_arguments(parser) -> None:
     again.add_argument("--resume", action="store_true", help="continue the sweep in the output folder")
     again.add_argument("--force", action="store_true", help="start over, replacing the output folder's sweep")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
+    parser.add_argument("--max-runs", type=int, default=None, metavar="N",
+                        help="allow a sweep of up to N runs, points x replications (default 200000)")
 
 
 def _check(args) -> None:
@@ -34,6 +36,8 @@ def _check(args) -> None:
     for flag, value in (("--reps", args.reps), ("--horizon", args.horizon)):
         if value is not None and value <= 0:
             raise InputErrors(InputError(f"{flag} must be above 0, got {value:g}", file="command line"))
+    if args.max_runs is not None and args.max_runs < 1:
+        raise InputErrors(InputError(f"--max-runs must be at least 1, got {args.max_runs}", file="command line"))
     if args.workers is not None and args.workers < 1:
         raise InputErrors(InputError(f"--workers must be at least 1, got {args.workers}", file="command line"))
     if args.workers is not None and args.dask and args.dask != "local":
@@ -50,7 +54,8 @@ def main(args) -> int:
     _check(args)
     from sim.cli.filekind import locate
 
-    plan = load_sweep(locate(args.file), replications=args.reps, overrides=_fixed(args))
+    plan = load_sweep(locate(args.file), replications=args.reps, overrides=_fixed(args),
+                      **({} if args.max_runs is None else {"max_runs": args.max_runs}))
     out = Path(args.out or Path("results") / plan.spec.name)
     check_folder(out, plan, args.resume, args.force)  # before any worker or cluster starts
     start = time.monotonic()
@@ -58,8 +63,13 @@ def main(args) -> int:
         with open_backend(args.workers, dask=args.dask) as backend, _bar(plan, args.quiet) as progress:
             outcome = run_sweep(plan, out, backend, resume=args.resume, force=args.force, progress=progress)
     except KeyboardInterrupt:
-        print(f"interrupted: finished runs are kept in {out}/; continue with --resume", file=sys.stderr)
+        print(_kept(out, args.force, "interrupted"), file=sys.stderr)
         return 130
+    except OSError as exc:
+        from sim.cli.main import environment_error
+
+        print(f"error: {environment_error(exc)}\n{_kept(out, args.force, 'stopped')}", file=sys.stderr)
+        return 1
     return _report(plan, outcome, time.monotonic() - start, args.quiet)
 
 
@@ -70,6 +80,13 @@ def _fixed(args) -> dict:
 
     fixed = {format_path(o.path): o.value for o in map(parse_override, args.set)}
     return fixed | ({"horizon_days": args.horizon} if args.horizon is not None else {})
+def _kept(out: Path, force: bool, what: str) -> str:
+    """What a stopped sweep kept, and how to go on."""
+    if force:
+        return f"{what}: the earlier sweep in {out}/ is unchanged; run again with --force to replace it"
+    if not (out / "runs.partial.csv").is_file():
+        return f"{what}: no run was written"
+    return f"{what}: finished runs are kept in {out}/; continue with --resume"
 
 
 @contextlib.contextmanager
