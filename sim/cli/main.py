@@ -15,7 +15,7 @@ from types import ModuleType
 from sim.scenario.errors import InputErrors
 
 COMMANDS = ("run", "validate", "states", "world", "scenarios", "sweep", "compare", "plot", "backtest", "validation",
-            "peacetime")
+            "peacetime", "calibrate", "sensitivity")
 
 
 def _parser(available: dict[str, ModuleType]) -> argparse.ArgumentParser:
