@@ -39,7 +39,7 @@ from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Parameters
 
 __all__ = ["Bound", "Settings", "parse_bound", "default_value", "design", "evaluate", "implausibility", "choose",
-           "folds", "cross_validate", "bootstrap_interval", "Calibration", "calibrate"]
+           "folds", "cross_validate", "RATIOS", "bootstrap_interval", "cv_scores", "Calibration", "calibrate"]
 
 CUTOFF = 3.0
 """Implausibility cut-off (Pukelsheim 1994: 95% of any unimodal distribution lies within 3 sd)."""
@@ -187,32 +187,36 @@ def cross_validate(table: pd.DataFrame, wars: list[War], settings: Settings) -> 
     return pd.DataFrame(out)
 
 
-def bootstrap_interval(per_war: pd.DataFrame, statistic, seed: int = 0, draws: int = 2000) -> tuple[float, float]:
-    """95% percentile interval of `statistic(frame)` resampling wars (Efron & Tibshirani 1993)."""
-    rng = np.random.default_rng(seed)
-    values = [statistic(per_war.iloc[rng.integers(0, len(per_war), len(per_war))]) for _ in range(draws)]
-    values = [v for v in values if np.isfinite(v)]
-    return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))) if values else (np.nan, np.nan)
+RATIOS = {
+    "brier_calibrated": ("sse_calibrated", "candidates", False),
+    "brier_default": ("sse_default", "candidates", False),
+    "brier_climatology": ("sse_climatology", "candidates", False),
+    "skill_calibrated_vs_climatology": ("sse_calibrated", "sse_climatology", True),
+    "skill_calibrated_vs_default": ("sse_calibrated", "sse_default", True),
+    "skill_default_vs_climatology": ("sse_default", "sse_climatology", True),
+}
+"""Headline scores as ratios of sums over pairs: name -> (numerator, denominator, as skill 1 - ratio)."""
 
 
-def _skill(column: str, reference: str):
-    return lambda f: 1.0 - f[column].sum() / f[reference].sum() if f[reference].sum() > 0 else np.nan
+def bootstrap_interval(num: np.ndarray, den: np.ndarray, skill: bool, seed: int = 0,
+                       draws: int = 2000) -> tuple[float, float]:
+    """95% percentile interval of sum(num)/sum(den) (or 1 minus it), resampling wars with
+    replacement (Efron & Tibshirani 1993): candidates of one war share its world."""
+    index = np.random.default_rng(seed).integers(0, len(num), (draws, len(num)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = num[index].sum(axis=1) / den[index].sum(axis=1)
+    values = (1.0 - ratio if skill else ratio)[np.isfinite(ratio)]
+    return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))) if len(values) else (np.nan, np.nan)
 
 
 def cv_scores(cv: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
-    """The headline out-of-sample scores, with bootstrap intervals over wars."""
-    stats = {
-        "brier_calibrated": lambda f: f["sse_calibrated"].sum() / f["candidates"].sum(),
-        "brier_default": lambda f: f["sse_default"].sum() / f["candidates"].sum(),
-        "brier_climatology": lambda f: f["sse_climatology"].sum() / f["candidates"].sum(),
-        "skill_calibrated_vs_climatology": _skill("sse_calibrated", "sse_climatology"),
-        "skill_calibrated_vs_default": _skill("sse_calibrated", "sse_default"),
-        "skill_default_vs_climatology": _skill("sse_default", "sse_climatology"),
-    }
+    """The headline out-of-sample scores (pooled over every left-out pair), with intervals."""
     rows = []
-    for name, statistic in stats.items():
-        low, high = bootstrap_interval(cv, statistic, seed)
-        rows.append({"metric": name, "value": float(statistic(cv)), "low": low, "high": high})
+    for name, (top, bottom, skill) in RATIOS.items():
+        num, den = cv[top].to_numpy(float), cv[bottom].to_numpy(float)
+        value = num.sum() / den.sum() if den.sum() > 0 else np.nan
+        low, high = bootstrap_interval(num, den, skill, seed)
+        rows.append({"metric": name, "value": float(1.0 - value if skill else value), "low": low, "high": high})
     return pd.DataFrame(rows)
 
 
