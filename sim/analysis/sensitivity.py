@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.stats._sensitivity_analysis import saltelli_2010  # the estimator sobol_indices uses
 
 from sim.execution.backends import open_backend
 from sim.execution.runner import run
@@ -82,15 +83,32 @@ class Sensitivity:
     meta: dict
 
 
+def _saltelli(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:
+    """First-order and total indices, (2, s, d), as `sobol_indices` computes them (centred by the
+    mean of f_A and f_B; Saltelli et al. 2010 estimators)."""
+    mean = np.mean([f_a, f_b], axis=(0, -1)).reshape(-1, 1)
+    return np.array(saltelli_2010(f_a - mean, f_b - mean, f_ab - mean)).reshape(2, *f_a.shape[:1], f_ab.shape[0])
+
+
+def _bootstrap(log: list[np.ndarray], n: int, d: int, resamples: int, rng: np.random.Generator):
+    """95% BCa intervals of the indices, resampling the n base rows with `rng` (scipy's
+    `SobolResult.bootstrap` draws from NumPy's global state, which this project never uses)."""
+    f_a, f_b, raw = log
+    f_ab = np.moveaxis(raw.reshape((-1, n, d)), -1, 0)
+    result = stats.bootstrap((np.arange(n),), lambda idx: _saltelli(f_a[:, idx], f_b[:, idx], f_ab[..., idx]),
+                             n_resamples=resamples, method="BCa", vectorized=False, rng=rng)
+    return result.confidence_interval.low, result.confidence_interval.high
+
+
 def _model(source, overrides, paths, metrics, replications, seed, backend, log):
     """The function `sobol_indices` calls: parameter columns in, metric rows out (on the backend)."""
     def func(x: np.ndarray) -> np.ndarray:
         tasks = [(source, [f"{p}={float(v)!r}" for p, v in zip(paths, column)] + list(overrides), replications,
                   seed, metrics) for column in x.T]
         out = np.array(list(backend.run(_evaluate, tasks, ordered=True)), dtype=float).T
-        log.append(out)
         means = np.nanmean(np.where(np.isfinite(out), out, np.nan), axis=1, keepdims=True)
-        return np.where(np.isfinite(out), out, np.nan_to_num(means))
+        log.append(np.where(np.isfinite(out), out, np.nan_to_num(means)))
+        return log[-1]
     return func
 
 
@@ -107,12 +125,12 @@ def sensitivity(source, paths: list[str], metrics: list[str], n: int = 32, repli
         func = _model(source, overrides or [], paths, metrics, replications, seed, backend, log)
         result = stats.sobol_indices(func=func, n=n, rng=rng,
                                      dists=[stats.uniform(lo, hi - lo) for lo, hi, _ in ranges.values()])
-        boot = result.bootstrap(confidence_level=0.95, n_resamples=resamples)
+        low, high = _bootstrap(log, n, len(paths), resamples, rng)
+    shape = (len(metrics), len(paths))  # scipy drops the metric axis when there is one metric
+    first, total = np.reshape(result.first_order, shape), np.reshape(result.total_order, shape)
     rows = [{"metric": m, "parameter": p, "low": ranges[p][0], "high": ranges[p][1], "range_from": ranges[p][2],
-             "first_order": result.first_order[i, j], "first_low": boot.first_order.confidence_interval.low[i, j],
-             "first_high": boot.first_order.confidence_interval.high[i, j], "total": result.total_order[i, j],
-             "total_low": boot.total_order.confidence_interval.low[i, j],
-             "total_high": boot.total_order.confidence_interval.high[i, j]}
+             "first_order": first[i, j], "first_low": low[0, i, j], "first_high": high[0, i, j],
+             "total": total[i, j], "total_low": low[1, i, j], "total_high": high[1, i, j]}
             for i, m in enumerate(metrics) for j, p in enumerate(paths)]
     evaluations = np.hstack(log)
     meta = {"n": n, "evaluations": int(evaluations.shape[1]), "replications": replications, "seed": seed,
