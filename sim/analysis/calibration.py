@@ -43,8 +43,9 @@ __all__ = ["Bound", "Settings", "parse_bound", "default_value", "design", "evalu
 
 CUTOFF = 3.0
 """Implausibility cut-off (Pukelsheim 1994: 95% of any unimodal distribution lies within 3 sd)."""
-DISCREPANCY = 0.5
-"""Model discrepancy as a fraction of the observed joining rate (a stated judgement, not a fit)."""
+DISCREPANCY = 0.25
+"""Model discrepancy as a fraction of the observed joining rate (a stated judgement, not a fit):
+at 0.25 a model that expects no joiners at all is implausible (I about 4) on the full record."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,9 @@ def calibrate(bounds: list[Bound], wars: list[War], settings: Settings, workers:
     table = evaluate(bounds, points, wars, settings, workers, dask, progress)
     chosen, plausible = choose(table, settings)
     cv = cross_validate(table, wars, settings)
+    imp = implausibility(table, settings)
     meta = {"wars": [w.warnum for w in wars], "points": len(points), "workers": workers, "dask": dask,
+            "none_plausible": bool((imp > settings.cutoff).all()),
             "wall_time_s": round(time.perf_counter() - start, 2),
             "cpu_seconds_in_wars": round(float(table["cpu_seconds"].sum()), 2),
             "cpu_seconds_here": round(time.process_time() - cpu, 2), **settings.__dict__}

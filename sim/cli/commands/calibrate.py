@@ -15,7 +15,7 @@ HELP = "fit parameters on the COW wars by design + history matching; cross-valid
 QUICK = {"points": 4, "reps": 2, "wars": "1,4,7,10,13,16", "folds": "3"}
 """`--quick`: a smoke-test budget (six 19th-century wars, four points, two replications, three folds)."""
 DEFAULTS = {"points": 16, "reps": 10, "method": "sobol", "folds": "era", "level": 6, "seed": 0, "era": None,
-            "wars": None, "cutoff": 3.0, "discrepancy": 0.5}
+            "wars": None, "cutoff": 3.0, "discrepancy": 0.25}
 
 
 def add_arguments(parser) -> None:
@@ -31,7 +31,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--folds", help="cross-validation: `era` (leave one era out, default) or K folds of wars")
     parser.add_argument("--level", type=int, choices=(5, 6), help="join rung scored (default 6, war)")
     parser.add_argument("--cutoff", type=float, help="implausibility cut-off (default 3)")
-    parser.add_argument("--discrepancy", type=float, help="model discrepancy, fraction of the joining rate (default 0.5)")
+    parser.add_argument("--discrepancy", type=float, help="model discrepancy, fraction of the joining rate (default 0.25)")
     parser.add_argument("--seed", type=int, help="root seed, shared by every point (default 0)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT", help="run on Dask instead of local processes")
@@ -104,6 +104,9 @@ def _show(cal, folder: Path) -> None:
     for row in cal.scores.itertuples(index=False):
         table.add_row(row.metric, f"{row.value:.5g}", f"[{row.low:.4g}, {row.high:.4g}]")
     Console().print(table)
+    if cal.meta["none_plausible"]:
+        Console().print("history matching: no point is plausible (all kept; the model cannot reach the "
+                        "observed joining rate over these ranges)")
     Console().print(f"chosen point {cal.chosen}; {len(cal.plausible)} plausible of {len(cal.points)} "
                     f"-> {folder}/ (parameters.yaml, ensemble.csv, design.csv, cv_scores.csv, ...)")
 
@@ -113,6 +116,7 @@ def main(args) -> int:
     from sim.analysis.calibration import Settings, calibrate, parse_bound
     from sim.analysis.calibration_report import write_calibration
     from sim.execution.output import check_target
+    from sim.execution.progress import progress_bar
 
     options = _options(args)
     wars = _wars(options)
@@ -123,7 +127,9 @@ def main(args) -> int:
                         float(options["discrepancy"]))
     out = Path(args.out)
     check_target(out, args.force)
-    cal = calibrate(bounds, wars, settings, args.workers or None, args.dask)
+    runs = len(wars) * (settings.points + 1)
+    with progress_bar(runs, "calibrate", enabled=not args.quiet and sys.stderr.isatty()) as advance:
+        cal = calibrate(bounds, wars, settings, args.workers or None, args.dask, advance)
     folder = write_calibration(cal, out, args.force)
     if not args.quiet:
         _show(cal, folder)
