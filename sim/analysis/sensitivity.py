@@ -117,7 +117,7 @@ def sensitivity(source, paths: list[str], metrics: list[str], n: int = 32, repli
                 resamples: int = 999) -> Sensitivity:
     """Sobol' indices of `metrics` over `paths` (documented ranges), n a power of 2."""
     ranges = {p: documented_range(p) for p in paths}
-    start, log = time.perf_counter(), []
+    start, log = time.perf_counter(), list[np.ndarray]()
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5E,)))
     with open_backend(workers, dask=dask) as backend, np.errstate(divide="ignore", invalid="ignore"), \
             warnings.catch_warnings():
