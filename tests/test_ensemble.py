@@ -113,3 +113,18 @@ def test_same_bytes_with_two_workers(runs, tmp_path):
     run_ensemble_to_folder(SCENARIO, [], SETS, tmp_path / "w2", replications=20, seed=4, workers=2)
     for table in ("summary.csv", "events.csv", "tension.csv"):
         assert (tmp_path / "w2" / table).read_bytes() == (runs / "ens" / table).read_bytes()
+
+
+def test_run_parameters_file_is_the_same_as_set(tmp_path):
+    """`run --parameters FILE` gives the bytes of the same values given with --set; --set wins."""
+    from sim.scenario.parameterfile import write_parameter_file
+
+    path = write_parameter_file({"parameters.perception.default_intent": 0.4}, tmp_path / "p.yaml")
+    common = [SCENARIO, "--reps", "3", "--quiet"]
+    assert main(["run", *common, "--parameters", str(path), "--out", str(tmp_path / "file")]) == 0
+    assert main(["run", *common, "--set", "parameters.perception.default_intent=0.4", "--out", str(tmp_path / "set")]) == 0
+    assert (tmp_path / "file" / "summary.csv").read_bytes() == (tmp_path / "set" / "summary.csv").read_bytes()
+    assert main(["run", *common, "--parameters", str(path), "--set", "parameters.perception.default_intent=0.02",
+                 "--out", str(tmp_path / "both")]) == 0
+    assert main(["run", *common, "--out", str(tmp_path / "plain")]) == 0
+    assert (tmp_path / "both" / "summary.csv").read_bytes() == (tmp_path / "plain" / "summary.csv").read_bytes()
