@@ -25,6 +25,9 @@ def _panel(ax, rows: pd.DataFrame, metric: str) -> None:
     ax.set_xlim(-0.1, 1.1)
     ax.axvline(0, color="grey", lw=0.5)
     ax.set_title(metric, fontsize=9)
+    if rows[["first_low", "total_low"]].isna().all().all():
+        ax.text(0.5, 0.5, "the same in every run:\nnothing to attribute", transform=ax.transAxes, ha="center",
+                fontsize=8, color="grey")
 
 
 def sobol_figure(table: pd.DataFrame, title: str) -> Figure:
