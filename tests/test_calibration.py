@@ -182,3 +182,17 @@ def test_quick_command_same_files_with_one_or_two_workers(tmp_path):
             pd.testing.assert_frame_equal(a, b)
         else:
             assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
+
+
+def test_spec_file_and_its_errors(tmp_path, capsys):
+    """A spec gives the parameters and options; the command line overrides it; unknown keys are errors."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("parameters:\n  parameters.perception.default_intent: [0, 0.5]\nwars: '1,4'\npoints: 2\n"
+                    "reps: 1\nfolds: 2\nlevel: 5\n")
+    assert main(["calibrate", "--spec", str(spec), "--points", "4", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    design = pd.read_csv(tmp_path / "out" / "design.csv")
+    assert len(design) == 5 and list(design.columns[1:2]) == ["parameters.perception.default_intent"]
+    assert set(pd.read_csv(tmp_path / "out" / "calibration_wars.csv")["warnum"]) == {1, 4}
+    spec.write_text("parameters: {}\npointz: 3\n")
+    assert main(["calibrate", "--spec", str(spec), "--out", str(tmp_path / "bad")]) == 2
+    assert "unknown keys ['pointz']" in capsys.readouterr().err
