@@ -196,3 +196,15 @@ def test_spec_file_and_its_errors(tmp_path, capsys):
     spec.write_text("parameters: {}\npointz: 3\n")
     assert main(["calibrate", "--spec", str(spec), "--out", str(tmp_path / "bad")]) == 2
     assert "unknown keys ['pointz']" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_calibration_on_a_local_dask_cluster_gives_the_same_design(tmp_path):
+    pytest.importorskip("distributed")
+    args = ["calibrate", "--param", "perception.default_intent=0:0.5", "--wars", "1,4,7", "--points", "2", "--reps", "2",
+            "--folds", "3", "--level", "5", "--quiet"]
+    inline = _cli(*args, "--out", str(tmp_path / "inline"))
+    dask = _cli(*args, "--dask", "local", "--workers", "2", "--out", str(tmp_path / "dask"))
+    assert inline.returncode == 0 and dask.returncode == 0, dask.stderr
+    for name in ("design.csv", "cv_scores.csv", "parameters.yaml"):
+        assert (tmp_path / "inline" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
