@@ -44,14 +44,15 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
 
 def iter_replications(scenario: Scenario, seeds: list[int], workers: int | None = 1,
                       horizon: float | None = None, as_text: bool = False, dask: str | None = None,
-                      client: Any = None, backend: Any = None) -> Iterator:
+                      client: Any = None, backend: Any = None, reps: list[int] | None = None) -> Iterator:
     """Yield replications in order, run on a backend of :mod:`sim.execution.backends` (the same
     as sweeps): `workers` local processes (0: all cores; 1: this process), a Dask cluster
     (`dask` = 'local' or a scheduler address, or a `client`), or a `backend` already open.
 
     With `as_text` each comes as its tables' CSV text (`.rep`, `.text[table]`), rendered by the worker.
+    `reps` numbers the replications (default 0, 1, ...), for a run split into parts.
     """
-    pairs = list(enumerate(seeds))
+    pairs = list(zip(reps, seeds)) if reps is not None else list(enumerate(seeds))
     if backend is not None:
         yield from _on(backend, scenario, pairs, horizon, as_text)
         return

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.analysis.compare import FORMATS, compare, compare_by, render
+from sim.analysis.ensemble_variance import ensemble_sets, render_split, variance_split
 from sim.scenario.errors import InputError, InputErrors
 
 HELP = ("compare two result sets (or a sweep's values against a reference), metric by metric; "
@@ -69,6 +70,9 @@ def main(args: argparse.Namespace) -> int:
     else:
         report = compare(args.a, args.b, **options)
     text = render(report, args.format)
+    if args.format == "table":
+        text += "".join(render_split(side, variance_split(side, metrics)) for side in (args.a, args.b)
+                        if side and ensemble_sets(side) is not None)
     if args.out:
         Path(args.out).write_text(text)
         print(f"wrote {args.out}", file=sys.stderr)

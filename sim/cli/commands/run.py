@@ -25,6 +25,10 @@ def add_arguments(parser) -> None:
                         "with --dask local, the LocalCluster's workers (default: all cores)")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                         help="run on Dask, as `sweep --dask`: a new LocalCluster, or the scheduler at this address")
+    parser.add_argument("--parameters", metavar="FILE",
+                        help="a parameter file (YAML `parameters:`, e.g. calibrate's parameters.yaml), applied before --set")
+    parser.add_argument("--parameters-ensemble", metavar="FILE",
+                        help="an ensemble CSV (calibrate's ensemble.csv): each replication draws one set from its seed")
     parser.add_argument("--force", action="store_true", help="replace an earlier result in the output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
     parser.add_argument("--max-rows", type=int, default=None, metavar="N",
@@ -74,24 +78,32 @@ def _limits(args) -> dict:
 def main(args) -> int:
     """Load, check the output folder, run with a progress bar, and say where the results went."""
     from sim.execution.limits import late_actions
+    from sim.execution.ensemble import run_ensemble_to_folder
     from sim.execution.output import check_target
     from sim.execution.runner import run_to_folder
     from sim.scenario.loading import load_scenario
+    from sim.scenario.parameterfile import parameter_overrides, read_ensemble
 
     _check(args)
     _is_scenario(args.file)
     record = [f"record_every_days={args.record_every!r}"] if args.record_every is not None else []
-    scenario = load_scenario(args.file, overrides=args.set + record)
+    overrides = (parameter_overrides(args.parameters) if args.parameters else []) + list(args.set) + record
+    scenario = load_scenario(args.file, overrides=overrides)
     out = Path(args.out or Path("results") / scenario.name)
     check_target(out, args.force)
     late = late_actions(scenario, args.horizon)
     if late:
         print(f"warning: --horizon {args.horizon:g} ends before {', '.join(late)}: not applied", file=sys.stderr)
     workers = args.workers if args.workers is not None or args.dask else 1
-    folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
-                                 workers=workers, horizon=args.horizon, force=args.force,
-                                 progress=not args.quiet and sys.stderr.isatty(), dask=args.dask,
-                                 tables=_tables(args), **_limits(args))
+    if args.parameters_ensemble:
+        folder, meta = run_ensemble_to_folder(args.file, overrides, read_ensemble(args.parameters_ensemble), out,
+                                              args.reps, args.seed, workers, args.horizon, args.force, args.dask,
+                                              args.parameters_ensemble)
+    else:
+        folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
+                                     workers=workers, horizon=args.horizon, force=args.force,
+                                     progress=not args.quiet and sys.stderr.isatty(), dask=args.dask,
+                                     tables=_tables(args), **_limits(args))
     if not args.quiet:
         print(f"{meta['replications']} replications of {scenario.name} in {meta['wall_time_s']:.1f} s "
               f"-> {folder}/ ({', '.join(t + '.csv' for t in meta.get('tables', _tables(args)))}, meta.json)")

@@ -1,0 +1,74 @@
+"""`alliance-sim sensitivity SCENARIO`: Sobol' first-order and total indices of the scenario's
+summary metrics over the documented parameter ranges, with bootstrap intervals, a CSV and a figure.
+See docs/validation.md ("Sensitivity")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HELP = "Sobol' sensitivity indices of a scenario's summary metrics to the parameters (docs/validation.md)"
+
+
+def add_arguments(parser) -> None:
+    """Options of `sensitivity`."""
+    parser.add_argument("file", help="scenario YAML file")
+    parser.add_argument("--param", action="append", default=[], metavar="PATH",
+                        help="a real-valued parameter to vary over its documented range (repeatable; "
+                             "default: the six in sim.analysis.sensitivity.DEFAULT_PARAMETERS)")
+    parser.add_argument("--metrics", help="comma-separated summary metrics (default: max_level, n_belligerents, "
+                                          "n_drawn_in, invocations_honoured, mean_tension)")
+    parser.add_argument("--n", type=int, default=32, help="base sample size, a power of 2 (runs: n x (params + 2))")
+    parser.add_argument("--reps", type=int, default=4, help="replications per parameter set (default 4)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sample and of every run (default 0)")
+    parser.add_argument("--resamples", type=int, default=999, help="bootstrap resamples (default 999)")
+    parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="a fixed scenario override")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
+    parser.add_argument("--dask", metavar="local|tcp://HOST:PORT", help="run on Dask instead of local processes")
+    parser.add_argument("--out", help="output folder (default results/sensitivity_<scenario>)")
+    parser.add_argument("--figure", help="also write the figure here (e.g. docs/img/sensitivity_taiwan.png)")
+    parser.add_argument("--force", action="store_true", help="replace an existing output folder")
+    parser.add_argument("--quiet", action="store_true", help="no table")
+
+
+def _check(args) -> None:
+    from sim.scenario.errors import InputError, InputErrors
+
+    rules = (("--n", args.n, "a power of 2, at least 4", args.n >= 4 and args.n & (args.n - 1) == 0),
+             ("--reps", args.reps, "at least 1", args.reps >= 1),
+             ("--resamples", args.resamples, "at least 10", args.resamples >= 10),
+             ("--workers", args.workers, "0 or more", args.workers >= 0))
+    problems = [InputError(f"{flag} must be {rule}, got {value}", file="command line")
+                for flag, value, rule, ok in rules if not ok]
+    if problems:
+        raise InputErrors(problems)
+
+
+def main(args) -> int:
+    """Check, run the Sobol' design, write sensitivity.csv, sensitivity.png and meta.json."""
+    from sim.analysis.sensitivity import DEFAULT_METRICS, DEFAULT_PARAMETERS, sensitivity
+    from sim.analysis.validation_report import frame_rows
+    from sim.execution.output import atomic_folder, check_target, write_csv, write_json
+    from sim.plot.figure import save
+    from sim.plot.sensitivity import sobol_figure
+    from sim.scenario.loading import load_scenario
+
+    _check(args)
+    scenario = load_scenario(args.file, args.set)
+    paths = [p if p.startswith("parameters.") else f"parameters.{p}" for p in args.param] or list(DEFAULT_PARAMETERS)
+    metrics = [m.strip() for m in args.metrics.split(",")] if args.metrics else list(DEFAULT_METRICS)
+    out = Path(args.out or Path("results") / f"sensitivity_{scenario.name}")
+    check_target(out, args.force)
+    result = sensitivity(args.file, paths, metrics, args.n, args.reps, args.seed, args.set, args.workers or None,
+                         args.dask, args.resamples)
+    title = f"{scenario.name}: Sobol' indices, n = {args.n} ({result.meta['evaluations']} sets x {args.reps} reps)"
+    with atomic_folder(out, args.force) as tmp:
+        write_csv(tmp / "sensitivity.csv", list(result.table.columns), frame_rows(result.table))
+        write_json(tmp / "meta.json", {"scenario": str(args.file), **result.meta})
+        save(sobol_figure(result.table, title), tmp / "sensitivity.png")
+    if args.figure:
+        Path(args.figure).parent.mkdir(parents=True, exist_ok=True)
+        save(sobol_figure(result.table, title), Path(args.figure))
+    if not args.quiet:
+        print(result.table.round(3).to_string(index=False))
+        print(f"-> {out}/ (sensitivity.csv, sensitivity.png, meta.json) in {result.meta['wall_time_s']} s")
+    return 0
