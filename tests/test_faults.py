@@ -108,14 +108,14 @@ def test_sigkill_of_run_force_keeps_the_old_result_and_leaves_no_orphans_or_junk
 def test_sigkill_of_sweep_force_keeps_the_old_sweep_and_resume_after_a_kill_gives_the_same_bytes(tmp_path):
     (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(tiny(replications=2, horizon_days=200)))
     (tmp_path / "w.yaml").write_text(yaml.safe_dump({
-        "name": "w", "scenario": "tiny.yaml", "replications": 150, "seed": 2,
+        "name": "w", "scenario": "tiny.yaml", "replications": 600, "seed": 2,
         "parameters": {"parameters.decision.war_cost": [1.0, 2.0, 4.0, 8.0]}}))
     args = ["sweep", "w.yaml", "--out", "out", "--quiet", "--workers", 2]
     assert _sim(*args, cwd=tmp_path).returncode == 0
     before = _files(tmp_path / "out")
     rng, killed = random.Random(5), 0
     for _ in range(2):
-        status, workers = _kill_at_random(args + ["--force"], tmp_path, rng, 1.2, 2.5)
+        status, workers = _kill_at_random(args + ["--force"], tmp_path, rng, 0.8, 2.0)
         assert status in (-signal.SIGKILL, 0)
         killed += status == -signal.SIGKILL
         assert not _wait_gone(workers, 10), "worker processes outlived the killed sweep"

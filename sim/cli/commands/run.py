@@ -77,8 +77,8 @@ def _limits(args) -> dict:
 
 def main(args) -> int:
     """Load, check the output folder, run with a progress bar, and say where the results went."""
-    from sim.execution.limits import late_actions
     from sim.execution.ensemble import run_ensemble_to_folder
+    from sim.execution.limits import late_actions
     from sim.execution.output import check_target
     from sim.execution.runner import run_to_folder
     from sim.scenario.loading import load_scenario
