@@ -65,6 +65,9 @@ class StateSpec(Strict):
     power: NonNegative | None = Field(None, description="military expenditure, US$ bn")
     offense: NonNegative | None = Field(None, description="offensive-capability multiplier (1 = neutral)")
     nuclear: bool | None = None
+    warheads: NonNegative | None = Field(None, description="nuclear warheads in the stockpile (world: nuclear.csv)")
+    second_strike: bool | None = Field(
+        None, description="a survivable second-strike force (world: nuclear.csv); unknown for a nuclear state: counted as one")
     regions: list[str] | None = None
     territories: list[Territory] | None = None
     resolve: Unit | None = None
@@ -247,12 +250,28 @@ class Termination(Strict):
     truce_level: Annotated[int, Field(ge=0, le=4)] = Field(3, description="both postures after a war ends")
 
 
+class Nuclear(Strict):
+    """The nuclear shadow by arsenal (docs/model.md, "Nuclear arsenals"): Waltz (1981); Snyder (1965)
+    and Jervis (1984, 1989) on the stability-instability paradox; Huth (1988) and Danilovic (2001) on
+    extended deterrence."""
+
+    small_arsenal: Unit = Field(
+        0.5, description="deterrent of an arsenal without a survivable second strike, as W grows large (0.25-1)")
+    warheads_half: Positive = Field(
+        50.0, description="warheads at which an arsenal without second strike has half of `small_arsenal` (10-200)")
+    retaliation: NonNegative = Field(
+        12.0, description="cost of nuclear use (level 7) against a deterrent of 1: the expected retaliation (6-24)")
+    desperation: Unit = Field(
+        0.8, description="share of the nuclear costs a state losing a war forgoes as its loss nears capitulation (0-1)")
+
+
 class Parameters(Strict):
     perception: Perception = Perception()
     decision: Decision = Decision()
     alliances: AllianceParams = AllianceParams()
     motives: Motives = Motives()
     termination: Termination = Termination()
+    nuclear: Nuclear = Nuclear()
 
 
 class Claim(Strict):
