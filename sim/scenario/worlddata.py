@@ -32,9 +32,11 @@ DEFAULT_WORLD = "world_2022"
 EMPTY_WORLD = "empty"
 """`world: empty`: no states or pacts; the scenario defines them all (as a resolved scenario does)."""
 STATE_DEFAULTS: dict[str, Any] = {
-    "capital": "", "offense": 1.0, "nuclear": False, "regions": [], "territories": [], "resolve": 0.5,
+    "capital": "", "offense": 1.0, "nuclear": False, "warheads": 0.0, "second_strike": True, "regions": [],
+    "territories": [], "resolve": 0.5,
 }
-"""Values a state takes when neither the world nor the scenario gives them (`name` is its id)."""
+"""Values a state takes when neither the world nor the scenario gives them (`name` is its id). A
+nuclear state with no arsenal data counts as a survivable second strike, v1's flag (`sim.model.nuclear`)."""
 
 _ALIASES = {"iso3": "id", "milex_2021_usd_bn": "power"}
 _REQUIRED = ("id", "lat", "lon", "power")
