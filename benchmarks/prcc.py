@@ -9,8 +9,9 @@ the response is the share of replications with a new armed clash (`t_first_clash
 (Marino, Hogue, Ray & Kirschner 2008, J. Theor. Biol. 254(1)): rank every column, regress each
 parameter's ranks and the response's ranks on the other parameters' ranks, correlate the residuals.
 
-    python3 benchmarks/prcc.py                  # 64 points x 4 replications, 1 year, seed 2022
-    python3 benchmarks/prcc.py --points 16      # a quicker look
+    python3 benchmarks/prcc.py                  # 512 points x 4 replications, 1 year, seed 2022 (docs/model.md)
+    python3 benchmarks/prcc.py --points 64      # the budget the issue suggested (too few clashes to rank)
+    python3 benchmarks/prcc.py --response mean_tension   # a continuous response
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ RANGES = {
     "motives.odb": (0.0, 0.3), "motives.first_strike": (0.0, 12.0), "motives.nuclear_shadow": (0.5, 1.0),
     "motives.war_fixed_cost": (3.0, 8.0), "termination.burden": (0.05, 1.0),
     "termination.capitulation": (0.6, 1.0), "termination.learning_days": (30.0, 730.0),
+    "nuclear.small_arsenal": (0.25, 1.0), "nuclear.warheads_half": (10.0, 200.0), "nuclear.retaliation": (6.0, 24.0),
+    "nuclear.desperation": (0.0, 1.0),
 }
 """Documented range of each parameter (docs/model.md, "Parameters"); tests/test_motives.py runs both ends."""
 
@@ -49,12 +52,15 @@ def design(points: int, seed: int) -> np.ndarray:
     return qmc.scale(qmc.LatinHypercube(d=len(RANGES), seed=seed).random(points), low, high)
 
 
-def response(values: np.ndarray, reps: int, seed: int) -> float:
-    """P(new clash): the share of `reps` one-year replications of the baseline with a new armed clash."""
+def response(values: np.ndarray, reps: int, seed: int, column: str = "clash") -> float:
+    """P(new clash): the share of `reps` one-year replications of the baseline with a new armed
+    clash; or the mean of another summary column (`--response mean_tension`)."""
     overrides = {f"parameters.{name}": float(v) for name, v in zip(RANGES, values)}
     scenario = load_scenario(ROOT / "scenarios" / "baseline_2022.yaml", overrides=overrides)
     summary = run(scenario, replications=reps, seed=seed, horizon=365.0).frame("summary")
-    return float(summary.t_first_clash.notna().mean())
+    if column == "clash":
+        return float(summary.t_first_clash.notna().mean())
+    return float(summary[column].mean())
 
 
 def prcc(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]:
@@ -73,14 +79,15 @@ def prcc(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]:
 def main(argv: list[str] | None = None) -> int:
     """Run the design and print the table (markdown), parameters by |PRCC|."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--points", type=int, default=64)
+    ap.add_argument("--points", type=int, default=512)
     ap.add_argument("--reps", type=int, default=4)
     ap.add_argument("--seed", type=int, default=2022)
+    ap.add_argument("--response", default="clash", help="clash (P(new clash)) or a summary column, e.g. mean_tension")
     args = ap.parse_args(argv)
     x = design(args.points, args.seed)
-    y = np.array([response(row, args.reps, args.seed + k) for k, row in enumerate(x)])
-    print(f"{args.points} points x {args.reps} replications, 1 year; mean P(new clash) {y.mean():.3f}, "
-          f"points with any clash {int((y > 0).sum())} of {len(y)}\n")
+    y = np.array([response(row, args.reps, args.seed + k, args.response) for k, row in enumerate(x)])
+    print(f"{args.points} points x {args.reps} replications, 1 year; response {args.response}: mean {y.mean():.3f}, "
+          f"points above 0: {int((y > 0).sum())} of {len(y)}\n")
     print("| parameter | range | PRCC | p |\n|---|---|---:|---:|")
     table = sorted(zip(RANGES, prcc(x, y)), key=lambda t: -abs(t[1][0]))
     for name, (r, p) in table:

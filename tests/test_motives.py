@@ -187,6 +187,8 @@ RANGES = {
     "motives.odb": (0.0, 0.3), "motives.first_strike": (0.0, 12.0), "motives.nuclear_shadow": (0.5, 1.0),
     "motives.war_fixed_cost": (3.0, 8.0), "termination.burden": (0.05, 1.0),
     "termination.capitulation": (0.6, 1.0), "termination.learning_days": (30.0, 730.0),
+    "nuclear.small_arsenal": (0.25, 1.0), "nuclear.warheads_half": (10.0, 200.0), "nuclear.retaliation": (6.0, 24.0),
+    "nuclear.desperation": (0.0, 1.0),
 }
 
 
