@@ -215,13 +215,16 @@ class Simulation:
         self.rec.war_end(self.env.now, a, b)
 
     def desperation(self, i: int, j: int, loss: float) -> None:
-        """i is losing its war with j by `loss` in [0, 1] (0: no longer): rebind the nuclear costs
-        it decides with (`sim.model.nuclear.desperate_costs`)."""
+        """i is losing its war with j by `loss` in [0, 1] (0: no longer): rewrite the nuclear costs
+        it decides with toward j (`sim.model.nuclear.desperate_costs`)."""
         if loss > 0.0:
             self.losing[(i, j)] = loss
         elif self.losing.pop((i, j), None) is None:
             return
-        self._bind()
+        old, base = self.costs, self.structure.costs
+        self.costs = nuclear.desperate_costs(old, base, self.losing, self.params.nuclear.desperation, [(i, j)])
+        if self.costs is not old:  # to or from private copies: the kernel must read the new arrays
+            self.kernel.bind(self.intent, self.structure.caps.share, self.costs, self.motives)
 
     def run(self) -> Recorder:
         """Start every process, run to the horizon, take the last sample; return the records.

@@ -53,19 +53,22 @@ def umbrella(own: np.ndarray, honour: np.ndarray, reach: np.ndarray) -> np.ndarr
     return np.maximum(own, extended.max(axis=1, initial=0.0))
 
 
-def desperate_costs(costs: tuple, base: tuple, losing: dict[tuple[int, int], float],
-                    share: float) -> tuple:
+def desperate_costs(costs: tuple, base: tuple, losing: dict[tuple[int, int], float], share: float,
+                    cells: list[tuple[int, int]] | None = None) -> tuple:
     """The costs a replication decides with: `base` (its structure's) with, for each dyad (i, j) in
     `losing` (i is losing its war with j by d in [0, 1]), the nuclear part of levels 6 and 7 cut by
-    share x d (what a state about to lose everything no longer fears losing). `costs` are the
-    arrays last returned (reused when they are already private copies)."""
+    share x d (what a state about to lose everything no longer fears losing).
+
+    `costs` are the arrays last returned: with `cells` (the dyads whose loss changed) only those
+    cells are rewritten in place, which the kernel sees without a rebind; without, fresh copies
+    of `base` are made (after a restructure). No dyad losing: `base` itself."""
     if not losing:
         return base
-    war, nuke = (costs[6], costs[7]) if costs[6] is not base[6] else (base[6].copy(), base[7].copy())
-    war[...], nuke[...] = base[6], base[7]
+    if cells is None or costs[6] is base[6]:
+        costs, cells = base[:6] + (base[6].copy(), base[7].copy()), list(losing)
     clash = base[5]
-    for (i, j), d in losing.items():
-        cut = 1.0 - share * d
-        war[i, j] = 2 * clash[i, j] + (base[6][i, j] - 2 * clash[i, j]) * cut
-        nuke[i, j] = 3 * clash[i, j] + (base[7][i, j] - 3 * clash[i, j]) * cut
-    return base[:6] + (war, nuke)
+    for i, j in cells:
+        cut = 1.0 - share * losing.get((i, j), 0.0)
+        costs[6][i, j] = 2 * clash[i, j] + (base[6][i, j] - 2 * clash[i, j]) * cut
+        costs[7][i, j] = 3 * clash[i, j] + (base[7][i, j] - 3 * clash[i, j]) * cut
+    return costs
