@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.decision import CLASH
+from sim.model.decision import CLASH, NUCLEAR
 from sim.model.motives import optimistic
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class Wars:
                 break
             p = self.balance(sim, a, b)
             x = self._battle(x, p, paid)
-            if sim.top[b] > CLASH + 1:  # a nuclear defender losing ground (sim.model.nuclear)
+            if sim.top[b] == NUCLEAR:  # a nuclear defender losing ground (sim.model.nuclear)
                 sim.desperation(b, a, min(x / self.params.capitulation, 1.0))
             if self.joined(sim, a, b):
                 continue

@@ -15,7 +15,8 @@ from sim.scenario.pactkinds import KIND_NAMES, default_weights, kind
 
 __all__ = [
     "PACT_TYPES", "LEVELS", "Strict", "Territory", "StateSpec", "PactSpec", "Relation",
-    "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Claim", "Parameters", "Watch", "Action",
+    "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Nuclear", "Claim", "Parameters", "Watch",
+    "Action",
     "ACTIONS", "ACTION_MODELS", "Scenario",
 ]
 
