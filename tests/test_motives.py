@@ -5,6 +5,7 @@ Statistical tests use fixed seeds; each tolerance is an exact binomial bound (sc
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -187,7 +188,20 @@ RANGES = {
     "motives.odb": (0.0, 0.3), "motives.first_strike": (0.0, 12.0), "motives.nuclear_shadow": (0.5, 1.0),
     "motives.war_fixed_cost": (3.0, 8.0), "termination.burden": (0.05, 1.0),
     "termination.capitulation": (0.6, 1.0), "termination.learning_days": (30.0, 730.0),
+    "nuclear.small_arsenal": (0.25, 1.0), "nuclear.warheads_half": (10.0, 200.0), "nuclear.retaliation": (6.0, 24.0),
+    "nuclear.desperation": (0.0, 1.0),
 }
+
+
+def test_the_sensitivity_script_samples_the_same_ranges():
+    """benchmarks/prcc.py (docs/model.md, "Temperature as a residual") draws its Latin hypercube
+    over these ranges: the two lists cannot drift apart."""
+    spec = importlib.util.spec_from_file_location("prcc", ROOT / "benchmarks" / "prcc.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.RANGES == RANGES
+    assert module.design(8, 1).shape == (8, len(RANGES))
 
 
 @pytest.mark.slow

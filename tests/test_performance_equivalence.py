@@ -20,7 +20,7 @@ def test_precomputed_level_costs_are_the_scalar_costs(tiny_scenario):
     for i in range(n):
         for j in range(n):
             want = level_costs(p, s.caps.deterred[i, j], s.umbrella[j], s.bond[i, j],
-                               setup.params.motives.war_fixed_cost)
+                               setup.params.motives.war_fixed_cost, setup.params.nuclear.retaliation)
             got = (*s.costs[:5], s.costs[5][i, j], s.costs[6][i, j], s.costs[7][i, j])
             assert [float(x) for x in got] == [float(x) for x in want]
 

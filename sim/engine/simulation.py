@@ -19,7 +19,7 @@ import sim.model.reach as reach
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
-from sim.model import honour, motives
+from sim.model import honour, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
 from sim.model.honour import HonourBook
@@ -63,7 +63,8 @@ class Structure:
         g = setup.g if g is None else g
         self.caps = perception.capabilities(power, offense, g, self.a)
         # model v2: the coalitions each side expects, on the same positional gradient, allies at their honour rates
-        self.theatre = perception.capabilities(power, offense, g, honour.expected(pacts, n))
+        expected = honour.expected(pacts, n)
+        self.theatre = perception.capabilities(power, offense, g, expected)
         self.bloc = perception.blocs(pacts, n)
         self.background = pp.default_intent
         self.bond = np.zeros((n, n))
@@ -77,13 +78,13 @@ class Structure:
                     self.baseline[i, j] = rel.intent
                     if rel.mutual:
                         self.baseline[j, i] = rel.intent
-        nuclear = world.nuclear.astype(float)
-        self.umbrella = np.maximum(nuclear, (self.a * nuclear[None, :]).max(axis=1, initial=0.0))
+        # the shadow by arsenal, extended by each patron's honour x reach (sim.model.nuclear)
+        self.umbrella = nuclear.umbrella(nuclear.deterrent(world, setup.params.nuclear), expected, g)
         self.membership = [[p for p in pacts if i in p.members] for i in range(n)]
         self.consultative = [p for p in pacts if p.obligations & _THREATENED]
         self.mobilisation_triggers = any(p.trigger_level < CLASH for p in pacts)
         self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond,
-                                 setup.params.motives.war_fixed_cost)
+                                 setup.params.motives.war_fixed_cost, setup.params.nuclear.retaliation)
 
     def _bind(self, pact: Pact, weights: dict[str, float]) -> None:
         """Bonds (breach costs) and calmer baselines among a pact's members, as its kinds say
@@ -127,6 +128,8 @@ class Simulation:
         self.positions: dict = {}  # (owner, place) -> (lat, lon, personnel) moved by deploy/withdraw
         self.pacts = list(world.pacts)  # pacts are frozen: a change replaces one (sim.model.actions)
         self.structure = setup.structure
+        self.losing: dict[tuple[int, int], float] = {}  # (i, j): how badly i is losing its war with j
+        self.costs = self.structure.costs
         self.motives = motives.Motives(self.params.motives, setup.stake)  # model v2 (issue 14)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
@@ -156,7 +159,8 @@ class Simulation:
     def _bind(self) -> None:
         """Point the kernel at the current intent arrays and structure."""
         intent, structure = self.intent, self.structure
-        self.kernel.bind(intent, structure.caps.share, structure.costs, self.motives)
+        self.costs = nuclear.desperate_costs(self.costs, structure.costs, self.losing, self.params.nuclear.desperation)
+        self.kernel.bind(intent, structure.caps.share, self.costs, self.motives)
         self.observer.bind(intent, structure.a_t)
 
     # --- queries -----------------------------------------------------------------------------
@@ -207,6 +211,18 @@ class Simulation:
     def war_over(self, a: int, b: int) -> None:
         """Model v2: the war of a and b ended now (the recorder observes it for `t_end_A_B`)."""
         self.rec.war_end(self.env.now, a, b)
+
+    def desperation(self, i: int, j: int, loss: float) -> None:
+        """i is losing its war with j by `loss` in [0, 1] (0: no longer): rewrite the nuclear costs
+        it decides with toward j (`sim.model.nuclear.desperate_costs`)."""
+        if loss > 0.0:
+            self.losing[(i, j)] = loss
+        elif self.losing.pop((i, j), None) is None:
+            return
+        old, base = self.costs, self.structure.costs
+        self.costs = nuclear.desperate_costs(old, base, self.losing, self.params.nuclear.desperation, [(i, j)])
+        if self.costs is not old:  # to or from private copies: the kernel must read the new arrays
+            self.kernel.bind(self.intent, self.structure.caps.share, self.costs, self.motives)
 
     def run(self) -> Recorder:
         """Start every process, run to the horizon, take the last sample; return the records.

@@ -156,6 +156,13 @@ class ReplicationState(Protocol):
     def war_over(self, a: int, b: int) -> None:
         """Model v2: the war of a and b ended now (the engine lets the recorder observe it)."""
 
+    @property
+    def top(self) -> np.ndarray:
+        """Each state's highest level (7 for a nuclear state, else 6)."""
+
+    def desperation(self, i: int, j: int, loss: float) -> None:
+        """i is losing its war with j by `loss` in [0, 1]: its nuclear costs toward j fall (`sim.model.nuclear`)."""
+
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id, or the current members of a pact id."""
 

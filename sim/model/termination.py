@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.decision import CLASH
+from sim.model.decision import CLASH, NUCLEAR
 from sim.model.motives import optimistic
 
 if TYPE_CHECKING:
@@ -83,6 +83,8 @@ class Wars:
                 break
             p = self.balance(sim, a, b)
             x = self._battle(x, p, paid)
+            if sim.top[b] == NUCLEAR:  # a nuclear defender losing ground (sim.model.nuclear)
+                sim.desperation(b, a, min(x / self.params.capitulation, 1.0))
             if self.joined(sim, a, b):
                 continue
             ending = self._ending(sim, a, b, x, self._gain(sim, a, b, x, p, start), paid)
@@ -90,6 +92,7 @@ class Wars:
                 self.end(sim, a, b, *ending)
                 break
         self.active.discard(key)
+        sim.desperation(b, a, 0.0)
 
     def _battle(self, x: float, p: float, paid: list[float]) -> float:
         """One step of fighting: the attacker's holding moves toward the balance p with noise; each

@@ -86,6 +86,8 @@ class World:
     homelands: list[Place]
     territories: dict[tuple[int, str], Place]
     pacts: list[Pact] = field(default_factory=list)
+    warheads: np.ndarray | None = None  # NaN where unknown (sim.model.nuclear)
+    second_strike: np.ndarray | None = None  # 1 survivable, 0 not, NaN unknown
 
     @property
     def n(self) -> int:
@@ -183,5 +185,6 @@ def compile_world(scenario: Scenario) -> World:
         ids=ids, index=index, power=column("power", 0.0), offense=column("offense", 1.0),
         resolve=column("resolve", 0.5), nuclear=column("nuclear", 0.0).astype(bool),
         lat=lat, lon=lon, distance=great_circle_km(lat, lon), homelands=homelands,
-        territories=territories, pacts=pacts,
+        territories=territories, pacts=pacts, warheads=column("warheads", np.nan),
+        second_strike=np.array([np.nan if s.second_strike is None else float(s.second_strike) for s in specs]),
     )

@@ -16,7 +16,7 @@ from sim.scenario.pactkinds import KIND_NAMES, default_weights, kind
 
 __all__ = [
     "PACT_TYPES", "LEVELS", "MAX_HORIZON_DAYS", "MAX_POWER", "Strict", "Territory", "StateSpec", "PactSpec",
-    "Relation", "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Claim", "Parameters", "Watch",
+    "Relation", "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Nuclear", "Claim", "Parameters", "Watch",
     "Action", "ACTIONS", "ACTION_MODELS", "Scenario",
 ]
 
@@ -76,6 +76,10 @@ class StateSpec(Strict):
     offense: Annotated[Number, Field(ge=0.0, le=100.0)] | None = Field(
         None, description="offensive-capability multiplier (1 = neutral)")
     nuclear: bool | None = None
+    warheads: Annotated[Number, Field(ge=0.0, le=100_000.0)] | None = Field(
+        None, description="nuclear warheads in the stockpile (world: nuclear.csv)")
+    second_strike: bool | None = Field(
+        None, description="a survivable second-strike force (world: nuclear.csv); unknown for a nuclear state: counted as one")
     regions: list[str] | None = None
     territories: list[Territory] | None = None
     resolve: Unit | None = None
@@ -278,12 +282,28 @@ class Termination(Strict):
     truce_level: Annotated[Count, Field(ge=0, le=4)] = Field(3, description="both postures after a war ends")
 
 
+class Nuclear(Strict):
+    """The nuclear shadow by arsenal (docs/model.md, "Nuclear arsenals"): Waltz (1981); Snyder (1965)
+    and Jervis (1984, 1989) on the stability-instability paradox; Huth (1988) and Danilovic (2001) on
+    extended deterrence."""
+
+    small_arsenal: Unit = Field(
+        0.5, description="deterrent of an arsenal without a survivable second strike, as W grows large (0.25-1)")
+    warheads_half: Annotated[Number, Field(gt=0.0, le=100_000.0)] = Field(
+        50.0, description="warheads at which an arsenal without second strike has half of `small_arsenal` (10-200)")
+    retaliation: Annotated[Number, Field(ge=0.0, le=100.0)] = Field(
+        12.0, description="cost of nuclear use (level 7) against a deterrent of 1: the expected retaliation (6-24)")
+    desperation: Unit = Field(
+        0.8, description="share of the nuclear costs a state losing a war forgoes as its loss nears capitulation (0-1)")
+
+
 class Parameters(Strict):
     perception: Perception = Perception()
     decision: Decision = Decision()
     alliances: AllianceParams = AllianceParams()
     motives: Motives = Motives()
     termination: Termination = Termination()
+    nuclear: Nuclear = Nuclear()
 
 
 class Claim(Strict):

@@ -32,9 +32,11 @@ DEFAULT_WORLD = "world_2022"
 EMPTY_WORLD = "empty"
 """`world: empty`: no states or pacts; the scenario defines them all (as a resolved scenario does)."""
 STATE_DEFAULTS: dict[str, Any] = {
-    "capital": "", "offense": 1.0, "nuclear": False, "regions": [], "territories": [], "resolve": 0.5,
+    "capital": "", "offense": 1.0, "nuclear": False, "warheads": 0.0, "second_strike": True, "regions": [],
+    "territories": [], "resolve": 0.5,
 }
-"""Values a state takes when neither the world nor the scenario gives them (`name` is its id)."""
+"""Values a state takes when neither the world nor the scenario gives them (`name` is its id). A
+nuclear state with no arsenal data counts as a survivable second strike, v1's flag (`sim.model.nuclear`)."""
 
 _ALIASES = {"iso3": "id", "milex_2021_usd_bn": "power"}
 _REQUIRED = ("id", "lat", "lon", "power")
@@ -43,6 +45,8 @@ _INFO = ("milex_quality", "warheads_2022", "cinc_2016", "nato_accession", "sourc
 _FLOATS = ("lat", "lon", "power", "offense", "resolve", "personnel")
 _TERRITORY_COLUMNS = ("owner", "name", "lat", "lon", "regions", "soil", "personnel", "kind", "source")
 _DEPLOYMENT_COLUMNS = ("state", "location", "host", "lat", "lon", "personnel", "kind", "regions", "source", "quality")
+_NUCLEAR_COLUMNS = ("state", "warheads_total", "warheads_deployed", "second_strike", "second_strike_quality",
+                    "delivery", "source", "quality")
 _RELIABILITY_COLUMNS = ("pact", "reliability_leeds", "reliability_bf", "reliability_bf_post1945", "source", "note",
                         "quality")
 RELIABILITY_PRIOR = "reliability_bf"
@@ -134,6 +138,9 @@ def _load_folder(name: str, folder: Any, states_file: str, shown: str) -> WorldD
     if (folder / "deployments.csv").is_file():
         data.files["deployments"] = _join(shown, "deployments.csv")
         _read_deployments(data, _text(folder / "deployments.csv", data.files["deployments"]))
+    if (folder / "nuclear.csv").is_file():
+        data.files["nuclear"] = _join(shown, "nuclear.csv")
+        _read_nuclear(data, _text(folder / "nuclear.csv", data.files["nuclear"]))
     if (folder / "pacts.yaml").is_file():
         data.files["pacts"] = _join(shown, "pacts.yaml")
         _read_pacts(data, _text(folder / "pacts.yaml", data.files["pacts"]))
@@ -358,6 +365,38 @@ def _error_at(message: str, mark: tuple, path: str) -> InputError:
     """An InputError at a cell's mark (file, line, column)."""
     file, line, column = mark
     return InputError(message, file, line, column, path)
+
+
+def _read_nuclear(data: WorldData, text: str) -> None:
+    """Give each armed state of a nuclear CSV its arsenal: `warheads` (column `warheads_total`) and
+    `second_strike` (`sim.model.nuclear`); a row makes its state nuclear."""
+    file, errors = data.files["nuclear"], []
+    for _line, cells in _rows(text, file, _NUCLEAR_COLUMNS, ("state", "warheads_total", "second_strike")):
+        sid, mark = cells["state"]
+        if sid not in data.states:
+            errors.append(_error_at(f"unknown state '{sid}'{suggest(sid, data.states)}", mark, "state"))
+            continue
+        arsenal = _arsenal(cells, errors)
+        if arsenal is not None:
+            data.states[sid].update(nuclear=True, warheads=arsenal[0], second_strike=arsenal[1])
+            data.marks.update({("states", sid, "warheads"): cells["warheads_total"][1],
+                               ("states", sid, "second_strike"): cells["second_strike"][1]})
+    if errors:
+        raise InputErrors(errors)
+
+
+def _arsenal(cells: dict, errors: list[InputError]) -> tuple[float, bool] | None:
+    """(warheads, second strike) of a nuclear CSV row, or None with its errors appended."""
+    (count, count_mark), (flag, flag_mark) = cells["warheads_total"], cells["second_strike"]
+    try:
+        warheads = float(count)
+    except ValueError:
+        warheads = -1.0
+    if not warheads >= 0.0:
+        errors.append(_error_at(f"'{count}' is not a number of warheads (0 or more)", count_mark, "warheads_total"))
+    if flag.lower() not in _BOOLS:
+        errors.append(_error_at(f"'{flag}' is not true or false", flag_mark, "second_strike"))
+    return (warheads, _BOOLS[flag.lower()]) if warheads >= 0.0 and flag.lower() in _BOOLS else None
 
 
 def _read_reliability(data: WorldData, text: str) -> None:
