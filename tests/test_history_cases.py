@@ -1,0 +1,84 @@
+"""The shipped history cases (scenarios/history/): each validates, each names a scenario whose
+day-0 attack is the record's first attack, and the small ones replay end to end.
+
+The cases and their scores are described in docs/backtest.md ("Historical cases").
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.analysis.backtest import Replay, backtest
+
+ROOT = Path(__file__).resolve().parent.parent
+HISTORY = ROOT / "scenarios" / "history"
+CASES = sorted(p for p in HISTORY.glob("*.yaml") if not p.stem.endswith("_scenario"))
+SCENARIOS = sorted(HISTORY.glob("*_scenario.yaml"))
+NEW_CASES = ("franco_prussian_1870", "six_day_war_1967", "falklands_1982", "russia_georgia_2008")
+
+
+def _validate(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim", "validate", str(path.relative_to(ROOT))],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_cases_are_shipped_in_pairs():
+    """Every history file has its scenario beside it, and the four hand-coded cases are there."""
+    assert {p.stem for p in CASES} >= set(NEW_CASES)
+    assert {p.stem + "_scenario" for p in CASES} == {p.stem for p in SCENARIOS}
+
+
+@pytest.mark.parametrize("path", CASES + SCENARIOS, ids=lambda p: p.stem)
+def test_every_shipped_history_file_validates(path):
+    """`alliance-sim validate` accepts each history and scenario file (ids checked against the world)."""
+    done = _validate(path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"ok scenarios/history/{path.name}")
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_the_first_attack_is_the_scenarios_attack_on_day_0(path):
+    """The record's first attack is scripted on day 0 of its scenario (the replay starts there),
+    and the scenario's own horizon is the history's."""
+    replay = Replay.read(path)
+    attacks = [(a.actor, a.target) for a in replay.scenario.timeline if a.do == "attack" and a.at == 0]
+    assert replay.reference in attacks
+    assert replay.scenario.horizon_days == replay.history.horizon_days
+    assert all(record.entered for s, record in replay.history.states.items() if s in replay.reference)
+
+
+def _overall(bt) -> dict:
+    return {metric: value for metric, value, _ in bt.scores.overall}
+
+
+def test_russia_georgia_replays_end_to_end():
+    """A few replications of the 2008 case: the two belligerents enter on day 0 in every one,
+    and every scored state gets a row."""
+    bt = backtest(HISTORY / "russia_georgia_2008.yaml", replications=3, seed=2008)
+    rows = {r[0]: r for r in bt.scores.states}
+    assert list(rows) == list(bt.history.states)
+    header = bt.scores.tables["backtest_states"][0]
+    p = header.index("p_entry")
+    assert rows["RUS"][p] == 1 and rows["GRG"][p] == 1
+    overall = _overall(bt)
+    assert overall["replications"] == 3 and overall["n_states"] == 19
+    assert 0 <= overall["brier"] <= 1
+
+
+def test_the_falklands_lie_outside_natos_article_6_area():
+    """The attack on the Falkland Islands (a South Atlantic territory) invokes none of the United
+    Kingdom's NATO dyads, whose scope the scenario codes as Europe and the Americas; with the
+    scope removed they are invoked (the treaty scope, not chance, keeps them silent)."""
+    replay = Replay.read(HISTORY / "falklands_1982.yaml")
+    nato = {pid for pid, pact in replay.scenario.alliances.items() if pact.regions}
+    assert len(nato) == 15 and all("UKG" in pid for pid in nato)
+    events = replay.run(replications=3, seed=1982).result.frame("events")
+    assert not set(events.loc[events.kind == "invocation", "pact"]) & nato
+    for pact in nato:
+        replay.scenario.alliances[pact].regions = None
+    events = replay.run(replications=3, seed=1982).result.frame("events")
+    assert set(events.loc[events.kind == "invocation", "pact"]) & nato
