@@ -67,7 +67,9 @@ def _wait_gone(pids: list[int], seconds: float) -> list[int]:
 
 
 def _junk(parent: Path) -> list[str]:
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+    """Hidden leftovers of this program (coverage.py's own data files, written when the suite runs
+    under .ci/coverage, are not ours)."""
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".") and not p.name.startswith(".coverage"))
 
 
 def _files(folder: Path) -> dict[str, bytes]:
