@@ -29,21 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 from sim.execution.runner import run  # noqa: E402
 from sim.scenario.loading import load_scenario  # noqa: E402
+from sim.scenario.ranges import DOCUMENTED_RANGES  # noqa: E402
 
-RANGES = {
-    "decision.temperature": (0.1, 0.5), "decision.war_cost": (2.0, 12.0), "decision.inertia": (0.5, 2.0),
-    "decision.precision": (0.5, 2.0), "perception.misperception": (0.0, 0.6),
-    "perception.escalation_gain": (0.25, 0.75), "perception.distance_half_km": (1000.0, 8000.0),
-    "perception.intent_half_life_days": (30.0, 365.0), "perception.hostility_bias": (0.0, 0.5),
-    "motives.stake_weight": (0.0, 8.0),
-    "motives.csf_exponent": (0.5, 2.0), "motives.optimism": (0.0, 1.0), "motives.pressure": (0.0, 4.0),
-    "motives.odb": (0.0, 0.3), "motives.first_strike": (0.0, 12.0), "motives.nuclear_shadow": (0.5, 1.0),
-    "motives.war_fixed_cost": (3.0, 8.0), "termination.burden": (0.05, 1.0),
-    "termination.capitulation": (0.6, 1.0), "termination.learning_days": (30.0, 730.0),
-    "nuclear.small_arsenal": (0.25, 1.0), "nuclear.warheads_half": (10.0, 200.0), "nuclear.retaliation": (6.0, 24.0),
-    "nuclear.desperation": (0.0, 1.0),
-}
-"""Documented range of each parameter (docs/model.md, "Parameters"); tests/test_motives.py runs both ends."""
+RANGES = DOCUMENTED_RANGES
+"""Documented range of each parameter (sim/scenario/ranges.py); tests/test_motives.py runs both ends."""
 
 
 def design(points: int, seed: int) -> np.ndarray:

@@ -17,6 +17,8 @@ from sim.execution.runner import run
 from sim.model.motives import optimistic, prevail, stakes
 from sim.model.termination import END_KINDS
 from sim.scenario.loading import load_scenario
+from sim.scenario.ranges import DOCUMENTED_RANGES
+from sim.scenario.schema import Parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 GREAT_POWERS = {"USA", "RUS", "CHN", "GBR", "FRA"}  # the five permanent members
@@ -176,31 +178,22 @@ def test_a_war_ends_with_postures_below_the_war_rung_and_resolves_the_claim():
 
 # --- no parameter decides by itself over its documented range ---------------------------------
 
-# The documented range of each parameter (docs/model.md, "Parameters"): the test runs the 2022
+# The documented range of each parameter (sim/scenario/ranges.py): the test runs the 2022
 # baseline for a year at both ends of each range.
-RANGES = {
-    "decision.temperature": (0.1, 0.5), "decision.war_cost": (2.0, 12.0), "decision.inertia": (0.5, 2.0),
-    "decision.precision": (0.5, 2.0), "perception.misperception": (0.0, 0.6),
-    "perception.escalation_gain": (0.25, 0.75), "perception.distance_half_km": (1000.0, 8000.0),
-    "perception.intent_half_life_days": (30.0, 365.0), "perception.hostility_bias": (0.0, 0.5),
-    "motives.stake_weight": (0.0, 8.0),
-    "motives.csf_exponent": (0.5, 2.0), "motives.optimism": (0.0, 1.0), "motives.pressure": (0.0, 4.0),
-    "motives.odb": (0.0, 0.3), "motives.first_strike": (0.0, 12.0), "motives.nuclear_shadow": (0.5, 1.0),
-    "motives.war_fixed_cost": (3.0, 8.0), "termination.burden": (0.05, 1.0),
-    "termination.capitulation": (0.6, 1.0), "termination.learning_days": (30.0, 730.0),
-    "nuclear.small_arsenal": (0.25, 1.0), "nuclear.warheads_half": (10.0, 200.0), "nuclear.retaliation": (6.0, 24.0),
-    "nuclear.desperation": (0.0, 1.0),
-}
+RANGES = DOCUMENTED_RANGES
 
 
 def test_the_sensitivity_script_samples_the_same_ranges():
     """benchmarks/prcc.py (docs/model.md, "Temperature as a residual") draws its Latin hypercube
-    over these ranges: the two lists cannot drift apart."""
+    over the same table, and every range names a parameter the schema has."""
     spec = importlib.util.spec_from_file_location("prcc", ROOT / "benchmarks" / "prcc.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.RANGES == RANGES
+    assert module.RANGES is DOCUMENTED_RANGES
+    for name in RANGES:
+        block, field = name.split(".")
+        assert field in type(getattr(Parameters(), block)).model_fields, name
     assert module.design(8, 1).shape == (8, len(RANGES))
 
 

@@ -15,6 +15,7 @@ import copy
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -126,32 +127,24 @@ def load_world(world: str = DEFAULT_WORLD, base_dir: Path | None = None) -> Worl
 
 
 def _load_folder(name: str, folder: Any, states_file: str, shown: str) -> WorldData:
-    """Read the states file and any `territories.csv` and `pacts.yaml` beside it.
+    """Read the states file and the optional files beside it (`_BESIDE_STATES`).
 
     `folder` is a `Path` or an `importlib.resources` traversable; `shown` is its name in errors.
     """
     data = WorldData(name, files={"states": _join(shown, states_file)})
     _read_states(data, _text(folder / states_file, data.files["states"]))
-    if (folder / "territories.csv").is_file() and states_file != "territories.csv":
-        data.files["territories"] = _join(shown, "territories.csv")
-        _read_territories(data, _text(folder / "territories.csv", data.files["territories"]))
-    if (folder / "deployments.csv").is_file():
-        data.files["deployments"] = _join(shown, "deployments.csv")
-        _read_deployments(data, _text(folder / "deployments.csv", data.files["deployments"]))
-    if (folder / "nuclear.csv").is_file():
-        data.files["nuclear"] = _join(shown, "nuclear.csv")
-        _read_nuclear(data, _text(folder / "nuclear.csv", data.files["nuclear"]))
-    if (folder / "pacts.yaml").is_file():
-        data.files["pacts"] = _join(shown, "pacts.yaml")
-        _read_pacts(data, _text(folder / "pacts.yaml", data.files["pacts"]))
-        if (folder / "reliability.csv").is_file():
-            data.files["reliability"] = _join(shown, "reliability.csv")
-            _read_reliability(data, _text(folder / "reliability.csv", data.files["reliability"]))
-    if (folder / "relations.yaml").is_file():
-        data.files["relations"] = _join(shown, "relations.yaml")
-        _read_relations(data, _text(folder / "relations.yaml", data.files["relations"]))
+    for file, reader in _BESIDE_STATES:
+        if (folder / file).is_file() and file != states_file and _applies(data, file):
+            key = file.split(".")[0]
+            data.files[key] = _join(shown, file)
+            reader(data, _text(folder / file, data.files[key]))
     _read_aliases(data, folder)
     return data
+
+
+def _applies(data: WorldData, file: str) -> bool:
+    """Reliability priors are read only for a world that has pacts."""
+    return file != "reliability.csv" or "pacts" in data.files
 
 
 def _text(source: Any, shown: str) -> str:
@@ -464,3 +457,10 @@ def add_aliases(data: WorldData, rows: list[tuple[Any, Any]]) -> None:
     for sid, alias in rows:
         if sid in data.states and isinstance(alias, str) and alias.strip() and alias.casefold() not in ids:
             data.aliases.setdefault(alias.strip(), sid)
+
+
+_BESIDE_STATES: tuple[tuple[str, Callable[[WorldData, str], None]], ...] = (
+    ("territories.csv", _read_territories), ("deployments.csv", _read_deployments), ("nuclear.csv", _read_nuclear),
+    ("pacts.yaml", _read_pacts), ("reliability.csv", _read_reliability), ("relations.yaml", _read_relations),
+)
+"""The optional files of a world folder, in the order they are read (reliability after pacts)."""
