@@ -121,13 +121,14 @@ def test_a_member_on_alert_enters_within_days():
 
 @pytest.mark.parametrize("applies", [True, False])
 def test_a_pact_made_during_a_war_applies_to_it(applies):
-    """AGG attacks NEU on day 0; on day 5 NEU and GA sign a defence pact: it is invoked for the
-    war under way (GA enters against AGG), unless `applies_to_war_under_way: false`."""
-    create = {"at": 5, "do": "create_alliance", "pact": "LATE",
+    """AGG attacks NEU on day 0; on day 2 NEU and GA sign a defence pact: it is invoked for the
+    war under way (GA enters against AGG on day 5, before the war's first weekly check), unless
+    `applies_to_war_under_way: false`."""
+    create = {"at": 2, "do": "create_alliance", "pact": "LATE",
               "alliance": {**FAST, "members": ["NEU", "GA"], "applies_to_war_under_way": applies}}
     inv, entries = invocations(world({}, [attack("AGG", "NEU"), create]))
     if applies:
-        assert set(zip(inv.pact, inv.actor, inv.target)) == {("LATE", "NEU", "AGG")} and set(inv.t) == {5.0}
+        assert set(zip(inv.pact, inv.actor, inv.target)) == {("LATE", "NEU", "AGG")} and set(inv.t) == {2.0}
         assert set(zip(entries.actor, entries.target)) == {("GA", "AGG")}
     else:
         assert inv.empty and entries.empty

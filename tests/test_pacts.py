@@ -113,7 +113,7 @@ def test_run_attack_on_ukraine_invokes_no_defence_pact():
 
 def test_entries_follow_honours_after_the_delays():
     """Each entry is caused by an honour, which is caused by the invocation, after the delays."""
-    scenario = tiny(timeline=[{"at": 5, "do": "attack", "actor": "AAA", "target": "BBB"}],
+    scenario = tiny(timeline=[{"at": 5, "do": "attack", "actor": "AAA", "target": "BBB", "hold_days": 30}],
                     alliances={"PACT": dict(type="defence", members=["BBB", "CCC"], reliability=1.0,
                                             consultation_days=[2, 3], mobilisation_days=[10, 12])})
     events = run(load_scenario(scenario), replications=5, seed=1).rows("events")

@@ -310,8 +310,8 @@ def test_finland_and_sweden_joining_raise_russias_threat_from_nato():
 
 # --- the Quad: a dialogue or a defence pact ---------------------------------------------------
 
-CHINA_ATTACKS_INDIA = action(at=0, do="attack", actor="CHN", target="IND", level=5,
-                             note="test-only: a Galwan-like clash becomes an armed attack")
+CHINA_ATTACKS_INDIA = action(at=0, do="attack", actor="CHN", target="IND", level=5, hold_days=90,
+                             note="test-only: a Galwan-like clash becomes an armed attack that lasts")
 
 
 def test_a_quad_defence_pact_entraps_its_members_when_china_attacks_india(honour_spy):

@@ -67,6 +67,8 @@ def _pairs(sim: ReplicationState, action: Any) -> Iterator[tuple[int, int]]:
 @effect(schema.AttackAction)
 def _attack(sim: ReplicationState, action: schema.AttackAction, event: int) -> None:
     for i, j in _pairs(sim, action):
+        if action.hold_days > 0:
+            sim.wars.hold(i, j, sim.env.now + action.hold_days)
         if sim.posture[i, j] < action.level:
             sim.act(i, j, action.level, "scenario.attack", event=event, location=action.location)
 
@@ -115,7 +117,7 @@ def _leave(sim: ReplicationState, action: schema.LeaveAllianceAction, event: int
 @effect(schema.CreateAllianceAction)
 def _create(sim: ReplicationState, action: schema.CreateAllianceAction, event: int) -> None:
     sim.pacts = [p for p in sim.pacts if p.id != action.pact]
-    sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index))
+    sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index, sim.params.alliances.reliability))
     sim.restructure()
     on_war_under_way(sim, sim.pacts[-1], event)
 
@@ -131,7 +133,7 @@ def _amend(sim: ReplicationState, action: schema.AmendAllianceAction, event: int
 def replace_pact(sim: ReplicationState, pact_id: str, spec: PactSpec, restructure: bool = True) -> Pact:
     """Put the pact compiled from `spec` in place of the pact `pact_id` (the one store of pacts);
     returns the new pact."""
-    new = compile_pact(pact_id, spec, sim.world.index)
+    new = compile_pact(pact_id, spec, sim.world.index, sim.params.alliances.reliability)
     sim.pacts = [new if p.id == pact_id else p for p in sim.pacts]
     if restructure:
         sim.restructure()

@@ -119,7 +119,7 @@ def _form(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.
     members = [sim.world.ids[k] for k in sorted([i] + partners)]
     spec = PactSpec.model_validate({"type": "defence", "members": members, "adversaries": [sim.world.ids[x]],
                                     "name": f"alignment against {sim.world.ids[x]}"})
-    sim.pacts.append(compile_pact(pact_id, spec, sim.world.index))
+    sim.pacts.append(compile_pact(pact_id, spec, sim.world.index, sim.params.alliances.reliability))
     sim.log(cause, "align.form", i, x, None, pact_id, ";".join(members))
     sim.restructure()
 

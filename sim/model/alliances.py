@@ -24,10 +24,10 @@ from sim.model.state import Process, ReplicationState
 from sim.model.world import Pact, Place, great_circle_km
 from sim.scenario.pactkinds import invoked_by, kind
 
-__all__ = ["casus_foederis", "consultation", "defence", "honour_probabilities", "on_armed_attack",
+__all__ = ["bound_to", "casus_foederis", "consultation", "defence", "honour_probabilities", "on_armed_attack",
            "on_mobilisation", "on_war_under_way", "side_struck_first"]
 
-CLASH = 5
+CLASH, WAR = 5, 6
 # The obligations each side of an armed attack may invoke, in the order of sim.scenario.pactkinds
 # (a stable order: the alliance stream's draws follow it). An attack on a member invokes the first
 # of BY_ATTACKED its pact carries: defence, then the one-sided patron and guarantee.
@@ -195,8 +195,11 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
     np.maximum(alert, sim.posture[:, enemy], out=alert)
     war = sim.honour.record(pact.id, enemy, sim.posture)
+    armed = _fight_level(sim, invoker, enemy) >= CLASH  # an armed attack, not a mobilisation trigger
     deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH
                 and (clause == DEFENCE or pact.protects is None or m not in pact.protects)]
+    for m in [m for m in deciders if m not in war.choices and bound_to(sim, m, enemy)]:
+        war.choices[m] = (False, sim.log(event, "abstain", m, enemy, None, pact.id, clause))
     new = [m for m in deciders if m not in war.choices]
 
     def delay(m: int) -> float:
@@ -209,7 +212,7 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
         if honoured:
             entries.append((delay(m), m, answer))
         war.choices[m] = (honoured, answer)
-    yield from _mobilise(sim, pact, sorted(entries), enemy, clause)
+    yield from _mobilise(sim, pact, sorted(entries), invoker, enemy, clause, armed)
 
 
 def _choices(sim: ReplicationState, pact: Pact, members: list[int], enemy: int, war: honour.WarRecord) -> list[bool]:
@@ -223,14 +226,44 @@ def _choices(sim: ReplicationState, pact: Pact, members: list[int], enemy: int, 
     return sim.honour.draw(war, members, p, honour.leader_of(pact, sim.power))
 
 
-def _mobilise(sim: ReplicationState, pact: Pact, entries: list, enemy: int, clause: str) -> Process:
+def bound_to(sim: ReplicationState, member: int, enemy: int) -> bool:
+    """Whether `member` owes `enemy` armed help itself (a defence, offence, patron or guarantee
+    obligation that covers an attack on `enemy`): a state bound to both belligerents is obliged to
+    neither and stands aside (event `abstain`). Treaties that bind many states say so for wars among
+    their parties (Inter-American Treaty of Reciprocal Assistance 1947, Art. 7: the parties call for
+    a cease-fire and mediate; Pact of the League of Arab States 1945, Art. 5: the Council
+    mediates); in a world coded as bilateral pacts (`cow_YYYY`) this is how such a treaty's members
+    keep out of a war between two of them, as they do in a world coded as cliques."""
+    for pact in sim.pacts_of(member):
+        if enemy in pact.members and any(kind(c).fights for c in pact.obligations) and \
+                (pact.protects is None or enemy in pact.protects):
+            return True
+    return False
+
+
+def _fight_level(sim: ReplicationState, invoker: int, enemy: int) -> int:
+    """The rung at which `invoker` and `enemy` fight: the higher of their postures toward each other."""
+    return int(max(sim.posture[invoker, enemy], sim.posture[enemy, invoker]))
+
+
+def _mobilise(sim: ReplicationState, pact: Pact, entries: list, invoker: int, enemy: int, clause: str,
+              armed: bool) -> Process:
+    """Honouring members take the field, each after its delay, at the rung their partner fights at
+    (a co-belligerent joins the war, not a skirmish beside it: COW counts an ally as a participant
+    of the war it joins, Sarkees & Wayman 2010), at least an armed clash and at most war (level 6;
+    nuclear use stays each state's own decision). A partner whose fight with the enemy has ended
+    by then (a truce: `sim.model.termination`) no longer calls for help, and nobody enters."""
     waited = 0.0
     for delay, member, answer in entries:
         if delay > waited:
             yield sim.env.timeout(delay - waited)
             waited = delay
+        level = _fight_level(sim, invoker, enemy)
+        if armed and level < CLASH:
+            return
         if sim.posture[member, enemy] < CLASH:
-            sim.act(member, enemy, CLASH, "entry", cause=answer, pact=pact.id, collective=kind(clause).invoked == "attacked")
+            sim.act(member, enemy, min(max(level, CLASH), WAR), "entry", cause=answer, pact=pact.id,
+                    collective=kind(clause).invoked == "attacked")
 
 
 def consultation(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, cause: int,

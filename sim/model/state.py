@@ -21,7 +21,7 @@ from sim.model.motives import Motives
 from sim.model.world import Pact, World
 from sim.scenario.schema import Parameters, Scenario
 
-__all__ = ["IntentView", "StandingView", "ReplicationState"]
+__all__ = ["IntentView", "StandingView", "WarsView", "ReplicationState"]
 
 Process = Generator[Any, Any, None]
 
@@ -62,6 +62,13 @@ class StandingView(Protocol):
 
     def lift(self, sim: ReplicationState, observer: int, source: int) -> None:
         """End the act's weight: intent relaxes to the structural baseline again."""
+
+
+class WarsView(Protocol):
+    """Model v2: the wars under way (`sim.model.termination.Wars`), as the `attack` action holds them."""
+
+    def hold(self, a: int, b: int, until: float) -> None:
+        """The war between a and b does not end by bargaining before day `until`."""
 
 
 class ReplicationState(Protocol):
@@ -129,6 +136,10 @@ class ReplicationState(Protocol):
     @property
     def threat_share(self) -> np.ndarray:
         """C[i, j]: the capability part of the threat j poses to i now."""
+
+    @property
+    def wars(self) -> WarsView:
+        """Model v2: the wars under way and how they end (:mod:`sim.model.termination`)."""
 
     @property
     def honour(self) -> HonourBook:

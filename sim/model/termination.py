@@ -39,6 +39,13 @@ class Wars:
     def __init__(self, params: Termination, generator: np.random.Generator) -> None:
         self.rng, self.params = generator, params
         self.active: set[frozenset[int]] = set()
+        self.held: dict[frozenset[int], float] = {}
+
+    def hold(self, a: int, b: int, until: float) -> None:
+        """The war between a and b does not end by bargaining before day `until` (a scripted war the
+        user asserts lasts: `attack`'s `hold_days`); fortunes and costs still accrue."""
+        key = frozenset((a, b))
+        self.held[key] = max(self.held.get(key, 0.0), until)
 
     def begin(self, sim: ReplicationState, a: int, b: int) -> None:
         """A posture of a toward b crossed level 5: start the dyad's war unless one is under way."""
@@ -85,7 +92,7 @@ class Wars:
             x = self._battle(x, p, paid)
             if sim.top[b] == NUCLEAR:  # a nuclear defender losing ground (sim.model.nuclear)
                 sim.desperation(b, a, min(x / self.params.capitulation, 1.0))
-            if self.joined(sim, a, b):
+            if self.joined(sim, a, b) or sim.env.now < self.held.get(key, 0.0):
                 continue
             ending = self._ending(sim, a, b, x, self._gain(sim, a, b, x, p, start), paid)
             if ending:

@@ -137,14 +137,15 @@ def _indices(ids, index) -> frozenset[int] | None:
     return None if ids is None else frozenset(index[i] for i in ids if i in index)
 
 
-def compile_pact(pact_id: str, spec: PactSpec, index: dict[str, int]) -> Pact:
-    """Turn a validated pact spec into indices (ids were checked by the loader)."""
+def compile_pact(pact_id: str, spec: PactSpec, index: dict[str, int], default_reliability: float) -> Pact:
+    """Turn a validated pact spec into indices (ids were checked by the loader); a spec without a
+    reliability takes `default_reliability` (`parameters.alliances.reliability`)."""
     return Pact(
         id=pact_id,
         type=spec.type,
         clauses=frozenset(spec.clauses),
         members=sorted({index[m] for m in spec.members}),
-        reliability=spec.reliability,
+        reliability=default_reliability if spec.reliability is None else spec.reliability,
         regions=None if spec.regions is None else frozenset(spec.regions),
         soil=_indices(spec.soil, index),
         protects=_indices(spec.protects, index),
@@ -180,7 +181,8 @@ def compile_world(scenario: Scenario) -> World:
         for i, spec in enumerate(specs)
         for t in (spec.territories or ())
     }
-    pacts = [compile_pact(p, spec, index) for p, spec in scenario.alliances.items() if spec is not None]
+    default = scenario.parameters.alliances.reliability
+    pacts = [compile_pact(p, spec, index, default) for p, spec in scenario.alliances.items() if spec is not None]
     return World(
         ids=ids, index=index, power=column("power", 0.0), offense=column("offense", 1.0),
         resolve=column("resolve", 0.5), nuclear=column("nuclear", 0.0).astype(bool),

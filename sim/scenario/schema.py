@@ -92,9 +92,9 @@ class PactSpec(Strict):
     type: PactType = "defence"
     clauses: list[PactType] = Field([], description="further obligations, e.g. NATO's Article 4 consultation")
     members: list[Id] = []
-    reliability: Unit = Field(
-        0.41, description="probability a member honours, once per war (Berkemeier & Fuhrmann 2018, defence pacts; "
-                          "the bundled world reads it per pact from reliability.csv)")
+    reliability: Unit | None = Field(
+        None, description="probability a member honours, once per war (the bundled world reads it per pact from "
+                          "reliability.csv); default parameters.alliances.reliability")
     member_reliability: dict[Id, Unit] = Field(
         {}, description="a member's own probability of honouring, in place of the pact's (Leeds 2003)")
     leader: Id | None = Field(None, description="the member whose choice the others follow; default the most powerful")
@@ -200,6 +200,9 @@ class Decision(Strict):
 class AllianceParams(Strict):
     """How members answer invocations."""
 
+    reliability: Unit = Field(
+        0.41, description="reliability of a pact that sets none (the cow_YYYY worlds' ATOP pacts; scenario pacts): "
+                          "Berkemeier & Fuhrmann 2018, defence pacts")
     honour_threat_shift: NonNegative = Field(
         2.0, description="logit shift of honouring per unit of a member's threat above the members' mean"
     )
@@ -351,6 +354,9 @@ class AttackAction(_Dyadic):
     target: Id
     level: Annotated[int, Field(ge=5, le=7)] = 5
     location: str | None = Field(None, description="a territory of the target; default its homeland")
+    hold_days: Annotated[Number, Field(ge=0.0, le=MAX_HORIZON_DAYS)] = Field(
+        0.0, description="days during which the war this attack opens does not end by bargaining "
+                         "(sim.model.termination); the states may still stand down by their own decisions")
 
 
 class PostureAction(_Dyadic):

@@ -52,6 +52,14 @@ def scope(pact) -> str:
     return "; ".join([where, *(e for e in extra if e)])
 
 
+def _reliability(pact) -> str:
+    """The pact's reliability, or the default it takes (`parameters.alliances.reliability`)."""
+    if pact.reliability is not None:
+        return f"{pact.reliability:g}"
+    from sim.scenario.schema import AllianceParams
+    return f"{AllianceParams().reliability:g} (default)"
+
+
 def _days(value) -> str:
     low, high = (value, value) if isinstance(value, (int, float)) else value
     return f"{low:g}" if low == high else f"{low:g}-{high:g}"
@@ -68,5 +76,5 @@ def _table(title: str, pacts: dict):
     for pid, pact in pacts.items():
         kind = " + ".join([pact.type, *pact.clauses])
         table.add_row(pid, kind, f"{len(pact.members)}: {', '.join(pact.members)}", scope(pact),
-                      f"{pact.reliability:g}", _days(pact.consultation_days), _days(pact.mobilisation_days))
+                      _reliability(pact), _days(pact.consultation_days), _days(pact.mobilisation_days))
     return table

@@ -1,0 +1,64 @@
+"""How honouring allies take the field: at the rung their partner fights at, never after its war
+ended, never against a state they are bound to defend themselves; and `attack`'s `hold_days`,
+which keeps a scripted war from ending by bargaining. A synthetic world with reliability 1, so
+the tests read the rules, not chance."""
+
+from __future__ import annotations
+
+from sim.execution.runner import run
+from sim.scenario.loading import load_scenario
+from tests.test_commitments import FAST, attack, world
+
+SLOW = {**FAST, "mobilisation_days": [20, 20]}  # entry on day 21, after the first weekly reckonings
+
+
+def _events(scenario: dict, reps: int = 4):
+    return run(load_scenario(scenario), replications=reps, seed=7).frame("events")
+
+
+def _entries(events):
+    return events[events.kind == "entry"]
+
+
+def test_an_ally_enters_at_the_rung_its_partner_fights_at():
+    """An attack at the war rung (6) brings GA in at 6; the same pact after an armed clash (5) at 5."""
+    pacts = {"P": {"type": "defence", "members": ["NEU", "GA"]}}
+    for level in (5, 6):
+        scenario = world(pacts, [{**attack("AGG", "NEU"), "level": level}])
+        entries = _entries(_events(scenario))
+        assert len(entries) == 4 and set(entries.level) == {float(level)}, level
+
+
+def test_nobody_enters_a_war_that_has_ended():
+    """With a 20-day mobilisation the war (no claim, war_cost 50) ends at its first weekly
+    reckoning: GA honours but does not take the field; held for 60 days, it enters on day 21."""
+    pacts = {"P": {**SLOW, "type": "defence", "members": ["NEU", "GA"]}}
+    events = _events(world(pacts, [attack("AGG", "NEU")], horizon=40))
+    assert (events.kind == "honour").sum() == 4 and _entries(events).empty
+    assert (events.kind == "settlement").sum() == 4
+    held = _events(world(pacts, [{**attack("AGG", "NEU"), "hold_days": 60}], horizon=40))
+    assert len(_entries(held)) == 4 and set(_entries(held).t) == {21.0}
+    assert held.kind.isin(["settlement", "capitulation", "ceasefire"]).sum() == 0
+
+
+def test_hold_days_only_delays_the_end():
+    """The same war held for 10 days ends at the first reckoning from day 10 on (day 14), not on
+    day 7; GA, due on day 31, then stays home."""
+    pacts = {"P": {**FAST, "type": "defence", "members": ["NEU", "GA"], "mobilisation_days": [30, 30]}}
+    events = _events(world(pacts, [{**attack("AGG", "NEU"), "hold_days": 10}], horizon=40))
+    ends = events[events.kind == "settlement"]
+    assert len(ends) == 4 and set(ends.t) == {14.0} and _entries(events).empty
+
+
+def test_a_state_bound_to_both_belligerents_abstains():
+    """GA defends NEU and AGG alike (two bilateral pacts, as ATOP dyads code a multilateral treaty):
+    when AGG attacks NEU, GA abstains (event `abstain`, no honour drawn) and stays out; GB, bound
+    to NEU only, enters."""
+    pacts = {"NEU-GA": {"type": "defence", "members": ["NEU", "GA"]},
+             "AGG-GA": {"type": "defence", "members": ["AGG", "GA"]},
+             "NEU-GB": {"type": "defence", "members": ["NEU", "GB"]}}
+    events = _events(world(pacts, [{**attack("AGG", "NEU"), "level": 6}]))
+    abstained = events[events.kind == "abstain"]
+    assert set(zip(abstained.actor, abstained.target, abstained.pact)) == {("GA", "AGG", "NEU-GA")}
+    assert set(_entries(events).actor) == {"GB"}
+    assert not ((events.actor == "GA") & (events.kind == "honour")).any()
