@@ -19,7 +19,7 @@ HISTORY = ROOT / "scenarios" / "history"
 CASES = sorted(p for p in HISTORY.glob("*.yaml") if not p.stem.endswith("_scenario"))
 SCENARIOS = sorted(HISTORY.glob("*_scenario.yaml"))
 NEW_CASES = ("franco_prussian_1870", "six_day_war_1967", "falklands_1982", "russia_georgia_2008",
-             "seven_weeks_war_1866", "gulf_war_1990")
+             "seven_weeks_war_1866", "gulf_war_1990", "russo_japanese_war_1904")
 
 
 def _validate(path: Path) -> subprocess.CompletedProcess:
@@ -124,6 +124,21 @@ def test_the_gulf_war_coalition_had_no_treaty_with_kuwait():
     p = _p_entry(bt)
     assert p["IRQ"] == p["KUW"] == 1 and len(p) == 29
     assert all(replay.scenario.states[s].power == 0 for s in ("YAR", "YPR", "GMY"))
+
+
+def test_britain_owes_japan_help_only_against_a_second_power():
+    """The Anglo-Japanese alliance of 1902 as coded (Article 3: assistance once a second power
+    joins against the ally): Russia alone fighting Japan invokes nothing in a few replications of
+    the 1904 case; with a second attacker (France, scripted on day 0) Japan invokes it on day 0."""
+    replay = Replay.read(HISTORY / "russo_japanese_war_1904.yaml")
+    alone = replay.run(replications=3, seed=1904)
+    assert not {i for i in _invocations(alone) if i[0] == "UKG-JPN"}
+    assert _p_entry(alone)["UKG"] == 0
+    first = replay.scenario.timeline[0]
+    replay.scenario.timeline.append(first.model_copy(update={"actor": "FRN", "target": "JPN"}))
+    events = replay.run(replications=3, seed=1904).result.frame("events")
+    called = events[(events.kind == "invocation") & (events.pact == "UKG-JPN") & (events.detail == "defence")]
+    assert set(called.rep) == {0, 1, 2} and (called.t == 0).all() and set(called.actor) == {"JPN"}
 
 
 @pytest.mark.xfail(strict=True, reason="side_struck_first counts an attacker that is the victim's treaty "
