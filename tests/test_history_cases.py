@@ -141,11 +141,10 @@ def test_britain_owes_japan_help_only_against_a_second_power():
     assert set(called.rep) == {0, 1, 2} and (called.t == 0).all() and set(called.actor) == {"JPN"}
 
 
-@pytest.mark.xfail(strict=True, reason="side_struck_first counts an attacker that is the victim's treaty "
-                   "partner as part of the victim's side, so a war inside the Arab League silences Kuwait's "
-                   "other Arab League dyads (docs/backtest.md, findings); remove this mark when that is fixed")
 def test_kuwait_invokes_its_arab_league_dyads():
-    """Iraq's attack on Kuwait should invoke Kuwait's defence dyads with the other Arab League
-    members (Iraq is not in them)."""
+    """Iraq's attack on Kuwait invokes Kuwait's defence dyads with the other Arab League members
+    (Iraq is not in them): an attacker that is the victim's treaty partner does not make the
+    victim's side the aggressor (sim.model.alliances.side_struck_first). The members bound to
+    Iraq as well abstain."""
     bt = backtest(HISTORY / "gulf_war_1990.yaml", replications=1, seed=1990)
     assert ("SAU-KUW", "defence", "KUW", "IRQ") in _invocations(bt)

@@ -74,13 +74,15 @@ def side_struck_first(sim: ReplicationState, attacker: int, target: int) -> bool
     pact-mates, and every state already fighting the target. True when some y of the target's
     side struck the first blow against some x of the attacker's side they are still fighting:
     an ally joining a war against the aggressor, by its pact's entry or by its own decision,
-    answers the aggression and does not invoke the aggressor's defensive pacts.
+    answers the aggression and does not invoke the aggressor's defensive pacts. Neither side
+    includes the other belligerent: when the attacker is the target's own treaty partner (Iraq and
+    Kuwait in the Arab League), the attacker's blow does not make the target's side the aggressor.
     """
     posture, first = sim.posture, sim.struck_first
     fighting = (posture >= CLASH) | (posture.T >= CLASH)
-    others = _mates(sim, attacker) | set(np.flatnonzero(fighting[target]).tolist())
+    others = (_mates(sim, attacker) | set(np.flatnonzero(fighting[target]).tolist())) - {target}
     return any(first.get(frozenset((x, y))) == y and fighting[x, y]
-               for y in _mates(sim, target) for x in others if x != y)
+               for y in _mates(sim, target) - {attacker} for x in others if x != y)
 
 
 def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Place, cause: int,
