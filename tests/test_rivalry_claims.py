@@ -16,8 +16,9 @@ from sim.analysis import peacefit
 from sim.analysis import peacetime as pt
 from sim.model.motives import stakes
 from sim.scenario.loading import load_scenario
+from sim.scenario.ranges import YEAR_WORLD_RANGES
 from sim.scenario.schema import RIVALRY_STAKE, Motives
-from sim.scenario.yearworld import rivalry_claims, world_of_year
+from sim.scenario.yearworld import RIVALRY_CLAIMS, rivalry_claims, world_of_year
 
 
 def _stakes(world: str = "cow_1870", **extra):
@@ -59,6 +60,15 @@ def test_positional_rivalries_claim_only_with_a_positional_stake():
     positional = {(c["claimant"], c["target"]): c for c in rivalry_claims(1870, Motives(positional_stake=0.3))}
     assert positional[("UKG", "RUS")]["stake_value"] == 0.3 and positional[("UKG", "RUS")]["kind"] == "positional"
     assert positional[("FRN", "GMY")]["stake_value"] == RIVALRY_STAKE
+
+
+def test_every_rivalry_stake_is_a_schema_field_with_a_range_to_fit():
+    """RIVALRY_CLAIMS, the fittable parameters and their ranges name the same `motives` fields."""
+    assert {f"motives.{field}" for field in RIVALRY_CLAIMS.values()} == set(YEAR_WORLD_RANGES)
+    assert set(peacefit.FITTABLE) == set(RIVALRY_CLAIMS.values()) <= set(Motives.model_fields)
+    schema = Motives.model_json_schema()["properties"]
+    for field, (low, high) in peacefit.FITTABLE.items():
+        assert (low, high) == (schema[field]["minimum"], schema[field]["maximum"]), field
 
 
 def test_the_2022_world_keeps_its_own_claims_file():

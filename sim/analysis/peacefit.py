@@ -28,11 +28,13 @@ import pandas as pd
 from scipy.optimize import minimize_scalar
 
 from sim.analysis.peacetime import YEARS, _interval, peacetime
+from sim.scenario.ranges import YEAR_WORLD_RANGES
 
 __all__ = ["FITTABLE", "StakeFit", "split_years", "deviance", "brier", "fit_stake"]
 
-FITTABLE = {"rivalry_stake": (0.0, 1.0), "positional_stake": (0.0, 1.0)}
-"""Parameters of `parameters.motives` that `fit_stake` fits -> their bounds (the schema's)."""
+FITTABLE = {name.removeprefix("motives."): bounds for name, bounds in YEAR_WORLD_RANGES.items()}
+"""Parameters of `parameters.motives` that `fit_stake` fits -> the range it searches (their ranges
+in `sim.scenario.ranges.YEAR_WORLD_RANGES`, the schema's bounds)."""
 STRATUM = "rivalry"
 """The 0/1 column of the dyad table whose 1-rows are the dyad-years the fit matches."""
 GRID_POINTS = 11

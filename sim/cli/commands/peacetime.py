@@ -22,7 +22,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", default="results/peacetime", help="output folder (default results/peacetime)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument("--quiet", action="store_true", help="no table")
-    parser.add_argument("--fit", choices=("rivalry_stake", "positional_stake"),
+    from sim.scenario.ranges import YEAR_WORLD_RANGES  # a table only: no simulation imports
+
+    parser.add_argument("--fit", choices=[name.removeprefix("motives.") for name in YEAR_WORLD_RANGES],
                         help="fit parameters.motives.<this> to the record's uses of force among rivals on "
                              "alternate years (1830, 1880, ...) and score it on the others")
 
