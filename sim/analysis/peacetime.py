@@ -9,7 +9,8 @@ the held-out world-war rows (`world_war = 1`) dropped. A second, weaker threshol
 mobilisation rung (4: show of force, blockade, alert) with MID hostility 3 (display of force)
 (:data:`THRESHOLDS`). Rates are per undirected dyad-year, by
 stratum: capital-to-capital distance (COW has contiguity, but these data do not ship it), strategic
-rivalry (Thompson & Dreyer 2012) and capability ratio (CINC of the stronger over the weaker).
+rivalry (Thompson & Dreyer 2012), claim (a stake either way, model v2: the spatial rivalries of a
+`cow_YYYY` world) and capability ratio (CINC of the stronger over the weaker).
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from scipy.stats import beta
 
 from sim.analysis.validation import NOT_A_POSTURE
 from sim.execution.runner import run
+from sim.model.motives import stakes
 from sim.model.world import great_circle_km
 from sim.scenario.loading import load_scenario
 from sim.scenario.yearworld import read_table
 
-__all__ = ["YEARS", "THRESHOLDS", "STRATA", "RATE_COLUMNS", "dyads", "model_force", "record_force", "rates", "peacetime"]
+__all__ = ["YEARS", "THRESHOLDS", "STRATA", "FLAGS", "RATE_COLUMNS", "dyads", "model_force", "record_force", "rates", "peacetime"]
 
 YEARS = (1830, 1855, 1880, 1900, 1925, 1955, 1975, 1995)
 """Sampled years: every 20-25 years, avoiding 1914-1918 and 1939-1945 (held out)."""
@@ -36,22 +38,27 @@ STRATA = {
     "distance_km": ((0, 1000, "< 1000 km"), (1000, 3000, "1000-3000 km"), (3000, 1e9, ">= 3000 km")),
     "capability_ratio": ((1, 3, "< 3"), (3, 10, "3-10"), (10, float("inf"), ">= 10")),
 }
-"""Strata by value ranges [low, high); `rivalry` is 0/1 and `all` is every dyad."""
+"""Strata by value ranges [low, high); the :data:`FLAGS` are 0/1 and `all` is every dyad."""
+FLAGS = {"rivalry": ("rivals", "not rivals"), "claim": ("with a claim", "no claim")}
+"""0/1 strata -> (label of 1, label of 0): a Thompson & Dreyer rivalry; a stake either way (model v2)."""
 
 
 def dyads(scenario) -> pd.DataFrame:
-    """Every undirected dyad of the scenario's world with its distance, rivalry and capability ratio."""
+    """Every undirected dyad of the scenario's world with its distance, rivalry, claim (a stake either
+    way) and capability ratio."""
     ids = list(scenario.states)
     lat = np.array([scenario.states[s].lat for s in ids])
     lon = np.array([scenario.states[s].lon for s in ids])
     power = np.array([max(scenario.states[s].power, 1e-9) for s in ids])
     km = great_circle_km(lat, lon)
     rivals = {frozenset((r.from_, r.to)) for r in scenario.relations}
+    stake = stakes(scenario, {s: k for k, s in enumerate(ids)})
     i, j = np.triu_indices(len(ids), k=1)
     a, b = np.array(ids)[i], np.array(ids)[j]
     return pd.DataFrame({"a": a, "b": b, "distance_km": km[i, j],
                          "capability_ratio": np.maximum(power[i], power[j]) / np.minimum(power[i], power[j]),
-                         "rivalry": [int(frozenset(p) in rivals) for p in zip(a, b)]})
+                         "rivalry": [int(frozenset(p) in rivals) for p in zip(a, b)],
+                         "claim": ((stake[i, j] > 0) | (stake[j, i] > 0)).astype(int)})
 
 
 def model_force(year: int, replications: int, seed: int, overrides=None) -> pd.DataFrame:
@@ -128,8 +135,10 @@ def rates(frame: pd.DataFrame) -> pd.DataFrame:
     for name, bands in STRATA.items():
         for low, high, label in bands:
             rows += _stratum_rows(frame[(frame[name] >= low) & (frame[name] < high)], name, label)
-    for value in (1, 0):
-        rows += _stratum_rows(frame[frame["rivalry"] == value], "rivalry", "rivals" if value else "not rivals")
+    for flag, labels in FLAGS.items():
+        for value, label in zip((1, 0), labels):
+            if flag in frame:
+                rows += _stratum_rows(frame[frame[flag] == value], flag, label)
     return pd.DataFrame(rows, columns=RATE_COLUMNS).sort_values(["threshold", "stratum"], kind="stable")
 
 

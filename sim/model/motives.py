@@ -21,13 +21,21 @@ from importlib import resources
 
 import numpy as np
 
+from sim.scenario.yearworld import rivalry_claims, year_of
+
 __all__ = ["Motives", "coalition_strength", "optimistic", "prevail", "stakes"]
 
 
-def _world_claims(world: str) -> list[tuple[str, str, float]]:
-    """(claimant, target, stake_value) rows of a bundled world's claims.csv; none when it has none."""
+def _world_claims(scenario) -> list[tuple[str, str, float]]:
+    """(claimant, target, stake_value) rows of the scenario's world: a `cow_YYYY` world's rivalry
+    claims at this scenario's stakes (`sim.scenario.yearworld.rivalry_claims`), else a bundled
+    world's claims.csv; none when it has none."""
+    year = year_of(scenario.world)
+    if year is not None:
+        return [(r["claimant"], r["target"], r["stake_value"])
+                for r in rivalry_claims(year, scenario.parameters.motives)]
     try:
-        path = resources.files("sim") / "data" / world / "claims.csv"
+        path = resources.files("sim") / "data" / scenario.world / "claims.csv"
         if not path.is_file():
             return []
         text = path.read_text(encoding="utf-8")
@@ -37,13 +45,13 @@ def _world_claims(world: str) -> list[tuple[str, str, float]]:
 
 
 def stakes(scenario, index: dict[str, int]) -> np.ndarray:
-    """S[i, j]: the world's claims (several on one target combine as 1 - prod(1 - v)), then the
-    scenario's `claims` pair by pair (value 0 removes one). Claims naming states outside the
+    """S[i, j]: the world's claims (a `cow_YYYY` world's are its rivalries'; several on one target
+    combine as 1 - prod(1 - v)), then the scenario's `claims` pair by pair (value 0 removes one). Claims naming states outside the
     world are skipped (a scenario may run on a subset of the world)."""
     n = len(index)
     keep = np.ones((n, n))
     if scenario.parameters.motives.world_claims:
-        for claimant, target, value in _world_claims(scenario.world):
+        for claimant, target, value in _world_claims(scenario):
             if claimant in index and target in index:
                 keep[index[claimant], index[target]] *= 1.0 - value
     s = 1.0 - keep

@@ -41,6 +41,12 @@ MAX_HORIZON_DAYS = 36_525.0
 """A century: the longest horizon a scenario may ask for."""
 MAX_POWER = 1e6
 """US$ bn: far above any state's military expenditure, far below where sums overflow."""
+RIVALRY_STAKE = 1.0
+"""Default `motives.rivalry_stake`, fitted: the Poisson deviance of the uses of force among strategic
+rivals against the MID record (GML MID 2.2.1) in 1830, 1880, 1925 and 1975 is least at the upper
+bound; held out (1855, 1900, 1955, 1995) the model gives 0.050 per rival dyad-year against 0.16 on
+record (`alliance-sim peacetime --fit rivalry_stake --reps 20`, sim/analysis/peacefit.py;
+docs/validation.md, "Fitting the rivalry stake")."""
 
 
 class Strict(BaseModel):
@@ -258,7 +264,14 @@ class Motives(Strict):
     war_fixed_cost: Annotated[Number, Field(ge=0.0, le=100.0)] = Field(
         4.0, description="cost of levels 5+ that does not depend on the balance (Fearon 1995's c) (0-8)")
     nuclear_shadow: Unit = Field(0.7, description="share of the chance of imposing a claim lost against a nuclear umbrella")
-    world_claims: bool = Field(True, description="read the world's claims.csv (a scenario's `claims` override it)")
+    world_claims: bool = Field(
+        True, description="read the world's claims: its claims.csv, or a cow_YYYY world's rivalry claims "
+                          "(a scenario's `claims` override them)")
+    rivalry_stake: Unit = Field(
+        RIVALRY_STAKE, description="cow_YYYY worlds: stake of each side's claim in a spatial (territorial) "
+                                   "Thompson & Dreyer rivalry (fitted on peacetime MIDs, range 0-1)")
+    positional_stake: Unit = Field(
+        0.0, description="cow_YYYY worlds: stake of each side's claim in a positional, not spatial, rivalry (0: none)")
 
 
 class Termination(Strict):

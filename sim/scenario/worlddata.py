@@ -65,6 +65,9 @@ class WorldData:
     states: dict[str, dict] = field(default_factory=dict)
     pacts: dict[str, dict] = field(default_factory=dict)
     relations: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    """Claims as rows of a claims.csv (`claimant, target, object, kind, stake_value, source`): a
+    `cow_YYYY` world's rivalry claims at the default stakes, for display and `world --out`."""
     info: dict[str, dict[str, str]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     marks: dict[tuple, Mark] = field(default_factory=dict)

@@ -15,6 +15,10 @@ December 1870 as the Correlates of War (COW) project and ATOP record it:
   pacts (:data:`OBLIGATIONS`, :func:`dyad_pacts`);
 * rivalries: Thompson & Dreyer (2012) strategic rivalries in force, as a mutual baseline
   perceived intent of :data:`RIVALRY_INTENT` (the model's default between non-allies is 0.02);
+* claims: each *spatial* rivalry in force (a contest over territory; Thompson & Dreyer 2012;
+  Colaresi, Rasler & Thompson 2007, Strategic Rivalries in World Politics) as a mutual claim whose
+  stake is `parameters.motives.rivalry_stake` (:data:`RIVALRY_CLAIMS`, :func:`rivalry_claims`),
+  read by model v2's `sim.model.motives.stakes` for a `cow_YYYY` world;
 * nuclear: states from the year of their first nuclear test (:data:`NUCLEAR_FIRST_TEST`).
 
 Citations: Singer, Bremer & Stuckey (1972) and Singer (1987) for NMC; COW State System Membership
@@ -33,12 +37,13 @@ from importlib import resources
 from itertools import combinations
 
 from sim.scenario.errors import InputError, InputErrors
+from sim.scenario.schema import Motives
 from sim.scenario.worlddata import STATE_DEFAULTS, WorldData, add_aliases
 
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "year_of", "world_of_year", "dyad_pacts", "read_table",
-    "majors", "cow_world", "clique_pacts", "PACT_GROUPINGS",
+    "majors", "cow_world", "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
 ]
 
 FIRST_YEAR, LAST_YEAR = 1816, 2016
@@ -106,6 +111,7 @@ def world_of_year(year: int, grouping: str = "dyads") -> WorldData:
         data.marks[("states", abb)] = (f"{_DATA}/cow_state_years.csv ({year})", None, None)
     data.pacts = PACT_GROUPINGS[grouping](year, members)
     data.relations = _rivalries(year, members)
+    data.claims = rivalry_claims(year, Motives())
     add_aliases(data, cow_aliases())
     return data
 
@@ -272,16 +278,49 @@ def _pact(kinds: set[str], members: list[str], protects: str | None, year: int) 
     return pact
 
 
-def _rivalries(year: int, members: dict[int, str]) -> list[dict]:
-    """Strategic rivalries in force in `year` between members as mutual baseline intents.
+def _rivals_in_force(year: int, members: dict[int, str]):
+    """(row, a, b) for each Thompson & Dreyer rivalry in force in `year` between members a and b.
 
     The handbook ends ongoing rivalries at 2010, the year it was published; those are taken to
     continue to 2016.
     """
-    relations = []
     for row in read_table("td_rivalries"):
         a, b = int(row["ccode1"]), int(row["ccode2"])
         end = LAST_YEAR if int(row["endyear"]) >= 2010 else int(row["endyear"])
         if a in members and b in members and int(row["styear"]) <= year <= end:
-            relations.append({"from": members[a], "to": members[b], "intent": RIVALRY_INTENT, "mutual": True})
-    return relations
+            yield row, members[a], members[b]
+
+
+def _rivalries(year: int, members: dict[int, str]) -> list[dict]:
+    """Strategic rivalries in force in `year` between members as mutual baseline intents."""
+    return [{"from": a, "to": b, "intent": RIVALRY_INTENT, "mutual": True}
+            for _row, a, b in _rivals_in_force(year, members)]
+
+
+RIVALRY_CLAIMS = {"spatial": "rivalry_stake", "positional": "positional_stake"}
+"""Thompson & Dreyer rivalry type -> the `parameters.motives` field that is the stake of the mutual
+claim it gives, strongest first: a rivalry coded spatial (a contest over territory) claims
+`rivalry_stake` whatever its other types; one positional but not spatial (a contest over standing)
+claims `positional_stake` (0 by default: no claim; docs/model.md, "Claims of the worlds of any
+year"). Ideological and interventionary rivalries give no claim."""
+
+
+def rivalry_claims(year: int, motives: Motives) -> list[dict]:
+    """The mutual claims of the rivalries in force in `year` (both directions), as rows
+    `claimant, target, object, kind, stake_value, source` with the stakes of `motives`; none with stake 0."""
+    return [dict(r) for r in _rivalry_claims(year, tuple(getattr(motives, f) for f in RIVALRY_CLAIMS.values()))]
+
+
+@functools.lru_cache(maxsize=64)
+def _rivalry_claims(year: int, values: tuple[float, ...]) -> tuple[dict, ...]:
+    stake = dict(zip(RIVALRY_CLAIMS, values))
+    rows: dict[tuple[str, str], dict] = {}  # a recurring rivalry ending and restarting in one year: one claim
+    for row, a, b in _rivals_in_force(year, _members(year)):
+        kind = next((k for k in RIVALRY_CLAIMS if k in (row["type1"], row["type2"], row["type3"])), None)
+        if kind is None or stake[kind] == 0 or stake[kind] <= rows.get((a, b), {}).get("stake_value", 0.0):
+            continue
+        for x, y in ((a, b), (b, a)):
+            rows[(x, y)] = {"claimant": x, "target": y, "object": f"{row['rivalryname']} ({kind} rivalry)",
+                            "kind": kind, "stake_value": stake[kind], "source": "Thompson & Dreyer (2012) "
+                            f"rivalry {row['rivalryno']}, {row['styear']}-{row['endyear']}"}
+    return tuple(rows.values())

@@ -1,5 +1,7 @@
 """`alliance-sim peacetime`: the model's uses of force per dyad-year in sampled years' worlds
-(nothing scripted) against the militarised interstate disputes on record. See docs/validation.md.
+(nothing scripted) against the militarised interstate disputes on record; with `--fit`, a stake of
+those worlds fitted on alternate years and scored on the others (:mod:`sim.analysis.peacefit`).
+See docs/validation.md.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", default="results/peacetime", help="output folder (default results/peacetime)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument("--quiet", action="store_true", help="no table")
+    from sim.scenario.ranges import YEAR_WORLD_RANGES  # a table only: no simulation imports
+
+    parser.add_argument("--fit", choices=[name.removeprefix("motives.") for name in YEAR_WORLD_RANGES],
+                        help="fit parameters.motives.<this> to the record's uses of force among rivals on "
+                             "alternate years (1830, 1880, ...) and score it on the others")
 
 
 def _years(text: str | None) -> list[int]:
@@ -53,12 +60,39 @@ def main(args) -> int:
     if args.reps < 1 or args.seed < 0:
         raise InputErrors(InputError("--reps must be at least 1 and --seed 0 or more", file="command line"))
     check_target(out, args.force)
+    if args.fit:
+        return _fit(args, years, out)
     dyads, rates = peacetime(years, args.reps, args.seed, args.set)
     with atomic_folder(out, args.force) as tmp:
         write_csv(tmp / "peacetime_rates.csv", list(rates.columns), frame_rows(rates))
         write_csv(tmp / "peacetime_dyads.csv", list(dyads.columns), frame_rows(dyads))
     if not args.quiet:
         _show(rates, out)
+    return 0
+
+
+def _fit(args, years: list[int], out: Path) -> int:
+    """Fit `--fit` (:func:`sim.analysis.peacefit.fit_stake`); write `peacetime_fit.csv` (the objective at
+    every value tried) and `peacetime_fit_scores.csv` (in and out of sample, fitted and zero)."""
+    from sim.analysis.peacefit import fit_stake
+    from sim.analysis.validation_report import frame_rows
+    from sim.execution.output import atomic_folder, write_csv
+    from sim.scenario.errors import InputError, InputErrors
+
+    if len(years) < 2:
+        raise InputErrors(InputError("--fit needs at least two --years: alternate years train and test",
+                                     file="--years"))
+    fit = fit_stake(args.fit, years, args.reps, args.seed, args.set)
+    with atomic_folder(out, args.force) as tmp:
+        write_csv(tmp / "peacetime_fit.csv", list(fit.evaluations.columns), frame_rows(fit.evaluations))
+        write_csv(tmp / "peacetime_fit_scores.csv", list(fit.scores.columns), frame_rows(fit.scores))
+    if not args.quiet:
+        from rich.console import Console
+
+        Console().print(f"parameters.motives.{fit.parameter} = {fit.value:g} (trained on "
+                        f"{', '.join(map(str, fit.train_years))}; tested on {', '.join(map(str, fit.test_years))})")
+        print(fit.scores.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
+        Console().print(f"-> {out}/ (peacetime_fit.csv, peacetime_fit_scores.csv)")
     return 0
 
 

@@ -1,5 +1,7 @@
 """`alliance-sim world --year YYYY`: the world of a year (COW members, CINC, capitals, ATOP pacts,
-rivalries) as a table, or written as a folder that `world: DIR/states.csv` loads.
+rivalries, the claims of spatial rivalries) as a table, or written as a folder that
+`world: DIR/states.csv` loads (its claims.csv is a record of the claims: a folder world's claims
+are not read back, see docs/validation.md, "Worlds of any year").
 
 See :mod:`sim.scenario.yearworld` for the sources and coding choices.
 """
@@ -12,14 +14,16 @@ HELP = "show (or --out: write) the world of a year 1816-2016 built from COW, ATO
 
 STATE_COLUMNS = ("id", "name", "capital", "lat", "lon", "power", "nuclear", "regions", "note")
 """Columns of the written states.csv: those the states-CSV loader reads, COW code and majors in `note`."""
+CLAIM_COLUMNS = ("claimant", "target", "object", "kind", "stake_value", "source")
+"""Columns of the written claims.csv: those of `sim/data/world_2022/claims.csv` a rivalry claim has."""
 
 
 def add_arguments(parser) -> None:
     """Options of `world`."""
     parser.add_argument("--year", type=int, required=True, help="the year (1816-2016)")
     parser.add_argument("--out", metavar="DIR",
-                        help="write states.csv, pacts.yaml and relations.yaml here instead of printing "
-                             "(`world: DIR/states.csv` loads them)")
+                        help="write states.csv, pacts.yaml, relations.yaml and claims.csv here instead of "
+                             "printing (`world: DIR/states.csv` loads all but the claims)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
 
 
@@ -37,7 +41,8 @@ def main(args) -> int:
     if args.out:
         folder = write_world(world, Path(args.out), args.force)
         print(f"{world.name}: {len(world.states)} states, {len(world.pacts)} pacts, "
-              f"{len(world.relations)} rivalries -> {folder}/ (states.csv, pacts.yaml, relations.yaml)")
+              f"{len(world.relations)} rivalries, {len(world.claims)} claims -> {folder}/ "
+              "(states.csv, pacts.yaml, relations.yaml, claims.csv)")
         return 0
     from rich.console import Console
 
@@ -58,7 +63,8 @@ def _state_row(world, sid: str) -> list:
 
 def write_world(world, folder: Path, force: bool = False) -> Path:
     """Write the world as states.csv, pacts.yaml and relations.yaml (the rivalries), which
-    `world: DIR/states.csv` loads back as the same world."""
+    `world: DIR/states.csv` loads back as the same world, and claims.csv (the rivalries' claims at
+    the default stakes), which it does not read."""
     import yaml
 
     from sim.execution.output import atomic_folder, write_csv
@@ -70,6 +76,7 @@ def write_world(world, folder: Path, force: bool = False) -> Path:
         header = f"# {world.name}: Thompson & Dreyer (2012) strategic rivalries as baseline intents\n"
         (tmp / "relations.yaml").write_text(header + yaml.safe_dump({"relations": world.relations}, sort_keys=False),
                                             encoding="utf-8")
+        write_csv(tmp / "claims.csv", CLAIM_COLUMNS, [[c[k] for k in CLAIM_COLUMNS] for c in world.claims])
     return folder
 
 
@@ -78,18 +85,22 @@ def _table(world):
     from rich.table import Table
 
     pacts, rivals = world.memberships(), {sid: [] for sid in world.states}
+    claims: dict[str, list[str]] = {sid: [] for sid in world.states}
     for relation in world.relations:
         rivals[relation["from"]].append(relation["to"])
         rivals[relation["to"]].append(relation["from"])
+    for claim in world.claims:
+        claims[claim["claimant"]].append(f"{claim['target']} {claim['stake_value']:g}")
     table = Table(title=f"{world.name}: {len(world.states)} states, {len(world.pacts)} ATOP dyad pacts, "
-                        f"{len(world.relations)} rivalries")
+                        f"{len(world.relations)} rivalries, {len(world.claims)} claims (stake)")
     for column in ("id", "ccode", "name", "capital", "lat", "lon", "power (100 x CINC)", "major", "nuclear",
-                   "pacts", "rivals"):
+                   "pacts", "rivals", "claims on"):
         table.add_column(column, justify="right" if column in ("ccode", "lat", "lon", "pacts") or "power" in column
                          else "left")
     for sid, state in sorted(world.states.items(), key=lambda item: -item[1]["power"]):
         info = world.info[sid]
         table.add_row(sid, info["ccode"], state["name"], state["capital"], f"{state['lat']:.2f}",
                       f"{state['lon']:.2f}", f"{state['power']:.3g}", info["major"],
-                      "yes" if state["nuclear"] else "", str(len(pacts[sid])), ", ".join(sorted(rivals[sid])))
+                      "yes" if state["nuclear"] else "", str(len(pacts[sid])), ", ".join(sorted(rivals[sid])),
+                      ", ".join(sorted(claims[sid])))
     return table
