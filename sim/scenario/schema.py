@@ -207,17 +207,19 @@ class AllianceParams(Strict):
     """How members answer invocations."""
 
     reliability: Unit = Field(
-        0.41, description="reliability of a pact that sets none (the cow_YYYY worlds' ATOP pacts; scenario pacts): "
-                          "Berkemeier & Fuhrmann 2018, defence pacts")
+        0.15, description="reliability of a pact that sets none (the cow_YYYY worlds' ATOP pacts, scenario pacts): "
+                          "calibrated on the COW wars, sim/data/calibration")
     honour_threat_shift: NonNegative = Field(
-        2.0, description="logit shift of honouring per unit of a member's threat above the members' mean"
+        2.9, description="logit shift of honouring per unit of a member's threat above the members' mean "
+                         "(calibrated: sim/data/calibration)"
     )
     consultation_threat: Unit = Field(
         0.1, description="threat from an attacker times the attack's proximity at which a member asks for consultations"
     )
     consultation_levels: tuple[Level, Level] = (1, 3)
     honour_correlation: Unit = Field(
-        0.5, description="rho: correlation of members' latent honour decisions in one war (the leader's is the pact's shock)")
+        0.86, description="rho: correlation of members' latent honour decisions in one war (the leader's is the "
+                          "pact's shock; calibrated: sim/data/calibration)")
     endogenous: bool = Field(
         False, description="alliances form, grow, weaken and dissolve by themselves (sim.model.alignment); "
                            "false freezes them as the scenario sets them")
