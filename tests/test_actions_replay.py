@@ -84,7 +84,8 @@ def replay(scenario):
             named = specs[action.actor]["members"] if action.actor in specs else [action.actor]
             for s in named:
                 power[s] *= action.power
-    pacts = {p: compile_pact(p, PactSpec.model_validate(s), index, scenario.parameters.alliances.reliability) for p, s in specs.items()}
+    default = scenario.parameters.alliances.reliability
+    pacts = {p: compile_pact(p, PactSpec.model_validate(s), index, default) for p, s in specs.items()}
     return pacts, np.array([power[s] for s in scenario.states])
 
 
