@@ -3,6 +3,7 @@ the held-out wars, the parameter file and the command."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -208,3 +209,24 @@ def test_calibration_on_a_local_dask_cluster_gives_the_same_design(tmp_path):
     assert inline.returncode == 0 and dask.returncode == 0, dask.stderr
     for name in ("design.csv", "cv_scores.csv", "parameters.yaml"):
         assert (tmp_path / "inline" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+
+
+def test_rescore_reproduces_a_calibration_and_takes_other_folds(small_calibration, tmp_path):
+    """`calibrate --rescore DIR` re-chooses and cross-validates the written design without
+    simulating: with the same folds it writes the same scores byte for byte; with one war per fold
+    (leave one war out) every war is scored by a choice made without it; a folder that is not a
+    calibration is an input error (exit 2)."""
+    cal = small_calibration[0]
+    folder = write_calibration(cal, tmp_path / "cal")
+    same = _cli("calibrate", "--rescore", str(folder), "--out", str(tmp_path / "same"), "--quiet")
+    assert same.returncode == 0, same.stderr
+    for name in ("cv_scores.csv", "cv_wars.csv", "design.csv", "parameters.yaml"):
+        assert (tmp_path / "same" / name).read_bytes() == (folder / name).read_bytes(), name
+    loo = _cli("calibrate", "--rescore", str(folder), "--folds", "3", "--cutoff", "0.5", "--out",
+               str(tmp_path / "loo"), "--quiet")
+    assert loo.returncode == 0, loo.stderr
+    cv = pd.read_csv(tmp_path / "loo" / "cv_wars.csv")
+    assert sorted(cv["warnum"]) == [1, 4, 7] and cv["fold"].nunique() == 3
+    assert json.loads((tmp_path / "loo" / "meta.json").read_text())["cutoff"] == 0.5
+    bad = _cli("calibrate", "--rescore", str(tmp_path), "--out", str(tmp_path / "x"))
+    assert bad.returncode == 2 and "not a calibration folder" in bad.stderr and "Traceback" not in bad.stderr

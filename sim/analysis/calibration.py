@@ -39,7 +39,7 @@ from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Parameters
 
 __all__ = ["Bound", "Settings", "parse_bound", "default_value", "design", "evaluate", "implausibility", "choose",
-           "folds", "cross_validate", "RATIOS", "bootstrap_interval", "cv_scores", "Calibration", "calibrate"]
+           "folds", "cross_validate", "RATIOS", "bootstrap_interval", "cv_scores", "Calibration", "calibrate", "assess"]
 
 CUTOFF = 3.0
 """Implausibility cut-off (Pukelsheim 1994: 95% of any unimodal distribution lies within 3 sd)."""
@@ -242,12 +242,20 @@ def calibrate(bounds: list[Bound], wars: list[War], settings: Settings, workers:
     start, cpu = time.perf_counter(), time.process_time()
     points = design(bounds, settings)
     table = evaluate(bounds, points, wars, settings, workers, dask, progress)
+    return assess(bounds, points, table, wars, settings, {
+        "workers": workers, "dask": dask, "wall_time_s": round(time.perf_counter() - start, 2),
+        "cpu_seconds_in_wars": round(float(table["cpu_seconds"].sum()), 2),
+        "cpu_seconds_here": round(time.process_time() - cpu, 2)})
+
+
+def assess(bounds: list[Bound], points: np.ndarray, table: pd.DataFrame, wars: list[War], settings: Settings,
+           meta: dict) -> Calibration:
+    """History-match, choose on all training wars and cross-validate a simulated design (`table`,
+    one row per point and war): the part of a calibration that needs no simulation, so that a
+    design can be rescored with other folds, cut-off or discrepancy (`calibrate --rescore`)."""
     chosen, plausible = choose(table, settings)
     cv = cross_validate(table, wars, settings)
     imp = implausibility(table, settings)
-    meta = {"wars": [w.warnum for w in wars], "points": len(points), "workers": workers, "dask": dask,
-            "none_plausible": bool((imp > settings.cutoff).all()),
-            "wall_time_s": round(time.perf_counter() - start, 2),
-            "cpu_seconds_in_wars": round(float(table["cpu_seconds"].sum()), 2),
-            "cpu_seconds_here": round(time.process_time() - cpu, 2), **settings.__dict__}
+    meta = {"wars": [w.warnum for w in wars], "points": len(points), **meta,
+            "none_plausible": bool((imp > settings.cutoff).all()), **settings.__dict__}
     return Calibration(bounds, settings, points, table, chosen, plausible, cv, cv_scores(cv, settings.seed), meta)

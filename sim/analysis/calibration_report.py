@@ -6,14 +6,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from sim.analysis.calibration import Calibration, implausibility
+from sim.analysis.calibration import Bound, Calibration, implausibility
 from sim.analysis.validation_report import frame_rows
 from sim.execution.output import atomic_folder, write_csv, write_json
+from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.parameterfile import write_ensemble, write_parameter_file
 
-__all__ = ["design_table", "write_calibration", "FILES"]
+__all__ = ["design_table", "write_calibration", "read_design", "FILES"]
 
 FILES = ("design.csv", "calibration_wars.csv", "cv_wars.csv", "cv_scores.csv", "parameters.yaml", "ensemble.csv",
          "meta.json")
@@ -60,3 +62,21 @@ def write_calibration(cal: Calibration, folder: str | os.PathLike, force: bool =
         write_json(tmp / "meta.json", {**cal.meta, "chosen": cal.chosen, "plausible": cal.plausible,
                                        "bounds": [[b.path, b.low, b.high] for b in cal.bounds]})
     return Path(folder)
+
+
+def read_design(folder: str | os.PathLike) -> tuple[list[Bound], np.ndarray, pd.DataFrame, dict]:
+    """A written calibration's bounds, design points, per-(point, war) table and meta, for
+    `calibrate --rescore` (InputErrors naming the file when one is missing or unreadable)."""
+    import json
+
+    folder = Path(folder)
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+        design = pd.read_csv(folder / "design.csv")
+        table = pd.read_csv(folder / "calibration_wars.csv")
+        bounds = [Bound(path, float(low), float(high)) for path, low, high in meta["bounds"]]
+        points = design[[b.path for b in bounds]].to_numpy(float)
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputErrors(InputError(f"not a calibration folder ({type(exc).__name__}: {exc}); give the --out "
+                                     "folder of an earlier `alliance-sim calibrate`", file=str(folder))) from None
+    return bounds, points, table, meta

@@ -36,6 +36,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT", help="run on Dask instead of local processes")
     parser.add_argument("--quick", action="store_true", help="a small budget for tests: " + str(QUICK))
+    parser.add_argument("--rescore", metavar="DIR", help="rescore the design of an earlier calibration (its --out "
+                        "folder) with other --folds, --cutoff or --discrepancy, without simulating again")
     parser.add_argument("--out", default="results/calibration", help="output folder (default results/calibration)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no table")
@@ -118,6 +120,8 @@ def main(args) -> int:
     from sim.execution.output import check_target
     from sim.execution.progress import progress_bar
 
+    if args.rescore:
+        return _rescore(args)
     options = _options(args)
     wars = _wars(options)
     _check(options, wars)
@@ -130,6 +134,31 @@ def main(args) -> int:
     runs = len(wars) * (settings.points + 1)
     with progress_bar(runs, "calibrate", enabled=not args.quiet and sys.stderr.isatty()) as advance:
         cal = calibrate(bounds, wars, settings, args.workers or None, args.dask, advance)
+    folder = write_calibration(cal, out, args.force)
+    if not args.quiet:
+        _show(cal, folder)
+    return 0
+
+
+def _rescore(args) -> int:
+    """`--rescore DIR`: the same design and runs, chosen and cross-validated again."""
+    from sim.analysis.calibration import Settings, assess
+    from sim.analysis.calibration_report import read_design, write_calibration
+    from sim.analysis.validation import pick_wars, read_wars
+    from sim.execution.output import check_target
+
+    bounds, points, table, meta = read_design(args.rescore)
+    given = {k: getattr(args, k) for k in ("folds", "cutoff", "discrepancy") if getattr(args, k) is not None}
+    options = {k: meta[k] for k in ("method", "seed", "level", "folds", "cutoff", "discrepancy")} | given
+    settings = Settings(len(points) - 1, options["method"], int(meta["replications"]), int(options["seed"]),
+                        int(options["level"]), str(options["folds"]), float(options["cutoff"]),
+                        float(options["discrepancy"]))
+    wars = pick_wars(read_wars(), [int(n) for n in meta["wars"]])
+    _check({**options, "param": bounds, "points": settings.points, "reps": settings.replications}, wars)
+    out = Path(args.out)
+    check_target(out, args.force)
+    kept = {k: meta[k] for k in ("workers", "dask", "wall_time_s", "cpu_seconds_in_wars") if k in meta}
+    cal = assess(bounds, points, table, wars, settings, {**kept, "rescored_from": str(args.rescore)})
     folder = write_calibration(cal, out, args.force)
     if not args.quiet:
         _show(cal, folder)
