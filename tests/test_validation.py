@@ -13,6 +13,7 @@ import pytest
 from sim.analysis import validation as v
 from sim.analysis import validation_scores as vs
 from sim.analysis.validation_report import run_validation
+from sim.analysis.validation_scores import pairs, record_side
 from sim.scenario.errors import InputErrors
 
 SMALL = [1, 4, 58]  # Franco-Spanish 1823, Russo-Turkish 1828, Franco-Prussian 1870
@@ -150,3 +151,21 @@ def test_command_writes_tables_and_figure(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "sim", "validation", "--wars", "139", "--out", str(tmp_path / "x")],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "held out" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_sides_are_read_relative_to_the_initiator():
+    """COW numbers France side 2 in 1870 although it is the first initiator: a state that fought
+    beside Prussia (side 1 in COW) and joined against France in the model is on its record's side.
+    Of the model's joins of real joiners, those on the record's side are never more than all of them."""
+    war = v.pick_wars(v.read_wars(), [58])[0]
+    assert war.initiator == "FRN" and war.sides["FRN"] == 2 and war.sides["BAV"] == 1
+    assert record_side(war, "BAV", 4, 0) == 4 and record_side(war, "BAV", 4, 1) == 3
+    assert record_side(war, "AUH", 4, 4) == 0  # did not fight
+    result = v.simulate_war(war, 10, 0)
+    frame = pairs([war], [result], {58: 0.01}, 10, 6)
+    real = frame[frame["joined"] == 1]
+    assert (real["p_model_record_side"] <= real["p_model"] + 1e-12).all()
+    assert (frame.loc[frame["joined"] == 0, "p_model_record_side"] == 0).all()
+    joined_any = {s for s, n in result["counts"][6].items() if n}
+    assert joined_any & {"BAV", "BAD", "WRT"}, "the southern states join in some of 10 replications"
+    assert real.set_index("state").loc[sorted(joined_any & {"BAV", "BAD", "WRT"}), "p_model_record_side"].gt(0).all()

@@ -48,7 +48,10 @@ DAYS_PER_YEAR = 365.0
 NOT_A_POSTURE = frozenset({"honour"})
 """Event kinds whose level is an intention, not a posture taken (an ally's decision to honour)."""
 PAIR_COLUMNS = ["warnum", "onset", "era", "state", "joined", "side", "km", "ally_of_initiator", "ally_of_target",
-                "major", "p_model", "p_climatology", "p_pair"]
+                "major", "p_model", "p_climatology", "p_pair", "p_model_record_side"]
+"""`p_model_record_side`: for a candidate that joined in history, the share of replications in
+which it joined on the side it fought on (COW's sides, read relative to the first initiator's);
+0 for the others."""
 STRONG = frozenset({"defence", "offence"})
 """Pact obligations that make a candidate an ally of a party (either direction)."""
 
@@ -164,7 +167,8 @@ def joined(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVE
 
 def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=(WAR_LEVEL,),
                  pacts: str = "dyads") -> dict:
-    """Run one war; per join level, per candidate: how many replications it joined in.
+    """Run one war; per join level, per candidate: how many replications it joined in (`counts`)
+    and how many of them on the initiator's side (`side1`).
 
     The war's seed is the child of `seed` keyed by its number, so a war's forecast does not
     depend on which other wars run, nor on the number of workers.
@@ -175,11 +179,12 @@ def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=
     result = run(scenario, replications=replications, seed=war_seed)
     events = result.frame("events")
     candidates = [s for s in scenario.states if s not in (war.initiator, war.target)]
-    counts = {}
+    counts, side1 = {}, {}
     for level in levels:
         per_rep = joined(events, war, war.horizon_days, level)
         counts[level] = {s: sum(s in rep for rep in per_rep.values()) for s in candidates}
-    return {"warnum": war.warnum, "candidates": candidates, "counts": counts, "seed": war_seed,
+        side1[level] = {s: sum(rep.get(s) == 1 for rep in per_rep.values()) for s in candidates}
+    return {"warnum": war.warnum, "candidates": candidates, "counts": counts, "side1": side1, "seed": war_seed,
             "features": candidate_features(war, scenario), "cpu_seconds": time.process_time() - start}
 
 

@@ -16,8 +16,8 @@ from scipy.stats import mannwhitneyu
 
 from sim.analysis.validation import PAIR_COLUMNS, War
 
-__all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "pairs", "war_table", "skill", "bootstrap_skill", "auc", "score_table",
-           "reliability"]
+__all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "pairs", "record_side", "war_table", "skill",
+           "bootstrap_skill", "auc", "score_table", "reliability"]
 
 REFERENCES = {"climatology": "p_climatology", "pair": "p_pair"}
 """Reference forecasts: name -> column of the pairs table."""
@@ -43,8 +43,17 @@ def pairs(wars: list[War], results: list[dict], clim: dict[int, float], replicat
         war = by_number[result["warnum"]]
         for state, count in result["counts"][level].items():
             rows.append([war.warnum, war.onset, war.era, state, int(state in war.sides), war.sides.get(state, 0),
-                         *result["features"][state], count / replications, clim[war.warnum], 0.0])
+                         *result["features"][state], count / replications, clim[war.warnum], 0.0,
+                         record_side(war, state, count, result["side1"][level][state]) / replications])
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+
+
+def record_side(war: War, state: str, count: int, initiators_side: int) -> int:
+    """Of `count` replications in which `state` joined (`initiators_side` of them beside the first
+    initiator), those on the side it fought on in history (0 if it did not fight)."""
+    if state not in war.sides:
+        return 0
+    return initiators_side if war.sides[state] == war.sides[war.initiator] else count - initiators_side
 
 
 def _squared(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -97,12 +106,20 @@ def auc(frame: pd.DataFrame) -> float | None:
     return float(mannwhitneyu(yes, no).statistic / (len(yes) * len(no)))
 
 
+def _sides(frame: pd.DataFrame) -> dict[str, float]:
+    """Which side the model's joiners take, among the candidates that really joined: the expected
+    number of them forecast to join at all, and on the side they fought on (COW's `side`)."""
+    real = frame[frame["joined"] == 1]
+    return {"expected_real_joiners": float(real["p_model"].sum()),
+            "expected_real_joiners_right_side": float(real["p_model_record_side"].sum())}
+
+
 def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int) -> list[list]:
     """Rows of the score table for one subset of pairs."""
     allied = (frame["ally_of_initiator"] == 1) | (frame["ally_of_target"] == 1)
     counts = {"wars": frame["warnum"].nunique(), "pairs": len(frame), "joiners": int(frame["joined"].sum()),
               "allied_pairs": int(allied.sum()), "allied_joiners": int(frame.loc[allied, "joined"].sum()),
-              "expected_joiners_model": float(frame["p_model"].sum())}
+              "expected_joiners_model": float(frame["p_model"].sum()), **_sides(frame)}
     rows = [[subset, era, name, value, None, None] for name, value in counts.items()]
     for column in ("p_model", *REFERENCES.values()):
         rows.append([subset, era, f"brier_{column[2:]}", float(_squared(frame, column).mean()), None, None])
