@@ -62,3 +62,13 @@ def test_a_state_bound_to_both_belligerents_abstains():
     assert set(zip(abstained.actor, abstained.target, abstained.pact)) == {("GA", "AGG", "NEU-GA")}
     assert set(_entries(events).actor) == {"GB"}
     assert not ((events.actor == "GA") & (events.kind == "honour")).any()
+
+
+def test_nobody_enters_when_the_truce_comes_during_the_consultation():
+    """The casus foederis is read when the attack happens, not when the members decide: with a
+    10-day consultation the war (no claim) ends on day 7, the members then decide on day 10 and
+    honour, but the war they were called to is over and nobody enters."""
+    pacts = {"P": {**FAST, "type": "defence", "members": ["NEU", "GA"], "consultation_days": [10, 10]}}
+    events = _events(world(pacts, [attack("AGG", "NEU")], horizon=40))
+    assert (events.kind == "settlement").sum() == 4 and set(events[events.kind == "settlement"].t) == {7.0}
+    assert (events.kind == "honour").sum() == 4 and _entries(events).empty

@@ -193,11 +193,11 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
     rng = sim.rng_alliance
     event = sim.log(cause, "invocation", invoker, attacker, None, pact.id, clause)
     alert = sim.posture[:, enemy].copy()  # who stood on alert when the casus foederis arose
+    armed = _fight_level(sim, invoker, enemy) >= CLASH  # an armed attack, not a mobilisation trigger
     sim.alarm(pact.members, event)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
     np.maximum(alert, sim.posture[:, enemy], out=alert)
     war = sim.honour.record(pact.id, enemy, sim.posture)
-    armed = _fight_level(sim, invoker, enemy) >= CLASH  # an armed attack, not a mobilisation trigger
     deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH
                 and (clause == DEFENCE or pact.protects is None or m not in pact.protects)]
     for m in [m for m in deciders if m not in war.choices and bound_to(sim, m, enemy)]:
