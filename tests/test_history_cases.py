@@ -148,3 +148,31 @@ def test_kuwait_invokes_its_arab_league_dyads():
     Iraq as well abstain."""
     bt = backtest(HISTORY / "gulf_war_1990.yaml", replications=1, seed=1990)
     assert ("SAU-KUW", "defence", "KUW", "IRQ") in _invocations(bt)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_the_first_war_is_held_for_its_recorded_duration(path):
+    """Each case's scripted first attack carries `hold_days` (the days to the war's recorded end,
+    at most the horizon): a backtest asks who joins the war that happened (docs/backtest.md)."""
+    replay = Replay.read(path)
+    held = [a.hold_days for a in replay.scenario.timeline if a.do == "attack" and a.at == 0]
+    assert held and all(0 < days <= replay.history.horizon_days for days in held)
+
+
+def test_allies_of_1870_join_the_held_war_and_not_an_ended_one():
+    """1870 (40 replications): with the French attack held for its 193 days, Bavaria, Baden or
+    Wuerttemberg enter in some replications; with the hold removed the war is settled at the
+    first reckoning (day 7) in every replication and none of them enters, although they still
+    decide to honour (allies do not enter a war that has ended)."""
+    replay = Replay.read(HISTORY / "franco_prussian_1870.yaml")
+    south = ("BAV", "BAD", "WRT")
+    assert any(_p_entry(replay.run(replications=40, seed=1870))[s] > 0 for s in south)
+    for action in replay.scenario.timeline:
+        if action.do == "attack":
+            action.hold_days = 0
+    bt = replay.run(replications=40, seed=1870)
+    events = bt.result.frame("events")
+    ends = events[events.kind == "settlement"]
+    assert set(ends.rep) == set(range(40)) and (ends.t == 7).all()
+    assert all(_p_entry(bt)[s] == 0 for s in south)
+    assert (events.kind == "honour").any()
