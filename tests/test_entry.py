@@ -72,3 +72,21 @@ def test_nobody_enters_when_the_truce_comes_during_the_consultation():
     events = _events(world(pacts, [attack("AGG", "NEU")], horizon=40))
     assert (events.kind == "settlement").sum() == 4 and set(events[events.kind == "settlement"].t) == {7.0}
     assert (events.kind == "honour").sum() == 4 and _entries(events).empty
+
+
+def test_a_negative_hold_is_an_input_error_naming_file_line_and_field(tmp_path):
+    """`hold_days: -5` in a scenario file: exit status 2, the file, its line and the field, no
+    traceback, and no output folder."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "held.yaml"
+    path.write_text("name: held\nworld: empty\nstates:\n  AAA: {lat: 0, lon: 0, power: 10}\n"
+                    "  BBB: {lat: 0, lon: 10, power: 10}\ntimeline:\n"
+                    "  - {at: 0, do: attack, actor: AAA, target: BBB, hold_days: -5}\n")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "sim", "run", str(path), "--reps", "1", "--out", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{path}:7" in result.stderr and "hold_days" in result.stderr
+    assert not out.exists()

@@ -309,14 +309,18 @@ def _read_territories(data: WorldData, text: str) -> None:
         if owner not in data.states:
             errors.append(_error(f"unknown owner state '{owner}'{suggest(owner, data.states)}", mark, "owner"))
             continue
-        values = _row_values(cells, ("name", "lat", "lon", "regions", "soil", "personnel", "kind"), errors,
-                             f"territory of {owner}")
-        if _validate_row(Territory, values, cells, (file, line, 1), errors):
-            territories = data.states[owner]["territories"]
-            data.marks[("states", owner, "territories", len(territories))] = (file, line, 1)
-            territories.append({"regions": [], "soil": None, **values})
+        _add_position(data, owner, cells, (file, line, 1), errors, f"territory of {owner}")
     if errors:
         raise InputErrors(errors)
+
+
+def _add_position(data: WorldData, owner: str, cells: dict, line_mark: Mark, errors: list, label: str) -> None:
+    """Append a CSV row (a territory or a deployment) to its owner's `territories`, once valid."""
+    values = _row_values(cells, ("name", "lat", "lon", "regions", "soil", "personnel", "kind"), errors, label)
+    if _validate_row(Territory, values, cells, line_mark, errors):
+        territories = data.states[owner]["territories"]
+        data.marks[("states", owner, "territories", len(territories))] = line_mark
+        territories.append({"regions": [], "soil": None, **values})
 
 
 def _read_pacts(data: WorldData, text: str) -> None:
@@ -344,23 +348,12 @@ def _read_deployments(data: WorldData, text: str) -> None:
     for line, cells in _rows(text, file, _DEPLOYMENT_COLUMNS, ("state", "location", "lat", "lon")):
         owner, mark = cells["state"]
         if owner not in data.states:
-            errors.append(_error_at(f"unknown state '{owner}'{suggest(owner, data.states)}", mark, "state"))
+            errors.append(_error(f"unknown state '{owner}'{suggest(owner, data.states)}", mark, "state"))
             continue
         cells = {**cells, "name": cells["location"], "soil": cells.get("host", ("", mark))}
-        values = _row_values(cells, ("name", "lat", "lon", "regions", "soil", "personnel", "kind"), errors,
-                             f"deployment of {owner}")
-        if _validate_row(Territory, values, cells, (file, line, 1), errors):
-            territories = data.states[owner]["territories"]
-            data.marks[("states", owner, "territories", len(territories))] = (file, line, 1)
-            territories.append({"regions": [], "soil": None, **values})
+        _add_position(data, owner, cells, (file, line, 1), errors, f"deployment of {owner}")
     if errors:
         raise InputErrors(errors)
-
-
-def _error_at(message: str, mark: tuple, path: str) -> InputError:
-    """An InputError at a cell's mark (file, line, column)."""
-    file, line, column = mark
-    return InputError(message, file, line, column, path)
 
 
 def _read_nuclear(data: WorldData, text: str) -> None:
@@ -370,7 +363,7 @@ def _read_nuclear(data: WorldData, text: str) -> None:
     for _line, cells in _rows(text, file, _NUCLEAR_COLUMNS, ("state", "warheads_total", "second_strike")):
         sid, mark = cells["state"]
         if sid not in data.states:
-            errors.append(_error_at(f"unknown state '{sid}'{suggest(sid, data.states)}", mark, "state"))
+            errors.append(_error(f"unknown state '{sid}'{suggest(sid, data.states)}", mark, "state"))
             continue
         arsenal = _arsenal(cells, errors)
         if arsenal is not None:
@@ -389,9 +382,9 @@ def _arsenal(cells: dict, errors: list[InputError]) -> tuple[float, bool] | None
     except ValueError:
         warheads = -1.0
     if not warheads >= 0.0:
-        errors.append(_error_at(f"'{count}' is not a number of warheads (0 or more)", count_mark, "warheads_total"))
+        errors.append(_error(f"'{count}' is not a number of warheads (0 or more)", count_mark, "warheads_total"))
     if flag.lower() not in _BOOLS:
-        errors.append(_error_at(f"'{flag}' is not true or false", flag_mark, "second_strike"))
+        errors.append(_error(f"'{flag}' is not true or false", flag_mark, "second_strike"))
     return (warheads, _BOOLS[flag.lower()]) if warheads >= 0.0 and flag.lower() in _BOOLS else None
 
 
@@ -403,15 +396,15 @@ def _read_reliability(data: WorldData, text: str) -> None:
         pid, mark = cells["pact"]
         text_value, value_mark = cells[RELIABILITY_PRIOR]
         if pid not in data.pacts:
-            errors.append(_error_at(f"unknown pact '{pid}'{suggest(pid, data.pacts)}", mark, "pact"))
+            errors.append(_error(f"unknown pact '{pid}'{suggest(pid, data.pacts)}", mark, "pact"))
             continue
         try:
             value = float(text_value)
         except ValueError:
-            errors.append(_error_at(f"'{text_value}' is not a number in 0..1", value_mark, RELIABILITY_PRIOR))
+            errors.append(_error(f"'{text_value}' is not a number in 0..1", value_mark, RELIABILITY_PRIOR))
             continue
         if not 0.0 <= value <= 1.0:
-            errors.append(_error_at(f"{value} is not in 0..1", value_mark, RELIABILITY_PRIOR))
+            errors.append(_error(f"{value} is not in 0..1", value_mark, RELIABILITY_PRIOR))
             continue
         if "reliability" not in data.pacts[pid]:
             data.pacts[pid]["reliability"] = value

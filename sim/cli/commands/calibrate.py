@@ -115,7 +115,7 @@ def _show(cal, folder: Path) -> None:
 
 def main(args) -> int:
     """Read the spec and options, run the design over the training wars, cross-validate, write."""
-    from sim.analysis.calibration import Settings, calibrate, parse_bound
+    from sim.analysis.calibration import calibrate, parse_bound
     from sim.analysis.calibration_report import write_calibration
     from sim.execution.output import check_target
     from sim.execution.progress import progress_bar
@@ -126,9 +126,7 @@ def main(args) -> int:
     wars = _wars(options)
     _check(options, wars)
     bounds = [parse_bound(text) for text in options["param"]]
-    settings = Settings(int(options["points"]), options["method"], int(options["reps"]), int(options["seed"]),
-                        int(options["level"]), str(options["folds"]), float(options["cutoff"]),
-                        float(options["discrepancy"]))
+    settings = _settings(options)
     out = Path(args.out)
     check_target(out, args.force)
     runs = len(wars) * (settings.points + 1)
@@ -140,9 +138,17 @@ def main(args) -> int:
     return 0
 
 
+def _settings(options: dict):
+    """The calibration Settings of merged options (command line, spec, defaults, or a rescored meta)."""
+    from sim.analysis.calibration import Settings
+
+    return Settings(int(options["points"]), options["method"], int(options["reps"]), int(options["seed"]),
+                    int(options["level"]), str(options["folds"]), float(options["cutoff"]), float(options["discrepancy"]))
+
+
 def _rescore(args) -> int:
     """`--rescore DIR`: the same design and runs, chosen and cross-validated again."""
-    from sim.analysis.calibration import Settings, assess
+    from sim.analysis.calibration import assess
     from sim.analysis.calibration_report import read_design, write_calibration
     from sim.analysis.validation import pick_wars, read_wars
     from sim.execution.output import check_target
@@ -150,11 +156,10 @@ def _rescore(args) -> int:
     bounds, points, table, meta = read_design(args.rescore)
     given = {k: getattr(args, k) for k in ("folds", "cutoff", "discrepancy") if getattr(args, k) is not None}
     options = {k: meta[k] for k in ("method", "seed", "level", "folds", "cutoff", "discrepancy")} | given
-    settings = Settings(len(points) - 1, options["method"], int(meta["replications"]), int(options["seed"]),
-                        int(options["level"]), str(options["folds"]), float(options["cutoff"]),
-                        float(options["discrepancy"]))
+    options |= {"points": len(points) - 1, "reps": meta["replications"], "param": bounds}
+    settings = _settings(options)
     wars = pick_wars(read_wars(), [int(n) for n in meta["wars"]])
-    _check({**options, "param": bounds, "points": settings.points, "reps": settings.replications}, wars)
+    _check(options, wars)
     out = Path(args.out)
     check_target(out, args.force)
     kept = {k: meta[k] for k in ("workers", "dask", "wall_time_s", "cpu_seconds_in_wars") if k in meta}
