@@ -77,6 +77,7 @@ def merged_document(source: str | os.PathLike | Mapping[str, Any],
     """
     doc, base_dir = _read_source(source)
     doc.data = {key: value for key, value in doc.data.items() if value is not None}  # `states:` alone = none
+    own_claims = "world_claims" in doc.data  # a resolved scenario's (checked), else the world's
     changes = overrides_from(overrides)
     for override in [o for o in changes if o.path[:1] == ("world",)]:
         apply_override(doc, override)
@@ -86,6 +87,8 @@ def merged_document(source: str | os.PathLike | Mapping[str, Any],
     for override in [o for o in changes if o.path[:1] != ("world",)]:
         apply_override(doc, override)
     _drop_removed(doc.data)
+    if not own_claims:
+        _drop_claims_of_removed(doc)
     if not isinstance(source, Mapping):
         doc.data.setdefault("name", Path(source).stem)
     return doc, world
@@ -142,6 +145,23 @@ def _drop_removed(data: dict) -> None:
     for pid, pact in _dict(data.get("alliances")).items():
         if isinstance(pact, dict) and pact.get("name") is None:
             pact["name"] = str(pid)
+
+
+def _drop_claims_of_removed(doc: Document) -> None:
+    """The world's claims on or by a state the scenario removes go with it (a scenario may run on a
+    part of the world)."""
+    claims, states = doc.data.get("world_claims"), doc.data.get("states")
+    if not isinstance(claims, list) or not isinstance(states, dict):
+        return
+    kept = [k for k, c in enumerate(claims) if not isinstance(c, dict)
+            or (c.get("claimant") in states and c.get("target") in states)]
+    if len(kept) < len(claims):
+        doc.data["world_claims"] = [claims[k] for k in kept]
+        old = {path: mark for path, mark in doc.marks.items() if path[:1] == ("world_claims",)}
+        for path in old:
+            del doc.marks[path]
+        doc.marks.update({("world_claims", new) + path[2:]: mark for new, k in enumerate(kept)
+                          for path, mark in old.items() if path[1:2] == (k,)})
 
 
 def _complete_states(doc: Document, world: WorldData) -> list[InputError]:
@@ -345,9 +365,11 @@ def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark], world: World
     for i, relation in enumerate(_list(data.get("relations"))):
         for key in ("from", "to"):
             refs.state(_dict(relation).get(key), ("relations", i, key))
-    for i, claim in enumerate(_list(data.get("claims"))):  # model v2 (issue 14)
-        for key in ("claimant", "target"):
-            refs.state(_dict(claim).get(key), ("claims", i, key))
+    for key in ("claims", "world_claims"):
+        for i, claim in enumerate(_list(data.get(key))):
+            for field in ("claimant", "target"):
+                refs.state(_dict(claim).get(field), (key, i, field))
+    _check_duplicate_claims(refs, _list(data.get("claims")))
     _check_timeline(refs, _list(data.get("timeline")))
     watch = _dict(data.get("watch"))
     for k, dyad in enumerate(_list(watch.get("dyads"))):
@@ -356,6 +378,21 @@ def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark], world: World
     for k, sid in enumerate(_list(watch.get("states"))):
         refs.state(sid, ("watch", "states", k))
     return refs.errors
+
+
+def _check_duplicate_claims(refs: _Refs, claims: list) -> None:
+    """A scenario's `claims` set a pair's stake: two entries on one pair with different values
+    contradict each other (which would win?)."""
+    first: dict[tuple, tuple[int, Any]] = {}
+    for i, claim in enumerate(map(_dict, claims)):
+        pair = (claim.get("claimant"), claim.get("target"))
+        if not all(isinstance(p, str) for p in pair):
+            continue
+        if pair in first and first[pair][1] != claim.get("value"):
+            k, value = first[pair]
+            refs.error(("claims", i, "value"), f"claims[{k}] already gives {pair[0]}'s claim on {pair[1]} the value "
+                       f"{value!r}: one entry a pair (remove one, or give both the same value)")
+        first.setdefault(pair, (i, claim.get("value")))
 
 
 def _check_pact(refs: _Refs, pact: dict, path: tuple) -> None:

@@ -16,7 +16,8 @@ from sim.scenario.pactkinds import KIND_NAMES, default_weights, kind
 
 __all__ = [
     "PACT_TYPES", "LEVELS", "MAX_HORIZON_DAYS", "MAX_POWER", "Strict", "Territory", "StateSpec", "PactSpec",
-    "Relation", "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Nuclear", "Claim", "Parameters", "Watch",
+    "Relation", "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Nuclear", "Claim", "WorldClaim", "RIVALRY_TYPES", "Parameters",
+    "Watch",
     "Action", "ACTIONS", "ACTION_MODELS", "Scenario",
 ]
 
@@ -324,6 +325,12 @@ class Parameters(Strict):
     nuclear: Nuclear = Nuclear()
 
 
+def _not_self(claim: Any) -> Any:
+    if claim.claimant == claim.target:
+        raise ValueError(f"'{claim.claimant}' claims itself: a claim names another state as its target")
+    return claim
+
+
 class Claim(Strict):
     """What `claimant` claims from `target`, valued in [0, 1] (model v2; value 0 removes a world claim)."""
 
@@ -331,6 +338,34 @@ class Claim(Strict):
     target: Id
     value: Unit
     object: str | None = None
+
+    _not_self = model_validator(mode="after")(_not_self)
+
+
+RIVALRY_TYPES = ("spatial", "positional")
+"""Thompson & Dreyer rivalry types that give a `cow_YYYY` world's claims (`sim.scenario.yearworld.RIVALRY_CLAIMS`)."""
+
+
+class WorldClaim(Strict):
+    """A claim of the world, as the loader read it (a world's claims.csv, or a `cow_YYYY` world's
+    rivalries) and a resolved scenario carries it: a fixed `value`, or the `rivalry` type whose
+    stake parameter (`parameters.motives.rivalry_stake`, `positional_stake`) values it at set-up."""
+
+    claimant: Id
+    target: Id
+    value: Unit | None = Field(None, description="the stake (a claims.csv's `stake_value`)")
+    rivalry: Literal[RIVALRY_TYPES] | None = Field(  # type: ignore[valid-type]
+        None, description="cow_YYYY worlds: the rivalry type whose `parameters.motives` stake values the claim")
+    object: str | None = None
+    source: str | None = None
+
+    _not_self = model_validator(mode="after")(_not_self)
+
+    @model_validator(mode="after")
+    def _one_stake(self) -> WorldClaim:
+        if (self.value is None) == (self.rivalry is None):
+            raise ValueError("give either a value (0-1) or a rivalry type (spatial, positional), not both or neither")
+        return self
 
 
 class Watch(Strict):
@@ -506,6 +541,9 @@ class Scenario(Strict):
     alliances: dict[Id, PactSpec | None] = {}
     relations: list[Relation] = []
     claims: list[Claim] = []
+    world_claims: list[WorldClaim] = Field(
+        [], description="the world's claims, read by the loader with the rest of the world (the scenario's "
+                        "`claims` override them pair by pair; `parameters.motives.world_claims: false` ignores them)")
     parameters: Parameters = Parameters()
     timeline: list[Action] = []
     watch: Watch = Watch()
