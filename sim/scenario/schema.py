@@ -16,7 +16,8 @@ from sim.scenario.pactkinds import KIND_NAMES, default_weights, kind
 
 __all__ = [
     "PACT_TYPES", "LEVELS", "MAX_HORIZON_DAYS", "MAX_POWER", "Strict", "Territory", "StateSpec", "PactSpec",
-    "Relation", "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Nuclear", "Claim", "WorldClaim", "RIVALRY_TYPES", "Parameters",
+    "Relation", "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Nuclear", "Claim",
+    "WorldClaim", "RIVALRY_TYPES", "Parameters",
     "Watch",
     "Action", "ACTIONS", "ACTION_MODELS", "Scenario",
 ]

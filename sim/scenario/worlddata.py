@@ -1,9 +1,10 @@
 """World datasets: the bundled `sim/data/<name>/` folders and users' own states CSV files.
 
 A dataset is a `states.csv` (one row a state), optionally a `territories.csv` (places away from
-the capital), a `claims.csv` (what states claim from each other: `claimant, target, stake_value`), a `pacts.yaml` (commitments as fields of :class:`sim.scenario.schema.PactSpec`) and a
-`relations.yaml` (`relations:`, baseline intents as :class:`sim.scenario.schema.Relation`) beside it.
-The states CSV needs the columns `id, lat, lon, power` (the bundled files call them `iso3` and
+the capital), a `claims.csv` (what states claim from each other: `claimant, target, stake_value`),
+a `pacts.yaml` (commitments as fields of :class:`sim.scenario.schema.PactSpec`) and a
+`relations.yaml` (`relations:`, baseline intents as :class:`sim.scenario.schema.Relation`) beside
+it. The states CSV needs the columns `id, lat, lon, power` (the bundled files call them `iso3` and
 `milex_2021_usd_bn`) and may give `name, capital, offense, nuclear, regions, resolve`;
 `regions` are `;`-separated. Other documented columns (`milex_quality`, ...) are kept in
 :attr:`WorldData.info` for display; any other column is an error, so a typo is not ignored.
