@@ -35,6 +35,7 @@ import io
 import re
 from importlib import resources
 from itertools import combinations
+from typing import Any
 
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Motives
@@ -320,8 +321,8 @@ def rivalry_world_claims(year: int) -> tuple[dict, ...]:
     is not here: :func:`claim_stakes` reads it from the parameters at set-up."""
     rows: dict[tuple[str, str, str], dict] = {}
     for row, a, b in _rivals_in_force(year, _members(year)):
-        kind = next((k for k in RIVALRY_CLAIMS if k in (row["type1"], row["type2"], row["type3"])), None)
-        for x, y in ((a, b), (b, a)) if kind is not None else ():
+        kind = next((k for k in RIVALRY_CLAIMS if k in (row["type1"], row["type2"], row["type3"])), "")
+        for x, y in ((a, b), (b, a)) if kind else ():
             rows.setdefault((x, y, kind), {
                 "claimant": x, "target": y, "rivalry": kind, "object": f"{row['rivalryname']} ({kind} rivalry)",
                 "source": f"Thompson & Dreyer (2012) rivalry {row['rivalryno']}, {row['styear']}-{row['endyear']}"})
@@ -333,7 +334,7 @@ def claim_stakes(claims, motives: Motives) -> list[dict]:
     `claimant, target, object, kind, stake_value, source` in order of first appearance: a claim
     with a `value` is a row of its own; the rivalry claims of one pair give one row, at the
     largest stake of their types (:data:`RIVALRY_CLAIMS`), none when it is 0."""
-    rows: dict[tuple, dict] = {}
+    rows: dict[Any, dict] = {}  # a claim's index, or a pair of rivals
     for k, claim in enumerate(claims):
         get = claim.get if isinstance(claim, dict) else functools.partial(getattr, claim)
         row = {"claimant": get("claimant"), "target": get("target"), "object": get("object"),
@@ -341,8 +342,8 @@ def claim_stakes(claims, motives: Motives) -> list[dict]:
         if row["kind"] is None:
             rows[k] = row
             continue
-        row["stake_value"] = getattr(motives, RIVALRY_CLAIMS[row["kind"]])
+        stake: float = getattr(motives, RIVALRY_CLAIMS[row["kind"]])
         pair = (row["claimant"], row["target"])
-        if row["stake_value"] > 0 and row["stake_value"] > rows.get(pair, {}).get("stake_value", 0.0):
-            rows[pair] = row  # a larger stake replaces the row, keeping its place
+        if stake > 0 and stake > (rows.get(pair) or {"stake_value": 0.0})["stake_value"]:
+            rows[pair] = row | {"stake_value": stake}  # a larger stake replaces the row, keeping its place
     return list(rows.values())
