@@ -110,9 +110,9 @@ class PactSpec(Strict):
         False, description="a guarantee of neutrality: void once the guaranteed state fights by its own choice")
     supporters: list[Id] | None = Field(
         None, description="casus foederis only when one of these supports the attack (fights or mobilises against the member)")
-    min_attackers: Annotated[int, Field(ge=1, le=50)] = Field(
+    min_attackers: Annotated[Count, Field(ge=1, le=50)] = Field(
         1, description="casus foederis only when at least this many states are attacking the member")
-    trigger_level: Annotated[int, Field(ge=4, le=5)] = Field(
+    trigger_level: Annotated[Count, Field(ge=4, le=5)] = Field(
         5, description="5: an armed attack invokes the pact; 4: the other side's mobilisation against a member already does")
     alert_mobilisation_days: Days | None = Field(
         None,
@@ -142,10 +142,13 @@ class PactSpec(Strict):
                 **data}
 
     @model_validator(mode="after")
-    def _guarantee_names_both_sides(self) -> PactSpec:
+    def _one_sided_names_both_sides(self) -> PactSpec:
         if self.type == "guarantee" and (not self.protects or not set(self.members) - set(self.protects)):
             raise ValueError("a guarantee names the guaranteed states in `protects` and at least one other "
                              "member, its guarantor: e.g. members: [GBR, FRA, BEL], protects: [BEL]")
+        if self.type == "patron" and (not self.protects or not set(self.members) - set(self.protects)):
+            raise ValueError("a patron pact names its client in `protects` and at least one other member, "
+                             "its patron: e.g. members: [USA, TWN], protects: [TWN]")
         return self
 
     @field_validator("consultation_days", "mobilisation_days", "alert_mobilisation_days")
@@ -403,7 +406,7 @@ class AttackAction(_Dyadic):
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party", "location": "territory"}
     actor: Id
     target: Id
-    level: Annotated[int, Field(ge=5, le=7)] = 5
+    level: Annotated[Count, Field(ge=5, le=7)] = 5
     location: str | None = Field(None, description="a territory of the target; default its homeland")
     hold_days: Annotated[Number, Field(ge=0.0, le=MAX_HORIZON_DAYS)] = Field(
         0.0, description="days during which the war this attack opens does not end by bargaining "
@@ -469,7 +472,7 @@ class ScalePowerAction(_Act):
     power: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on military expenditure")
     offense: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on the offense multiplier")
     over_days: NonNegative = Field(0.0, description="spread the change over this many days")
-    steps: Annotated[int, Field(ge=1, le=365)] = 12
+    steps: Annotated[Count, Field(ge=1, le=365)] = 12
 
 
 class SetIntentAction(_Dyadic):
@@ -490,10 +493,17 @@ class DeployAction(_Act):
     actor: Id
     location: str = Field(description="the position's name (a known one adds personnel)")
     personnel: Positive
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = Field(None, description="for a new position")
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = Field(None, description="for a new position")
+    lat: Annotated[Number, Field(ge=-90, le=90)] | None = Field(None, description="for a new position")
+    lon: Annotated[Number, Field(ge=-180, le=180)] | None = Field(None, description="for a new position")
     host: Id | None = Field(None, description="whose soil it stands on (a new position; default the actor)")
     regions: list[str] = []
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> DeployAction:
+        if (self.lat is None) != (self.lon is None):
+            given, missing = ("lat", "lon") if self.lon is None else ("lon", "lat")
+            raise ValueError(f"'{given}' without '{missing}': a new position needs both (a known one neither)")
+        return self
 
 
 class WithdrawAction(_Act):
@@ -511,7 +521,7 @@ class CeasefireAction(_Dyadic):
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id
     target: Id
-    level: Annotated[int, Field(ge=0, le=4)] = 3
+    level: Annotated[Count, Field(ge=0, le=4)] = 3
 
 
 Action = Annotated[
