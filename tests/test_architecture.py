@@ -123,3 +123,32 @@ def test_the_model_acts_on_the_typed_state_and_never_reads_the_recorder(module):
     used = _attributes(SIM / "model" / f"{module}.py")
     assert "rec" not in used and "setup" not in used and "structure" not in used
     assert "rec" not in ReplicationState.__dict__ and "log" in ReplicationState.__dict__
+
+
+PACKAGES = sorted(p for p in SIM.rglob("*") if p.is_dir() and "data" not in p.relative_to(SIM).parts
+                  and p.name != "__pycache__" and any(p.glob("*.py")))
+
+
+@pytest.mark.parametrize("folder", PACKAGES, ids=lambda p: _module(p / "__init__.py"))
+def test_every_package_is_explicit_and_its_public_names_exist(folder):
+    """Each folder of modules is a regular package (an `__init__.py` with a docstring saying what the
+    layer is), and each name in its `__all__` is one of its modules or attributes."""
+    import importlib
+
+    assert (folder / "__init__.py").is_file(), f"{folder} is an implicit namespace package"
+    package = importlib.import_module(_module(folder / "__init__.py"))
+    assert package.__doc__ and package.__file__
+    modules = {p.stem for p in folder.glob("*.py")} | {p.name for p in folder.iterdir() if (p / "__init__.py").exists()}
+    missing = [n for n in getattr(package, "__all__", []) if n not in modules and not hasattr(package, n)]
+    assert not missing, f"{package.__name__}.__all__ names nothing called {missing}"
+
+
+def test_the_install_finds_every_package_and_the_data():
+    """pyproject.toml's package discovery takes every package and the data folders (package data)."""
+    import tomllib
+
+    setuptools = pytest.importorskip("setuptools")
+    config = tomllib.loads((SIM.parent / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = set(setuptools.find_namespace_packages(str(SIM.parent), include=config["packages"]["find"]["include"]))
+    assert {_module(p / "__init__.py") for p in PACKAGES} | {"sim.data.world_2022", "sim.data.calibration"} <= found
+    assert config["package-data"]["sim"] == ["data/**/*"]
