@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.engine.metrics import DYAD_METRICS, METRICS, STATE_METRICS
 from sim.engine.tables import EventRow, format_float, format_row, format_value, summary_columns
+from sim.model.ladder import SCENARIO, Kind
 
 __all__ = ["Event", "Recorder"]
 
@@ -34,15 +35,16 @@ class Event(NamedTuple):
     pact: str | None = None
     detail: str = ""
 
-CLASH = 5
+
+_VIA: dict[str, str] = {Kind.ESCALATE: "decision", Kind.SELF_DEFENCE: "self_defence"}
 
 
 def _via(kind: str, pact: str | None) -> str:
-    if kind == "entry" and pact:
+    if kind == Kind.ENTRY and pact:
         return pact
-    if kind.startswith("scenario."):
+    if kind.startswith(SCENARIO):
         return "scenario"
-    return {"escalate": "decision", "self_defence": "self_defence"}.get(kind, kind)
+    return _VIA.get(kind, kind)
 
 
 # The log holds plain tuples in Event's field order, typed on access: the garbage collector stops

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.ladder import CLASH, MOBILISATION
 from sim.model.world import Pact
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GUARANTEE",
-    "MOBILISATION",
     "alert_delay",
     "attackers_of",
     "conditions_met",
@@ -40,7 +40,6 @@ __all__ = [
 ]
 
 GUARANTEE = "guarantee"
-CLASH, MOBILISATION = 5, 4
 
 
 def guarantor_violates(pact: Pact, attacker: int) -> bool:

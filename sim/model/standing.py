@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.ladder import COERCION, MOBILISATION, TOP
+
 if TYPE_CHECKING:
     from sim.model.state import ReplicationState
 
 __all__ = ["Standing"]
 
-COERCION, MOBILISE = 2, 4
 
 
 class Standing:
@@ -54,8 +55,8 @@ class Standing:
 
     def posture(self, sim: ReplicationState, actor: int, target: int, level: int) -> None:
         """A scenario posture: levels 2-4 stand in the target's view of the actor; below 2 lift it."""
-        if COERCION <= level <= MOBILISE:
-            self.impose(sim, target, actor, self.weight * level / 7)
+        if COERCION <= level <= MOBILISATION:
+            self.impose(sim, target, actor, self.weight * level / TOP)
         elif level < COERCION:
             self.lift(sim, target, actor)
 
