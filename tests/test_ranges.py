@@ -49,3 +49,53 @@ def test_no_description_writes_a_second_range():
     stale = [f"{g}.{n}" for g, f in Parameters.model_fields.items()
              for n, field in getattr(f.annotation, "model_fields", {}).items() if written.search(field.description or "")]
     assert not stale, stale
+
+
+def _scenarios_tables() -> dict[str, str]:
+    """`group.field` -> the default written in docs/scenarios.md's `parameters` tables."""
+    text = (DOCS / "scenarios.md").read_text()
+    section = text[text.index("### `parameters`"):]
+    section = section[:section.index("\n### ", 1)]
+    written, group = {}, None
+    for line in section.splitlines():
+        heading = re.match(r"^`(\w+)`", line)
+        if heading:
+            group = heading.group(1)
+        row = re.match(r"^\| (`[^|]+`) \| ([^|]+) \|", line)
+        if row and group and row.group(1) != "`field`":
+            names = re.findall(r"`([\w.]+)`", row.group(1))
+            defaults = [d.strip() for d in row.group(2).split(", ")] if len(names) > 1 else [row.group(2).strip()]
+            prefix = names[0].split(".")[0] + "." if "." in names[0] else group + "."
+            for name, default in zip(names, defaults):
+                written[name if "." in name else prefix + name] = default
+    return written
+
+
+def _value(text: str):
+    first = text.split(" (")[0]
+    if first.startswith("["):
+        return [float(x) for x in first.strip("[]").split(",")]
+    if first in ("true", "false"):
+        return first == "true"
+    if "/" in first:
+        top, bottom = first.split("/")
+        return float(top) / float(bottom)
+    return float(first)
+
+
+def test_the_scenario_docs_tables_name_every_parameter_with_its_default():
+    """docs/scenarios.md's parameter tables list every field of the five groups, each with the
+    schema's default (the registry's, for a parameter with a range)."""
+    written = _scenarios_tables()
+    fields = {f"{g}.{n}": field for g, f in Parameters.model_fields.items()
+              for n, field in getattr(f.annotation, "model_fields", {}).items()}
+    missing = sorted(set(fields) - set(written))
+    assert not missing, f"docs/scenarios.md has no row for {missing}"
+    for path, text in written.items():
+        default = fields[path].get_default(call_default_factory=True)
+        default = list(default) if isinstance(default, tuple) else default
+        if isinstance(default, dict):
+            continue  # pact_weights: by kind, held by tests/test_registries.py
+        assert _value(text) == pytest.approx(default), f"{path}: docs say {text}, the schema {default}"
+        if path in REGISTRY:
+            assert REGISTRY[path].default == pytest.approx(_value(text))
