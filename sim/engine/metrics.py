@@ -104,7 +104,7 @@ DYAD_METRICS: tuple[Watched, ...] = (
     Watched("max_level_", "continuous", "highest level {0}", "highest posture between A and B",
             lambda rec, tensions, k, a, b: rec.dyad_max[k]),
     Watched("t_end_", "time", "days to the end of war {0}",
-            "model v2: day the first war of A and B ended (settlement, capitulation, ceasefire or left by both); "
+            "day the first war of A and B ended (settlement, capitulation, ceasefire or left by both); "
             "empty if never or still on at the horizon",
             lambda rec, tensions, k, a, b: rec.t_end.get(frozenset((a, b)))),
 )

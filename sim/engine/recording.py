@@ -70,7 +70,7 @@ class Recorder:
         self.via: list[str] = [""] * n
         self.struck_first: dict[frozenset, int] = {}  # who struck first in each dyad, as observed
         self.t_war: dict[frozenset, float] = {}
-        self.t_end: dict[frozenset, float] = {}  # model v2: the end of a dyad's first war
+        self.t_end: dict[frozenset, float] = {}  # the end of a dyad's first war
         self.first_clash: float | None = None
         self.samples: list[tuple[float, np.ndarray, list[float]]] = []
         index = {s: i for i, s in enumerate(ids)}
@@ -106,7 +106,7 @@ class Recorder:
             self.depth[event_id] += 1
 
     def war_end(self, t: float, a: int, b: int) -> None:
-        """Model v2 (issue 14): the war of a and b ended at t (the first end is kept)."""
+        """The war of a and b ended at t (the first end is kept)."""
         self.t_end.setdefault(frozenset((a, b)), t)
 
     def _enter(self, state: int, t: float, via: str) -> int:

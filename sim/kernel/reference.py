@@ -53,8 +53,8 @@ class Decider:
         self.pending: dict[int, list[tuple[int, float]]] = {}
 
     def bind(self, intent, share, costs, motives) -> None:
-        """Point at intent's arrays, the threat shares, the level costs and the motives (model v2:
-        `aim`, `gain`, `preempt` matrices, `sim.model.motives.Motives`)."""
+        """Point at intent's arrays, the threat shares, the level costs and the motives (the `aim`,
+        `gain` and `preempt` matrices of `sim.model.motives.Motives`)."""
         self.intent, self.share, self.costs = intent, share, costs
         self.aim, self.gain, self.preempt = motives.aim, motives.gain, motives.preempt
 

@@ -78,7 +78,7 @@ def _attack(sim: ReplicationState, action: schema.AttackAction, event: int) -> N
 def _posture(sim: ReplicationState, action: schema.PostureAction, event: int) -> None:
     for i, j in _pairs(sim, action):
         sim.act(i, j, action.level, scenario_kind("posture"), event=event, attack=False)
-        sim.standing.posture(sim, i, j, action.level)  # model v2: weighs while in force
+        sim.standing.posture(sim, i, j, action.level)  # weighs while in force
         if action.mutual:
             sim.act(j, i, action.level, scenario_kind("posture"), event=event, attack=False)
             sim.standing.posture(sim, j, i, action.level)
@@ -95,7 +95,7 @@ def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: 
             current = sim.intent.at(observer, source, t)
             sim.intent.set(observer, source, current + s * (1.0 - current), t, baseline=False)
             sim.intent.remember(observer, source, s * (1.0 - current), event, t)
-            sim.standing.impose(sim, observer, source, s)  # model v2: the doctrine stands
+            sim.standing.impose(sim, observer, source, s)  # the doctrine stands
         targets.add(j)
     sim.alarm(sorted(targets), event)
 
@@ -174,7 +174,7 @@ def _ceasefire(sim: ReplicationState, action: schema.CeasefireAction, event: int
         for a, b in ((i, j), (j, i)):
             if sim.posture[a, b] > action.level:
                 sim.act(a, b, action.level, scenario_kind("ceasefire"), event=event, attack=False)
-            sim.standing.lift(sim, b, a)  # model v2
+            sim.standing.lift(sim, b, a)
 
 
 def _position(sim: ReplicationState, owner: int, name: str) -> tuple[float, float, float]:

@@ -1,4 +1,4 @@
-"""Endogenous alignment (issue 15, item 6): states balance, or bandwagon, against the threats they
+"""Endogenous alignment: states balance, or bandwagon, against the threats they
 perceive, and pacts weaken when the threat that made them recedes.
 
 Balance-of-threat theory is above all a theory of alignment (Walt 1987, ch. 2 and 5): states

@@ -1,4 +1,4 @@
-"""Commitments the v1 format could not say (issue 15, item 5): the conditions of a casus foederis.
+"""The conditions of a casus foederis, beyond the pact kinds.
 
 ATOP codes conditions on a commitment's activation (Leeds, Ritter, Mitchell & Long 2002): the
 attacker's identity, the number of attackers, whether the ally provoked the attack, and

@@ -29,7 +29,7 @@ def level_costs(p: Decision, deterred: Any, umbrella: Any, bond: Any, fixed: flo
 
     From level 5 on: war_cost x the other side's share of the local balance x (L' - 4)
     (deterrence by the defender and its allies, counted by reliability), plus breach_cost x the
-    bond of a pact the two share, plus (model v2) a cost that does not depend on the balance
+    bond of a pact the two share, plus a cost that does not depend on the balance
     (Fearon 1995's c: casualties, trade, reputation); from 6 on: nuclear_deterrence x the nuclear
     umbrella over the target; at 7: the nuclear taboo plus the expected retaliation, `retaliation`
     x the umbrella (`sim.model.nuclear`: 1 under a survivable second strike, Waltz 1981).

@@ -1,4 +1,4 @@
-"""Model v2: standing acts weigh on perception while in force (docs/model.md, "Standing acts").
+"""Standing acts weigh on perception while in force (docs/model.md, "Standing acts").
 
 A blockade, sanctions, a deployment (a scenario `posture` at levels 2-4) or a doctrine naming a
 threat (`name_threat`) is not a single event that fades: while it is in force it shifts the

@@ -1,4 +1,4 @@
-"""Model v2: how wars end (docs/model.md, "War termination").
+"""How wars end (docs/model.md, "War termination").
 
 War is bargaining carried on by fighting (Filson & Werner 2002, AJPS 46(4); Slantchev 2003,
 APSR 97(4)): battle outcomes move each side's holding of the stake toward what the balance of
@@ -58,7 +58,7 @@ class Wars:
     def balance(sim: ReplicationState, a: int, b: int) -> float:
         """The chance the balance of forces in the theatre gives a against b (no optimism).
 
-        Interface for part 2 (issue 15): forces deployed and allies actually at war go here."""
+        forces deployed and allies actually at war go here."""
         return float(sim.motives.p[a, b])
 
     def stake(self, sim: ReplicationState, a: int, b: int) -> float:

@@ -189,10 +189,10 @@ class Perception(Strict):
         0.2, description="sigma of the lognormal noise on observed acts (a move closes at most the whole gap)",
         json_schema_extra=ranged(0.0, 0.6, "sd of log noise", "Jervis 1976 (misperception scatters views)"))
     hostility_bias: Annotated[Number, Field(ge=-1.0, le=1.0)] = Field(
-        0.1, description="model v2 (Jervis 1976): log factor by which acts are read as more hostile (steps down as less)",
+        0.1, description="(Jervis 1976) log factor by which acts are read as more hostile (steps down as less)",
         json_schema_extra=ranged(0.0, 0.5, "log factor", "Jervis 1976"))
     standing_weight: Unit = Field(
-        0.3, description="model v2: share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
+        0.3, description="share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
     forward_half_personnel: Positive = Field(
         10_000.0, description="personnel at which a position away from the capital projects half its owner's power")
     unknown_personnel: NonNegative = Field(1_000.0, description="personnel assumed where the data give no figure")
@@ -263,7 +263,7 @@ class AllianceParams(Strict):
 
 
 class Motives(Strict):
-    """Model v2: stakes, expected utility of war and preemption (docs/model.md, "Model v2").
+    """Stakes, expected utility of war and preemption (docs/model.md, "Motives, war and its end").
 
     Bueno de Mesquita (1981) The War Trap; Fearon (1995) Rationalist explanations for war;
     Blainey (1973) The Causes of War; Schelling (1960) The Strategy of Conflict, ch. 9;
@@ -309,7 +309,7 @@ class Motives(Strict):
 
 
 class Termination(Strict):
-    """Model v2: war termination as bargaining while fighting (Filson & Werner 2002; Slantchev
+    """War termination as bargaining while fighting (Filson & Werner 2002; Slantchev
     2003; Reiter 2009): fortunes follow the balance of forces, wars end when continuing is worth
     less than stopping."""
 
@@ -364,7 +364,7 @@ class Parameters(Strict):
 
 
 class Claim(Strict):
-    """What `claimant` claims from `target`, valued in [0, 1] (model v2; value 0 removes a world claim)."""
+    """What `claimant` claims from `target`, valued in [0, 1] (value 0 removes a world claim)."""
 
     claimant: Id
     target: Id
