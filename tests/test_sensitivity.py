@@ -47,9 +47,11 @@ def test_the_parameter_that_drives_tension_dominates(indices):
     assert indices.meta["evaluations"] == 8 * (2 + 2)
 
 
-def test_same_indices_again(indices):
-    again = sensitivity(SCENARIO, PARAMS, ["mean_tension"], n=8, replications=2, seed=1, resamples=200)
-    pd.testing.assert_frame_equal(indices.table, again.table)
+def test_same_indices_again():
+    """The same seed gives the same indices and intervals (on a quarter of the fixture's budget)."""
+    first, again = (sensitivity(SCENARIO, PARAMS, ["mean_tension"], n=4, replications=1, seed=1, resamples=50)
+                    for _ in range(2))
+    pd.testing.assert_frame_equal(first.table, again.table)
 
 
 def test_bad_budget_is_an_input_error(capsys):
