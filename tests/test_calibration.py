@@ -164,7 +164,7 @@ def test_outputs_of_a_calibration(small_calibration, tmp_path):
     assert design["chosen"].sum() == 1 and design.loc[design["chosen"] == 1, "plausible"].item() == 1
     assert list(ensemble["point"]) == list(design.loc[design["plausible"] == 1, "point"])
     chosen = design[design["chosen"] == 1].iloc[0]
-    overrides = parameter_overrides(folder / "parameters.yaml")
+    overrides = [o.text for o in parameter_overrides(folder / "parameters.yaml")]
     assert overrides == sorted(f"{b.path}={float(chosen[b.path])}" for b in cal.bounds)
     assert set(pd.read_csv(folder / "cv_scores.csv")["metric"]) >= {"brier_calibrated", "skill_calibrated_vs_climatology"}
 

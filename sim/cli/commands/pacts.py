@@ -28,13 +28,13 @@ def _pacts(args):
     from sim.scenario.errors import InputErrors
     from sim.scenario.loading import load_scenario
     from sim.scenario.schema import PactSpec
-    from sim.scenario.worlddata import load_world
+    from sim.scenario.yearworld import any_world
 
     if args.scenario:
         scenario = load_scenario(args.scenario)
         return f"{scenario.name}: {len(scenario.alliances)} pacts", dict(scenario.alliances)
     try:
-        world = load_world(args.world)
+        world = any_world(args.world)
     except InputErrors as exc:
         raise InputErrors([replace(e, file=e.file or f"--world {args.world}") for e in exc.errors]) from None
     specs = {pid: PactSpec.model_validate(pact) for pid, pact in world.pacts.items()}

@@ -18,10 +18,10 @@ def main(args) -> int:
     from rich.console import Console
 
     from sim.scenario.errors import InputErrors
-    from sim.scenario.worlddata import load_world
+    from sim.scenario.yearworld import any_world
 
     try:
-        world = load_world(args.world)
+        world = any_world(args.world)
     except InputErrors as exc:
         raise InputErrors([replace(e, file=e.file or f"--world {args.world}") for e in exc.errors]) from None
     Console().print(_table(world))
