@@ -91,8 +91,8 @@ def read_design(folder: str | os.PathLike) -> tuple[list[Bound], np.ndarray, pd.
 
 
 def _damaged(file: Path, problem: str) -> InputErrors:
-    return InputErrors(InputError(f"{problem}: not the file `alliance-sim calibrate` wrote; give the --out folder "
-                                  "of an earlier calibration (or run it again)", str(file)))
+    return InputErrors(InputError(f"{problem}: not a calibration folder as `alliance-sim calibrate` writes it; give "
+                                  "the --out folder of an earlier calibration (or run it again)", str(file)))
 
 
 def _bounds(meta: object, file: Path) -> list[Bound]:
@@ -129,7 +129,8 @@ def _table(file: Path, columns: list[str], text: tuple[str, ...] = ()) -> pd.Dat
         values = pd.to_numeric(frame[column], errors="coerce")
         if not np.isfinite(values.to_numpy(float)).all():
             row = int(np.flatnonzero(~np.isfinite(values.to_numpy(float)))[0])
-            raise InputErrors(InputError(f"'{frame[column].iloc[row]}' is not a finite number: not the file "
-                                         "`alliance-sim calibrate` wrote", str(file), row + 2, path=column))
+            raise InputErrors(InputError(f"'{frame[column].iloc[row]}' is not a finite number: not a calibration "
+                                         "folder as `alliance-sim calibrate` writes it", str(file), row + 2,
+                                         path=column))
         frame[column] = values
     return frame

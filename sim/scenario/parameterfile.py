@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import InputError, InputErrors, format_path
 from sim.scenario.schema import Parameters
 from sim.scenario.yamlsource import Override, error_at, find_mark, read_yaml
 
-__all__ = ["flatten", "parameter_default", "parameter_overrides", "write_parameter_file", "read_ensemble", "write_ensemble"]
+__all__ = ["flatten", "parameter_default", "parameter_problem", "parameter_overrides", "write_parameter_file",
+           "read_ensemble", "write_ensemble"]
 
 
 def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -46,6 +47,19 @@ def parameter_default(path: str) -> Any:
             return None
         node = getattr(node, part)
     return None if isinstance(node, BaseModel) else node
+
+
+def parameter_problem(path: str, value: float) -> str:
+    """Why the schema refuses `value` for the parameter at `path` ('' when it takes it)."""
+    _, *heads, leaf = path.split(".")
+    doc: dict[str, Any] = {leaf: value}
+    for head in reversed(heads):
+        doc = {head: doc}
+    try:
+        Parameters.model_validate(doc)
+    except ValidationError as exc:
+        return "; ".join(e["msg"] for e in exc.errors())
+    return ""
 
 
 def parameter_overrides(path: str | Path) -> list[Override]:

@@ -45,7 +45,8 @@ from sim.scenario.worlddata import STATE_DEFAULTS, WorldData, add_aliases, load_
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "year_of", "world_of_year", "dyad_pacts", "read_table",
-    "majors", "cow_world", "any_world", "data_folder", "DamagedData", "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
+    "majors", "cow_world", "any_world", "data_folder", "DamagedData",
+    "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
 ]
 
 FIRST_YEAR, LAST_YEAR = 1816, 2016

@@ -329,7 +329,7 @@ def _command_option_cases() -> list[Case]:
         Case("validation-figure-dir", validation + ["--figure", "d"], {"d/x": ""}, where="--figure"),
         Case("validation-figure-parent-file", validation + ["--figure", "f.txt/r.png"], {"f.txt": "x"},
              where="--figure"),
-        Case("validation-figure-exists", validation + ["--figure", "r.png"], {"r.png": "x"}, where="r.png"),
+        Case("validation-figure-empty", validation + ["--figure", ""], where="--figure"),
         Case("validation-set-unknown", validation + ["--set", "parameters.decision.war_cots=2"], where="--set"),
         Case("sensitivity-metrics-unknown", sensitivity + ["--metrics", "max_levle"], {"s.yaml": SCENARIO},
              where="--metrics"),
@@ -403,9 +403,9 @@ def _world_cases() -> list[Case]:
     cases += [Case(f"yearworld-pacts-{name}", ["pacts", "--world", world], where="--world")
               for name, world in worlds.items() if name in ("early", "text")]
     changes = {
-        "unknown-state": ("replications: 1\n", "replications: 1\nstates: {XYZ: {power: 3}}\n", "s.yaml:6"),
+        "unknown-state": ("replications: 1\n", "replications: 1\nstates: {XYZ: {power: 3}}\n", "s.yaml:5"),
         "absent-in-year": ("replications: 1\n", "replications: 1\ntimeline:\n"
-                           "  - {at: 1, do: attack, actor: USA, target: UKR, level: 5}\n", "s.yaml:7"),
+                           "  - {at: 1, do: attack, actor: USA, target: UKR, level: 5}\n", "s.yaml:6"),
         "claim-unknown": ("replications: 1\n", "replications: 1\nclaims:\n  - {claimant: XYZ, target: FRN, value: 1}\n",
                           "s.yaml:6"),
         "claim-value-range": ("replications: 1\n", "replications: 1\nclaims:\n"

@@ -284,7 +284,7 @@ def _rescore(args) -> int:
     given = {k: getattr(args, k) for k in ("folds", "cutoff", "discrepancy") if getattr(args, k) is not None}
     options = {k: meta[k] for k in ("method", "seed", "level", "folds", "cutoff", "discrepancy")} | given
     options |= {"points": len(points) - 1, "reps": meta["replications"], "param": bounds, "era": None}
-    where = {k: (str(Path(args.rescore) / "meta.json"), None, None) for k in options} | {
+    where = {k: (str(Path(args.rescore) / "meta.json"), None, None) for k in [*options, "wars"]} | {
         k: (f"--{k}", None, None) for k in given}
     _check_types(options, where)
     wars = _relocated(where, "wars", lambda: pick_wars(read_wars(), [int(n) for n in meta["wars"]]))

@@ -46,6 +46,9 @@ def _years(text: str | None) -> list[int]:
     if bad or not years:
         raise InputErrors(InputError(f"years must lie in {FIRST_YEAR}..{LAST_YEAR} outside the held-out "
                                      f"1914-1918 and 1939-1945, got {bad or text!r}", file="--years"))
+    twice = sorted({y for y in years if years.count(y) > 1})
+    if twice:
+        raise InputErrors(InputError(f"{twice[0]} is given twice: name each year once", file="--years"))
     return years
 
 
