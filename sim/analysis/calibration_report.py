@@ -116,10 +116,20 @@ def _bounds(meta: object, file: Path) -> list[Bound]:
 
 def _table(file: Path, columns: list[str], text: tuple[str, ...] = ()) -> pd.DataFrame:
     """A CSV of the folder with these columns, every cell but the `text` ones a finite number."""
+    import csv
+    import io
+
     try:
-        frame = pd.read_csv(file, encoding="utf-8")
-    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        content = file.read_text(encoding="utf-8")
+        rows = list(csv.reader(io.StringIO(content, newline="")))
+        frame = pd.read_csv(io.StringIO(content))
+    except (OSError, ValueError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _damaged(file, f"cannot read it ({getattr(exc, 'strerror', None) or str(exc).strip()[:120]})") from None
+    short = next((k for k, row in enumerate(rows) if len(row) != len(rows[0])), None)
+    if short is not None or not content.endswith("\n"):
+        line = len(rows) if short is None else short + 1
+        raise InputErrors(InputError("a row cut short or with extra cells (a truncated or edited table): not a "
+                                     "calibration folder as `alliance-sim calibrate` writes it", str(file), line))
     missing = [c for c in columns if c not in frame.columns]
     if missing or frame.empty:
         raise _damaged(file, f"no column {', '.join(missing)}" if missing else "no rows")

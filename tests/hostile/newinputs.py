@@ -447,8 +447,7 @@ def _removal_cases() -> list[Case]:
     return [
         Case("removal-pact-member", ["validate", "s.yaml"], {"s.yaml": _WORLD_2022}, where="s.yaml:6"),
         Case("removal-run", ["run", "s.yaml", "--out", "o", "--quiet"], {"s.yaml": _WORLD_2022}, where="s.yaml:6"),
-        Case("removal-unknown", ["validate", "s.yaml"], {"s.yaml": _replace(_WORLD_2022, "IND: null", "XYZ: null")},
-             where="s.yaml:6"),
+        Case("removal-two", ["validate", "s.yaml"], {"s.yaml": _WORLD_2022 + "  AUS: null\n"}, where="s.yaml:7"),
         Case("removal-watched", ["validate", "s.yaml"],
              {"s.yaml": _replace(_WORLD_2022, "IND: null", "NZL: null") + "watch: {states: [NZL]}\n"},
              where="s.yaml"),

@@ -82,7 +82,7 @@ def main(args) -> int:
     from sim.scenario.loading import load_scenario
 
     _check(args)
-    figure = figure_target(args.figure) if args.figure else None
+    figure = figure_target(args.figure) if args.figure is not None else None
     scenario = load_scenario(args.file, args.set)
     paths, metrics = _design(args, scenario)
     out = Path(args.out or Path("results") / f"sensitivity_{scenario.name}")

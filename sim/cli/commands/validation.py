@@ -102,7 +102,7 @@ def main(args) -> int:
 
     _check(args)
     wars, out = _wars(args.wars), Path(args.out)
-    figure = figure_target(args.figure) if args.figure else None
+    figure = figure_target(args.figure) if args.figure is not None else None
     check_target(out, args.force)
     validation = run_validation(wars, args.reps, args.seed, args.workers or None, args.set,
                                 progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts)
