@@ -196,7 +196,7 @@ def test_spec_file_and_its_errors(tmp_path, capsys):
     assert set(pd.read_csv(tmp_path / "out" / "calibration_wars.csv")["warnum"]) == {1, 4}
     spec.write_text("parameters: {}\npointz: 3\n")
     assert main(["calibrate", "--spec", str(spec), "--out", str(tmp_path / "bad")]) == 2
-    assert "spec.yaml:2:1: unknown key 'pointz'" in capsys.readouterr().err
+    assert "spec.yaml:2:9: pointz: unknown key 'pointz' (did you mean 'points'?)" in capsys.readouterr().err
 
 
 @pytest.mark.slow

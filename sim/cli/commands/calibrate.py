@@ -59,15 +59,16 @@ def _check_command_line(args) -> None:
 def _spec(path: str | None) -> tuple[dict, dict]:
     """The spec file's options and `parameters` as `PATH=LOW:HIGH` texts (under `param`), and where
     each was written (key -> file, line, column); ({}, {}) without a spec."""
-    from sim.scenario.errors import InputErrors
+    from sim.scenario.errors import InputErrors, suggest
     from sim.scenario.yamlsource import error_at, find_mark, read_yaml
 
     if path is None:
         return {}, {}
     doc = read_yaml(Path(path))
     unknown = [key for key in doc.data if key not in DEFAULTS and key != "parameters"]
-    problems = [error_at(doc.marks, (key,), f"unknown key '{key}'; allowed: parameters, {', '.join(DEFAULTS)}")
-                for key in unknown]
+    allowed = ["parameters", *DEFAULTS]
+    problems = [error_at(doc.marks, (key,), f"unknown key '{key}'{suggest(str(key), allowed)}; allowed: "
+                                            f"{', '.join(allowed)}") for key in unknown]
     params = doc.data.pop("parameters", None) or {}
     if not isinstance(params, dict):
         problems.append(error_at(doc.marks, ("parameters",), "give `parameters: {PATH: [LOW, HIGH], ...}`"))
