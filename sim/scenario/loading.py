@@ -154,6 +154,8 @@ def _removed_still_named(doc: Document, errors: list[InputError]) -> list[InputE
     if not isinstance(states, dict):
         return errors
     removed = {p[1]: m for p, m in doc.marks.items() if len(p) == 2 and p[0] == "states" and p[1] not in states}
+    if not removed:
+        return errors
     elsewhere: dict[str, list[tuple[tuple, Mark]]] = {}
     for path, value in _string_leaves(doc.data, ()):
         mark = find_mark(doc.marks, path)
