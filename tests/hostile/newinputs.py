@@ -330,6 +330,8 @@ def _command_option_cases() -> list[Case]:
         Case("validation-figure-parent-file", validation + ["--figure", "f.txt/r.png"], {"f.txt": "x"},
              where="--figure"),
         Case("validation-figure-empty", validation + ["--figure", ""], where="--figure"),
+        Case("validation-reps-huge", _option(validation, "--wars", None) + ["--reps", "5000"], where="--reps"),
+        Case("peacetime-reps-huge", ["peacetime", "--reps", "100000", "--out", "o"], where="--reps"),
         Case("validation-set-unknown", validation + ["--set", "parameters.decision.war_cots=2"], where="--set"),
         Case("sensitivity-metrics-unknown", sensitivity + ["--metrics", "max_levle"], {"s.yaml": SCENARIO},
              where="--metrics"),

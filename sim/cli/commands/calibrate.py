@@ -178,8 +178,8 @@ def _check_types(options: dict, where: dict) -> None:
 
 def _check(options: dict, wars: list, where: dict, max_runs: int | None = None) -> None:
     """What needs the wars: at least two, no more folds than wars, a budget within the limit."""
-    from sim.execution.limits import MAX_RUNS
-    from sim.scenario.errors import InputErrors
+    from sim.execution.limits import MAX_RUNS, check_total
+    from sim.scenario.errors import InputError, InputErrors
 
     problems = []
     if not options["param"]:
@@ -193,16 +193,14 @@ def _check(options: dict, wars: list, where: dict, max_runs: int | None = None) 
     if folds == "era" and len({w.era for w in wars}) == 1 and len(wars) >= 2:
         problems.append(_at(where, "folds", f"the wars are all of one era ({wars[0].era}): leaving one era out "
                                             "leaves nothing to train on; give --folds K (e.g. 3)"))
-    runs = len(wars) * (int(options["points"]) + 1) * int(options["reps"])
-    limit = MAX_RUNS if max_runs is None else max_runs
-    if runs > limit:
-        key = next(k for k in ("points", "reps", "wars") if k in where) if where else "points"
-        problems.append(_at(where, key, f"this calibration would simulate {len(wars)} wars x "
-                                        f"{int(options['points']) + 1} points x {options['reps']} replications = "
-                                        f"{runs} war runs, more than the limit of {limit}: fewer --points, --reps "
-                                        "or wars, or allow it with --max-runs"))
     if problems:
         raise InputErrors(problems)
+    key = next((k for k in ("points", "reps", "wars") if k in where), "points")
+    file, line, column = where.get(key) or (f"--{key}", None, None)
+    check_total(f"this calibration would simulate {len(wars)} wars x {int(options['points']) + 1} points x "
+                f"{options['reps']} replications", len(wars) * (int(options["points"]) + 1) * int(options["reps"]),
+                MAX_RUNS if max_runs is None else max_runs, "fewer --points, --reps or wars, or allow it with "
+                "--max-runs", InputError("", file, line, column))
 
 
 def _bounds(options: dict, where: dict) -> list:

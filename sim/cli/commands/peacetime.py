@@ -56,12 +56,15 @@ def main(args) -> int:
     """Run each sampled year, compare with the record, write `peacetime_rates.csv` and `peacetime_dyads.csv`."""
     from sim.analysis.peacetime import peacetime
     from sim.analysis.validation_report import frame_rows
+    from sim.execution.limits import check_total
     from sim.execution.output import atomic_folder, check_target, write_csv
     from sim.scenario.errors import InputError, InputErrors
 
     years, out = _years(args.years), Path(args.out)
     if args.reps < 1 or args.seed < 0:
         raise InputErrors(InputError("--reps must be at least 1 and --seed 0 or more", file="command line"))
+    check_total(f"{len(years)} years x {args.reps} replications", len(years) * args.reps,
+                advice="fewer --reps or --years", where=InputError("", "--reps"))
     check_target(out, args.force)
     if args.fit:
         return _fit(args, years, out)

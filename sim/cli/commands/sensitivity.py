@@ -48,7 +48,7 @@ def _design(args, scenario) -> tuple[list[str], list[str]]:
     metrics (columns of this scenario's summary.csv) to study, and a budget within the run limit."""
     from sim.analysis.sensitivity import DEFAULT_METRICS, DEFAULT_PARAMETERS, documented_range
     from sim.engine.tables import headers
-    from sim.execution.limits import MAX_RUNS
+    from sim.execution.limits import check_total
     from sim.scenario.errors import InputError, InputErrors, suggest
 
     paths = [p if p.startswith("parameters.") else f"parameters.{p}" for p in args.param] or list(DEFAULT_PARAMETERS)
@@ -62,13 +62,10 @@ def _design(args, scenario) -> tuple[list[str], list[str]]:
                             "--metrics") for m in metrics if m not in known]
     problems += [InputError(f"{m} is given twice: name each metric once", "--metrics")
                  for m in sorted({m for m in metrics if metrics.count(m) > 1 and m in known})]
-    runs = args.n * (len(paths) + 2) * args.reps
-    if runs > MAX_RUNS:
-        problems.append(InputError(f"--n {args.n} x ({len(paths)} parameters + 2) x --reps {args.reps} = {runs} "
-                                   f"runs, more than the limit of {MAX_RUNS}: a smaller --n, fewer --reps or "
-                                   "fewer --param", "--n"))
     if problems:
         raise InputErrors(problems)
+    check_total(f"--n {args.n} x ({len(paths)} parameters + 2) x --reps {args.reps}", args.n * (len(paths) + 2) * args.reps,
+                advice="a smaller --n, fewer --reps or fewer --param", where=InputError("", "--n"))
     return paths, metrics
 
 
