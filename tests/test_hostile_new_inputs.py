@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from hostile.newinputs import NEW_CASES
 
 from sim.cli.main import main
 
+ROOT = Path(__file__).resolve().parents[1]
 SECONDS = 10  # a hang fails here; the budget per case is asserted below
 BUDGET = 2.0
 _LOCATED = re.compile(r"^error: (?!<input>)\S[^:]*:", re.MULTILINE)
@@ -69,3 +73,20 @@ def test_the_new_corpus_is_large_and_covers_every_new_input():
     assert {"parameters", "ensemble", "calibrate", "rescore", "validation", "sensitivity", "peacetime", "backtest",
             "yearworld", "removal", "scenarios", "plot"} <= kinds
     assert len({c.id for c in NEW_CASES}) == len(NEW_CASES)
+
+
+SUBSET = ["parameters-duplicate-leaf", "ensemble-text-cell", "calibrate-cutoff-nan", "rescore-meta-binary",
+          "sensitivity-figure-suffix", "removal-pact-member"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SUBSET)
+def test_no_traceback_reaches_the_terminal(name, bases, tmp_path):
+    """A few cases again as a real process: one error line a problem, nothing else on stderr."""
+    case = next(c for c in NEW_CASES if c.id == name)
+    prepare(case, tmp_path, bases)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "sim", *case.argv], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode in case.expect and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("error: ") and case.where in done.stderr, done.stderr
