@@ -72,8 +72,13 @@ def parameter_overrides(path: str | Path) -> list[Override]:
         raise InputErrors(error_at(doc.marks, where, "a parameter file holds one mapping, `parameters:` (as in a "
                                    "scenario: `parameters: {decision: {war_cost: 3.0}}`), e.g. written by "
                                    "`alliance-sim calibrate`"))
-    return [Override(key, value, f"{format_path(key)}={value}", find_mark(doc.marks, key))
-            for key, value in _leaves(doc.data["parameters"], ("parameters",))]
+    leaves = _leaves(doc.data["parameters"], ("parameters",))
+    empty = [error_at(doc.marks, key, "an empty mapping: give the parameters' values under it (or remove it)")
+             for key, value in leaves if value == {}]
+    if empty or not leaves:
+        raise InputErrors(empty or error_at(doc.marks, ("parameters",), "no parameters: give some under "
+                                            "`parameters:`, e.g. `parameters: {decision: {war_cost: 3.0}}`"))
+    return [Override(key, value, f"{format_path(key)}={value}", find_mark(doc.marks, key)) for key, value in leaves]
 
 
 def _leaves(mapping: dict, prefix: tuple) -> list[tuple[tuple, Any]]:

@@ -82,6 +82,8 @@ def _parameter_file_cases() -> list[Case]:
         "truncated": (PARAMETERS[:30], "p.yaml"),
         "tab-indent": (_replace(PARAMETERS, "    war_cost", "\twar_cost"), "p.yaml:3"),
         "big": ("# padding\n" * 120_000 + PARAMETERS, "p.yaml"),
+        "parameters-empty": ("parameters: {}\n", "p.yaml:1"),
+        "group-empty": ("parameters:\n  decision: {}\n", "p.yaml:2"),
         "world-inside": ("parameters:\n  decision: {war_cost: 3.0}\n  world: world_2022\n", "p.yaml:3"),
     }
     run = ["run", "s.yaml", "--parameters", "p.yaml", "--out", "o", "--quiet"]
