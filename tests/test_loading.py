@@ -314,6 +314,8 @@ def test_removing_a_state_flags_its_references(tmp_path):
     assert len(errors) == 1 and errors[0].split(": ")[0].endswith("s.yaml:1:15"), errors
     assert "state 'ISL' is removed here" in errors[0] and "alliances.NATO.members" in errors[0]
     assert "pacts.yaml" in errors[0] and "`alliances: {NATO: null}`" in errors[0] and "did you mean" not in errors[0]
+    errors = errors_of(write(tmp_path, "w.yaml", "states: {ISL: null}\nalliances: {NATO: null}\nwatch: {states: [ISL]}\n"))
+    assert len(errors) == 1 and "w.yaml:3:" in errors[0] and "state 'ISL' is removed (states.ISL, line 1)" in errors[0]
 
 
 # --- properties of the YAML reader ---------------------------------------------------------

@@ -147,27 +147,34 @@ def _drop_removed(data: dict) -> None:
 
 
 def _removed_still_named(doc: Document, errors: list[InputError]) -> list[InputError]:
-    """A state removed (`states: {IND: null}`) that another file still names (the world's pacts):
-    the error is at the line that removed it, saying where it is still named, rather than in a
-    file the user never wrote."""
+    """A state removed (`states: {IND: null}`) but still named: where another file names it (the
+    world's pacts), the error is at the line that removed it, saying where it is still named, rather
+    than in a file the user never wrote; where the user's own file names it, the error there says it
+    was removed (not `unknown state`, with a guess at another one)."""
     states = doc.data.get("states")
     if not isinstance(states, dict):
         return errors
     removed = {p[1]: m for p, m in doc.marks.items() if len(p) == 2 and p[0] == "states" and p[1] not in states}
     if not removed:
         return errors
-    elsewhere: dict[str, list[tuple[tuple, Mark]]] = {}
+    places: dict[Mark, tuple[str, tuple]] = {}
     for path, value in _string_leaves(doc.data, ()):
         mark = find_mark(doc.marks, path)
-        if isinstance(value, str) and value in removed and mark is not None and mark[0] != removed[value][0]:
-            elsewhere.setdefault(value, []).append((path, mark))
-    if not elsewhere:
-        return errors
-    hidden = {mark for places in elsewhere.values() for _, mark in places}
-    kept = [e for e in errors if (e.file, e.line, e.column) not in hidden]
-    for sid, places in elsewhere.items():
-        named = "; ".join(f"{format_path(path)} ({file}:{line})" for path, (file, line, _) in places[:5])
-        pacts = sorted({str(path[1]) for path, _ in places if path[0] == "alliances"})
+        if isinstance(value, str) and value in removed and mark is not None:
+            places[mark] = (value, path)
+    kept, elsewhere = [], dict[str, list[tuple[tuple, Mark]]]()
+    for error in errors:
+        sid, path = places.get((error.file, error.line, error.column), (None, ()))
+        if sid is None:
+            kept.append(error)
+        elif error.file == removed[sid][0]:
+            kept.append(dataclasses.replace(error, message=f"state '{sid}' is removed (states.{sid}, line "
+                                                           f"{removed[sid][1]}): remove this reference too"))
+        else:
+            elsewhere.setdefault(sid, []).append((path, (error.file, error.line, error.column)))
+    for sid, found in elsewhere.items():
+        named = "; ".join(f"{format_path(path)} ({file}:{line})" for path, (file, line, _) in found[:5])
+        pacts = sorted({str(path[1]) for path, _ in found if path[:1] == ("alliances",)})
         hint = (f": remove the pact too (`alliances: {{{pacts[0]}: null}}`) or give it members without {sid}"
                 if pacts else ": remove those references too")
         file, line, column = removed[sid]
