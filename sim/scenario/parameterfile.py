@@ -152,12 +152,16 @@ def _ensemble_columns(header: list[str], file: str) -> list[int]:
         name = header[k]
         if header.index(name) != k:
             problems.append(InputError(f"column '{name}' is written twice", file, 1, k + 1))
-        elif parameter_default(name) is None:
-            problems.append(InputError(f"column '{name}' names no parameter (see `parameters` in docs/scenarios.md)",
-                                       file, 1, k + 1))
+        elif not _is_number(parameter_default(name)):
+            problems.append(InputError(f"column '{name}' names no numeric parameter (see `parameters` in "
+                                       "docs/scenarios.md)", file, 1, k + 1))
     if problems:
         raise InputErrors(problems)
     return columns
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _ensemble_row(row: list[str], header: list[str], columns: list[int], file: str, line: int) -> dict[str, float]:

@@ -124,6 +124,8 @@ def _ensemble_cases() -> list[Case]:
         "duplicate-column": ("set,parameters.decision.war_cost,parameters.decision.war_cost\n0,3.0,4.0\n", "e.csv:1"),
         "unknown-path": ("set,parameters.decision.war_cots\n0,3.0\n", "e.csv:1"),
         "bad-path": ("set,parameters..war_cost\n0,3.0\n", "e.csv:1"),
+        "bool-parameter": ("set,parameters.motives.world_claims\n0,1.0\n", "e.csv:1"),
+        "list-parameter": ("set,parameters.alliances.consultation_levels\n0,1.0\n", "e.csv:1"),
         "non-parameter-path": ("set,parameters.decision\n0,3.0\n", "e.csv:1"),
         "huge-field": (ENSEMBLE + "2," + "9" * 200_000 + ",0.3\n", "e.csv"),
         "blank-lines": ("\n\n\n", "e.csv"),
