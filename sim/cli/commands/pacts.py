@@ -10,7 +10,8 @@ HELP = "list the pacts of a world or a scenario: type, members, scope, reliabili
 def add_arguments(parser) -> None:
     """Options of `pacts`."""
     parser.add_argument("--world", default="world_2022", metavar="NAME|CSV",
-                        help="bundled dataset name or path of a states CSV (default: world_2022)")
+                        help="world_2022, cow_YYYY (a year 1816-2016) or the path of a states CSV "
+                        "(default: world_2022)")
     parser.add_argument("--scenario", metavar="FILE|NAME",
                         help="list the pacts of this scenario instead (its world with its changes, before its timeline)")
 

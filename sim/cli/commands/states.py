@@ -10,7 +10,8 @@ HELP = "list the states of a world (bundled name or states CSV): power, quality,
 def add_arguments(parser) -> None:
     """Options of `states`."""
     parser.add_argument("--world", default="world_2022", metavar="NAME|CSV",
-                        help="bundled dataset name or path of a states CSV (default: world_2022)")
+                        help="world_2022, cow_YYYY (a year 1816-2016) or the path of a states CSV "
+                        "(default: world_2022)")
 
 
 def main(args) -> int:
