@@ -9,19 +9,15 @@ runs again as a real subprocess, checking that no traceback reaches the terminal
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hostile.corpus import CASES, SCENARIO, SWEEP
-from hostile.harness import deadline, prepare, status
+from hostile.harness import as_process, deadline, prepare, status
 
 from sim.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
 SECONDS = 10  # per case; each takes well under one
 _LOCATED = re.compile(r"^error: (?!<input>)\S[^:]*:", re.MULTILINE)
 
@@ -58,10 +54,7 @@ SUBSET = ["scenario-alias-bomb", "scenario-control-00-0", "option-out-dot", "opt
 @pytest.mark.parametrize("name", SUBSET)
 def test_no_traceback_reaches_the_terminal(name, bases, tmp_path):
     case = next(c for c in CASES if c.id == name)
-    prepare(case, tmp_path, bases)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "sim", *case.argv], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = as_process(case, tmp_path, bases)
     assert done.returncode in case.expect and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith("error: ") or "usage:" in done.stderr, done.stderr
 

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from hostile.corpus import SCENARIO
-from hostile.harness import deadline, prepare, status, tree
+from hostile.harness import as_process, deadline, prepare, status, tree
 from hostile.newinputs import NEW_CASES
 
 from sim.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
 SECONDS = 10  # a hang fails here; the budget per case is asserted below
 BUDGET = 2.0
 _LOCATED = re.compile(r"^error: (?!<input>)\S[^:]*:", re.MULTILINE)
@@ -84,9 +80,6 @@ SUBSET = ["parameters-duplicate-leaf", "ensemble-text-cell", "calibrate-cutoff-n
 def test_no_traceback_reaches_the_terminal(name, bases, tmp_path):
     """A few cases again as a real process: one error line a problem, nothing else on stderr."""
     case = next(c for c in NEW_CASES if c.id == name)
-    prepare(case, tmp_path, bases)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "sim", *case.argv], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = as_process(case, tmp_path, bases)
     assert done.returncode in case.expect and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith("error: ") and case.where in done.stderr, done.stderr

@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from hostile.case import Case
 from sim.cli.main import main
 
-__all__ = ["Hang", "deadline", "prepare", "status", "tree", "write"]
+__all__ = ["Hang", "deadline", "as_process", "prepare", "status", "tree", "write"]
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def write(folder: Path, name: str, content) -> None:
@@ -72,3 +77,11 @@ def status(argv: list[str]) -> int:
         return main(argv)
     except SystemExit as exc:  # argparse: a malformed option (it prints usage and the option)
         return int(exc.code or 0)
+
+
+def as_process(case: Case, folder: Path, bases: Path) -> subprocess.CompletedProcess:
+    """The case run as a real `python -m sim` process in `folder` (its files prepared first)."""
+    prepare(case, folder, bases)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "sim", *case.argv], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
