@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from sim.scenario.errors import InputError, InputErrors, format_path
+from sim.scenario.ranges import field_of
 from sim.scenario.schema import Parameters
 from sim.scenario.yamlsource import Override, error_at, find_mark, read_yaml
 
@@ -38,15 +39,8 @@ def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def parameter_default(path: str) -> Any:
     """The schema default of a dotted parameter path (`parameters.decision.war_cost`), or None when
     the path names no parameter (a group, an unknown name, anything outside `parameters`)."""
-    head, *parts = path.split(".")
-    node: Any = Parameters()
-    if head != "parameters" or not parts:
-        return None
-    for part in parts:
-        if not isinstance(node, BaseModel) or part not in type(node).model_fields:
-            return None
-        node = getattr(node, part)
-    return None if isinstance(node, BaseModel) else node
+    field = field_of(path)
+    return None if field is None else field.get_default(call_default_factory=True)
 
 
 def parameter_problem(path: str, value: float) -> str:
