@@ -133,7 +133,7 @@ def test_run_parameters_file_is_the_same_as_set(tmp_path):
 
 
 @pytest.mark.parametrize("cell, message", [("nan", "finite number"), ("-1.0", "greater than or equal to 0"),
-                                           ("inf", "finite number"), ("abc", "valid number"), ("", "valid number"),
+                                           ("inf", "finite number"), ("abc", "not a finite number"), ("", "not a finite number"),
                                            ("1.5", "less than or equal to 1")])
 def test_every_row_is_checked_at_load_not_only_the_drawn_ones(tmp_path, capsys, cell, message):
     """A bad set on line 5 of 6 is refused before any work, with file, line and column, though no

@@ -10,17 +10,23 @@ is a CSV with a `set` column and one column per dotted parameter path
 from __future__ import annotations
 
 import csv
-import dataclasses
+import io
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import yaml
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from sim.scenario.errors import InputError, InputErrors
+from sim.scenario.errors import InputError, InputErrors, format_path, suggest
+from sim.scenario.ranges import field_of
+from sim.scenario.schema import Parameters
+from sim.scenario.yamlsource import Override, error_at, find_mark, read_yaml
 
-__all__ = ["flatten", "parameter_overrides", "write_parameter_file", "Ensemble", "read_ensemble", "write_ensemble"]
+__all__ = ["flatten", "parameter_default", "parameter_problem", "parameter_overrides", "write_parameter_file",
+           "Ensemble", "read_ensemble", "write_ensemble"]
 
 
 def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -32,16 +38,52 @@ def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def parameter_overrides(path: str | Path) -> list[str]:
-    """The `--set` overrides of a parameter file (PATH=VALUE strings), or InputErrors."""
+def parameter_default(path: str) -> Any:
+    """The schema default of a dotted parameter path (`parameters.decision.war_cost`), or None when
+    the path names no parameter (a group, an unknown name, anything outside `parameters`)."""
+    field = field_of(path)
+    return None if field is None else field.get_default(call_default_factory=True)
+
+
+def parameter_problem(path: str, value: float) -> str:
+    """Why the schema refuses `value` for the parameter at `path` ('' when it takes it)."""
+    _, *heads, leaf = path.split(".")
+    doc: dict[str, Any] = {leaf: value}
+    for head in reversed(heads):
+        doc = {head: doc}
     try:
-        doc = yaml.safe_load(Path(path).read_text())
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputErrors(InputError(f"cannot read the parameter file: {exc}", file=str(path))) from None
-    if not isinstance(doc, dict) or set(doc) != {"parameters"} or not isinstance(doc["parameters"], dict):
-        raise InputErrors(InputError("a parameter file holds one mapping, `parameters:` (as in a scenario), "
-                                     "e.g. written by `alliance-sim calibrate`", file=str(path)))
-    return [f"{key}={value}" for key, value in flatten(doc, "").items()]
+        Parameters.model_validate(doc)
+    except ValidationError as exc:
+        return "; ".join(e["msg"] for e in exc.errors())
+    return ""
+
+
+def parameter_overrides(path: str | Path) -> list[Override]:
+    """The overrides of a parameter file, each marked with the file, line and column it was written
+    at (so a bad value is reported there), or InputErrors (duplicate keys, bad YAML, wrong shape)."""
+    doc = read_yaml(Path(path))
+    extra = [key for key in doc.data if key != "parameters"]
+    if extra or not isinstance(doc.data.get("parameters"), dict):
+        where = (extra[0],) if extra else ("parameters",)
+        raise InputErrors(error_at(doc.marks, where, "a parameter file holds one mapping, `parameters:` (as in a "
+                                   "scenario: `parameters: {decision: {war_cost: 3.0}}`), e.g. written by "
+                                   "`alliance-sim calibrate`"))
+    leaves = _leaves(doc.data["parameters"], ("parameters",))
+    empty = [error_at(doc.marks, key, "an empty mapping: give the parameters' values under it (or remove it)")
+             for key, value in leaves if value == {}]
+    if empty or not leaves:
+        raise InputErrors(empty or error_at(doc.marks, ("parameters",), "no parameters: give some under "
+                                            "`parameters:`, e.g. `parameters: {decision: {war_cost: 3.0}}`"))
+    return [Override(key, value, f"{format_path(key)}={value}", find_mark(doc.marks, key)) for key, value in leaves]
+
+
+def _leaves(mapping: dict, prefix: tuple) -> list[tuple[tuple, Any]]:
+    """(path, value) of each value below a nested mapping (an empty mapping is a leaf)."""
+    out: list[tuple[tuple, Any]] = []
+    for key, value in mapping.items():
+        path = prefix + (key,)
+        out += _leaves(value, path) if isinstance(value, dict) and value else [(path, value)]
+    return out
 
 
 def write_parameter_file(values: dict[str, float], path: str | Path, comment: str = "") -> Path:
@@ -56,6 +98,10 @@ def write_parameter_file(values: dict[str, float], path: str | Path, comment: st
     text = "".join(f"# {line}\n" for line in comment.splitlines()) + yaml.safe_dump(doc, sort_keys=True)
     Path(path).write_text(text)
     return Path(path)
+
+
+MAX_ENSEMBLE_BYTES = 200_000_000
+"""Largest ensemble CSV read (calibrate writes a few kilobytes)."""
 
 
 MAX_SHOWN = 10
@@ -82,91 +128,114 @@ class Ensemble(Sequence):
 
 
 def read_ensemble(path: str | Path) -> Ensemble:
-    """The rows of an ensemble CSV as parameter sets (its `set` order), every row checked against
-    the parameter's schema field (a number in its range; not NaN or infinite), so a set no
-    replication happens to draw is refused too; or InputErrors naming the file, the line and the
-    column of each bad cell."""
-    import pandas as pd
-
+    """The rows of an ensemble CSV as parameter sets (its `set` order), or InputErrors naming the
+    file, the line and the column of each bad cell. Every row is checked, drawn or not: a finite
+    number that the parameter's schema field takes (its range)."""
+    file = str(path)
     try:
-        header = pd.read_csv(path, nrows=0).columns
-        columns = [(k, str(c)) for k, c in enumerate(header) if str(c).strip().startswith("parameters.")]
-        table = pd.read_csv(path, usecols=[k for k, _ in columns], dtype=str, keep_default_na=False) if columns else None
-    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputErrors(InputError(f"cannot read the parameter ensemble: {exc}", file=str(path))) from None
-    if table is None or table.empty:
-        raise InputErrors(InputError("a parameter ensemble needs at least one row and columns named "
-                                     "parameters.<group>.<name> (as written by `alliance-sim calibrate`)",
-                                     file=str(path)))
-    names = [name.strip() for _, name in columns]
-    unknown = [InputError(f"'{name}' is not a parameter of sim/scenario/schema.py Parameters{hint}", str(path),
-                          1, k + 1, name) for (k, _), name in zip(columns, names) if (hint := _unknown(name)) is not None]
-    values, errors = np.empty((len(table), len(columns))), []
-    for j, ((k, _), name) in enumerate(zip(columns, names)):
-        text = table.iloc[:, j].str.strip()
-        numbers = pd.to_numeric(text, errors="coerce")
-        values[:, j] = numbers
-        if not any(e.path == name for e in unknown):
-            cells = np.where(numbers.isna() & ~text.str.lower().isin(["nan", "+nan", "-nan"]), text, numbers)
-            errors += _column_errors(name, cells.tolist(), str(path), k + 1)
-    if unknown or errors:
-        raise InputErrors(unknown + _with_lines(errors, path))
-    return Ensemble(names, values)
-
-
-def _with_lines(errors: list[InputError], path: str | Path) -> list[InputError]:
-    """The first errors in file order, their row numbers (`line` holds the row index) turned into
-    the file's line numbers, the rest counted."""
-    if not errors:
-        return []
-    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        lines = [reader.line_num for row in reader if row]
-    placed = [dataclasses.replace(e, line=lines[e.line] if e.line is not None and e.line < len(lines) else None)
-              for e in errors]
-    shown = sorted(placed, key=lambda e: (e.line or 0, e.column or 0))[:MAX_SHOWN]
-    if len(errors) > MAX_SHOWN:
-        shown.append(InputError(f"... and {len(errors) - MAX_SHOWN} more bad cells", str(path)))
-    return shown
-
-
-def _field(name: str) -> Any:
-    """The schema field of `parameters.<group>.<name>`, or None."""
-    from sim.scenario.schema import Parameters
-
-    parts = name.split(".")
-    group = Parameters.model_fields.get(parts[1]) if len(parts) == 3 else None
-    model = getattr(group, "annotation", None)
-    return getattr(model, "model_fields", {}).get(parts[2]) if group is not None else None
-
-
-def _unknown(name: str) -> str | None:
-    """None for a real parameter path, else a hint (nearest name) for the error."""
-    from sim.scenario.errors import suggest
-    from sim.scenario.schema import Parameters
-
-    if _field(name) is not None:
-        return None
-    known = [f"parameters.{g}.{f}" for g, group in Parameters.model_fields.items()
-             for f in getattr(group.annotation, "model_fields", {})]
-    return suggest(name, known) or ""
-
-
-def _column_errors(name: str, column: list, file: str, position: int) -> list[InputError]:
-    """Each cell of a column that its schema field refuses (one pass in pydantic-core); `line`
-    holds the row index until :func:`_with_lines` places it."""
-    from pydantic import ConfigDict, TypeAdapter, ValidationError
-
-    field = _field(name)
-    cell: Any = Annotated.__class_getitem__((field.annotation, *field.metadata))  # type: ignore[attr-defined]
-    adapter: TypeAdapter = TypeAdapter(list[cell], config=ConfigDict(allow_inf_nan=False))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_ENSEMBLE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        raise InputErrors(InputError(f"cannot read the parameter ensemble: {getattr(exc, 'strerror', None) or exc}",
+                                     file)) from None
+    if len(raw) > MAX_ENSEMBLE_BYTES:
+        raise InputErrors(InputError(f"larger than {MAX_ENSEMBLE_BYTES // 1_000_000} MB: not a parameter ensemble",
+                                     file))
     try:
-        adapter.validate_python(column)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputErrors(InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8", file,
+                                     raw[:exc.start].count(b"\n") + 1)) from None
+    if "\0" in text:
+        raise InputErrors(InputError("a NUL character: not a CSV text file", file, text[:text.index("\0")].count("\n") + 1))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+        columns = _ensemble_columns(header, file)
+        lines, cells = _ensemble_cells(reader, header, columns, file)
+    except csv.Error as exc:
+        raise InputErrors(InputError(f"not a CSV table: {exc}", file, reader.line_num)) from None
+    if not lines:
+        raise InputErrors(InputError("no parameter sets: a parameter ensemble needs at least one row under its "
+                                     "header", file))
+    values, errors = np.empty((len(lines), len(columns))), []
+    for j, k in enumerate(columns):
+        column = [_number(cell) for cell in cells[j]]
+        errors += _column_errors(header[k], column, cells[j], lines, file, k + 1)
+        if not errors:
+            values[:, j] = column
+    if errors:
+        errors.sort(key=lambda e: (e.line or 0, e.column or 0))
+        more = [InputError(f"... and {len(errors) - MAX_SHOWN} more bad cells", file)] if len(errors) > MAX_SHOWN else []
+        raise InputErrors(errors[:MAX_SHOWN] + more)
+    return Ensemble([header[k] for k in columns], values)
+
+
+def _ensemble_columns(header: list[str], file: str) -> list[int]:
+    """Indices of the header's parameter columns, each a known parameter named once."""
+    columns = [k for k, name in enumerate(header) if name.startswith("parameters.")]
+    if not columns:
+        raise InputErrors(InputError("a parameter ensemble needs columns named parameters.<group>.<name> "
+                                     "(as written by `alliance-sim calibrate`)", file, 1))
+    problems = []
+    for k in columns:
+        name = header[k]
+        if header.index(name) != k:
+            problems.append(InputError(f"column '{name}' is written twice", file, 1, k + 1))
+        elif not _is_number(parameter_default(name)):
+            known = [f"parameters.{g}.{f}" for g, group in Parameters.model_fields.items()
+                     for f in getattr(group.annotation, "model_fields", {})]
+            problems.append(InputError(f"column '{name}' names no numeric parameter (see `parameters` in "
+                                       f"docs/scenarios.md){suggest(name, known)}", file, 1, k + 1))
+    if problems:
+        raise InputErrors(problems)
+    return columns
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _ensemble_cells(reader, header: list[str], columns: list[int], file: str) -> tuple[list[int], list[list[str]]]:
+    """The line of each row and the text of each parameter column; a row must have as many cells as
+    the header."""
+    lines: list[int] = []
+    cells: list[list[str]] = [[] for _ in columns]
+    for row in reader:
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise InputErrors(InputError(f"{len(row)} cells where the header has {len(header)}: every row gives "
+                                         "each column once", file, reader.line_num))
+        lines.append(reader.line_num)
+        for j, k in enumerate(columns):
+            cells[j].append(row[k])
+    return lines, cells
+
+
+def _number(cell: str) -> float:
+    try:
+        return float(cell)
+    except ValueError:
+        return math.nan
+
+
+def _column_errors(name: str, column: list[float], cells: list[str], lines: list[int], file: str,
+                   position: int) -> list[InputError]:
+    """Each cell of a column that is not a finite number, or that its schema field refuses (out of
+    its range: checked in one pass in pydantic-core), at its line."""
+    errors = [InputError(f"'{cells[r][:40]}' is not a finite number", file, lines[r], position, name)
+              for r, value in enumerate(column) if not math.isfinite(value)]
+    if errors:
+        return errors
+    field = field_of(name)
+    cell: Any = Annotated.__class_getitem__((field.annotation, *field.metadata))  # type: ignore[attr-defined,union-attr]
+    try:
+        TypeAdapter(list[cell], config=ConfigDict(allow_inf_nan=False)).validate_python(column)
         return []
     except ValidationError as exc:
         return [InputError(f"{err['msg']} (got {err.get('input')!r}): every set must be a valid parameter set",
-                           file, int(err["loc"][0]), position, name) for err in exc.errors()]
+                           file, lines[int(err["loc"][0])], position, name) for err in exc.errors()]
 
 
 def write_ensemble(sets: list[dict[str, float]], path: str | Path, extra: dict[str, list] | None = None) -> Path:
