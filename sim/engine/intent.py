@@ -53,11 +53,13 @@ class Intent:
         """I[rows[k], cols[k]] at time t for each k (a new array; either may be one index)."""
         return self.baseline[rows, cols] + self.dev[rows, cols] * self.decay(t)
 
-    def tension(self, share: np.ndarray, t: float, bloc: np.ndarray | None = None, floor: float = 0.0) -> np.ndarray:
-        """Every state's tension at time t: `tension(self.all(t), share, bloc, floor)`, in one pass."""
+    def tension(self, share: np.ndarray, t: float, bloc: np.ndarray | None = None, floor: float = 0.0,
+                aggregation: float = 0.0) -> np.ndarray:
+        """Every state's tension at time t: `tension(self.all(t), share, bloc, floor, aggregation)`
+        (`sim.model.perception`), in one pass."""
         out = np.empty(len(share))
         bloc = np.arange(len(share), dtype=np.int64) if bloc is None else bloc
-        tension_of(self, share, bloc, floor, t, out)
+        tension_of(self, share, bloc, floor, aggregation, t, out)
         return out
 
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:

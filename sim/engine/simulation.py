@@ -345,7 +345,8 @@ class Simulation:
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
         t, share = self.env.now, self.structure.caps.share
-        tension = self.intent.tension(share, t, self.structure.bloc, self.structure.background)
+        tension = self.intent.tension(share, t, self.structure.bloc, self.structure.background,
+                                      self.params.perception.bloc_aggregation)
         a, b = self._dyads
         dyads = np.maximum(self.intent.cells(a, b, t) * share[a, b], self.intent.cells(b, a, t) * share[b, a]).tolist()
         self.rec.sample(t, tension, dyads)

@@ -337,15 +337,18 @@ cdef class Observer:
                 self.dev[m, i] = (new - base) / e
 
 
-def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, double floor, double t,
-               double[::1] out):
-    """Each state's tension at time t in `out`: tau_i = 1 - prod_B (1 - max_{j in B} x_ij), with
-    x_ij = (max(I_ij - floor, 0) / (1 - floor)) share_ij, blocs B numbered 0.. in `bloc`, the
-    product taken over blocs left to right (as numpy's prod along a row; sim.model.perception.tension)."""
+def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, double floor, double aggregation,
+               double t, double[::1] out):
+    """Each state's tension at time t in `out`: tau_i = 1 - prod_B (1 - T_iB), the product taken over
+    blocs left to right, with x_ij = (max(I_ij - floor, 0) / (1 - floor)) share_ij, a bloc's strongest
+    threat m_iB = max_{j in B} x_ij, its members' threats combined U_iB = 1 - prod_{j in B} (1 - x_ij)
+    (left to right) and T_iB = m_iB + aggregation (U_iB - m_iB) (blocs numbered 0.. in `bloc`;
+    sim.kernel.reference.tension_of)."""
     cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
     cdef Py_ssize_t i, j, b, n = baseline.shape[0], nb = 0
     cdef double product, e, x, scale = 1.0 - floor
     cdef double *worst
+    cdef double *spared
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
             == out.shape[0] == bloc.shape[0] == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
@@ -356,11 +359,15 @@ def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, doub
             nb = bloc[j] + 1
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
     worst = <double *> malloc(max(nb, 1) * sizeof(double))
-    if not worst:
+    spared = <double *> malloc(max(nb, 1) * sizeof(double))
+    if not (worst and spared):
+        free(worst)
+        free(spared)
         raise MemoryError()
     for i in range(n):
         for b in range(nb):
             worst[b] = 0.0
+            spared[b] = 1.0
         for j in range(n):
             x = baseline[i, j] + dev[i, j] * e - floor
             if x < 0.0:
@@ -368,8 +375,10 @@ def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, doub
             x = (x / scale) * share[i, j]
             if x > worst[bloc[j]]:
                 worst[bloc[j]] = x
+            spared[bloc[j]] = spared[bloc[j]] * (1.0 - x)
         product = 1.0
         for b in range(nb):
-            product = product * (1.0 - worst[b])
+            product = product * (1.0 - (worst[b] + aggregation * ((1.0 - spared[b]) - worst[b])))
         out[i] = 1.0 - product
     free(worst)
+    free(spared)

@@ -14,7 +14,6 @@ import math
 from types import SimpleNamespace
 
 from sim.model.decision import CLASH, MOBILISE, choose, desired_level
-from sim.model.perception import tension
 
 __all__ = ["RESCALE", "decay", "tension_of", "Decider", "Observer"]
 
@@ -34,10 +33,31 @@ def decay(dev, strength, epoch, neg_rate: float, t: float) -> float:
     return 1.0
 
 
-def tension_of(intent, share, bloc, floor: float, t: float, out) -> None:
-    """Every state's tension at time t in `out` (blocs counted once, intent above `floor`)."""
+def tension_of(intent, share, bloc, floor: float, aggregation: float, t: float, out) -> None:
+    """Every state's tension at time t in `out`: tau_i = 1 - prod_B (1 - T_iB), T_iB = m_iB +
+    aggregation (U_iB - m_iB), m_iB = max_{j in B} x_ij, U_iB = 1 - prod_{j in B} (1 - x_ij),
+    x_ij = (max(I_ij - floor, 0) / (1 - floor)) share_ij (`sim.model.perception.tension`)."""
+    n = len(out)
+    if not (share.shape == intent.baseline.shape == (n, n) and len(bloc) == n):
+        raise ValueError("tension_of: n x n matrices and n-vectors expected")
     e = decay(intent.dev, intent.strength, intent.epoch, -intent.rate, t)
-    out[:] = tension(intent.baseline + intent.dev * e, share, bloc, floor)
+    base, dev, shares = intent.baseline.tolist(), intent.dev.tolist(), share.tolist()
+    blocs, scale = [int(b) for b in bloc.tolist()], 1.0 - floor
+    nb = max(blocs, default=-1) + 1
+    for i in range(n):
+        worst, spared = [0.0] * nb, [1.0] * nb
+        for j in range(n):
+            x = base[i][j] + dev[i][j] * e - floor
+            if x < 0.0:
+                x = 0.0
+            x = (x / scale) * shares[i][j]
+            if x > worst[blocs[j]]:
+                worst[blocs[j]] = x
+            spared[blocs[j]] = spared[blocs[j]] * (1.0 - x)
+        product = 1.0
+        for b in range(nb):
+            product = product * (1.0 - (worst[b] + aggregation * ((1.0 - spared[b]) - worst[b])))
+        out[i] = 1.0 - product
 
 
 class Decider:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension", "blocs"]
+__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension", "bloc_threats", "blocs"]
 
 
 def gradient(distance_km: np.ndarray, half_km: float, exponent: float) -> np.ndarray:
@@ -76,22 +76,40 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def tension(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = None, floor: float = 0.0) -> np.ndarray:
-    """A state's tension: tau_i = 1 - prod_B (1 - max_{j in B} x_ij), x_ij = (I_ij - I_0)+ / (1 - I_0) share_ij.
+def tension(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = None, floor: float = 0.0,
+            aggregation: float = 0.0) -> np.ndarray:
+    """A state's tension: tau_i = 1 - prod_B (1 - T_iB) over blocs B (see `bloc_threats`).
 
-    Blocs B (`bloc[j]`: j's bloc, numbered 0.. in order of first appearance) are the states a
-    defence or offence pact binds together: their threats are comonotone (they act together), so
-    the union of their threats is the largest of them, and a bloc of thirty counts once; blocs
-    are independent of each other, so their threats combine as 1 - prod (1 - T). Intent up to the
-    background `floor` I_0 (the default hostility between strangers) is not alarm. Without blocs
-    (every state its own) and floor 0 this is 1 - prod_j (1 - I_ij share_ij).
-    """
+    Without blocs (every state its own) and floor 0 this is 1 - prod_j (1 - I_ij share_ij). The
+    kernel's `tension_of` computes the same in a fixed order of operations (this one may differ
+    from it in the last bit)."""
+    return 1.0 - np.prod(1.0 - bloc_threats(intent, share, bloc, floor, aggregation)[0], axis=1)
+
+
+def bloc_threats(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = None, floor: float = 0.0,
+                 aggregation: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(T, m, x): each bloc's threat T[i, B], its strongest member's m[i, B], every source's x[i, j].
+
+    x_ij = (I_ij - I_0)+ / (1 - I_0) share_ij is j's threat to i, intent above the background
+    `floor` I_0 times its capability share. Blocs B (`bloc[j]`: j's bloc, numbered 0.. in order of
+    first appearance) are the states a defence or offence pact binds together. Their members'
+    threats combine between acting as one (comonotone: the union is the strongest, m_iB = max x_ij)
+    and acting apart (independent: U_iB = 1 - prod_{j in B} (1 - x_ij)):
+
+        T_iB = m_iB + aggregation (U_iB - m_iB)
+
+    so a bloc's threat grows with every member that can reach i (Walt 1987: aggregate power) and
+    never falls when one joins; `aggregation` 0 counts a bloc once (model v2 part 2)."""
     n = share.shape[0]
     bloc = np.arange(n) if bloc is None else np.asarray(bloc)
+    nb = int(bloc.max(initial=-1)) + 1
     x = np.maximum(intent - floor, 0.0) / (1.0 - floor) * share
-    worst = np.zeros((n, int(bloc.max(initial=-1)) + 1))
-    np.maximum.at(worst, (np.repeat(np.arange(n), n), np.tile(bloc, n)), x.ravel())
-    return 1.0 - np.prod(1.0 - worst, axis=1)
+    rows, cols = np.repeat(np.arange(n), n), np.tile(bloc, n)
+    worst = np.zeros((n, nb))
+    np.maximum.at(worst, (rows, cols), x.ravel())
+    spared = np.ones((n, nb))
+    np.multiply.at(spared, (rows, cols), (1.0 - x).ravel())
+    return worst + aggregation * ((1.0 - spared) - worst), worst, x
 
 
 def blocs(pacts, n: int, kinds: frozenset[str] = frozenset({"defence", "offence"})) -> np.ndarray:

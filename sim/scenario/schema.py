@@ -180,6 +180,9 @@ class Perception(Strict):
         0.1, description="model v2 (Jervis 1976): log factor by which acts are read as more hostile (steps down as less) (0-0.5)")
     standing_weight: Unit = Field(
         0.3, description="model v2: share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
+    bloc_aggregation: Unit = Field(
+        0.5, description="a: a bloc's threat is its strongest member's m plus a (U - m), U its members' threats "
+                          "combined as independent (Walt 1987: aggregate power; 0 counts a bloc once)")
     forward_half_personnel: Positive = Field(
         10_000.0, description="personnel at which a position away from the capital projects half its owner's power")
     unknown_personnel: NonNegative = Field(1_000.0, description="personnel assumed where the data give no figure")
