@@ -54,12 +54,13 @@ class Intent:
         return self.baseline[rows, cols] + self.dev[rows, cols] * self.decay(t)
 
     def tension(self, share: np.ndarray, t: float, bloc: np.ndarray | None = None, floor: float = 0.0,
-                aggregation: float = 0.0) -> np.ndarray:
-        """Every state's tension at time t: `tension(self.all(t), share, bloc, floor, aggregation)`
+                joint: np.ndarray | None = None) -> np.ndarray:
+        """Every state's tension at time t: `tension(self.all(t), share, bloc, floor, joint)`
         (`sim.model.perception`), in one pass."""
-        out = np.empty(len(share))
-        bloc = np.arange(len(share), dtype=np.int64) if bloc is None else bloc
-        tension_of(self, share, bloc, floor, aggregation, t, out)
+        n = len(share)
+        out = np.empty(n)
+        bloc = np.arange(n, dtype=np.int64) if bloc is None else bloc
+        tension_of(self, share, bloc, np.zeros((n, n)) if joint is None else joint, floor, t, out)
         return out
 
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 import simpy
 
 import sim.model.alignment as alignment
+import sim.model.attribution as attribution
 import sim.model.alliances as alliances
 import sim.model.perception as perception
 import sim.model.reach as reach
@@ -66,7 +67,13 @@ class Structure:
         expected = honour.expected(pacts, n)
         self.theatre = perception.capabilities(power, offense, g, expected)
         self.bloc = perception.blocs(pacts, n)
+        self.bloc_names = attribution.bloc_names(pacts, self.bloc)
+        # for attribution (sim.model.attribution): the same shares if i had no allies (P(i) = p_i)
+        solo = g * (offense * power)[None, :]
+        np.fill_diagonal(solo, 0.0)
+        self.share0, self.joint0 = _alone(self.caps.reach, power), pp.bloc_aggregation * _alone(solo, power)
         self.background = pp.default_intent
+        self.joint = pp.bloc_aggregation * self.caps.alone  # a bloc member's own threat, added to its bloc's
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
         for pact in pacts:
@@ -106,6 +113,12 @@ class Structure:
 _THREATENED = frozenset(invoked_by("threatened"))
 
 
+def _alone(reach: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """reach[i, j] / (p_i + reach[i, j]): a capability share if i stood alone (0 where both are 0)."""
+    den = power[:, None] + reach
+    return np.divide(reach, den, out=np.zeros_like(reach), where=den > 0)
+
+
 def _stream(seed: int, key: str) -> np.random.Generator:
     """An independent stream of this replication named by `key` (a state id or a purpose)."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(key.encode()),)))
@@ -114,12 +127,13 @@ def _stream(seed: int, key: str) -> np.random.Generator:
 class Simulation:
     """One replication: state, processes and records."""
 
-    def __init__(self, setup: Setup, seed: int, horizon: float | None = None):
+    def __init__(self, setup: Setup, seed: int, horizon: float | None = None, sources: bool = False):
         scenario, world = setup.scenario, setup.world
         self.setup, self.scenario, self.world, self.params = setup, scenario, world, setup.params
         self.horizon = float(horizon or scenario.horizon_days)
         self.env = simpy.Environment()
         self.rec = Recorder(world.ids, scenario.watch, self.horizon)
+        self.sources = sources  # keep what splits tension by source (sources.csv) at every sample
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
         self.rng_noise = _stream(seed, "perceive")
         self.rng_alliance = _stream(seed, "alliances")
@@ -345,11 +359,14 @@ class Simulation:
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
         t, share = self.env.now, self.structure.caps.share
-        tension = self.intent.tension(share, t, self.structure.bloc, self.structure.background,
-                                      self.params.perception.bloc_aggregation)
+        tension = self.intent.tension(share, t, self.structure.bloc, self.structure.background, self.structure.joint)
         a, b = self._dyads
         dyads = np.maximum(self.intent.cells(a, b, t) * share[a, b], self.intent.cells(b, a, t) * share[b, a]).tolist()
         self.rec.sample(t, tension, dyads)
+        if self.sources:
+            rows, structure, intent = self.rec.attributed, self.structure, self.intent
+            now = intent.baseline[rows] + intent.dev[rows] * intent.decay(t)
+            self.rec.keep_sources(t, tension[rows], now, intent.baseline[rows], structure)
 
     def restructure(self) -> None:
         """Recompute what follows from power and pacts after a scenario changed them."""
@@ -369,6 +386,7 @@ class Simulation:
         self.restructure()
 
 
-def simulate(setup: Setup, seed: int, horizon: float | None = None) -> Recorder:
-    """Run one replication from its seed and return its records."""
-    return Simulation(setup, seed, horizon).run()
+def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False) -> Recorder:
+    """Run one replication from its seed and return its records (with `sources`, what splits each
+    watched state's tension by source at every sample: `Recorder.source_rows`)."""
+    return Simulation(setup, seed, horizon, sources).run()

@@ -33,30 +33,32 @@ def decay(dev, strength, epoch, neg_rate: float, t: float) -> float:
     return 1.0
 
 
-def tension_of(intent, share, bloc, floor: float, aggregation: float, t: float, out) -> None:
-    """Every state's tension at time t in `out`: tau_i = 1 - prod_B (1 - T_iB), T_iB = m_iB +
-    aggregation (U_iB - m_iB), m_iB = max_{j in B} x_ij, U_iB = 1 - prod_{j in B} (1 - x_ij),
-    x_ij = (max(I_ij - floor, 0) / (1 - floor)) share_ij (`sim.model.perception.tension`)."""
+def tension_of(intent, share, bloc, joint, floor: float, t: float, out) -> None:
+    """Every state's tension at time t in `out`: tau_i = 1 - prod_j f_ij, f_ij = 1 - x_ij for the
+    strongest source of each bloc (the first of its largest x), 1 - u_ij joint_ij for the bloc's
+    other members, u_ij = max(I_ij - floor, 0) / (1 - floor), x_ij = u_ij share_ij
+    (`sim.model.perception.factors`)."""
     n = len(out)
-    if not (share.shape == intent.baseline.shape == (n, n) and len(bloc) == n):
+    if not (share.shape == intent.baseline.shape == joint.shape == (n, n) and len(bloc) == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
     e = decay(intent.dev, intent.strength, intent.epoch, -intent.rate, t)
-    base, dev, shares = intent.baseline.tolist(), intent.dev.tolist(), share.tolist()
+    base, dev, shares, weights = intent.baseline.tolist(), intent.dev.tolist(), share.tolist(), joint.tolist()
     blocs, scale = [int(b) for b in bloc.tolist()], 1.0 - floor
-    nb = max(blocs, default=-1) + 1
     for i in range(n):
-        worst, spared = [0.0] * nb, [1.0] * nb
+        worst, lead, xs, us = [0.0] * n, [-1] * n, [], []
         for j in range(n):
-            x = base[i][j] + dev[i][j] * e - floor
-            if x < 0.0:
-                x = 0.0
-            x = (x / scale) * shares[i][j]
+            u = base[i][j] + dev[i][j] * e - floor
+            if u < 0.0:
+                u = 0.0
+            u = u / scale
+            x = u * shares[i][j]
+            us.append(u)
+            xs.append(x)
             if x > worst[blocs[j]]:
-                worst[blocs[j]] = x
-            spared[blocs[j]] = spared[blocs[j]] * (1.0 - x)
+                worst[blocs[j]], lead[blocs[j]] = x, j
         product = 1.0
-        for b in range(nb):
-            product = product * (1.0 - (worst[b] + aggregation * ((1.0 - spared[b]) - worst[b])))
+        for j in range(n):
+            product = product * (1.0 - xs[j] if lead[blocs[j]] == j else 1.0 - us[j] * weights[i][j])
         out[i] = 1.0 - product
 
 

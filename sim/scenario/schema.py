@@ -181,8 +181,8 @@ class Perception(Strict):
     standing_weight: Unit = Field(
         0.3, description="model v2: share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
     bloc_aggregation: Unit = Field(
-        0.5, description="a: a bloc's threat is its strongest member's m plus a (U - m), U its members' threats "
-                          "combined as independent (Walt 1987: aggregate power; 0 counts a bloc once)")
+        0.5, description="weight of a bloc member's own threat (its own capability within reach) added to its "
+                          "bloc's strongest member's (Walt 1987: aggregate power; 0 counts a bloc once)")
     forward_half_personnel: Positive = Field(
         10_000.0, description="personnel at which a position away from the capital projects half its owner's power")
     unknown_personnel: NonNegative = Field(1_000.0, description="personnel assumed where the data give no figure")
