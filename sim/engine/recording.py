@@ -12,8 +12,8 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.engine.metrics import DYAD_METRICS, METRICS, STATE_METRICS
-from sim.model.attribution import COMPONENTS, split
 from sim.engine.tables import EventRow, format_float, format_row, format_value, summary_columns
+from sim.model.attribution import COMPONENTS, split
 
 __all__ = ["Event", "Recorder"]
 

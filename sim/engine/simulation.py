@@ -13,14 +13,14 @@ import numpy as np
 import simpy
 
 import sim.model.alignment as alignment
-import sim.model.attribution as attribution
 import sim.model.alliances as alliances
+import sim.model.attribution as attribution
 import sim.model.perception as perception
 import sim.model.reach as reach
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
-from sim.model import honour, motives, nuclear
+from sim.model import answers, honour, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
 from sim.model.honour import HonourBook
@@ -137,6 +137,7 @@ class Simulation:
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
         self.rng_noise = _stream(seed, "perceive")
         self.rng_alliance = _stream(seed, "alliances")
+        self.rng_answers = _stream(seed, "answers")
         self.power, self.offense = world.power.copy(), world.offense.copy()
         self.g = setup.g
         self.positions: dict = {}  # (owner, place) -> (lat, lon, personnel) moved by deploy/withdraw
@@ -158,6 +159,7 @@ class Simulation:
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
         self._generators: list = []  # every process's generator, closed at the end of run()
+        self._everyone = np.arange(world.n)
         self._dyads = tuple(np.array([pair[k] for pair in self.rec.dyads], dtype=np.intp) for k in (0, 1))
         d = self.params.decision
         self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
@@ -344,8 +346,14 @@ class Simulation:
     def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
         """Every state updates its view of i's intent: target 1, its allies by the pact weight,
         others by spill-over times proximity; i's own allies not at all; with lognormal noise
-        (the compiled kernel: `sim.kernel.reference.Observer` is its plain Python)."""
-        self.observer.observe(i, j, level, old, event, self.env.now)
+        (the compiled kernel: `sim.kernel.reference.Observer` is its plain Python). A step up whose
+        threat moves an observer past `perceive_threshold` is logged as `perceive` (`sim.model.answers`)."""
+        if level > old:
+            before = self.intent.cells(self._everyone, i, self.env.now)
+            self.observer.observe(i, j, level, old, event, self.env.now)
+            answers.perceived(self, i, before, event)
+        else:
+            self.observer.observe(i, j, level, old, event, self.env.now)
 
     def armed_attack(self, i: int, j: int, level: int, event: int, location, collective=False,
                      self_defence=False) -> None:

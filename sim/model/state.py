@@ -153,6 +153,10 @@ class ReplicationState(Protocol):
         """Forces moved: a new positional gradient and everything that follows from it."""
 
     @property
+    def rng_answers(self) -> np.random.Generator:
+        """The stream of answers in peacetime (:mod:`sim.model.answers`)."""
+
+    @property
     def invoked(self) -> set[tuple]:
         """Invocations already made: (pact, member, enemy) or (pact, member) for consultations."""
 
