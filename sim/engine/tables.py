@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 from sim.engine.metrics import DYAD_METRICS, STATE_METRICS, SUMMARY_METRICS
 
-__all__ = ["TABLES", "OPTIONAL", "SUMMARY_METRICS", "EventRow", "summary_columns", "headers", "format_value", "format_float", "format_row"]
+__all__ = ["TABLES", "OPTIONAL", "SUMMARY_METRICS",
+           "EventRow", "summary_columns", "headers", "format_value", "format_float", "format_row"]
 
 TABLES = ("summary", "events", "tension", "states")
 OPTIONAL = ("sources",)
