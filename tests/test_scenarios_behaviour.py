@@ -296,9 +296,9 @@ def russias_threats(name: str, seed: int, day: float) -> dict[str, float]:
 def test_finland_and_sweden_joining_raise_russias_threat_from_nato():
     """With NATO's power behind them (allies' reach), Finland from day 335 and Sweden from day
     673 pose Russia a far larger threat, and Russia's summed threat from NATO's members and the
-    two grows, in every paired replication (common random numbers). Russia's tension itself
-    cannot show it: 1 - prod(1 - T) is saturated at 1 by the war with Ukraine and by the 30
-    members, each of which carries the alliance's reach (docs/scenarios.md)."""
+    two grows, in every paired replication (common random numbers). Russia's tension shows it
+    since issue 23, with the members' own threats added to the bloc's and the accessions read as
+    encirclement (tests/test_attribution.py; docs/scenarios.md)."""
     for seed in replication_seeds(SEED, 4):
         before = {day: russias_threats("baseline_2022", seed, day) for day in (400.0, 700.0)}
         after = {day: russias_threats("finland_sweden_join_nato", seed, day) for day in (400.0, 700.0)}
