@@ -64,9 +64,10 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
     """A pact of `members` changed (cause: the scenario action). A state outside it that sees the
     capability share of a member it distrusts rise, so that its threat from that member grows by more
     than the threshold, perceives the pact as a coalition against it: its view of every member moves
-    up, as a standing act while the pact stands, by `encirclement` x the largest rise in share (a
+    up by `encirclement` x the largest rise in share of its gap to 1 (a
     coalition is read by its aggregate intentions: Walt 1987, ch. 2; Snyder 1984's alliance security
-    dilemma); each perception is logged, and the state may answer."""
+    dilemma): at once and while the pact stands, as a doctrine naming them would; each move past the
+    threshold is logged as a perception, and the state may answer."""
     now, pp = sim.env.now, sim.params.perception
     share = sim.threat_share
     inside = set(members)
@@ -79,13 +80,15 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
         if not grown or max(grown) <= pp.perceive_threshold:
             continue
         shift, hostile, first = pp.encirclement * max(lifts), [], None
-        for j in members:
-            before_j = sim.intent.at(m, j, now)
+        for j in members:  # as a doctrine naming them would (`name_threat`): now, and standing
+            current = sim.intent.at(m, j, now)
+            move = shift * (1.0 - current)
+            sim.intent.set(m, j, current + move, now, baseline=False)
             sim.standing.impose(sim, m, j, shift)
-            rise = (sim.intent.at(m, j, now) - before_j) / (1.0 - pp.default_intent) * float(share[m, j])
+            rise = move / (1.0 - pp.default_intent) * float(share[m, j])
             if rise > pp.perceive_threshold:
                 event = sim.log(cause, "perceive", m, j, detail=f"threat +{rise:.3f} (encirclement)")
-                sim.intent.remember(m, j, sim.intent.at(m, j, now) - before_j, event, now)
+                sim.intent.remember(m, j, move, event, now)
                 hostile.append(j)
                 first = first or event
         if hostile and first is not None:
