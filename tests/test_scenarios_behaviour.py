@@ -101,11 +101,13 @@ def test_naming_china_raises_chinas_tension_after_day_56():
 
 def test_a_wider_quad_raises_chinas_tension():
     """A wider Quad (a dialogue that India's neighbours join) raises China's mean tension over the
-    run (paired, p < 0.001): its new members were no bloc before."""
+    run in every paired replication (a sign test's p = 2^-10 < 0.001) and on average (paired
+    t-test p < 0.01: since issue 23 one replication's history departs more, which widens the
+    spread): its new members were no bloc before."""
     base = cached("baseline_2022", **TENSION_RUN)
     other = cached("quad_expansion", **TENSION_RUN)
     diff = tension_after(other, "CHN", -1) - tension_after(base, "CHN", -1)
-    assert paired_greater(diff) < 1e-3
+    assert (diff > 0).all() and paired_greater(diff) < 0.01
 
 
 @pytest.mark.parametrize("state", ["CHN", "PHL"])

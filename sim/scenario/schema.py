@@ -188,8 +188,8 @@ class Perception(Strict):
                           "`perceive` (and answered where it names or encircles)")
     encirclement: Unit = Field(
         0.25, description="a pact's change that raises an observer's threat from a member past perceive_threshold "
-                          "moves its baseline view of every member up by this times the largest rise in capability "
-                          "share, while the pact stands (Walt 1987; Snyder 1984)")
+                          "moves its view of every member up, now and as a standing act, by this times the largest "
+                          "rise in capability share (of the gap to 1; Walt 1987; Snyder 1984)")
     forward_half_personnel: Positive = Field(
         10_000.0, description="personnel at which a position away from the capital projects half its owner's power")
     unknown_personnel: NonNegative = Field(1_000.0, description="personnel assumed where the data give no figure")
