@@ -66,8 +66,9 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
     than the threshold, perceives the pact as a coalition against it: its view of every member moves
     up by `encirclement` x the largest rise in share of its gap to 1 (a
     coalition is read by its aggregate intentions: Walt 1987, ch. 2; Snyder 1984's alliance security
-    dilemma): at once and while the pact stands, as a doctrine naming them would; each move past the
-    threshold is logged as a perception, and the state may answer."""
+    dilemma): at once and as a standing act, as a doctrine naming them would. Each member whose threat
+    (intent and capability together) rose past the threshold is logged as perceived, and the state
+    may answer."""
     now, pp = sim.env.now, sim.params.perception
     share = sim.threat_share
     inside = set(members)
@@ -75,8 +76,7 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
         if m in inside:
             continue
         lifts = [float(share[m, j] - before[m, j]) for j in members]
-        grown = [lift * max(sim.intent.at(m, j, now) - pp.default_intent, 0.0) / (1.0 - pp.default_intent)
-                 for j, lift in zip(members, lifts)]
+        grown = [lift * _excess(sim.intent.at(m, j, now), pp.default_intent) for j, lift in zip(members, lifts)]
         if not grown or max(grown) <= pp.perceive_threshold:
             continue
         shift, hostile, first = pp.encirclement * max(lifts), [], None
@@ -85,7 +85,8 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
             move = shift * (1.0 - current)
             sim.intent.set(m, j, current + move, now, baseline=False)
             sim.standing.impose(sim, m, j, shift)
-            rise = move / (1.0 - pp.default_intent) * float(share[m, j])
+            rise = (_excess(current + move, pp.default_intent) * float(share[m, j])
+                    - _excess(current, pp.default_intent) * float(before[m, j]))  # threat: intent and capability
             if rise > pp.perceive_threshold:
                 event = sim.log(cause, "perceive", m, j, detail=f"threat +{rise:.3f} (encirclement)")
                 sim.intent.remember(m, j, move, event, now)
@@ -93,6 +94,11 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
                 first = first or event
         if hostile and first is not None:
             _maybe_answer(sim, m, hostile, first)
+
+
+def _excess(intent: float, floor: float) -> float:
+    """Intent above the background, rescaled: u = (I - I_0)+ / (1 - I_0)."""
+    return max(intent - floor, 0.0) / (1.0 - floor)
 
 
 def _maybe_answer(sim: ReplicationState, state: int, against: list[int], cause: int) -> None:
