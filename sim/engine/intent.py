@@ -41,6 +41,10 @@ class Intent:
         """I[i, :] at time t (a new array)."""
         return self.baseline[i] + self.dev[i] * self.decay(t)
 
+    def column(self, j: int, t: float) -> np.ndarray:
+        """I[:, j] at time t: every state's view of j (a new array)."""
+        return self.baseline[:, j] + self.dev[:, j] * self.decay(t)
+
     def all(self, t: float) -> np.ndarray:
         """The whole matrix at time t (a new array)."""
         return self.baseline + self.dev * self.decay(t)

@@ -159,7 +159,6 @@ class Simulation:
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
         self._generators: list = []  # every process's generator, closed at the end of run()
-        self._everyone = np.arange(world.n)
         self._dyads = tuple(np.array([pair[k] for pair in self.rec.dyads], dtype=np.intp) for k in (0, 1))
         d = self.params.decision
         self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
@@ -349,7 +348,7 @@ class Simulation:
         (the compiled kernel: `sim.kernel.reference.Observer` is its plain Python). A step up whose
         threat moves an observer past `perceive_threshold` is logged as `perceive` (`sim.model.answers`)."""
         if level > old:
-            before = self.intent.cells(self._everyone, i, self.env.now)
+            before = self.intent.column(i, self.env.now)
             self.observer.observe(i, j, level, old, event, self.env.now)
             answers.perceived(self, i, before, event)
         else:

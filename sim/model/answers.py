@@ -39,14 +39,13 @@ SHOW_TOP = 3  # a peacetime answer stays below mobilisation (level 4)
 def perceived(sim: ReplicationState, source: int, before: np.ndarray, cause: int) -> list[tuple[int, int]]:
     """Log `perceive` for every observer whose threat from `source` rose above the threshold since
     `before` (intent column I[:, source] before the act); the perceptions (observer, event id)."""
-    now = sim.env.now
-    after = sim.intent.cells(np.arange(len(before)), source, now)
-    floor = sim.params.perception.default_intent
-    rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) / (1.0 - floor)
-    rise *= sim.threat_share[:, source]
+    pp = sim.params.perception
+    after = sim.intent.column(source, sim.env.now)
+    floor = pp.default_intent
+    rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.threat_share[:, source]
     out = []
-    for m in np.flatnonzero(rise > sim.params.perception.perceive_threshold).tolist():
-        event = sim.log(cause, "perceive", m, source, detail=f"threat +{rise[m]:.3f}")
+    for m in np.flatnonzero(rise > pp.perceive_threshold * (1.0 - floor)).tolist():
+        event = sim.log(cause, "perceive", m, source, detail=f"threat +{rise[m] / (1.0 - floor):.3f}")
         if sim.intent.cause[m, source] == cause:  # the act is what the observer remembers: now via its perception
             sim.intent.cause[m, source] = event
         out.append((m, event))

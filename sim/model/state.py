@@ -41,6 +41,9 @@ class IntentView(Protocol):
     def cells(self, rows: Any, cols: Any, t: float) -> np.ndarray:
         """I[rows[k], cols[k]] at time t."""
 
+    def column(self, j: int, t: float) -> np.ndarray:
+        """I[:, j] at time t: every state's view of j (a new array)."""
+
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:
         """Set I[i, j] at time t (and its baseline when asked)."""
 
