@@ -27,13 +27,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.ladder import SIGNALLING, Kind
+
 if TYPE_CHECKING:
     from sim.model.state import Process, ReplicationState
 
 __all__ = ["perceived", "named", "encircled", "REPERTOIRE", "SHOW_TOP"]
 
 REPERTOIRE = ("counter-naming", "show of force", "arms increase")
-SHOW_TOP = 3  # a peacetime answer stays below mobilisation (level 4)
+SHOW_TOP = SIGNALLING  # a peacetime answer stays below mobilisation
 
 
 def perceived(sim: ReplicationState, source: int, before: np.ndarray, cause: int) -> list[tuple[int, int]]:
@@ -45,7 +47,7 @@ def perceived(sim: ReplicationState, source: int, before: np.ndarray, cause: int
     rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.threat_share[:, source]
     out = []
     for m in np.flatnonzero(rise > pp.perceive_threshold * (1.0 - floor)).tolist():
-        event = sim.log(cause, "perceive", m, source, detail=f"threat +{rise[m] / (1.0 - floor):.3f}")
+        event = sim.log(cause, Kind.PERCEIVE, m, source, detail=f"threat +{rise[m] / (1.0 - floor):.3f}")
         if sim.intent.cause[m, source] == cause:  # the act is what the observer remembers: now via its perception
             sim.intent.cause[m, source] = event
         out.append((m, event))
@@ -87,7 +89,7 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
             rise = (_excess(current + move, pp.default_intent) * float(share[m, j])
                     - _excess(current, pp.default_intent) * float(before[m, j]))  # threat: intent and capability
             if rise > pp.perceive_threshold:
-                event = sim.log(cause, "perceive", m, j, detail=f"threat +{rise:.3f} (encirclement)")
+                event = sim.log(cause, Kind.PERCEIVE, m, j, detail=f"threat +{rise:.3f} (encirclement)")
                 sim.intent.remember(m, j, move, event, now)
                 hostile.append(j)
                 first = first or event
@@ -114,7 +116,7 @@ def _answer(sim: ReplicationState, state: int, against: list[int], cause: int, d
     threat = [float(sim.threats_to(np.array([state]), j)[0]) for j in against]
     worst = against[int(np.argmax(threat))]  # the first of the most threatening
     if kind == "counter-naming":
-        event = sim.log(cause, "answer", state, worst, detail=kind)
+        event = sim.log(cause, Kind.ANSWER, state, worst, detail=kind)
         s = params.counter_strength
         for j in against:
             for observer, source in ((j, state), (state, j)):
@@ -125,11 +127,11 @@ def _answer(sim: ReplicationState, state: int, against: list[int], cause: int, d
     elif kind == "show of force":
         level = min(int(sim.posture[state, worst]) + 1, SHOW_TOP)
         if level > sim.posture[state, worst]:
-            event = sim.log(cause, "answer", state, worst, level, detail=kind)
-            sim.act(state, worst, level, "answer", event=event, attack=False)
+            event = sim.log(cause, Kind.ANSWER, state, worst, level, detail=kind)
+            sim.act(state, worst, level, Kind.ANSWER, event=event, attack=False)
         else:  # already at the top of the peacetime repertoire: the answer is to hold it
-            sim.log(cause, "answer", state, worst, level, detail="holds its show of force")
+            sim.log(cause, Kind.ANSWER, state, worst, level, detail="holds its show of force")
     else:
-        sim.log(cause, "answer", state, None, detail=f"arms +{params.arms_rate:.0%}")
+        sim.log(cause, Kind.ANSWER, state, None, detail=f"arms +{params.arms_rate:.0%}")
         sim.power[state] *= 1.0 + params.arms_rate
         sim.restructure()
