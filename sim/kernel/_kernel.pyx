@@ -376,9 +376,10 @@ def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, cons
             lead[b] = -1
         for j in range(n):
             u = baseline[i, j] + dev[i, j] * e - floor
-            if u < 0.0:
+            if u > 0.0:
+                u = u / scale
+            else:  # no intent above the floor (and no 0 / 0 when the floor is 1)
                 u = 0.0
-            u = u / scale
             x = u * share[i, j]
             us[j] = u
             xs[j] = x

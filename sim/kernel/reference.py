@@ -49,9 +49,7 @@ def tension_of(intent, share, bloc, joint, floor: float, t: float, out) -> None:
         worst, lead, xs, us = [0.0] * n, [-1] * n, [], []
         for j in range(n):
             u = base[i][j] + dev[i][j] * e - floor
-            if u < 0.0:
-                u = 0.0
-            u = u / scale
+            u = u / scale if u > 0.0 else 0.0  # no 0 / 0 when the floor is 1
             x = u * shares[i][j]
             us.append(u)
             xs.append(x)

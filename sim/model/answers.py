@@ -47,7 +47,7 @@ def perceived(sim: ReplicationState, source: int, before: np.ndarray, cause: int
     rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.threat_share[:, source]
     out = []
     for m in np.flatnonzero(rise > pp.perceive_threshold * (1.0 - floor)).tolist():
-        event = sim.log(cause, Kind.PERCEIVE, m, source, detail=f"threat +{rise[m] / (1.0 - floor):.3f}")
+        event = sim.log(cause, Kind.PERCEIVE, m, source, detail=f"threat +{rise[m] / (1.0 - floor):.3f}")  # floor < 1 here
         if sim.intent.cause[m, source] == cause:  # the act is what the observer remembers: now via its perception
             sim.intent.cause[m, source] = event
         out.append((m, event))
@@ -98,8 +98,8 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
 
 
 def _excess(intent: float, floor: float) -> float:
-    """Intent above the background, rescaled: u = (I - I_0)+ / (1 - I_0)."""
-    return max(intent - floor, 0.0) / (1.0 - floor)
+    """Intent above the background, rescaled: u = (I - I_0)+ / (1 - I_0) (0 where none is above it)."""
+    return (intent - floor) / (1.0 - floor) if intent > floor else 0.0
 
 
 def _maybe_answer(sim: ReplicationState, state: int, against: list[int], cause: int) -> None:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.perception import excess
+
 __all__ = ["COMPONENTS", "split", "bloc_names"]
 
 COMPONENTS = ("capability", "alliances", "standing", "intent")
@@ -35,10 +37,7 @@ def split(tau: np.ndarray, now: np.ndarray, base: np.ndarray, struct: np.ndarray
     `joint` (`sim.model.perception.factors`) and both without the observer's allies (`share0`,
     `joint0`) of those rows (k x r x n or r x n), and the blocs `bloc` (n). parts.sum((2, 3))
     equals tau to rounding."""
-    def u(intent: np.ndarray) -> np.ndarray:
-        return np.maximum(intent - floor, 0.0) / (1.0 - floor)
-
-    u_now, u_base, u_struct = u(now), u(base), u(struct)
+    u_now, u_base, u_struct = excess(now, floor), excess(base, floor), excess(struct, floor)
     x = u_now * share
     strongest = x > 0  # a state that is its own bloc is its strongest source
     for b in np.flatnonzero(np.bincount(bloc) > 1):

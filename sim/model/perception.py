@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension", "factors", "blocs"]
+__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension", "factors", "excess", "blocs"]
 
 
 def gradient(distance_km: np.ndarray, half_km: float, exponent: float) -> np.ndarray:
@@ -106,7 +106,7 @@ def factors(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = Non
     n = share.shape[0]
     bloc = np.arange(n) if bloc is None else np.asarray(bloc)
     joint = np.zeros((n, n)) if joint is None else np.asarray(joint, dtype=float)
-    u = np.maximum(intent - floor, 0.0) / (1.0 - floor)
+    u = excess(intent, floor)
     x = u * share
     strongest = np.zeros((n, n), dtype=bool)
     rows = np.arange(n)
@@ -117,6 +117,13 @@ def factors(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = Non
         hit = sub.max(axis=1) > 0
         strongest[rows[hit], first[hit]] = True
     return np.where(strongest, 1.0 - x, 1.0 - u * joint), strongest
+
+
+def excess(intent, floor: float):
+    """u = (I - I_0)+ / (1 - I_0): intent above the background floor, rescaled to 0..1 (0 where none
+    is above it, also when the floor is 1)."""
+    above = np.maximum(np.asarray(intent, dtype=float) - floor, 0.0)
+    return np.divide(above, 1.0 - floor, out=np.zeros_like(above), where=above > 0)
 
 
 def blocs(pacts, n: int, kinds: frozenset[str] = frozenset({"defence", "offence"})) -> np.ndarray:
