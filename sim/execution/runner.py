@@ -154,7 +154,7 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
         client: Any = None, max_rows: int = MAX_ROWS) -> Result:
     """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables.
 
-    Runs on `workers` local processes (0: all cores), or on Dask: `dask` = 'local' or a scheduler
+    Runs on `workers` local processes (1, the default: this process; 0: every core), or on Dask: `dask` = 'local' or a scheduler
     address, or a `dask.distributed.Client` (the same backends as sweeps, the same bytes).
     A run whose tables would pass `max_rows` rows is refused before it starts (:mod:`sim.execution.limits`)."""
     scenario = _resolved(scenario, replications, seed, horizon, max_rows)

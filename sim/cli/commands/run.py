@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.execution.backends import WORKERS_RULE
+
 HELP = "run a scenario file and write summary, events, tension and states CSVs"
 
 
@@ -21,8 +23,8 @@ def add_arguments(parser) -> None:
                         help="which tables to write (default: all four: summary,events,tension,states)")
     parser.add_argument("--record-every", type=float, metavar="DAYS",
                         help="days between tension samples (default: the scenario's record_every_days, 7)")
-    parser.add_argument("--workers", type=int, help="worker processes (0: all cores; default 1); "
-                        "with --dask local, the LocalCluster's workers (default: all cores)")
+    parser.add_argument("--workers", type=int, help=WORKERS_RULE + "; with --dask local, the LocalCluster's "
+                        "workers (default: all cores)")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                         help="run on Dask, as `sweep --dask`: a new LocalCluster, or the scheduler at this address")
     parser.add_argument("--parameters", metavar="FILE",
