@@ -17,6 +17,7 @@ import numpy as np
 
 import sim.analysis.stats as stats
 from sim.analysis.stats import label
+from sim.execution.results import read_table as read_result_table
 from sim.scenario.errors import InputError, InputErrors, suggest
 
 __all__ = ["Table", "Row", "Report", "read_table", "compare", "compare_by", "label",
@@ -128,30 +129,20 @@ def _read_sidecar(folder: Path) -> tuple[float | None, str, list[str]]:
 
 
 def read_table(path: str | Path) -> Table:
-    """Read a run folder, a summary.csv or a sweep's runs.csv (with meta.json/manifest.json beside)."""
+    """Read a run folder, a summary.csv or a sweep's runs.csv (with meta.json/manifest.json beside),
+    through the one reader of result tables (:func:`sim.execution.results.read_table`)."""
     file = _csv_path(Path(path))
-    try:
-        with open(file, encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle, strict=True))
-    except UnicodeDecodeError as exc:
-        raise InputErrors(InputError(f"not a table of this program: not UTF-8 text ({exc.reason} at byte "
-                                     f"{exc.start})", str(file))) from None
-    except csv.Error as exc:
-        raise InputErrors(InputError(f"not a well-formed CSV file: {exc}", str(file))) from None
-    if any("\0" in cell for row in rows for cell in row):
-        raise InputErrors(InputError("not a table of this program: it holds NUL bytes", str(file)))
-    if len(rows) < 2:
-        empty = not rows or not any(cell.strip() for cell in rows[0])
-        raise InputErrors(InputError("empty file: no header row" if empty else
-                                     "no replications: a header but no data rows", str(file)))
-    header = [h.strip() for h in rows[0]]
-    bad = [InputError(f"{len(r)} cells where the header has {len(header)}", str(file), i + 1)
-           for i, r in enumerate(rows[1:], start=1) if len(r) != len(header)]
-    if bad:
-        raise InputErrors(bad[:5])
-    columns = {h: [r[j] for r in rows[1:]] for j, h in enumerate(header)}
+    frame = read_result_table(file, "runs" if file.stem == "runs" else "summary", required=("rep",))
+    columns = {str(c): [_text(v) for v in frame[c].tolist()] for c in frame.columns}
     horizon, source, parameters = _read_sidecar(file.parent)
     return Table(str(file), columns, horizon, source, parameters)
+
+
+def _text(value: object) -> str:
+    """A typed cell back as the text Table keeps: '' for missing, floats exactly (repr)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _pairing(a: Table, b: Table) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
