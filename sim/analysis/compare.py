@@ -91,11 +91,11 @@ class Report:
 
 def _csv_path(path: Path) -> Path:
     if path.is_dir():
-        found = [path / n for n in ("summary.csv", "runs.csv") if (path / n).is_file()]
+        found = [path / n for n in ("summary.csv", "summary.parquet", "runs.csv") if (path / n).is_file()]
         if found:
             return found[0]
     if not path.is_file():
-        raise InputErrors(InputError("no summary.csv or runs.csv in this folder" if path.is_dir()
+        raise InputErrors(InputError("no summary.csv (or .parquet) or runs.csv in this folder" if path.is_dir()
                                      else "no such file or folder", str(path)))
     return path
 

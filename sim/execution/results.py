@@ -27,7 +27,33 @@ import pandas as pd
 from sim.engine.tables import TABLES, dtypes
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["REQUIRED", "RunTables", "read_json", "read_run", "read_table", "table_file"]
+__all__ = ["REQUIRED", "FORMATS", "RunTables", "read_json", "read_run", "read_table", "table_file", "to_parquet",
+           "parquet_problem"]
+
+FORMATS = ("csv", "parquet")
+PARQUET_INSTALL = 'python3 -m pip install "alliance-sim[parquet]" (or: python3 -m pip install pyarrow)'
+
+
+def parquet_problem() -> str | None:
+    """Why Parquet tables cannot be written or read here (pyarrow missing), or None."""
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return f"Parquet tables need pyarrow, which is not installed: {PARQUET_INSTALL}"
+    return None
+
+
+def to_parquet(csv_file: Path, table: str) -> Path:
+    """Replace a result table's CSV by a Parquet file of the same typed columns (the one a later
+    :func:`read_table` of either file gives); returns the Parquet file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = read_table(csv_file, table, allow_empty=True)
+    target = csv_file.with_suffix(".parquet")
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), target)
+    csv_file.unlink()
+    return target
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     # the columns a table must have to be one of this program's
@@ -53,28 +79,33 @@ def table_file(folder: Path, table: str) -> Path | None:
     return None
 
 
-def read_table(file: str | Path, table: str | None = None, required: tuple[str, ...] | None = None) -> pd.DataFrame:
+def read_table(file: str | Path, table: str | None = None, required: tuple[str, ...] | None = None,
+               allow_empty: bool = False, text: str | None = None) -> pd.DataFrame:
     """One result table (CSV or Parquet; `table` defaults to the file's stem), typed and checked;
-    `required` replaces the columns it must have (:data:`REQUIRED`)."""
+    `required` replaces the columns it must have (:data:`REQUIRED`); a table with a header and no
+    rows is refused unless `allow_empty`; `text` is the CSV's text when it is not on disk yet
+    (`file` then only names it in messages)."""
     file = Path(file)
     table = table or file.stem
     required = REQUIRED.get(table, ()) if required is None else required
-    frame = _read_parquet(file) if file.suffix == ".parquet" else _read_csv(file, table)
+    frame = _read_parquet(file) if file.suffix == ".parquet" else _read_csv(file, table, text)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         _fail(file, f"not a {table} table of this program: no column {', '.join(missing)}", 1)
-    if frame.empty:
+    if frame.empty and not allow_empty:
         _fail(file, "a header but no data rows (no replications): nothing to read", 2)
     for column, dtype in dtypes(table, frame.columns).items():
         frame[column] = _typed(file, frame, column, dtype, column in required)
     return frame
 
 
-def _read_csv(file: Path, table: str) -> pd.DataFrame:
+def _read_csv(file: Path, table: str, text: str | None = None) -> pd.DataFrame:
     try:
-        text = file.read_bytes().decode("utf-8")
+        text = file.read_bytes().decode("utf-8") if text is None else text
     except UnicodeDecodeError as exc:
         _fail(file, f"not a table of this program: not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        _fail(file, f"cannot read: {exc.strerror or exc}")
     if "\0" in text:
         _fail(file, "not a table of this program: it holds NUL bytes")
     if not text.strip():
@@ -107,8 +138,7 @@ def _read_parquet(file: Path) -> pd.DataFrame:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        _fail(file, 'reading Parquet tables needs pyarrow: python3 -m pip install "alliance-sim[parquet]" '
-                    '(or pyarrow)')
+        _fail(file, f"reading Parquet tables needs pyarrow: {PARQUET_INSTALL}")
     try:
         return pq.read_table(file).to_pandas()
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
@@ -180,10 +210,11 @@ class RunTables:
         return getattr(self, table)
 
 
-def read_run(folder: str | Path, name: str | None = None) -> RunTables:
+def read_run(folder: str | Path, name: str | None = None, allow_empty: bool = True) -> RunTables:
     """Read a run folder written by ``alliance-sim run`` or ``sim.Result.write`` (summary, events,
     tension, states as CSV or Parquet, and meta.json), every column typed; the run is named after
-    its folder unless `name` is given."""
+    its folder unless `name` is given. A table with no rows (a run without events) is an empty
+    DataFrame unless `allow_empty` is False (then bad input, as for a figure with nothing to draw)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputErrors(InputError("no such run folder", str(folder)))
@@ -191,5 +222,5 @@ def read_run(folder: str | Path, name: str | None = None) -> RunTables:
     if all(f is None for f in files.values()):
         raise InputErrors(InputError("no summary, events, tension or states table (.csv or .parquet) here",
                                      str(folder)))
-    tables = {t: read_table(f, t) if f is not None else None for t, f in files.items()}
+    tables = {t: read_table(f, t, allow_empty=allow_empty) if f is not None else None for t, f in files.items()}
     return RunTables(name or folder.resolve().name, meta=read_json(folder / "meta.json"), **tables)

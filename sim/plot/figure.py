@@ -24,7 +24,7 @@ Run = RunTables
 
 def load_run(folder: str | Path, name: str | None = None) -> Run:
     """Read a run folder written by ``alliance-sim run`` (:func:`sim.execution.results.read_run`)."""
-    return read_run(folder, name)
+    return read_run(folder, name, allow_empty=False)
 
 
 SIGNATURES = {"events": "event_id", "tension": "tension", "states": "entered_via", "summary": "max_level"}

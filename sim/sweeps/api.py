@@ -106,11 +106,16 @@ def _result(folder: Path, keep: bool) -> SweepResult:
 
 
 def read_table(path: Path) -> Any:
-    """A CSV table as a pandas DataFrame, or as a list of dicts of numbers and text without pandas."""
+    """A CSV table as a pandas DataFrame (runs.csv typed by the reader of result tables,
+    :func:`sim.execution.results.read_table`), or as a list of dicts of numbers and text without pandas."""
     try:
         import pandas
     except ImportError:
         return _plain_rows(path)
+    if path.name == RUNS:
+        from sim.execution.results import read_table as read_result_table
+
+        return read_result_table(path, "runs", allow_empty=True)
     return pandas.read_csv(path)
 
 
