@@ -11,6 +11,7 @@ import io
 import json
 import math
 from dataclasses import asdict, dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from sim.analysis.stats import label
 from sim.execution.results import read_table as read_result_table
 from sim.scenario.errors import InputError, InputErrors, suggest
 
-__all__ = ["Table", "Row", "Report", "read_table", "compare", "compare_by", "label",
+__all__ = ["Table", "Row", "Report", "read_table", "compare", "compare_by", "brief", "changed", "label",
            "plain_language", "render", "FORMATS"]
 
 FORMATS = ("table", "csv", "markdown", "json")
@@ -249,8 +250,49 @@ def compare(a: str | Path | Table, b: str | Path | Table, metrics: list[str] | N
     """Compare every metric the two result sets share (B - A), adjusted for their number."""
     _check(adjust, alpha)
     a, b = (t if isinstance(t, Table) else read_table(t) for t in (a, b))
+    _no_pooled_sweep(a, b)
     rows, pairing, horizon = _rows(a, b, metrics, seed)
     return _finish(Report(a.path, b.path, rows, pairing, horizon, adjust, alpha, seed))
+
+
+def _no_pooled_sweep(a: Table, b: Table) -> None:
+    """A sweep's runs.csv on either side would pool every point into one sample: refuse it."""
+    for side, table in (("A", a), ("B", b)):
+        if Path(table.path).name == "runs.csv":
+            points = len(set(table.columns.get("point", [])))
+            raise InputErrors(InputError(
+                f"{side} is a sweep ({points} points): comparing it as one result set would pool every point "
+                "into one sample. Compare the sweep's points with each other: `alliance-sim compare SWEEP --by "
+                "PARAM --ref VALUE`; or compare two runs (e.g. `run` the scenario at the value you want)",
+                table.path))
+
+
+SMALL_EFFECT = {"rank-biserial r": 0.1, "Cohen's h": 0.2, "Cohen's d": 0.2, "hazard ratio B/A": math.log(1.25)}
+"""The smallest effect `--brief` shows when the difference is not significant after adjustment: Cohen's (1988)
+"small" (r 0.1, d and h 0.2) and a hazard ratio beyond 1.25 either way."""
+
+
+def changed(row: Row, alpha: float) -> bool:
+    """A difference worth a line in a brief report: significant after adjustment, or significant
+    before it (p < alpha) with at least a small effect (:data:`SMALL_EFFECT`)."""
+    r = row.result
+    if row.p_adj < alpha:
+        return True
+    if not r.p < alpha or not math.isfinite(r.effect):
+        return False
+    size = abs(math.log(r.effect)) if r.effect_name.startswith("hazard") and r.effect > 0 else abs(r.effect)
+    return size >= SMALL_EFFECT.get(r.effect_name, math.inf)
+
+
+def brief(report: Report) -> Report:
+    """The report with only the rows that changed (:func:`changed`), and one note counting the rest."""
+    kept = [r for r in report.rows if changed(r, report.alpha)]
+    rest = len(report.rows) - len(kept)
+    untested = sum(1 for r in report.rows if math.isnan(r.result.p))
+    note = (f"--brief: {len(kept)} of {len(report.rows)} comparisons shown; {rest} others without a significant "
+            f"or non-trivial difference ({untested} of them with nothing to test: no difference or no "
+            "variation); all of them without --brief")
+    return replace(report, rows=kept, notes=[*report.notes, note])
 
 
 def _same(text: str, ref: str) -> bool:
@@ -408,7 +450,11 @@ def _jsonable(value):
 
 def _csv(records: list[dict]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+    fields = list(records[0]) if records else ["group", "metric", "label", *(
+        "diff_b_minus_a" if f.name == "diff" else f.name for f in dataclass_fields(stats.TestResult))]
+    if not records:
+        fields.insert(fields.index("p") + 1, "p_adj")
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in rec.items()}
                      for rec in records)
