@@ -19,7 +19,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -67,7 +67,7 @@ SMALL = ("summary", "runs")
 """Tables of one row a replication (or run), checked cell by cell for rows of the wrong length."""
 
 
-def _fail(file: Path, message: str, line: int | None = None) -> None:
+def _fail(file: Path, message: str, line: int | None = None) -> NoReturn:
     raise InputErrors(InputError(message, str(file), line))
 
 
@@ -118,7 +118,6 @@ def _read_csv(file: Path, table: str, text: str | None = None) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(text), dtype=text_columns, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, ValueError) as exc:
         _fail(file, f"not a well-formed CSV table: {str(exc).strip()}")
-        raise  # unreachable: for the type checker
 
 
 def _check_rows(file: Path, text: str) -> None:
@@ -143,7 +142,6 @@ def _read_parquet(file: Path) -> pd.DataFrame:
         return pq.read_table(file).to_pandas()
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
         _fail(file, f"not a Parquet table of this program: {str(exc).strip()}")
-        raise  # unreachable: for the type checker
 
 
 def _typed(file: Path, frame: pd.DataFrame, column: str, dtype: str, required: bool) -> pd.Series:
