@@ -26,6 +26,7 @@ Method (docs/validation.md, "Calibration"):
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -36,7 +37,8 @@ from scipy.stats import qmc
 from sim.analysis.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.execution.backends import open_backend
 from sim.scenario.errors import InputError, InputErrors
-from sim.scenario.schema import Parameters
+from sim.scenario.parameterfile import parameter_problem
+from sim.scenario.ranges import field_of
 
 __all__ = ["Bound", "Settings", "parse_bound", "default_value", "design", "evaluate", "implausibility", "choose",
            "folds", "cross_validate", "RATIOS", "bootstrap_interval", "cv_scores", "Calibration", "calibrate", "assess"]
@@ -73,12 +75,10 @@ class Settings:
 
 def default_value(path: str) -> float:
     """The shipped default of a dotted parameter path, or InputErrors if there is none."""
-    node: object = Parameters()
-    for part in path.split(".")[1:]:
-        node = getattr(node, part, None)
-        if node is None:
-            raise InputErrors(InputError(f"{path}: not a parameter (see sim/scenario/schema.py Parameters)",
-                                         file="--param"))
+    field = field_of(path)
+    if field is None:
+        raise InputErrors(InputError(f"{path}: not a parameter (see sim/scenario/schema.py Parameters)", file="--param"))
+    node = field.get_default(call_default_factory=True)
     if not isinstance(node, (int, float)) or isinstance(node, bool):
         raise InputErrors(InputError(f"{path}: not a number, cannot be calibrated", file="--param"))
     return float(node)
@@ -94,8 +94,15 @@ def parse_bound(text: str) -> Bound:
                                      file="--param")) from None
     path = path if path.startswith("parameters.") else f"parameters.{path}"
     default_value(path)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise InputErrors(InputError(f"{path}: LOW and HIGH must be finite numbers, got {low}:{high}", file="--param"))
     if not low < high:
         raise InputErrors(InputError(f"{path}: LOW must be below HIGH, got {low}:{high}", file="--param"))
+    for value in (low, high):
+        problem = parameter_problem(path, value)
+        if problem:
+            raise InputErrors(InputError(f"{path}: {value:g} is outside the parameter's range ({problem})",
+                                         file="--param"))
     return Bound(path, low, high)
 
 

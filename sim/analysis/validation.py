@@ -18,6 +18,7 @@ intervals resample wars (Efron & Tibshirani 1993). The harness reads only the sc
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import multiprocessing
 import os
 import time
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim.execution.runner import run
+from sim.model.ladder import WAR
 from sim.model.world import great_circle_km
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import load_scenario
@@ -40,7 +42,7 @@ __all__ = [
 
 HELD_OUT = frozenset({106, 139})
 """COW wars 106 (1914) and 139 (1939): held out, dropped when the data are read."""
-WAR_LEVEL = 6
+WAR_LEVEL = WAR
 """The war rung of the escalation ladder: reaching it against a side is joining the war."""
 ERAS = (("1816-1913", 1816, 1913), ("1914-1945", 1914, 1945), ("1946-2003", 1946, 2003))
 """Eras by onset year; 1914-1945 holds the wars of those years other than the held-out two."""
@@ -104,6 +106,12 @@ def _first_pair(rows: pd.DataFrame, dyads: pd.DataFrame, onset: int) -> tuple[st
 
 def read_wars() -> list[War]:
     """The 93 COW inter-state wars other than the held-out two, in war-number order."""
+    return list(_wars())
+
+
+@functools.cache
+def _wars() -> tuple[War, ...]:
+    """The wars, read once a process (the bundled tables do not change)."""
     rows = _participants()
     rows["ccode"] = rows["ccode"].astype(int)
     dyads = pd.DataFrame(list(read_table("cow_war_inter_dyadyears")))
@@ -115,7 +123,7 @@ def read_wars() -> list[War]:
         initiator, target = _first_pair(group, dyads[dyads["warnum"] == warnum], onset)
         sides = {abb: int(side) for abb, side in zip(group["stateabb"], group["side"])}
         wars.append(War(int(warnum), onset, end, initiator, target, sides))
-    return wars
+    return tuple(wars)
 
 
 def pick_wars(wars: list[War], numbers: list[int] | None) -> list[War]:

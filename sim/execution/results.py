@@ -110,6 +110,9 @@ def _read_csv(file: Path, table: str, text: str | None = None) -> pd.DataFrame:
         _fail(file, "not a table of this program: it holds NUL bytes")
     if not text.strip():
         _fail(file, "empty file: no header row")
+    if not text.endswith("\n"):  # every table this program writes ends with a line end
+        _fail(file, "the last line is cut short (no line end): a truncated table; run again to write it whole",
+              text.count("\n") + 1)
     if table in SMALL:
         _check_rows(file, text)
     header = next(csv.reader(io.StringIO(text)))

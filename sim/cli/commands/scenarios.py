@@ -42,14 +42,15 @@ def main(args) -> int:
 def _summary(path: Path) -> tuple[str, str, bool]:
     """A file's kind (scenario, sweep or history), its description on one line, and whether it is
     broken: a broken file is listed with its problem rather than stopping the listing."""
-    import yaml
 
     from sim.cli.filekind import kind_of
+    from sim.scenario.errors import InputErrors
+    from sim.scenario.yamlsource import read_yaml
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return "", f"unreadable: {str(exc).splitlines()[0]}", True
+    try:  # the readers' own checks: encoding, size, control characters, alias bombs, duplicate keys
+        data = read_yaml(path, path.name).data
+    except InputErrors as exc:
+        return "", f"unreadable: {exc.errors[0]}", True
     if not isinstance(data, dict):
         return "", "not a mapping of keys", True
     return kind_of(data), " ".join(str(data.get("description") or "").split()), False
