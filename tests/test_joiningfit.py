@@ -71,7 +71,8 @@ def test_the_fitted_share_coefficient_is_what_decides_bandwagoning():
                             zip(coef.names, coef.values, coef.errors)])
     bandwagon.values[1 + COVARIATES.index("share_side")] = 4.0
     near = np.log1p(500 / 100)
-    strong, weak = probability(_row(log_km=near, share_side=0.95), bandwagon), probability(_row(log_km=near, share_side=0.05), bandwagon)
+    strong = probability(_row(log_km=near, share_side=0.95), bandwagon)
+    weak = probability(_row(log_km=near, share_side=0.05), bandwagon)
     assert strong[0] > 10 * weak[0]
 
 

@@ -101,6 +101,21 @@ def test_small_validation_tables(small):
     assert 0 < relevant["value"].iloc[0] < len(pairs)
 
 
+def test_statistical_forecasts_are_scored_beside_the_model(small):
+    """The fitted equation (baseline_) and the lookup (lookup_) forecast the same pairs, out of
+    sample, and are scored in the same table with the same columns."""
+    pytest.importorskip("statsmodels")
+    pairs = small.frames(v.WAR_LEVEL)
+    assert pairs["p_baseline"].between(0, 1).all() and pairs["p_lookup"].between(0, 1).all()
+    assert (pairs["p_baseline_record_side"] <= pairs["p_baseline"] + 1e-12).all()
+    metrics = set(small.scores["metric"])
+    assert {"baseline_skill_vs_climatology", "baseline_auc", "baseline_side_skill", "lookup_skill_vs_climatology",
+            "lookup_auc", "side_skill"} <= metrics
+    value, low, high = small.score("baseline_skill_vs_climatology")
+    assert low <= value <= high
+    assert list(small.scores.columns) == ["subset", "era", "metric", "value", "low", "high", "level"]
+
+
 def test_candidate_features_from_the_world(wars):
     """1870: Bavaria is near and allied to Prussia (ATOP), the UK a distant major power."""
     war = {w.warnum: w for w in wars}[58]

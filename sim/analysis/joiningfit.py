@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.validation import ERAS, HELD_OUT, War, read_wars
+from sim.analysis.validation import HELD_OUT, War, read_wars
 from sim.model.joining import COVARIATES, Coefficients, any_side, read_coefficients
 from sim.model.world import great_circle_km
 from sim.scenario.yearworld import capital_at, majors, read_table
@@ -220,7 +220,8 @@ def predict(frame: pd.DataFrame, coef: Coefficients) -> pd.DataFrame:
 def cross_validated(folds: str = "war", frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Out-of-sample forecasts per (war, candidate): each war's (or era's) rows forecast by the
     equation fitted without them (`folds`: `war` or `era`), and the lookup left out the same way."""
-    frame = dataset() if frame is None else frame
+    if frame is None:
+        return _cross_validated(folds).copy()
     key = {"war": "warnum", "era": "era"}[folds]
     parts = []
     for value in frame[key].drop_duplicates():
@@ -228,6 +229,11 @@ def cross_validated(folds: str = "war", frame: pd.DataFrame | None = None) -> pd
         parts.append(predict(frame[held], _coefficients(fit(frame[~held]))))
     out = pd.concat(parts, ignore_index=True)
     return out.merge(lookup(frame, key), on=["warnum", "state"])
+
+
+@functools.cache
+def _cross_validated(folds: str) -> pd.DataFrame:
+    return cross_validated(folds, _dataset())
 
 
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
@@ -291,5 +297,3 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     raise SystemExit(main())
 
-
-ERA_NAMES = [name for name, _low, _high in ERAS]

@@ -93,16 +93,15 @@ def statistical_forecasts(pairs: pd.DataFrame, cv: str = "war") -> tuple[pd.Data
     forecasts; and a note ('' or why the equation's forecast is missing: statsmodels not installed)."""
     from sim.analysis import joiningfit
 
-    frame = joiningfit.dataset()
     key = {"war": "warnum", "era": "era"}[cv]
     note = ""
     try:
-        oos = joiningfit.cross_validated(cv, frame)
+        oos = joiningfit.cross_validated(cv)
         oos = oos.rename(columns={"p_any": "p_baseline", "p_record_side": "p_baseline_record_side"})
         oos = oos[["warnum", "state", "p_baseline", "p_baseline_record_side", "p_lookup"]]
     except ImportError:
         note = "statsmodels is not installed (pip install '.[fit]'): no baseline_ rows"
-        oos = joiningfit.lookup(frame, key)
+        oos = joiningfit.lookup(joiningfit.dataset(), key)
     merged = pairs.merge(oos, on=["warnum", "state"], how="left", validate="many_to_one")
     if merged["p_lookup"].isna().any():
         missing = merged.loc[merged["p_lookup"].isna(), ["warnum", "state"]].drop_duplicates().head().values.tolist()
@@ -137,5 +136,6 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
         meta={"wars": [w.warnum for w in chosen], "held_out": sorted(HELD_OUT), "replications": replications,
               "seed": seed, "war_seeds": {r["warnum"]: r["seed"] for r in results}, "levels": LEVELS,
               "overrides": list(overrides or []), "pacts": pacts, "cv": cv,
-              "statistical_forecasts": note or "baseline_ (fitted joining equation) and lookup_ (three features)", "workers": workers, "wall_time_s": round(wall, 1),
+              "statistical_forecasts": note or "baseline_ (fitted joining equation) and lookup_ (three features)",
+              "workers": workers, "wall_time_s": round(wall, 1),
               "cpu_seconds_in_wars": round(sum(r["cpu_seconds"] for r in results), 1)})
