@@ -39,7 +39,7 @@ def test_refit_reproduces_the_shipped_coefficients(data):
 
 
 def _row(**values) -> np.ndarray:
-    base = {name: 0.0 for name in COVARIATES} | {"s_side": 0.9, "s_other": 0.9, "share_side": 0.5}
+    base = {name: 0.0 for name in COVARIATES} | {"share_side": 0.5}
     base |= values
     base["major_x_log_km"] = base["major"] * base["log_km"] if "major" in base else 0.0
     return np.array([[base[name] for name in COVARIATES]])

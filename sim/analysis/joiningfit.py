@@ -166,7 +166,7 @@ def _war_rows(war: War) -> pd.DataFrame:
                           for d in joined_day],
             "km": km, "log_km": log_km, "major": major, "major_x_log_km": major * log_km,
             "owes_side": _owes(before, codes, party), "owes_other": _owes(before, codes, other),
-            "s_side": s[party], "s_other": s[other],
+            "s_side": s[party], "s_other": s[other], "s_diff": s[party] - s[other],
             "rival_side": _rival(war.onset, codes, party), "rival_other": _rival(war.onset, codes, other),
             "war_side": _at_war(war, day, codes, party), "war_other": _at_war(war, day, codes, other),
             "share_side": share, "tied": np.maximum(_tied(before, codes, pair[0]), _tied(before, codes, pair[1]))}))

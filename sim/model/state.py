@@ -98,6 +98,10 @@ class ReplicationState(Protocol):
         """The stream of alliance decisions (delays, honouring)."""
 
     @property
+    def rng_join(self) -> np.random.Generator:
+        """Model v3: the stream of joining decisions (:mod:`sim.model.joining`)."""
+
+    @property
     def posture(self) -> np.ndarray:
         """posture[i, j]: i's level toward j (0..7)."""
 

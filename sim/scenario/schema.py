@@ -315,6 +315,18 @@ class Nuclear(Strict):
         0.8, description="share of the nuclear costs a state losing a war forgoes as its loss nears capitulation (0-1)")
 
 
+class JoiningParams(Strict):
+    """Model v3: the fitted joining decision (sim.model.joining; docs/model.md, "Joining")."""
+
+    enabled: bool = Field(
+        False, description="each state takes, for each side of each war under way, a joining decision with the "
+                           "hazard of the fitted equation (sim/data/joining/coefficients.csv)")
+    interval_days: Annotated[Number, Field(ge=1.0, le=365.0)] = Field(30.0, description="days between joining decisions")
+    entry_mean_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
+        97.71, description="mean delay of an entry after the war's start, days (exponential; the mean of the 107 "
+                           "joinings of the COW wars, day-level dates: python -m sim.analysis.joiningfit refit)")
+
+
 class Parameters(Strict):
     perception: Perception = Perception()
     decision: Decision = Decision()
@@ -322,6 +334,7 @@ class Parameters(Strict):
     motives: Motives = Motives()
     termination: Termination = Termination()
     nuclear: Nuclear = Nuclear()
+    joining: JoiningParams = JoiningParams()
 
 
 class Claim(Strict):
