@@ -48,9 +48,9 @@ def test_first_pair_and_horizon(wars):
     assert (war.onset, war.initiator, war.target) == (1870, "FRN", "GMY")
     assert war.horizon_days == 2 * v.DAYS_PER_YEAR and war.era == "1816-1913"
     scenario = v.war_scenario(war)
-    assert scenario.world == "cow_1870" and scenario.timeline[0].level == v.WAR_LEVEL
+    assert scenario.world == "cow_1870_prior" and scenario.timeline[0].level == v.WAR_LEVEL  # pacts of 1869
     assert {w.initiator for w in wars} <= {s for w in wars for s in w.sides}
-    assert v.war_scenario(war, pacts="cliques").world == "cow_1870_cliques"
+    assert v.war_scenario(war, pacts="cliques").world == "cow_1870_cliques_prior"
 
 
 def test_sides_spread_through_war_level_postures():

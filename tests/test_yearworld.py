@@ -141,3 +141,15 @@ def test_audited_capitals_replace_the_source_spells():
     for spells in CAPITAL_SPELLS.values():
         assert all(source for *_rest, source in spells)
         assert all(a[1] < b[0] for a, b in zip(spells, spells[1:]))  # in order, not overlapping
+
+
+def test_prior_worlds_take_the_obligations_of_the_year_before():
+    """`cow_YYYY_prior` keeps the year's states and takes the ATOP obligations in force the year
+    before: a treaty signed in the year is not in it (the German-Ottoman alliance of 2 August
+    1914 is in cow_1914, not in cow_1914_prior; the states are the same)."""
+    from sim.scenario.yearworld import cow_world
+
+    this, prior = cow_world("cow_1914"), cow_world("cow_1914_prior")
+    assert set(this.states) == set(prior.states) and prior.name == "cow_1914_prior"
+    assert "GMY-TUR" in this.pacts and "GMY-TUR" not in prior.pacts
+    assert set(prior.pacts) == set(cow_world("cow_1913").pacts) & set(prior.pacts)

@@ -133,14 +133,15 @@ def pick_wars(wars: list[War], numbers: list[int] | None) -> list[War]:
 
 
 def war_scenario(war: War, overrides=None, pacts: str = "dyads"):
-    """The onset year's world (its ATOP dyads grouped as `pacts` says: `dyads` or `cliques`) with
+    """The onset year's world, its pacts the ATOP obligations of the year BEFORE (none signed
+    after the onset: `cow_YYYY_prior`; the dyads grouped as `pacts` says: `dyads` or `cliques`) with
     one act: the first initiator attacks the first target at war level, and their war is held
     (`hold_days`) for the war's recorded years: the forecast is of who joins the war that
     happened, conditional on its two first parties fighting on (COW records the war, not its
     bargaining), not of how long it lasted."""
     attack = {"at": 0, "do": "attack", "actor": war.initiator, "target": war.target, "level": WAR_LEVEL,
               "hold_days": war.horizon_days, "note": f"COW war {war.warnum}: first initiator against first target"}
-    world = f"cow_{war.onset}" + ("" if pacts == "dyads" else f"_{pacts}")
+    world = f"cow_{war.onset}" + ("" if pacts == "dyads" else f"_{pacts}") + "_prior"
     mapping = {"name": f"cow_war_{war.warnum}", "world": world, "horizon_days": war.horizon_days,
                "record_every_days": war.horizon_days, "timeline": [attack]}
     return load_scenario(mapping, overrides)

@@ -99,7 +99,7 @@ lon, source)), from an audit of every state's spells against a second source (th
 Britannica's entry on each city; docs/validation.md lists the audit): the source places the Ottoman
 capital in Ankara from 1816, China's in Beijing throughout, Tanzania's in Dodoma from 1961, Malawi's
 in Lilongwe from 1964 and Morocco's in Rabat before 1912."""
-_NAME = re.compile(r"^cow_(\d+)(?:_(dyads|cliques))?$")
+_NAME = re.compile(r"^cow_(\d+)(?:_(dyads|cliques))?(_prior)?$")
 _DATA = "sim/data/peacesciencer"
 
 
@@ -110,10 +110,13 @@ def year_of(world: str) -> int | None:
 
 
 def cow_world(world: str) -> WorldData | None:
-    """The world a name `cow_YYYY[_dyads|_cliques]` stands for (pacts grouped as the suffix says,
-    :data:`PACT_GROUPINGS`), or None for any other name."""
+    """The world a name `cow_YYYY[_dyads|_cliques][_prior]` stands for (pacts grouped as the suffix
+    says, :data:`PACT_GROUPINGS`; with `_prior`, the obligations in force in the year before), or
+    None for any other name."""
     match = _NAME.match(world)
-    return None if match is None else world_of_year(int(match.group(1)), match.group(2) or "dyads")
+    if match is None:
+        return None
+    return world_of_year(int(match.group(1)), match.group(2) or "dyads", prior=match.group(3) is not None)
 
 
 @functools.cache
@@ -127,20 +130,25 @@ def _in_force(row: dict, year: int, start: str = "start_year", end: str = "end_y
     return int(row[start]) <= year <= int(row[end])
 
 
-def world_of_year(year: int, grouping: str = "dyads") -> WorldData:
+def world_of_year(year: int, grouping: str = "dyads", prior: bool = False) -> WorldData:
     """The world of `year` (states, pacts grouped by `grouping`, rivalries as relations);
-    InputErrors out of range."""
+    InputErrors out of range.
+
+    With `prior`, the pacts are the ATOP obligations of the year before (between this year's
+    members): ATOP's dyad-years carry no dates, so a year's obligations include treaties signed
+    after any day of it, such as those of August 1914; the year before holds none signed after a
+    war that begins in this one (the validation's worlds, `cow_YYYY_prior`)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputErrors(InputError(
             f"no COW world for {year}: years run from {FIRST_YEAR} to {LAST_YEAR} "
             f"(COW state system membership v2016); write cow_{FIRST_YEAR} .. cow_{LAST_YEAR}", path="world"))
-    suffix = "" if grouping == "dyads" else f"_{grouping}"
+    suffix = ("" if grouping == "dyads" else f"_{grouping}") + ("_prior" if prior else "")
     data = WorldData(f"cow_{year}{suffix}", files={"states": f"{_DATA} ({year})"})
     members = _members(year)
     for ccode, abb in members.items():
         data.states[abb], data.info[abb] = _state(ccode, abb, year)
         data.marks[("states", abb)] = (f"{_DATA}/cow_state_years.csv ({year})", None, None)
-    data.pacts = PACT_GROUPINGS[grouping](year, members)
+    data.pacts = PACT_GROUPINGS[grouping](year - 1 if prior and year > FIRST_YEAR else year, members)
     data.relations = _rivalries(year, members)
     data.claims = rivalry_claims(year, Motives())
     add_aliases(data, cow_aliases())
