@@ -79,3 +79,19 @@ def test_entry_hazard_adds_up_to_the_fitted_chance():
     for k in range(10):
         survive *= 1.0 - entry_hazard(p, 10.0 * k, 10.0, 100.0)
     np.testing.assert_allclose(1.0 - survive, p * (1 - np.exp(-1.0)), rtol=1e-9)
+
+
+def test_given_coefficients_replace_the_shipped_ones():
+    """`parameters.joining.coefficients` (the validation's leave-one-out refits) drive the
+    decision: a constant of -30 shuts every door; the schema's length is the equation's."""
+    from sim.model.joining import COVARIATES, coefficients
+    from sim.scenario.schema import JOINING_TERMS
+
+    assert JOINING_TERMS == 1 + len(COVARIATES)
+    closed = [-30.0, *coefficients().values[1:].tolist()]
+    scenario = _world()
+    scenario["parameters"]["joining"]["coefficients"] = closed
+    events = run(load_scenario(scenario), replications=40, seed=11).frame("events")
+    assert (events.kind == "join").sum() == 0
+    with pytest.raises(Exception, match="at least 11|at most 11|11 items"):
+        load_scenario({**_world(), "parameters": {"joining": {"enabled": True, "coefficients": [0.0] * 3}}})

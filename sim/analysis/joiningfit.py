@@ -37,7 +37,8 @@ from sim.model.joining import COVARIATES, Coefficients, any_side, read_coefficie
 from sim.model.world import great_circle_km
 from sim.scenario.yearworld import capital_at, majors, read_table
 
-__all__ = ["FILE", "dataset", "fit", "coefficient_table", "predict", "cross_validated", "lookup", "main",
+__all__ = ["FILE", "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",
+           "main",
            "ALLIANCE_LEVEL", "S_LEVELS"]
 
 FILE = Path(__file__).resolve().parents[1] / "data" / "joining" / "coefficients.csv"
@@ -229,6 +230,16 @@ def cross_validated(folds: str = "war", frame: pd.DataFrame | None = None) -> pd
         parts.append(predict(frame[held], _coefficients(fit(frame[~held]))))
     out = pd.concat(parts, ignore_index=True)
     return out.merge(lookup(frame, key), on=["warnum", "state"])
+
+
+@functools.cache
+def fold_coefficients(folds: str = "war") -> dict[int, list[float]]:
+    """Per war: the equation's coefficients fitted without it (`war`) or without its era (`era`)."""
+    frame = _dataset()
+    key = {"war": "warnum", "era": "era"}[folds]
+    fitted = {value: [float(v) for v in fit(frame[frame[key] != value]).params] for value in frame[key].drop_duplicates()}
+    wars = frame.drop_duplicates("warnum")
+    return {int(w): fitted[v] for w, v in zip(wars["warnum"], wars[key])}
 
 
 @functools.cache

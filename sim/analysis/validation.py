@@ -213,10 +213,12 @@ def _task(args):
 
 
 def forecast(wars: list[War], replications: int = 20, seed: int = 0, workers: int | None = 1, overrides=None,
-             levels=(WAR_LEVEL,), progress=None, pacts: str = "dyads") -> list[dict]:
-    """Simulate every war (longest first across `workers` processes); results in war order."""
+             levels=(WAR_LEVEL,), progress=None, pacts: str = "dyads", war_overrides=None) -> list[dict]:
+    """Simulate every war (longest first across `workers` processes); results in war order.
+    `war_overrides` maps a war's number to further `--set` overrides for it alone."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(wars)))
-    tasks = [(w, replications, seed, overrides, tuple(levels), pacts) for w in
+    extra = war_overrides or {}
+    tasks = [(w, replications, seed, [*(overrides or []), *extra.get(w.warnum, [])] or None, tuple(levels), pacts) for w in
              sorted(wars, key=lambda w: -w.horizon_days * (w.onset - 1700))]
     if workers <= 1:
         results = []

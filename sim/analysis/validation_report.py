@@ -29,7 +29,8 @@ from sim.analysis.validation import (
 from sim.execution.output import atomic_folder, write_csv, write_json
 from sim.execution.progress import progress_bar
 
-__all__ = ["LEVELS", "CV_FOLDS", "Validation", "run_validation", "statistical_forecasts", "frame_rows"]
+__all__ = ["LEVELS", "CV_FOLDS", "Validation", "run_validation", "statistical_forecasts", "fold_overrides",
+           "frame_rows"]
 
 LEVELS = {WAR_LEVEL: "war", 5: "armed_clash"}
 """Join levels scored: the war rung (the headline) and the armed-clash rung (sensitivity)."""
@@ -109,6 +110,20 @@ def statistical_forecasts(pairs: pd.DataFrame, cv: str = "war") -> tuple[pd.Data
     return merged, note
 
 
+def fold_overrides(cv: str) -> dict[int, list[str]]:
+    """Per war, the override that gives the simulator's joining equation the coefficients fitted
+    without that war (or era): the headline is out of sample when the joining decision is on.
+    None when statsmodels is missing (the shipped coefficients are used, in sample)."""
+    from sim.analysis import joiningfit
+
+    try:
+        folds = joiningfit.fold_coefficients(cv)
+    except ImportError:
+        return {}
+    return {w: ["parameters.joining.coefficients=[" + ", ".join(f"{v:.17g}" for v in values) + "]"]
+            for w, values in folds.items()}
+
+
 def run_validation(wars: list[int] | None = None, replications: int = 20, seed: int = 0, workers: int | None = 1,
                    overrides=None, progress: bool = False, pacts: str = "dyads", cv: str = "war") -> Validation:
     """Simulate the COW wars (all 93, or the numbers in `wars`) and score who joined.
@@ -122,8 +137,9 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
     chosen = pick_wars(everything, wars)
     clim = climatology(everything)
     start = time.perf_counter()
+    per_war = fold_overrides(cv)
     with progress_bar(len(chosen), "wars", enabled=progress) as advance:
-        results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts)
+        results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts, per_war)
     wall = time.perf_counter() - start
     pairs = _by_level(lambda lv: scores.pairs(chosen, results, clim, replications, lv), LEVELS)
     pairs, note = statistical_forecasts(pairs, cv)

@@ -72,6 +72,13 @@ class Coefficients:
         return self.values[0] + np.asarray(x, dtype=float) @ self.values[1:]
 
 
+def given(values: list[float]) -> Coefficients:
+    """Coefficients given as numbers (const first), without standard errors."""
+    if len(values) != 1 + len(COVARIATES):
+        raise ValueError(f"{len(values)} joining coefficients, expected {1 + len(COVARIATES)} (const, {', '.join(COVARIATES)})")
+    return Coefficients([{"term": t, "coef": v, "std_err": "nan"} for t, v in zip(["const", *COVARIATES], values)])
+
+
 def read_coefficients(text: str) -> Coefficients:
     """Coefficients from the CSV text `term,coef,std_err,...`."""
     return Coefficients(list(csv.DictReader(io.StringIO(text))))
@@ -184,7 +191,8 @@ def process(sim):
     seen: joining and honour entries extend a war, they do not start one (the fit's unit is the war
     and its first two belligerents)."""
     params = sim.params.joining
-    coef, st = coefficients(), setting(sim.world, sim.pacts, sim.scenario, sim.power)
+    coef = given(list(params.coefficients)) if params.coefficients else coefficients()
+    st = setting(sim.world, sim.pacts, sim.scenario, sim.power)
     wars: list[tuple[int, int, float]] = []  # (first striker, target, day first seen)
     seen: set[frozenset[int]] = set()
     belligerents: set[int] = set()

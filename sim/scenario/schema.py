@@ -315,6 +315,10 @@ class Nuclear(Strict):
         0.8, description="share of the nuclear costs a state losing a war forgoes as its loss nears capitulation (0-1)")
 
 
+JOINING_TERMS = 11
+"""Terms of the joining equation: const and the 10 covariates of `sim.model.joining.COVARIATES`."""
+
+
 class JoiningParams(Strict):
     """Model v3: the fitted joining decision (sim.model.joining; docs/model.md, "Joining")."""
 
@@ -322,6 +326,10 @@ class JoiningParams(Strict):
         False, description="each state takes, for each side of each war under way, a joining decision with the "
                            "hazard of the fitted equation (sim/data/joining/coefficients.csv)")
     interval_days: Annotated[Number, Field(ge=1.0, le=365.0)] = Field(30.0, description="days between joining decisions")
+    coefficients: list[Annotated[Number, Field(ge=-100.0, le=100.0)]] | None = Field(
+        None, min_length=JOINING_TERMS, max_length=JOINING_TERMS,
+        description="the equation's coefficients, const first, in the order of sim.model.joining.COVARIATES "
+                    "(default: the shipped fit; the validation passes each war's leave-one-out refit)")
     entry_mean_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
         97.71, description="mean delay of an entry after the war's start, days (exponential; the mean of the 107 "
                            "joinings of the COW wars, day-level dates: python -m sim.analysis.joiningfit refit)")
