@@ -93,5 +93,5 @@ def test_given_coefficients_replace_the_shipped_ones():
     scenario["parameters"]["joining"]["coefficients"] = closed
     events = run(load_scenario(scenario), replications=40, seed=11).frame("events")
     assert (events.kind == "join").sum() == 0
-    with pytest.raises(Exception, match="at least 11|at most 11|11 items"):
+    with pytest.raises(Exception, match="at least 13|at most 13|13 items"):
         load_scenario({**_world(), "parameters": {"joining": {"enabled": True, "coefficients": [0.0] * 3}}})

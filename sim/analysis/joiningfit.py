@@ -90,10 +90,15 @@ def _ties(year: int, codes: list[int]) -> np.ndarray:
 
 def _owes(year: int, codes: list[int], party: int) -> np.ndarray:
     """1 where the state (ccode1) owes `party` (ccode2) a defence or offence obligation in `year`."""
+    return np.isin(codes, sorted(_owing(year, party))).astype(float)
+
+
+def _owing(year: int, party: int) -> set[int]:
+    """The states that owe `party` a defence or offence obligation in `year`."""
     atop = _tables()["atop"]
     rows = atop[(atop["start_year"] <= year) & (atop["end_year"] >= year) & (atop["ccode2"] == party)
                 & ((atop["defense"] == 1) | (atop["offense"] == 1))]
-    return np.isin(codes, rows["ccode1"].to_numpy()).astype(float)
+    return set(rows["ccode1"].tolist())
 
 
 def _tied(year: int, codes: list[int], party: int) -> np.ndarray:
@@ -144,6 +149,7 @@ def _war_rows(war: War) -> pd.DataFrame:
     log_km = np.log1p(km / 100.0)
     big = majors(war.onset)
     major = np.array([float(a in big) for a in abbs])
+    big_codes = {code[a] for a in big if a in code}
     before = war.onset - 1
     prior = [c for c in t["members"].loc[t["members"]["year"] == before, "ccode"]] or codes + pair
     universe = sorted(set(prior) | set(codes) | set(pair))
@@ -170,7 +176,9 @@ def _war_rows(war: War) -> pd.DataFrame:
             "s_side": s[party], "s_other": s[other], "s_diff": s[party] - s[other],
             "rival_side": _rival(war.onset, codes, party), "rival_other": _rival(war.onset, codes, other),
             "war_side": _at_war(war, day, codes, party), "war_other": _at_war(war, day, codes, other),
-            "share_side": share, "tied": np.maximum(_tied(before, codes, pair[0]), _tied(before, codes, pair[1]))}))
+            "share_side": share, "major_side": float(party in big_codes),
+            "major_ally_side": float(bool(_owing(before, party) & big_codes)),
+            "tied": np.maximum(_tied(before, codes, pair[0]), _tied(before, codes, pair[1]))}))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -38,7 +38,7 @@ __all__ = ["COVARIATES", "Coefficients", "coefficients", "probability", "any_sid
            "RIVAL_INTENT", "PORTFOLIO_LEVELS", "Setting", "setting", "covariates", "process"]
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "s_diff",
-              "rival_side", "rival_other", "war_other", "share_side")
+              "rival_side", "rival_other", "war_other", "share_side", "major_side", "major_ally_side")
 """The joining equation's covariates, in the coefficient file's order (after `const`):
 
 * `log_km`: ln(1 + km/100), km from the state's capital to the nearer of the two parties' capitals;
@@ -53,7 +53,9 @@ COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "s
 * `war_other`: 1 when the state is already at war with the other side's party (another war; its
   twin `war_side` is left out: no state in the record joined the side of a party it was fighting,
   so its estimate runs to minus infinity);
-* `share_side`: the side's party's share of the two parties' capabilities (CINC)."""
+* `share_side`: the side's party's share of the two parties' capabilities (CINC);
+* `major_side`: 1 when the side's party is a major power; `major_ally_side`: 1 when a major
+  power owes it defence or offence (a coalition a great power leads or backs)."""
 
 
 class Coefficients:
@@ -167,9 +169,11 @@ def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting:
     log_km = np.minimum(st.log_km[:, party], st.log_km[:, other])
     total = power[party] + power[other]
     share = power[party] / total if total > 0 else 0.5
+    backed = float((st.owes[:, party] * st.major).any())
     return np.column_stack([log_km, st.major, st.major * log_km, st.owes[:, party], st.owes[:, other],
                             st.s(party) - st.s(other), st.rival[:, party], st.rival[:, other],
-                            fighting[:, other].astype(float), np.full(st.n, share)])
+                            fighting[:, other].astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
+                            np.full(st.n, backed)])
 
 
 def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float) -> np.ndarray:

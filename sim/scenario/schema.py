@@ -315,8 +315,8 @@ class Nuclear(Strict):
         0.8, description="share of the nuclear costs a state losing a war forgoes as its loss nears capitulation (0-1)")
 
 
-JOINING_TERMS = 11
-"""Terms of the joining equation: const and the 10 covariates of `sim.model.joining.COVARIATES`."""
+JOINING_TERMS = 13
+"""Terms of the joining equation: const and the 12 covariates of `sim.model.joining.COVARIATES`."""
 
 
 class JoiningParams(Strict):
