@@ -28,11 +28,12 @@ from sim.analysis.validation import (
 )
 from sim.execution.output import atomic_folder, write_csv, write_json
 from sim.execution.progress import progress_bar
+from sim.model.ladder import CLASH
 
 __all__ = ["LEVELS", "CV_FOLDS", "Validation", "run_validation", "statistical_forecasts", "fold_overrides",
            "frame_rows"]
 
-LEVELS = {WAR_LEVEL: "war", 5: "armed_clash"}
+LEVELS = {WAR_LEVEL: "war", CLASH: "armed_clash"}
 """Join levels scored: the war rung (the headline) and the armed-clash rung (sensitivity)."""
 
 
