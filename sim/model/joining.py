@@ -1,4 +1,4 @@
-"""Who joins a war, on which side: the fitted joining equation (model v3, part 1).
+"""Who joins a war, on which side: the fitted joining equation.
 
 A state `c` that is not a party to a war between a side led by `P_s` and one led by `P_o` joins
 side `s` by the war's end with probability
@@ -29,7 +29,7 @@ from importlib import resources
 
 import numpy as np
 
-from sim.model.decision import CLASH, WAR
+from sim.model.ladder import CLASH, WAR, Kind
 from sim.model.world import Pact, World
 from sim.scenario.pactkinds import kind
 from sim.scenario.yearworld import majors, year_of
@@ -230,4 +230,4 @@ def process(sim):
                     if at_war[c]:
                         continue
                     at_war[c] = True
-                    sim.act(c, other, WAR, "join", collective=(party == b))
+                    sim.act(c, other, WAR, Kind.JOIN, collective=(party == b))

@@ -99,7 +99,7 @@ class ReplicationState(Protocol):
 
     @property
     def rng_join(self) -> np.random.Generator:
-        """Model v3: the stream of joining decisions (:mod:`sim.model.joining`)."""
+        """The stream of joining decisions (:mod:`sim.model.joining`)."""
 
     @property
     def posture(self) -> np.ndarray:

@@ -359,7 +359,7 @@ JOINING_TERMS = 13
 
 
 class JoiningParams(Strict):
-    """Model v3: the fitted joining decision (sim.model.joining; docs/model.md, "Joining")."""
+    """The fitted joining decision (sim.model.joining; docs/model.md, "Joining")."""
 
     enabled: bool = Field(
         False, description="each state takes, for each side of each war under way, a joining decision with the "
