@@ -141,14 +141,15 @@ def pick_wars(wars: list[War], numbers: list[int] | None) -> list[War]:
 
 
 def war_scenario(war: War, overrides=None, pacts: str = "dyads"):
-    """The onset year's world (its ATOP dyads grouped as `pacts` says: `dyads` or `cliques`) with
+    """The onset year's world, its pacts the ATOP obligations of the year BEFORE (none signed
+    after the onset: `cow_YYYY_prior`; the dyads grouped as `pacts` says: `dyads` or `cliques`) with
     one act: the first initiator attacks the first target at war level, and their war is held
     (`hold_days`) for the war's recorded years: the forecast is of who joins the war that
     happened, conditional on its two first parties fighting on (COW records the war, not its
     bargaining), not of how long it lasted."""
     attack = {"at": 0, "do": "attack", "actor": war.initiator, "target": war.target, "level": WAR_LEVEL,
               "hold_days": war.horizon_days, "note": f"COW war {war.warnum}: first initiator against first target"}
-    world = f"cow_{war.onset}" + ("" if pacts == "dyads" else f"_{pacts}")
+    world = f"cow_{war.onset}" + ("" if pacts == "dyads" else f"_{pacts}") + "_prior"
     mapping = {"name": f"cow_war_{war.warnum}", "world": world, "horizon_days": war.horizon_days,
                "record_every_days": war.horizon_days, "timeline": [attack]}
     return load_scenario(mapping, overrides)
@@ -220,10 +221,12 @@ def _task(args):
 
 
 def forecast(wars: list[War], replications: int = 20, seed: int = 0, workers: int | None = 1, overrides=None,
-             levels=(WAR_LEVEL,), progress=None, pacts: str = "dyads") -> list[dict]:
-    """Simulate every war (longest first across `workers` processes); results in war order."""
+             levels=(WAR_LEVEL,), progress=None, pacts: str = "dyads", war_overrides=None) -> list[dict]:
+    """Simulate every war (longest first across `workers` processes); results in war order.
+    `war_overrides` maps a war's number to further `--set` overrides for it alone."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(wars)))
-    tasks = [(w, replications, seed, overrides, tuple(levels), pacts) for w in
+    extra = war_overrides or {}
+    tasks = [(w, replications, seed, [*(overrides or []), *extra.get(w.warnum, [])] or None, tuple(levels), pacts) for w in
              sorted(wars, key=lambda w: -w.horizon_days * (w.onset - 1700))]
     if workers <= 1:
         results = []

@@ -20,7 +20,7 @@ import sim.model.reach as reach
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
-from sim.model import answers, honour, motives, nuclear
+from sim.model import answers, honour, joining, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
@@ -138,6 +138,7 @@ class Simulation:
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
         self.rng_noise = _stream(seed, "perceive")
         self.rng_alliance = _stream(seed, "alliances")
+        self.rng_join = _stream(seed, "join")
         self.rng_answers = _stream(seed, "answers")
         self.power, self.offense = world.power.copy(), world.offense.copy()
         self.g = setup.g
@@ -250,6 +251,8 @@ class Simulation:
         self.processes = [self.spawn(self.decisions(i)) for i in range(self.world.n)]
         if self.params.alliances.endogenous:
             self.spawn(alignment.reviews(self))
+        if self.params.joining.enabled:
+            self.spawn(joining.process(self))
         self.spawn(self.recorder())
         self.env.run(until=self.horizon)
         self.sample()

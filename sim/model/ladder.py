@@ -50,6 +50,7 @@ class Kind(StrEnum):
     ABANDON = "abandon"
     ABSTAIN = "abstain"
     ENTRY = "entry"
+    JOIN = "join"
     CONSULTATION = "consultation"
     SETTLEMENT = "settlement"
     CAPITULATION = "capitulation"
@@ -102,6 +103,8 @@ EVENT_KINDS: tuple[EventKind, ...] = (
               "stands aside, without a draw", "always"),
     EventKind(Kind.ENTRY, "actor, target, level, pact", "an honouring member takes the field against `target` after "
               "mobilisation, at the rung its partner fights at, unless that war has ended", "always"),
+    EventKind(Kind.JOIN, "actor, target, level", "the fitted joining decision (off by default): `actor` joins a war "
+              "under way, attacking `target`, the other side's first belligerent, at the war rung", "never"),
     EventKind(Kind.CONSULTATION, "actor, target, level, pact", "a consultation-clause invocation raises `actor`'s "
               "posture toward `target` to 1..3", "always"),
     EventKind(Kind.SETTLEMENT, "actor, target, level, detail", "the war of `actor` (the side that crossed level 5 "

@@ -101,6 +101,10 @@ class ReplicationState(Protocol):
         """The stream of alliance decisions (delays, honouring)."""
 
     @property
+    def rng_join(self) -> np.random.Generator:
+        """The stream of joining decisions (:mod:`sim.model.joining`)."""
+
+    @property
     def posture(self) -> np.ndarray:
         """posture[i, j]: i's level toward j (0..7)."""
 

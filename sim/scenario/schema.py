@@ -369,6 +369,26 @@ class Nuclear(Strict):
         json_schema_extra=ranged(0.0, 1.0, "share", "assumption (docs/model.md, Nuclear arsenals)"))
 
 
+JOINING_TERMS = 13
+"""Terms of the joining equation: const and the 12 covariates of `sim.model.joining.COVARIATES`."""
+
+
+class JoiningParams(Strict):
+    """The fitted joining decision (sim.model.joining; docs/model.md, "Joining")."""
+
+    enabled: bool = Field(
+        False, description="each state takes, for each side of each war under way, a joining decision with the "
+                           "hazard of the fitted equation (sim/data/joining/coefficients.csv)")
+    interval_days: Annotated[Number, Field(ge=1.0, le=365.0)] = Field(30.0, description="days between joining decisions")
+    coefficients: list[Annotated[Number, Field(ge=-100.0, le=100.0)]] | None = Field(
+        None, min_length=JOINING_TERMS, max_length=JOINING_TERMS,
+        description="the equation's coefficients, const first, in the order of sim.model.joining.COVARIATES "
+                    "(default: the shipped fit; the validation passes each war's leave-one-out refit)")
+    entry_mean_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
+        97.71, description="mean delay of an entry after the war's start, days (exponential; the mean of the 107 "
+                           "joinings of the COW wars, day-level dates: python -m sim.analysis.joiningfit refit)")
+
+
 class Answers(Strict):
     """Answers in peacetime of a named or encircled state (`sim.model.answers`)."""
 
@@ -386,6 +406,7 @@ class Parameters(Strict):
     motives: Motives = Motives()
     termination: Termination = Termination()
     nuclear: Nuclear = Nuclear()
+    joining: JoiningParams = JoiningParams()
     answers: Answers = Answers()
 
 

@@ -27,6 +27,9 @@ def add_arguments(parser) -> None:
                         help="override a scenario field in every war, e.g. parameters.decision.war_cost=4")
     parser.add_argument("--pacts", choices=("dyads", "cliques"), default="dyads",
                         help="ATOP dyads as bilateral pacts (default) or grouped into cliques (world cow_YYYY_cliques)")
+    parser.add_argument("--cv", choices=("war", "era"), default="war",
+                        help="folds of the fitted forecasts (baseline_, lookup_ rows): refit without the war (default) "
+                             "or the era forecast")
     parser.add_argument("--out", default="results/validation", help="output folder (default results/validation)")
     parser.add_argument("--figure", help="also write the reliability diagram here (e.g. docs/img/validation_reliability.png)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
@@ -86,7 +89,8 @@ def _show(validation, folder: Path) -> None:
     for column in ("level", "subset", "era", "metric", "value", "95% interval"):
         table.add_column(column, justify="left" if column in ("subset", "era", "metric") else "right")
     shown = validation.scores[validation.scores["metric"].isin(
-        ["joiners", "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc"])]
+        ["joiners", "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc",
+         "baseline_skill_vs_climatology", "baseline_auc", "lookup_skill_vs_climatology", "lookup_auc"])]
     for row in shown.itertuples(index=False):
         interval = "" if row.low != row.low or row.low is None else f"[{row.low:.3f}, {row.high:.3f}]"
         value = "-" if row.value is None or row.value != row.value else f"{row.value:.4g}"
@@ -114,7 +118,7 @@ def main(args) -> int:
     from sim.analysis.validation_report import run_validation  # statistics libraries: only once the input is good
 
     validation = run_validation(wars, args.reps, args.seed, args.workers or None, args.set,
-                                progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts)
+                                progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts, cv=args.cv)
     folder = validation.write(out, args.force, extra=lambda tmp: _figure(validation, tmp / "reliability.png"))
     if figure:
         _figure(validation, figure)
