@@ -53,7 +53,7 @@ RIVALRY_STAKE = 1.0
 """Default `motives.rivalry_stake`, fitted: the Poisson deviance of the uses of force among strategic
 rivals against the MID record (GML MID 2.2.1) in 1830, 1880, 1925 and 1975 is least at the upper
 bound; held out (1855, 1900, 1955, 1995) the model gives 0.050 per rival dyad-year against 0.16 on
-record (`alliance-sim peacetime --fit rivalry_stake --reps 20`, sim/analysis/peacefit.py;
+record (`alliance-sim peacetime --fit rivalry_stake --reps 20`, sim/history/peacefit.py;
 docs/validation.md, "Fitting the rivalry stake")."""
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu
 
-from sim.analysis.validation import PAIR_COLUMNS, War
+from sim.history.validation import PAIR_COLUMNS, War
 
 __all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "pairs", "record_side", "war_table", "skill",
            "bootstrap_skill", "auc", "score_table", "reliability"]

@@ -2,7 +2,7 @@
 
 `run_validation()` returns a :class:`Validation` holding every table as a DataFrame;
 `Validation.write(folder)` writes them atomically (`alliance-sim validation` does both, see
-docs/validation.md). Joining is scored at the war rung (:data:`sim.analysis.validation.WAR_LEVEL`)
+docs/validation.md). Joining is scored at the war rung (:data:`sim.history.validation.WAR_LEVEL`)
 and, as a sensitivity check, at the armed-clash rung (5), from the same runs.
 """
 
@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import validation_scores as scores
-from sim.analysis.validation import (
+from sim.execution.output import atomic_folder, write_csv, write_json
+from sim.execution.progress import progress_bar
+from sim.history import validation_scores as scores
+from sim.history.validation import (
     HELD_OUT,
     WAR_LEVEL,
     War,
@@ -26,8 +28,6 @@ from sim.analysis.validation import (
     pick_wars,
     read_wars,
 )
-from sim.execution.output import atomic_folder, write_csv, write_json
-from sim.execution.progress import progress_bar
 from sim.model.ladder import CLASH
 
 __all__ = ["LEVELS", "Validation", "run_validation", "frame_rows"]

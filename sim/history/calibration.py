@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from sim.analysis.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.execution.backends import open_backend
+from sim.history.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.parameterfile import parameter_problem
 from sim.scenario.ranges import field_of
