@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sim.scenario.errors import InputError, InputErrors, format_path
 from sim.scenario.ranges import field_of
 from sim.scenario.schema import Parameters
+from sim.scenario.schemaerrors import describe
 from sim.scenario.yamlsource import Override, error_at, find_mark, read_yaml
 
 __all__ = ["flatten", "parameter_default", "parameter_problem", "parameter_overrides", "write_parameter_file",
@@ -52,7 +53,7 @@ def parameter_problem(path: str, value: float) -> str:
     try:
         Parameters.model_validate(doc)
     except ValidationError as exc:
-        return "; ".join(e["msg"] for e in exc.errors())
+        return "; ".join(describe(e, shown=False) for e in exc.errors())
     return ""
 
 
