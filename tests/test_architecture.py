@@ -1,5 +1,5 @@
 """The package layout is the architecture: imports flow one way, input -> model -> engine ->
-execution -> analysis -> cli, and no module imports another that (transitively) imports it."""
+execution -> analysis -> history -> cli, and no module imports another that (transitively) imports it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
-LAYERS = ["scenario", "model", "kernel", "engine", "execution", "sweeps", "analysis", "plot", "cli"]
+LAYERS = ["scenario", "model", "kernel", "engine", "execution", "sweeps", "analysis", "history", "plot", "cli"]
 FACADES = {"sim", "sim.__main__"}  # the lazy public API and `python -m sim` sit above everything
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from clirun import cli
 
-from sim.analysis.backtest import Replay, backtest
+from sim.history.backtest import Replay, backtest
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY = ROOT / "scenarios" / "history"

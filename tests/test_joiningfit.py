@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("statsmodels")
 
-from sim.analysis import joiningfit  # noqa: E402
+from sim.history import joiningfit  # noqa: E402
 from sim.model.joining import COVARIATES, coefficients, probability  # noqa: E402
 
 
@@ -79,7 +79,7 @@ def test_the_fitted_share_coefficient_is_what_decides_bandwagoning():
 def test_cross_validated_forecasts_beat_climatology_out_of_sample(data):
     """Leave one war out: the fitted equation's forecasts are better than each war's base rate
     (Brier), and rank joiners above non-joiners (AUC > 0.75)."""
-    from sim.analysis.validation_scores import auc
+    from sim.history.validation_scores import auc
 
     oos = joiningfit.cross_validated("war", data)
     wide = data.groupby(["warnum", "state"])["joined"].max().reset_index().merge(oos, on=["warnum", "state"])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.analysis.calibration import default_value
 from sim.analysis.sensitivity import documented_range
+from sim.history.calibration import default_value
 from sim.scenario import ranges
 from sim.scenario.ranges import DOCUMENTED_RANGES, REGISTRY, YEAR_WORLD_RANGES
 from sim.scenario.schema import Parameters

@@ -1,6 +1,6 @@
 """Claims of the worlds of any year: each spatial Thompson & Dreyer rivalry in force is a mutual
 claim at `parameters.motives.rivalry_stake`; the stake is fitted on peacetime uses of force
-(sim/analysis/peacefit.py) and the rivals of a `cow_YYYY` world are no longer frozen."""
+(sim/history/peacefit.py) and the rivals of a `cow_YYYY` world are no longer frozen."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from clirun import cli
 from scipy import stats
 
-from sim.analysis import peacefit
-from sim.analysis import peacetime as pt
+from sim.history import peacefit
+from sim.history import peacetime as pt
 from sim.model.motives import stakes
 from sim.scenario.loading import load_scenario
 from sim.scenario.ranges import YEAR_WORLD_RANGES

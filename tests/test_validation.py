@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from clirun import cli
 
-from sim.analysis import validation as v
-from sim.analysis import validation_scores as vs
-from sim.analysis.validation_report import run_validation
-from sim.analysis.validation_scores import pairs, record_side
+from sim.history import validation as v
+from sim.history import validation_scores as vs
+from sim.history.validation_report import run_validation
+from sim.history.validation_scores import pairs, record_side
 from sim.scenario.errors import InputErrors
 
 SMALL = [1, 4, 58]  # Franco-Spanish 1823, Russo-Turkish 1828, Franco-Prussian 1870

@@ -16,7 +16,7 @@ and willingness; Joyce, Ghosn & Bayer (2013) for the covariates of joining; Sign
 
 The coefficients are maximum-likelihood estimates on the COW inter-state wars other than the
 held-out 106 and 139, shipped in `sim/data/joining/coefficients.csv` with their standard errors
-and refitted by `python -m sim.analysis.joiningfit refit` (docs/model.md, "Joining"). This module
+and refitted by `python -m sim.history.joiningfit refit` (docs/model.md, "Joining"). This module
 only reads them: it needs numpy, not statsmodels.
 """
 

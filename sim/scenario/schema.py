@@ -55,7 +55,7 @@ RIVALRY_STAKE = 1.0
 """Default `motives.rivalry_stake`, fitted: the Poisson deviance of the uses of force among strategic
 rivals against the MID record (GML MID 2.2.1) in 1830, 1880, 1925 and 1975 is least at the upper
 bound; held out (1855, 1900, 1955, 1995) the model gives 0.050 per rival dyad-year against 0.16 on
-record (`alliance-sim peacetime --fit rivalry_stake --reps 20`, sim/analysis/peacefit.py;
+record (`alliance-sim peacetime --fit rivalry_stake --reps 20`, sim/history/peacefit.py;
 docs/validation.md, "Fitting the rivalry stake")."""
 
 
@@ -386,7 +386,7 @@ class JoiningParams(Strict):
                     "(default: the shipped fit; the validation passes each war's leave-one-out refit)")
     entry_mean_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
         97.71, description="mean delay of an entry after the war's start, days (exponential; the mean of the 107 "
-                           "joinings of the COW wars, day-level dates: python -m sim.analysis.joiningfit refit)")
+                           "joinings of the COW wars, day-level dates: python -m sim.history.joiningfit refit)")
 
 
 class Answers(Strict):

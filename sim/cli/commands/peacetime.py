@@ -1,6 +1,6 @@
 """`alliance-sim peacetime`: the model's uses of force per dyad-year in sampled years' worlds
 (nothing scripted) against the militarised interstate disputes on record; with `--fit`, a stake of
-those worlds fitted on alternate years and scored on the others (:mod:`sim.analysis.peacefit`).
+those worlds fitted on alternate years and scored on the others (:mod:`sim.history.peacefit`).
 See docs/validation.md.
 """
 
@@ -30,9 +30,9 @@ def add_arguments(parser) -> None:
 
 
 def _years(text: str | None) -> list[int]:
-    """The `--years` list (default :data:`sim.analysis.peacetime.YEARS`); each a year with a world,
+    """The `--years` list (default :data:`sim.history.peacetime.YEARS`); each a year with a world,
     not one of the held-out war years."""
-    from sim.analysis.peacetime import YEARS
+    from sim.history.peacetime import YEARS
     from sim.scenario.errors import InputError, InputErrors
     from sim.scenario.yearworld import FIRST_YEAR, LAST_YEAR
 
@@ -54,10 +54,10 @@ def _years(text: str | None) -> list[int]:
 
 def main(args) -> int:
     """Run each sampled year, compare with the record, write `peacetime_rates.csv` and `peacetime_dyads.csv`."""
-    from sim.analysis.peacetime import peacetime
-    from sim.analysis.validation_report import frame_rows
     from sim.execution.limits import check_total
     from sim.execution.output import atomic_folder, check_target, write_csv
+    from sim.history.peacetime import peacetime
+    from sim.history.validation_report import frame_rows
     from sim.scenario.errors import InputError, InputErrors
 
     years, out = _years(args.years), Path(args.out)
@@ -78,11 +78,11 @@ def main(args) -> int:
 
 
 def _fit(args, years: list[int], out: Path) -> int:
-    """Fit `--fit` (:func:`sim.analysis.peacefit.fit_stake`); write `peacetime_fit.csv` (the objective at
+    """Fit `--fit` (:func:`sim.history.peacefit.fit_stake`); write `peacetime_fit.csv` (the objective at
     every value tried) and `peacetime_fit_scores.csv` (in and out of sample, fitted and zero)."""
-    from sim.analysis.peacefit import fit_stake
-    from sim.analysis.validation_report import frame_rows
     from sim.execution.output import atomic_folder, write_csv
+    from sim.history.peacefit import fit_stake
+    from sim.history.validation_report import frame_rows
     from sim.scenario.errors import InputError, InputErrors
 
     if len(years) < 2:

@@ -69,7 +69,7 @@ def _check(args) -> None:
 
 def _figure(validation, path: Path) -> Path:
     """Write the reliability diagram of both join levels."""
-    from sim.analysis.validation_report import LEVELS
+    from sim.history.validation_report import LEVELS
     from sim.plot.figure import save
     from sim.plot.reliability import reliability_diagram
 
@@ -102,9 +102,9 @@ def _show(validation, folder: Path) -> None:
 
 def main(args) -> int:
     """Check the options and the output folder, run and score the wars, write, show."""
-    from sim.analysis.validation import read_wars
     from sim.execution.limits import check_total
     from sim.execution.output import check_target
+    from sim.history.validation import read_wars
     from sim.plot.figure import figure_target
     from sim.scenario.errors import InputError
 
@@ -115,7 +115,7 @@ def main(args) -> int:
                 advice="fewer --reps, or a few --wars at a time", where=InputError("", "--reps"))
     figure = figure_target(args.figure) if args.figure is not None else None
     check_target(out, args.force)
-    from sim.analysis.validation_report import run_validation  # statistics libraries: only once the input is good
+    from sim.history.validation_report import run_validation  # statistics libraries: only once the input is good
 
     validation = run_validation(wars, args.reps, args.seed, args.workers or None, args.set,
                                 progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts, cv=args.cv)

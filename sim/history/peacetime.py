@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import beta
 
-from sim.analysis.validation import NOT_A_POSTURE
 from sim.execution.runner import run
+from sim.history.validation import NOT_A_POSTURE
 from sim.model.motives import stakes
 from sim.model.world import great_circle_km
 from sim.scenario.loading import load_scenario

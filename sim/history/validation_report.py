@@ -2,7 +2,7 @@
 
 `run_validation()` returns a :class:`Validation` holding every table as a DataFrame;
 `Validation.write(folder)` writes them atomically (`alliance-sim validation` does both, see
-docs/validation.md). Joining is scored at the war rung (:data:`sim.analysis.validation.WAR_LEVEL`)
+docs/validation.md). Joining is scored at the war rung (:data:`sim.history.validation.WAR_LEVEL`)
 and, as a sensitivity check, at the armed-clash rung (5), from the same runs.
 """
 
@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import validation_scores as scores
-from sim.analysis.validation import (
+from sim.execution.output import atomic_folder, write_csv, write_json
+from sim.execution.progress import progress_bar
+from sim.history import validation_scores as scores
+from sim.history.validation import (
     HELD_OUT,
     WAR_LEVEL,
     War,
@@ -26,8 +28,6 @@ from sim.analysis.validation import (
     pick_wars,
     read_wars,
 )
-from sim.execution.output import atomic_folder, write_csv, write_json
-from sim.execution.progress import progress_bar
 from sim.model.ladder import CLASH
 
 __all__ = ["LEVELS", "CV_FOLDS", "Validation", "run_validation", "statistical_forecasts", "fold_overrides",
@@ -93,7 +93,7 @@ def statistical_forecasts(pairs: pd.DataFrame, cv: str = "war") -> tuple[pd.Data
     """`pairs` with the fitted joining equation's forecast (`p_baseline`, `p_baseline_record_side`)
     and the three-feature lookup's (`p_lookup`), each refitted without the war (or era, `cv`) it
     forecasts; and a note ('' or why the equation's forecast is missing: statsmodels not installed)."""
-    from sim.analysis import joiningfit
+    from sim.history import joiningfit
 
     key = {"war": "warnum", "era": "era"}[cv]
     note = ""
@@ -115,7 +115,7 @@ def fold_overrides(cv: str) -> dict[int, list[str]]:
     """Per war, the override that gives the simulator's joining equation the coefficients fitted
     without that war (or era): the headline is out of sample when the joining decision is on.
     None when statsmodels is missing (the shipped coefficients are used, in sample)."""
-    from sim.analysis import joiningfit
+    from sim.history import joiningfit
 
     try:
         folds = joiningfit.fold_coefficients(cv)

@@ -1,4 +1,4 @@
-"""Scores of the war-joining forecasts of :mod:`sim.analysis.validation`.
+"""Scores of the war-joining forecasts of :mod:`sim.history.validation`.
 
 Brier (1950) scores per (war, candidate); Murphy's (1973) skill score pooled over every pair of
 the wars scored, against climatology and against "only the first two fight"; percentile
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu
 
-from sim.analysis.validation import PAIR_COLUMNS, War
+from sim.history.validation import PAIR_COLUMNS, War
 
 __all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "FORECASTS", "pairs", "record_side", "war_table", "skill",
            "bootstrap_skill", "auc", "side_skill", "score_table", "reliability"]
@@ -62,7 +62,7 @@ def _squared(frame: pd.DataFrame, column: str) -> pd.Series:
 
 FORECASTS = {"": "p_model", "baseline_": "p_baseline", "lookup_": "p_lookup"}
 """Forecasts scored side by side, by metric prefix: the simulator, the fitted joining equation
-forecast directly (without simulation), the three-feature lookup (:mod:`sim.analysis.joiningfit`)."""
+forecast directly (without simulation), the three-feature lookup (:mod:`sim.history.joiningfit`)."""
 SIDES = {"": ("p_model", "p_model_record_side"), "baseline_": ("p_baseline", "p_baseline_record_side")}
 """Per prefix: the forecast of joining and of joining on the side taken in history."""
 

@@ -2,7 +2,7 @@
 
 The data set has one row per (war, side, candidate) over the COW inter-state wars other than the
 held-out 106 and 139 (dropped when the wars are read): the candidates are the system members of
-the war's onset year other than its first two belligerents (as in :mod:`sim.analysis.validation`),
+the war's onset year other than its first two belligerents (as in :mod:`sim.history.validation`),
 the sides are the first initiator's (A) and the first target's (B), and the outcome is whether the
 candidate fought on that side. The covariates (:data:`sim.model.joining.COVARIATES`) are measured
 on the war's onset date where the data give dates (capitals, other wars under way) and otherwise:
@@ -15,8 +15,8 @@ validation (:func:`cross_validated`) refit it without the war (or era) forecast.
 lookup (:func:`lookup`) is the base rate by cell of (allied to a party) x (major power) x (capital
 within 1,000 km of a party's), left out the same way.
 
-    python -m sim.analysis.joiningfit refit     # rewrite sim/data/joining/coefficients.csv
-    python -m sim.analysis.joiningfit check     # refit and compare with the shipped file
+    python -m sim.history.joiningfit refit     # rewrite sim/data/joining/coefficients.csv
+    python -m sim.history.joiningfit check     # refit and compare with the shipped file
 
 statsmodels is needed here only (the `fit` extra); the simulator reads the shipped coefficients.
 """
@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.validation import HELD_OUT, War, read_wars
+from sim.history.validation import HELD_OUT, War, read_wars
 from sim.model.joining import COVARIATES, Coefficients, any_side, read_coefficients
 from sim.model.world import great_circle_km
 from sim.scenario.yearworld import capital_at, majors, read_table
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     """`refit` writes the shipped coefficients; `check` compares a refit with them (exit 1 if they differ)."""
     argv = sys.argv[1:] if argv is None else argv
     if argv not in (["refit"], ["check"]):
-        print("usage: python -m sim.analysis.joiningfit refit|check", file=sys.stderr)
+        print("usage: python -m sim.history.joiningfit refit|check", file=sys.stderr)
         return 2
     table = refit()
     if argv == ["refit"]:
