@@ -51,6 +51,9 @@ def load_run(folder: str | Path, name: str | None = None) -> Run:
     folder = Path(folder)
     if not folder.is_dir():
         raise InputErrors(InputError("no such run folder", str(folder)))
+    if (folder / "runs.csv").is_file() or (folder / "manifest.json").is_file():
+        raise InputErrors(InputError("a sweep folder (runs.csv, manifest.json), not a run folder: give the folder "
+                                     "of one `alliance-sim run` (summary.csv, events.csv, ...)", str(folder)))
     tables = {t: _read_csv(folder / f"{t}.csv", t) for t in ("summary", "events", "tension", "states")}
     if all(t is None for t in tables.values()):
         raise InputErrors(InputError("no summary.csv, events.csv, tension.csv or states.csv here",

@@ -7,6 +7,7 @@ this program never holds inf or nan), and at least one row.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from pathlib import Path
@@ -44,6 +45,7 @@ def read_table(file: Path, table: str) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         _fail(file, "empty file: no header row")
     except (pd.errors.ParserError, ValueError) as exc:
+        _cut(file)
         _fail(file, f"not a well-formed CSV table: {str(exc).strip()}")
     required, numeric = REQUIRED[table]
     missing = [c for c in required if c not in frame.columns]
@@ -51,9 +53,27 @@ def read_table(file: Path, table: str) -> pd.DataFrame:
         _fail(file, f"not a {table} table of this program: no column {', '.join(missing)}", 1)
     if frame.empty:
         _fail(file, "a header but no rows: nothing to draw", 2)
+    _cut(file, len(frame.columns))
     for column in (c for c in numeric if c in frame.columns):
         _check_numbers(file, frame, column, column in required)
     return frame
+
+
+def _cut(file: Path, cells: int | None = None) -> None:
+    """A table of this program ends with a line break: a last line without one, short of cells (or
+    unreadable), is a cut file (a copy or a run interrupted), reported at that line."""
+    with open(file, "rb") as handle:
+        handle.seek(0, 2)
+        size = handle.seek(max(handle.tell() - 1, 0))
+        if size == 0 or handle.read(1) == b"\n":
+            return
+        handle.seek(0)
+        lines = handle.read().split(b"\n")
+    last = lines[-1].decode("utf-8", "replace")
+    short = cells is None or len(next(csv.reader([last]), [])) < cells
+    if short:
+        _fail(file, "the file is cut here: its last line ends without a line break, short of cells "
+                    "(an interrupted copy or run?); run again or copy the whole file", len(lines))
 
 
 def _check_numbers(file: Path, frame: pd.DataFrame, column: str, required: bool) -> None:

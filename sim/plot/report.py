@@ -1,0 +1,385 @@
+"""One self-contained HTML page that reads a run (and optionally its baseline): the scenario and its
+timeline, tension bands of the watched states, where their tension comes from (``sources.csv``),
+who answered whom across runs, entry and invocation tables with intervals, and the what-if's
+effects against the baseline.
+
+Charts are plotly figures, the page a jinja2 template (``sim/plot/templates/report.html.j2``);
+plotly's JavaScript is inlined once and every datum is aggregated before it is embedded (quantile
+bands on at most :data:`MAX_POINTS` days, means over replications), so the page stays small
+whatever the number of replications and opens offline. Statistics come from
+:mod:`sim.analysis.compare` and :mod:`sim.analysis.stats`; the cascade from :mod:`sim.analysis.cascade`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis import stats
+from sim.analysis.cascade import answers
+from sim.analysis.compare import compare, plain_language
+from sim.plot.cascade import layout, positions
+from sim.plot.figure import COLOURS, Run, load_run
+from sim.plot.network import FAMILIES, MECHANISM_COLOURS, OTHER, chosen_links, entry_shares
+from sim.scenario.errors import InputError, InputErrors
+
+__all__ = ["Panel", "build", "read_sources", "SOURCE_COLUMNS", "MAX_POINTS", "MAX_STATES"]
+
+SOURCE_COLUMNS = ("rep", "t", "state", "source", "component", "value")
+MAX_POINTS = 90
+"""Days kept per tension or attribution curve: the bands are drawn on at most this many sampled days."""
+MAX_STATES = 6
+"""Watched states drawn (tension and attribution): the rest are named in a note."""
+TOP_SOURCES = 6
+CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@dataclass
+class Panel:
+    """One section of the page: its anchor, title, lead text, figures (HTML from plotly) and tables."""
+
+    id: str
+    title: str
+    lead: str = ""
+    figures: list[str] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _figure_html(fig, div_id: str) -> str:
+    import plotly.io as pio
+
+    fig.update_layout(template="plotly_white", margin=dict(l=50, r=20, t=50, b=40), font=dict(size=12))
+    return pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG)
+
+
+def _watched(run: Run) -> list[str]:
+    watch = (run.meta.get("scenario") or {}).get("watch") or {}
+    return list(watch.get("states") or [])
+
+
+def _states_to_draw(run: Run) -> tuple[list[str], list[str]]:
+    """The watched states found in tension.csv (else the most tense), at most MAX_STATES; and those left out."""
+    tension = run.tension
+    if tension is None:
+        return [], []
+    known = set(tension["state"])
+    chosen = [s for s in _watched(run) if s in known]
+    if not chosen:
+        singles = tension[~tension["state"].str.contains("-", regex=False)]
+        chosen = list(singles.groupby("state")["tension"].median().sort_values(ascending=False).index)
+    return chosen[:MAX_STATES], chosen[MAX_STATES:]
+
+
+def _thin(days: np.ndarray) -> np.ndarray:
+    """At most MAX_POINTS of the sampled days, evenly spread, the first and last kept."""
+    days = np.unique(days)
+    if len(days) <= MAX_POINTS:
+        return days
+    return days[np.unique(np.linspace(0, len(days) - 1, MAX_POINTS).round().astype(int))]
+
+
+def _round(values, digits: int = 3) -> list:
+    return [None if not math.isfinite(v) else round(float(v), digits) for v in values]
+
+
+def _scenario_panel(run: Run) -> Panel:
+    scenario = run.meta.get("scenario") or {}
+    facts = [("scenario", str(scenario.get("name") or run.name)), ("replications", str(run.replications)),
+             ("horizon", f"{run.meta.get('horizon_days', scenario.get('horizon_days', '?'))} days"),
+             ("seed", str(run.meta.get("seed", "?"))), ("extends", str(scenario.get("extends") or "nothing")),
+             ("world", str(scenario.get("world") or "world_2022"))]
+    panel = Panel("scenario", "The scenario and its timeline", html.escape(str(scenario.get("description") or "")).strip(),
+                  tables=[{"head": ["", ""], "rows": facts, "caption": ""}])
+    if run.events is not None:
+        scripted = run.events[run.events["kind"].str.startswith("scenario.")]
+        per = scripted.groupby(["t", "kind", "actor", "target", "level", "detail"], dropna=False)["rep"].nunique()
+        rows = [(f"{t:g}", kind.removeprefix("scenario."), actor, "" if pd.isna(target) else target,
+                 "" if pd.isna(level) else f"{level:g}", "" if pd.isna(detail) else detail,
+                 f"{100 * n / max(run.replications, 1):.0f}%")
+                for (t, kind, actor, target, level, detail), n in per.items()]
+        panel.tables.append({"head": ["day", "act", "actor", "target", "level", "what", "runs"], "rows": rows,
+                             "caption": "the scripted acts (scenario actions and the starting postures), as events.csv records them"})
+    return panel
+
+
+def _tension_panel(runs: list[Run]) -> Panel:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    panel = Panel("tension", "Tension of the watched states",
+                  "Tension is the perceived threat, 0 none to 1 certain. Line: the median over replications; "
+                  "band: 10% to 90% of them." + (" Blue: this run; red, dashed: the baseline." if len(runs) > 1 else ""))
+    states, left = _states_to_draw(runs[0])
+    if not states:
+        panel.notes.append("no tension.csv in the run folder: run with the tension table to see these bands")
+        return panel
+    cols = 2
+    rows = math.ceil(len(states) / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=states, shared_xaxes=True, vertical_spacing=0.3 / rows)
+    for k, state in enumerate(states):
+        row, col = k // cols + 1, k % cols + 1
+        for run, colour, dash in zip(runs, COLOURS, ("solid", "dash")):
+            if run.tension is None:
+                continue
+            rows_ = run.tension[run.tension["state"] == state]
+            band = rows_[rows_["t"].isin(_thin(rows_["t"].to_numpy()))].groupby("t")["tension"].quantile(
+                [0.1, 0.5, 0.9]).unstack()
+            days = _round(band.index, 1)
+            fig.add_trace(go.Scatter(x=days + days[::-1], y=_round(band[0.9]) + _round(band[0.1])[::-1], fill="toself",
+                                     fillcolor=colour, opacity=0.2, line=dict(width=0), hoverinfo="skip",
+                                     showlegend=False, name=f"{run.name} 10-90%"), row=row, col=col)
+            fig.add_trace(go.Scatter(x=days, y=_round(band[0.5]), line=dict(color=colour, dash=dash, width=2),
+                                     name=run.name, showlegend=k == 0), row=row, col=col)
+    fig.update_yaxes(range=[0, 1])
+    fig.update_xaxes(title_text="day", row=rows)
+    fig.update_layout(height=240 * rows + 80, legend=dict(orientation="h", y=1.08))
+    panel.figures.append(_figure_html(fig, "fig-tension"))
+    if left:
+        panel.notes.append(f"watched but not drawn (at most {MAX_STATES}): {', '.join(left)}")
+    return panel
+
+
+def read_sources(file: Path) -> pd.DataFrame:
+    """``sources.csv`` (``rep, t, state, source, component, value``), checked: its columns, and
+    numbers where numbers belong (InputErrors at the first bad line)."""
+    try:
+        frame = pd.read_csv(file, dtype={"state": str, "source": str, "component": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise InputErrors(InputError(f"not a sources table of this program: {str(exc).strip()}", str(file))) from None
+    missing = [c for c in SOURCE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputErrors(InputError(f"not a sources table of this program: no column {', '.join(missing)}",
+                                     str(file), 1))
+    for column in ("rep", "t", "value"):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() | ~np.isfinite(values.fillna(0))
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputErrors(InputError(f"column '{column}' holds {frame[column].iloc[row]!r} where a number belongs",
+                                         str(file), row + 2))
+        frame[column] = values
+    return frame
+
+
+def _attribution_panel(run: Run, folder: Path) -> Panel:
+    import plotly.graph_objects as go
+
+    panel = Panel("attribution", "Where the watched states' tension comes from",
+                  "Each state's tension split by the state or bloc it comes from (stacked, mean over replications); "
+                  "the components below are the same tension split by kind (capability within reach, perceived "
+                  "intent, alliance offsets, standing acts).")
+    file = folder / "sources.csv"
+    if not file.is_file():
+        panel.notes.append("This run folder has no sources.csv, so the page cannot split tension by source. "
+                           "Run the scenario again with a version of alliance-sim that writes the attribution "
+                           "table (`alliance-sim run SCENARIO`, with `sources` among `--tables`), then make the report again.")
+        return panel
+    sources = read_sources(file)
+    states = [s for s in _states_to_draw(run)[0] if s in set(sources["state"])] or \
+        list(sources.groupby("state")["value"].sum().sort_values(ascending=False).index[:MAX_STATES])
+    reps = max(sources["rep"].nunique(), 1)
+    for k, state in enumerate(states):
+        rows = sources[sources["state"] == state]
+        rows = rows[rows["t"].isin(_thin(rows["t"].to_numpy()))]
+        by_source = rows.groupby(["t", "source"])["value"].sum().unstack(fill_value=0.0) / reps
+        top = list(by_source.abs().mean().sort_values(ascending=False).index[:TOP_SOURCES])
+        fig = go.Figure()
+        for source in top:
+            fig.add_trace(go.Scatter(x=_round(by_source.index, 1), y=_round(by_source[source]), name=source,
+                                     stackgroup="one", mode="lines"))
+        rest = by_source.drop(columns=top).sum(axis=1)
+        if len(by_source.columns) > len(top):
+            fig.add_trace(go.Scatter(x=_round(by_source.index, 1), y=_round(rest), name="all others",
+                                     stackgroup="one", mode="lines", line=dict(color="#bbbbbb")))
+        fig.update_layout(title=f"{state}: tension by source", height=300, xaxis_title="day",
+                          yaxis_title="share of tension")
+        panel.figures.append(_figure_html(fig, f"fig-attribution-{k}"))
+    component = (sources[sources["state"].isin(states)].groupby(["state", "component"])["value"].sum()
+                 / (reps * sources["t"].nunique())).unstack(fill_value=0.0)
+    fig = go.Figure([go.Bar(y=list(component.index), x=_round(component[c]), name=c, orientation="h")
+                     for c in component.columns])
+    fig.update_layout(barmode="relative", title="tension by component (mean over days and replications)",
+                      height=120 + 32 * len(component), xaxis_title="tension")
+    panel.figures.append(_figure_html(fig, "fig-components"))
+    return panel
+
+
+def _cascade_panel(run: Run, folder: Path) -> tuple[Panel, pd.DataFrame | None]:
+    import plotly.graph_objects as go
+
+    panel = Panel("cascade", "Who answered whom, across every replication",
+                  "An arrow runs from a state to the state that answered its act (the events' cause chains, "
+                  "aggregated over replications: `alliance-sim cascade` writes the whole table). Width: share "
+                  "of replications; colour: mechanism; dashed: the ally declined. Hover an arrow's middle for "
+                  "its numbers.")
+    if run.events is None:
+        panel.notes.append("no events.csv in the run folder: run with the events table to see the cascade")
+        return panel, None
+    found = answers(run.events, str(folder / "events.csv"))
+    reps = max(run.replications, 1)
+    chosen = chosen_links(found, reps)
+    where = layout({s: p for s, p in positions(run).items() if s in set(chosen["source"]) | set(chosen["target"])})
+    entered = entry_shares(run)
+    fig = go.Figure()
+    shapes, mids = [], {"x": [], "y": [], "text": [], "colour": []}
+    for link in chosen.itertuples():
+        if link.source not in where or link.target not in where:
+            continue
+        (x0, y0), (x1, y1) = where[link.source], where[link.target]
+        dx, dy = x1 - x0, y1 - y0
+        norm = max(math.hypot(dx, dy), 1e-9)
+        shift = 8 * FAMILIES[link.family]  # degrees to the right of the direction: families side by side
+        ox, oy = shift * dy / norm, -shift * dx / norm
+        colour = MECHANISM_COLOURS.get(link.mechanism, OTHER)
+        shapes.append(dict(x=x1 + ox, y=y1 + oy, ax=x0 + ox, ay=y0 + oy, xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1 + 5 * link.share_of_runs,
+                           arrowcolor=colour, opacity=0.75, standoff=12, startstandoff=12, text=""))
+        mids["x"].append(round((x0 + x1) / 2 + ox, 2))
+        mids["y"].append(round((y0 + y1) / 2 + oy, 2))
+        mids["colour"].append(colour)
+        pacts = f" via {link.pacts}" if link.pacts else ""
+        mids["text"].append(f"{link.target} answered {link.source}: {link.mechanism.replace('_', '-')}{pacts}"
+                            f"<br>in {100 * link.share_of_runs:.0f}% of replications")
+    fig.add_trace(go.Scatter(x=mids["x"], y=mids["y"], mode="markers", marker=dict(size=9, color=mids["colour"]),
+                             hovertext=mids["text"], hoverinfo="text", showlegend=False))
+    names = list(where)
+    fig.add_trace(go.Scatter(x=[round(where[s][0], 2) for s in names], y=[round(where[s][1], 2) for s in names],
+                             mode="markers+text", text=names, textfont=dict(size=10),
+                             marker=dict(size=28, color=[round(entered.get(s, 0.0), 3) for s in names],
+                                         colorscale="YlOrRd", cmin=0, cmax=1, line=dict(color="black", width=1),
+                                         colorbar=dict(title="entered<br>a war<br>(share<br>of runs)", thickness=12)),
+                             hovertext=[f"{s}: entered a war in {100 * entered.get(s, 0.0):.0f}% of runs" for s in names],
+                             hoverinfo="text", showlegend=False))
+    for mechanism in sorted({m for m in chosen["mechanism"]}):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=mechanism.replace("_", "-"),
+                                 line=dict(color=MECHANISM_COLOURS.get(mechanism, OTHER), width=4)))
+    fig.update_layout(annotations=shapes, height=560, xaxis=dict(visible=False), legend=dict(orientation="h"),
+                      yaxis=dict(visible=False, scaleanchor="x"), title=f"{len(shapes)} links over {reps} replications")
+    panel.figures.append(_figure_html(fig, "fig-cascade"))
+    rows = [(link.source, link.target, link.mechanism.replace("_", "-"), link.pacts, f"{100 * link.share_of_runs:.0f}%")
+            for link in chosen.itertuples()]
+    panel.tables.append({"head": ["source", "answered by", "mechanism", "pacts", "runs"], "rows": rows,
+                         "caption": "the links drawn: wars first, then declined calls, then peacetime answers; "
+                                    "de-escalations left out"})
+    return panel, found
+
+
+def _share_ci(indicator: np.ndarray, key: str) -> str:
+    """A share in percent with its 95% bootstrap interval (stats.bootstrap_ci on the 0/1 indicator)."""
+    low, high = stats.bootstrap_ci((indicator.astype(float),), stats.generator(0, key))
+    return f"{100 * indicator.mean():.0f}% [{100 * low:.0f}, {100 * high:.0f}]"
+
+
+def _entry_panel(runs: list[Run]) -> Panel:
+    panel = Panel("entry", "Who enters a war, how often and when",
+                  "Share of replications in which the state entered a war, with a 95% bootstrap interval over "
+                  "replications; the median day of entry among those that entered; how it entered most often.")
+    run = runs[0]
+    if run.states is None:
+        panel.notes.append("no states.csv in the run folder: run with the states table to see entries")
+        return panel
+    reps = sorted(set(run.states["rep"]))
+    entered = run.states.dropna(subset=["t_entry"])
+    order = entered.groupby("state")["rep"].nunique().sort_values(ascending=False).index
+    base = runs[1].states if len(runs) > 1 else None
+    rows = []
+    for state in order:
+        mine = entered[entered["state"] == state]
+        indicator = np.isin(reps, mine["rep"].unique())
+        via = mine["entered_via"].value_counts()
+        row = [state, _share_ci(indicator, f"entry:{state}"), f"{mine['t_entry'].median():.0f}",
+               f"{via.index[0]} ({100 * via.iloc[0] / len(mine):.0f}%)" if len(via) else ""]
+        if base is not None:
+            theirs = base.dropna(subset=["t_entry"])
+            base_reps = sorted(set(base["rep"]))
+            row.append(_share_ci(np.isin(base_reps, theirs[theirs["state"] == state]["rep"].unique()),
+                                 f"entry-base:{state}"))
+        rows.append(row)
+    head = ["state", "entered a war [95% CI]", "median day", "most often via"]
+    head += [f"in the baseline ({runs[1].name})"] if base is not None else []
+    panel.tables.append({"head": head, "rows": rows, "caption": ""})
+    if not rows:
+        panel.notes.append("no state entered a war in any replication")
+    return panel
+
+
+def _invocation_panel(run: Run) -> Panel:
+    panel = Panel("invocations", "Pacts invoked, honoured and declined",
+                  "Per pact: the share of replications in which a member invoked it, in which an ally honoured it "
+                  "and in which an ally declined (abandoned) the call, with 95% bootstrap intervals.")
+    if run.events is None:
+        panel.notes.append("no events.csv in the run folder")
+        return panel
+    reps = sorted(set(run.events["rep"]) | (set(run.summary["rep"]) if run.summary is not None else set()))
+    pacted = run.events[run.events["pact"].notna() & (run.events["pact"] != "")]
+    rows = []
+    for pact in pacted[pacted["kind"] == "invocation"]["pact"].value_counts().index:
+        mine = pacted[pacted["pact"] == pact]
+        cells = [pact]
+        for kind in ("invocation", "honour", "abandon"):
+            cells.append(_share_ci(np.isin(reps, mine[mine["kind"] == kind]["rep"].unique()), f"{kind}:{pact}"))
+        first = mine[mine["kind"] == "invocation"].groupby("rep")["t"].min()
+        cells.append(f"{first.median():.0f}")
+        rows.append(cells)
+    panel.tables.append({"head": ["pact", "invoked [95% CI]", "honoured", "declined", "median day of first invocation"],
+                         "rows": rows, "caption": ""})
+    if not rows:
+        panel.notes.append("no pact was invoked in any replication")
+    return panel
+
+
+def _effects_panel(folder: Path, baseline: Path | None, runs: list[Run]) -> Panel:
+    panel = Panel("effects", "The what-if against the baseline",
+                  "Every metric's difference (this run minus the baseline) with its 95% bootstrap interval and "
+                  "a test adjusted for the number of tests (as `alliance-sim compare BASELINE RUN`).")
+    if baseline is None:
+        panel.notes.append("no baseline given: make the report with `--baseline BASELINE_RUN` (e.g. a run of "
+                           "baseline_2022 with the same seed) to see the what-if's effects")
+        return panel
+    if runs[0].summary is None or runs[1].summary is None:
+        panel.notes.append("a summary.csv is missing on one side: no metric to compare")
+        return panel
+    report = compare(baseline, folder)
+    panel.lead += f" {html.escape(report.pairing)}."
+    significant = plain_language(report)
+    panel.notes += [f"significant after {report.adjust} adjustment: {line}" for line in significant] or \
+        ["no difference is significant after adjustment"]
+    rows = []
+    for row in sorted(report.rows, key=lambda r: (not r.p_adj < report.alpha, r.metric)):
+        r, binary = row.result, row.result.kind == "binary"
+        scale, unit = (100, " pts") if binary else (1, "")
+        fmt = (lambda v: f"{100 * v:.1f}%") if binary else (lambda v: f"{v:.4g}")
+        rows.append([stats.label(row.metric), fmt(r.mean_a), fmt(r.mean_b), f"{scale * r.diff:+.4g}{unit}",
+                     f"[{scale * r.ci_low:.4g}, {scale * r.ci_high:.4g}]",
+                     "n/a" if math.isnan(row.p_adj) else f"{row.p_adj:.3g}"])
+    panel.tables.append({"head": ["metric", f"baseline ({runs[1].name})", f"this run ({runs[0].name})",
+                                  "difference", "95% CI", f"p ({report.adjust})"], "rows": rows,
+                         "caption": "significant rows first"})
+    return panel
+
+
+def build(folder: str | Path, baseline: str | Path | None = None) -> str:
+    """The report of the run in ``folder`` (against the run in ``baseline``) as one HTML page."""
+    import jinja2
+    from plotly.offline import get_plotlyjs
+
+    folder = Path(folder)
+    run = load_run(folder)
+    runs = [run] + ([load_run(baseline, f"baseline: {Path(baseline).resolve().name}")] if baseline else [])
+    base_path = Path(baseline) if baseline else None
+    cascade, _ = _cascade_panel(run, folder)
+    panels = [_scenario_panel(run), _tension_panel(runs), _attribution_panel(run, folder), cascade,
+              _entry_panel(runs), _invocation_panel(run), _effects_panel(folder, base_path, runs)]
+    env = jinja2.Environment(loader=jinja2.PackageLoader("sim.plot", "templates"),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]))
+    scenario = run.meta.get("scenario") or {}
+    return env.get_template("report.html.j2").render(
+        title=f"alliance-sim report: {scenario.get('name') or run.name}", run=run.name,
+        baseline=runs[1].name if len(runs) > 1 else None, panels=panels, plotly_js=get_plotlyjs(),
+        version=str((run.meta.get("versions") or {}).get("alliance-sim", "")))
