@@ -33,10 +33,16 @@ __all__ = ["Panel", "build", "read_sources", "SOURCE_COLUMNS", "MAX_POINTS", "MA
 SOURCE_COLUMNS = ("rep", "t", "state", "source", "component", "value")
 MAX_POINTS = 90
 """Days kept per tension or attribution curve: the bands are drawn on at most this many sampled days."""
-MAX_STATES = 6
+MAX_STATES = 8
 """Watched states drawn (tension and attribution): the rest are named in a note."""
 TOP_SOURCES = 6
+MAX_FINDINGS = 12
 CONFIG = {"displaylogo": False, "responsive": True}
+STYLE = dict(template="none", colorway=["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                                        "#7f7f7f", "#bcbd22", "#17becf"],
+             paper_bgcolor="white", plot_bgcolor="white", margin=dict(l=50, r=20, t=50, b=40),
+             font=dict(size=12, family="system-ui, Helvetica, Arial, sans-serif"))
+"""The look of every chart, set on each: plotly's named templates would embed some 6 kB per chart."""
 
 
 @dataclass
@@ -49,12 +55,15 @@ class Panel:
     figures: list[str] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
 
 
 def _figure_html(fig, div_id: str) -> str:
     import plotly.io as pio
 
-    fig.update_layout(template="plotly_white", margin=dict(l=50, r=20, t=50, b=40), font=dict(size=12))
+    fig.update_layout(STYLE)
+    fig.update_xaxes(gridcolor="#e8e8e8", zeroline=False, linecolor="#999")
+    fig.update_yaxes(gridcolor="#e8e8e8", zeroline=False, linecolor="#999")
     return pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG)
 
 
@@ -63,8 +72,9 @@ def _watched(run: Run) -> list[str]:
     return list(watch.get("states") or [])
 
 
-def _states_to_draw(run: Run) -> tuple[list[str], list[str]]:
-    """The watched states found in tension.csv (else the most tense), at most MAX_STATES; and those left out."""
+def _states_to_draw(run: Run, baseline: Run | None = None) -> tuple[list[str], list[str]]:
+    """The watched states found in tension.csv (else the most tense), at most MAX_STATES; and those
+    left out. Against a baseline, the states whose mean tension moved most come first."""
     tension = run.tension
     if tension is None:
         return [], []
@@ -73,6 +83,11 @@ def _states_to_draw(run: Run) -> tuple[list[str], list[str]]:
     if not chosen:
         singles = tension[~tension["state"].str.contains("-", regex=False)]
         chosen = list(singles.groupby("state")["tension"].median().sort_values(ascending=False).index)
+    if baseline is not None and baseline.tension is not None:
+        mine = tension.groupby("state")["tension"].mean()
+        theirs = baseline.tension.groupby("state")["tension"].mean()
+        moved = (mine - theirs.reindex(mine.index)).abs().fillna(0.0)
+        chosen = sorted(chosen, key=lambda s: -moved.get(s, 0.0))
     return chosen[:MAX_STATES], chosen[MAX_STATES:]
 
 
@@ -99,12 +114,16 @@ def _scenario_panel(run: Run) -> Panel:
     if run.events is not None:
         scripted = run.events[run.events["kind"].str.startswith("scenario.")]
         per = scripted.groupby(["t", "kind", "actor", "target", "level", "detail"], dropna=False)["rep"].nunique()
-        rows = [(f"{t:g}", kind.removeprefix("scenario."), actor, "" if pd.isna(target) else target,
+        rows = [(t, f"{t:g}", kind.removeprefix("scenario."), actor, "" if pd.isna(target) else target,
                  "" if pd.isna(level) else f"{level:g}", "" if pd.isna(detail) else detail,
                  f"{100 * n / max(run.replications, 1):.0f}%")
                 for (t, kind, actor, target, level, detail), n in per.items()]
-        panel.tables.append({"head": ["day", "act", "actor", "target", "level", "what", "runs"], "rows": rows,
-                             "caption": "the scripted acts (scenario actions and the starting postures), as events.csv records them"})
+        head = ["day", "act", "actor", "target", "level", "what", "runs"]
+        later = [r[1:] for r in rows if r[0] > 0]
+        panel.tables.append({"head": head, "rows": later or [("", "no scripted act after day 0", "", "", "", "", "")],
+                             "caption": "the timeline: scripted acts after day 0, as events.csv records them"})
+        panel.tables.append({"head": head, "rows": [r[1:] for r in rows if r[0] <= 0], "collapsed": True,
+                             "caption": f"the starting postures on day 0 ({sum(r[0] <= 0 for r in rows)} acts)"})
     return panel
 
 
@@ -115,7 +134,7 @@ def _tension_panel(runs: list[Run]) -> Panel:
     panel = Panel("tension", "Tension of the watched states",
                   "Tension is the perceived threat, 0 none to 1 certain. Line: the median over replications; "
                   "band: 10% to 90% of them." + (" Blue: this run; red, dashed: the baseline." if len(runs) > 1 else ""))
-    states, left = _states_to_draw(runs[0])
+    states, left = _states_to_draw(runs[0], runs[1] if len(runs) > 1 else None)
     if not states:
         panel.notes.append("no tension.csv in the run folder: run with the tension table to see these bands")
         return panel
@@ -141,7 +160,8 @@ def _tension_panel(runs: list[Run]) -> Panel:
     fig.update_layout(height=240 * rows + 80, legend=dict(orientation="h", y=1.08))
     panel.figures.append(_figure_html(fig, "fig-tension"))
     if left:
-        panel.notes.append(f"watched but not drawn (at most {MAX_STATES}): {', '.join(left)}")
+        moved = ", those whose tension moved most against the baseline first" if len(runs) > 1 else ""
+        panel.notes.append(f"{MAX_STATES} watched states drawn{moved}; not drawn: {', '.join(left)}")
     return panel
 
 
@@ -216,8 +236,8 @@ def _cascade_panel(run: Run, folder: Path) -> tuple[Panel, pd.DataFrame | None]:
     panel = Panel("cascade", "Who answered whom, across every replication",
                   "An arrow runs from a state to the state that answered its act (the events' cause chains, "
                   "aggregated over replications: `alliance-sim cascade` writes the whole table). Width: share "
-                  "of replications; colour: mechanism; dashed: the ally declined. Hover an arrow's middle for "
-                  "its numbers.")
+                  "of replications; colour: mechanism; dashed: the ally declined. Hover an arrow for its "
+                  "numbers.")
     if run.events is None:
         panel.notes.append("no events.csv in the run folder: run with the events table to see the cascade")
         return panel, None
@@ -227,31 +247,36 @@ def _cascade_panel(run: Run, folder: Path) -> tuple[Panel, pd.DataFrame | None]:
     where = layout({s: p for s, p in positions(run).items() if s in set(chosen["source"]) | set(chosen["target"])})
     entered = entry_shares(run)
     fig = go.Figure()
-    shapes, mids = [], {"x": [], "y": [], "text": [], "colour": []}
+    arrows = []
+    spread = np.array(list(where.values())) if where else np.zeros((1, 2))
+    gap = 0.022 * max(float(np.ptp(spread[:, 0])), float(np.ptp(spread[:, 1])), 20.0)
     for link in chosen.itertuples():
         if link.source not in where or link.target not in where:
             continue
-        (x0, y0), (x1, y1) = where[link.source], where[link.target]
-        dx, dy = x1 - x0, y1 - y0
-        norm = max(math.hypot(dx, dy), 1e-9)
-        shift = 8 * FAMILIES[link.family]  # degrees to the right of the direction: families side by side
-        ox, oy = shift * dy / norm, -shift * dx / norm
+        p0, p2 = np.array(where[link.source]), np.array(where[link.target])
+        d = p2 - p0
+        control = (p0 + p2) / 2 + FAMILIES[link.family] * np.array([d[1], -d[0]])  # matplotlib's arc3
+        s = np.linspace(0, 1, 60)[:, None]
+        curve = (1 - s) ** 2 * p0 + 2 * (1 - s) * s * control + s ** 2 * p2
+        clear = (np.hypot(*(curve - p0).T) > gap) & (np.hypot(*(curve - p2).T) > gap)  # off the circles
+        curve = curve[clear][::2] if clear.sum() >= 6 else curve[[0, -1]]
         colour = MECHANISM_COLOURS.get(link.mechanism, OTHER)
-        shapes.append(dict(x=x1 + ox, y=y1 + oy, ax=x0 + ox, ay=y0 + oy, xref="x", yref="y", axref="x", ayref="y",
-                           showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1 + 5 * link.share_of_runs,
-                           arrowcolor=colour, opacity=0.75, standoff=12, startstandoff=12, text=""))
-        mids["x"].append(round((x0 + x1) / 2 + ox, 2))
-        mids["y"].append(round((y0 + y1) / 2 + oy, 2))
-        mids["colour"].append(colour)
         pacts = f" via {link.pacts}" if link.pacts else ""
-        mids["text"].append(f"{link.target} answered {link.source}: {link.mechanism.replace('_', '-')}{pacts}"
-                            f"<br>in {100 * link.share_of_runs:.0f}% of replications")
-    fig.add_trace(go.Scatter(x=mids["x"], y=mids["y"], mode="markers", marker=dict(size=9, color=mids["colour"]),
-                             hovertext=mids["text"], hoverinfo="text", showlegend=False))
+        text = (f"{link.target} answered {link.source}: {link.mechanism.replace('_', '-')}{pacts}"
+                f"<br>in {100 * link.share_of_runs:.0f}% of replications")
+        width = 1 + 6 * link.share_of_runs
+        fig.add_trace(go.Scatter(x=_round(curve[:, 0], 2), y=_round(curve[:, 1], 2), mode="lines",
+                                 line=dict(color=colour, width=width, dash="dash" if link.family == "declined" else "solid"),
+                                 opacity=0.75, hovertext=text, hoverinfo="text", showlegend=False))
+        arrows.append(dict(x=round(float(curve[-1, 0]), 2), y=round(float(curve[-1, 1]), 2), ax=round(float(curve[-3, 0]), 2),
+                           ay=round(float(curve[-3, 1]), 2), xref="x", yref="y", axref="x", ayref="y", text="",
+                           showarrow=True, arrowhead=2, arrowsize=max(0.6, 1.6 / width ** 0.5), arrowwidth=width,
+                           arrowcolor=colour, opacity=0.9))
     names = list(where)
     fig.add_trace(go.Scatter(x=[round(where[s][0], 2) for s in names], y=[round(where[s][1], 2) for s in names],
-                             mode="markers+text", text=names, textfont=dict(size=10),
-                             marker=dict(size=28, color=[round(entered.get(s, 0.0), 3) for s in names],
+                             mode="markers+text", text=names, textposition="top center",
+                             textfont=dict(size=12, color="#111"),
+                             marker=dict(size=18, color=[round(entered.get(s, 0.0), 3) for s in names],
                                          colorscale="YlOrRd", cmin=0, cmax=1, line=dict(color="black", width=1),
                                          colorbar=dict(title="entered<br>a war<br>(share<br>of runs)", thickness=12)),
                              hovertext=[f"{s}: entered a war in {100 * entered.get(s, 0.0):.0f}% of runs" for s in names],
@@ -259,8 +284,8 @@ def _cascade_panel(run: Run, folder: Path) -> tuple[Panel, pd.DataFrame | None]:
     for mechanism in sorted({m for m in chosen["mechanism"]}):
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=mechanism.replace("_", "-"),
                                  line=dict(color=MECHANISM_COLOURS.get(mechanism, OTHER), width=4)))
-    fig.update_layout(annotations=shapes, height=560, xaxis=dict(visible=False), legend=dict(orientation="h"),
-                      yaxis=dict(visible=False, scaleanchor="x"), title=f"{len(shapes)} links over {reps} replications")
+    fig.update_layout(annotations=arrows, height=600, xaxis=dict(visible=False), legend=dict(orientation="h"),
+                      yaxis=dict(visible=False, scaleanchor="x"), title=f"{len(arrows)} links over {reps} replications")
     panel.figures.append(_figure_html(fig, "fig-cascade"))
     rows = [(link.source, link.target, link.mechanism.replace("_", "-"), link.pacts, f"{100 * link.share_of_runs:.0f}%")
             for link in chosen.itertuples()]
@@ -348,8 +373,13 @@ def _effects_panel(folder: Path, baseline: Path | None, runs: list[Run]) -> Pane
     report = compare(baseline, folder)
     panel.lead += f" {html.escape(report.pairing)}."
     significant = plain_language(report)
-    panel.notes += [f"significant after {report.adjust} adjustment: {line}" for line in significant] or \
-        ["no difference is significant after adjustment"]
+    panel.findings = significant[:MAX_FINDINGS]
+    if len(significant) > MAX_FINDINGS:
+        panel.findings.append(f"... and {len(significant) - MAX_FINDINGS} more in the table below")
+    if not significant:
+        panel.notes.append(f"no difference is significant after {report.adjust} adjustment")
+    else:
+        panel.lead += f" Significant at {report.alpha:g} after {report.adjust} adjustment:"
     rows = []
     for row in sorted(report.rows, key=lambda r: (not r.p_adj < report.alpha, r.metric)):
         r, binary = row.result, row.result.kind == "binary"
