@@ -9,7 +9,7 @@ TaskDuration: parsing, scripts, layout, painting), and optionally a full-page PN
 
 As a command (the screenshot in docs/ and the render time in docs/compare.md come from it):
 
-    python3 tests/browser.py PAGE.html [--screenshot FILE.png] [--width 1200]
+    python3 tests/browser.py PAGE.html [--screenshot FILE.png] [--width 1200] [--height PX]
 """
 
 from __future__ import annotations
@@ -149,8 +149,10 @@ def _errors(events: list[dict]) -> list[str]:
     return found
 
 
-def open_page(file: str | Path, screenshot: bool = False, width: int = 1200, timeout: float = 60) -> Page:
-    """Load ``file`` in headless Chromium and wait for every chart (see the module's doc)."""
+def open_page(file: str | Path, screenshot: bool = False, width: int = 1200, timeout: float = 60,
+              height: int | None = None) -> Page:
+    """Load ``file`` in headless Chromium and wait for every chart (see the module's doc); the
+    screenshot is of the whole page, or of its top ``height`` pixels."""
     binary = chromium()
     if binary is None:
         raise FileNotFoundError("no chromium on PATH: `apt-get install chromium` (Debian)")
@@ -177,7 +179,8 @@ def open_page(file: str | Path, screenshot: bool = False, width: int = 1200, tim
             time.sleep(0.3)  # a late error still reaches the log
             pipe.drain()
             if screenshot:
-                pipe.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": int(state.get("height", 900)),
+                tall = min(int(state.get("height", 900)), height or 1 << 30)
+                pipe.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": tall,
                                                                  "deviceScaleFactor": 1, "mobile": False}, session=session)
                 time.sleep(0.5)  # plotly's responsive charts redraw at the new size
                 shot = pipe.call("Page.captureScreenshot", {"format": "png"}, session=session)
@@ -194,8 +197,9 @@ def main() -> int:
     parser.add_argument("page")
     parser.add_argument("--screenshot", metavar="FILE.png")
     parser.add_argument("--width", type=int, default=1200)
+    parser.add_argument("--height", type=int, help="the screenshot's height in pixels (default: the whole page)")
     args = parser.parse_args()
-    page = open_page(args.page, screenshot=bool(args.screenshot), width=args.width)
+    page = open_page(args.page, screenshot=bool(args.screenshot), width=args.width, height=args.height)
     if args.screenshot and page.screenshot:
         Path(args.screenshot).write_bytes(page.screenshot)
     drawn = sum(c["svg"] for c in page.charts)

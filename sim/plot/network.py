@@ -118,7 +118,9 @@ def network(run: Run, found: pd.DataFrame, min_share: float = 0.1, most: int = 2
     size = 260 if small else 420
     for state, (x, y) in where.items():
         ax.scatter(x, y, s=size, color=cmap(0.15 + 0.85 * entered.get(state, 0.0)), edgecolor="black", zorder=3)
-        ax.annotate(state, (x, y), ha="center", va="center", fontsize=6.5 if small else 7.5, weight="bold", zorder=5)
+        dark = entered.get(state, 0.0) > 0.6  # white on the darkest reds
+        ax.annotate(state, (x, y), ha="center", va="center", fontsize=6.5 if small else 7.5, weight="bold", zorder=5,
+                    color="white" if dark else "black")
     drawn = [link for link in chosen.itertuples() if link.source in where and link.target in where]
     for link in drawn:
         ax.add_patch(FancyArrowPatch(where[link.source], where[link.target], arrowstyle="-|>", mutation_scale=12,

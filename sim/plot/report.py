@@ -37,6 +37,8 @@ MAX_STATES = 8
 """Watched states drawn (tension and attribution): the rest are named in a note."""
 TOP_SOURCES = 6
 MAX_FINDINGS = 12
+NAV = {"scenario": "Scenario", "tension": "Tension", "attribution": "Attribution", "cascade": "Cascade",
+       "entry": "Entries", "invocations": "Pacts", "effects": "Effects"}
 CONFIG = {"displaylogo": False, "responsive": True}
 STYLE = dict(template="none", colorway=["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                                         "#7f7f7f", "#bcbd22", "#17becf"],
@@ -52,6 +54,7 @@ class Panel:
     id: str
     title: str
     lead: str = ""
+    short: str = ""
     figures: list[str] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -406,6 +409,8 @@ def build(folder: str | Path, baseline: str | Path | None = None) -> str:
     cascade, _ = _cascade_panel(run, folder)
     panels = [_scenario_panel(run), _tension_panel(runs), _attribution_panel(run, folder), cascade,
               _entry_panel(runs), _invocation_panel(run), _effects_panel(folder, base_path, runs)]
+    for panel in panels:
+        panel.short = NAV[panel.id]
     env = jinja2.Environment(loader=jinja2.PackageLoader("sim.plot", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     scenario = run.meta.get("scenario") or {}
