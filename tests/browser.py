@@ -204,7 +204,8 @@ def main() -> int:
         Path(args.screenshot).write_bytes(page.screenshot)
     drawn = sum(c["svg"] for c in page.charts)
     print(f"{args.page}: {Path(args.page).stat().st_size / 1e6:.2f} MB; {drawn}/{len(page.charts)} charts drawn "
-          f"in {page.seconds:.2f} s (main thread busy {page.busy:.2f} s); {len(page.sections)} sections; {len(page.errors)} console errors")
+          f"in {page.seconds:.2f} s (main thread busy {page.busy:.2f} s); {len(page.sections)} sections; "
+          f"{len(page.errors)} console errors")
     for error in page.errors:
         print(f"  {error}")
     return 1 if page.errors or drawn < len(page.charts) else 0

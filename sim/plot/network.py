@@ -112,7 +112,7 @@ def network(run: Run, found: pd.DataFrame, min_share: float = 0.1, most: int = 2
     states = sorted(set(chosen["source"]) | set(chosen["target"]))
     where = layout({s: known[s] for s in states if s in known})
     fig = figure(11, 8)
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
     ax = fig.subplots()
     cmap, small = colormaps["YlOrRd"], len(where) > 14
     size = 260 if small else 420
@@ -142,11 +142,12 @@ def network(run: Run, found: pd.DataFrame, min_share: float = 0.1, most: int = 2
     notes += [f"no map position for {', '.join(missing)}"] if missing else []
     title = ax.set_title("\n".join(notes), fontsize=8)
     fig.suptitle(f"Who answered whom in {run.name}: {len(drawn)} arrows over {reps} replications", fontsize=12)
-    fig.canvas.draw()  # fix the layout before placing labels in display units
+    canvas.draw()  # fix the layout before placing labels in display units
     fig.set_layout_engine("none")
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas.get_renderer()
     node = np.sqrt(size) * fig.dpi / 72
-    taken = [Bbox.from_bounds(*(ax.transData.transform(xy) - node / 2), node, node) for xy in where.values()]
+    corners = [ax.transData.transform(xy) - node / 2 for xy in where.values()]
+    taken = [Bbox.from_bounds(float(x), float(y), node, node) for x, y in corners]
     left = 0
     for link in drawn:
         p0, p2 = (ax.transData.transform(where[s]) for s in (link.source, link.target))

@@ -28,7 +28,7 @@ from sim.plot.figure import COLOURS, Run, load_run
 from sim.plot.network import FAMILIES, MECHANISM_COLOURS, OTHER, chosen_links, entry_shares
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["Panel", "build", "read_sources", "SOURCE_COLUMNS", "MAX_POINTS", "MAX_STATES"]
+__all__ = ["Panel", "Sources", "build", "read_sources", "SOURCE_COLUMNS", "MAX_POINTS", "MAX_STATES"]
 
 SOURCE_COLUMNS = ("rep", "t", "state", "source", "component", "value")
 MAX_POINTS = 90
@@ -40,6 +40,7 @@ MAX_FINDINGS = 12
 NAV = {"scenario": "Scenario", "tension": "Tension", "attribution": "Attribution", "cascade": "Cascade",
        "entry": "Entries", "invocations": "Pacts", "effects": "Effects"}
 CONFIG = {"displaylogo": False, "responsive": True}
+FILLS = {COLOURS[0]: "rgba(31, 119, 180, 0.2)", COLOURS[1]: "rgba(214, 39, 40, 0.15)"}
 STYLE = dict(template="none", colorway=["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                                         "#7f7f7f", "#bcbd22", "#17becf"],
              paper_bgcolor="white", plot_bgcolor="white", margin=dict(l=50, r=20, t=50, b=40),
@@ -59,12 +60,14 @@ class Panel:
     tables: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
+    grid: bool = False
 
 
 def _figure_html(fig, div_id: str) -> str:
     import plotly.io as pio
 
     fig.update_layout(STYLE)
+    fig.update_layout(title_x=0.01, title_xanchor="left", title_font_size=14)  # clear of the tool bar at the right
     fig.update_xaxes(gridcolor="#e8e8e8", zeroline=False, linecolor="#999")
     fig.update_yaxes(gridcolor="#e8e8e8", zeroline=False, linecolor="#999")
     return pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG)
@@ -95,11 +98,18 @@ def _states_to_draw(run: Run, baseline: Run | None = None) -> tuple[list[str], l
 
 
 def _thin(days: np.ndarray) -> np.ndarray:
-    """At most MAX_POINTS of the sampled days, evenly spread, the first and last kept."""
+    """At most MAX_POINTS of the sampled days: every k-th, so that evenly sampled days stay evenly spaced."""
     days = np.unique(days)
-    if len(days) <= MAX_POINTS:
-        return days
-    return days[np.unique(np.linspace(0, len(days) - 1, MAX_POINTS).round().astype(int))]
+    return days[::max(math.ceil(len(days) / MAX_POINTS), 1)]
+
+
+def _days(days) -> dict:
+    """The x of a curve: ``x0`` and ``dx`` when the days are evenly spaced (nothing to embed), else the days."""
+    days = np.asarray(days, dtype=float)
+    steps = np.diff(days)
+    if len(days) > 2 and np.allclose(steps, steps[0]):
+        return {"x0": round(float(days[0]), 3), "dx": round(float(steps[0]), 6)}
+    return {"x": _round(days, 1)}
 
 
 def _round(values, digits: int = 3) -> list:
@@ -130,14 +140,13 @@ def _scenario_panel(run: Run) -> Panel:
     return panel
 
 
-def _tension_panel(runs: list[Run]) -> Panel:
+def _tension_panel(runs: list[Run], states: list[str], left: list[str]) -> Panel:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     panel = Panel("tension", "Tension of the watched states",
                   "Tension is the perceived threat, 0 none to 1 certain. Line: the median over replications; "
                   "band: 10% to 90% of them." + (" Blue: this run; red, dashed: the baseline." if len(runs) > 1 else ""))
-    states, left = _states_to_draw(runs[0], runs[1] if len(runs) > 1 else None)
     if not states:
         panel.notes.append("no tension.csv in the run folder: run with the tension table to see these bands")
         return panel
@@ -152,11 +161,12 @@ def _tension_panel(runs: list[Run]) -> Panel:
             rows_ = run.tension[run.tension["state"] == state]
             band = rows_[rows_["t"].isin(_thin(rows_["t"].to_numpy()))].groupby("t")["tension"].quantile(
                 [0.1, 0.5, 0.9]).unstack()
-            days = _round(band.index, 1)
-            fig.add_trace(go.Scatter(x=days + days[::-1], y=_round(band[0.9]) + _round(band[0.1])[::-1], fill="toself",
-                                     fillcolor=colour, opacity=0.2, line=dict(width=0), hoverinfo="skip",
-                                     showlegend=False, name=f"{run.name} 10-90%"), row=row, col=col)
-            fig.add_trace(go.Scatter(x=days, y=_round(band[0.5]), line=dict(color=colour, dash=dash, width=2),
+            x = _days(band.index)
+            fig.add_trace(go.Scatter(**x, y=_round(band[0.1]), line=dict(width=0), hoverinfo="skip", showlegend=False,
+                                     name=f"{run.name} 10%"), row=row, col=col)
+            fig.add_trace(go.Scatter(**x, y=_round(band[0.9]), fill="tonexty", fillcolor=FILLS[colour], line=dict(width=0),
+                                     hoverinfo="skip", showlegend=False, name=f"{run.name} 10-90%"), row=row, col=col)
+            fig.add_trace(go.Scatter(**x, y=_round(band[0.5]), line=dict(color=colour, dash=dash, width=2),
                                      name=run.name, showlegend=k == 0), row=row, col=col)
     fig.update_yaxes(range=[0, 1])
     fig.update_xaxes(title_text="day", row=rows)
@@ -168,29 +178,52 @@ def _tension_panel(runs: list[Run]) -> Panel:
     return panel
 
 
-def read_sources(file: Path) -> pd.DataFrame:
-    """``sources.csv`` (``rep, t, state, source, component, value``), checked: its columns, and
-    numbers where numbers belong (InputErrors at the first bad line)."""
+@dataclass
+class Sources:
+    """``sources.csv`` summed as the page needs it: per (state, t, source), per (state, component)."""
+
+    by_source: pd.Series
+    by_component: pd.Series
+    replications: int
+    days: int
+
+
+def read_sources(file: Path, states: list[str] | None = None, chunk: int = 1_000_000) -> Sources:
+    """``sources.csv`` (``rep, t, state, source, component, value``) read in chunks and summed for
+    ``states`` (all when None), checked as it goes: its columns, and numbers where numbers belong
+    (InputErrors at the first bad line). A table of every state, source and component of a long
+    run has tens of millions of rows: nothing but the sums is kept."""
+    by_source, by_component, reps, days = [], [], set(), set()
     try:
-        frame = pd.read_csv(file, dtype={"state": str, "source": str, "component": str})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        reader = pd.read_csv(file, dtype={"state": str, "source": str, "component": str}, chunksize=chunk)
+        for k, frame in enumerate(reader):
+            missing = [c for c in SOURCE_COLUMNS if c not in frame.columns]
+            if missing:
+                raise InputErrors(InputError(f"not a sources table of this program: no column {', '.join(missing)}",
+                                             str(file), 1))
+            for column in ("rep", "t", "value"):
+                values = pd.to_numeric(frame[column], errors="coerce")
+                bad = values.isna() | ~np.isfinite(values.fillna(0))
+                if bad.any():
+                    row = int(np.flatnonzero(bad.to_numpy())[0])
+                    raise InputErrors(InputError(f"column '{column}' holds {frame[column].iloc[row]!r} where a number "
+                                                 "belongs (an edited or cut table?)", str(file), k * chunk + row + 2))
+                frame[column] = values
+            reps.update(frame["rep"].unique())
+            days.update(frame["t"].unique())
+            if states is not None:
+                frame = frame[frame["state"].isin(states)]
+            by_source.append(frame.groupby(["state", "t", "source"])["value"].sum())
+            by_component.append(frame.groupby(["state", "component"])["value"].sum())
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputErrors(InputError(f"not a sources table of this program: {str(exc).strip()}", str(file))) from None
-    missing = [c for c in SOURCE_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputErrors(InputError(f"not a sources table of this program: no column {', '.join(missing)}",
-                                     str(file), 1))
-    for column in ("rep", "t", "value"):
-        values = pd.to_numeric(frame[column], errors="coerce")
-        bad = values.isna() | ~np.isfinite(values.fillna(0))
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputErrors(InputError(f"column '{column}' holds {frame[column].iloc[row]!r} where a number belongs",
-                                         str(file), row + 2))
-        frame[column] = values
-    return frame
+    if not reps:
+        raise InputErrors(InputError("a header but no rows", str(file), 2))
+    total = lambda parts, keys: pd.concat(parts).groupby(level=keys).sum()  # noqa: E731
+    return Sources(total(by_source, [0, 1, 2]), total(by_component, [0, 1]), len(reps), len(days))
 
 
-def _attribution_panel(run: Run, folder: Path) -> Panel:
+def _attribution_panel(run: Run, folder: Path, wanted: list[str]) -> Panel:
     import plotly.graph_objects as go
 
     panel = Panel("attribution", "Where the watched states' tension comes from",
@@ -203,28 +236,27 @@ def _attribution_panel(run: Run, folder: Path) -> Panel:
                            "Run the scenario again with a version of alliance-sim that writes the attribution "
                            "table (`alliance-sim run SCENARIO`, with `sources` among `--tables`), then make the report again.")
         return panel
-    sources = read_sources(file)
-    states = [s for s in _states_to_draw(run)[0] if s in set(sources["state"])] or \
-        list(sources.groupby("state")["value"].sum().sort_values(ascending=False).index[:MAX_STATES])
-    reps = max(sources["rep"].nunique(), 1)
+    sources = read_sources(file, wanted or None)
+    panel.grid = True
+    present = set(sources.by_source.index.get_level_values(0))
+    states = [s for s in wanted or [] if s in present] or \
+        list(sources.by_source.groupby(level=0).sum().sort_values(ascending=False).index[:MAX_STATES])
     for k, state in enumerate(states):
-        rows = sources[sources["state"] == state]
-        rows = rows[rows["t"].isin(_thin(rows["t"].to_numpy()))]
-        by_source = rows.groupby(["t", "source"])["value"].sum().unstack(fill_value=0.0) / reps
+        by_source = sources.by_source.loc[state].unstack(fill_value=0.0) / sources.replications
+        by_source = by_source.loc[_thin(by_source.index.to_numpy())]
         top = list(by_source.abs().mean().sort_values(ascending=False).index[:TOP_SOURCES])
         fig = go.Figure()
+        x = _days(by_source.index)
         for source in top:
-            fig.add_trace(go.Scatter(x=_round(by_source.index, 1), y=_round(by_source[source]), name=source,
-                                     stackgroup="one", mode="lines"))
-        rest = by_source.drop(columns=top).sum(axis=1)
+            fig.add_trace(go.Scatter(**x, y=_round(by_source[source]), name=source, stackgroup="one", mode="lines"))
         if len(by_source.columns) > len(top):
-            fig.add_trace(go.Scatter(x=_round(by_source.index, 1), y=_round(rest), name="all others",
-                                     stackgroup="one", mode="lines", line=dict(color="#bbbbbb")))
+            rest = by_source.drop(columns=top).sum(axis=1)
+            fig.add_trace(go.Scatter(**x, y=_round(rest), name="all others", stackgroup="one", mode="lines",
+                                     line=dict(color="#bbbbbb")))
         fig.update_layout(title=f"{state}: tension by source", height=300, xaxis_title="day",
-                          yaxis_title="share of tension")
+                          yaxis_title="tension, stacked by source", legend=dict(font=dict(size=10)))
         panel.figures.append(_figure_html(fig, f"fig-attribution-{k}"))
-    component = (sources[sources["state"].isin(states)].groupby(["state", "component"])["value"].sum()
-                 / (reps * sources["t"].nunique())).unstack(fill_value=0.0)
+    component = (sources.by_component.loc[states] / (sources.replications * sources.days)).unstack(fill_value=0.0)
     fig = go.Figure([go.Bar(y=list(component.index), x=_round(component[c]), name=c, orientation="h")
                      for c in component.columns])
     fig.update_layout(barmode="relative", title="tension by component (mean over days and replications)",
@@ -407,7 +439,8 @@ def build(folder: str | Path, baseline: str | Path | None = None) -> str:
     runs = [run] + ([load_run(baseline, f"baseline: {Path(baseline).resolve().name}")] if baseline else [])
     base_path = Path(baseline) if baseline else None
     cascade, _ = _cascade_panel(run, folder)
-    panels = [_scenario_panel(run), _tension_panel(runs), _attribution_panel(run, folder), cascade,
+    states, left = _states_to_draw(run, runs[1] if len(runs) > 1 else None)
+    panels = [_scenario_panel(run), _tension_panel(runs, states, left), _attribution_panel(run, folder, states), cascade,
               _entry_panel(runs), _invocation_panel(run), _effects_panel(folder, base_path, runs)]
     for panel in panels:
         panel.short = NAV[panel.id]
