@@ -18,7 +18,7 @@ from browser import chromium, open_page
 from plotly.offline import get_plotlyjs
 
 import sim
-from sim.analysis.cascade import COLUMNS, aggregate, answers, links
+from sim.analysis.cascade import CHAIN_COLUMNS, COLUMNS, aggregate, answers, chains, links
 from sim.plot.figure import load_run
 from sim.plot.network import LABEL_GID, network
 from sim.plot.report import MAX_STATES, build
@@ -31,13 +31,14 @@ HEADER = ["rep", "t", "event_id", "cause_id", "kind", "actor", "target", "level"
 def _events(reps: int = 10) -> pd.DataFrame:
     """CHN attacks TWN; TWN defends itself; the USA invokes a pact; AUS honours (even reps, then
     enters 20 days after the invocation's day) or declines (odd reps); in every rep NATO names CHN,
-    CHN perceives the USA and escalates toward it."""
+    CHN perceives the USA, escalates toward it and answers it by counter-naming."""
     rows = []
     for rep in range(reps):
         delay = 2.0 + rep  # the honour's delay from the invocation: 2, 4, 6, ... on even reps
         rows += [[rep, 0, "1", "", "scenario.posture", "NATO", "CHN", 2, "", "names China"],
                  [rep, 1.5, "2", "1", "perceive", "CHN", "USA", "", "", ""],
                  [rep, 4, "3", "2", "escalate", "CHN", "USA", 3, "", ""],
+                 [rep, 30, "9", "2", "answer", "CHN", "USA", "", "", "counter-naming"],
                  [rep, 10, "4", "", "scenario.attack", "CHN", "TWN", 6, "", ""],
                  [rep, 10, "5", "4", "self_defence", "TWN", "CHN", 6, "", ""],
                  [rep, 11, "6", "4", "invocation", "USA", "CHN", "", "ANZUS", "defence"]]
@@ -87,6 +88,23 @@ def test_aggregate_shares_delays_and_counts():
     assert war["share_of_runs"].tolist() == [0.5] and war["pacts"].tolist() == ["ANZUS"]
 
 
+def test_chains_read_from_the_root_act_to_the_answer():
+    reps = 10
+    how = chains(_events(reps), replications=reps)
+    assert list(how.columns) == list(CHAIN_COLUMNS)
+    shares = dict(zip(how["chain"], how["share_of_runs"]))
+    assert shares["CHN attack TWN -> TWN defends itself against CHN"] == 1.0
+    assert shares["CHN attack TWN -> USA invokes ANZUS against CHN -> AUS declines ANZUS against CHN"] == 0.5
+    entry = ("CHN attack TWN -> USA invokes ANZUS against CHN -> AUS honours ANZUS against CHN -> "
+             "AUS enters the war against CHN (ANZUS)")
+    assert shares[entry] == 0.5 and how.set_index("chain").loc[entry, "steps"] == 4
+    assert not any("escalate" in c or c.endswith("perceives USA") for c in shares)  # steps on the way, never ends
+    assert shares["NATO names CHN -> CHN perceives USA -> CHN answers USA (counter-naming)"] == 1.0
+    short = chains(_events(reps), replications=reps, steps=2)
+    assert "CHN attack TWN -> ... -> AUS honours ANZUS against CHN -> AUS enters the war against CHN (ANZUS)" in set(
+        short["chain"])
+
+
 @pytest.mark.parametrize("edit, message, line", [
     (lambda e: e.assign(cause_id=e["cause_id"].where(e.index != 4, "99")), "cause_id 99 names no event", 6),
     (lambda e: e.assign(actor=e["actor"].where(e.index != 2, None)), "no 'actor'", 4),
@@ -129,6 +147,9 @@ def test_cascade_command_writes_the_table_and_a_network_whose_labels_never_overl
     assert list(table.columns) == list(COLUMNS)
     assert _edge(table, "CHN", "TWN", "self_defence")["share_of_runs"] == 1.0  # the scripted invasion, every run
     assert (out / "cascade.png").read_bytes()[:4] == b"\x89PNG" and (out / "meta.json").is_file()
+    how = pd.read_csv(out / "chains.csv")
+    assert list(how.columns) == list(CHAIN_COLUMNS)
+    assert "CHN attack TWN -> TWN defends itself against CHN" in set(how["chain"])
     again = _cli("cascade", str(real_runs["taiwan_strait_war"]), "--out", str(out))
     assert again.returncode == 2 and "--force" in again.stderr
     run = load_run(real_runs["taiwan_strait_war"])
@@ -191,8 +212,30 @@ def _write_sources(folder: Path, states: list[str], sources: int = 10) -> pd.Dat
 PANELS = ("scenario", "tension", "attribution", "cascade", "entry", "invocations", "effects")
 
 
-def test_the_report_is_one_self_contained_page_with_every_panel(real_runs, tmp_path):
-    page = build(real_runs["taiwan_strait_war"], real_runs["baseline_2022"])
+@pytest.fixture(scope="module")
+def with_sources(real_runs, tmp_path_factory):
+    """The taiwan_strait_war run with a synthetic sources.csv for its watched states."""
+    folder = tmp_path_factory.mktemp("sources") / "taiwan_strait_war"
+    folder.mkdir()
+    for file in real_runs["taiwan_strait_war"].iterdir():
+        (folder / file.name).write_bytes(file.read_bytes())
+    _write_sources(folder, load_run(folder).meta["scenario"]["watch"]["states"])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sources_page(with_sources, real_runs):
+    """The report of the run with sources.csv against the baseline (built once: compare bootstraps)."""
+    return build(with_sources, real_runs["baseline_2022"])
+
+
+def test_report_command_writes_one_self_contained_page_with_every_panel(real_runs, tmp_path):
+    out = tmp_path / "page.html"
+    args = ("report", str(real_runs["taiwan_strait_war"]), "--baseline", str(real_runs["baseline_2022"]), "--out", str(out))
+    done = _cli(*args)
+    assert done.returncode == 0, done.stderr
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>")
     assert re.findall(r'<section id="(\w+)"', page) == list(PANELS)
     assert page.count(get_plotlyjs()) == 1  # plotly's JavaScript inlined once
     rest = page.replace(get_plotlyjs(), "")
@@ -200,19 +243,18 @@ def test_the_report_is_one_self_contained_page_with_every_panel(real_runs, tmp_p
     assert page.count("Plotly.newPlot") == page.count('class="plotly-graph-div"') == 2  # tension, cascade
     assert "no sources.csv" in page  # the attribution panel says how to get it
     assert "invasion of Taiwan" in page and "US_JPN" in page  # the timeline; a pact invoked
+    assert "CHN attack TWN -&gt; TWN defends itself against CHN" in page  # a chain, escaped as text
     assert "states at war" in page  # an effect against the baseline
-    alone = build(real_runs["baseline_2022"])
-    assert "no baseline given" in alone
+    again = _cli(*args)
+    assert again.returncode == 2 and "--force" in again.stderr
+    alone = _cli("report", str(real_runs["baseline_2022"]), "--out", str(out), "--force")
+    assert alone.returncode == 0, alone.stderr
+    assert "no baseline given" in out.read_text()
 
 
-def test_the_attribution_panel_reads_sources_csv(real_runs, tmp_path):
-    folder = tmp_path / "with_sources"
-    folder.mkdir()
-    for file in real_runs["taiwan_strait_war"].iterdir():
-        (folder / file.name).write_bytes(file.read_bytes())
-    watched = load_run(folder).meta["scenario"]["watch"]["states"]
-    written = _write_sources(folder, watched)
-    page = build(folder, real_runs["baseline_2022"])
+def test_the_attribution_panel_reads_sources_csv(with_sources, sources_page, tmp_path):
+    page = sources_page
+    watched = load_run(with_sources).meta["scenario"]["watch"]["states"]
     assert "no sources.csv" not in page
     drawn = re.findall(r'id="fig-attribution-(\d+)"', page)
     assert len(drawn) == min(len(watched), MAX_STATES) and 'id="fig-components"' in page
@@ -220,39 +262,34 @@ def test_the_attribution_panel_reads_sources_csv(real_runs, tmp_path):
     # the page embeds means over replications on at most MAX_POINTS days: it does not grow with the table
     assert len(page.encode()) - len(get_plotlyjs().encode()) < 180_000, len(page.encode())
     assert len(page.encode()) < 5_000_000
-    assert written["value"].groupby([written["rep"], written["t"], written["state"]]).sum().gt(0).all()
-    (folder / "sources.csv").write_text("rep,t,state,source,component,value\n0,0,CHN,USA,intent,x\n")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for file in with_sources.iterdir():
+        if file.name != "sources.csv":
+            (bad / file.name).write_bytes(file.read_bytes())
+    (bad / "sources.csv").write_text("rep,t,state,source,component,value\n0,0,CHN,USA,intent,0.1\n0,0,CHN,USA,intent,x\n")
     with pytest.raises(InputErrors, match=r"column 'value' holds 'x'") as caught:
-        build(folder)
-    assert caught.value.errors[0].line == 2
+        build(bad)
+    assert caught.value.errors[0].line == 3
 
 
-def test_report_command_writes_the_page_once(real_runs, tmp_path):
-    out = tmp_path / "page.html"
-    args = ("report", str(real_runs["taiwan_strait_war"]), "--baseline", str(real_runs["baseline_2022"]), "--out", str(out))
-    done = _cli(*args)
-    assert done.returncode == 0, done.stderr
-    assert out.read_text().startswith("<!DOCTYPE html>")
-    again = _cli(*args)
-    assert again.returncode == 2 and "--force" in again.stderr
-    assert _cli(*args, "--force").returncode == 0
+def test_synthetic_sources_add_up_to_tension(with_sources):
+    """The test table is what the issue specifies: per (rep, t, state) the parts add up to tension."""
+    parts = pd.read_csv(with_sources / "sources.csv").groupby(["rep", "t", "state"])["value"].sum()
+    tension = pd.read_csv(with_sources / "tension.csv").set_index(["rep", "t", "state"])["tension"]
+    assert np.allclose(parts, tension.reindex(parts.index), atol=1e-6)
 
 
 @pytest.mark.slow
-def test_the_report_renders_in_a_real_browser_without_errors(real_runs, tmp_path):
+def test_the_report_renders_in_a_real_browser_without_errors(sources_page, tmp_path):
     """Headless Chromium loads the page: no console error, every chart drew its SVG with its traces,
     every panel has content. CI installs Chromium (.ci/run): there a missing browser is a failure."""
     if chromium() is None:
         if os.environ.get("CI"):
             pytest.fail("no chromium on PATH: .ci/run installs it with apt-get (`apt-get install chromium`)")
         pytest.skip("no chromium on PATH (`apt-get install chromium`); CI runs this test")
-    folder = tmp_path / "with_sources"
-    folder.mkdir()
-    for file in real_runs["taiwan_strait_war"].iterdir():
-        (folder / file.name).write_bytes(file.read_bytes())
-    _write_sources(folder, ["CHN", "TWN", "USA"])
     out = tmp_path / "report.html"
-    out.write_text(build(folder, real_runs["baseline_2022"]), encoding="utf-8")
+    out.write_text(sources_page, encoding="utf-8")
     page = open_page(out)
     assert page.errors == []
     assert [s["id"] for s in page.sections] == list(PANELS)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["COLUMNS", "answers", "aggregate", "links", "QUIET", "WAR_MECHANISMS"]
+__all__ = ["COLUMNS", "CHAIN_COLUMNS", "answers", "aggregate", "chains", "links", "step", "QUIET", "WAR_MECHANISMS"]
 
 COLUMNS = ("source", "target", "mechanism", "pact", "share_of_runs", "median_delay", "delay_p10", "delay_p90",
            "n_runs", "n_events", "median_day")
@@ -32,6 +32,13 @@ QUIET = ("deescalate",)
 WAR_MECHANISMS = ("self_defence", "invocation", "honour", "entry", "attack")
 """Mechanisms that carry a war from state to state: they win a pair's ties and come first in the figure."""
 
+CHAIN_COLUMNS = ("chain", "steps", "share_of_runs", "n_runs", "n_events", "median_day")
+PASSING = ("perceive", "escalate", "deescalate")
+"""Steps a chain passes through: :func:`chains` explains every other event with a cause (answers,
+self-defence, invocations, honour, entries, declined calls, ...)."""
+_VERBS = {"perceive": "perceives", "answer": "answers", "escalate": "escalates toward",
+          "deescalate": "de-escalates toward", "self_defence": "defends itself against", "invocation": "invokes",
+          "honour": "honours", "entry": "enters the war against", "abandon": "declines", "attack": "attacks"}
 _MAX_DEPTH = 10_000  # a cause chain longer than this is a loop (a corrupt table)
 
 
@@ -126,15 +133,15 @@ def aggregate(events: pd.DataFrame, replications: int | None = None, file: str |
 
 def links(found: pd.DataFrame, replications: int, quiet: tuple[str, ...] = QUIET) -> pd.DataFrame:
     """What the network figure draws: per (source, target, family of mechanisms) -- ``war`` (those
-    of :data:`WAR_MECHANISMS`), ``declined`` (``abandon``) or ``peacetime`` (the rest but the
-    ``quiet`` ones) -- the share of replications in which the target answered the source so, the
+    of :data:`WAR_MECHANISMS`), ``declined`` (``abandon``), ``perceived`` (``perceive``) or
+    ``peacetime`` (the rest but the ``quiet`` ones) -- the share of replications in which the target answered the source so, the
     mechanism seen in most of them, and its pacts, most used first."""
     loud = found[~found["mechanism"].isin(quiet)].copy()
     columns = ["source", "target", "family", "share_of_runs", "mechanism", "pacts"]
     if loud.empty:
         return pd.DataFrame(columns=columns)
-    loud["family"] = np.select([loud["mechanism"].isin(WAR_MECHANISMS), loud["mechanism"] == "abandon"],
-                               ["war", "declined"], "peacetime")
+    loud["family"] = np.select([loud["mechanism"].isin(WAR_MECHANISMS), loud["mechanism"] == "abandon",
+                                loud["mechanism"] == "perceive"], ["war", "declined", "perceived"], "peacetime")
     keys = ["source", "target", "family"]
     table = (loud.groupby(keys)["rep"].nunique() / max(replications, 1)).rename("share_of_runs").to_frame()
     runs_by = loud.groupby(keys + ["mechanism"])["rep"].nunique().reset_index()
@@ -145,3 +152,51 @@ def links(found: pd.DataFrame, replications: int, quiet: tuple[str, ...] = QUIET
     table["pacts"] = pacts.reindex(table.index).fillna("")
     return table.reset_index()[columns].sort_values(["share_of_runs", "source", "target", "family"],
                                                     ascending=[False, True, True, True]).reset_index(drop=True)
+
+
+def step(kind: str, actor: str, target: str, pact: str = "", detail: str = "") -> str:
+    """One event in words: ``NATO names CHN``, ``CHN perceives NATO``, ``USA invokes ANZUS against CHN``."""
+    verb = kind.removeprefix("scenario.").replace("name_threat", "names").replace("_", " ") \
+        if kind.startswith("scenario.") else _VERBS.get(kind, kind.replace("_", " "))
+    against = f" against {target}" if target and kind in ("invocation", "honour", "abandon") else ""
+    what = f"{actor} {verb} {pact}{against}" if pact and against else f"{actor} {verb}" + (f" {target}" if target else "")
+    if pact and not against:
+        what += f" ({pact})"
+    return what + (f" ({detail})" if kind == "answer" and detail else "")
+
+
+def chains(events: pd.DataFrame, replications: int | None = None, file: str | None = None,
+           steps: int = 4) -> pd.DataFrame:
+    """How each consequential event came about: for every event with a cause whose kind is not one
+    of :data:`PASSING`, its whole cause chain from the root act, in words (the root, then at most
+    ``steps`` last steps); aggregated over replications (:data:`CHAIN_COLUMNS`), most frequent first.
+    So a naming answered reads ``NATO names CHN -> CHN perceives NATO -> CHN answers USA (counter-naming)``."""
+    table = _frame(events, file)
+    runs = replications or int(pd.Series(events["rep"]).nunique())
+    text = [str(v) if isinstance(v, str) else "" for v in (events["target"] if "target" in events else [""] * len(table))]
+    detail = [str(v) if isinstance(v, str) else "" for v in (events["detail"] if "detail" in events else [""] * len(table))]
+    words = [step(k, a, t, p, d) for k, a, t, p, d in zip(table["kind"], table["actor"], text, table["pact"], detail)]
+    keys = list(zip(table["rep"], table["event_id"]))
+    lookup = dict(zip(keys, zip(table["cause_id"], words)))
+    found = []
+    ends = np.flatnonzero(table["cause_id"].notna().to_numpy() & ~table["kind"].isin(PASSING).to_numpy())
+    for row in ends:
+        rep, chain, cause = keys[row][0], [words[row]], table["cause_id"].iloc[row]
+        while isinstance(cause, str) and len(chain) < _MAX_DEPTH:
+            up = lookup.get((rep, cause))
+            if up is None:
+                _fail(file, f"cause_id {cause} names no event of replication {rep} (a cut or edited table?)", int(row))
+            chain.append(up[1])
+            cause = up[0]
+        chain.reverse()
+        shown = chain if len(chain) <= steps + 1 else [chain[0], "...", *chain[-steps:]]
+        found.append((rep, table["t"].iloc[row], " -> ".join(shown), len(chain)))
+    if not found:
+        return pd.DataFrame({c: pd.Series(dtype=str if c == "chain" else float) for c in CHAIN_COLUMNS})
+    frame = pd.DataFrame(found, columns=["rep", "t", "chain", "steps"])
+    first = frame.sort_values("t").groupby(["chain", "rep"], sort=False).first().reset_index()
+    out = first.groupby("chain").agg(steps=("steps", "max"), n_runs=("rep", "size"), median_day=("t", "median"))
+    out["n_events"] = frame.groupby("chain").size()
+    out["share_of_runs"] = out["n_runs"] / max(runs, 1)
+    out = out.reset_index().sort_values(["share_of_runs", "n_events", "chain"], ascending=[False, False, True])
+    return out[list(CHAIN_COLUMNS)].reset_index(drop=True)

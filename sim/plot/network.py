@@ -2,8 +2,8 @@
 
 One arrow per (source, target) pair from :func:`sim.analysis.cascade.pair_shares`: its width is the
 share of replications in which the target answered the source, its colour the mechanism seen in
-most of them (dashed: the ally declined, `abandon`). Pairs whose answers carry a war come first,
-then the most frequent, up to ``most`` arrows of at least ``min_share``. Labels (the pacts or the
+most of them (dashed: the ally declined, `abandon`). Links that carry a war come first, then declined calls,
+peacetime answers and perceptions, up to ``most`` arrows of at least ``min_share``. Labels (the pacts or the
 mechanism, and the share) are placed where they overlap neither another label nor a state; a label
 with no free place is left out and the title says how many (their numbers are in cascade.csv).
 Nodes sit at the capitals (:func:`sim.plot.cascade.positions`, nudged apart by
@@ -29,25 +29,26 @@ __all__ = ["network", "MECHANISM_COLOURS", "chosen_links", "FAMILIES", "entry_sh
 
 MECHANISM_COLOURS = {**{k: v for k, v in CASCADE_KINDS.items() if k != "scenario"},
                      "invocation": "#1f77b4", "abandon": "#7f7f7f", "escalate": "#e377c2",
-                     "perceive": "#17becf", "deescalate": "#bcbd22"}
+                     "perceive": "#17becf", "deescalate": "#bcbd22", "answer": "#393b79"}
 OTHER = "#8c564b"
 LABEL_GID = "edge-label"
 
 
-FAMILIES = {"war": 0.12, "declined": 0.26, "peacetime": 0.4}
+FAMILIES = {"war": 0.12, "declined": 0.26, "peacetime": 0.4, "perceived": 0.55}
 """Each family of mechanisms and the bend of its arrows: a pair's families never lie on each other."""
 
 
 def chosen_links(found: pd.DataFrame, replications: int, min_share: float = 0.1, most: int = 24) -> pd.DataFrame:
     """The arrows the figure draws (:func:`sim.analysis.cascade.links`): wars first, then declined
-    calls, then peacetime answers (a third of ``most`` at most), each by share; at least ``min_share``,
-    ``most`` in all."""
+    calls, then peacetime answers (a third of ``most`` at most; `answer` events before escalations),
+    then perceptions (a sixth), each by share; at least ``min_share``, ``most`` in all."""
     table = links(found, replications)
     table = table[table["share_of_runs"] >= min_share].copy()
-    table["order"] = table["family"].map(list(FAMILIES).index)
+    table["order"] = table["family"].map(list(FAMILIES).index) + 0.5 * (table["mechanism"] != "answer")
     table = table.sort_values(["order", "share_of_runs", "source", "target"], ascending=[True, False, True, True])
-    peace = table["family"] == "peacetime"
-    table = table[~peace | (peace.cumsum() <= max(most // 3, 1))]  # a war's story first; peacetime as context
+    for family, share in (("peacetime", 3), ("perceived", 6)):  # a war's story first; peacetime as context
+        mine = table["family"] == family
+        table = table[~mine | (mine.cumsum() <= max(most // share, 1))]
     return table.head(most).drop(columns="order").reset_index(drop=True)
 
 
@@ -137,8 +138,9 @@ def network(run: Run, found: pd.DataFrame, min_share: float = 0.1, most: int = 2
     ax.set_xlabel("states at their capitals (crowded capitals nudged apart)", fontsize=8)
     _legend(fig, sorted({link.mechanism for link in drawn}, key=lambda m: (m not in WAR_MECHANISMS, m)))
     missing = sorted(set(states) - set(where))
-    notes = [f"arrows of at least {100 * min_share:.0f}% of runs (at most {most}): wars, declined calls, "
-             f"then up to {max(most // 3, 1)} peacetime answers; de-escalations left out", "{labels}"]
+    notes = [f"arrows of at least {100 * min_share:.0f}% of runs (at most {most}): wars, declined calls, then up to "
+             f"{max(most // 3, 1)} peacetime answers and {max(most // 6, 1)} perceptions; de-escalations left out",
+             "{labels}"]
     notes += [f"no map position for {', '.join(missing)}"] if missing else []
     title = ax.set_title("\n".join(notes), fontsize=8)
     fig.suptitle(f"Who answered whom in {run.name}: {len(drawn)} arrows over {reps} replications", fontsize=12)

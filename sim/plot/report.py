@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import stats
-from sim.analysis.cascade import answers
+from sim.analysis.cascade import answers, chains
 from sim.analysis.compare import compare, plain_language
 from sim.plot.cascade import layout, positions
 from sim.plot.figure import COLOURS, Run, load_run
@@ -37,6 +37,7 @@ MAX_STATES = 8
 """Watched states drawn (tension and attribution): the rest are named in a note."""
 TOP_SOURCES = 6
 MAX_FINDINGS = 12
+MAX_CHAINS = 12
 NAV = {"scenario": "Scenario", "tension": "Tension", "attribution": "Attribution", "cascade": "Cascade",
        "entry": "Entries", "invocations": "Pacts", "effects": "Effects"}
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -325,8 +326,15 @@ def _cascade_panel(run: Run, folder: Path) -> tuple[Panel, pd.DataFrame | None]:
     rows = [(link.source, link.target, link.mechanism.replace("_", "-"), link.pacts, f"{100 * link.share_of_runs:.0f}%")
             for link in chosen.itertuples()]
     panel.tables.append({"head": ["source", "answered by", "mechanism", "pacts", "runs"], "rows": rows,
-                         "caption": "the links drawn: wars first, then declined calls, then peacetime answers; "
-                                    "de-escalations left out"})
+                         "caption": "the links drawn: wars first, then declined calls, peacetime answers and "
+                                    "perceptions; de-escalations left out"})
+    how = chains(run.events, reps, str(folder / "events.csv")).head(MAX_CHAINS)
+    panel.tables.append({"head": ["how it came about (root act -> ... -> the event)", "runs", "median day"],
+                         "rows": [(c.chain, f"{100 * c.share_of_runs:.0f}%", f"{c.median_day:.0f}")
+                                  for c in how.itertuples()],
+                         "caption": f"the {MAX_CHAINS} most frequent cause chains ending in an answer, a call, an honour, "
+                                    "an entry or a declined call (perceptions, escalations and de-escalations are "
+                                    "steps on the way); `alliance-sim cascade` writes them all to chains.csv"})
     return panel, found
 
 

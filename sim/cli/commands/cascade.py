@@ -7,7 +7,8 @@ from pathlib import Path
 
 from sim.scenario.errors import InputError, InputErrors
 
-HELP = "aggregate a run's cascade over all replications: cascade.csv (who answered whom, how often, how fast) and cascade.png"
+HELP = ("aggregate a run's cascade over all replications: cascade.csv (who answered whom, how often, how fast), "
+        "chains.csv (how each answer came about) and cascade.png")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +33,7 @@ def _check(args: argparse.Namespace) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Read the run, aggregate, write cascade.csv, cascade.png and meta.json in one step; print the folder."""
-    from sim.analysis.cascade import COLUMNS, aggregate, answers
+    from sim.analysis.cascade import CHAIN_COLUMNS, COLUMNS, aggregate, answers, chains
     from sim.execution.output import atomic_folder, write_csv, write_json
     from sim.plot.figure import load_run, save
     from sim.plot.network import network
@@ -45,9 +46,11 @@ def main(args: argparse.Namespace) -> int:
                                      "(`--tables` including events) to see its cascade", str(folder)))
     events_file = str(folder / "events.csv")
     table = aggregate(run.events, run.replications, events_file)
+    how = chains(run.events, run.replications, events_file)
     figure = network(run, answers(run.events, events_file), args.min_share, args.most)
     with atomic_folder(Path(args.out) if args.out else folder / "cascade", args.force) as tmp:
         write_csv(tmp / "cascade.csv", COLUMNS, table[list(COLUMNS)].itertuples(index=False))
+        write_csv(tmp / "chains.csv", CHAIN_COLUMNS, how[list(CHAIN_COLUMNS)].itertuples(index=False))
         save(figure, tmp / "cascade.png")
         write_json(tmp / "meta.json", {"command": "cascade", "run": str(folder.resolve()),
                                        "replications": run.replications, "edges": len(table),
