@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sim.execution.runner import run
+from sim.model.ladder import WAR
 from sim.model.world import great_circle_km
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import load_scenario
@@ -40,7 +41,7 @@ __all__ = [
 
 HELD_OUT = frozenset({106, 139})
 """COW wars 106 (1914) and 139 (1939): held out, dropped when the data are read."""
-WAR_LEVEL = 6
+WAR_LEVEL = WAR
 """The war rung of the escalation ladder: reaching it against a side is joining the war."""
 ERAS = (("1816-1913", 1816, 1913), ("1914-1945", 1914, 1945), ("1946-2003", 1946, 2003))
 """Eras by onset year; 1914-1945 holds the wars of those years other than the held-out two."""

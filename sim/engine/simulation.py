@@ -21,8 +21,9 @@ from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
 from sim.model import honour, motives, nuclear
 from sim.model.actions import timeline
-from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
+from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
+from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
 from sim.model.standing import Standing
 from sim.model.termination import Wars
 from sim.model.world import Pact, World, compile_world, members_of
@@ -290,7 +291,7 @@ class Simulation:
         while step.__class__ is tuple:
             position, j, new, level = step
             cause = self.intent.cause.item(i, j) or None
-            self.act(i, j, new, "escalate" if new > level else "deescalate", cause=cause)
+            self.act(i, j, new, Kind.ESCALATE if new > level else Kind.DEESCALATE, cause=cause)
             step = kernel.resume(i, position + 1)
         return step
 
@@ -304,7 +305,7 @@ class Simulation:
             event = self.rec.log(self.env.now, cause, kind, i, j, level, pact)
         self.rec.posture(i, j, level)
         self.observe(i, j, level, old, event)
-        if attack and old < 4 <= level and self.structure.mobilisation_triggers:
+        if attack and old < MOBILISATION <= level and self.structure.mobilisation_triggers:
             alliances.on_mobilisation(self, i, j, event)
         if old < CLASH <= level:
             if attack:
@@ -312,7 +313,7 @@ class Simulation:
             self.wars.begin(self, i, j)  # model v2: the war runs until it ends (sim.model.termination)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
-                self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")
+                self.armed_attack(i, j, level, event, location, collective, kind == Kind.SELF_DEFENCE)
         return event
 
     def _first_strike(self, i: int, j: int, collective: bool) -> bool:
@@ -337,7 +338,7 @@ class Simulation:
                      self_defence=False) -> None:
         """The target answers at once (self-defence), and pacts whose terms are met are invoked."""
         if self.posture[j, i] < level:
-            self.act(j, i, level, "self_defence", cause=event)
+            self.act(j, i, level, Kind.SELF_DEFENCE, cause=event)
         place = self.world.place(j, location)
         alliances.on_armed_attack(self, i, j, place, event, collective, self_defence)
         self.alarm([j], event)

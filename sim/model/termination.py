@@ -1,4 +1,4 @@
-"""Model v2: how wars end (docs/model.md, "War termination").
+"""How wars end (docs/model.md, "War termination").
 
 War is bargaining carried on by fighting (Filson & Werner 2002, AJPS 46(4); Slantchev 2003,
 APSR 97(4)): battle outcomes move each side's holding of the stake toward what the balance of
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.decision import CLASH, NUCLEAR
+from sim.model.ladder import CLASH, NUCLEAR, Kind
 from sim.model.motives import optimistic
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["END_KINDS", "Wars"]
 
-END_KINDS = ("settlement", "capitulation", "ceasefire")
+END_KINDS = (Kind.SETTLEMENT, Kind.CAPITULATION, Kind.CEASEFIRE)
 
 
 class Wars:
@@ -58,7 +58,7 @@ class Wars:
     def balance(sim: ReplicationState, a: int, b: int) -> float:
         """The chance the balance of forces in the theatre gives a against b (no optimism).
 
-        Interface for part 2 (issue 15): forces deployed and allies actually at war go here."""
+        forces deployed and allies actually at war go here."""
         return float(sim.motives.p[a, b])
 
     def stake(self, sim: ReplicationState, a: int, b: int) -> float:
@@ -124,12 +124,12 @@ class Wars:
         """(kind, cause, share won by a) if the war ends at this reckoning, else None."""
         q, ids, w = self.params, sim.world.ids, self.stake(sim, a, b)
         if x >= q.capitulation:
-            return "capitulation", f"{ids[b]} gave in: {ids[a]} held {x:.2f} of the stake", 1.0
+            return Kind.CAPITULATION, f"{ids[b]} gave in: {ids[a]} held {x:.2f} of the stake", 1.0
         if gain <= q.burden * q.horizon_days / 365 * 2 * (1 - self.balance(sim, a, b)):
-            return "settlement", f"{ids[a]}'s expected gain {gain:.3f} no longer worth the cost; held {x:.2f}", x
+            return Kind.SETTLEMENT, f"{ids[a]}'s expected gain {gain:.3f} no longer worth the cost; held {x:.2f}", x
         for side, cost in zip((a, b), paid):
             if cost >= q.exhaustion * w:
-                return "ceasefire", f"exhaustion of {ids[side]} (cost {cost:.2f} of stake {w:.2f})", x
+                return Kind.CEASEFIRE, f"exhaustion of {ids[side]} (cost {cost:.2f} of stake {w:.2f})", x
         return None
 
     def end(self, sim: ReplicationState, a: int, b: int, kind: str, cause: str, share: float) -> None:
@@ -140,4 +140,4 @@ class Wars:
             if sim.posture[i, j] > truce:
                 sim.act(i, j, truce, kind, event=event, attack=False)
         sim.war_over(a, b)
-        sim.motives.resolve(a, b, share, settled=kind != "ceasefire")
+        sim.motives.resolve(a, b, share, settled=kind != Kind.CEASEFIRE)
