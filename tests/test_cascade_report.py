@@ -35,7 +35,7 @@ def _events(reps: int = 10) -> pd.DataFrame:
     rows = []
     for rep in range(reps):
         delay = 2.0 + rep  # the honour's delay from the invocation: 2, 4, 6, ... on even reps
-        rows += [[rep, 0, "1", "", "scenario.posture", "NATO", "CHN", 2, "", "names China"],
+        rows += [[rep, 0, "1", "", "scenario.name_threat", "NATO", "CHN", 2, "", "names China"],
                  [rep, 1.5, "2", "1", "perceive", "CHN", "USA", "", "", ""],
                  [rep, 4, "3", "2", "escalate", "CHN", "USA", 3, "", ""],
                  [rep, 30, "9", "2", "answer", "CHN", "USA", "", "", "counter-naming"],
@@ -93,15 +93,15 @@ def test_chains_read_from_the_root_act_to_the_answer():
     how = chains(_events(reps), replications=reps)
     assert list(how.columns) == list(CHAIN_COLUMNS)
     shares = dict(zip(how["chain"], how["share_of_runs"]))
-    assert shares["CHN attack TWN -> TWN defends itself against CHN"] == 1.0
-    assert shares["CHN attack TWN -> USA invokes ANZUS against CHN -> AUS declines ANZUS against CHN"] == 0.5
-    entry = ("CHN attack TWN -> USA invokes ANZUS against CHN -> AUS honours ANZUS against CHN -> "
+    assert shares["CHN attacks TWN -> TWN defends itself against CHN"] == 1.0
+    assert shares["CHN attacks TWN -> USA invokes ANZUS against CHN -> AUS declines ANZUS against CHN"] == 0.5
+    entry = ("CHN attacks TWN -> USA invokes ANZUS against CHN -> AUS honours ANZUS against CHN -> "
              "AUS enters the war against CHN (ANZUS)")
     assert shares[entry] == 0.5 and how.set_index("chain").loc[entry, "steps"] == 4
     assert not any("escalate" in c or c.endswith("perceives USA") for c in shares)  # steps on the way, never ends
     assert shares["NATO names CHN -> CHN perceives USA -> CHN answers USA (counter-naming)"] == 1.0
     short = chains(_events(reps), replications=reps, steps=2)
-    assert "CHN attack TWN -> ... -> AUS honours ANZUS against CHN -> AUS enters the war against CHN (ANZUS)" in set(
+    assert "CHN attacks TWN -> ... -> AUS honours ANZUS against CHN -> AUS enters the war against CHN (ANZUS)" in set(
         short["chain"])
 
 
@@ -149,7 +149,7 @@ def test_cascade_command_writes_the_table_and_a_network_whose_labels_never_overl
     assert (out / "cascade.png").read_bytes()[:4] == b"\x89PNG" and (out / "meta.json").is_file()
     how = pd.read_csv(out / "chains.csv")
     assert list(how.columns) == list(CHAIN_COLUMNS)
-    assert "CHN attack TWN -> TWN defends itself against CHN" in set(how["chain"])
+    assert "CHN attacks TWN -> TWN defends itself against CHN" in set(how["chain"])
     again = _cli("cascade", str(real_runs["taiwan_strait_war"]), "--out", str(out))
     assert again.returncode == 2 and "--force" in again.stderr
     run = load_run(real_runs["taiwan_strait_war"])
@@ -243,7 +243,7 @@ def test_report_command_writes_one_self_contained_page_with_every_panel(real_run
     assert page.count("Plotly.newPlot") == page.count('class="plotly-graph-div"') == 2  # tension, cascade
     assert "no sources.csv" in page  # the attribution panel says how to get it
     assert "invasion of Taiwan" in page and "US_JPN" in page  # the timeline; a pact invoked
-    assert "CHN attack TWN -&gt; TWN defends itself against CHN" in page  # a chain, escaped as text
+    assert "CHN attacks TWN -&gt; TWN defends itself against CHN" in page  # a chain, escaped as text
     assert "states at war" in page  # an effect against the baseline
     again = _cli(*args)
     assert again.returncode == 2 and "--force" in again.stderr

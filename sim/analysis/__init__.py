@@ -1,7 +1,9 @@
 """Layer 7, statistics on results: comparing runs (`compare`, `stats`), scoring forecasts against
 history (`history`, `backtest`, `validation*`, `peacetime`, `peacefit`), calibration, sensitivity
-and the split of a run's spread into model and chance (`ensemble_variance`).
+the split of a run's spread into model and chance (`ensemble_variance`), and who answered whom
+across replications (`cascade`).
 """
 
 __all__ = ["stats", "compare", "history", "backtest", "validation", "validation_scores", "validation_report",
-           "calibration", "calibration_report", "sensitivity", "ensemble_variance", "peacetime", "peacefit"]
+           "calibration", "calibration_report", "sensitivity", "ensemble_variance", "peacetime", "peacefit",
+           "cascade"]

@@ -38,7 +38,8 @@ PASSING = ("perceive", "escalate", "deescalate")
 self-defence, invocations, honour, entries, declined calls, ...)."""
 _VERBS = {"perceive": "perceives", "answer": "answers", "escalate": "escalates toward",
           "deescalate": "de-escalates toward", "self_defence": "defends itself against", "invocation": "invokes",
-          "honour": "honours", "entry": "enters the war against", "abandon": "declines", "attack": "attacks"}
+          "honour": "honours", "entry": "enters the war against", "abandon": "declines", "attack": "attacks", "name_threat": "names",
+          "posture": "postures toward"}
 _MAX_DEPTH = 10_000  # a cause chain longer than this is a loop (a corrupt table)
 
 
@@ -156,8 +157,7 @@ def links(found: pd.DataFrame, replications: int, quiet: tuple[str, ...] = QUIET
 
 def step(kind: str, actor: str, target: str, pact: str = "", detail: str = "") -> str:
     """One event in words: ``NATO names CHN``, ``CHN perceives NATO``, ``USA invokes ANZUS against CHN``."""
-    verb = kind.removeprefix("scenario.").replace("name_threat", "names").replace("_", " ") \
-        if kind.startswith("scenario.") else _VERBS.get(kind, kind.replace("_", " "))
+    verb = _VERBS.get(kind.removeprefix("scenario."), kind.removeprefix("scenario.").replace("_", " "))
     against = f" against {target}" if target and kind in ("invocation", "honour", "abandon") else ""
     what = f"{actor} {verb} {pact}{against}" if pact and against else f"{actor} {verb}" + (f" {target}" if target else "")
     if pact and not against:

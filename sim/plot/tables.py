@@ -70,7 +70,10 @@ def _cut(file: Path, cells: int | None = None) -> None:
         handle.seek(0)
         lines = handle.read().split(b"\n")
     last = lines[-1].decode("utf-8", "replace")
-    short = cells is None or len(next(csv.reader([last]), [])) < cells
+    try:
+        short = cells is None or len(next(csv.reader([last]), [])) < cells
+    except csv.Error:  # an unreadable last line is as cut as a short one
+        short = True
     if short:
         _fail(file, "the file is cut here: its last line ends without a line break, short of cells "
                     "(an interrupted copy or run?); run again or copy the whole file", len(lines))
