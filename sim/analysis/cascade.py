@@ -38,8 +38,8 @@ PASSING = ("perceive", "escalate", "deescalate")
 self-defence, invocations, honour, entries, declined calls, ...)."""
 _VERBS = {"perceive": "perceives", "answer": "answers", "escalate": "escalates toward",
           "deescalate": "de-escalates toward", "self_defence": "defends itself against", "invocation": "invokes",
-          "honour": "honours", "entry": "enters the war against", "abandon": "declines", "attack": "attacks", "name_threat": "names",
-          "posture": "postures toward"}
+          "honour": "honours", "entry": "enters the war against", "abandon": "declines", "attack": "attacks",
+          "name_threat": "names", "posture": "postures toward"}
 _MAX_DEPTH = 10_000  # a cause chain longer than this is a loop (a corrupt table)
 
 
@@ -183,11 +183,10 @@ def chains(events: pd.DataFrame, replications: int | None = None, file: str | No
     for row in ends:
         rep, chain, cause = keys[row][0], [words[row]], table["cause_id"].iloc[row]
         while isinstance(cause, str) and len(chain) < _MAX_DEPTH:
-            up = lookup.get((rep, cause))
-            if up is None:
+            if (rep, cause) not in lookup:
                 _fail(file, f"cause_id {cause} names no event of replication {rep} (a cut or edited table?)", int(row))
-            chain.append(up[1])
-            cause = up[0]
+            cause, words_up = lookup[(rep, cause)]
+            chain.append(words_up)
         chain.reverse()
         shown = chain if len(chain) <= steps + 1 else [chain[0], "...", *chain[-steps:]]
         found.append((rep, table["t"].iloc[row], " -> ".join(shown), len(chain)))

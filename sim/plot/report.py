@@ -233,9 +233,10 @@ def _attribution_panel(run: Run, folder: Path, wanted: list[str]) -> Panel:
                   "intent, alliance offsets, standing acts).")
     file = folder / "sources.csv"
     if not file.is_file():
-        panel.notes.append("This run folder has no sources.csv, so the page cannot split tension by source. "
-                           "Run the scenario again with a version of alliance-sim that writes the attribution "
-                           "table (`alliance-sim run SCENARIO`, with `sources` among `--tables`), then make the report again.")
+        panel.notes.append("This run folder has no sources.csv, so the page cannot split tension by source. Run the "
+                           "scenario again with the attribution table (`alliance-sim run SCENARIO --tables "
+                           "summary,events,tension,states,sources`, with a version of alliance-sim that writes it), "
+                           "then make the report again.")
         return panel
     sources = read_sources(file, wanted or None)
     panel.grid = True
