@@ -8,13 +8,13 @@ import itertools
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from browser import chromium, open_page
+from clirun import cli
 from plotly.offline import get_plotlyjs
 
 import sim
@@ -134,9 +134,9 @@ def real_runs(tmp_path_factory):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    """The command in-process (tests/clirun.py): an exception escaping it fails the test, as a
+    traceback would reach the user."""
+    return cli(*args)
 
 
 def test_cascade_command_writes_the_table_and_a_network_whose_labels_never_overlap(real_runs, tmp_path):
