@@ -24,7 +24,6 @@ from sim.plot.network import LABEL_GID, network
 from sim.plot.report import MAX_STATES, build
 from sim.scenario.errors import InputErrors
 
-ROOT = Path(__file__).resolve().parents[1]
 HEADER = ["rep", "t", "event_id", "cause_id", "kind", "actor", "target", "level", "pact", "detail"]
 
 

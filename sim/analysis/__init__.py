@@ -1,9 +1,9 @@
 """Layer 7, statistics on results: comparing runs (`compare`, `stats`), scoring forecasts against
-history (`history`, `backtest`, `validation*`, `peacetime`, `peacefit`), calibration, sensitivity
-the split of a run's spread into model and chance (`ensemble_variance`), and who answered whom
-across replications (`cascade`).
+history (`history`, `backtest`, `validation*`, `peacetime`, `peacefit`), calibration, sensitivity,
+the split of a run's spread into model and chance (`ensemble_variance`), who answered whom
+across replications (`cascade`), and where tension comes from (`sources`).
 """
 
 __all__ = ["stats", "compare", "history", "backtest", "validation", "validation_scores", "validation_report",
            "calibration", "calibration_report", "sensitivity", "ensemble_variance", "peacetime", "peacefit",
-           "cascade"]
+           "cascade", "sources"]

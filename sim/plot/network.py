@@ -25,7 +25,7 @@ from sim.analysis.cascade import WAR_MECHANISMS, links
 from sim.plot.cascade import CASCADE_KINDS, layout, positions
 from sim.plot.figure import Run, figure
 
-__all__ = ["network", "MECHANISM_COLOURS", "chosen_links", "FAMILIES", "entry_shares"]
+__all__ = ["network", "interactive", "MECHANISM_COLOURS", "chosen_links", "FAMILIES", "entry_shares"]
 
 MECHANISM_COLOURS = {**{k: v for k, v in CASCADE_KINDS.items() if k != "scenario"},
                      "invocation": "#1f77b4", "abandon": "#7f7f7f", "escalate": "#e377c2",
@@ -158,4 +158,60 @@ def network(run: Run, found: pd.DataFrame, min_share: float = 0.1, most: int = 2
                                             "(cascade.csv has every number)" if left else "every arrow labelled"))
     if not drawn:
         ax.text(0.5, 0.5, "no state answered another in this run", transform=ax.transAxes, ha="center")
+    return fig
+
+
+def _r(values) -> list[float]:
+    return [round(float(v), 2) for v in values]
+
+
+def interactive(run: Run, chosen: pd.DataFrame):
+    """The same network as a plotly figure (for the HTML report): the links of :func:`chosen_links`
+    as curves bent by family, their arrowheads as annotations, and a hover text on each curve and
+    state instead of labels (so none can overlap)."""
+    import plotly.graph_objects as go
+
+    reps = max(run.replications, 1)
+    where = layout({s: p for s, p in positions(run).items() if s in set(chosen["source"]) | set(chosen["target"])})
+    entered = entry_shares(run)
+    fig = go.Figure()
+    arrows = []
+    spread = np.array(list(where.values())) if where else np.zeros((1, 2))
+    gap = 0.022 * max(float(np.ptp(spread[:, 0])), float(np.ptp(spread[:, 1])), 20.0)
+    for link in chosen.itertuples():
+        if link.source not in where or link.target not in where:
+            continue
+        p0, p2 = np.array(where[link.source]), np.array(where[link.target])
+        d = p2 - p0
+        control = (p0 + p2) / 2 + FAMILIES[link.family] * np.array([d[1], -d[0]])  # matplotlib's arc3
+        s = np.linspace(0, 1, 60)[:, None]
+        curve = (1 - s) ** 2 * p0 + 2 * (1 - s) * s * control + s ** 2 * p2
+        clear = (np.hypot(*(curve - p0).T) > gap) & (np.hypot(*(curve - p2).T) > gap)  # off the circles
+        curve = curve[clear][::2] if clear.sum() >= 6 else curve[[0, -1]]
+        colour = MECHANISM_COLOURS.get(link.mechanism, OTHER)
+        pacts = f" via {link.pacts}" if link.pacts else ""
+        text = (f"{link.target} answered {link.source}: {link.mechanism.replace('_', '-')}{pacts}"
+                f"<br>in {100 * link.share_of_runs:.0f}% of replications")
+        width = 1 + 6 * link.share_of_runs
+        fig.add_trace(go.Scatter(x=_r(curve[:, 0]), y=_r(curve[:, 1]), mode="lines",
+                                 line=dict(color=colour, width=width, dash="dash" if link.family == "declined" else "solid"),
+                                 opacity=0.75, hovertext=text, hoverinfo="text", showlegend=False))
+        arrows.append(dict(x=round(float(curve[-1, 0]), 2), y=round(float(curve[-1, 1]), 2), ax=round(float(curve[-3, 0]), 2),
+                           ay=round(float(curve[-3, 1]), 2), xref="x", yref="y", axref="x", ayref="y", text="",
+                           showarrow=True, arrowhead=2, arrowsize=max(0.6, 1.6 / width ** 0.5), arrowwidth=width,
+                           arrowcolor=colour, opacity=0.9))
+    names = list(where)
+    fig.add_trace(go.Scatter(x=[round(where[s][0], 2) for s in names], y=[round(where[s][1], 2) for s in names],
+                             mode="markers+text", text=names, textposition="top center",
+                             textfont=dict(size=12, color="#111"),
+                             marker=dict(size=18, color=[round(entered.get(s, 0.0), 3) for s in names],
+                                         colorscale="YlOrRd", cmin=0, cmax=1, line=dict(color="black", width=1),
+                                         colorbar=dict(title="entered<br>a war<br>(share<br>of runs)", thickness=12)),
+                             hovertext=[f"{s}: entered a war in {100 * entered.get(s, 0.0):.0f}% of runs" for s in names],
+                             hoverinfo="text", showlegend=False))
+    for mechanism in sorted({m for m in chosen["mechanism"]}):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=mechanism.replace("_", "-"),
+                                 line=dict(color=MECHANISM_COLOURS.get(mechanism, OTHER), width=4)))
+    fig.update_layout(annotations=arrows, height=600, xaxis=dict(visible=False), legend=dict(orientation="h"),
+                      yaxis=dict(visible=False, scaleanchor="x"), title=f"{len(arrows)} links over {reps} replications")
     return fig

@@ -23,14 +23,12 @@ import pandas as pd
 from sim.analysis import stats
 from sim.analysis.cascade import answers, chains
 from sim.analysis.compare import compare, plain_language
-from sim.plot.cascade import layout, positions
+from sim.analysis.sources import read_sources
 from sim.plot.figure import COLOURS, Run, load_run
-from sim.plot.network import FAMILIES, MECHANISM_COLOURS, OTHER, chosen_links, entry_shares
-from sim.scenario.errors import InputError, InputErrors
+from sim.plot.network import chosen_links, interactive
 
-__all__ = ["Panel", "Sources", "build", "read_sources", "SOURCE_COLUMNS", "MAX_POINTS", "MAX_STATES"]
+__all__ = ["Panel", "build", "MAX_POINTS", "MAX_STATES"]
 
-SOURCE_COLUMNS = ("rep", "t", "state", "source", "component", "value")
 MAX_POINTS = 90
 """Days kept per tension or attribution curve: the bands are drawn on at most this many sampled days."""
 MAX_STATES = 8
@@ -179,51 +177,6 @@ def _tension_panel(runs: list[Run], states: list[str], left: list[str]) -> Panel
     return panel
 
 
-@dataclass
-class Sources:
-    """``sources.csv`` summed as the page needs it: per (state, t, source), per (state, component)."""
-
-    by_source: pd.Series
-    by_component: pd.Series
-    replications: int
-    days: int
-
-
-def read_sources(file: Path, states: list[str] | None = None, chunk: int = 1_000_000) -> Sources:
-    """``sources.csv`` (``rep, t, state, source, component, value``) read in chunks and summed for
-    ``states`` (all when None), checked as it goes: its columns, and numbers where numbers belong
-    (InputErrors at the first bad line). A table of every state, source and component of a long
-    run has tens of millions of rows: nothing but the sums is kept."""
-    by_source, by_component, reps, days = [], [], set(), set()
-    try:
-        reader = pd.read_csv(file, dtype={"state": str, "source": str, "component": str}, chunksize=chunk)
-        for k, frame in enumerate(reader):
-            missing = [c for c in SOURCE_COLUMNS if c not in frame.columns]
-            if missing:
-                raise InputErrors(InputError(f"not a sources table of this program: no column {', '.join(missing)}",
-                                             str(file), 1))
-            for column in ("rep", "t", "value"):
-                values = pd.to_numeric(frame[column], errors="coerce")
-                bad = values.isna() | ~np.isfinite(values.fillna(0))
-                if bad.any():
-                    row = int(np.flatnonzero(bad.to_numpy())[0])
-                    raise InputErrors(InputError(f"column '{column}' holds {frame[column].iloc[row]!r} where a number "
-                                                 "belongs (an edited or cut table?)", str(file), k * chunk + row + 2))
-                frame[column] = values
-            reps.update(frame["rep"].unique())
-            days.update(frame["t"].unique())
-            if states is not None:
-                frame = frame[frame["state"].isin(states)]
-            by_source.append(frame.groupby(["state", "t", "source"])["value"].sum())
-            by_component.append(frame.groupby(["state", "component"])["value"].sum())
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputErrors(InputError(f"not a sources table of this program: {str(exc).strip()}", str(file))) from None
-    if not reps:
-        raise InputErrors(InputError("a header but no rows", str(file), 2))
-    total = lambda parts, keys: pd.concat(parts).groupby(level=keys).sum()  # noqa: E731
-    return Sources(total(by_source, [0, 1, 2]), total(by_component, [0, 1]), len(reps), len(days))
-
-
 def _attribution_panel(run: Run, folder: Path, wanted: list[str]) -> Panel:
     import plotly.graph_objects as go
 
@@ -267,9 +220,7 @@ def _attribution_panel(run: Run, folder: Path, wanted: list[str]) -> Panel:
     return panel
 
 
-def _cascade_panel(run: Run, folder: Path) -> tuple[Panel, pd.DataFrame | None]:
-    import plotly.graph_objects as go
-
+def _cascade_panel(run: Run, folder: Path) -> Panel:
     panel = Panel("cascade", "Who answered whom, across every replication",
                   "An arrow runs from a state to the state that answered its act (the events' cause chains, "
                   "aggregated over replications: `alliance-sim cascade` writes the whole table). Width: share "
@@ -277,52 +228,11 @@ def _cascade_panel(run: Run, folder: Path) -> tuple[Panel, pd.DataFrame | None]:
                   "numbers.")
     if run.events is None:
         panel.notes.append("no events.csv in the run folder: run with the events table to see the cascade")
-        return panel, None
+        return panel
     found = answers(run.events, str(folder / "events.csv"))
     reps = max(run.replications, 1)
     chosen = chosen_links(found, reps)
-    where = layout({s: p for s, p in positions(run).items() if s in set(chosen["source"]) | set(chosen["target"])})
-    entered = entry_shares(run)
-    fig = go.Figure()
-    arrows = []
-    spread = np.array(list(where.values())) if where else np.zeros((1, 2))
-    gap = 0.022 * max(float(np.ptp(spread[:, 0])), float(np.ptp(spread[:, 1])), 20.0)
-    for link in chosen.itertuples():
-        if link.source not in where or link.target not in where:
-            continue
-        p0, p2 = np.array(where[link.source]), np.array(where[link.target])
-        d = p2 - p0
-        control = (p0 + p2) / 2 + FAMILIES[link.family] * np.array([d[1], -d[0]])  # matplotlib's arc3
-        s = np.linspace(0, 1, 60)[:, None]
-        curve = (1 - s) ** 2 * p0 + 2 * (1 - s) * s * control + s ** 2 * p2
-        clear = (np.hypot(*(curve - p0).T) > gap) & (np.hypot(*(curve - p2).T) > gap)  # off the circles
-        curve = curve[clear][::2] if clear.sum() >= 6 else curve[[0, -1]]
-        colour = MECHANISM_COLOURS.get(link.mechanism, OTHER)
-        pacts = f" via {link.pacts}" if link.pacts else ""
-        text = (f"{link.target} answered {link.source}: {link.mechanism.replace('_', '-')}{pacts}"
-                f"<br>in {100 * link.share_of_runs:.0f}% of replications")
-        width = 1 + 6 * link.share_of_runs
-        fig.add_trace(go.Scatter(x=_round(curve[:, 0], 2), y=_round(curve[:, 1], 2), mode="lines",
-                                 line=dict(color=colour, width=width, dash="dash" if link.family == "declined" else "solid"),
-                                 opacity=0.75, hovertext=text, hoverinfo="text", showlegend=False))
-        arrows.append(dict(x=round(float(curve[-1, 0]), 2), y=round(float(curve[-1, 1]), 2), ax=round(float(curve[-3, 0]), 2),
-                           ay=round(float(curve[-3, 1]), 2), xref="x", yref="y", axref="x", ayref="y", text="",
-                           showarrow=True, arrowhead=2, arrowsize=max(0.6, 1.6 / width ** 0.5), arrowwidth=width,
-                           arrowcolor=colour, opacity=0.9))
-    names = list(where)
-    fig.add_trace(go.Scatter(x=[round(where[s][0], 2) for s in names], y=[round(where[s][1], 2) for s in names],
-                             mode="markers+text", text=names, textposition="top center",
-                             textfont=dict(size=12, color="#111"),
-                             marker=dict(size=18, color=[round(entered.get(s, 0.0), 3) for s in names],
-                                         colorscale="YlOrRd", cmin=0, cmax=1, line=dict(color="black", width=1),
-                                         colorbar=dict(title="entered<br>a war<br>(share<br>of runs)", thickness=12)),
-                             hovertext=[f"{s}: entered a war in {100 * entered.get(s, 0.0):.0f}% of runs" for s in names],
-                             hoverinfo="text", showlegend=False))
-    for mechanism in sorted({m for m in chosen["mechanism"]}):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=mechanism.replace("_", "-"),
-                                 line=dict(color=MECHANISM_COLOURS.get(mechanism, OTHER), width=4)))
-    fig.update_layout(annotations=arrows, height=600, xaxis=dict(visible=False), legend=dict(orientation="h"),
-                      yaxis=dict(visible=False, scaleanchor="x"), title=f"{len(arrows)} links over {reps} replications")
+    fig = interactive(run, chosen)
     panel.figures.append(_figure_html(fig, "fig-cascade"))
     rows = [(link.source, link.target, link.mechanism.replace("_", "-"), link.pacts, f"{100 * link.share_of_runs:.0f}%")
             for link in chosen.itertuples()]
@@ -336,7 +246,7 @@ def _cascade_panel(run: Run, folder: Path) -> tuple[Panel, pd.DataFrame | None]:
                          "caption": f"the {MAX_CHAINS} most frequent cause chains ending in an answer, a call, an honour, "
                                     "an entry or a declined call (perceptions, escalations and de-escalations are "
                                     "steps on the way); `alliance-sim cascade` writes them all to chains.csv"})
-    return panel, found
+    return panel
 
 
 def _share_ci(indicator: np.ndarray, key: str) -> str:
@@ -447,9 +357,9 @@ def build(folder: str | Path, baseline: str | Path | None = None) -> str:
     run = load_run(folder)
     runs = [run] + ([load_run(baseline, f"baseline: {Path(baseline).resolve().name}")] if baseline else [])
     base_path = Path(baseline) if baseline else None
-    cascade, _ = _cascade_panel(run, folder)
     states, left = _states_to_draw(run, runs[1] if len(runs) > 1 else None)
-    panels = [_scenario_panel(run), _tension_panel(runs, states, left), _attribution_panel(run, folder, states), cascade,
+    panels = [_scenario_panel(run), _tension_panel(runs, states, left), _attribution_panel(run, folder, states),
+              _cascade_panel(run, folder),
               _entry_panel(runs), _invocation_panel(run), _effects_panel(folder, base_path, runs)]
     for panel in panels:
         panel.short = NAV[panel.id]
