@@ -7,7 +7,6 @@ this program never holds inf or nan), and at least one row.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from pathlib import Path
@@ -45,38 +44,30 @@ def read_table(file: Path, table: str) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         _fail(file, "empty file: no header row")
     except (pd.errors.ParserError, ValueError) as exc:
-        _cut(file)
+        _check_ending(file, file.read_bytes().count(b"\n") + 1)  # a cut inside a quoted cell
         _fail(file, f"not a well-formed CSV table: {str(exc).strip()}")
+    _check_ending(file, len(frame) + 1)
     required, numeric = REQUIRED[table]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         _fail(file, f"not a {table} table of this program: no column {', '.join(missing)}", 1)
     if frame.empty:
         _fail(file, "a header but no rows: nothing to draw", 2)
-    _cut(file, len(frame.columns))
     for column in (c for c in numeric if c in frame.columns):
         _check_numbers(file, frame, column, column in required)
     return frame
 
 
-def _cut(file: Path, cells: int | None = None) -> None:
-    """A table of this program ends with a line break: a last line without one, short of cells (or
-    unreadable), is a cut file (a copy or a run interrupted), reported at that line."""
+def _check_ending(file: Path, lines: int) -> None:
+    """Every table this program writes ends with a line end: a last line without one was cut short."""
     with open(file, "rb") as handle:
         handle.seek(0, 2)
-        size = handle.seek(max(handle.tell() - 1, 0))
-        if size == 0 or handle.read(1) == b"\n":
+        if handle.tell() == 0:
             return
-        handle.seek(0)
-        lines = handle.read().split(b"\n")
-    last = lines[-1].decode("utf-8", "replace")
-    try:
-        short = cells is None or len(next(csv.reader([last]), [])) < cells
-    except csv.Error:  # an unreadable last line is as cut as a short one
-        short = True
-    if short:
-        _fail(file, "the file is cut here: its last line ends without a line break, short of cells "
-                    "(an interrupted copy or run?); run again or copy the whole file", len(lines))
+        handle.seek(-1, 2)
+        if handle.read(1) != b"\n":
+            _fail(file, "the last line is cut short (no line end): a truncated table; run again to write it whole",
+                  lines)
 
 
 def _check_numbers(file: Path, frame: pd.DataFrame, column: str, required: bool) -> None:

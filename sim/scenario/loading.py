@@ -17,20 +17,21 @@ import os
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.checks import alias_hint, new_pact_errors, region_errors
-from sim.scenario.errors import InputError, InputErrors, suggest
+from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.schema import ACTION_MODELS, ACTIONS, PactSpec, Scenario
 from sim.scenario.shipped import shipped_names, shipped_scenario
-from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
+from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData
 from sim.scenario.yamlsource import (
     Document,
     Mark,
+    Override,
     append_list,
     apply_override,
     error_at,
@@ -40,7 +41,7 @@ from sim.scenario.yamlsource import (
     read_with_extends,
     resolve_extends,
 )
-from sim.scenario.yearworld import cow_world
+from sim.scenario.yearworld import any_world
 
 __all__ = [
     "load_scenario", "merged_document", "scenario_sha256", "resolved_dict", "validation_errors",
@@ -49,7 +50,7 @@ __all__ = [
 
 
 def load_scenario(source: str | os.PathLike | Mapping[str, Any],
-                  overrides: Mapping[str, Any] | list[str] | None = None) -> Scenario:
+                  overrides: Mapping[str, Any] | Sequence[str | Override] | None = None) -> Scenario:
     """Load, resolve and check a scenario; raise :class:`InputErrors` listing every problem.
 
     `source` is a YAML file or a mapping of the same keys; `overrides` is `{dotted.path: value}`
@@ -63,13 +64,14 @@ def load_scenario(source: str | os.PathLike | Mapping[str, Any],
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
         errors = validation_errors(exc, doc.data, doc.marks) + errors
+    errors = _removed_still_named(doc, errors)
     if errors:
         raise InputErrors(_sorted(errors))
     return scenario
 
 
 def merged_document(source: str | os.PathLike | Mapping[str, Any],
-                    overrides: Mapping[str, Any] | list[str] | None = None) -> tuple[Document, WorldData]:
+                    overrides: Mapping[str, Any] | Sequence[str | Override] | None = None) -> tuple[Document, WorldData]:
     """The scenario data over its `extends` chain, over the world, with the overrides applied.
 
     An override of `world` is applied before the world is loaded, every other one after the
@@ -127,7 +129,7 @@ def _world(doc: Document, base_dir: Path) -> WorldData:
     if not isinstance(name, str):
         raise InputErrors(error_at(doc.marks, ("world",), "give a bundled world name or the path of a states CSV"))
     try:
-        return cow_world(name) or load_world(name, base_dir)
+        return any_world(name, base_dir)
     except InputErrors as exc:
         file, line, column = find_mark(doc.marks, ("world",)) or (None, None, None)
         raise InputErrors([e if e.file else dataclasses.replace(e, file=file, line=line, column=column)
@@ -142,6 +144,51 @@ def _drop_removed(data: dict) -> None:
     for pid, pact in _dict(data.get("alliances")).items():
         if isinstance(pact, dict) and pact.get("name") is None:
             pact["name"] = str(pid)
+
+
+def _removed_still_named(doc: Document, errors: list[InputError]) -> list[InputError]:
+    """A state removed (`states: {IND: null}`) but still named: where another file names it (the
+    world's pacts), the error is at the line that removed it, saying where it is still named, rather
+    than in a file the user never wrote; where the user's own file names it, the error there says it
+    was removed (not `unknown state`, with a guess at another one)."""
+    states = doc.data.get("states")
+    if not isinstance(states, dict):
+        return errors
+    removed = {p[1]: m for p, m in doc.marks.items() if len(p) == 2 and p[0] == "states" and p[1] not in states}
+    if not removed:
+        return errors
+    places: dict[Mark, tuple[str, tuple]] = {}
+    for path, value in _string_leaves(doc.data, ()):
+        mark = find_mark(doc.marks, path)
+        if isinstance(value, str) and value in removed and mark is not None:
+            places[mark] = (value, path)
+    kept, elsewhere = [], dict[str, list[tuple[tuple, Mark]]]()
+    for error in errors:
+        sid, path = places.get((error.file, error.line, error.column), (None, ()))
+        if sid is None:
+            kept.append(error)
+        elif error.file == removed[sid][0]:
+            kept.append(dataclasses.replace(error, message=f"state '{sid}' is removed (states.{sid}, line "
+                                                           f"{removed[sid][1]}): remove this reference too"))
+        else:
+            elsewhere.setdefault(sid, []).append((path, (error.file, error.line, error.column)))
+    for sid, found in elsewhere.items():
+        named = "; ".join(f"{format_path(path)} ({file}:{line})" for path, (file, line, _) in found[:5])
+        pacts = sorted({str(path[1]) for path, _ in found if path[:1] == ("alliances",)})
+        hint = (f": remove the pact too (`alliances: {{{pacts[0]}: null}}`) or give it members without {sid}"
+                if pacts else ": remove those references too")
+        file, line, column = removed[sid]
+        kept.append(InputError(f"state '{sid}' is removed here but is still named by {named}{hint}",
+                               file, line, column, f"states.{sid}"))
+    return kept
+
+
+def _string_leaves(node: Any, path: tuple) -> list[tuple[tuple, Any]]:
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _string_leaves(value, path + (key,))]
+    if isinstance(node, list):
+        return [leaf for k, value in enumerate(node) for leaf in _string_leaves(value, path + (k,))]
+    return [(path, node)] if isinstance(node, str) else []
 
 
 def _complete_states(doc: Document, world: WorldData) -> list[InputError]:

@@ -10,14 +10,21 @@ is a CSV with a `set` column and one column per dotted parameter path
 from __future__ import annotations
 
 import csv
+import io
+import math
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
-from sim.scenario.errors import InputError, InputErrors
+from sim.scenario.errors import InputError, InputErrors, format_path
+from sim.scenario.ranges import field_of
+from sim.scenario.schema import Parameters
+from sim.scenario.yamlsource import Override, error_at, find_mark, read_yaml
 
-__all__ = ["flatten", "parameter_overrides", "write_parameter_file", "read_ensemble", "write_ensemble"]
+__all__ = ["flatten", "parameter_default", "parameter_problem", "parameter_overrides", "write_parameter_file",
+           "read_ensemble", "write_ensemble"]
 
 
 def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -29,16 +36,52 @@ def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def parameter_overrides(path: str | Path) -> list[str]:
-    """The `--set` overrides of a parameter file (PATH=VALUE strings), or InputErrors."""
+def parameter_default(path: str) -> Any:
+    """The schema default of a dotted parameter path (`parameters.decision.war_cost`), or None when
+    the path names no parameter (a group, an unknown name, anything outside `parameters`)."""
+    field = field_of(path)
+    return None if field is None else field.get_default(call_default_factory=True)
+
+
+def parameter_problem(path: str, value: float) -> str:
+    """Why the schema refuses `value` for the parameter at `path` ('' when it takes it)."""
+    _, *heads, leaf = path.split(".")
+    doc: dict[str, Any] = {leaf: value}
+    for head in reversed(heads):
+        doc = {head: doc}
     try:
-        doc = yaml.safe_load(Path(path).read_text())
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputErrors(InputError(f"cannot read the parameter file: {exc}", file=str(path))) from None
-    if not isinstance(doc, dict) or set(doc) != {"parameters"} or not isinstance(doc["parameters"], dict):
-        raise InputErrors(InputError("a parameter file holds one mapping, `parameters:` (as in a scenario), "
-                                     "e.g. written by `alliance-sim calibrate`", file=str(path)))
-    return [f"{key}={value}" for key, value in flatten(doc, "").items()]
+        Parameters.model_validate(doc)
+    except ValidationError as exc:
+        return "; ".join(e["msg"] for e in exc.errors())
+    return ""
+
+
+def parameter_overrides(path: str | Path) -> list[Override]:
+    """The overrides of a parameter file, each marked with the file, line and column it was written
+    at (so a bad value is reported there), or InputErrors (duplicate keys, bad YAML, wrong shape)."""
+    doc = read_yaml(Path(path))
+    extra = [key for key in doc.data if key != "parameters"]
+    if extra or not isinstance(doc.data.get("parameters"), dict):
+        where = (extra[0],) if extra else ("parameters",)
+        raise InputErrors(error_at(doc.marks, where, "a parameter file holds one mapping, `parameters:` (as in a "
+                                   "scenario: `parameters: {decision: {war_cost: 3.0}}`), e.g. written by "
+                                   "`alliance-sim calibrate`"))
+    leaves = _leaves(doc.data["parameters"], ("parameters",))
+    empty = [error_at(doc.marks, key, "an empty mapping: give the parameters' values under it (or remove it)")
+             for key, value in leaves if value == {}]
+    if empty or not leaves:
+        raise InputErrors(empty or error_at(doc.marks, ("parameters",), "no parameters: give some under "
+                                            "`parameters:`, e.g. `parameters: {decision: {war_cost: 3.0}}`"))
+    return [Override(key, value, f"{format_path(key)}={value}", find_mark(doc.marks, key)) for key, value in leaves]
+
+
+def _leaves(mapping: dict, prefix: tuple) -> list[tuple[tuple, Any]]:
+    """(path, value) of each value below a nested mapping (an empty mapping is a leaf)."""
+    out: list[tuple[tuple, Any]] = []
+    for key, value in mapping.items():
+        path = prefix + (key,)
+        out += _leaves(value, path) if isinstance(value, dict) and value else [(path, value)]
+    return out
 
 
 def write_parameter_file(values: dict[str, float], path: str | Path, comment: str = "") -> Path:
@@ -55,22 +98,81 @@ def write_parameter_file(values: dict[str, float], path: str | Path, comment: st
     return Path(path)
 
 
+MAX_ENSEMBLE_BYTES = 200_000_000
+"""Largest ensemble CSV read (calibrate writes a few kilobytes)."""
+
+
 def read_ensemble(path: str | Path) -> list[dict[str, float]]:
-    """The rows of an ensemble CSV as {dotted parameter path: value} (its `set` order), or InputErrors."""
+    """The rows of an ensemble CSV as {dotted parameter path: value} (its `set` order), or InputErrors
+    naming the file, the line and the column of the first problem."""
+    file = str(path)
     try:
-        with open(path, newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise InputErrors(InputError(f"cannot read the parameter ensemble: {exc}", file=str(path))) from None
-    columns = [c for c in (rows[0] if rows else {}) if c.startswith("parameters.")]
-    if not rows or not columns:
-        raise InputErrors(InputError("a parameter ensemble needs at least one row and columns named "
-                                     "parameters.<group>.<name> (as written by `alliance-sim calibrate`)",
-                                     file=str(path)))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_ENSEMBLE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        raise InputErrors(InputError(f"cannot read the parameter ensemble: {getattr(exc, 'strerror', None) or exc}",
+                                     file)) from None
+    if len(raw) > MAX_ENSEMBLE_BYTES:
+        raise InputErrors(InputError(f"larger than {MAX_ENSEMBLE_BYTES // 1_000_000} MB: not a parameter ensemble",
+                                     file))
     try:
-        return [{c: float(row[c]) for c in columns} for row in rows]
-    except (TypeError, ValueError) as exc:
-        raise InputErrors(InputError(f"a parameter value is not a number: {exc}", file=str(path))) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputErrors(InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8", file,
+                                     raw[:exc.start].count(b"\n") + 1)) from None
+    if "\0" in text:
+        raise InputErrors(InputError("a NUL character: not a CSV text file", file, text[:text.index("\0")].count("\n") + 1))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+        columns = _ensemble_columns(header, file)
+        sets = [_ensemble_row(row, header, columns, file, reader.line_num) for row in reader if row]
+    except csv.Error as exc:
+        raise InputErrors(InputError(f"not a CSV table: {exc}", file, reader.line_num)) from None
+    if not sets:
+        raise InputErrors(InputError("no parameter sets: a parameter ensemble needs at least one row under its "
+                                     "header", file))
+    return sets
+
+
+def _ensemble_columns(header: list[str], file: str) -> list[int]:
+    """Indices of the header's parameter columns, each a known parameter named once."""
+    columns = [k for k, name in enumerate(header) if name.startswith("parameters.")]
+    if not columns:
+        raise InputErrors(InputError("a parameter ensemble needs columns named parameters.<group>.<name> "
+                                     "(as written by `alliance-sim calibrate`)", file, 1))
+    problems = []
+    for k in columns:
+        name = header[k]
+        if header.index(name) != k:
+            problems.append(InputError(f"column '{name}' is written twice", file, 1, k + 1))
+        elif not _is_number(parameter_default(name)):
+            problems.append(InputError(f"column '{name}' names no numeric parameter (see `parameters` in "
+                                       "docs/scenarios.md)", file, 1, k + 1))
+    if problems:
+        raise InputErrors(problems)
+    return columns
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _ensemble_row(row: list[str], header: list[str], columns: list[int], file: str, line: int) -> dict[str, float]:
+    """One row's parameter values: as many cells as the header, each a finite number."""
+    if len(row) != len(header):
+        raise InputErrors(InputError(f"{len(row)} cells where the header has {len(header)}: every row gives each "
+                                     "column once", file, line))
+    values = {}
+    for k in columns:
+        try:
+            value = float(row[k])
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise InputErrors(InputError(f"'{row[k][:40]}' is not a finite number", file, line, k + 1, header[k]))
+        values[header[k]] = value
+    return values
 
 
 def write_ensemble(sets: list[dict[str, float]], path: str | Path, extra: dict[str, list] | None = None) -> Path:

@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import functools
+import hashlib
 import io
 import re
 from importlib import resources
@@ -38,12 +40,13 @@ from itertools import combinations
 
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Motives
-from sim.scenario.worlddata import STATE_DEFAULTS, WorldData, add_aliases
+from sim.scenario.worlddata import STATE_DEFAULTS, WorldData, add_aliases, load_world
 
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "year_of", "world_of_year", "dyad_pacts", "read_table",
-    "majors", "cow_world", "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
+    "majors", "cow_world", "any_world", "data_folder", "DamagedData",
+    "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
 ]
 
 FIRST_YEAR, LAST_YEAR = 1816, 2016
@@ -85,11 +88,54 @@ def cow_world(world: str) -> WorldData | None:
     return None if match is None else world_of_year(int(match.group(1)), match.group(2) or "dyads")
 
 
+def data_folder():
+    """The folder of the bundled peace-science tables (a traversable of the installed package)."""
+    return resources.files("sim") / "data" / "peacesciencer"
+
+
+class DamagedData(OSError):
+    """A bundled data file that is not the one shipped (truncated, edited, missing): the
+    installation is damaged (exit status 1), never used as if whole."""
+
+
+def any_world(world: str, base_dir=None) -> WorldData:
+    """A world by name: `cow_YYYY[_dyads|_cliques]`, a bundled one, `empty`, or a states CSV's path."""
+    return cow_world(world) or load_world(world, base_dir)
+
+
+@functools.cache
+def _manifest() -> dict[str, tuple[int, str]]:
+    """file -> (rows, sha256 of its text), as `manifest.csv` records the conversion wrote."""
+    try:
+        text = (data_folder() / "manifest.csv").read_text(encoding="utf-8")
+        return {r["file"]: (int(r["rows"]), r["sha256_of_csv_text"]) for r in csv.DictReader(io.StringIO(text))}
+    except (OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
+        raise DamagedData(errno.EIO, f"the manifest of the bundled data is unreadable ({exc}): reinstall "
+                          "alliance-sim", f"{_DATA}/manifest.csv") from None
+
+
 @functools.cache
 def read_table(name: str) -> tuple[dict, ...]:
-    """The rows of `sim/data/peacesciencer/<name>.csv` as dicts of text (empty = missing)."""
-    text = (resources.files("sim") / "data" / "peacesciencer" / f"{name}.csv").read_text(encoding="utf-8")
-    return tuple(csv.DictReader(io.StringIO(text)))
+    """The rows of `sim/data/peacesciencer/<name>.csv` as dicts of text (empty = missing), checked
+    against `manifest.csv` (its sha256 and row count) when read: a damaged file is refused
+    (:class:`DamagedData`), not used as if whole."""
+    file = f"{name}.csv"
+    shown = f"{_DATA}/{file}"
+    rows, digest = _manifest().get(file, (None, None))
+    try:
+        raw = (data_folder() / file).read_bytes()
+    except OSError as exc:
+        raise DamagedData(errno.EIO, f"a bundled data file is missing ({exc.strerror or exc}): reinstall "
+                          "alliance-sim", shown) from None
+    found = hashlib.sha256(raw).hexdigest()
+    if digest is None or found != digest:
+        count = raw.count(b"\n") - 1
+        why = ("not listed in manifest.csv" if digest is None else
+               f"{count} rows and sha256 {found[:12]}... where manifest.csv records {rows} rows and {digest[:12]}...")
+        raise DamagedData(errno.EIO, f"damaged bundled data file ({why}): reinstall alliance-sim "
+                          "(python -m pip install --force-reinstall .), or restore the file from the repository",
+                          shown)
+    return tuple(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
 
 
 def _in_force(row: dict, year: int, start: str = "start_year", end: str = "end_year") -> bool:
