@@ -10,9 +10,13 @@ from typing import NamedTuple
 
 from sim.engine.metrics import DYAD_METRICS, STATE_METRICS, SUMMARY_METRICS
 
-__all__ = ["TABLES", "SUMMARY_METRICS", "EventRow", "summary_columns", "headers", "format_value", "format_float", "format_row"]
+__all__ = ["TABLES", "OPTIONAL", "SUMMARY_METRICS",
+           "EventRow", "summary_columns", "headers", "format_value", "format_float", "format_row"]
 
 TABLES = ("summary", "events", "tension", "states")
+OPTIONAL = ("sources",)
+"""Tables written only when asked for (`--tables ...,sources`; `run(..., sources=True)`): splitting
+tension by source costs time at every sample (docs/performance.md)."""
 
 
 class EventRow(NamedTuple):
@@ -34,6 +38,7 @@ class EventRow(NamedTuple):
 EVENTS: tuple[str, ...] = EventRow._fields
 TENSION = ("rep", "t", "state", "tension")
 STATES = ("rep", "state", "max_level", "t_entry", "entered_via")
+SOURCES = ("rep", "t", "state", "source", "component", "value")
 
 
 def summary_columns(watch) -> list[str]:
@@ -50,7 +55,7 @@ def summary_columns(watch) -> list[str]:
 def headers(watch) -> dict[str, list[str]]:
     """The header of every table of a run."""
     return {"summary": summary_columns(watch), "events": list(EVENTS),
-            "tension": list(TENSION), "states": list(STATES)}
+            "tension": list(TENSION), "states": list(STATES), "sources": list(SOURCES)}
 
 
 def format_value(value) -> str:

@@ -12,19 +12,21 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import numpy as np
 import yaml
-from pydantic import ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from sim.scenario.errors import InputError, InputErrors, format_path
+from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.ranges import field_of
 from sim.scenario.schema import Parameters
 from sim.scenario.yamlsource import Override, error_at, find_mark, read_yaml
 
 __all__ = ["flatten", "parameter_default", "parameter_problem", "parameter_overrides", "write_parameter_file",
-           "read_ensemble", "write_ensemble"]
+           "Ensemble", "read_ensemble", "write_ensemble"]
 
 
 def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -102,9 +104,33 @@ MAX_ENSEMBLE_BYTES = 200_000_000
 """Largest ensemble CSV read (calibrate writes a few kilobytes)."""
 
 
-def read_ensemble(path: str | Path) -> list[dict[str, float]]:
-    """The rows of an ensemble CSV as {dotted parameter path: value} (its `set` order), or InputErrors
-    naming the file, the line and the column of the first problem."""
+MAX_SHOWN = 10
+"""Bad cells of an ensemble reported one by one (the rest are counted)."""
+
+
+class Ensemble(Sequence):
+    """The parameter sets of an ensemble CSV, one a row: `ensemble[k]` is {dotted path: value}.
+    The values are held as one array, so an ensemble of millions of sets stays small."""
+
+    def __init__(self, columns: list[str], values: np.ndarray):
+        self.columns, self.values = list(columns), values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        return dict(zip(self.columns, self.values[k].tolist()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+
+def read_ensemble(path: str | Path) -> Ensemble:
+    """The rows of an ensemble CSV as parameter sets (its `set` order), or InputErrors naming the
+    file, the line and the column of each bad cell. Every row is checked, drawn or not: a finite
+    number that the parameter's schema field takes (its range)."""
     file = str(path)
     try:
         with open(path, "rb") as handle:
@@ -126,13 +152,23 @@ def read_ensemble(path: str | Path) -> list[dict[str, float]]:
     try:
         header = next(reader, [])
         columns = _ensemble_columns(header, file)
-        sets = [_ensemble_row(row, header, columns, file, reader.line_num) for row in reader if row]
+        lines, cells = _ensemble_cells(reader, header, columns, file)
     except csv.Error as exc:
         raise InputErrors(InputError(f"not a CSV table: {exc}", file, reader.line_num)) from None
-    if not sets:
+    if not lines:
         raise InputErrors(InputError("no parameter sets: a parameter ensemble needs at least one row under its "
                                      "header", file))
-    return sets
+    values, errors = np.empty((len(lines), len(columns))), []
+    for j, k in enumerate(columns):
+        column = [_number(cell) for cell in cells[j]]
+        errors += _column_errors(header[k], column, cells[j], lines, file, k + 1)
+        if not errors:
+            values[:, j] = column
+    if errors:
+        errors.sort(key=lambda e: (e.line or 0, e.column or 0))
+        more = [InputError(f"... and {len(errors) - MAX_SHOWN} more bad cells", file)] if len(errors) > MAX_SHOWN else []
+        raise InputErrors(errors[:MAX_SHOWN] + more)
+    return Ensemble([header[k] for k in columns], values)
 
 
 def _ensemble_columns(header: list[str], file: str) -> list[int]:
@@ -147,8 +183,10 @@ def _ensemble_columns(header: list[str], file: str) -> list[int]:
         if header.index(name) != k:
             problems.append(InputError(f"column '{name}' is written twice", file, 1, k + 1))
         elif not _is_number(parameter_default(name)):
+            known = [f"parameters.{g}.{f}" for g, group in Parameters.model_fields.items()
+                     for f in getattr(group.annotation, "model_fields", {})]
             problems.append(InputError(f"column '{name}' names no numeric parameter (see `parameters` in "
-                                       "docs/scenarios.md)", file, 1, k + 1))
+                                       f"docs/scenarios.md){suggest(name, known)}", file, 1, k + 1))
     if problems:
         raise InputErrors(problems)
     return columns
@@ -158,21 +196,46 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _ensemble_row(row: list[str], header: list[str], columns: list[int], file: str, line: int) -> dict[str, float]:
-    """One row's parameter values: as many cells as the header, each a finite number."""
-    if len(row) != len(header):
-        raise InputErrors(InputError(f"{len(row)} cells where the header has {len(header)}: every row gives each "
-                                     "column once", file, line))
-    values = {}
-    for k in columns:
-        try:
-            value = float(row[k])
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            raise InputErrors(InputError(f"'{row[k][:40]}' is not a finite number", file, line, k + 1, header[k]))
-        values[header[k]] = value
-    return values
+def _ensemble_cells(reader, header: list[str], columns: list[int], file: str) -> tuple[list[int], list[list[str]]]:
+    """The line of each row and the text of each parameter column; a row must have as many cells as
+    the header."""
+    lines: list[int] = []
+    cells: list[list[str]] = [[] for _ in columns]
+    for row in reader:
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise InputErrors(InputError(f"{len(row)} cells where the header has {len(header)}: every row gives "
+                                         "each column once", file, reader.line_num))
+        lines.append(reader.line_num)
+        for j, k in enumerate(columns):
+            cells[j].append(row[k])
+    return lines, cells
+
+
+def _number(cell: str) -> float:
+    try:
+        return float(cell)
+    except ValueError:
+        return math.nan
+
+
+def _column_errors(name: str, column: list[float], cells: list[str], lines: list[int], file: str,
+                   position: int) -> list[InputError]:
+    """Each cell of a column that is not a finite number, or that its schema field refuses (out of
+    its range: checked in one pass in pydantic-core), at its line."""
+    errors = [InputError(f"'{cells[r][:40]}' is not a finite number", file, lines[r], position, name)
+              for r, value in enumerate(column) if not math.isfinite(value)]
+    if errors:
+        return errors
+    field = field_of(name)
+    cell: Any = Annotated.__class_getitem__((field.annotation, *field.metadata))  # type: ignore[attr-defined,union-attr]
+    try:
+        TypeAdapter(list[cell], config=ConfigDict(allow_inf_nan=False)).validate_python(column)
+        return []
+    except ValidationError as exc:
+        return [InputError(f"{err['msg']} (got {err.get('input')!r}): every set must be a valid parameter set",
+                           file, lines[int(err["loc"][0])], position, name) for err in exc.errors()]
 
 
 def write_ensemble(sets: list[dict[str, float]], path: str | Path, extra: dict[str, list] | None = None) -> Path:

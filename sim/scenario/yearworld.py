@@ -37,6 +37,7 @@ import io
 import re
 from importlib import resources
 from itertools import combinations
+from typing import Any
 
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Motives
@@ -47,6 +48,7 @@ __all__ = [
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "year_of", "world_of_year", "dyad_pacts", "read_table",
     "majors", "cow_world", "any_world", "data_folder", "DamagedData",
     "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
+    "rivalry_world_claims", "claim_stakes",
 ]
 
 FIRST_YEAR, LAST_YEAR = 1816, 2016
@@ -157,7 +159,7 @@ def world_of_year(year: int, grouping: str = "dyads") -> WorldData:
         data.marks[("states", abb)] = (f"{_DATA}/cow_state_years.csv ({year})", None, None)
     data.pacts = PACT_GROUPINGS[grouping](year, members)
     data.relations = _rivalries(year, members)
-    data.claims = rivalry_claims(year, Motives())
+    data.claims = [dict(c) for c in rivalry_world_claims(year)]
     add_aliases(data, cow_aliases())
     return data
 
@@ -354,19 +356,40 @@ year"). Ideological and interventionary rivalries give no claim."""
 def rivalry_claims(year: int, motives: Motives) -> list[dict]:
     """The mutual claims of the rivalries in force in `year` (both directions), as rows
     `claimant, target, object, kind, stake_value, source` with the stakes of `motives`; none with stake 0."""
-    return [dict(r) for r in _rivalry_claims(year, tuple(getattr(motives, f) for f in RIVALRY_CLAIMS.values()))]
+    return claim_stakes(rivalry_world_claims(year), motives)
 
 
-@functools.lru_cache(maxsize=64)
-def _rivalry_claims(year: int, values: tuple[float, ...]) -> tuple[dict, ...]:
-    stake = dict(zip(RIVALRY_CLAIMS, values))
-    rows: dict[tuple[str, str], dict] = {}  # a recurring rivalry ending and restarting in one year: one claim
+@functools.cache
+def rivalry_world_claims(year: int) -> tuple[dict, ...]:
+    """The claims of the rivalries in force in `year` as data (`sim.scenario.schema.WorldClaim`
+    fields): one per direction and rivalry type of :data:`RIVALRY_CLAIMS` (a rivalry's type is the
+    first of them it has), the first rivalry of that type naming its object and source. The stake
+    is not here: :func:`claim_stakes` reads it from the parameters at set-up."""
+    rows: dict[tuple[str, str, str], dict] = {}
     for row, a, b in _rivals_in_force(year, _members(year)):
-        kind = next((k for k in RIVALRY_CLAIMS if k in (row["type1"], row["type2"], row["type3"])), None)
-        if kind is None or stake[kind] == 0 or stake[kind] <= rows.get((a, b), {}).get("stake_value", 0.0):
-            continue
-        for x, y in ((a, b), (b, a)):
-            rows[(x, y)] = {"claimant": x, "target": y, "object": f"{row['rivalryname']} ({kind} rivalry)",
-                            "kind": kind, "stake_value": stake[kind], "source": "Thompson & Dreyer (2012) "
-                            f"rivalry {row['rivalryno']}, {row['styear']}-{row['endyear']}"}
+        kind = next((k for k in RIVALRY_CLAIMS if k in (row["type1"], row["type2"], row["type3"])), "")
+        for x, y in ((a, b), (b, a)) if kind else ():
+            rows.setdefault((x, y, kind), {
+                "claimant": x, "target": y, "rivalry": kind, "object": f"{row['rivalryname']} ({kind} rivalry)",
+                "source": f"Thompson & Dreyer (2012) rivalry {row['rivalryno']}, {row['styear']}-{row['endyear']}"})
     return tuple(rows.values())
+
+
+def claim_stakes(claims, motives: Motives) -> list[dict]:
+    """A world's claims (`WorldClaim`s or their dicts) at the stakes of `motives`, as rows
+    `claimant, target, object, kind, stake_value, source` in order of first appearance: a claim
+    with a `value` is a row of its own; the rivalry claims of one pair give one row, at the
+    largest stake of their types (:data:`RIVALRY_CLAIMS`), none when it is 0."""
+    rows: dict[Any, dict] = {}  # a claim's index, or a pair of rivals
+    for k, claim in enumerate(claims):
+        get = claim.get if isinstance(claim, dict) else functools.partial(getattr, claim)
+        row = {"claimant": get("claimant"), "target": get("target"), "object": get("object"),
+               "kind": get("rivalry"), "stake_value": get("value"), "source": get("source")}
+        if row["kind"] is None:
+            rows[k] = row
+            continue
+        stake: float = getattr(motives, RIVALRY_CLAIMS[row["kind"]])
+        pair = (row["claimant"], row["target"])
+        if stake > 0 and stake > (rows.get(pair) or {"stake_value": 0.0})["stake_value"]:
+            rows[pair] = row | {"stake_value": stake}  # a larger stake replaces the row, keeping its place
+    return list(rows.values())

@@ -18,7 +18,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                         help="override a field, e.g. parameters.decision.temperature=0.8 (repeatable)")
     parser.add_argument("--tables", default="summary,events,tension,states", metavar="T,...",
-                        help="which tables to write (default: all four: summary,events,tension,states)")
+                        help="which tables to write (default: summary,events,tension,states; add sources for "
+                             "each watched state's tension split by source and component)")
     parser.add_argument("--record-every", type=float, metavar="DAYS",
                         help="days between tension samples (default: the scenario's record_every_days, 7)")
     parser.add_argument("--workers", type=int, help="worker processes (0: all cores; default 1); "
@@ -36,7 +37,7 @@ def add_arguments(parser) -> None:
 
 
 def _check(args) -> None:
-    from sim.engine.tables import TABLES
+    from sim.engine.tables import OPTIONAL, TABLES
     from sim.scenario.errors import InputError, InputErrors, suggest
 
     problems = [InputError(f"{flag} must be {rule}, got {value}", file="command line")
@@ -52,8 +53,9 @@ def _check(args) -> None:
                                    file="command line"))
     if args.record_every is not None and not args.record_every > 0:
         problems.append(InputError(f"--record-every must be above 0, got {args.record_every:g}", file="command line"))
-    problems += [InputError(f"--tables: unknown table '{t}'{suggest(t, TABLES)}; tables: {', '.join(TABLES)}",
-                            file="command line") for t in _tables(args) if t not in TABLES]
+    known = TABLES + OPTIONAL
+    problems += [InputError(f"--tables: unknown table '{t}'{suggest(t, known)}; tables: {', '.join(known)}",
+                            file="command line") for t in _tables(args) if t not in known]
     if problems:
         raise InputErrors(problems)
 
@@ -98,7 +100,7 @@ def main(args) -> int:
     if args.parameters_ensemble:
         folder, meta = run_ensemble_to_folder(args.file, overrides, read_ensemble(args.parameters_ensemble), out,
                                               args.reps, args.seed, workers, args.horizon, args.force, args.dask,
-                                              args.parameters_ensemble)
+                                              args.parameters_ensemble, tables=_tables(args))
     else:
         folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
                                      workers=workers, horizon=args.horizon, force=args.force,
