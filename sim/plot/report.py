@@ -214,8 +214,8 @@ def _attribution_panel(run: Run, folder: Path, wanted: list[str]) -> Panel:
     component = (sources.by_component.loc[states] / (sources.replications * sources.days)).unstack(fill_value=0.0)
     fig = go.Figure([go.Bar(y=list(component.index), x=_round(component[c]), name=c, orientation="h")
                      for c in component.columns])
-    fig.update_layout(barmode="relative", title="tension by component (mean over days and replications)",
-                      height=120 + 32 * len(component), xaxis_title="tension")
+    fig.update_layout(barmode="relative", height=120 + 32 * len(component),
+                      xaxis_title="tension by component: mean over days and runs")
     panel.figures.append(_figure_html(fig, "fig-components"))
     return panel
 
