@@ -51,8 +51,8 @@ def test_compare_says_the_direction_in_help_and_in_every_format(tmp_path):
 def test_the_docs_quote_compare_with_the_baseline_as_a():
     """docs/scenarios.md reports what-if - baseline, so its command gives the baseline as A."""
     text = (ROOT / "docs" / "scenarios.md").read_text()
-    assert "compare results/baseline_2022 results/global_nato" in text
-    assert "compare results/global_nato results/baseline_2022" not in text
+    assert "compare results/every/baseline_2022 results/every/global_nato" in text
+    assert "compare results/every/global_nato results/every/baseline_2022" not in text
 
 
 def test_pacts_lists_type_members_scope_reliability_and_delays():

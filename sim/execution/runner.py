@@ -122,14 +122,13 @@ class Result:
         return [row for r in self.replications for row in r.rows(table)]
 
     def frame(self, table: str = "summary"):
-        """The table as a pandas DataFrame, read from the CSV text the run writes: the same values
-        and dtypes as `pandas.read_csv` of the written file (a time that never came is NaN)."""
-        import io
-
-        import pandas as pd
+        """The table as a pandas DataFrame, read from the CSV text the run writes by the reader of
+        result folders (:func:`sim.read_run`): the same values and dtypes as reading the written
+        file back (text columns as text, a time that never came NaN)."""
+        from sim.execution.results import read_table
 
         text = format_row(self.headers[table]) + "".join(map(format_row, self.rows(table)))
-        return pd.read_csv(io.StringIO(text))
+        return read_table(f"{table}.csv", table, allow_empty=True, text=text)
 
     @property
     def summary(self):
@@ -159,7 +158,7 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
     """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables
     (with `sources`, sources.csv too: each watched state's tension split by source and component).
 
-    Runs on `workers` local processes (0: all cores), or on Dask: `dask` = 'local' or a scheduler
+    Runs on `workers` local processes (1, the default: this process; 0: every core), or on Dask: `dask` = 'local' or a scheduler
     address, or a `dask.distributed.Client` (the same backends as sweeps, the same bytes).
     A run whose tables would pass `max_rows` rows is refused before it starts (:mod:`sim.execution.limits`)."""
     scenario = _resolved(scenario, replications, seed, horizon, max_rows)
@@ -177,12 +176,19 @@ def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int 
                   seed: int | None = None, workers: int | None = 1, horizon: float | None = None,
                   force: bool = False, progress: bool = False, dask: str | None = None,
                   client: Any = None, tables: Iterable[str] = TABLES,
-                  max_rows: int = MAX_ROWS) -> tuple[Path, dict]:
+                  max_rows: int = MAX_ROWS, table_format: str = "csv") -> tuple[Path, dict]:
     """Run and stream every replication's rows to disk as it arrives (memory stays flat); backends
     as for :func:`run`; write only the named `tables` (the four of `TABLES` by default; `sources` of
     `OPTIONAL` only when named; meta.json lists them when they are not the default).
-    A run that would write more than `max_rows` rows is refused before any work."""
+    With `table_format` "parquet" each table is then stored as Parquet (typed; needs pyarrow)
+    instead of CSV. A run that would write more than `max_rows` rows is refused before any work."""
+    from sim.execution.results import FORMATS, parquet_problem, to_parquet  # pandas, only here
+
     tables = tuple(tables)
+    if table_format not in FORMATS:
+        raise InputErrors(InputError(f"unknown table format {table_format!r}: one of {', '.join(FORMATS)}"))
+    if table_format == "parquet" and parquet_problem():
+        raise InputErrors(InputError(str(parquet_problem()), "--format parquet"))
     scenario = _resolved(scenario, replications, seed, horizon, max_rows)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
@@ -194,10 +200,14 @@ def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int 
             for t, w in writers.items():
                 w.file.write(rep.text[t])
             advance()
-        for w in writers.values():
+        for t, w in writers.items():
             w.close()
+            if table_format == "parquet":
+                to_parquet(tmp / f"{t}.csv", t)
         meta = _meta(scenario, time.perf_counter() - start)
         if tables != TABLES:
             meta["tables"] = [t for t in TABLES + OPTIONAL if t in tables]
+        if table_format != "csv":
+            meta["table_format"] = table_format
         write_json(tmp / "meta.json", meta)
     return Path(out), meta

@@ -17,9 +17,22 @@ import numpy as np
 __all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension", "factors", "excess", "blocs"]
 
 
+_LOG2_LARGEST = 1024.0 - 1e-9
+"""Below this log2 a power is a finite double (the largest is just under 2**1024): the margin is
+far above the error of computing the log2, so a power computed below it never overflows."""
+
+
 def gradient(distance_km: np.ndarray, half_km: float, exponent: float) -> np.ndarray:
-    """Boulding's loss-of-strength gradient g(d) = 1 / (1 + (d / d_half)^beta); g(0) = 1."""
-    return 1.0 / (1.0 + (np.asarray(distance_km) / half_km) ** exponent)
+    """Boulding's loss-of-strength gradient g(d) = 1 / (1 + (d / d_half)^beta); g(0) = 1.
+
+    Where (d / d_half)^beta would pass the largest double, g is computed as (d / d_half)^-beta, which
+    equals 1 / (1 + (d / d_half)^beta) to double precision there, so no power overflows; elsewhere
+    the arithmetic (and every bit of the result) is the plain formula's."""
+    ratio = np.asarray(distance_km, dtype=float) / half_km
+    near = exponent * np.log2(np.maximum(ratio, 1.0)) < _LOG2_LARGEST  # log2 of ratio ** exponent
+    power = np.power(ratio, exponent, out=np.zeros_like(ratio), where=near)
+    far = np.power(ratio, -exponent, out=np.zeros_like(ratio), where=~near)
+    return np.where(near, 1.0 / (1.0 + power), far)
 
 
 def alignment(pacts, n: int, weights: dict[str, float]) -> np.ndarray:
