@@ -47,6 +47,13 @@ def _fail(file: str | None, message: str, row: int | None = None) -> None:
     raise InputErrors(InputError(message, file, None if row is None else row + 2))
 
 
+def _ids(column: pd.Series) -> pd.Series:
+    """Event ids as text, whether the reader typed them as numbers (``2.0`` with gaps) or text."""
+    if pd.api.types.is_numeric_dtype(column):
+        return column.astype("Int64").astype("string")
+    return column.astype("string").str.strip()
+
+
 def _frame(events: pd.DataFrame, file: str | None) -> pd.DataFrame:
     """The columns the walk needs, one row per event, checked: every answer's cause is an event of
     its own replication; every event has an id and an actor."""
@@ -55,8 +62,8 @@ def _frame(events: pd.DataFrame, file: str | None) -> pd.DataFrame:
         _fail(file, f"not an events table of this program: no column {', '.join(missing)}", -1)
     table = pd.DataFrame({
         "rep": events["rep"].to_numpy(), "t": pd.to_numeric(events["t"]).to_numpy(dtype=float),
-        "event_id": events["event_id"].astype("string").str.strip().to_numpy(),
-        "cause_id": events["cause_id"].astype("string").str.strip().replace("", pd.NA).to_numpy(),
+        "event_id": _ids(events["event_id"]).to_numpy(),
+        "cause_id": _ids(events["cause_id"]).replace("", pd.NA).to_numpy(),
         "kind": events["kind"].astype("string").to_numpy(), "actor": events["actor"].astype("string").to_numpy(),
         "pact": (events["pact"].astype("string") if "pact" in events.columns
                  else pd.Series(pd.NA, index=events.index, dtype="string")).fillna("").to_numpy(),

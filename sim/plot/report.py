@@ -23,7 +23,7 @@ import pandas as pd
 from sim.analysis import stats
 from sim.analysis.cascade import answers, chains
 from sim.analysis.compare import compare, plain_language
-from sim.analysis.sources import read_sources
+from sim.analysis.sources import summarise
 from sim.plot.figure import COLOURS, Run, load_run
 from sim.plot.network import chosen_links, interactive
 
@@ -177,21 +177,19 @@ def _tension_panel(runs: list[Run], states: list[str], left: list[str]) -> Panel
     return panel
 
 
-def _attribution_panel(run: Run, folder: Path, wanted: list[str]) -> Panel:
+def _attribution_panel(run: Run, wanted: list[str]) -> Panel:
     import plotly.graph_objects as go
 
     panel = Panel("attribution", "Where the watched states' tension comes from",
                   "Each state's tension split by the state or bloc it comes from (stacked, mean over replications); "
                   "the components below are the same tension split by kind (capability within reach, perceived "
                   "intent, alliance offsets, standing acts).")
-    file = folder / "sources.csv"
-    if not file.is_file():
+    if run.sources is None:
         panel.notes.append("This run folder has no sources.csv, so the page cannot split tension by source. Run the "
                            "scenario again with the attribution table (`alliance-sim run SCENARIO --tables "
-                           "summary,events,tension,states,sources`, with a version of alliance-sim that writes it), "
-                           "then make the report again.")
+                           "summary,events,tension,states,sources`), then make the report again.")
         return panel
-    sources = read_sources(file, wanted or None)
+    sources = summarise(run.sources, wanted or None)
     panel.grid = True
     present = set(sources.by_source.index.get_level_values(0))
     states = [s for s in wanted or [] if s in present] or \
@@ -358,7 +356,7 @@ def build(folder: str | Path, baseline: str | Path | None = None) -> str:
     runs = [run] + ([load_run(baseline, f"baseline: {Path(baseline).resolve().name}")] if baseline else [])
     base_path = Path(baseline) if baseline else None
     states, left = _states_to_draw(run, runs[1] if len(runs) > 1 else None)
-    panels = [_scenario_panel(run), _tension_panel(runs, states, left), _attribution_panel(run, folder, states),
+    panels = [_scenario_panel(run), _tension_panel(runs, states, left), _attribution_panel(run, states),
               _cascade_panel(run, folder),
               _entry_panel(runs), _invocation_panel(run), _effects_panel(folder, base_path, runs)]
     for panel in panels:
