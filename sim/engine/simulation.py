@@ -19,7 +19,7 @@ import sim.model.reach as reach
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
-from sim.model import honour, motives, nuclear
+from sim.model import force, honour, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
 from sim.model.honour import HonourBook
@@ -42,6 +42,11 @@ class Setup:
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
         self.stake = motives.stakes(scenario, self.world.index)  # model v2: S[i, j] from claims
+        d = self.params.decision
+        self.force_rate = None  # model v3: uses of force per year, from the fitted hazard (sim.model.force)
+        if d.fitted_force:
+            h = force.hazard(force.covariates(scenario, self.world, self.stake), force.coefficients().beta)
+            self.force_rate = -np.log1p(-h) * d.force_rate_scale
 
     def gradient(self, extra: dict | None = None) -> np.ndarray:
         """G[i, j]: Boulding's gradient between the nearest positions of i and j (`sim.model.reach`),
@@ -133,6 +138,7 @@ class Simulation:
         self.motives = motives.Motives(self.params.motives, setup.stake)  # model v2 (issue 14)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
+        self.force = None if setup.force_rate is None else force.ForceDraws(setup.force_rate, _stream(seed, "force"))
         self.standing = Standing(self.params.perception.standing_weight)  # model v2: acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
@@ -285,12 +291,19 @@ class Simulation:
         """Weigh the `attention` counterparts with the highest threat plus standing posture, draw a
         rung toward each (the compiled kernel: `sim.kernel.reference.Decider` is its plain Python), act on
         every change; the time to the next decision."""
-        kernel = self.kernel
+        kernel, posture = self.kernel, self.posture
+        if self.force is not None:  # model v3: the fitted hazard decides unprovoked uses of force
+            for j in self.force.draw(i, self.env.now):
+                if posture[i, j] < CLASH and posture[j, i] < CLASH:
+                    self.act(i, j, CLASH, "use_of_force", cause=self.intent.cause.item(i, j) or None)
         step = kernel.decide(i, self.env.now)
         while step.__class__ is tuple:
             position, j, new, level = step
-            cause = self.intent.cause.item(i, j) or None
-            self.act(i, j, new, "escalate" if new > level else "deescalate", cause=cause)
+            if self.force is not None:  # the choice alone presses a claim by coercion (rungs 1-4)
+                new = force.coercion_cap(level, new, int(posture[j, i]))
+            if new != level:
+                cause = self.intent.cause.item(i, j) or None
+                self.act(i, j, new, "escalate" if new > level else "deescalate", cause=cause)
             step = kernel.resume(i, position + 1)
         return step
 

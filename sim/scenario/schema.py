@@ -201,6 +201,12 @@ class Decision(Strict):
     breach_cost: NonNegative = Field(2.0, description="cost of levels 5+ against a co-member, times reliability")
     inertia: NonNegative = Field(1.0, description="cost per rung of changing level (policy inertia, audience costs)")
     attention: Annotated[Count, Field(ge=1, le=50)] = Field(3, description="counterparts weighed per decision")
+    fitted_force: bool = Field(
+        True, description="model v3: unprovoked uses of force come from the hazard fitted on the MID record "
+                          "(sim.model.force, sim/data/force); the posture choice alone stops at coercion (rung 4). "
+                          "false: the v2 rule (the choice may cross rung 5)")
+    force_rate_scale: NonNegative = Field(
+        1.0, description="multiplier of the fitted use-of-force hazard (1: as fitted; 0: no unprovoked force)")
 
 
 class AllianceParams(Strict):
@@ -292,8 +298,11 @@ class Termination(Strict):
         180.0, description="days a side looks ahead when weighing continuing")
     learning_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
         180.0, description="e-folding days of optimism spent by fighting")
+    mutual_optimism: Annotated[Number, Field(ge=0.0, le=10.0)] = Field(
+        1.5, description="model v3: each side's optimism about its own chances at a war's start (logit shift), "
+                         "spent by fighting over learning_days; a settlement needs the two estimates to meet")
     capitulation: Annotated[Number, Field(gt=0.0, le=1.0)] = Field(
-        0.9, description="attacker's gain at which the defender gives in")
+        0.9, description="attacker's gain at which the defender gives in (1 - this: the attacker gives up its bid)")
     exhaustion: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
         1.0, description="accumulated cost, in units of the stake, at which a side stops")
     security_stake: Unit = Field(0.3, description="the stake of a war no claim explains (entries, preemption)")
