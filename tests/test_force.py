@@ -206,3 +206,21 @@ def test_a_failed_bid_freezes_the_claim_and_a_settlement_keeps_what_was_not_won(
     assert sim.motives.stake[0, 1] == 1.0
     sim.motives.resolve(0, 1, 0.25, "settlement")
     assert sim.motives.stake[0, 1] == pytest.approx(0.75)
+
+
+def test_peacetime_counts_every_dyad_with_a_use_of_force_whatever_the_order_of_its_names():
+    """The peacetime table's model count is the number of replications with a posture at rung 5
+    or more in the dyad, read from the events (a lookup by unsorted names once missed half)."""
+    import numpy as np
+
+    from sim.analysis.peacetime import model_force
+    from sim.execution.runner import run as run_scenario
+
+    table = model_force(1880, 2, 0)
+    scenario = load_scenario({"name": "peace_1880", "world": "cow_1880", "horizon_days": 365.0,
+                              "record_every_days": 365.0})
+    seed = int(np.random.SeedSequence(0, spawn_key=(1880,)).generate_state(1, np.uint32)[0])
+    events = run_scenario(scenario, replications=2, seed=seed).frame("events")
+    hits = events[(events.level >= 5) & events.target.notna() & (events.kind != "honour")]
+    expected = len({(r, *sorted((a, b))) for r, a, b in zip(hits.rep, hits.actor, hits.target)})
+    assert table.model_use_of_force.sum() == expected > 0

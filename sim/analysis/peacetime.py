@@ -87,9 +87,11 @@ def model_force(year: int, replications: int, seed: int, overrides=None) -> pd.D
         hits = events[level >= rung]
         keys = {(rep, *sorted((x, y))) for rep, x, y in zip(hits["rep"], hits["actor"], hits["target"])}
         counts = pd.Series([(x, y) for _, x, y in keys], dtype=object).value_counts()
-        table[f"model_{name}"] = [int(counts.get((x, y), 0)) for x, y in zip(table["a"], table["b"])]
+        # keys are sorted pairs; the table's (a, b) are in the world's order (a bug before issue 22
+        # looked them up unsorted and missed about half of the model's uses of force)
+        table[f"model_{name}"] = [int(counts.get(tuple(sorted((x, y))), 0)) for x, y in zip(table["a"], table["b"])]
     highest = _highest(events, level)
-    table["model_max_level"] = [highest.get((x, y), 0) for x, y in zip(table["a"], table["b"])]
+    table["model_max_level"] = [highest.get(tuple(sorted((x, y))), 0) for x, y in zip(table["a"], table["b"])]
     table["baseline_use_of_force"] = fitted_force(scenario, table)
     return table.assign(reps=replications)
 

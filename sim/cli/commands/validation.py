@@ -25,6 +25,9 @@ def add_arguments(parser) -> None:
                         help="override a scenario field in every war, e.g. parameters.decision.war_cost=4")
     parser.add_argument("--pacts", choices=("dyads", "cliques"), default="dyads",
                         help="ATOP dyads as bilateral pacts (default) or grouped into cliques (world cow_YYYY_cliques)")
+    parser.add_argument("--hold", action="store_true",
+                        help="hold each war open for its recorded years (hold_days): forecast joining conditional "
+                             "on the war lasting, as before model v3 (default: the model's own war lengths)")
     parser.add_argument("--out", default="results/validation", help="output folder (default results/validation)")
     parser.add_argument("--figure", help="also write the reliability diagram here (e.g. docs/img/validation_reliability.png)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
@@ -77,14 +80,15 @@ def _show(validation, folder: Path) -> None:
     for column in ("level", "subset", "era", "metric", "value", "95% interval"):
         table.add_column(column, justify="left" if column in ("subset", "era", "metric") else "right")
     shown = validation.scores[validation.scores["metric"].isin(
-        ["joiners", "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc"])]
+        ["joiners", "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc",
+         "duration_coverage_10_90", "duration_median_ratio"])]
     for row in shown.itertuples(index=False):
         interval = "" if row.low != row.low or row.low is None else f"[{row.low:.3f}, {row.high:.3f}]"
         value = "-" if row.value is None or row.value != row.value else f"{row.value:.4g}"
         table.add_row(str(row.level), row.subset, row.era, row.metric, value, interval)
     Console().print(table)
     Console().print(f"-> {folder}/ (validation_pairs.csv, validation_wars.csv, validation_scores.csv, "
-                    "validation_reliability.csv, reliability.png, meta.json)")
+                    "validation_reliability.csv, validation_durations.csv, reliability.png, meta.json)")
 
 
 def main(args) -> int:
@@ -96,7 +100,7 @@ def main(args) -> int:
     wars, out = _wars(args.wars), Path(args.out)
     check_target(out, args.force)
     validation = run_validation(wars, args.reps, args.seed, args.workers or None, args.set,
-                                progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts)
+                                progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts, hold=args.hold)
     folder = validation.write(out, args.force, extra=lambda tmp: _figure(validation, tmp / "reliability.png"))
     if args.figure:
         _figure(validation, Path(args.figure))
