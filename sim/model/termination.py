@@ -129,7 +129,7 @@ class Wars:
         (drawn at the war's start, exponential with mean 1: private information) on the logit
         scale, spent by fighting over `learning_days`."""
         q = self.params
-        fade = 0.0 if sim.motives.sober[a, b] else q.mutual_optimism * math.exp(-elapsed / q.learning_days)
+        fade = q.mutual_optimism * math.exp(-elapsed / q.learning_days)  # each war draws its own hopes
         look = 1.0 - math.exp(-q.rate * q.horizon_days)
         w = self.stake(sim, a, b)
         cost = q.burden * q.horizon_days / 365 * 2 / w

@@ -293,14 +293,15 @@ class Termination(Strict):
     sd: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
         0.005, description="battle noise per sqrt(day) (stationary sd about 0.07)")
     burden: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
-        0.2, description="cost of war per year, in stake units, to each side")
+        0.1, description="cost of war per year, in stake units, to each side (fitted with mutual_optimism)")
     horizon_days: Annotated[Number, Field(gt=0.0, le=MAX_HORIZON_DAYS)] = Field(
         180.0, description="days a side looks ahead when weighing continuing")
     learning_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
         180.0, description="e-folding days of optimism spent by fighting")
-    mutual_optimism: Annotated[Number, Field(ge=0.0, le=10.0)] = Field(
-        1.5, description="model v3: each side's optimism about its own chances at a war's start (logit shift), "
-                         "spent by fighting over learning_days; a settlement needs the two estimates to meet")
+    mutual_optimism: Annotated[Number, Field(ge=0.0, le=30.0)] = Field(
+        12.0, description="model v3: each side's mean optimism about its own chances at a war's start (logit "
+                          "shift, drawn exponential), spent by fighting over learning_days; a settlement needs the "
+                          "two estimates to meet (fitted on COW war durations: docs/validation.md, 'War durations')")
     capitulation: Annotated[Number, Field(gt=0.0, le=1.0)] = Field(
         0.9, description="attacker's gain at which the defender gives in (1 - this: the attacker gives up its bid)")
     exhaustion: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
