@@ -322,7 +322,8 @@ class Simulation:
         if old < CLASH <= level:
             if attack:
                 collective = self._first_strike(i, j, collective)
-            self.wars.begin(self, i, j)  # model v2: the war runs until it ends (sim.model.termination)
+            # the war runs until both sides end it, or with the war an entry joined (sim.model.termination)
+            self.wars.begin(self, i, j, entry=kind == "entry")
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
                 self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")

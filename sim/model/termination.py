@@ -53,13 +53,13 @@ class Wars:
         key = frozenset((a, b))
         self.held[key] = max(self.held.get(key, 0.0), until)
 
-    def begin(self, sim: ReplicationState, a: int, b: int) -> None:
-        """A posture of a toward b crossed level 5: start the dyad's war unless one is under way. It
-        is a joined war when either side is allied to a state already at war with the other side:
-        it then ends with the war(s) it joined (:meth:`end`)."""
+    def begin(self, sim: ReplicationState, a: int, b: int, entry: bool = False) -> None:
+        """A posture of a toward b crossed level 5: start the dyad's war unless one is under way. A
+        war opened by an ally's `entry` (collective defence, an offence clause) is a joined war: it
+        ends with the war(s) it joined (:meth:`end`), the wars in which an ally of a fights b."""
         key = frozenset((a, b))
         if key not in self.active:
-            parents = self._joined_wars(sim, a, b)
+            parents = self._joined_wars(sim, a, b) if entry else set()
             self.active.add(key)
             self.sides[key] = (a, b)
             if parents:
@@ -67,14 +67,13 @@ class Wars:
             sim.spawn(self.fight(sim, a, b, key))
 
     def _joined_wars(self, sim: ReplicationState, a: int, b: int) -> set[frozenset[int]]:
-        """The wars under way in which an ally of a fights b, or an ally of b fights a."""
+        """The wars under way in which an ally of a fights b."""
         found = set()
         for key in self.active:
-            for x, y in ((a, b), (b, a)):
-                if y in key:
-                    (other,) = key - {y}
-                    if other != x and sim.alignment[x, other] > 0:
-                        found.add(key)
+            if b in key:
+                (other,) = key - {b}
+                if other != a and sim.alignment[a, other] > 0:
+                    found.add(key)
         return found
 
     @staticmethod
