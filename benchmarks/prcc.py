@@ -31,8 +31,16 @@ from sim.execution.runner import run  # noqa: E402
 from sim.scenario.loading import load_scenario  # noqa: E402
 from sim.scenario.ranges import DOCUMENTED_RANGES  # noqa: E402
 
-RANGES = DOCUMENTED_RANGES
-"""Documented range of each parameter (sim/scenario/ranges.py); tests/test_motives.py runs both ends."""
+COLUMNS = ("decision.temperature", "decision.war_cost", "decision.inertia", "decision.precision",
+           "perception.misperception", "perception.escalation_gain", "perception.distance_half_km",
+           "perception.intent_half_life_days", "perception.hostility_bias", "motives.stake_weight",
+           "motives.csf_exponent", "motives.optimism", "motives.pressure", "motives.odb", "motives.first_strike",
+           "motives.nuclear_shadow", "motives.war_fixed_cost", "termination.burden", "termination.capitulation",
+           "termination.learning_days", "nuclear.small_arsenal", "nuclear.warheads_half", "nuclear.retaliation",
+           "nuclear.desperation")
+"""The design's column order, as published in docs/model.md (the Latin hypercube depends on it)."""
+RANGES = {name: DOCUMENTED_RANGES[name] for name in COLUMNS}
+"""Documented range of each parameter (the registry, sim/scenario/ranges.py); tests/test_motives.py runs both ends."""
 
 
 def design(points: int, seed: int) -> np.ndarray:

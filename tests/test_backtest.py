@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from clirun import cli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -174,8 +174,7 @@ SCENARIO = ROOT / "scenarios" / "history" / "ukraine_2022_scenario.yaml"
 
 
 def _cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", "backtest", *map(str, args)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return cli("backtest", *args)
 
 
 def _write(tmp_path, body: str) -> Path:

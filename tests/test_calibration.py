@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from clirun import cli
 
 from sim.analysis import calibration as c
 from sim.analysis import validation as v
@@ -24,7 +26,7 @@ BOUNDS = [c.Bound("parameters.perception.default_intent", 0.0, 0.8), c.Bound("pa
 
 
 def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "sim.cli.main", *args], capture_output=True, text=True, cwd=cwd)
+    return cli(*args, cwd=cwd or Path.cwd())
 
 
 @pytest.mark.parametrize("text, message", [("parameters.decision.war_cost", "PATH=LOW:HIGH"),
@@ -121,7 +123,8 @@ def test_command_without_parameters_is_an_input_error(capsys):
 
 @pytest.mark.slow
 def test_command_errors_in_a_subprocess():
-    result = _cli("calibrate", "--quick", "--param", "decision.war_cost=1:9", "--wars", "1,106", "--out", "/tmp/x")
+    result = subprocess.run([sys.executable, "-m", "sim.cli.main", "calibrate", "--quick", "--param",
+                             "decision.war_cost=1:9", "--wars", "1,106", "--out", "/tmp/x"], capture_output=True, text=True)
     assert result.returncode == 2 and "war 106: held out" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from clirun import cli
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run `python -m sim ARGS` as a user would, with the repository importable."""
+def subprocess_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run `python -m sim ARGS` as a real process, with the repository importable."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
@@ -30,7 +32,7 @@ def test_validate_bad_file_exits_2_with_every_error_and_no_traceback(tmp_path):
     good.write_text("seed: 1\n")
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nalliances:\n  QUAD: {members: [USA, JPN, INDIA, AUS]}\nseed: -1\n")
-    result = cli("validate", str(good), str(bad))
+    result = subprocess_cli("validate", str(good), str(bad))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"ok {good}" in result.stdout

@@ -9,14 +9,21 @@ import sys
 from pathlib import Path
 
 import yaml
+from clirun import cli
 from factories import tiny
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _sim(*args, cwd):
+def _process(*args, cwd):
+    """`python -m sim ARGS` as a real process (a smoke test of the whole path)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def _sim(*args, cwd):
+    """The command in-process (tests/clirun.py)."""
+    return cli(*args, cwd=cwd)
 
 
 def _write(tmp_path, data) -> Path:
@@ -27,7 +34,7 @@ def _write(tmp_path, data) -> Path:
 
 def test_run_writes_every_table_with_the_contract_columns(tmp_path):
     path = _write(tmp_path, tiny())
-    result = _sim("run", str(path), "--reps", "3", "--out", "out", "--quiet", cwd=tmp_path)
+    result = _process("run", str(path), "--reps", "3", "--out", "out", "--quiet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == ["events.csv", "meta.json", "states.csv", "summary.csv", "tension.csv"]

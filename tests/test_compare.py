@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from clirun import cli
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from scipy import stats as st
@@ -61,10 +60,8 @@ def row(report, metric):
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """`python -m sim compare ...` from the repository root."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "sim", "compare", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    """`alliance-sim compare ...` from the repository root (in-process)."""
+    return cli("compare", *args)
 
 
 def test_identical_inputs_give_zero_difference_and_no_significance(tmp_path):

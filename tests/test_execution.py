@@ -3,14 +3,13 @@ and the chunking policy; every backend and chunk size gives the same bytes."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import yaml
+from clirun import cli
 from factories import tiny
 
 from sim.engine.tables import TABLES
@@ -23,9 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _sim(*args, cwd):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return cli(*args, cwd=cwd)
 
 
 def test_one_worker_runs_one_replication_per_task_and_many_share_bounded_chunks():

@@ -7,10 +7,10 @@ The cases and their scores are described in docs/backtest.md ("Historical cases"
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import cli
 
 from sim.analysis.backtest import Replay, backtest
 
@@ -23,8 +23,7 @@ NEW_CASES = ("franco_prussian_1870", "six_day_war_1967", "falklands_1982", "russ
 
 
 def _validate(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", "validate", str(path.relative_to(ROOT))],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return cli("validate", path.relative_to(ROOT))
 
 
 def test_the_cases_are_shipped_in_pairs():

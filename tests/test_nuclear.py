@@ -11,7 +11,7 @@ from scipy import stats
 
 from sim.engine.simulation import Setup, Simulation
 from sim.execution.runner import run
-from sim.model.decision import NUCLEAR
+from sim.model.ladder import NUCLEAR
 from sim.model.nuclear import desperate_costs
 from sim.scenario.errors import InputErrors
 from sim.scenario.loading import load_scenario

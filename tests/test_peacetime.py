@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from clirun import cli
 
 from sim.analysis import peacetime as pt
 from sim.scenario.loading import load_scenario
@@ -57,8 +56,7 @@ def test_rates_and_intervals():
 
 def test_command_refuses_held_out_years(tmp_path):
     """`--years 1916` is inside the held-out war years: exit 2 without a traceback."""
-    done = subprocess.run([sys.executable, "-m", "sim", "peacetime", "--years", "1916", "--out", str(tmp_path / "p")],
-                          capture_output=True, text=True, check=False)
+    done = cli("peacetime", "--years", "1916", "--out", tmp_path / "p")
     assert done.returncode == 2 and "held-out" in done.stderr and "Traceback" not in done.stderr
 
 

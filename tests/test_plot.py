@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from clirun import cli
 from matplotlib.figure import Figure
 
 import sim.plot as plot
@@ -209,10 +208,8 @@ def test_sweep_figures(tmp_path):
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """`python -m sim plot ...` from the repository root."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "sim", "plot", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    """`alliance-sim plot ...` from the repository root (in-process)."""
+    return cli("plot", *args)
 
 
 @pytest.mark.slow

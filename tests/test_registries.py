@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from factories import tiny
+from pydantic import TypeAdapter, ValidationError
 
 from sim.analysis import stats
 from sim.engine import metrics
@@ -20,7 +21,7 @@ from sim.model.actions import EFFECTS
 from sim.scenario import loading, pactkinds
 from sim.scenario.loading import load_scenario
 from sim.scenario.pactkinds import PACT_KINDS
-from sim.scenario.schema import ACTION_MODELS, ACTIONS, PACT_TYPES, PactSpec, Perception, Watch
+from sim.scenario.schema import ACTION_MODELS, ACTIONS, PACT_TYPES, Action, PactSpec, Perception, Watch
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -28,8 +29,19 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def test_the_schema_and_the_default_weights_come_from_the_pact_kinds():
-    assert PACT_TYPES == tuple(k.name for k in PACT_KINDS)
-    assert Perception().pact_weights == {k.name: k.weight for k in PACT_KINDS}
+    """The schema accepts exactly the registered kinds (as a pact's type, a clause and a weight's key)
+    and weighs each, by default, as its kind declares."""
+    assert PactSpec.model_json_schema()["properties"]["type"]["enum"] == [k.name for k in PACT_KINDS]
+    for k in PACT_KINDS:
+        spec = PactSpec(type=k.name, clauses=[k.name], **_sides(k, ["BBB", "CCC"]))
+        assert (spec.type, spec.clauses) == (k.name, [k.name])
+        assert Perception().pact_weights[k.name] == k.weight
+        assert Perception(pact_weights={k.name: 0.25}).pact_weights[k.name] == 0.25
+    assert len(Perception().pact_weights) == len(PACT_KINDS) == len(PACT_TYPES)
+    with pytest.raises(ValidationError, match="defence"):
+        PactSpec(type="defense", members=["BBB", "CCC"])
+    with pytest.raises(ValidationError):
+        Perception(pact_weights={"defense": 0.5})
     with pytest.raises(KeyError, match="known: defence"):
         pactkinds.kind("defense")
 
@@ -102,7 +114,13 @@ EXAMPLES = {  # one valid instance of every action, for the run below
 
 
 def test_every_action_of_the_schema_has_an_effect():
-    assert ACTIONS == tuple(ACTION_MODELS)
+    """The timeline's union dispatches each registered `do` to its own model, and refuses others."""
+    timeline = TypeAdapter(list[Action])
+    for do, model in ACTION_MODELS.items():
+        (parsed,) = timeline.validate_python([{"at": 1, "do": do, **EXAMPLES[do]}])
+        assert type(parsed) is model and parsed.do == do
+    with pytest.raises(ValidationError, match="attack"):
+        timeline.validate_python([{"at": 1, "do": "invade", "actor": "AAA", "target": "BBB"}])
     missing = [do for do, model in ACTION_MODELS.items() if model not in EFFECTS]
     assert not missing, f"actions without an effect in sim/model/actions.py: {missing}"
 

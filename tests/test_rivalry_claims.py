@@ -4,12 +4,10 @@ claim at `parameters.motives.rivalry_stake`; the stake is fitted on peacetime us
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
+from clirun import cli
 from scipy import stats
 
 from sim.analysis import peacefit
@@ -78,8 +76,7 @@ def test_the_2022_world_keeps_its_own_claims_file():
 
 
 def test_world_out_writes_the_claims(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "sim", "world", "--year", "1870", "--out", str(tmp_path / "w")],
-                          capture_output=True, text=True, check=False)
+    done = cli("world", "--year", "1870", "--out", tmp_path / "w")
     assert done.returncode == 0, done.stderr
     claims = pd.read_csv(tmp_path / "w" / "claims.csv")
     assert len(claims) == len(world_of_year(1870).claims)
@@ -121,13 +118,11 @@ def test_the_fit_scores_both_halves_at_the_fitted_value_and_at_zero(small_fit):
 
 
 def test_the_fit_command_writes_its_tables(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "sim", "peacetime", "--fit", "rivalry_stake", "--years", "1830,1855",
-                           "--reps", "1", "--out", str(tmp_path / "f"), "--quiet"],
-                          capture_output=True, text=True, check=False)
+    done = cli("peacetime", "--fit", "rivalry_stake", "--years", "1830,1855", "--reps", "1", "--out", tmp_path / "f",
+               "--quiet")
     assert done.returncode == 0, done.stderr
     assert len(pd.read_csv(tmp_path / "f" / "peacetime_fit_scores.csv")) == 4
-    one = subprocess.run([sys.executable, "-m", "sim", "peacetime", "--fit", "rivalry_stake", "--years", "1830",
-                          "--out", str(tmp_path / "g")], capture_output=True, text=True, check=False)
+    one = cli("peacetime", "--fit", "rivalry_stake", "--years", "1830", "--out", tmp_path / "g")
     assert one.returncode == 2 and "two --years" in one.stderr and "Traceback" not in one.stderr
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
+from clirun import cli
 from factories import tiny
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,10 +18,8 @@ def _sweep(tmp_path, *args):
     (tmp_path / "sweep.yaml").write_text(yaml.safe_dump({
         "name": "s", "scenario": "tiny.yaml", "replications": 2, "seed": 1, "design": "grid",
         "parameters": {"alliances.PACT.reliability": [0.5, 1.0]}}))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "sim", "sweep", "sweep.yaml", "--quiet", *args],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    result = cli("sweep", "sweep.yaml", "--quiet", *args, cwd=tmp_path)
     return result, time.monotonic() - start
 
 

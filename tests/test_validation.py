@@ -3,12 +3,10 @@ leave-one-war-out climatology, the scores, reproducibility, and the command."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
+from clirun import cli
 
 from sim.analysis import validation as v
 from sim.analysis import validation_scores as vs
@@ -131,9 +129,7 @@ def test_same_bytes_with_one_or_two_workers(tmp_path):
     folders = []
     for workers in ("1", "2"):
         folders.append(tmp_path / f"w{workers}")
-        done = subprocess.run([sys.executable, "-m", "sim", "validation", "--wars", "1,58", "--reps", "3",
-                               "--workers", workers, "--out", str(folders[-1]), "--quiet"],
-                              capture_output=True, text=True, check=False)
+        done = cli("validation", "--wars", "1,58", "--reps", "3", "--workers", workers, "--out", folders[-1], "--quiet")
         assert done.returncode == 0, done.stderr
     for name in ("validation_pairs.csv", "validation_wars.csv", "validation_scores.csv", "validation_reliability.csv"):
         assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
@@ -143,13 +139,11 @@ def test_same_bytes_with_one_or_two_workers(tmp_path):
 def test_command_writes_tables_and_figure(tmp_path):
     """`alliance-sim validation --wars 1,4 --reps 2` writes every table and the diagram; 139 exits 2."""
     out = tmp_path / "val"
-    done = subprocess.run([sys.executable, "-m", "sim", "validation", "--wars", "1,4", "--reps", "2",
-                           "--out", str(out), "--quiet"], capture_output=True, text=True, check=False)
+    done = cli("validation", "--wars", "1,4", "--reps", "2", "--out", out, "--quiet")
     assert done.returncode == 0, done.stderr
     names = {p.name for p in out.iterdir()}
     assert {"validation_pairs.csv", "validation_scores.csv", "reliability.png", "meta.json"} <= names
-    bad = subprocess.run([sys.executable, "-m", "sim", "validation", "--wars", "139", "--out", str(tmp_path / "x")],
-                         capture_output=True, text=True, check=False)
+    bad = cli("validation", "--wars", "139", "--out", tmp_path / "x")
     assert bad.returncode == 2 and "held out" in bad.stderr and "Traceback" not in bad.stderr
 
 

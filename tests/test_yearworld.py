@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
+from clirun import cli
 
 from sim.scenario.errors import InputErrors
 from sim.scenario.loading import load_scenario
@@ -95,8 +93,7 @@ def test_names_and_the_data_folder_is_not_a_world():
 def test_world_command_prints_and_writes(tmp_path):
     """`alliance-sim world --year 1950 --out DIR` writes a folder that loads as a world; 1700 exits 2."""
     out = tmp_path / "w1950"
-    done = subprocess.run([sys.executable, "-m", "sim", "world", "--year", "1950", "--out", str(out)],
-                          capture_output=True, text=True, check=False)
+    done = cli("world", "--year", "1950", "--out", out)
     assert done.returncode == 0, done.stderr
     scenario = load_scenario({"name": "copy", "world": str(out / "states.csv")})
     assert len(scenario.states) == 75 and scenario.alliances["USA-UKG"].type == "defence"
@@ -108,7 +105,7 @@ def test_world_command_prints_and_writes(tmp_path):
         assert state.power == pytest.approx(original.states[sid].power, rel=1e-5)
         assert (state.lat, state.nuclear, state.regions) == (pytest.approx(original.states[sid].lat, rel=1e-5),
                                                             original.states[sid].nuclear, original.states[sid].regions)
-    bad = subprocess.run([sys.executable, "-m", "sim", "world", "--year", "1700"], capture_output=True, text=True, check=False)
+    bad = cli("world", "--year", "1700")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no COW world for 1700" in bad.stderr
 
 

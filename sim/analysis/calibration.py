@@ -36,7 +36,7 @@ from scipy.stats import qmc
 from sim.analysis.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.execution.backends import open_backend
 from sim.scenario.errors import InputError, InputErrors
-from sim.scenario.schema import Parameters
+from sim.scenario.ranges import field_of
 
 __all__ = ["Bound", "Settings", "parse_bound", "default_value", "design", "evaluate", "implausibility", "choose",
            "folds", "cross_validate", "RATIOS", "bootstrap_interval", "cv_scores", "Calibration", "calibrate", "assess"]
@@ -73,12 +73,10 @@ class Settings:
 
 def default_value(path: str) -> float:
     """The shipped default of a dotted parameter path, or InputErrors if there is none."""
-    node: object = Parameters()
-    for part in path.split(".")[1:]:
-        node = getattr(node, part, None)
-        if node is None:
-            raise InputErrors(InputError(f"{path}: not a parameter (see sim/scenario/schema.py Parameters)",
-                                         file="--param"))
+    field = field_of(path)
+    if field is None:
+        raise InputErrors(InputError(f"{path}: not a parameter (see sim/scenario/schema.py Parameters)", file="--param"))
+    node = field.get_default(call_default_factory=True)
     if not isinstance(node, (int, float)) or isinstance(node, bool):
         raise InputErrors(InputError(f"{path}: not a number, cannot be calibrated", file="--param"))
     return float(node)

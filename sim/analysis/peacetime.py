@@ -9,7 +9,7 @@ the held-out world-war rows (`world_war = 1`) dropped. A second, weaker threshol
 mobilisation rung (4: show of force, blockade, alert) with MID hostility 3 (display of force)
 (:data:`THRESHOLDS`). Rates are per undirected dyad-year, by
 stratum: capital-to-capital distance (COW has contiguity, but these data do not ship it), strategic
-rivalry (Thompson & Dreyer 2012), claim (a stake either way, model v2: the spatial rivalries of a
+rivalry (Thompson & Dreyer 2012), claim (a stake either way: the spatial rivalries of a
 `cow_YYYY` world) and capability ratio (CINC of the stronger over the weaker).
 """
 
@@ -43,7 +43,7 @@ STRATA = {
 }
 """Strata by value ranges [low, high); the :data:`FLAGS` are 0/1 and `all` is every dyad."""
 FLAGS = {"rivalry": ("rivals", "not rivals"), "claim": ("with a claim", "no claim")}
-"""0/1 strata -> (label of 1, label of 0): a Thompson & Dreyer rivalry; a stake either way (model v2)."""
+"""0/1 strata -> (label of 1, label of 0): a Thompson & Dreyer rivalry; a stake either way."""
 
 
 def dyads(scenario) -> pd.DataFrame:
@@ -87,8 +87,7 @@ def model_force(year: int, replications: int, seed: int, overrides=None) -> pd.D
         hits = events[level >= rung]
         keys = {(rep, *sorted((x, y))) for rep, x, y in zip(hits["rep"], hits["actor"], hits["target"])}
         counts = pd.Series([(x, y) for _, x, y in keys], dtype=object).value_counts()
-        # keys are sorted pairs; the table's (a, b) are in the world's order (a bug before issue 22
-        # looked them up unsorted and missed about half of the model's uses of force)
+        # keys are sorted pairs; the table's (a, b) are in the world's order
         table[f"model_{name}"] = [int(counts.get(tuple(sorted((x, y))), 0)) for x, y in zip(table["a"], table["b"])]
     highest = _highest(events, level)
     table["model_max_level"] = [highest.get(tuple(sorted((x, y))), 0) for x, y in zip(table["a"], table["b"])]

@@ -4,7 +4,7 @@ first-order and total indices by the Saltelli et al. (2010) estimators of
 
 Each parameter is drawn uniformly over its *documented range* (:func:`documented_range`):
 
-1. the range written in its schema description, "(a-b)" or "(range a-b", when there is one;
+1. its range in the parameter registry (:mod:`sim.scenario.ranges`, declared on the schema field);
 2. else its Field bounds when both ends are given (e.g. a `Unit` is 0-1);
 3. else half to twice its default (a factor of two either way, a stated convention).
 
@@ -16,7 +16,6 @@ every parameter's total index.
 
 from __future__ import annotations
 
-import re
 import time
 import warnings
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from sim.execution.backends import open_backend
 from sim.execution.runner import run
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import load_scenario
-from sim.scenario.schema import Parameters
+from sim.scenario.ranges import REGISTRY, field_of
 
 __all__ = ["DEFAULT_PARAMETERS", "DEFAULT_METRICS", "documented_range", "Sensitivity", "sensitivity"]
 
@@ -40,14 +39,11 @@ DEFAULT_PARAMETERS = ("parameters.decision.war_cost", "parameters.decision.tempe
 """Parameters varied unless `--param` names others: the ones the docs call the model's main levers."""
 DEFAULT_METRICS = ("max_level", "n_belligerents", "n_drawn_in", "invocations_honoured", "mean_tension")
 """Summary metrics analysed unless `--metrics` names others."""
-_WRITTEN = re.compile(r"\((?:range )?(-?[0-9.]+)\s*-\s*([0-9.]+)[;)]")
 
 
 def _field(path: str):
     """The pydantic field of a dotted parameter path, or InputErrors."""
-    parts = path.split(".")
-    group = Parameters.model_fields.get(parts[1]) if len(parts) == 3 and parts[0] == "parameters" else None
-    field = group.annotation.model_fields.get(parts[2]) if group is not None else None  # type: ignore[union-attr]
+    field = field_of(path)
     if field is None or field.annotation is not float:
         raise InputErrors(InputError(f"{path}: not a real-valued parameter (parameters.<group>.<name> of "
                                      "sim/scenario/schema.py Parameters)", file="--param"))
@@ -57,9 +53,9 @@ def _field(path: str):
 def documented_range(path: str) -> tuple[float, float, str]:
     """(low, high, where the range comes from) of a real-valued parameter; see the module doc."""
     field = _field(path)
-    written = _WRITTEN.search(field.description or "")
-    if written:
-        return float(written.group(1)), float(written.group(2)), "description"
+    entry = REGISTRY.get(path.removeprefix("parameters."))
+    if entry is not None:
+        return entry.low, entry.high, "registry"
     low = next((getattr(m, "ge", None) for m in field.metadata if getattr(m, "ge", None) is not None),
                next((getattr(m, "gt", None) for m in field.metadata if getattr(m, "gt", None) is not None), None))
     high = next((getattr(m, "le", None) for m in field.metadata if getattr(m, "le", None) is not None), None)

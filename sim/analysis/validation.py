@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sim.execution.runner import run
+from sim.model.ladder import WAR
 from sim.model.world import great_circle_km
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import load_scenario
@@ -40,7 +41,7 @@ __all__ = [
 
 HELD_OUT = frozenset({106, 139})
 """COW wars 106 (1914) and 139 (1939): held out, dropped when the data are read."""
-WAR_LEVEL = 6
+WAR_LEVEL = WAR
 """The war rung of the escalation ladder: reaching it against a side is joining the war."""
 ERAS = (("1816-1913", 1816, 1913), ("1914-1945", 1914, 1945), ("1946-2003", 1946, 2003))
 """Eras by onset year; 1914-1945 holds the wars of those years other than the held-out two."""
@@ -137,7 +138,7 @@ def pick_wars(wars: list[War], numbers: list[int] | None) -> list[War]:
 def war_scenario(war: War, overrides=None, pacts: str = "dyads", hold: bool = False):
     """The onset year's world (its ATOP dyads grouped as `pacts` says: `dyads` or `cliques`) with
     one act: the first initiator attacks the first target at war level. By default the war then
-    lasts as the model's two sides make it last (model v3's two-sided termination), so joining is
+    lasts as the model's two sides make it last (two-sided termination), so joining is
     forecast together with the war's length; with `hold` their war is held (`hold_days`) for the
     war's recorded years: the forecast is then of who joins the war that happened, conditional on
     its two first parties fighting on. The run goes :data:`DURATION_MARGIN_DAYS` past the war's

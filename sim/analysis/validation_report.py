@@ -29,10 +29,11 @@ from sim.analysis.validation import (
 )
 from sim.execution.output import atomic_folder, write_csv, write_json
 from sim.execution.progress import progress_bar
+from sim.model.ladder import CLASH
 
 __all__ = ["LEVELS", "Validation", "run_validation", "frame_rows"]
 
-LEVELS = {WAR_LEVEL: "war", 5: "armed_clash"}
+LEVELS = {WAR_LEVEL: "war", CLASH: "armed_clash"}
 """Join levels scored: the war rung (the headline) and the armed-clash rung (sensitivity)."""
 
 

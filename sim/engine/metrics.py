@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from sim.model import ladder
+
 __all__ = ["Metric", "Watched", "METRICS", "DYAD_METRICS", "STATE_METRICS", "SUMMARY_METRICS", "metric",
            "watched", "markdown_table"]
 
@@ -56,7 +58,7 @@ def _count(kind: str) -> Callable[[Any, np.ndarray], int]:
 
 def _honoured(rec, tensions) -> int:
     """Invocations that at least one member honoured: the distinct causes of `honour` events."""
-    return len(rec.causes("honour"))
+    return len(rec.causes(ladder.Kind.HONOUR))
 
 
 def _drawn_in(rec, tensions) -> int:
@@ -74,13 +76,13 @@ METRICS: tuple[Metric, ...] = (
     Metric("n_drawn_in", "continuous", "states drawn in by pacts", "belligerents who entered through a pact",
            _drawn_in),
     Metric("invocations", "continuous", "pact invocations", "`invocation` events (defence, offence and consultation)",
-           _count("invocation")),
+           _count(ladder.Kind.INVOCATION)),
     Metric("invocations_honoured", "continuous", "invocations honoured",
            "defence/offence invocations honoured by at least one member", _honoured),
     Metric("abandonments", "continuous", "abandonments", "`abandon` events: members who did not honour",
-           _count("abandon")),
+           _count(ladder.Kind.ABANDON)),
     Metric("nuclear_use", "binary", "nuclear use", "1 if any state reached level 7",
-           lambda rec, tensions: int(rec.max_level.max(initial=0) >= 7)),
+           lambda rec, tensions: int(rec.max_level.max(initial=0) >= ladder.NUCLEAR)),
     Metric("cascade_depth", "continuous", "cascade depth", "the largest number of war-entry steps along one cause chain",
            lambda rec, tensions: max(rec.depth)),
     Metric("mean_tension", "continuous", "mean tension", "tension over samples and states",
@@ -102,7 +104,7 @@ DYAD_METRICS: tuple[Watched, ...] = (
     Watched("max_level_", "continuous", "highest level {0}", "highest posture between A and B",
             lambda rec, tensions, k, a, b: rec.dyad_max[k]),
     Watched("t_end_", "time", "days to the end of war {0}",
-            "model v2: day the first war of A and B ended (settlement, capitulation, ceasefire or left by both); "
+            "day the first war of A and B ended (settlement, capitulation, ceasefire or left by both); "
             "empty if never or still on at the horizon",
             lambda rec, tensions, k, a, b: rec.t_end.get(frozenset((a, b)))),
 )

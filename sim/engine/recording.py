@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.engine.metrics import DYAD_METRICS, METRICS, STATE_METRICS
 from sim.engine.tables import EventRow, format_float, format_row, format_value, summary_columns
+from sim.model.ladder import SCENARIO, Kind
 
 __all__ = ["Event", "Recorder"]
 
@@ -34,15 +35,16 @@ class Event(NamedTuple):
     pact: str | None = None
     detail: str = ""
 
-CLASH = 5
+
+_VIA: dict[str, str] = {Kind.ESCALATE: "decision", Kind.SELF_DEFENCE: "self_defence"}
 
 
 def _via(kind: str, pact: str | None) -> str:
-    if kind == "entry" and pact:
+    if kind == Kind.ENTRY and pact:
         return pact
-    if kind.startswith("scenario."):
+    if kind.startswith(SCENARIO):
         return "scenario"
-    return {"escalate": "decision", "self_defence": "self_defence"}.get(kind, kind)
+    return _VIA.get(kind, kind)
 
 
 # The log holds plain tuples in Event's field order, typed on access: the garbage collector stops
@@ -68,7 +70,7 @@ class Recorder:
         self.via: list[str] = [""] * n
         self.struck_first: dict[frozenset, int] = {}  # who struck first in each dyad, as observed
         self.t_war: dict[frozenset, float] = {}
-        self.t_end: dict[frozenset, float] = {}  # model v2: the end of a dyad's first war
+        self.t_end: dict[frozenset, float] = {}  # the end of a dyad's first war
         self.first_clash: float | None = None
         self.samples: list[tuple[float, np.ndarray, list[float]]] = []
         index = {s: i for i, s in enumerate(ids)}
@@ -104,7 +106,7 @@ class Recorder:
             self.depth[event_id] += 1
 
     def war_end(self, t: float, a: int, b: int) -> None:
-        """Model v2 (issue 14): the war of a and b ended at t (the first end is kept)."""
+        """The war of a and b ended at t (the first end is kept)."""
         self.t_end.setdefault(frozenset((a, b)), t)
 
     def _enter(self, state: int, t: float, via: str) -> int:

@@ -21,8 +21,9 @@ from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
 from sim.model import force, honour, motives, nuclear
 from sim.model.actions import timeline
-from sim.model.decision import CLASH, NUCLEAR, WAR, level_costs
+from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
+from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
 from sim.model.standing import Standing
 from sim.model.termination import Wars
 from sim.model.world import Pact, World, compile_world, members_of
@@ -43,7 +44,7 @@ class Setup:
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
         self.stake = motives.stakes(scenario, self.world.index)  # model v2: S[i, j] from claims
         d = self.params.decision
-        self.force_rate = None  # model v3: uses of force per year, from the fitted hazard (sim.model.force)
+        self.force_rate = None  # uses of force per year, from the fitted hazard (sim.model.force)
         if d.fitted_force:
             h = force.hazard(force.covariates(scenario, self.world, self.stake), force.coefficients().beta)
             self.force_rate = -np.log1p(-h) * d.force_rate_scale
@@ -292,10 +293,10 @@ class Simulation:
         rung toward each (the compiled kernel: `sim.kernel.reference.Decider` is its plain Python), act on
         every change; the time to the next decision."""
         kernel, posture = self.kernel, self.posture
-        if self.force is not None:  # model v3: the fitted hazard decides unprovoked uses of force
+        if self.force is not None:  # the fitted hazard decides unprovoked uses of force
             for j in self.force.draw(i, self.env.now):
                 if posture[i, j] < CLASH and posture[j, i] < CLASH:
-                    self.act(i, j, CLASH, "use_of_force", cause=self.intent.cause.item(i, j) or None)
+                    self.act(i, j, CLASH, Kind.USE_OF_FORCE, cause=self.intent.cause.item(i, j) or None)
         step = kernel.decide(i, self.env.now)
         while step.__class__ is tuple:
             position, j, new, level = step
@@ -303,7 +304,7 @@ class Simulation:
                 new = force.coercion_cap(level, new, int(posture[j, i]))
             if new != level:
                 cause = self.intent.cause.item(i, j) or None
-                self.act(i, j, new, "escalate" if new > level else "deescalate", cause=cause)
+                self.act(i, j, new, Kind.ESCALATE if new > level else Kind.DEESCALATE, cause=cause)
             step = kernel.resume(i, position + 1)
         return step
 
@@ -317,16 +318,16 @@ class Simulation:
             event = self.rec.log(self.env.now, cause, kind, i, j, level, pact)
         self.rec.posture(i, j, level)
         self.observe(i, j, level, old, event)
-        if attack and old < 4 <= level and self.structure.mobilisation_triggers:
+        if attack and old < MOBILISATION <= level and self.structure.mobilisation_triggers:
             alliances.on_mobilisation(self, i, j, event)
         if old < CLASH <= level:
             if attack:
                 collective = self._first_strike(i, j, collective)
             # the war runs until both sides end it, or with the war an entry joined (sim.model.termination)
-            self.wars.begin(self, i, j, entry=kind == "entry")
+            self.wars.begin(self, i, j, entry=kind == Kind.ENTRY)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
-                self.armed_attack(i, j, level, event, location, collective, kind == "self_defence")
+                self.armed_attack(i, j, level, event, location, collective, kind == Kind.SELF_DEFENCE)
         return event
 
     def _first_strike(self, i: int, j: int, collective: bool) -> bool:
@@ -351,7 +352,7 @@ class Simulation:
                      self_defence=False) -> None:
         """The target answers at once (self-defence), and pacts whose terms are met are invoked."""
         if self.posture[j, i] < level:
-            self.act(j, i, level, "self_defence", cause=event)
+            self.act(j, i, level, Kind.SELF_DEFENCE, cause=event)
         place = self.world.place(j, location)
         alliances.on_armed_attack(self, i, j, place, event, collective, self_defence)
         self.alarm([j], event)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-from sim.model.decision import CLASH, MOBILISE, choose, desired_level
+from sim.model.decision import choose, desired_level
+from sim.model.ladder import CLASH, MOBILISATION, TOP
 from sim.model.perception import tension
 
 __all__ = ["RESCALE", "decay", "tension_of", "Decider", "Observer"]
@@ -52,8 +53,8 @@ class Decider:
         self.pending: dict[int, list[tuple[int, float]]] = {}
 
     def bind(self, intent, share, costs, motives) -> None:
-        """Point at intent's arrays, the threat shares, the level costs and the motives (model v2:
-        `aim`, `gain`, `preempt` matrices, `sim.model.motives.Motives`)."""
+        """Point at intent's arrays, the threat shares, the level costs and the motives (the `aim`,
+        `gain` and `preempt` matrices of `sim.model.motives.Motives`)."""
         self.intent, self.share, self.costs = intent, share, costs
         self.aim, self.gain, self.preempt = motives.aim, motives.gain, motives.preempt
 
@@ -86,7 +87,7 @@ class Decider:
             if attacked >= CLASH:  # self-defence (UN Charter Art. 51): hold the attacker's level at no war cost
                 desired = max(desired, attacked)
                 costs = [0.0 if rung <= attacked else cost for rung, cost in enumerate(costs)]
-            elif attacked == MOBILISE:  # mobilisation answers mobilisation; striking first gains
+            elif attacked == MOBILISATION:  # mobilisation answers mobilisation; striking first gains
                 desired = max(desired, attacked)
                 bonus = bonus + self.preempt[i, j].item()
             costs = costs[:CLASH] + [cost - bonus for cost in costs[CLASH:]]  # expected value of war
@@ -119,7 +120,7 @@ class Observer:
         if level == old:
             return
         e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
-        scale = self.up_gain * level / 7 if level > old else self.down_gain * (old - level) / 7
+        scale = self.up_gain * level / TOP if level > old else self.down_gain * (old - level) / TOP
         bias = self.up_bias if level > old else self.down_bias
         for m in range(self.n):
             w = max(self.a_t[j, m].item(), self.spill * self.g_t[j, m].item())

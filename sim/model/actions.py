@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from sim.model.alliances import on_war_under_way
+from sim.model.ladder import scenario_kind
 from sim.model.state import Process, ReplicationState
 from sim.model.world import Pact, compile_pact
 from sim.scenario import schema
@@ -52,7 +53,7 @@ def apply(sim: ReplicationState, action: Any) -> None:
     actor = getattr(action, "actor", None) or getattr(action, "pact", None)
     target = getattr(action, "target", None) or getattr(action, "pact", None)
     level = getattr(action, "level", None)
-    event = sim.log(None, f"scenario.{action.do}", actor, target, level, getattr(action, "pact", None),
+    event = sim.log(None, scenario_kind(action.do), actor, target, level, getattr(action, "pact", None),
                     action.note or "")
     EFFECTS[type(action)](sim, action, event)
 
@@ -70,16 +71,16 @@ def _attack(sim: ReplicationState, action: schema.AttackAction, event: int) -> N
         if action.hold_days > 0:
             sim.wars.hold(i, j, sim.env.now + action.hold_days)
         if sim.posture[i, j] < action.level:
-            sim.act(i, j, action.level, "scenario.attack", event=event, location=action.location)
+            sim.act(i, j, action.level, scenario_kind("attack"), event=event, location=action.location)
 
 
 @effect(schema.PostureAction)
 def _posture(sim: ReplicationState, action: schema.PostureAction, event: int) -> None:
     for i, j in _pairs(sim, action):
-        sim.act(i, j, action.level, "scenario.posture", event=event, attack=False)
-        sim.standing.posture(sim, i, j, action.level)  # model v2: weighs while in force
+        sim.act(i, j, action.level, scenario_kind("posture"), event=event, attack=False)
+        sim.standing.posture(sim, i, j, action.level)  # weighs while in force
         if action.mutual:
-            sim.act(j, i, action.level, "scenario.posture", event=event, attack=False)
+            sim.act(j, i, action.level, scenario_kind("posture"), event=event, attack=False)
             sim.standing.posture(sim, j, i, action.level)
 
 
@@ -94,7 +95,7 @@ def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: 
             current = sim.intent.at(observer, source, t)
             sim.intent.set(observer, source, current + s * (1.0 - current), t, baseline=False)
             sim.intent.remember(observer, source, s * (1.0 - current), event, t)
-            sim.standing.impose(sim, observer, source, s)  # model v2: the doctrine stands
+            sim.standing.impose(sim, observer, source, s)  # the doctrine stands
         targets.add(j)
     sim.alarm(sorted(targets), event)
 
@@ -172,8 +173,8 @@ def _ceasefire(sim: ReplicationState, action: schema.CeasefireAction, event: int
     for i, j in _pairs(sim, action):
         for a, b in ((i, j), (j, i)):
             if sim.posture[a, b] > action.level:
-                sim.act(a, b, action.level, "scenario.ceasefire", event=event, attack=False)
-            sim.standing.lift(sim, b, a)  # model v2
+                sim.act(a, b, action.level, scenario_kind("ceasefire"), event=event, attack=False)
+            sim.standing.lift(sim, b, a)
 
 
 def _position(sim: ReplicationState, owner: int, name: str) -> tuple[float, float, float]:

@@ -1,4 +1,4 @@
-"""Endogenous alignment (issue 15, item 6): states balance, or bandwagon, against the threats they
+"""Endogenous alignment: states balance, or bandwagon, against the threats they
 perceive, and pacts weaken when the threat that made them recedes.
 
 Balance-of-threat theory is above all a theory of alignment (Walt 1987, ch. 2 and 5): states
@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.actions import replace_pact
+from sim.model.ladder import Kind
 from sim.model.state import Process, ReplicationState
 from sim.model.world import Pact, compile_pact
 from sim.scenario.schema import PactSpec
@@ -80,7 +81,7 @@ def _seek(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.
                  for q in sim.pacts_of(i))
     if power[i] < p.bandwagon_power * power[x] and sim.gradient[i, x] >= 0.5 and not allied:
         sim.intent.set(i, x, sim.intent.baseline[i, x] * 0.5, sim.env.now, baseline=True)
-        sim.log(cause, "align.bandwagon", i, x, None, None, "")
+        sim.log(cause, Kind.ALIGN_BANDWAGON, i, x, None, None, "")
         return
     candidates = [q for q in sim.pacts if q.obligations & ALIGNABLE and i not in q.members
                   and opposes(q, x, intent, p.oppose_intent)]
@@ -91,7 +92,7 @@ def _seek(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.
                 continue
             joiner = sim.world.ids[i]
             replace_pact(sim, pact.id, spec.model_copy(update={"members": spec.members + [joiner]}), restructure=False)
-            sim.log(cause, "align.join", i, x, None, pact.id, "")
+            sim.log(cause, Kind.ALIGN_JOIN, i, x, None, pact.id, "")
             sim.restructure()
             return
     _form(sim, i, x, threat, intent, cause)
@@ -120,7 +121,7 @@ def _form(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.
     spec = PactSpec.model_validate({"type": "defence", "members": members, "adversaries": [sim.world.ids[x]],
                                     "name": f"alignment against {sim.world.ids[x]}"})
     sim.pacts.append(compile_pact(pact_id, spec, sim.world.index, sim.params.alliances.reliability))
-    sim.log(cause, "align.form", i, x, None, pact_id, ";".join(members))
+    sim.log(cause, Kind.ALIGN_FORM, i, x, None, pact_id, ";".join(members))
     sim.restructure()
 
 
@@ -134,9 +135,9 @@ def _weaken(sim: ReplicationState, intent: np.ndarray, floor: float) -> None:
         if float(intent[np.ix_(pact.members, outsiders)].mean(axis=0).max()) >= floor:
             continue
         reliability = pact.reliability * 0.75
-        kind = "align.dissolve" if reliability < 0.1 else "align.weaken"
+        kind = Kind.ALIGN_DISSOLVE if reliability < 0.1 else Kind.ALIGN_WEAKEN
         sim.log(None, kind, pact.members[0], None, None, pact.id, f"{reliability:.3f}")
-        if kind == "align.dissolve":
+        if kind == Kind.ALIGN_DISSOLVE:
             sim.pacts = [q for q in sim.pacts if q.id != pact.id]
         elif pact.spec is not None:
             replace_pact(sim, pact.id, pact.spec.model_copy(update={"reliability": reliability}), restructure=False)

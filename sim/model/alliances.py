@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model import commitments, honour
+from sim.model.ladder import CLASH, MOBILISATION, WAR, Kind
 from sim.model.perception import gradient
 from sim.model.state import Process, ReplicationState
 from sim.model.world import Pact, Place, great_circle_km
@@ -27,7 +28,6 @@ from sim.scenario.pactkinds import invoked_by, kind
 __all__ = ["bound_to", "casus_foederis", "consultation", "defence", "honour_probabilities", "on_armed_attack",
            "on_mobilisation", "on_war_under_way", "side_struck_first"]
 
-CLASH, WAR = 5, 6
 # The obligations each side of an armed attack may invoke, in the order of sim.scenario.pactkinds
 # (a stable order: the alliance stream's draws follow it). An attack on a member invokes the first
 # of BY_ATTACKED its pact carries: defence, then the one-sided patron and guarantee.
@@ -127,7 +127,7 @@ def on_mobilisation(sim: ReplicationState, actor: int, target: int, cause: int) 
     struck_first = side_struck_first(sim, actor, target)
     for pact in sim.pacts_of(target):
         clause = _clause(pact)
-        if clause and pact.trigger_level <= commitments.MOBILISATION and \
+        if clause and pact.trigger_level <= MOBILISATION and \
                 casus_foederis(pact, target, actor, place, struck_first) and \
                 commitments.conditions_met(sim, pact, target, actor):
             _once(sim, (pact.id, target, actor), defence(sim, pact, target, actor, actor, cause, clause))
@@ -191,7 +191,7 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
     `sim.model.honour`), then mobilisation. A member that answered earlier in the same war
     keeps its answer: it enters against this enemy too if it honoured, and stays out if not."""
     rng = sim.rng_alliance
-    event = sim.log(cause, "invocation", invoker, attacker, None, pact.id, clause)
+    event = sim.log(cause, Kind.INVOCATION, invoker, attacker, None, pact.id, clause)
     alert = sim.posture[:, enemy].copy()  # who stood on alert when the casus foederis arose
     armed = _fight_level(sim, invoker, enemy) >= CLASH  # an armed attack, not a mobilisation trigger
     sim.alarm(pact.members, event)
@@ -201,7 +201,7 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
     deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH
                 and (clause == DEFENCE or pact.protects is None or m not in pact.protects)]
     for m in [m for m in deciders if m not in war.choices and bound_to(sim, m, enemy)]:
-        war.choices[m] = (False, sim.log(event, "abstain", m, enemy, None, pact.id, clause))
+        war.choices[m] = (False, sim.log(event, Kind.ABSTAIN, m, enemy, None, pact.id, clause))
     new = [m for m in deciders if m not in war.choices]
 
     def delay(m: int) -> float:
@@ -209,7 +209,7 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
 
     entries = [(delay(m), m, war.choices[m][1]) for m in deciders if m in war.choices and war.choices[m][0]]
     for m, honoured in zip(new, _choices(sim, pact, new, enemy, war)):
-        answer = sim.log(event, "honour" if honoured else "abandon", m, enemy, CLASH if honoured else None,
+        answer = sim.log(event, Kind.HONOUR if honoured else Kind.ABANDON, m, enemy, CLASH if honoured else None,
                          pact.id, clause)
         if honoured:
             entries.append((delay(m), m, answer))
@@ -264,7 +264,7 @@ def _mobilise(sim: ReplicationState, pact: Pact, entries: list, invoker: int, en
         if armed and level < CLASH:
             return
         if sim.posture[member, enemy] < CLASH:
-            sim.act(member, enemy, min(max(level, CLASH), WAR), "entry", cause=answer, pact=pact.id,
+            sim.act(member, enemy, min(max(level, CLASH), WAR), Kind.ENTRY, cause=answer, pact=pact.id,
                     collective=kind(clause).invoked == "attacked")
 
 
@@ -273,13 +273,13 @@ def consultation(sim: ReplicationState, pact: Pact, invoker: int, attacker: int,
     """Process: a member asks for consultations (NATO's Article 4); after the delay the others
     raise their posture toward the attacker to a level in `consultation_levels` (1..3)."""
     rng = sim.rng_alliance
-    event = sim.log(cause, "invocation", invoker, attacker, None, pact.id, clause)
+    event = sim.log(cause, Kind.INVOCATION, invoker, attacker, None, pact.id, clause)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
     low, high = sim.params.alliances.consultation_levels
     for m in pact.members:
         level = int(rng.integers(low, high + 1))
         if m != attacker and sim.posture[m, attacker] < level:
-            sim.act(m, attacker, level, "consultation", cause=event, pact=pact.id)
+            sim.act(m, attacker, level, Kind.CONSULTATION, cause=event, pact=pact.id)
 
 
 def _draw(rng: np.random.Generator, days: tuple[float, float]) -> float:

@@ -1,4 +1,4 @@
-"""Commitments the v1 format could not say (issue 15, item 5): the conditions of a casus foederis.
+"""The conditions of a casus foederis, beyond the pact kinds.
 
 ATOP codes conditions on a commitment's activation (Leeds, Ritter, Mitchell & Long 2002): the
 attacker's identity, the number of attackers, whether the ally provoked the attack, and
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.ladder import CLASH, MOBILISATION
 from sim.model.world import Pact
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GUARANTEE",
-    "MOBILISATION",
     "alert_delay",
     "attackers_of",
     "conditions_met",
@@ -40,7 +40,6 @@ __all__ = [
 ]
 
 GUARANTEE = "guarantee"
-CLASH, MOBILISATION = 5, 4
 
 
 def guarantor_violates(pact: Pact, attacker: int) -> bool:

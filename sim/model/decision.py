@@ -11,17 +11,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sim.scenario.schema import LEVELS, Decision
+from sim.model.ladder import CLASH, TOP
+from sim.scenario.schema import Decision
 
-__all__ = ["LEVELS", "MOBILISE", "CLASH", "WAR", "NUCLEAR", "desired_level", "level_costs", "choose"]
-
-MOBILISE, CLASH, WAR, NUCLEAR = 4, 5, 6, 7
+__all__ = ["desired_level", "level_costs", "choose"]
 
 
 def desired_level(threat: float, resolve: float) -> float:
     """L* = 7 T^((1 - r) / r): resolve 0.5 maps threat linearly, higher resolve escalates sooner."""
     r = min(max(resolve, 0.05), 0.95)
-    return 7.0 * threat ** ((1.0 - r) / r) if threat > 0 else 0.0
+    return float(TOP) * threat ** ((1.0 - r) / r) if threat > 0 else 0.0
 
 
 def level_costs(p: Decision, deterred: Any, umbrella: Any, bond: Any, fixed: float = 0.0,
@@ -30,14 +29,14 @@ def level_costs(p: Decision, deterred: Any, umbrella: Any, bond: Any, fixed: flo
 
     From level 5 on: war_cost x the other side's share of the local balance x (L' - 4)
     (deterrence by the defender and its allies, counted by reliability), plus breach_cost x the
-    bond of a pact the two share, plus (model v2) a cost that does not depend on the balance
+    bond of a pact the two share, plus a cost that does not depend on the balance
     (Fearon 1995's c: casualties, trade, reputation); from 6 on: nuclear_deterrence x the nuclear
     umbrella over the target; at 7: the nuclear taboo plus the expected retaliation, `retaliation`
     x the umbrella (`sim.model.nuclear`: 1 under a survivable second strike, Waltz 1981).
     """
     war = p.war_cost * deterred + p.breach_cost * bond + fixed
     nuke = p.nuclear_deterrence * umbrella
-    return (0.0,) * 5 + (war, 2 * war + nuke, 3 * war + nuke + p.nuclear_taboo + retaliation * umbrella)
+    return (0.0,) * CLASH + (war, 2 * war + nuke, 3 * war + nuke + p.nuclear_taboo + retaliation * umbrella)
 
 
 def choose(level: int, desired: float, costs, p: Decision, top: int, u: float) -> int:

@@ -1,4 +1,4 @@
-"""Model v3: who uses force against whom, a hazard fitted on the record (docs/model.md, "Use of force").
+"""Who uses force against whom: a hazard fitted on the record (docs/model.md, "Use of force").
 
 A state i uses force against j (takes the armed-clash rung, 5) at a rate per year
 lambda[i, j] = -log(1 - h[i, j]) with h[i, j] = logistic(x[i, j] . beta), the probability per
@@ -40,7 +40,7 @@ from importlib import resources
 
 import numpy as np
 
-from sim.model.decision import CLASH, MOBILISE
+from sim.model.ladder import CLASH, MOBILISATION
 from sim.scenario.yearworld import LAST_YEAR, majors, read_table, year_of
 
 __all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "covariates", "hazard", "ForceDraws",
@@ -227,5 +227,5 @@ def coercion_cap(level: int, new: int, attacked: int) -> int:
     would cross rung 5 without being attacked; a war under way (either side at rung 5 or above)
     escalates freely."""
     if new >= CLASH > level and attacked < CLASH:
-        return MOBILISE
+        return MOBILISATION
     return new

@@ -31,12 +31,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.model.ladder import CLASH
 from sim.model.world import Pact
 from sim.scenario.pactkinds import kind
 
-__all__ = ["CLASH", "HonourBook", "WarRecord", "expected", "honour_probabilities", "leader_of", "war_of"]
-
-CLASH = 5
+__all__ = ["HonourBook", "WarRecord", "expected", "honour_probabilities", "leader_of", "war_of"]
 
 
 @dataclass

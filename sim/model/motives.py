@@ -1,11 +1,11 @@
-"""Model v2: what a state wants from another and what it expects war to bring (docs/model.md, "Model v2").
+"""What a state wants from another and what it expects war to bring (docs/model.md, "Motives, war and its end").
 
 A claim gives a stake S[i, j] in [0, 1]. The chance of prevailing comes from the coalitions each
 side can expect at the theatre through a contest success function (Bueno de Mesquita 1981, The
 War Trap; Hirshleifer 1989, Public Choice 63), read with an optimistic bias (Blainey 1973, The
 Causes of War), shadowed by the target's nuclear umbrella (Jervis 1989, The Meaning of the Nuclear
 Revolution). The expected value of the stake is a utility term of the war rungs weighed against
-the status quo and v1's costs of war (Fearon 1995, International Organization 49(3)); a mobilised
+the status quo and the decision rule's costs of war (Fearon 1995, International Organization 49(3)); a mobilised
 opponent adds the value of striking first, scaled by the offence-defence balance (Schelling 1960,
 The Strategy of Conflict, ch. 9; Van Evera 1984, International Security 9(1)).
 
@@ -108,7 +108,7 @@ class Motives:
         self.aim, self.gain, self.preempt = (np.zeros((n, n)) for _ in range(3))
 
     def update(self, caps, umbrella: np.ndarray, clash_cost: np.ndarray) -> None:
-        """Recompute from the capabilities, the nuclear umbrellas and v1's cost of the clash rung
+        """Recompute from the capabilities, the nuclear umbrellas and the decision rule's cost of the clash rung
         (after a restructure) in place, so the kernel's views stay valid."""
         m = self.params
         self.clash_cost = clash_cost
@@ -126,7 +126,7 @@ class Motives:
 
     def resolve(self, a: int, b: int, share: float, kind: str) -> None:
         """A war a started against b ended with a winning `share` of the stake: a's claim keeps what
-        it did not win, S <- S (1 - share) (model v3: a settlement or a ceasefire freezes the rest of
+        it did not win, S <- S (1 - share) (a settlement or a ceasefire freezes the rest of
         the claim; a failed bid, share 0, leaves it whole; only the defender's capitulation, share 1,
         resolves it). Either side reads its chances without optimism from now on."""
         self.stake[a, b] = self.stake[a, b] * (1.0 - share)

@@ -17,7 +17,7 @@ extended deterrence credible where the patron's stakes in the protege are high:
 
     U_j = max(D_j, max_k h[j, k] G[k, j] D_k)
 
-U replaces v1's umbrella (1 for any nuclear state and every ally of one). It shades the chance
+U is graded, not a flag (1 for any nuclear state and every ally of one would be the flag). It shades the chance
 of imposing a claim (`sim.model.motives`) and prices the top rungs (`sim.model.decision`);
 limited war (level 5) carries no nuclear cost: the stability-instability paradox (Snyder 1965,
 "The Balance of Power and the Balance of Terror"; Jervis 1984, The Illogic of American Nuclear

@@ -1,4 +1,4 @@
-"""Model v2: standing acts weigh on perception while in force (docs/model.md, "Standing acts").
+"""Standing acts weigh on perception while in force (docs/model.md, "Standing acts").
 
 A blockade, sanctions, a deployment (a scenario `posture` at levels 2-4) or a doctrine naming a
 threat (`name_threat`) is not a single event that fades: while it is in force it shifts the
@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.ladder import COERCION, MOBILISATION, TOP
+
 if TYPE_CHECKING:
     from sim.model.state import ReplicationState
 
 __all__ = ["Standing"]
 
-COERCION, MOBILISE = 2, 4
 
 
 class Standing:
@@ -54,8 +55,8 @@ class Standing:
 
     def posture(self, sim: ReplicationState, actor: int, target: int, level: int) -> None:
         """A scenario posture: levels 2-4 stand in the target's view of the actor; below 2 lift it."""
-        if COERCION <= level <= MOBILISE:
-            self.impose(sim, target, actor, self.weight * level / 7)
+        if COERCION <= level <= MOBILISATION:
+            self.impose(sim, target, actor, self.weight * level / TOP)
         elif level < COERCION:
             self.lift(sim, target, actor)
 

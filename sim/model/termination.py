@@ -1,4 +1,4 @@
-"""Model v3: how wars end, by both sides (docs/model.md, "War termination").
+"""How wars end, by both sides (docs/model.md, "War termination").
 
 War is bargaining carried on by fighting (Wagner 2000, AJPS 44(3); Filson & Werner 2002, AJPS
 46(4); Slantchev 2003, APSR 97(4)): battle outcomes move the attacker's holding of the stake toward
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.decision import CLASH, NUCLEAR
+from sim.model.ladder import CLASH, NUCLEAR, Kind
 from sim.model.motives import optimistic
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["END_KINDS", "Wars", "agreement"]
 
-END_KINDS = ("settlement", "capitulation", "ceasefire")
+END_KINDS = (Kind.SETTLEMENT, Kind.CAPITULATION, Kind.CEASEFIRE)
 
 
 class Wars:
@@ -141,18 +141,18 @@ class Wars:
         ends only by capitulation or exhaustion here; otherwise with the war it joined."""
         q, ids, w = self.params, sim.world.ids, self.stake(sim, a, b)
         if x >= q.capitulation:
-            return "capitulation", f"{ids[b]} gave in: {ids[a]} held {x:.2f} of the stake", 1.0
+            return Kind.CAPITULATION, f"{ids[b]} gave in: {ids[a]} held {x:.2f} of the stake", 1.0
         if x <= 1.0 - q.capitulation and elapsed >= q.learning_days:
-            return "capitulation", f"{ids[a]} gave up its bid: it held {x:.2f} of the stake", 0.0
+            return Kind.CAPITULATION, f"{ids[a]} gave up its bid: it held {x:.2f} of the stake", 0.0
         for side, cost in zip((a, b), paid):
             if cost >= q.exhaustion * w:
-                return "ceasefire", f"exhaustion of {ids[side]} (cost {cost:.2f} of stake {w:.2f})", x
+                return Kind.CEASEFIRE, f"exhaustion of {ids[side]} (cost {cost:.2f} of stake {w:.2f})", x
         if joined:
             return None
         r_a, r_b = self.reservations(sim, a, b, x, p, elapsed, hopes)
         share = agreement(r_a, r_b)
         if share is not None:
-            return "settlement", (f"both sides agreed: {ids[a]} accepts at least {r_a:.2f}, {ids[b]} concedes "
+            return Kind.SETTLEMENT, (f"both sides agreed: {ids[a]} accepts at least {r_a:.2f}, {ids[b]} concedes "
                                   f"at most {r_b:.2f}; settled at {share:.2f}"), share
         return None
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.model.ladder import CLASH
 from sim.scenario.schema import PactSpec, Scenario
 
 __all__ = ["Place", "Pact", "World", "members_of", "compile_world", "compile_pact", "great_circle_km"]
@@ -55,7 +56,7 @@ class Pact:
     neutrality_only: bool = False
     supporters: frozenset[int] | None = None
     min_attackers: int = 1
-    trigger_level: int = 5
+    trigger_level: int = CLASH
     alert_mobilisation_days: tuple[float, float] | None = None
     applies_to_war_under_way: bool = True
     spec: PactSpec | None = field(default=None, compare=False, repr=False)

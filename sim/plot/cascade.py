@@ -15,9 +15,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
+from sim.model.ladder import CLASH, NORMAL, NUCLEAR, SIGNALLING, TOP, WAR
+from sim.model.ladder import LEVEL_NAMES as LEVELS
 from sim.plot.figure import Run, as_run, figure
 from sim.scenario.errors import InputError, InputErrors
-from sim.scenario.schema import LEVELS
 
 __all__ = ["cascade", "typical_rep", "busiest_rep", "positions", "layout", "CASCADE_KINDS"]
 
@@ -98,7 +99,7 @@ def layout(where: dict[str, tuple[float, float]], gap: float = 0.14,
 
 def _edges(events: pd.DataFrame, rep: int) -> pd.DataFrame:
     """One row per (actor, target): first day, kinds in order of time, pacts, how many events."""
-    scripted = events["kind"].str.startswith("scenario.") & (events["level"] >= 5)
+    scripted = events["kind"].str.startswith("scenario.") & (events["level"] >= CLASH)
     rows = events[(events["rep"] == rep) & (events["kind"].isin(CASCADE_KINDS) | scripted)]
     rows = rows.dropna(subset=["actor", "target"]).sort_values("t")
     return rows.groupby(["actor", "target"], as_index=False, sort=False).agg(
@@ -145,7 +146,7 @@ def _draw_nodes(ax, where: dict, levels: dict[str, int]) -> None:
     cmap, small = colormaps["YlOrRd"], len(where) > 12
     for state, (lon, lat) in where.items():
         level = levels.get(state, 0)
-        ax.scatter(lon, lat, s=230 if small else 380, color=cmap(level / 7), edgecolor="black", zorder=3)
+        ax.scatter(lon, lat, s=230 if small else 380, color=cmap(level / TOP), edgecolor="black", zorder=3)
         ax.annotate(state, (lon, lat), ha="center", va="center", fontsize=6 if small else 7,
                     weight="bold", zorder=5)
 
@@ -170,7 +171,7 @@ def _panel(ax, run: Run, rep: int, why: str = "") -> None:
         raise InputErrors(InputError(f"no replication {rep} in {run.name}; reps run "
                                      f"{events['rep'].min()}..{events['rep'].max()}", path="--rep"))
     edges, levels, known = _edges(events, rep), _levels(run, rep), positions(run)
-    involved = set(edges["actor"]) | set(edges["target"]) | {s for s, lv in levels.items() if lv >= 5}
+    involved = set(edges["actor"]) | set(edges["target"]) | {s for s, lv in levels.items() if lv >= CLASH}
     where = layout({s: known[s] for s in sorted(involved) if s in known})
     crowded, seen = len(edges) > LABEL_ALL, set()
     for edge in (e for e in edges.itertuples() if e.actor in where and e.target in where):
@@ -192,7 +193,7 @@ def _panel(ax, run: Run, rep: int, why: str = "") -> None:
 
 def _at_war(run: Run, rep: int, levels: dict[str, int]) -> int:
     if run.states is None:
-        return sum(level >= 6 for level in levels.values())
+        return sum(level >= WAR for level in levels.values())
     rows = run.states[run.states["rep"] == rep]
     return int(rows["t_entry"].notna().sum())
 
@@ -200,8 +201,8 @@ def _at_war(run: Run, rep: int, levels: dict[str, int]) -> int:
 def _legend(fig, columns: int) -> None:
     handles = [Line2D([], [], color=c, lw=2, label=_kind_name(k)) for k, c in CASCADE_KINDS.items()]
     cmap = colormaps["YlOrRd"]
-    handles += [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=cmap(k / 7),
-                       markeredgecolor="black", label=f"{k} {LEVELS[k]}") for k in (0, 3, 5, 6, 7)]
+    handles += [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=cmap(k / TOP),
+                       markeredgecolor="black", label=f"{k} {LEVELS[k]}") for k in (NORMAL, SIGNALLING, CLASH, WAR, NUCLEAR)]
     fig.legend(handles=handles, loc="outside lower center", ncol=columns, fontsize=8,
                title="arrows: actor -> target, labelled with the pact or action and its day;  "
                      "circles: highest ladder level the state reached", title_fontsize=8)

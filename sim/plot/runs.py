@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.model.ladder import LEVEL_NAMES as LEVELS
 from sim.plot.cascade import cascade
 from sim.plot.figure import COLOURS, Run, as_run, figure, load_run, save
 from sim.scenario.errors import InputError, InputErrors, suggest
-from sim.scenario.schema import LEVELS
 
 __all__ = ["tension_over_time", "ladder_distribution", "war_entry", "save_run"]
 

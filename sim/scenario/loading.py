@@ -345,7 +345,7 @@ def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark], world: World
     for i, relation in enumerate(_list(data.get("relations"))):
         for key in ("from", "to"):
             refs.state(_dict(relation).get(key), ("relations", i, key))
-    for i, claim in enumerate(_list(data.get("claims"))):  # model v2 (issue 14)
+    for i, claim in enumerate(_list(data.get("claims"))):
         for key in ("claimant", "target"):
             refs.state(_dict(claim).get(key), ("claims", i, key))
     _check_timeline(refs, _list(data.get("timeline")))

@@ -3,7 +3,7 @@
 Kinds in ATOP vocabulary (Leeds, Ritter, Mitchell & Long 2002, "Alliance Treaty Obligations and
 Provisions", International Interactions 28): defence, offence, neutrality, non-aggression and
 consultation obligations, two looser forms of alignment (dialogue, partnership) and two one-sided
-commitments (patron, guarantee: model v2, `sim.model.commitments`). Each kind says
+commitments (patron, guarantee: `sim.model.commitments`). Each kind says
 once how much it counts as alignment, who may invoke it, whether it bonds its members (a breach cost
 for fighting a co-member) or pacifies them, and its default delays. Adding a kind is one `PactKind`
 here plus its line in the test that enumerates :data:`PACT_KINDS`.

@@ -1,31 +1,80 @@
-"""The documented range of each model parameter (docs/model.md, "Parameters"): the range over which
-results were checked. The test that no parameter decides by itself runs both ends of each range
-(tests/test_motives.py), and benchmarks/prcc.py draws its Latin hypercube over them, so the two
-read one table."""
+"""The parameter registry: each model parameter's default, range, unit and source, read from its
+schema field (declared there once with :func:`sim.scenario.schema.ranged`).
+
+The range is the one over which results were checked (docs/model.md, "Parameters"): the test that
+no parameter decides by itself runs both ends of each range (tests/test_motives.py),
+benchmarks/prcc.py draws its Latin hypercube over them, `alliance-sim sensitivity` draws over them,
+and the parameter table of docs/model.md is :func:`markdown_table` (tests/test_ranges.py).
+"""
 
 from __future__ import annotations
 
-__all__ = ["DOCUMENTED_RANGES", "YEAR_WORLD_RANGES"]
+from dataclasses import dataclass
+
+from pydantic.fields import FieldInfo
+
+from sim.scenario.schema import Parameters
+
+__all__ = ["Entry", "REGISTRY", "DOCUMENTED_RANGES", "YEAR_WORLD_RANGES", "field_of", "markdown_table"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One parameter of the registry, by its path below `parameters.` (e.g. ``decision.war_cost``)."""
+
+    path: str
+    default: float
+    low: float
+    high: float
+    unit: str
+    source: str
+    scope: str
+    description: str
+
+
+def field_of(path: str) -> FieldInfo | None:
+    """The schema field of `parameters.<group>.<name>`, or None: the one look-up of a parameter by
+    path (its default, bounds and registry entry), for sensitivity and calibration alike."""
+    parts = path.split(".")
+    group = Parameters.model_fields.get(parts[1]) if len(parts) == 3 and parts[0] == "parameters" else None
+    return getattr(group.annotation, "model_fields", {}).get(parts[2]) if group is not None else None
+
+
+def _registry() -> dict[str, Entry]:
+    entries = {}
+    for group, group_field in Parameters.model_fields.items():
+        for name, field in getattr(group_field.annotation, "model_fields", {}).items():
+            extra = field.json_schema_extra
+            if isinstance(extra, dict) and "range" in extra:
+                low, high = extra["range"]
+                entries[f"{group}.{name}"] = Entry(f"{group}.{name}", float(field.default), float(low), float(high),
+                                                  str(extra["unit"]), str(extra["source"]), str(extra["scope"]),
+                                                  field.description or "")
+    return entries
+
+
+REGISTRY: dict[str, Entry] = _registry()
+"""Every parameter with a declared range, in the schema's order."""
 
 DOCUMENTED_RANGES: dict[str, tuple[float, float]] = {
-    "decision.temperature": (0.1, 0.5), "decision.war_cost": (2.0, 12.0), "decision.inertia": (0.5, 2.0),
-    "decision.precision": (0.5, 2.0), "perception.misperception": (0.0, 0.6),
-    "perception.escalation_gain": (0.25, 0.75), "perception.distance_half_km": (1000.0, 8000.0),
-    "perception.intent_half_life_days": (30.0, 365.0), "perception.hostility_bias": (0.0, 0.5),
-    "motives.stake_weight": (0.0, 8.0),
-    "motives.csf_exponent": (0.5, 2.0), "motives.optimism": (0.0, 1.0), "motives.pressure": (0.0, 4.0),
-    "motives.odb": (0.0, 0.3), "motives.first_strike": (0.0, 12.0), "motives.nuclear_shadow": (0.5, 1.0),
-    "motives.war_fixed_cost": (3.0, 8.0), "termination.burden": (0.05, 1.0),
-    "termination.capitulation": (0.6, 1.0), "termination.learning_days": (30.0, 730.0),
-    "nuclear.small_arsenal": (0.25, 1.0), "nuclear.warheads_half": (10.0, 200.0), "nuclear.retaliation": (6.0, 24.0),
-    "nuclear.desperation": (0.0, 1.0),
-}
+    p: (e.low, e.high) for p, e in REGISTRY.items() if e.scope == "all worlds"}
+"""The range of each parameter that acts in every world."""
 
 YEAR_WORLD_RANGES: dict[str, tuple[float, float]] = {
-    "motives.rivalry_stake": (0.0, 1.0), "motives.positional_stake": (0.0, 1.0),
-}
+    p: (e.low, e.high) for p, e in REGISTRY.items() if e.scope == "year worlds"}
 """Parameters that act only in the worlds of any year (`cow_YYYY`: the claims of their rivalries,
 `sim.scenario.yearworld.RIVALRY_CLAIMS`) and the range checked for each: the peacetime fit
 (`alliance-sim peacetime --fit`, sim/analysis/peacefit.py) runs its whole grid over it. They are kept
-out of :data:`DOCUMENTED_RANGES`, whose checks run the 2022 baseline, where they change nothing, and
-whose Latin hypercube (benchmarks/prcc.py) a new column would redraw."""
+out of :data:`DOCUMENTED_RANGES`, whose checks run the 2022 baseline, where they change nothing."""
+
+
+def _number(x: float) -> str:
+    return f"{x:g}"
+
+
+def markdown_table() -> str:
+    """The registry as the parameter table of docs/model.md."""
+    lines = ["| parameter | default | range | unit | source |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| `{e.path}` | {_number(e.default)} | {_number(e.low)} - {_number(e.high)} | {e.unit} | {e.source} |"
+              for e in REGISTRY.values()]
+    return "\n".join(lines)

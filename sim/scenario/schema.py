@@ -38,6 +38,14 @@ Count = Annotated[int, StrictType()]
 Level = Annotated[Count, Field(ge=0, le=7)]
 Days = NonNegative | tuple[NonNegative, NonNegative]
 MAX_HORIZON_DAYS = 36_525.0
+
+
+def ranged(low: float, high: float, unit: str, source: str, scope: str = "all worlds") -> dict[str, Any]:
+    """A model parameter's entry in the parameter registry, declared on its Field
+    (`json_schema_extra`): the range over which results were checked (docs/model.md, "Parameters"),
+    its unit, its source and the worlds it acts in. :mod:`sim.scenario.ranges` reads it."""
+    return {"range": [low, high], "unit": unit, "source": source, "scope": scope}
+
 """A century: the longest horizon a scenario may ask for."""
 MAX_POWER = 1e6
 """US$ bn: far above any state's military expenditure, far below where sums overflow."""
@@ -166,20 +174,25 @@ class Relation(Strict):
 class Perception(Strict):
     """Threat perception: Walt's balance of threat with Boulding's loss-of-strength gradient."""
 
-    distance_half_km: Positive = Field(2500.0, description="km at which projected power halves (Boulding 1962)")
+    distance_half_km: Positive = Field(2500.0, description="km at which projected power halves (Boulding 1962)",
+        json_schema_extra=ranged(1000.0, 8000.0, "km", "Boulding 1962 (loss-of-strength gradient)"))
     distance_exponent: Positive = Field(2.0, description="steepness beta of the gradient")
     default_intent: Unit = Field(0.02, description="baseline perceived intent between non-allies")
     intent_half_life_days: Annotated[Number, Field(ge=1.0)] = Field(
-        90.0, description="days for intent to relax half-way to baseline (at least a day: shorter ones underflow)")
-    escalation_gain: Unit = Field(0.5, description="eta: share of the gap to 1 closed by a level-7 act")
+        90.0, description="days for intent to relax half-way to baseline (at least a day: shorter ones underflow)",
+        json_schema_extra=ranged(30.0, 365.0, "days", "assumption (docs/model.md, Perceived intent)"))
+    escalation_gain: Unit = Field(0.5, description="eta: share of the gap to 1 closed by a level-7 act",
+        json_schema_extra=ranged(0.25, 0.75, "share of the gap", "the spiral model (Jervis 1976)"))
     deescalation_gain: Unit = Field(0.25, description="share of the gap to baseline closed by a step down")
     spillover: Unit = Field(0.1, description="weight of an act against a non-ally, times proximity")
     misperception: Annotated[Number, Field(ge=0.0, le=3.0)] = Field(
-        0.2, description="sigma of the lognormal noise on observed acts (a move closes at most the whole gap)")
+        0.2, description="sigma of the lognormal noise on observed acts (a move closes at most the whole gap)",
+        json_schema_extra=ranged(0.0, 0.6, "sd of log noise", "Jervis 1976 (misperception scatters views)"))
     hostility_bias: Annotated[Number, Field(ge=-1.0, le=1.0)] = Field(
-        0.1, description="model v2 (Jervis 1976): log factor by which acts are read as more hostile (steps down as less) (0-0.5)")
+        0.1, description="(Jervis 1976) log factor by which acts are read as more hostile (steps down as less)",
+        json_schema_extra=ranged(0.0, 0.5, "log factor", "Jervis 1976"))
     standing_weight: Unit = Field(
-        0.3, description="model v2: share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
+        0.3, description="share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
     forward_half_personnel: Positive = Field(
         10_000.0, description="personnel at which a position away from the capital projects half its owner's power")
     unknown_personnel: NonNegative = Field(1_000.0, description="personnel assumed where the data give no figure")
@@ -193,18 +206,25 @@ class Decision(Strict):
     """The logit choice on the escalation ladder (McKelvey & Palfrey 1995)."""
 
     decision_interval_days: Annotated[Number, Field(ge=0.1)] = Field(7.0, description="mean days between a state's decisions")
-    temperature: Positive = Field(0.3, description="logit noise: lower is closer to a best response")
-    precision: Positive = Field(1.0, description="kappa: weight of distance to the desired level")
-    war_cost: NonNegative = Field(6.0, description="cost of levels 5+ times the other side's share")
+    temperature: Positive = Field(0.3, description="logit noise: lower is closer to a best response",
+        json_schema_extra=ranged(0.1, 0.5, "utility",
+                                 "McKelvey & Palfrey 1995 (logit quantal response); a residual, see docs/model.md"))
+    precision: Positive = Field(1.0, description="kappa: weight of distance to the desired level",
+        json_schema_extra=ranged(0.5, 2.0, "utility per rung squared",
+                                 "kappa of the quantal response (McKelvey & Palfrey 1995)"))
+    war_cost: NonNegative = Field(6.0, description="cost of levels 5+ times the other side's share",
+        json_schema_extra=ranged(2.0, 12.0, "utility",
+                                 "calibrated: weak states do not start wars in calm years (docs/model.md, Decisions)"))
     nuclear_deterrence: NonNegative = Field(4.0, description="cost of levels 6+ against a nuclear side")
     nuclear_taboo: NonNegative = Field(8.0, description="cost of level 7")
     breach_cost: NonNegative = Field(2.0, description="cost of levels 5+ against a co-member, times reliability")
-    inertia: NonNegative = Field(1.0, description="cost per rung of changing level (policy inertia, audience costs)")
+    inertia: NonNegative = Field(1.0, description="cost per rung of changing level (policy inertia, audience costs)",
+        json_schema_extra=ranged(0.5, 2.0, "utility per rung", "policy inertia and audience costs (Fearon 1994)"))
     attention: Annotated[Count, Field(ge=1, le=50)] = Field(3, description="counterparts weighed per decision")
     fitted_force: bool = Field(
-        True, description="model v3: unprovoked uses of force come from the hazard fitted on the MID record "
+        True, description="unprovoked uses of force come from the hazard fitted on the MID record "
                           "(sim.model.force, sim/data/force); the posture choice alone stops at coercion (rung 4). "
-                          "false: the v2 rule (the choice may cross rung 5)")
+                          "false: the earlier rule (the choice may cross rung 5)")
     force_rate_scale: NonNegative = Field(
         1.0, description="multiplier of the fitted use-of-force hazard (1: as fitted; 0: no unprovoked force)")
 
@@ -249,7 +269,7 @@ class AllianceParams(Strict):
 
 
 class Motives(Strict):
-    """Model v2: stakes, expected utility of war and preemption (docs/model.md, "Model v2").
+    """Stakes, expected utility of war and preemption (docs/model.md, "Motives, war and its end").
 
     Bueno de Mesquita (1981) The War Trap; Fearon (1995) Rationalist explanations for war;
     Blainey (1973) The Causes of War; Schelling (1960) The Strategy of Conflict, ch. 9;
@@ -259,31 +279,43 @@ class Motives(Strict):
     """
 
     stake_weight: Annotated[Number, Field(ge=0.0, le=100.0)] = Field(
-        6.0, description="V: utility of a whole stake won for certain (range 0-12; default = war_cost)")
+        6.0, description="V: utility of a whole stake won for certain (default = war_cost)",
+        json_schema_extra=ranged(0.0, 8.0, "utility", "Bueno de Mesquita 1981"))
     csf_exponent: Annotated[Number, Field(gt=0.0, le=10.0)] = Field(
-        1.0, description="k of the contest success function A^k/(A^k+(delta B)^k) (0.5-2)")
+        1.0, description="k of the contest success function A^k/(A^k+(delta B)^k)",
+        json_schema_extra=ranged(0.5, 2.0, "exponent", "Hirshleifer 1989 (ratio form at 1)"))
     optimism: Annotated[Number, Field(ge=0.0, le=10.0)] = Field(
-        0.3, description="Blainey's bias: logit shift of one's own chance of prevailing (0-1)")
+        0.3, description="Blainey's bias: logit shift of one's own chance of prevailing",
+        json_schema_extra=ranged(0.0, 1.0, "logit", "Blainey 1973"))
     pressure: Annotated[Number, Field(ge=0.0, le=4.0)] = Field(
-        3.0, description="desired level per unit of stake: a claim is pressed by coercion (0-4)")
-    odb: Unit = Field(0.2, description="offence-defence balance: 0 defence dominant (3:1 rule), 1 offence dominant")
+        3.0, description="desired level per unit of stake: a claim is pressed by coercion",
+        json_schema_extra=ranged(0.0, 4.0, "levels per unit of stake", "Schelling 1966"))
+    odb: Unit = Field(0.2, description="offence-defence balance: 0 defence dominant (3:1 rule), 1 offence dominant",
+        json_schema_extra=ranged(0.0, 0.3, "share", "Van Evera 1984, 1998 (defence dominance in the nuclear era)"))
     first_strike: Annotated[Number, Field(ge=0.0, le=100.0)] = Field(
-        10.0, description="value of striking first at odb 1 against a mobilised opponent (0-16)")
+        10.0, description="value of striking first at odb 1 against a mobilised opponent",
+        json_schema_extra=ranged(0.0, 12.0, "utility", "Schelling 1960 ch. 9"))
     war_fixed_cost: Annotated[Number, Field(ge=0.0, le=100.0)] = Field(
-        4.0, description="cost of levels 5+ that does not depend on the balance (Fearon 1995's c) (0-8)")
-    nuclear_shadow: Unit = Field(0.7, description="share of the chance of imposing a claim lost against a nuclear umbrella")
+        4.0, description="cost of levels 5+ that does not depend on the balance (Fearon 1995's c)",
+        json_schema_extra=ranged(3.0, 8.0, "utility", "Fearon 1995"))
+    nuclear_shadow: Unit = Field(0.7, description="share of the chance of imposing a claim lost against a nuclear umbrella",
+        json_schema_extra=ranged(0.5, 1.0, "share", "Jervis 1989"))
     world_claims: bool = Field(
         True, description="read the world's claims: its claims.csv, or a cow_YYYY world's rivalry claims "
                           "(a scenario's `claims` override them)")
     rivalry_stake: Unit = Field(
         RIVALRY_STAKE, description="cow_YYYY worlds: stake of each side's claim in a spatial (territorial) "
-                                   "Thompson & Dreyer rivalry (fitted on peacetime MIDs, range 0-1)")
+                                   "Thompson & Dreyer rivalry (fitted on peacetime MIDs)",
+        json_schema_extra=ranged(0.0, 1.0, "stake",
+                                 "fitted on peacetime MID rates among rivals (docs/validation.md)", scope="year worlds"))
     positional_stake: Unit = Field(
-        0.0, description="cow_YYYY worlds: stake of each side's claim in a positional, not spatial, rivalry (0: none)")
+        0.0, description="cow_YYYY worlds: stake of each side's claim in a positional, not spatial, rivalry (0: none)",
+        json_schema_extra=ranged(0.0, 1.0, "stake",
+                                 "coding choice (docs/model.md, Claims of the worlds of any year)", scope="year worlds"))
 
 
 class Termination(Strict):
-    """Model v2: war termination as bargaining while fighting (Filson & Werner 2002; Slantchev
+    """War termination as bargaining while fighting (Filson & Werner 2002; Slantchev
     2003; Reiter 2009): fortunes follow the balance of forces, wars end when continuing is worth
     less than stopping."""
 
@@ -293,17 +325,22 @@ class Termination(Strict):
     sd: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
         0.005, description="battle noise per sqrt(day) (stationary sd about 0.07)")
     burden: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
-        0.1, description="cost of war per year, in stake units, to each side (fitted with mutual_optimism)")
+        0.1, description="cost of war per year, in stake units, to each side (fitted with mutual_optimism on "
+                         "the COW war durations)",
+        json_schema_extra=ranged(0.05, 1.0, "stake per year", "Fearon 1995; fitted on COW war durations"))
     horizon_days: Annotated[Number, Field(gt=0.0, le=MAX_HORIZON_DAYS)] = Field(
         180.0, description="days a side looks ahead when weighing continuing")
     learning_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
-        180.0, description="e-folding days of optimism spent by fighting")
+        180.0, description="e-folding days of optimism spent by fighting",
+        json_schema_extra=ranged(30.0, 730.0, "days", "Filson & Werner 2002"))
     mutual_optimism: Annotated[Number, Field(ge=0.0, le=30.0)] = Field(
-        12.0, description="model v3: each side's mean optimism about its own chances at a war's start (logit "
-                          "shift, drawn exponential), spent by fighting over learning_days; a settlement needs the "
-                          "two estimates to meet (fitted on COW war durations: docs/validation.md, 'War durations')")
+        12.0, description="each side's mean optimism about its own chances at a war's start (logit shift, drawn "
+                          "exponential), spent by fighting over learning_days; a settlement needs the two estimates "
+                          "to meet (fitted on COW war durations: docs/validation.md, 'War durations')",
+        json_schema_extra=ranged(2.0, 12.0, "logit", "Blainey 1973; Slantchev 2003; fitted on COW war durations"))
     capitulation: Annotated[Number, Field(gt=0.0, le=1.0)] = Field(
-        0.9, description="attacker's gain at which the defender gives in (1 - this: the attacker gives up its bid)")
+        0.9, description="attacker's gain at which the defender gives in (1 - this: the attacker gives up its bid)",
+        json_schema_extra=ranged(0.6, 1.0, "share of the stake", "Reiter 2009"))
     exhaustion: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
         1.0, description="accumulated cost, in units of the stake, at which a side stops")
     security_stake: Unit = Field(0.3, description="the stake of a war no claim explains (entries, preemption)")
@@ -316,13 +353,17 @@ class Nuclear(Strict):
     extended deterrence."""
 
     small_arsenal: Unit = Field(
-        0.5, description="deterrent of an arsenal without a survivable second strike, as W grows large (0.25-1)")
+        0.5, description="deterrent of an arsenal without a survivable second strike, as W grows large",
+        json_schema_extra=ranged(0.25, 1.0, "share", "Waltz 1981 (1: any arsenal deters fully); assumption"))
     warheads_half: Annotated[Number, Field(gt=0.0, le=100_000.0)] = Field(
-        50.0, description="warheads at which an arsenal without second strike has half of `small_arsenal` (10-200)")
+        50.0, description="warheads at which an arsenal without second strike has half of `small_arsenal`",
+        json_schema_extra=ranged(10.0, 200.0, "warheads", "assumption"))
     retaliation: Annotated[Number, Field(ge=0.0, le=100.0)] = Field(
-        12.0, description="cost of nuclear use (level 7) against a deterrent of 1: the expected retaliation (6-24)")
+        12.0, description="cost of nuclear use (level 7) against a deterrent of 1: the expected retaliation",
+        json_schema_extra=ranged(6.0, 24.0, "utility", "assumption: above the whole cost of level 6"))
     desperation: Unit = Field(
-        0.8, description="share of the nuclear costs a state losing a war forgoes as its loss nears capitulation (0-1)")
+        0.8, description="share of the nuclear costs a state losing a war forgoes as its loss nears capitulation",
+        json_schema_extra=ranged(0.0, 1.0, "share", "assumption (docs/model.md, Nuclear arsenals)"))
 
 
 class Parameters(Strict):
@@ -335,7 +376,7 @@ class Parameters(Strict):
 
 
 class Claim(Strict):
-    """What `claimant` claims from `target`, valued in [0, 1] (model v2; value 0 removes a world claim)."""
+    """What `claimant` claims from `target`, valued in [0, 1] (value 0 removes a world claim)."""
 
     claimant: Id
     target: Id

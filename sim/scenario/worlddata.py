@@ -37,7 +37,7 @@ STATE_DEFAULTS: dict[str, Any] = {
     "territories": [], "resolve": 0.5,
 }
 """Values a state takes when neither the world nor the scenario gives them (`name` is its id). A
-nuclear state with no arsenal data counts as a survivable second strike, v1's flag (`sim.model.nuclear`)."""
+nuclear state with no arsenal data counts as a survivable second strike (`sim.model.nuclear`)."""
 
 _ALIASES = {"iso3": "id", "milex_2021_usd_bn": "power"}
 _REQUIRED = ("id", "lat", "lon", "power")

@@ -18,7 +18,7 @@ December 1870 as the Correlates of War (COW) project and ATOP record it:
 * claims: each *spatial* rivalry in force (a contest over territory; Thompson & Dreyer 2012;
   Colaresi, Rasler & Thompson 2007, Strategic Rivalries in World Politics) as a mutual claim whose
   stake is `parameters.motives.rivalry_stake` (:data:`RIVALRY_CLAIMS`, :func:`rivalry_claims`),
-  read by model v2's `sim.model.motives.stakes` for a `cow_YYYY` world;
+  read by `sim.model.motives.stakes` for a `cow_YYYY` world;
 * nuclear: states from the year of their first nuclear test (:data:`NUCLEAR_FIRST_TEST`).
 
 Citations: Singer, Bremer & Stuckey (1972) and Singer (1987) for NMC; COW State System Membership

@@ -10,11 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.model.ladder import CLASH, WAR
+
 HELP = "fit parameters on the COW wars by design + history matching; cross-validated scores (docs/validation.md)"
 
 QUICK = {"points": 4, "reps": 2, "wars": "1,4,7,10,13,16", "folds": "3"}
 """`--quick`: a smoke-test budget (six 19th-century wars, four points, two replications, three folds)."""
-DEFAULTS = {"points": 16, "reps": 10, "method": "sobol", "folds": "era", "level": 6, "seed": 0, "era": None,
+DEFAULTS = {"points": 16, "reps": 10, "method": "sobol", "folds": "era", "level": WAR, "seed": 0, "era": None,
             "wars": None, "cutoff": 3.0, "discrepancy": 0.25}
 
 
@@ -29,7 +31,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--method", choices=("sobol", "lhs"), help="scrambled Sobol' (default) or Latin hypercube")
     parser.add_argument("--reps", type=int, help="replications per war and point (default 10)")
     parser.add_argument("--folds", help="cross-validation: `era` (leave one era out, default) or K folds of wars")
-    parser.add_argument("--level", type=int, choices=(5, 6), help="join rung scored (default 6, war)")
+    parser.add_argument("--level", type=int, choices=(CLASH, WAR), help=f"join rung scored (default {WAR}, war)")
     parser.add_argument("--cutoff", type=float, help="implausibility cut-off (default 3)")
     parser.add_argument("--discrepancy", type=float, help="model discrepancy, fraction of the joining rate (default 0.25)")
     parser.add_argument("--seed", type=int, help="root seed, shared by every point (default 0)")

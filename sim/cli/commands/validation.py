@@ -27,7 +27,7 @@ def add_arguments(parser) -> None:
                         help="ATOP dyads as bilateral pacts (default) or grouped into cliques (world cow_YYYY_cliques)")
     parser.add_argument("--hold", action="store_true",
                         help="hold each war open for its recorded years (hold_days): forecast joining conditional "
-                             "on the war lasting, as before model v3 (default: the model's own war lengths)")
+                             "on the war lasting (default: the model's own war lengths)")
     parser.add_argument("--out", default="results/validation", help="output folder (default results/validation)")
     parser.add_argument("--figure", help="also write the reliability diagram here (e.g. docs/img/validation_reliability.png)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")

@@ -1,0 +1,6 @@
+"""Layer 4, one replication as SimPy processes: scheduling and bookkeeping (`simulation`), perceived
+intent on one clock (`intent`), the recorder that observes (`recording`), the metric registry
+(`metrics`) and the CSV contract (`tables`).
+"""
+
+__all__ = ["simulation", "intent", "recording", "metrics", "tables"]
