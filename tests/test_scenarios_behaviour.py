@@ -34,7 +34,7 @@ LOGISTIC_CURVATURE = 1.0 / (6.0 * math.sqrt(3.0))
 
 BACKGROUND_FORCE_OFF = {"parameters.decision.force_rate_scale": 0.0}
 """Model v3 draws the world's background uses of force from the hazard fitted on the MID record
-(about 16 a year in the 2022 world; tested in tests/test_force.py). These tests measure each
+(about 8 a year in the 2022 world; tested in tests/test_force.py). These tests measure each
 what-if's intervention, so they switch that background off: a random clash between Japan and North
 Korea in one arm of a paired comparison is noise to them, not the intervention's effect."""
 
