@@ -336,8 +336,7 @@ class Termination(Strict):
     mutual_optimism: Annotated[Number, Field(ge=0.0, le=30.0)] = Field(
         12.0, description="each side's mean optimism about its own chances at a war's start (logit shift, drawn "
                           "exponential), spent by fighting over learning_days; a settlement needs the two estimates "
-                          "to meet (fitted on COW war durations: docs/validation.md, 'War durations')",
-        json_schema_extra=ranged(2.0, 12.0, "logit", "Blainey 1973; Slantchev 2003; fitted on COW war durations"))
+                          "to meet (fitted on COW war durations: docs/validation.md, 'War durations')")
     capitulation: Annotated[Number, Field(gt=0.0, le=1.0)] = Field(
         0.9, description="attacker's gain at which the defender gives in (1 - this: the attacker gives up its bid)",
         json_schema_extra=ranged(0.6, 1.0, "share of the stake", "Reiter 2009"))
