@@ -167,7 +167,7 @@ def test_outputs_of_a_calibration(small_calibration, tmp_path):
     assert design["chosen"].sum() == 1 and design.loc[design["chosen"] == 1, "plausible"].item() == 1
     assert list(ensemble["point"]) == list(design.loc[design["plausible"] == 1, "point"])
     chosen = design[design["chosen"] == 1].iloc[0]
-    overrides = parameter_overrides(folder / "parameters.yaml")
+    overrides = [o.text for o in parameter_overrides(folder / "parameters.yaml")]
     assert overrides == sorted(f"{b.path}={float(chosen[b.path])}" for b in cal.bounds)
     assert set(pd.read_csv(folder / "cv_scores.csv")["metric"]) >= {"brier_calibrated", "skill_calibrated_vs_climatology"}
 
@@ -199,7 +199,7 @@ def test_spec_file_and_its_errors(tmp_path, capsys):
     assert set(pd.read_csv(tmp_path / "out" / "calibration_wars.csv")["warnum"]) == {1, 4}
     spec.write_text("parameters: {}\npointz: 3\n")
     assert main(["calibrate", "--spec", str(spec), "--out", str(tmp_path / "bad")]) == 2
-    assert "unknown keys ['pointz']" in capsys.readouterr().err
+    assert "spec.yaml:2:9: pointz: unknown key 'pointz' (did you mean 'points'?)" in capsys.readouterr().err
 
 
 @pytest.mark.slow

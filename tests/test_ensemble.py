@@ -3,6 +3,7 @@ numbers with fixed-parameter runs, wider intervals, and the variance split `comp
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import numpy as np
@@ -61,8 +62,9 @@ def test_each_replication_is_the_fixed_run_of_its_set(runs, tmp_path):
         mine = [k for k, s in enumerate(sets) if s == j]
         pd.testing.assert_frame_equal(summary.iloc[mine].reset_index(drop=True), fixed.iloc[mine].reset_index(drop=True),
                                       check_dtype=False)
-    meta = json.loads((runs / "ens" / "meta.json").read_text())
-    assert meta["parameter_ensemble"]["sets"] == SETS
+    meta = json.loads((runs / "ens" / "meta.json").read_text())["parameter_ensemble"]
+    assert meta["drawn"] == {str(j): values for j, values in enumerate(SETS)} and meta["rows"] == 2
+    assert meta["sha256"] == hashlib.sha256((runs / "ensemble.csv").read_bytes()).hexdigest()
 
 
 def test_intervals_are_wider_with_the_ensemble(runs):
@@ -128,3 +130,49 @@ def test_run_parameters_file_is_the_same_as_set(tmp_path):
                  "--out", str(tmp_path / "both")]) == 0
     assert main(["run", *common, "--out", str(tmp_path / "plain")]) == 0
     assert (tmp_path / "both" / "summary.csv").read_bytes() == (tmp_path / "plain" / "summary.csv").read_bytes()
+
+
+@pytest.mark.parametrize("cell, message", [("nan", "finite number"), ("-1.0", "greater than or equal to 0"),
+                                           ("inf", "finite number"), ("abc", "not a finite number"), ("", "not a finite number"),
+                                           ("1.5", "less than or equal to 1")])
+def test_every_row_is_checked_at_load_not_only_the_drawn_ones(tmp_path, capsys, cell, message):
+    """A bad set on line 5 of 6 is refused before any work, with file, line and column, though no
+    replication of a 2-replication run would draw it; no output folder is made."""
+    rows = ["0.1", "0.2", "0.3", cell, "0.4"]
+    path = tmp_path / "e.csv"
+    path.write_text("set,parameters.decision.war_cost,parameters.perception.default_intent\n"
+                    + "".join(f"{k},6.0,{v}\n" for k, v in enumerate(rows)))
+    out = tmp_path / "out"
+    assert main(["run", SCENARIO, "--reps", "2", "--parameters-ensemble", str(path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:5:3: parameters.perception.default_intent" in err and message in err, err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_an_unknown_parameter_column_is_refused_at_the_header(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("set,parameters.decision.war_cst\n0,6.0\n")
+    with pytest.raises(InputErrors, match=r"e.csv:1:2: .*war_cst.*did you mean 'parameters.decision.war_cost'"):
+        read_ensemble(path)
+
+
+def test_tables_are_honoured_with_an_ensemble(tmp_path):
+    ensemble = write_ensemble(SETS, tmp_path / "ensemble.csv")
+    assert main(["run", SCENARIO, "--reps", "2", "--parameters-ensemble", str(ensemble), "--tables", "summary",
+                 "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["meta.json", "summary.csv"]
+    assert json.loads((tmp_path / "out" / "meta.json").read_text())["tables"] == ["summary"]
+
+
+def test_a_million_sets_are_not_copied_into_meta(tmp_path):
+    """meta.json records the file (path, rows, sha256) and the sets drawn, not every set."""
+    n = 1_000_000
+    path = tmp_path / "big.csv"
+    intents = np.linspace(0.0, 1.0, n).tolist()
+    path.write_text("set,parameters.perception.default_intent\n" + "".join(f"{k},{v!r}\n" for k, v in enumerate(intents)))
+    folder, meta = run_ensemble_to_folder(SCENARIO, [], read_ensemble(path), tmp_path / "out", replications=2, seed=4,
+                                          ensemble_file=str(path))
+    record = json.loads((folder / "meta.json").read_text())["parameter_ensemble"]
+    assert (folder / "meta.json").stat().st_size < 100_000 and record["rows"] == n
+    assert record["drawn"] == {str(k): {"parameters.perception.default_intent": intents[k]}
+                               for k in record["set_of_replication"]}

@@ -9,20 +9,15 @@ runs again as a real subprocess, checking that no traceback reaches the terminal
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from hostile.corpus import CASES, SCENARIO, SWEEP, Case
+from hostile.corpus import CASES, SCENARIO, SWEEP
+from hostile.harness import as_process, deadline, prepare, status
 
 from sim.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
 SECONDS = 10  # per case; each takes well under one
 _LOCATED = re.compile(r"^error: (?!<input>)\S[^:]*:", re.MULTILINE)
 
@@ -39,65 +34,14 @@ def bases(tmp_path_factory) -> Path:
     return base
 
 
-def _write(folder: Path, name: str, content) -> None:
-    path = folder / name
-    if content is None:
-        path.unlink()
-        return
-    if callable(content):
-        content = content(path.read_text())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8", newline="")
-
-
-def _prepare(case: Case, folder: Path, bases: Path) -> None:
-    for name, content in case.files.items():
-        _write(folder, name, content)
-    if case.base:
-        shutil.copytree(bases / case.base, folder / "res")
-        shutil.copytree(bases / case.base, folder / "res2")
-        for name, content in case.mutate.items():
-            _write(folder / "res", name, content)
-    if case.id == "option-out-symlink":
-        (folder / "link").symlink_to(folder / "target")
-
-
-class _Hang(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _deadline(seconds: int):
-    def ring(signum, frame):
-        raise _Hang(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _status(argv: list[str]) -> int:
-    try:
-        return main(argv)
-    except SystemExit as exc:  # argparse: a malformed option (it prints usage and the option)
-        return int(exc.code or 0)
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_hostile_input_gets_a_clean_error(case, bases, tmp_path, capsys):
-    _prepare(case, tmp_path, bases)
-    with contextlib.chdir(tmp_path), _deadline(SECONDS):
-        status = _status(case.argv)
+    prepare(case, tmp_path, bases)
+    with contextlib.chdir(tmp_path), deadline(SECONDS):
+        code = status(case.argv)
     err = capsys.readouterr().err
-    assert status in case.expect, f"exit {status}, expected {case.expect}:\n{err}"
-    assert status == 0 or _LOCATED.search(err) or "usage:" in err, f"no location in:\n{err}"
+    assert code in case.expect, f"exit {code}, expected {case.expect}:\n{err}"
+    assert code == 0 or _LOCATED.search(err) or "usage:" in err, f"no location in:\n{err}"
     assert "<input>:" not in err, err
 
 
@@ -110,10 +54,7 @@ SUBSET = ["scenario-alias-bomb", "scenario-control-00-0", "option-out-dot", "opt
 @pytest.mark.parametrize("name", SUBSET)
 def test_no_traceback_reaches_the_terminal(name, bases, tmp_path):
     case = next(c for c in CASES if c.id == name)
-    _prepare(case, tmp_path, bases)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "sim", *case.argv], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = as_process(case, tmp_path, bases)
     assert done.returncode in case.expect and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith("error: ") or "usage:" in done.stderr, done.stderr
 

@@ -307,9 +307,15 @@ def test_amend_values_and_ids_are_checked(tmp_path):
 
 
 def test_removing_a_state_flags_its_references(tmp_path):
-    """`states: {ISL: null}` removes Iceland; NATO's list then names an unknown state in the world file."""
+    """`states: {ISL: null}` removes Iceland, which NATO's list in the world file still names: the
+    error is at the user's line (not in the package's pacts.yaml, with a guess at another state),
+    saying where it is still named and how to remove it there too."""
     errors = errors_of(write(tmp_path, "s.yaml", "states: {ISL: null}\n"))
-    assert len(errors) == 1 and "pacts.yaml" in errors[0] and "unknown state 'ISL'" in errors[0]
+    assert len(errors) == 1 and errors[0].split(": ")[0].endswith("s.yaml:1:15"), errors
+    assert "state 'ISL' is removed here" in errors[0] and "alliances.NATO.members" in errors[0]
+    assert "pacts.yaml" in errors[0] and "`alliances: {NATO: null}`" in errors[0] and "did you mean" not in errors[0]
+    errors = errors_of(write(tmp_path, "w.yaml", "states: {ISL: null}\nalliances: {NATO: null}\nwatch: {states: [ISL]}\n"))
+    assert len(errors) == 1 and "w.yaml:3:" in errors[0] and "state 'ISL' is removed (states.ISL, line 1)" in errors[0]
 
 
 # --- properties of the YAML reader ---------------------------------------------------------

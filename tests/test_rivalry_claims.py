@@ -27,10 +27,14 @@ def _stakes(world: str = "cow_1870", **extra):
 
 def test_a_spatial_rivalry_is_a_mutual_claim_in_its_year():
     """France-Germany (T&D rivalry, spatial and positional) is in force in 1870: both claim each other."""
-    claims = {(c["claimant"], c["target"]): c for c in world_of_year(1870).claims}
+    claims = {(c["claimant"], c["target"]): c for c in rivalry_claims(1870, Motives())}
     assert claims[("FRN", "GMY")]["stake_value"] == claims[("GMY", "FRN")]["stake_value"] == RIVALRY_STAKE
     assert claims[("FRN", "GMY")]["kind"] == "spatial" and "Thompson & Dreyer" in claims[("FRN", "GMY")]["source"]
     assert all(c["kind"] == "spatial" for c in claims.values())  # positional_stake is 0 by default
+    # the world carries the rivalry type, not a stake: the parameters value it at set-up
+    carried = {(c["claimant"], c["target"], c["rivalry"]) for c in world_of_year(1870).claims}
+    assert {("FRN", "GMY", "spatial"), ("UKG", "RUS", "positional")} <= carried
+    assert not any("value" in c for c in world_of_year(1870).claims)
 
 
 def test_stakes_are_the_rivalry_stake_for_rivals_and_zero_for_others():
@@ -79,8 +83,12 @@ def test_world_out_writes_the_claims(tmp_path):
     done = cli("world", "--year", "1870", "--out", tmp_path / "w")
     assert done.returncode == 0, done.stderr
     claims = pd.read_csv(tmp_path / "w" / "claims.csv")
-    assert len(claims) == len(world_of_year(1870).claims)
+    assert len(claims) == len(rivalry_claims(1870, Motives()))
     assert ((claims["claimant"] == "FRN") & (claims["target"] == "GMY")).sum() == 1
+    # and the folder loads back with its claims: the same stakes as the world of the year
+    folder, index = _stakes(str(tmp_path / "w" / "states.csv"))
+    year, year_index = _stakes("cow_1870")
+    assert folder.any() and list(index) == list(year_index) and np.array_equal(folder, year)
 
 
 # --- the fit ---------------------------------------------------------------------------------

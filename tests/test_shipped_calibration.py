@@ -22,7 +22,7 @@ def _two_figures(x: float) -> float:
 
 
 def _chosen() -> dict[str, float]:
-    return {k: float(v) for k, v in (o.split("=", 1) for o in parameter_overrides(str(FOLDER / "parameters.yaml")))}
+    return {k: float(v) for k, v in (o.text.split("=", 1) for o in parameter_overrides(str(FOLDER / "parameters.yaml")))}
 
 
 def test_the_schema_defaults_are_the_calibrated_point():

@@ -26,6 +26,7 @@ Method (docs/validation.md, "Calibration"):
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from scipy.stats import qmc
 from sim.analysis.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.execution.backends import open_backend
 from sim.scenario.errors import InputError, InputErrors
+from sim.scenario.parameterfile import parameter_problem
 from sim.scenario.ranges import field_of
 
 __all__ = ["Bound", "Settings", "parse_bound", "default_value", "design", "evaluate", "implausibility", "choose",
@@ -92,8 +94,15 @@ def parse_bound(text: str) -> Bound:
                                      file="--param")) from None
     path = path if path.startswith("parameters.") else f"parameters.{path}"
     default_value(path)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise InputErrors(InputError(f"{path}: LOW and HIGH must be finite numbers, got {low}:{high}", file="--param"))
     if not low < high:
         raise InputErrors(InputError(f"{path}: LOW must be below HIGH, got {low}:{high}", file="--param"))
+    for value in (low, high):
+        problem = parameter_problem(path, value)
+        if problem:
+            raise InputErrors(InputError(f"{path}: {value:g} is outside the parameter's range ({problem})",
+                                         file="--param"))
     return Bound(path, low, high)
 
 

@@ -18,6 +18,7 @@ intervals resample wars (Efron & Tibshirani 1993). The harness reads only the sc
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import multiprocessing
 import os
 import time
@@ -107,6 +108,12 @@ def _first_pair(rows: pd.DataFrame, dyads: pd.DataFrame, onset: int) -> tuple[st
 
 def read_wars() -> list[War]:
     """The 93 COW inter-state wars other than the held-out two, in war-number order."""
+    return list(_wars())
+
+
+@functools.cache
+def _wars() -> tuple[War, ...]:
+    """The wars, read once a process (the bundled tables do not change)."""
     rows = _participants()
     rows["ccode"] = rows["ccode"].astype(int)
     dyads = pd.DataFrame(list(read_table("cow_war_inter_dyadyears")))
@@ -118,7 +125,7 @@ def read_wars() -> list[War]:
         initiator, target = _first_pair(group, dyads[dyads["warnum"] == warnum], onset)
         sides = {abb: int(side) for abb, side in zip(group["stateabb"], group["side"])}
         wars.append(War(int(warnum), onset, end, initiator, target, sides))
-    return wars
+    return tuple(wars)
 
 
 def pick_wars(wars: list[War], numbers: list[int] | None) -> list[War]:

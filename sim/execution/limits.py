@@ -17,7 +17,8 @@ from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Scenario
 
 __all__ = [
-    "BYTES_PER_ROW", "MAX_DECISIONS", "MAX_ROWS", "MAX_RUNS", "Estimate", "check_run", "check_runs", "estimate",
+    "BYTES_PER_ROW", "MAX_DECISIONS", "MAX_ROWS", "MAX_RUNS", "Estimate", "check_run", "check_runs", "check_total",
+    "estimate",
     "late_actions",
 ]
 
@@ -98,10 +99,15 @@ def late_actions(scenario: Scenario, horizon: float | None) -> list[str]:
 
 def check_runs(points: int, replications: int, max_runs: int = MAX_RUNS, where: InputError | None = None) -> None:
     """Refuse a sweep of more than `max_runs` runs before a point is drawn or checked."""
-    runs = points * replications
-    if runs > max_runs:
-        base = where or InputError("")
-        raise InputErrors(InputError(
-            f"this sweep has {points} points x {replications} replications = {runs} runs, more than the "
-            f"limit of {max_runs}: fewer values or samples, fewer replications, or allow it with --max-runs",
-            base.file, base.line, base.column, base.path))
+    check_total(f"this sweep has {points} points x {replications} replications", points * replications, max_runs,
+                "fewer values or samples, fewer replications, or allow it with --max-runs", where)
+
+
+def check_total(breakdown: str, runs: int, limit: int = MAX_RUNS, advice: str = "",
+                where: InputError | None = None) -> None:
+    """Refuse a study (a sweep, a calibration, a validation) of more than `limit` runs at once,
+    saying how its size was counted (`breakdown`) and how to make it smaller (`advice`)."""
+    if runs > limit:
+        base = where or InputError("", "command line")
+        raise InputErrors(InputError(f"{breakdown} = {runs} runs, more than the limit of {limit}: {advice}",
+                                     base.file, base.line, base.column, base.path))

@@ -15,45 +15,23 @@ handed to the compiled kernel as matrices, so the decision's hot path stays comp
 
 from __future__ import annotations
 
-import csv
-import io
-from importlib import resources
-
 import numpy as np
 
-from sim.scenario.yearworld import rivalry_claims, year_of
+from sim.scenario.yearworld import claim_stakes
 
 __all__ = ["Motives", "coalition_strength", "optimistic", "prevail", "stakes"]
 
 
-def _world_claims(scenario) -> list[tuple[str, str, float]]:
-    """(claimant, target, stake_value) rows of the scenario's world: a `cow_YYYY` world's rivalry
-    claims at this scenario's stakes (`sim.scenario.yearworld.rivalry_claims`), else a bundled
-    world's claims.csv; none when it has none."""
-    year = year_of(scenario.world)
-    if year is not None:
-        return [(r["claimant"], r["target"], r["stake_value"])
-                for r in rivalry_claims(year, scenario.parameters.motives)]
-    try:
-        path = resources.files("sim") / "data" / scenario.world / "claims.csv"
-        if not path.is_file():
-            return []
-        text = path.read_text(encoding="utf-8")
-    except (ValueError, OSError, ModuleNotFoundError):
-        return []
-    return [(r["claimant"], r["target"], float(r["stake_value"])) for r in csv.DictReader(io.StringIO(text))]
-
-
 def stakes(scenario, index: dict[str, int]) -> np.ndarray:
-    """S[i, j]: the world's claims (a `cow_YYYY` world's are its rivalries'; several on one target
-    combine as 1 - prod(1 - v)), then the scenario's `claims` pair by pair (value 0 removes one). Claims naming states outside the
-    world are skipped (a scenario may run on a subset of the world)."""
+    """S[i, j]: the world's claims, as the loader read them into the scenario (`world_claims`; a
+    `cow_YYYY` world's rivalries valued here at this scenario's stake parameters; several on one
+    target combine as 1 - prod(1 - v)), then the scenario's `claims` pair by pair (value 0 removes
+    one)."""
     n = len(index)
     keep = np.ones((n, n))
     if scenario.parameters.motives.world_claims:
-        for claimant, target, value in _world_claims(scenario):
-            if claimant in index and target in index:
-                keep[index[claimant], index[target]] *= 1.0 - value
+        for row in claim_stakes(scenario.world_claims, scenario.parameters.motives):
+            keep[index[row["claimant"]], index[row["target"]]] *= 1.0 - row["stake_value"]
     s = 1.0 - keep
     for claim in scenario.claims:
         s[index[claim.claimant], index[claim.target]] = claim.value

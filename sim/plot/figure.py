@@ -13,7 +13,7 @@ from matplotlib.ticker import ScalarFormatter
 from sim.plot.tables import read_json, read_table
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["COLOURS", "DPI", "MAX_INCHES", "Run", "load_run", "as_run", "figure", "plain_ticks", "save"]
+__all__ = ["COLOURS", "DPI", "MAX_INCHES", "Run", "load_run", "as_run", "figure", "figure_target", "plain_ticks", "save"]
 
 
 COLOURS = ("#1f77b4", "#d62728")  # A blue, B red
@@ -94,6 +94,25 @@ def plain_ticks(fig: Figure) -> None:
             low, high = limits
             if abs(high - low) < 1e-3 * max(abs(low), abs(high)) and axis.get_label_text():
                 axis.set_label_text(f"{axis.get_label_text()}\n(tiny range: {low:.6g} to {high:.6g})")
+
+
+def figure_target(path: str, option: str = "--figure") -> Path:
+    """Where a figure will be written, checked before any work: a format matplotlib writes (by its
+    suffix), in a folder that is not a file, and not an existing folder itself (else InputErrors)."""
+    file = Path(path)
+    formats = set(Figure().canvas.get_supported_filetypes()) - {"pgf", "raw", "rgba"}
+    suffix = file.suffix.lower().lstrip(".")
+    problem = ""
+    if suffix not in formats:
+        problem = (f"'{file.suffix or file.name}' is not a figure format; end the name with one of "
+                   f"{', '.join('.' + f for f in sorted(formats))} (e.g. reliability.png)")
+    elif file.is_dir():
+        problem = "is a folder: give the figure's file name (e.g. out/figure.png)"
+    elif any(parent.exists() and not parent.is_dir() for parent in file.parents):
+        problem = "a parent of this path is a file, not a folder"
+    if problem:
+        raise InputErrors(InputError(f"{path}: {problem}", option))
+    return file
 
 
 def save(fig: Figure, file: Path) -> Path:

@@ -45,6 +45,7 @@ def read_table(file: Path, table: str) -> pd.DataFrame:
         _fail(file, "empty file: no header row")
     except (pd.errors.ParserError, ValueError) as exc:
         _fail(file, f"not a well-formed CSV table: {str(exc).strip()}")
+    _check_ending(file, len(frame) + 1)
     required, numeric = REQUIRED[table]
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -54,6 +55,18 @@ def read_table(file: Path, table: str) -> pd.DataFrame:
     for column in (c for c in numeric if c in frame.columns):
         _check_numbers(file, frame, column, column in required)
     return frame
+
+
+def _check_ending(file: Path, lines: int) -> None:
+    """Every table this program writes ends with a line end: a last line without one was cut short."""
+    with open(file, "rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell() == 0:
+            return
+        handle.seek(-1, 2)
+        if handle.read(1) != b"\n":
+            _fail(file, "the last line is cut short (no line end): a truncated table; run again to write it whole",
+                  lines)
 
 
 def _check_numbers(file: Path, frame: pd.DataFrame, column: str, required: bool) -> None:

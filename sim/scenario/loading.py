@@ -17,20 +17,21 @@ import os
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.checks import alias_hint, new_pact_errors, region_errors
-from sim.scenario.errors import InputError, InputErrors, suggest
+from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.schema import ACTION_MODELS, ACTIONS, PactSpec, Scenario
 from sim.scenario.shipped import shipped_names, shipped_scenario
-from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData, load_world
+from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData
 from sim.scenario.yamlsource import (
     Document,
     Mark,
+    Override,
     append_list,
     apply_override,
     error_at,
@@ -40,7 +41,7 @@ from sim.scenario.yamlsource import (
     read_with_extends,
     resolve_extends,
 )
-from sim.scenario.yearworld import cow_world
+from sim.scenario.yearworld import any_world
 
 __all__ = [
     "load_scenario", "merged_document", "scenario_sha256", "resolved_dict", "validation_errors",
@@ -49,7 +50,7 @@ __all__ = [
 
 
 def load_scenario(source: str | os.PathLike | Mapping[str, Any],
-                  overrides: Mapping[str, Any] | list[str] | None = None) -> Scenario:
+                  overrides: Mapping[str, Any] | Sequence[str | Override] | None = None) -> Scenario:
     """Load, resolve and check a scenario; raise :class:`InputErrors` listing every problem.
 
     `source` is a YAML file or a mapping of the same keys; `overrides` is `{dotted.path: value}`
@@ -63,13 +64,14 @@ def load_scenario(source: str | os.PathLike | Mapping[str, Any],
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
         errors = validation_errors(exc, doc.data, doc.marks) + errors
+    errors = _removed_still_named(doc, errors)
     if errors:
         raise InputErrors(_sorted(errors))
     return scenario
 
 
 def merged_document(source: str | os.PathLike | Mapping[str, Any],
-                    overrides: Mapping[str, Any] | list[str] | None = None) -> tuple[Document, WorldData]:
+                    overrides: Mapping[str, Any] | Sequence[str | Override] | None = None) -> tuple[Document, WorldData]:
     """The scenario data over its `extends` chain, over the world, with the overrides applied.
 
     An override of `world` is applied before the world is loaded, every other one after the
@@ -77,6 +79,7 @@ def merged_document(source: str | os.PathLike | Mapping[str, Any],
     """
     doc, base_dir = _read_source(source)
     doc.data = {key: value for key, value in doc.data.items() if value is not None}  # `states:` alone = none
+    own_claims = "world_claims" in doc.data  # a resolved scenario's (checked), else the world's
     changes = overrides_from(overrides)
     for override in [o for o in changes if o.path[:1] == ("world",)]:
         apply_override(doc, override)
@@ -86,6 +89,8 @@ def merged_document(source: str | os.PathLike | Mapping[str, Any],
     for override in [o for o in changes if o.path[:1] != ("world",)]:
         apply_override(doc, override)
     _drop_removed(doc.data)
+    if not own_claims:
+        _drop_claims_of_removed(doc)
     if not isinstance(source, Mapping):
         doc.data.setdefault("name", Path(source).stem)
     return doc, world
@@ -127,7 +132,7 @@ def _world(doc: Document, base_dir: Path) -> WorldData:
     if not isinstance(name, str):
         raise InputErrors(error_at(doc.marks, ("world",), "give a bundled world name or the path of a states CSV"))
     try:
-        return cow_world(name) or load_world(name, base_dir)
+        return any_world(name, base_dir)
     except InputErrors as exc:
         file, line, column = find_mark(doc.marks, ("world",)) or (None, None, None)
         raise InputErrors([e if e.file else dataclasses.replace(e, file=file, line=line, column=column)
@@ -142,6 +147,68 @@ def _drop_removed(data: dict) -> None:
     for pid, pact in _dict(data.get("alliances")).items():
         if isinstance(pact, dict) and pact.get("name") is None:
             pact["name"] = str(pid)
+
+
+def _drop_claims_of_removed(doc: Document) -> None:
+    """The world's claims on or by a state the scenario removes go with it (a scenario may run on a
+    part of the world)."""
+    claims, states = doc.data.get("world_claims"), doc.data.get("states")
+    if not isinstance(claims, list) or not isinstance(states, dict):
+        return
+    kept = [k for k, c in enumerate(claims) if not isinstance(c, dict)
+            or (c.get("claimant") in states and c.get("target") in states)]
+    if len(kept) < len(claims):
+        doc.data["world_claims"] = [claims[k] for k in kept]
+        old = {path: mark for path, mark in doc.marks.items() if path[:1] == ("world_claims",)}
+        for path in old:
+            del doc.marks[path]
+        doc.marks.update({("world_claims", new) + path[2:]: mark for new, k in enumerate(kept)
+                          for path, mark in old.items() if path[1:2] == (k,)})
+
+
+def _removed_still_named(doc: Document, errors: list[InputError]) -> list[InputError]:
+    """A state removed (`states: {IND: null}`) but still named: where another file names it (the
+    world's pacts), the error is at the line that removed it, saying where it is still named, rather
+    than in a file the user never wrote; where the user's own file names it, the error there says it
+    was removed (not `unknown state`, with a guess at another one)."""
+    states = doc.data.get("states")
+    if not isinstance(states, dict):
+        return errors
+    removed = {p[1]: m for p, m in doc.marks.items() if len(p) == 2 and p[0] == "states" and p[1] not in states}
+    if not removed:
+        return errors
+    places: dict[Mark, tuple[str, tuple]] = {}
+    for path, value in _string_leaves(doc.data, ()):
+        mark = find_mark(doc.marks, path)
+        if isinstance(value, str) and value in removed and mark is not None:
+            places[mark] = (value, path)
+    kept, elsewhere = [], dict[str, list[tuple[tuple, Mark]]]()
+    for error in errors:
+        sid, path = places.get((error.file, error.line, error.column), (None, ()))
+        if sid is None:
+            kept.append(error)
+        elif error.file == removed[sid][0]:
+            kept.append(dataclasses.replace(error, message=f"state '{sid}' is removed (states.{sid}, line "
+                                                           f"{removed[sid][1]}): remove this reference too"))
+        else:
+            elsewhere.setdefault(sid, []).append((path, (error.file, error.line, error.column)))
+    for sid, found in elsewhere.items():
+        named = "; ".join(f"{format_path(path)} ({file}:{line})" for path, (file, line, _) in found[:5])
+        pacts = sorted({str(path[1]) for path, _ in found if path[:1] == ("alliances",)})
+        hint = (f": remove the pact too (`alliances: {{{pacts[0]}: null}}`) or give it members without {sid}"
+                if pacts else ": remove those references too")
+        file, line, column = removed[sid]
+        kept.append(InputError(f"state '{sid}' is removed here but is still named by {named}{hint}",
+                               file, line, column, f"states.{sid}"))
+    return kept
+
+
+def _string_leaves(node: Any, path: tuple) -> list[tuple[tuple, Any]]:
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _string_leaves(value, path + (key,))]
+    if isinstance(node, list):
+        return [leaf for k, value in enumerate(node) for leaf in _string_leaves(value, path + (k,))]
+    return [(path, node)] if isinstance(node, str) else []
 
 
 def _complete_states(doc: Document, world: WorldData) -> list[InputError]:
@@ -296,6 +363,8 @@ class _Refs:
         self.checked = isinstance(data.get("states"), dict)  # else pydantic reports `states`
         self.states = _dict(data.get("states"))
         self.pacts = {pid: _list(_dict(p).get("members")) for pid, p in _dict(data.get("alliances")).items()}
+        self.specs = {pid: dict(_dict(p)) for pid, p in _dict(data.get("alliances")).items()}
+        """Each pact's fields as the timeline has made them so far (actions are checked in time order)."""
         self.marks = marks
         self.errors: list[InputError] = []
         self.data = data
@@ -345,9 +414,11 @@ def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark], world: World
     for i, relation in enumerate(_list(data.get("relations"))):
         for key in ("from", "to"):
             refs.state(_dict(relation).get(key), ("relations", i, key))
-    for i, claim in enumerate(_list(data.get("claims"))):
-        for key in ("claimant", "target"):
-            refs.state(_dict(claim).get(key), ("claims", i, key))
+    for key in ("claims", "world_claims"):
+        for i, claim in enumerate(_list(data.get(key))):
+            for field in ("claimant", "target"):
+                refs.state(_dict(claim).get(field), (key, i, field))
+    _check_duplicate_claims(refs, _list(data.get("claims")))
     _check_timeline(refs, _list(data.get("timeline")))
     watch = _dict(data.get("watch"))
     for k, dyad in enumerate(_list(watch.get("dyads"))):
@@ -358,13 +429,42 @@ def cross_reference_errors(data: dict, marks: Mapping[tuple, Mark], world: World
     return refs.errors
 
 
-def _check_pact(refs: _Refs, pact: dict, path: tuple) -> None:
+def _check_duplicate_claims(refs: _Refs, claims: list) -> None:
+    """A scenario's `claims` set a pair's stake: two entries on one pair with different values
+    contradict each other (which would win?)."""
+    first: dict[tuple, tuple[int, Any]] = {}
+    for i, claim in enumerate(map(_dict, claims)):
+        pair = (claim.get("claimant"), claim.get("target"))
+        if not all(isinstance(p, str) for p in pair):
+            continue
+        if pair in first and first[pair][1] != claim.get("value"):
+            k, value = first[pair]
+            refs.error(("claims", i, "value"), f"claims[{k}] already gives {pair[0]}'s claim on {pair[1]} the value "
+                       f"{value!r}: one entry a pair (remove one, or give both the same value)")
+        first.setdefault(pair, (i, claim.get("value")))
+
+
+def _check_pact(refs: _Refs, pact: dict, path: tuple, members: list | None = None) -> None:
+    """The ids a pact's fields name are states; those it `protects` are among its `members`
+    (`members`: the pact's members when they are not in `pact`, as for an amendment)."""
     for key in _ID_LISTS:
         for k, sid in enumerate(_list(pact.get(key))):
             refs.state(sid, path + (key, k))
     for sid in _dict(pact.get("member_reliability")):
         refs.state(sid, path + ("member_reliability", sid))
     refs.state(pact.get("leader"), path + ("leader",))
+    protects = pact.get("protects")
+    if not isinstance(protects, list):
+        return
+    members = _list(pact.get("members")) if members is None else members
+    if not protects:
+        refs.error(path + ("protects",), "`protects: []` names nobody, so no attack would ever invoke the pact: "
+                   "name the members it protects, or leave `protects` out for all of them")
+    for k, sid in enumerate(protects):
+        if isinstance(sid, str) and sid in refs.states and sid not in members:
+            refs.error(path + ("protects", k), f"'{sid}' is not a member of the pact (members: "
+                       f"{', '.join(map(str, members)) or 'none'}): a pact protects only its members; "
+                       "add it to `members` or remove it here")
 
 
 def _at(action: Any) -> float:
@@ -381,6 +481,21 @@ def _check_timeline(refs: _Refs, timeline: list) -> None:
         action, path = _dict(timeline[i]), ("timeline", i)
         for key, what in _action_refs(action).items():
             _REF_CHECKS[what](refs, action, key, path, created)
+        _follow_membership(refs, action)
+
+
+def _follow_membership(refs: _Refs, action: dict) -> None:
+    """Keep `refs.specs` as the pact is after a join, a leave or an amendment."""
+    spec = refs.specs.get(action.get("pact")) if isinstance(action.get("pact"), str) else None
+    if spec is None:
+        return
+    members = _list(spec.get("members"))
+    if action.get("do") == "join_alliance" and action.get("actor") not in members:
+        spec["members"] = members + [action.get("actor")]
+    elif action.get("do") == "leave_alliance":
+        spec["members"] = [m for m in members if m != action.get("actor")]
+    elif action.get("do") == "amend_alliance":
+        spec.update(_dict(action.get("set")))
 
 
 def _action_refs(action: dict) -> dict[str, str]:
@@ -401,6 +516,7 @@ def _check_pact_spec(refs: _Refs, action: dict, key: str, path: tuple, created: 
     _check_pact(refs, pact, path + (key,))
     if isinstance(pid, str):
         refs.pacts[pid] = _list(pact.get("members"))
+        refs.specs[pid] = dict(pact)
 
 
 _REF_CHECKS = {
@@ -409,21 +525,29 @@ _REF_CHECKS = {
     "pact": lambda refs, action, key, path, created: refs.pact(action.get(key), path + (key,), created),
     "new_pact": _check_new_pact,
     "pact_spec": _check_pact_spec,
-    "pact_changes": lambda refs, action, key, path, created: _check_amend(refs, _dict(action.get(key)), path + (key,)),
+    "pact_changes": lambda refs, action, key, path, created: _check_amend(refs, action, _dict(action.get(key)),
+                                                                          path + (key,)),
     "territory": lambda refs, action, key, path, created: (
         _check_location(refs, action, path) if isinstance(action.get(key), str) else None),
     "position": lambda refs, action, key, path, created: _check_position(refs, action, path),
 }
 
 
-def _check_amend(refs: _Refs, changes: dict, path: tuple) -> None:
-    """The new values must be valid pact fields naming known states."""
-    _check_pact(refs, changes, path)
+def _check_amend(refs: _Refs, action: dict, changes: dict, path: tuple) -> None:
+    """The new values must be valid pact fields naming known states, and the pact they make (the
+    pact as the timeline has left it, with the changes) a valid pact: what the run will build."""
+    current = refs.specs.get(action.get("pact"), {}) if isinstance(action.get("pact"), str) else {}
+    changed = {k: v for k, v in changes.items() if k in PactSpec.model_fields}
+    pact = {**current, **changed}
+    _check_pact(refs, changes, path, _list(pact.get("members")))
     try:
-        PactSpec.model_validate({k: v for k, v in changes.items() if k in PactSpec.model_fields})
+        PactSpec.model_validate(pact)
     except ValidationError as exc:
         for err in exc.errors():
-            refs.error(path + tuple(err["loc"]), f"{err['msg']} (got {err.get('input')!r})")
+            loc = tuple(err["loc"])
+            if not loc or loc[0] in changed:  # a problem of the pact's own fields is reported where they are
+                shown = "" if not loc else f" (got {err.get('input')!r})"
+                refs.error(path + loc, f"{err['msg']}{shown}")
 
 
 def _check_location(refs: _Refs, action: dict, path: tuple) -> None:
@@ -439,17 +563,37 @@ def _check_location(refs: _Refs, action: dict, path: tuple) -> None:
 
 
 def _check_position(refs: _Refs, action: dict, path: tuple) -> None:
-    """`withdraw`, and `deploy` without lat and lon, need a known position of the actor; a new
-    position's host must be a state."""
+    """`withdraw`, and `deploy` without lat and lon, need a position of the actor that exists by
+    then: one of its territories, or one a `deploy` with lat and lon made before (surely before:
+    its latest day is earlier, or the same day and listed earlier); a new position's host must be
+    a state."""
     refs.state(action.get("host"), path + ("host",))
-    if action.get("do") == "deploy" and action.get("lat") is not None and action.get("lon") is not None:
-        return
+    if action.get("do") == "deploy" and (action.get("lat") is not None or action.get("lon") is not None):
+        return  # a new position (lat without lon is the schema's error)
     actor, location = action.get("actor"), action.get("location")
     if not isinstance(actor, str) or actor not in refs.states or not isinstance(location, str):
         return
     names = [str(_dict(t).get("name")) for t in _list(_dict(refs.states.get(actor)).get("territories"))]
-    deployed = {str(_dict(a).get("location")) for a in _list(refs.data.get("timeline"))
-                if _dict(a).get("do") == "deploy" and _dict(a).get("actor") == actor and _dict(a).get("lat") is not None}
-    if location not in names and location not in deployed:
-        refs.error(path + ("location",), f"'{location}' is not a position of {actor}{suggest(location, names)}: "
-                   "name one of its territories or deployments, or give lat and lon for a new one")
+    timeline = _list(refs.data.get("timeline"))
+    new = [(j, a) for j, a in enumerate(map(_dict, timeline)) if a.get("do") == "deploy" and a.get("actor") == actor
+           and a.get("location") == location and a.get("lat") is not None and a.get("lon") is not None]
+    if location in names or any((_span(a)[1], j) < (_span(action)[0], path[1]) for j, a in new):
+        return
+    if new:
+        day = _span(new[0][1])[1]
+        fix = "give the position's lat and lon here, or move this deploy" if action.get("do") == "deploy" else "move it"
+        refs.error(path + ("location",), f"'{location}' is made a position of {actor} only by a deploy on day "
+                   f"{day:g}, not surely before this {action.get('do')}: {fix} after that day")
+        return
+    refs.error(path + ("location",), f"'{location}' is not a position of {actor}{suggest(location, names)}: "
+               "name one of its territories or deployments, or give lat and lon for a new one")
+
+
+def _span(action: dict) -> tuple[float, float]:
+    """The earliest and latest day an action may happen (`at: DAY` or `at: [FROM, TO]`)."""
+    at = action.get("at")
+    if isinstance(at, (int, float)) and not isinstance(at, bool):
+        return float(at), float(at)
+    if isinstance(at, (list, tuple)) and len(at) == 2 and all(isinstance(x, (int, float)) for x in at):
+        return float(min(at)), float(max(at))
+    return float("inf"), float("inf")

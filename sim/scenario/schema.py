@@ -16,7 +16,9 @@ from sim.scenario.pactkinds import KIND_NAMES, default_weights, kind
 
 __all__ = [
     "PACT_TYPES", "LEVELS", "MAX_HORIZON_DAYS", "MAX_POWER", "Strict", "Territory", "StateSpec", "PactSpec",
-    "Relation", "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Nuclear", "Claim", "Parameters", "Watch",
+    "Relation", "Perception", "Decision", "AllianceParams", "Motives", "Termination", "Nuclear", "Claim",
+    "WorldClaim", "RIVALRY_TYPES", "Parameters",
+    "Watch",
     "Action", "ACTIONS", "ACTION_MODELS", "Scenario",
 ]
 
@@ -116,9 +118,9 @@ class PactSpec(Strict):
         False, description="a guarantee of neutrality: void once the guaranteed state fights by its own choice")
     supporters: list[Id] | None = Field(
         None, description="casus foederis only when one of these supports the attack (fights or mobilises against the member)")
-    min_attackers: Annotated[int, Field(ge=1, le=50)] = Field(
+    min_attackers: Annotated[Count, Field(ge=1, le=50)] = Field(
         1, description="casus foederis only when at least this many states are attacking the member")
-    trigger_level: Annotated[int, Field(ge=4, le=5)] = Field(
+    trigger_level: Annotated[Count, Field(ge=4, le=5)] = Field(
         5, description="5: an armed attack invokes the pact; 4: the other side's mobilisation against a member already does")
     alert_mobilisation_days: Days | None = Field(
         None,
@@ -148,10 +150,13 @@ class PactSpec(Strict):
                 **data}
 
     @model_validator(mode="after")
-    def _guarantee_names_both_sides(self) -> PactSpec:
+    def _one_sided_names_both_sides(self) -> PactSpec:
         if self.type == "guarantee" and (not self.protects or not set(self.members) - set(self.protects)):
             raise ValueError("a guarantee names the guaranteed states in `protects` and at least one other "
                              "member, its guarantor: e.g. members: [GBR, FRA, BEL], protects: [BEL]")
+        if self.type == "patron" and (not self.protects or not set(self.members) - set(self.protects)):
+            raise ValueError("a patron pact names its client in `protects` and at least one other member, "
+                             "its patron: e.g. members: [USA, TWN], protects: [TWN]")
         return self
 
     @field_validator("consultation_days", "mobilisation_days", "alert_mobilisation_days")
@@ -374,6 +379,12 @@ class Parameters(Strict):
     nuclear: Nuclear = Nuclear()
 
 
+def _not_self(claim: Any) -> Any:
+    if claim.claimant == claim.target:
+        raise ValueError(f"'{claim.claimant}' claims itself: a claim names another state as its target")
+    return claim
+
+
 class Claim(Strict):
     """What `claimant` claims from `target`, valued in [0, 1] (value 0 removes a world claim)."""
 
@@ -381,6 +392,34 @@ class Claim(Strict):
     target: Id
     value: Unit
     object: str | None = None
+
+    _not_self = model_validator(mode="after")(_not_self)
+
+
+RIVALRY_TYPES = ("spatial", "positional")
+"""Thompson & Dreyer rivalry types that give a `cow_YYYY` world's claims (`sim.scenario.yearworld.RIVALRY_CLAIMS`)."""
+
+
+class WorldClaim(Strict):
+    """A claim of the world, as the loader read it (a world's claims.csv, or a `cow_YYYY` world's
+    rivalries) and a resolved scenario carries it: a fixed `value`, or the `rivalry` type whose
+    stake parameter (`parameters.motives.rivalry_stake`, `positional_stake`) values it at set-up."""
+
+    claimant: Id
+    target: Id
+    value: Unit | None = Field(None, description="the stake (a claims.csv's `stake_value`)")
+    rivalry: Literal[RIVALRY_TYPES] | None = Field(  # type: ignore[valid-type]
+        None, description="cow_YYYY worlds: the rivalry type whose `parameters.motives` stake values the claim")
+    object: str | None = None
+    source: str | None = None
+
+    _not_self = model_validator(mode="after")(_not_self)
+
+    @model_validator(mode="after")
+    def _one_stake(self) -> WorldClaim:
+        if (self.value is None) == (self.rivalry is None):
+            raise ValueError("give either a value (0-1) or a rivalry type (spatial, positional), not both or neither")
+        return self
 
 
 class Watch(Strict):
@@ -417,7 +456,7 @@ class AttackAction(_Dyadic):
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party", "location": "territory"}
     actor: Id
     target: Id
-    level: Annotated[int, Field(ge=5, le=7)] = 5
+    level: Annotated[Count, Field(ge=5, le=7)] = 5
     location: str | None = Field(None, description="a territory of the target; default its homeland")
     hold_days: Annotated[Number, Field(ge=0.0, le=MAX_HORIZON_DAYS)] = Field(
         0.0, description="days during which the war this attack opens does not end by bargaining "
@@ -483,7 +522,7 @@ class ScalePowerAction(_Act):
     power: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on military expenditure")
     offense: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(1.0, description="factor on the offense multiplier")
     over_days: NonNegative = Field(0.0, description="spread the change over this many days")
-    steps: Annotated[int, Field(ge=1, le=365)] = 12
+    steps: Annotated[Count, Field(ge=1, le=365)] = 12
 
 
 class SetIntentAction(_Dyadic):
@@ -504,10 +543,17 @@ class DeployAction(_Act):
     actor: Id
     location: str = Field(description="the position's name (a known one adds personnel)")
     personnel: Positive
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = Field(None, description="for a new position")
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = Field(None, description="for a new position")
+    lat: Annotated[Number, Field(ge=-90, le=90)] | None = Field(None, description="for a new position")
+    lon: Annotated[Number, Field(ge=-180, le=180)] | None = Field(None, description="for a new position")
     host: Id | None = Field(None, description="whose soil it stands on (a new position; default the actor)")
     regions: list[str] = []
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> DeployAction:
+        if (self.lat is None) != (self.lon is None):
+            given, missing = ("lat", "lon") if self.lon is None else ("lon", "lat")
+            raise ValueError(f"'{given}' without '{missing}': a new position needs both (a known one neither)")
+        return self
 
 
 class WithdrawAction(_Act):
@@ -525,7 +571,7 @@ class CeasefireAction(_Dyadic):
     refs: ClassVar[dict[str, str]] = {"actor": "party", "target": "party"}
     actor: Id
     target: Id
-    level: Annotated[int, Field(ge=0, le=4)] = 3
+    level: Annotated[Count, Field(ge=0, le=4)] = 3
 
 
 Action = Annotated[
@@ -556,6 +602,9 @@ class Scenario(Strict):
     alliances: dict[Id, PactSpec | None] = {}
     relations: list[Relation] = []
     claims: list[Claim] = []
+    world_claims: list[WorldClaim] = Field(
+        [], description="the world's claims, read by the loader with the rest of the world (the scenario's "
+                        "`claims` override them pair by pair; `parameters.motives.world_claims: false` ignores them)")
     parameters: Parameters = Parameters()
     timeline: list[Action] = []
     watch: Watch = Watch()

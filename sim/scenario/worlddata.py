@@ -1,9 +1,10 @@
 """World datasets: the bundled `sim/data/<name>/` folders and users' own states CSV files.
 
 A dataset is a `states.csv` (one row a state), optionally a `territories.csv` (places away from
-the capital), a `pacts.yaml` (commitments as fields of :class:`sim.scenario.schema.PactSpec`) and a
-`relations.yaml` (`relations:`, baseline intents as :class:`sim.scenario.schema.Relation`) beside it.
-The states CSV needs the columns `id, lat, lon, power` (the bundled files call them `iso3` and
+the capital), a `claims.csv` (what states claim from each other: `claimant, target, stake_value`),
+a `pacts.yaml` (commitments as fields of :class:`sim.scenario.schema.PactSpec`) and a
+`relations.yaml` (`relations:`, baseline intents as :class:`sim.scenario.schema.Relation`) beside
+it. The states CSV needs the columns `id, lat, lon, power` (the bundled files call them `iso3` and
 `milex_2021_usd_bn`) and may give `name, capital, offense, nuclear, regions, resolve`;
 `regions` are `;`-separated. Other documented columns (`milex_quality`, ...) are kept in
 :attr:`WorldData.info` for display; any other column is an error, so a typo is not ignored.
@@ -48,6 +49,8 @@ _TERRITORY_COLUMNS = ("owner", "name", "lat", "lon", "regions", "soil", "personn
 _DEPLOYMENT_COLUMNS = ("state", "location", "host", "lat", "lon", "personnel", "kind", "regions", "source", "quality")
 _NUCLEAR_COLUMNS = ("state", "warheads_total", "warheads_deployed", "second_strike", "second_strike_quality",
                     "delivery", "source", "quality")
+_CLAIM_COLUMNS = ("claimant", "target", "object", "kind", "salience", "stake_value", "since_year", "activity",
+                  "source", "quality")
 _RELIABILITY_COLUMNS = ("pact", "reliability_leeds", "reliability_bf", "reliability_bf_post1945", "source", "note",
                         "quality")
 RELIABILITY_PRIOR = "reliability_bf"
@@ -66,8 +69,9 @@ class WorldData:
     pacts: dict[str, dict] = field(default_factory=dict)
     relations: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
-    """Claims as rows of a claims.csv (`claimant, target, object, kind, stake_value, source`): a
-    `cow_YYYY` world's rivalry claims at the default stakes, for display and `world --out`."""
+    """The world's claims as `sim.scenario.schema.WorldClaim` fields: a claims.csv's rows (a fixed
+    `value`), or a `cow_YYYY` world's rivalries (a `rivalry` type, valued by the parameters at set-up;
+    `sim.scenario.yearworld.claim_stakes`). A scenario carries them as `world_claims`."""
     info: dict[str, dict[str, str]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     marks: dict[tuple, Mark] = field(default_factory=dict)
@@ -88,6 +92,8 @@ class WorldData:
         data: dict[str, Any] = {"states": copy.deepcopy(self.states), "alliances": copy.deepcopy(self.pacts)}
         if self.relations:
             data["relations"] = copy.deepcopy(self.relations)
+        if self.claims:
+            data["world_claims"] = copy.deepcopy(self.claims)
         return Document(data, dict(self.marks))
 
     def memberships(self) -> dict[str, list[str]]:
@@ -434,6 +440,39 @@ def _read_relations(data: WorldData, text: str) -> None:
     data.marks.update({path: mark for path, mark in doc.marks.items() if path[:1] == ("relations",)})
 
 
+def _read_claims(data: WorldData, text: str) -> None:
+    """Fill `data.claims` from a claims CSV (`claimant, target, stake_value`, and the documented
+    columns of `sim/data/world_2022/claims.csv`): both ids states of the world, not the same one,
+    the stake a number in 0..1. Several rows on one pair are several claims (they combine)."""
+    file, errors = data.files["claims"], []
+    for line, cells in _rows(text, file, _CLAIM_COLUMNS, ("claimant", "target", "stake_value")):
+        row_errors: list[InputError] = []
+        for column in ("claimant", "target"):
+            sid, mark = cells[column]
+            if sid not in data.states:
+                row_errors.append(_error(f"unknown state '{sid}'{suggest(sid, data.states)}: a claim names two "
+                                         "states of the world", mark, column))
+        if cells["claimant"][0] == cells["target"][0] and not row_errors:
+            row_errors.append(_error(f"'{cells['target'][0]}' claims itself: a claim names another state as its target",
+                                     cells["target"][1], "target"))
+        text_value, value_mark = cells["stake_value"]
+        try:
+            value = float(text_value)
+        except ValueError:
+            value = float("nan")
+        if not 0.0 <= value <= 1.0:
+            row_errors.append(_error(f"'{text_value}' is not a stake: give a number in 0..1", value_mark, "stake_value"))
+        errors += row_errors
+        if not row_errors:
+            claim = {"claimant": cells["claimant"][0], "target": cells["target"][0], "value": value,
+                     **{c: cells[c][0] for c in ("object", "source") if cells.get(c, ("",))[0]}}
+            data.marks[("world_claims", len(data.claims))] = (file, line, 1)
+            data.marks[("world_claims", len(data.claims), "value")] = value_mark
+            data.claims.append(claim)
+    if errors:
+        raise InputErrors(errors)
+
+
 def _read_aliases(data: WorldData, folder: Any) -> None:
     """States' names, and the rows of an `aliases.csv` (`id, alias, kind`), as aliases of their ids.
 
@@ -458,5 +497,6 @@ def add_aliases(data: WorldData, rows: list[tuple[Any, Any]]) -> None:
 _BESIDE_STATES: tuple[tuple[str, Callable[[WorldData, str], None]], ...] = (
     ("territories.csv", _read_territories), ("deployments.csv", _read_deployments), ("nuclear.csv", _read_nuclear),
     ("pacts.yaml", _read_pacts), ("reliability.csv", _read_reliability), ("relations.yaml", _read_relations),
+    ("claims.csv", _read_claims),
 )
 """The optional files of a world folder, in the order they are read (reliability after pacts)."""

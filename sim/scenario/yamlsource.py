@@ -362,16 +362,19 @@ def _parent(doc: Document, path: Path, display: str, parent: object, chain: tupl
 
 @dataclass(frozen=True)
 class Override:
-    """One `--set`: a path into the scenario, a value, and the text it came from (its mark)."""
+    """One `--set`: a path into the scenario, a value, and the text it came from (its mark); an
+    override read from a file (`run --parameters`) carries the file, line and column it was `written` at."""
 
     path: tuple
     value: Any
     text: str
+    written: Mark | None = None
 
     @property
     def mark(self) -> Mark:
-        """Errors about this value point at the `--set` argument itself."""
-        return (f"--set {self.text}", None, None)
+        """Errors about this value point at where it was written (a parameter file's line), else at
+        the `--set` argument itself."""
+        return self.written or (f"--set {self.text}", None, None)
 
 
 _SEGMENT = re.compile(r"^([^\[\]]*)((?:\[\d+\])*)$")
@@ -411,15 +414,16 @@ def parse_override(text: str) -> Override:
     return Override(path, parsed, text)
 
 
-def overrides_from(spec: Mapping[str, Any] | Iterable[str] | None) -> list[Override]:
-    """Overrides from `{dotted_path: value}` (values used as given) or `["PATH=VALUE", ...]`."""
+def overrides_from(spec: Mapping[str, Any] | Iterable[str | Override] | None) -> list[Override]:
+    """Overrides from `{dotted_path: value}` (values used as given) or `["PATH=VALUE", ...]`
+    (Override objects, e.g. a parameter file's, are kept as they are)."""
     if spec is None:
         return []
     if isinstance(spec, Mapping):
         return [_mapping_override(str(key), value) for key, value in spec.items()]
     if isinstance(spec, str):
         spec = [spec]
-    return [parse_override(text) for text in spec]
+    return [item if isinstance(item, Override) else parse_override(item) for item in spec]
 
 
 def _mapping_override(key: str, value: Any) -> Override:
@@ -476,4 +480,4 @@ def _index_problem(node: Any, part: object, where: tuple) -> str:
 
 
 def _refuse(override: Override, message: str) -> None:
-    raise InputErrors(InputError(message, override.mark[0]))
+    raise InputErrors(InputError(message, *override.mark))

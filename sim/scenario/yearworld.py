@@ -30,20 +30,25 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import functools
+import hashlib
 import io
 import re
 from importlib import resources
 from itertools import combinations
+from typing import Any
 
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.schema import Motives
-from sim.scenario.worlddata import STATE_DEFAULTS, WorldData, add_aliases
+from sim.scenario.worlddata import STATE_DEFAULTS, WorldData, add_aliases, load_world
 
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "year_of", "world_of_year", "dyad_pacts", "read_table",
-    "majors", "cow_world", "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
+    "majors", "cow_world", "any_world", "data_folder", "DamagedData",
+    "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
+    "rivalry_world_claims", "claim_stakes",
 ]
 
 FIRST_YEAR, LAST_YEAR = 1816, 2016
@@ -85,11 +90,54 @@ def cow_world(world: str) -> WorldData | None:
     return None if match is None else world_of_year(int(match.group(1)), match.group(2) or "dyads")
 
 
+def data_folder():
+    """The folder of the bundled peace-science tables (a traversable of the installed package)."""
+    return resources.files("sim") / "data" / "peacesciencer"
+
+
+class DamagedData(OSError):
+    """A bundled data file that is not the one shipped (truncated, edited, missing): the
+    installation is damaged (exit status 1), never used as if whole."""
+
+
+def any_world(world: str, base_dir=None) -> WorldData:
+    """A world by name: `cow_YYYY[_dyads|_cliques]`, a bundled one, `empty`, or a states CSV's path."""
+    return cow_world(world) or load_world(world, base_dir)
+
+
+@functools.cache
+def _manifest() -> dict[str, tuple[int, str]]:
+    """file -> (rows, sha256 of its text), as `manifest.csv` records the conversion wrote."""
+    try:
+        text = (data_folder() / "manifest.csv").read_text(encoding="utf-8")
+        return {r["file"]: (int(r["rows"]), r["sha256_of_csv_text"]) for r in csv.DictReader(io.StringIO(text))}
+    except (OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
+        raise DamagedData(errno.EIO, f"the manifest of the bundled data is unreadable ({exc}): reinstall "
+                          "alliance-sim", f"{_DATA}/manifest.csv") from None
+
+
 @functools.cache
 def read_table(name: str) -> tuple[dict, ...]:
-    """The rows of `sim/data/peacesciencer/<name>.csv` as dicts of text (empty = missing)."""
-    text = (resources.files("sim") / "data" / "peacesciencer" / f"{name}.csv").read_text(encoding="utf-8")
-    return tuple(csv.DictReader(io.StringIO(text)))
+    """The rows of `sim/data/peacesciencer/<name>.csv` as dicts of text (empty = missing), checked
+    against `manifest.csv` (its sha256 and row count) when read: a damaged file is refused
+    (:class:`DamagedData`), not used as if whole."""
+    file = f"{name}.csv"
+    shown = f"{_DATA}/{file}"
+    rows, digest = _manifest().get(file, (None, None))
+    try:
+        raw = (data_folder() / file).read_bytes()
+    except OSError as exc:
+        raise DamagedData(errno.EIO, f"a bundled data file is missing ({exc.strerror or exc}): reinstall "
+                          "alliance-sim", shown) from None
+    found = hashlib.sha256(raw).hexdigest()
+    if digest is None or found != digest:
+        count = raw.count(b"\n") - 1
+        why = ("not listed in manifest.csv" if digest is None else
+               f"{count} rows and sha256 {found[:12]}... where manifest.csv records {rows} rows and {digest[:12]}...")
+        raise DamagedData(errno.EIO, f"damaged bundled data file ({why}): reinstall alliance-sim "
+                          "(python -m pip install --force-reinstall .), or restore the file from the repository",
+                          shown)
+    return tuple(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
 
 
 def _in_force(row: dict, year: int, start: str = "start_year", end: str = "end_year") -> bool:
@@ -111,7 +159,7 @@ def world_of_year(year: int, grouping: str = "dyads") -> WorldData:
         data.marks[("states", abb)] = (f"{_DATA}/cow_state_years.csv ({year})", None, None)
     data.pacts = PACT_GROUPINGS[grouping](year, members)
     data.relations = _rivalries(year, members)
-    data.claims = rivalry_claims(year, Motives())
+    data.claims = [dict(c) for c in rivalry_world_claims(year)]
     add_aliases(data, cow_aliases())
     return data
 
@@ -308,19 +356,40 @@ year"). Ideological and interventionary rivalries give no claim."""
 def rivalry_claims(year: int, motives: Motives) -> list[dict]:
     """The mutual claims of the rivalries in force in `year` (both directions), as rows
     `claimant, target, object, kind, stake_value, source` with the stakes of `motives`; none with stake 0."""
-    return [dict(r) for r in _rivalry_claims(year, tuple(getattr(motives, f) for f in RIVALRY_CLAIMS.values()))]
+    return claim_stakes(rivalry_world_claims(year), motives)
 
 
-@functools.lru_cache(maxsize=64)
-def _rivalry_claims(year: int, values: tuple[float, ...]) -> tuple[dict, ...]:
-    stake = dict(zip(RIVALRY_CLAIMS, values))
-    rows: dict[tuple[str, str], dict] = {}  # a recurring rivalry ending and restarting in one year: one claim
+@functools.cache
+def rivalry_world_claims(year: int) -> tuple[dict, ...]:
+    """The claims of the rivalries in force in `year` as data (`sim.scenario.schema.WorldClaim`
+    fields): one per direction and rivalry type of :data:`RIVALRY_CLAIMS` (a rivalry's type is the
+    first of them it has), the first rivalry of that type naming its object and source. The stake
+    is not here: :func:`claim_stakes` reads it from the parameters at set-up."""
+    rows: dict[tuple[str, str, str], dict] = {}
     for row, a, b in _rivals_in_force(year, _members(year)):
-        kind = next((k for k in RIVALRY_CLAIMS if k in (row["type1"], row["type2"], row["type3"])), None)
-        if kind is None or stake[kind] == 0 or stake[kind] <= rows.get((a, b), {}).get("stake_value", 0.0):
-            continue
-        for x, y in ((a, b), (b, a)):
-            rows[(x, y)] = {"claimant": x, "target": y, "object": f"{row['rivalryname']} ({kind} rivalry)",
-                            "kind": kind, "stake_value": stake[kind], "source": "Thompson & Dreyer (2012) "
-                            f"rivalry {row['rivalryno']}, {row['styear']}-{row['endyear']}"}
+        kind = next((k for k in RIVALRY_CLAIMS if k in (row["type1"], row["type2"], row["type3"])), "")
+        for x, y in ((a, b), (b, a)) if kind else ():
+            rows.setdefault((x, y, kind), {
+                "claimant": x, "target": y, "rivalry": kind, "object": f"{row['rivalryname']} ({kind} rivalry)",
+                "source": f"Thompson & Dreyer (2012) rivalry {row['rivalryno']}, {row['styear']}-{row['endyear']}"})
     return tuple(rows.values())
+
+
+def claim_stakes(claims, motives: Motives) -> list[dict]:
+    """A world's claims (`WorldClaim`s or their dicts) at the stakes of `motives`, as rows
+    `claimant, target, object, kind, stake_value, source` in order of first appearance: a claim
+    with a `value` is a row of its own; the rivalry claims of one pair give one row, at the
+    largest stake of their types (:data:`RIVALRY_CLAIMS`), none when it is 0."""
+    rows: dict[Any, dict] = {}  # a claim's index, or a pair of rivals
+    for k, claim in enumerate(claims):
+        get = claim.get if isinstance(claim, dict) else functools.partial(getattr, claim)
+        row = {"claimant": get("claimant"), "target": get("target"), "object": get("object"),
+               "kind": get("rivalry"), "stake_value": get("value"), "source": get("source")}
+        if row["kind"] is None:
+            rows[k] = row
+            continue
+        stake: float = getattr(motives, RIVALRY_CLAIMS[row["kind"]])
+        pair = (row["claimant"], row["target"])
+        if stake > 0 and stake > (rows.get(pair) or {"stake_value": 0.0})["stake_value"]:
+            rows[pair] = row | {"stake_value": stake}  # a larger stake replaces the row, keeping its place
+    return list(rows.values())

@@ -13,7 +13,7 @@ class Case:
     """One hostile input: files to write, the command's arguments, the exit status expected.
 
     `base` copies a valid result folder (`run` or `sweep`) to `res/` first; `mutate` then
-    replaces files in it (None deletes one)."""
+    replaces files in it (None deletes one); `where` is what the error must name."""
 
     id: str
     argv: list[str]
@@ -21,3 +21,4 @@ class Case:
     base: str | None = None
     mutate: dict[str, Any] = field(default_factory=dict)  # text, bytes, None, or a function of the text
     expect: tuple[int, ...] = (2,)
+    where: str | None = None  # a text the error must contain (the file and line, or the option)

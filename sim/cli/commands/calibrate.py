@@ -43,58 +43,180 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", default="results/calibration", help="output folder (default results/calibration)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    parser.add_argument("--max-runs", type=int, default=None, metavar="N",
+                        help="allow more war runs (wars x points x replications) than the default limit of 200,000")
 
 
-def _spec(path: str | None) -> dict:
-    """The spec file's mapping (options and `parameters: {PATH: [LOW, HIGH]}`), or {}."""
-    import yaml
-
+def _check_command_line(args) -> None:
+    """Options that no spec sets: workers and the run limit."""
     from sim.scenario.errors import InputError, InputErrors
 
+    problems = [InputError(f"{flag} must be {rule}, got {value}", flag) for flag, value, rule, ok in (
+        ("--workers", args.workers, "0 or more", args.workers >= 0),
+        ("--max-runs", args.max_runs, "at least 1", args.max_runs is None or args.max_runs >= 1)) if not ok]
+    if problems:
+        raise InputErrors(problems)
+
+
+def _spec(path: str | None) -> tuple[dict, dict]:
+    """The spec file's options and `parameters` as `PATH=LOW:HIGH` texts (under `param`), and where
+    each was written (key -> file, line, column); ({}, {}) without a spec."""
+    from sim.scenario.errors import InputErrors, suggest
+    from sim.scenario.yamlsource import error_at, find_mark, read_yaml
+
     if path is None:
-        return {}
-    try:
-        doc = yaml.safe_load(Path(path).read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputErrors(InputError(f"cannot read the spec: {exc}", file=path)) from None
-    unknown = set(doc) - set(DEFAULTS) - {"parameters"} if isinstance(doc, dict) else {"(not a mapping)"}
-    if unknown:
-        raise InputErrors(InputError(f"unknown keys {sorted(unknown)}; allowed: parameters, {', '.join(DEFAULTS)}",
-                                     file=path))
-    params = doc.pop("parameters", {}) or {}
-    doc["param"] = [f"{k}={v[0]}:{v[1]}" for k, v in params.items()]
-    return doc
+        return {}, {}
+    doc = read_yaml(Path(path))
+    unknown = [key for key in doc.data if key not in DEFAULTS and key != "parameters"]
+    allowed = ["parameters", *DEFAULTS]
+    problems = [error_at(doc.marks, (key,), f"unknown key '{key}'{suggest(str(key), allowed)}; allowed: "
+                                            f"{', '.join(allowed)}") for key in unknown]
+    params = doc.data.pop("parameters", None) or {}
+    if not isinstance(params, dict):
+        problems.append(error_at(doc.marks, ("parameters",), "give `parameters: {PATH: [LOW, HIGH], ...}`"))
+        params = {}
+    texts, marks = [], {key: find_mark(doc.marks, (key,)) for key in doc.data}
+    for name, span in params.items():
+        ok = isinstance(span, list) and len(span) == 2 and all(_real(x) for x in span)
+        if not ok:
+            problems.append(error_at(doc.marks, ("parameters", name), "give the range as [LOW, HIGH], two numbers"))
+            continue
+        texts.append(f"{name}={span[0]}:{span[1]}")
+        marks[texts[-1]] = find_mark(doc.marks, ("parameters", name))
+    if problems:
+        raise InputErrors(problems)
+    if texts:
+        doc.data["param"] = texts
+    return {k: v for k, v in doc.data.items() if k not in unknown}, marks
 
 
-def _options(args) -> dict:
-    """Command line over --quick over the spec over the defaults."""
-    spec = _spec(args.spec)
+def _real(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _options(args) -> tuple[dict, dict]:
+    """Command line over --quick over the spec over the defaults, and where each option was given
+    (an option name, or the spec's file, line and column)."""
+    spec, marks = _spec(args.spec)
     merged = {**DEFAULTS, **{k: v for k, v in spec.items() if k != "param"}, **(QUICK if args.quick else {})}
-    merged.update({k: getattr(args, k) for k in DEFAULTS if getattr(args, k) is not None})
+    where = {k: marks[k] for k in spec if k in marks}
+    where.update({k: ("--quick", None, None) for k in (QUICK if args.quick else {})})
+    given = {k: getattr(args, k) for k in DEFAULTS if getattr(args, k) is not None}
+    merged.update(given)
+    where.update({k: (f"--{k}", None, None) for k in given})
     merged["param"] = args.param or spec.get("param") or []
-    return merged
+    where.update({text: ("--param", None, None) for text in args.param} if args.param else
+                 {text: marks.get(text) for text in merged["param"]})
+    return merged, where
 
 
-def _wars(options: dict) -> list:
+def _at(where: dict, key: str, message: str):
+    """An InputError about option `key`, placed where it was given (default: the option's name)."""
+    from sim.scenario.errors import InputError
+
+    file, line, column = where.get(key) or (f"--{key}", None, None)
+    return InputError(message, file, line, column)
+
+
+def _relocated(where: dict, key: str, call):
+    """`call()`, its InputErrors moved to where option `key` was given."""
+    from sim.scenario.errors import InputErrors
+
+    try:
+        return call()
+    except InputErrors as exc:
+        raise InputErrors([_at(where, key, e.message) for e in exc.errors]) from None
+
+
+def _wars(options: dict, where: dict) -> list:
     """The training wars (never 106 or 139: they are not in read_wars, and naming them is an error)."""
     from sim.analysis.validation import pick_wars, read_wars
     from sim.cli.commands.validation import _wars as numbers
+    from sim.scenario.errors import InputErrors
 
-    wars = pick_wars(read_wars(), numbers(str(options["wars"])) if options["wars"] else None)
+    text = options["wars"]
+    if text is not None and (not isinstance(text, (str, int)) or isinstance(text, bool)):
+        raise InputErrors(_at(where, "wars", "give war numbers separated by commas, e.g. '1,4,7'"))
+    chosen = _relocated(where, "wars", lambda: numbers(None if text is None else str(text)))
+    wars = _relocated(where, "wars", lambda: pick_wars(read_wars(), chosen))
     return [w for w in wars if options["era"] is None or w.era == options["era"]]
 
 
-def _check(options: dict, wars: list) -> None:
-    from sim.scenario.errors import InputError, InputErrors
+def _integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
-    rules = (("parameters", "at least one --param PATH=LOW:HIGH (or `parameters:` in --spec)", bool(options["param"])),
-             ("--points", "at least 2", int(options["points"]) >= 2), ("--reps", "at least 1", int(options["reps"]) >= 1),
-             ("--folds", "`era` or an integer K of 2 or more",
-              options["folds"] == "era" or str(options["folds"]).isdigit() and int(options["folds"]) >= 2),
-             ("wars", "at least 2 wars", len(wars) >= 2))
-    problems = [InputError(f"{flag}: give {rule}", file="command line") for flag, rule, ok in rules if not ok]
+
+def _finite(value: object) -> bool:
+    import math
+
+    return _real(value) and math.isfinite(float(value))  # type: ignore[arg-type]
+
+
+def _check_types(options: dict, where: dict) -> None:
+    """Each option of the right kind and range, before the wars are read (else InputErrors at its place)."""
+    from sim.analysis.validation import ERAS
+    from sim.scenario.errors import InputErrors
+
+    folds = str(options["folds"])
+    rules = (
+        ("points", "an integer of at least 2", _integer(options["points"]) and options["points"] >= 2),
+        ("reps", "an integer of at least 1", _integer(options["reps"]) and options["reps"] >= 1),
+        ("seed", "an integer of 0 or more", _integer(options["seed"]) and options["seed"] >= 0),
+        ("level", "5 (mobilisation) or 6 (war)", options["level"] in (5, 6) and _integer(options["level"])),
+        ("method", "sobol or lhs", options["method"] in ("sobol", "lhs")),
+        ("era", f"one of {', '.join(e[0] for e in ERAS)}", options["era"] in (None, *(e[0] for e in ERAS))),
+        ("folds", "`era` or an integer K of 2 or more",
+         isinstance(options["folds"], (str, int)) and not isinstance(options["folds"], bool)
+         and (folds == "era" or folds.isdigit() and int(folds) >= 2)),
+        ("cutoff", "a finite number above 0 (implausibility cut-off; default 3)",
+         _finite(options["cutoff"]) and options["cutoff"] > 0),
+        ("discrepancy", "a finite number of 0 or more (fraction of the joining rate; default 0.25)",
+         _finite(options["discrepancy"]) and options["discrepancy"] >= 0),
+    )
+    problems = [_at(where, key, f"{key}: give {rule}, got {options[key]!r}") for key, rule, ok in rules if not ok]
     if problems:
         raise InputErrors(problems)
+
+
+def _check(options: dict, wars: list, where: dict, max_runs: int | None = None) -> None:
+    """What needs the wars: at least two, no more folds than wars, a budget within the limit."""
+    from sim.execution.limits import MAX_RUNS, check_total
+    from sim.scenario.errors import InputError, InputErrors
+
+    problems = []
+    if not options["param"]:
+        problems.append(_at(where, "parameters", "give at least one --param PATH=LOW:HIGH (or `parameters:` "
+                                                 "in --spec)"))
+    if len(wars) < 2:
+        problems.append(_at(where, "wars", f"give at least 2 wars to train on, got {len(wars)}"))
+    folds = str(options["folds"])
+    if folds.isdigit() and int(folds) > len(wars) >= 2:
+        problems.append(_at(where, "folds", f"{folds} folds of {len(wars)} wars: give at most one fold a war"))
+    if folds == "era" and len({w.era for w in wars}) == 1 and len(wars) >= 2:
+        problems.append(_at(where, "folds", f"the wars are all of one era ({wars[0].era}): leaving one era out "
+                                            "leaves nothing to train on; give --folds K (e.g. 3)"))
+    if problems:
+        raise InputErrors(problems)
+    key = next((k for k in ("points", "reps", "wars") if k in where), "points")
+    file, line, column = where.get(key) or (f"--{key}", None, None)
+    check_total(f"this calibration would simulate {len(wars)} wars x {int(options['points']) + 1} points x "
+                f"{options['reps']} replications", len(wars) * (int(options["points"]) + 1) * int(options["reps"]),
+                MAX_RUNS if max_runs is None else max_runs, "fewer --points, --reps or wars, or allow it with "
+                "--max-runs", InputError("", file, line, column))
+
+
+def _bounds(options: dict, where: dict) -> list:
+    """The --param ranges (checked against the schema), each path once."""
+    from sim.analysis.calibration import parse_bound
+    from sim.scenario.errors import InputErrors
+
+    bounds = [_relocated(where, text, lambda text=text: parse_bound(text)) for text in options["param"]]
+    paths = [b.path for b in bounds]
+    twice = sorted({p for p in paths if paths.count(p) > 1})
+    if twice:
+        raise InputErrors([_at(where, text, f"{path} is given twice: give each parameter one range")
+                           for path in twice for text in options["param"][paths.index(path):][:1]])
+    return bounds
 
 
 def _show(cal, folder: Path) -> None:
@@ -117,17 +239,19 @@ def _show(cal, folder: Path) -> None:
 
 def main(args) -> int:
     """Read the spec and options, run the design over the training wars, cross-validate, write."""
-    from sim.analysis.calibration import calibrate, parse_bound
+    from sim.analysis.calibration import calibrate
     from sim.analysis.calibration_report import write_calibration
     from sim.execution.output import check_target
     from sim.execution.progress import progress_bar
 
+    _check_command_line(args)
     if args.rescore:
         return _rescore(args)
-    options = _options(args)
-    wars = _wars(options)
-    _check(options, wars)
-    bounds = [parse_bound(text) for text in options["param"]]
+    options, where = _options(args)
+    _check_types(options, where)
+    wars = _wars(options, where)
+    _check(options, wars, where, args.max_runs)
+    bounds = _bounds(options, where)
     settings = _settings(options)
     out = Path(args.out)
     check_target(out, args.force)
@@ -150,6 +274,8 @@ def _settings(options: dict):
 
 def _rescore(args) -> int:
     """`--rescore DIR`: the same design and runs, chosen and cross-validated again."""
+    import sys as system
+
     from sim.analysis.calibration import assess
     from sim.analysis.calibration_report import read_design, write_calibration
     from sim.analysis.validation import pick_wars, read_wars
@@ -158,10 +284,13 @@ def _rescore(args) -> int:
     bounds, points, table, meta = read_design(args.rescore)
     given = {k: getattr(args, k) for k in ("folds", "cutoff", "discrepancy") if getattr(args, k) is not None}
     options = {k: meta[k] for k in ("method", "seed", "level", "folds", "cutoff", "discrepancy")} | given
-    options |= {"points": len(points) - 1, "reps": meta["replications"], "param": bounds}
+    options |= {"points": len(points) - 1, "reps": meta["replications"], "param": bounds, "era": None}
+    where = {k: (str(Path(args.rescore) / "meta.json"), None, None) for k in [*options, "wars"]} | {
+        k: (f"--{k}", None, None) for k in given}
+    _check_types(options, where)
+    wars = _relocated(where, "wars", lambda: pick_wars(read_wars(), [int(n) for n in meta["wars"]]))
+    _check(options, wars, where, max_runs=system.maxsize)  # nothing is simulated again
     settings = _settings(options)
-    wars = pick_wars(read_wars(), [int(n) for n in meta["wars"]])
-    _check(options, wars)
     out = Path(args.out)
     check_target(out, args.force)
     kept = {k: meta[k] for k in ("workers", "dask", "wall_time_s", "cpu_seconds_in_wars") if k in meta}

@@ -10,7 +10,8 @@ HELP = "list the pacts of a world or a scenario: type, members, scope, reliabili
 def add_arguments(parser) -> None:
     """Options of `pacts`."""
     parser.add_argument("--world", default="world_2022", metavar="NAME|CSV",
-                        help="bundled dataset name or path of a states CSV (default: world_2022)")
+                        help="world_2022, cow_YYYY (a year 1816-2016) or the path of a states CSV "
+                        "(default: world_2022)")
     parser.add_argument("--scenario", metavar="FILE|NAME",
                         help="list the pacts of this scenario instead (its world with its changes, before its timeline)")
 
@@ -28,13 +29,13 @@ def _pacts(args):
     from sim.scenario.errors import InputErrors
     from sim.scenario.loading import load_scenario
     from sim.scenario.schema import PactSpec
-    from sim.scenario.worlddata import load_world
+    from sim.scenario.yearworld import any_world
 
     if args.scenario:
         scenario = load_scenario(args.scenario)
         return f"{scenario.name}: {len(scenario.alliances)} pacts", dict(scenario.alliances)
     try:
-        world = load_world(args.world)
+        world = any_world(args.world)
     except InputErrors as exc:
         raise InputErrors([replace(e, file=e.file or f"--world {args.world}") for e in exc.errors]) from None
     specs = {pid: PactSpec.model_validate(pact) for pid, pact in world.pacts.items()}

@@ -46,6 +46,9 @@ def _years(text: str | None) -> list[int]:
     if bad or not years:
         raise InputErrors(InputError(f"years must lie in {FIRST_YEAR}..{LAST_YEAR} outside the held-out "
                                      f"1914-1918 and 1939-1945, got {bad or text!r}", file="--years"))
+    twice = sorted({y for y in years if years.count(y) > 1})
+    if twice:
+        raise InputErrors(InputError(f"{twice[0]} is given twice: name each year once", file="--years"))
     return years
 
 
@@ -54,12 +57,15 @@ def main(args) -> int:
     and `peacetime_scores.csv` (AUC of the simulator's and the fitted regression's forecasts)."""
     from sim.analysis.peacetime import peacetime, scores
     from sim.analysis.validation_report import frame_rows
+    from sim.execution.limits import check_total
     from sim.execution.output import atomic_folder, check_target, write_csv
     from sim.scenario.errors import InputError, InputErrors
 
     years, out = _years(args.years), Path(args.out)
     if args.reps < 1 or args.seed < 0:
         raise InputErrors(InputError("--reps must be at least 1 and --seed 0 or more", file="command line"))
+    check_total(f"{len(years)} years x {args.reps} replications", len(years) * args.reps,
+                advice="fewer --reps or --years", where=InputError("", "--reps"))
     check_target(out, args.force)
     if args.fit:
         return _fit(args, years, out)

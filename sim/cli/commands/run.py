@@ -98,7 +98,7 @@ def main(args) -> int:
     if args.parameters_ensemble:
         folder, meta = run_ensemble_to_folder(args.file, overrides, read_ensemble(args.parameters_ensemble), out,
                                               args.reps, args.seed, workers, args.horizon, args.force, args.dask,
-                                              args.parameters_ensemble)
+                                              args.parameters_ensemble, tables=_tables(args))
     else:
         folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
                                      workers=workers, horizon=args.horizon, force=args.force,

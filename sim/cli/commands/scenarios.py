@@ -42,17 +42,16 @@ def _summary(path: Path) -> tuple[str, str]:
 
     A broken file is listed with its problem in red rather than stopping the listing.
     """
-    import yaml
     from rich.markup import escape
 
     from sim.cli.filekind import kind_of
+    from sim.scenario.errors import InputErrors
+    from sim.scenario.yamlsource import read_yaml
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return "", f"[red]unreadable: {escape(str(exc).splitlines()[0])}[/red]"
-    if not isinstance(data, dict):
-        return "", "[red]not a mapping of keys[/red]"
+    try:  # the readers' own checks: encoding, size, control characters, alias bombs, duplicate keys
+        data = read_yaml(path, path.name).data
+    except InputErrors as exc:
+        return "", f"[red]unreadable: {escape(str(exc.errors[0]))}[/red]"
     kind = kind_of(data)
     description = " ".join(str(data.get("description") or "").split())
     return kind, escape(textwrap.shorten(description, 100, placeholder=" ...")) if description else ""

@@ -34,7 +34,7 @@ def _check(args) -> None:
     from sim.scenario.errors import InputError, InputErrors
 
     rules = (("--n", args.n, "a power of 2, at least 4", args.n >= 4 and args.n & (args.n - 1) == 0),
-             ("--reps", args.reps, "at least 1", args.reps >= 1),
+             ("--reps", args.reps, "at least 1", args.reps >= 1), ("--seed", args.seed, "0 or more", args.seed >= 0),
              ("--resamples", args.resamples, "at least 10", args.resamples >= 10),
              ("--workers", args.workers, "0 or more", args.workers >= 0))
     problems = [InputError(f"{flag} must be {rule}, got {value}", file="command line")
@@ -43,19 +43,45 @@ def _check(args) -> None:
         raise InputErrors(problems)
 
 
+def _design(args, scenario) -> tuple[list[str], list[str]]:
+    """The parameters (each real-valued, with a documented range, named once) and the summary
+    metrics (columns of this scenario's summary.csv) to study, and a budget within the run limit."""
+    from sim.analysis.sensitivity import DEFAULT_METRICS, DEFAULT_PARAMETERS, documented_range
+    from sim.engine.tables import headers
+    from sim.execution.limits import check_total
+    from sim.scenario.errors import InputError, InputErrors, suggest
+
+    paths = [p if p.startswith("parameters.") else f"parameters.{p}" for p in args.param] or list(DEFAULT_PARAMETERS)
+    for path in paths:
+        documented_range(path)
+    problems = [InputError(f"{p} is given twice: name each parameter once", "--param")
+                for p in sorted({p for p in paths if paths.count(p) > 1})]
+    metrics = [m.strip() for m in args.metrics.split(",")] if args.metrics is not None else list(DEFAULT_METRICS)
+    known = [c for c in headers(scenario.watch)["summary"] if c not in ("rep", "seed")]
+    problems += [InputError(f"'{m}' is not a summary metric{suggest(m, known)}; metrics: {', '.join(known)}",
+                            "--metrics") for m in metrics if m not in known]
+    problems += [InputError(f"{m} is given twice: name each metric once", "--metrics")
+                 for m in sorted({m for m in metrics if metrics.count(m) > 1 and m in known})]
+    if problems:
+        raise InputErrors(problems)
+    check_total(f"--n {args.n} x ({len(paths)} parameters + 2) x --reps {args.reps}", args.n * (len(paths) + 2) * args.reps,
+                advice="a smaller --n, fewer --reps or fewer --param", where=InputError("", "--n"))
+    return paths, metrics
+
+
 def main(args) -> int:
     """Check, run the Sobol' design, write sensitivity.csv, sensitivity.png and meta.json."""
-    from sim.analysis.sensitivity import DEFAULT_METRICS, DEFAULT_PARAMETERS, sensitivity
+    from sim.analysis.sensitivity import sensitivity
     from sim.analysis.validation_report import frame_rows
     from sim.execution.output import atomic_folder, check_target, write_csv, write_json
-    from sim.plot.figure import save
+    from sim.plot.figure import figure_target, save
     from sim.plot.sensitivity import sobol_figure
     from sim.scenario.loading import load_scenario
 
     _check(args)
+    figure = figure_target(args.figure) if args.figure is not None else None
     scenario = load_scenario(args.file, args.set)
-    paths = [p if p.startswith("parameters.") else f"parameters.{p}" for p in args.param] or list(DEFAULT_PARAMETERS)
-    metrics = [m.strip() for m in args.metrics.split(",")] if args.metrics else list(DEFAULT_METRICS)
+    paths, metrics = _design(args, scenario)
     out = Path(args.out or Path("results") / f"sensitivity_{scenario.name}")
     check_target(out, args.force)
     result = sensitivity(args.file, paths, metrics, args.n, args.reps, args.seed, args.set, args.workers or None,
@@ -65,9 +91,9 @@ def main(args) -> int:
         write_csv(tmp / "sensitivity.csv", list(result.table.columns), frame_rows(result.table))
         write_json(tmp / "meta.json", {"scenario": str(args.file), **result.meta})
         save(sobol_figure(result.table, title), tmp / "sensitivity.png")
-    if args.figure:
-        Path(args.figure).parent.mkdir(parents=True, exist_ok=True)
-        save(sobol_figure(result.table, title), Path(args.figure))
+    if figure:
+        figure.parent.mkdir(parents=True, exist_ok=True)
+        save(sobol_figure(result.table, title), figure)
     if not args.quiet:
         print(result.table.round(3).to_string(index=False))
         print(f"-> {out}/ (sensitivity.csv, sensitivity.png, meta.json) in {result.meta['wall_time_s']} s")

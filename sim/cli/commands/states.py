@@ -10,7 +10,8 @@ HELP = "list the states of a world (bundled name or states CSV): power, quality,
 def add_arguments(parser) -> None:
     """Options of `states`."""
     parser.add_argument("--world", default="world_2022", metavar="NAME|CSV",
-                        help="bundled dataset name or path of a states CSV (default: world_2022)")
+                        help="world_2022, cow_YYYY (a year 1816-2016) or the path of a states CSV "
+                        "(default: world_2022)")
 
 
 def main(args) -> int:
@@ -18,10 +19,10 @@ def main(args) -> int:
     from rich.console import Console
 
     from sim.scenario.errors import InputErrors
-    from sim.scenario.worlddata import load_world
+    from sim.scenario.yearworld import any_world
 
     try:
-        world = load_world(args.world)
+        world = any_world(args.world)
     except InputErrors as exc:
         raise InputErrors([replace(e, file=e.file or f"--world {args.world}") for e in exc.errors]) from None
     Console().print(_table(world))

@@ -41,9 +41,16 @@ def _wars(text: str | None) -> list[int] | None:
     if text is None:
         return None
     try:
-        return [int(part) for part in text.split(",") if part.strip()]
+        numbers = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise InputErrors(InputError(f"give war numbers separated by commas, got '{text}'", file="--wars")) from None
+    if not numbers:
+        raise InputErrors(InputError(f"no war numbers in '{text}': give some separated by commas (e.g. 1,4,7), or "
+                                     "leave out --wars for all of them", file="--wars"))
+    twice = sorted({n for n in numbers if numbers.count(n) > 1})
+    if twice:
+        raise InputErrors(InputError(f"war {twice[0]} is named twice: name each war once", file="--wars"))
+    return numbers
 
 
 def _check(args) -> None:
@@ -93,17 +100,26 @@ def _show(validation, folder: Path) -> None:
 
 def main(args) -> int:
     """Check the options and the output folder, run and score the wars, write, show."""
-    from sim.analysis.validation_report import run_validation
+    from sim.analysis.validation import read_wars
+    from sim.execution.limits import check_total
     from sim.execution.output import check_target
+    from sim.plot.figure import figure_target
+    from sim.scenario.errors import InputError
 
     _check(args)
     wars, out = _wars(args.wars), Path(args.out)
+    count = len(wars) if wars is not None else len(read_wars())
+    check_total(f"{count} wars x {args.reps} replications", count * args.reps,
+                advice="fewer --reps, or a few --wars at a time", where=InputError("", "--reps"))
+    figure = figure_target(args.figure) if args.figure is not None else None
     check_target(out, args.force)
+    from sim.analysis.validation_report import run_validation  # statistics libraries: only once the input is good
+
     validation = run_validation(wars, args.reps, args.seed, args.workers or None, args.set,
                                 progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts, hold=args.hold)
     folder = validation.write(out, args.force, extra=lambda tmp: _figure(validation, tmp / "reliability.png"))
-    if args.figure:
-        _figure(validation, Path(args.figure))
+    if figure:
+        _figure(validation, figure)
     if not args.quiet:
         _show(validation, folder)
     return 0

@@ -1,7 +1,7 @@
 """`alliance-sim world --year YYYY`: the world of a year (COW members, CINC, capitals, ATOP pacts,
 rivalries, the claims of spatial rivalries) as a table, or written as a folder that
-`world: DIR/states.csv` loads (its claims.csv is a record of the claims: a folder world's claims
-are not read back, see docs/validation.md, "Worlds of any year").
+`world: DIR/states.csv` loads back, claims.csv included (the claims at the default stakes: a
+folder's stakes are its file's, `parameters.motives.rivalry_stake` values a `cow_YYYY` world's).
 
 See :mod:`sim.scenario.yearworld` for the sources and coding choices.
 """
@@ -23,7 +23,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--year", type=int, required=True, help="the year (1816-2016)")
     parser.add_argument("--out", metavar="DIR",
                         help="write states.csv, pacts.yaml, relations.yaml and claims.csv here instead of "
-                             "printing (`world: DIR/states.csv` loads all but the claims)")
+                             "printing (`world: DIR/states.csv` loads them back)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
 
 
@@ -41,13 +41,21 @@ def main(args) -> int:
     if args.out:
         folder = write_world(world, Path(args.out), args.force)
         print(f"{world.name}: {len(world.states)} states, {len(world.pacts)} pacts, "
-              f"{len(world.relations)} rivalries, {len(world.claims)} claims -> {folder}/ "
+              f"{len(world.relations)} rivalries, {len(default_claims(world))} claims -> {folder}/ "
               "(states.csv, pacts.yaml, relations.yaml, claims.csv)")
         return 0
     from rich.console import Console
 
     Console().print(_table(world))
     return 0
+
+
+def default_claims(world) -> list[dict]:
+    """The world's claims at the default stakes, as rows of a claims.csv (none with stake 0)."""
+    from sim.scenario.schema import Motives
+    from sim.scenario.yearworld import claim_stakes
+
+    return claim_stakes(world.claims, Motives())
 
 
 def _note(world, sid: str) -> str:
@@ -62,9 +70,8 @@ def _state_row(world, sid: str) -> list:
 
 
 def write_world(world, folder: Path, force: bool = False) -> Path:
-    """Write the world as states.csv, pacts.yaml and relations.yaml (the rivalries), which
-    `world: DIR/states.csv` loads back as the same world, and claims.csv (the rivalries' claims at
-    the default stakes), which it does not read."""
+    """Write the world as states.csv, pacts.yaml, relations.yaml (the rivalries) and claims.csv
+    (the rivalries' claims at the default stakes), which `world: DIR/states.csv` loads back."""
     import yaml
 
     from sim.execution.output import atomic_folder, write_csv
@@ -76,7 +83,7 @@ def write_world(world, folder: Path, force: bool = False) -> Path:
         header = f"# {world.name}: Thompson & Dreyer (2012) strategic rivalries as baseline intents\n"
         (tmp / "relations.yaml").write_text(header + yaml.safe_dump({"relations": world.relations}, sort_keys=False),
                                             encoding="utf-8")
-        write_csv(tmp / "claims.csv", CLAIM_COLUMNS, [[c[k] for k in CLAIM_COLUMNS] for c in world.claims])
+        write_csv(tmp / "claims.csv", CLAIM_COLUMNS, [[c[k] for k in CLAIM_COLUMNS] for c in default_claims(world)])
     return folder
 
 
@@ -89,10 +96,10 @@ def _table(world):
     for relation in world.relations:
         rivals[relation["from"]].append(relation["to"])
         rivals[relation["to"]].append(relation["from"])
-    for claim in world.claims:
+    for claim in default_claims(world):
         claims[claim["claimant"]].append(f"{claim['target']} {claim['stake_value']:g}")
     table = Table(title=f"{world.name}: {len(world.states)} states, {len(world.pacts)} ATOP dyad pacts, "
-                        f"{len(world.relations)} rivalries, {len(world.claims)} claims (stake)")
+                        f"{len(world.relations)} rivalries, {len(default_claims(world))} claims (stake)")
     for column in ("id", "ccode", "name", "capital", "lat", "lon", "power (100 x CINC)", "major", "nuclear",
                    "pacts", "rivals", "claims on"):
         table.add_column(column, justify="right" if column in ("ccode", "lat", "lon", "pacts") or "power" in column
