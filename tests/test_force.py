@@ -89,7 +89,8 @@ def test_near_parity_dyads_with_a_claim_use_force_more_often_than_lopsided_ones(
     parity, lopsided = counts[0, 1] + counts[1, 0], counts[2, 3] + counts[3, 2]
     # conditional on the total, the parity count is binomial with share rate_p / (rate_p + rate_l)
     assert stats.binomtest(int(parity), int(parity + lopsided), 0.5, alternative="greater").pvalue < 0.01
-    expected = -np.expm1(-rate[0, 1] * 20.0) * 4000
+    # competing risks: a use of force at all with 1 - exp(-20 Lambda_0), against PB with rate_01 / Lambda_0
+    expected = -np.expm1(-rate[0].sum() * 20.0) * rate[0, 1] / rate[0].sum() * 4000
     assert stats.poisson.cdf(counts[0, 1], expected) > 0.001 and stats.poisson.sf(counts[0, 1], expected) > 0.001
 
 

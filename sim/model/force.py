@@ -22,9 +22,10 @@ target's and the dyad's nuclear arms, and the dyad's militarised disputes begun 
 before (log(1 + count); temporal dependence, Beck, Katz & Tucker 1998, AJPS 42(4): rivalry as a
 history of disputes, Diehl & Goertz 2000).
 
-The decision: each time state i decides, it draws, for every counterpart j, a use of force with
-probability 1 - exp(-lambda[i, j] dt), dt the years since its previous draw (an exact
-discretisation of the hazard whatever the interval between decisions). Every other way of
+The decision: each time state i decides, it uses force against someone with probability
+1 - exp(-sum_j lambda[i, j] dt), dt the years since its previous draw (the discretisation of the
+competing hazards whatever the interval between decisions), against j with probability
+lambda[i, j] / sum_j lambda[i, j] (:class:`ForceDraws`). Every other way of
 crossing rung 5 unprovoked is closed to the posture choice (:func:`coercion_cap`): a claim is
 pressed by coercion, rungs 1-4, not by war; self-defence, collective defence and scripted attacks
 are unaffected.
@@ -207,19 +208,27 @@ def hazard(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
 
 
 class ForceDraws:
-    """One replication's uses of force: a stream of its own and each state's time of its last draw."""
+    """One replication's uses of force: a stream of its own and each state's time of its last draw.
+
+    At a decision of i, dt years after its previous one, i uses force against someone with
+    probability 1 - exp(-Lambda_i dt), Lambda_i = sum_j lambda_ij (competing risks), and then
+    against j with probability lambda_ij / Lambda_i: one uniform per decision, so the draw costs
+    the same whatever the number of states (two uses of force by one state within one decision
+    interval, of probability (Lambda_i dt)^2 / 2, count as one)."""
 
     def __init__(self, rate: np.ndarray, generator: np.random.Generator):
         self.rate, self.rng = rate, generator  # rate[i, j] per year (shared, not mutated)
-        self.last = np.zeros(len(rate))
+        self.total = rate.sum(axis=1).tolist()
+        self.last = [0.0] * len(rate)
 
     def draw(self, i: int, now: float) -> list[int]:
         """The counterparts i uses force against at this decision (usually none)."""
         dt, self.last[i] = (now - self.last[i]) / 365.0, now
-        if dt <= 0.0:
+        total = self.total[i]
+        if dt <= 0.0 or total <= 0.0 or self.rng.random() >= -math.expm1(-total * dt):
             return []
-        p = -np.expm1(-self.rate[i] * dt)
-        return np.flatnonzero(self.rng.random(len(p)) < p).tolist()
+        row = self.rate[i]
+        return [int(np.searchsorted(np.cumsum(row), self.rng.random() * total, side="right"))]
 
 
 def coercion_cap(level: int, new: int, attacked: int) -> int:
