@@ -21,6 +21,11 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 
+# how many times slower the plain-Python kernel is (sim/kernel/__init__.py's SLOWDOWN, read without
+# importing the package, whose dependencies may not be installed yet)
+SLOWDOWN = next(line.split("=")[1].strip() for line in open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                "sim", "kernel", "__init__.py"), encoding="utf-8") if line.startswith("SLOWDOWN ="))
+
 flags = [] if sys.platform == "win32" else ["-O3", "-ffp-contract=off"]
 kernel = Extension(
     "sim.kernel._kernel",
@@ -34,17 +39,43 @@ kernel = Extension(
 
 
 class OptionalBuildExt(build_ext):
-    """Build the kernel if possible; otherwise warn in plain words and install without it."""
+    """Build the kernel if possible; otherwise warn in plain words and install without it.
+
+    A kernel that failed to build is also left out of every later step that would look for its
+    file: the copy next to the source (`build_ext --inplace`, and `pip install -e .`, which builds
+    in a temporary folder and then copies) and the list of outputs the wheel is made of."""
+
+    def initialize_options(self):
+        super().initialize_options()
+        self.failed = set()
 
     def build_extension(self, ext):
         try:
             super().build_extension(ext)
         except Exception as exc:  # noqa: BLE001 - any build failure: compiler missing, headers, linker
+            self.failed.add(ext.name)
             sys.stderr.write(
                 f"\nWARNING: the fast compiled kernel ({ext.name}) was not built: {exc}\n"
                 "Most often no C compiler (gcc, clang or MSVC) was found. alliance-sim is installed and\n"
-                "gives the same results on its plain-Python kernel, about 50x slower. For the fast path,\n"
+                f"gives the same results on its plain-Python kernel, about {SLOWDOWN}x slower. For the fast path,\n"
                 "install a C compiler and run the install again.\n\n")
+
+    def _without_failed(self, step):
+        every = self.extensions
+        self.extensions = [ext for ext in every if ext.name not in self.failed]
+        try:
+            return step()
+        finally:
+            self.extensions = every
+
+    def copy_extensions_to_source(self):
+        self._without_failed(super().copy_extensions_to_source)
+
+    def get_outputs(self):
+        return self._without_failed(super().get_outputs)
+
+    def get_output_mapping(self):
+        return self._without_failed(super().get_output_mapping)
 
 
 class BuildPyWithScenarios(build_py):

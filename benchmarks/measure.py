@@ -16,6 +16,7 @@ from pathlib import Path
 import simpy
 
 from sim.engine.simulation import Setup, Simulation
+from sim.execution.replication import replication_text
 from sim.execution.runner import replication_seeds, run_replication, run_to_folder
 
 __all__ = [
@@ -88,6 +89,14 @@ def model_seconds(setup: Setup, rep: int, seed: int) -> Clock:
     """Wall and CPU time of one replication with its rows (as a worker produces them)."""
     with Clock() as clock:
         run_replication(setup, rep, seed)
+    return clock
+
+
+def text_seconds(setup: Setup, rep: int, seed: int, sources: bool) -> Clock:
+    """Wall and CPU time of one replication rendered as the CSV text a run writes (the command
+    line's path), with or without sources.csv (issue 23's attribution)."""
+    with Clock() as clock:
+        replication_text(setup, rep, seed, sources=sources)
     return clock
 
 

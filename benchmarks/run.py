@@ -24,6 +24,7 @@ from measure import (  # noqa: E402
     peak_rss_mb,
     record_tape,
     scaling,
+    text_seconds,
     throughput,
 )
 from scenario import BASELINE, benchmark_scenario  # noqa: E402
@@ -66,6 +67,22 @@ def floor_and_model(scenario, seeds: int) -> list[tuple[str, str]]:
         ("2. model: one replication, 1 worker (ms)", f"{per(model)} ({model_events // seeds} events)"),
         ("   model / floor (target <= 4)", f"{model[0] / floor[0]:.1f} wall, {model[1] / floor[1]:.1f} CPU"),
     ]
+
+
+def attribution(scenario, seeds: int) -> list[tuple[str, str]]:
+    """Row 6: one replication as the CSV text a run writes, without and with sources.csv
+    (interleaved, best of 3 of each), and the ratio (issue 23's target: at most 1.2)."""
+    setup = Setup(scenario)
+    off, on = [0.0, 0.0], [0.0, 0.0]
+    for rep, seed in enumerate(replication_seeds(scenario.seed, seeds)):
+        plain = [text_seconds(setup, rep, seed, False) for _ in range(3)]
+        split = [text_seconds(setup, rep, seed, True) for _ in range(3)]
+        off = [off[0] + min(c.wall for c in plain), off[1] + min(c.cpu for c in plain)]
+        on = [on[0] + min(c.wall for c in split), on[1] + min(c.cpu for c in split)]
+    per = lambda pair: f"{1e3 * pair[0] / seeds:.1f} wall, {1e3 * pair[1] / seeds:.1f} CPU"  # noqa: E731
+    return [("6. one replication as CSV text, without sources.csv (ms)", per(off)),
+            ("   with sources.csv (ms)", per(on)),
+            ("   with / without (target <= 1.2)", f"{on[0] / off[0]:.2f} wall, {on[1] / off[1]:.2f} CPU")]
 
 
 def parallel(scenario, counts: tuple[int, ...]) -> list[tuple[str, str]]:
@@ -135,10 +152,10 @@ def main(argv=None) -> int:
     """Measure everything and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer replications, shorter horizons")
-    parser.add_argument("--only", choices=("floor", "parallel", "scaling", "memory"), action="append",
+    parser.add_argument("--only", choices=("floor", "parallel", "scaling", "memory", "attribution"), action="append",
                         help="measure only these parts (repeatable)")
     args = parser.parse_args(argv)
-    cfg, parts = (QUICK if args.quick else FULL), set(args.only or ("floor", "parallel", "scaling", "memory"))
+    cfg, parts = (QUICK if args.quick else FULL), set(args.only or ("floor", "parallel", "scaling", "memory", "attribution"))
     scenario = benchmark_scenario()
     print(f"machine: {machine()}\nscenario: {scenario.name}, horizon {scenario.horizon_days:g} days"
           f"{' (quick)' if args.quick else ''}\n", flush=True)
@@ -147,7 +164,8 @@ def main(argv=None) -> int:
              ("parallel", lambda: parallel(scenario, cfg["throughput_reps"])),
              ("scaling", lambda: scale(cfg["scaling_days"], cfg["scaling_repeats"])),
              ("memory", lambda: memory(cfg["memory_reps"], cfg["sweep_points"], cfg["sweep_reps"],
-                                       cfg["sweep_days"]))]
+                                       cfg["sweep_days"])),
+             ("attribution", lambda: attribution(scenario, cfg["seeds"]))]
     for name, step in steps:
         if name in parts:
             for label, value in step():

@@ -2,9 +2,10 @@
 
     python3 benchmarks/whatif_effects.py          # prints the Markdown table of docs/scenarios.md
 
-For each what-if: the mean level of the states' own decisions, unscripted armed clashes
-(decisions reaching level 5+), pact entries and mean tension, each as the mean paired difference
-from the baseline with a Wilcoxon signed-rank p-value (scipy.stats).
+For each what-if: the mean level of the states' own decisions, answers in peacetime (`answer`
+events, issue 23), unscripted armed clashes (decisions reaching level 5+), pact entries and mean
+tension, each as the mean paired difference from the baseline (for a stress test: from its parent
+what-if) with a Wilcoxon signed-rank p-value (scipy.stats).
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ from sim.scenario.loading import load_scenario  # noqa: E402
 WHAT_IFS = ("aukus_submarines", "finland_sweden_join_nato", "global_nato", "hawaii_strike",
             "nato_strategic_concept_china", "quad_defence_pact", "quad_expansion", "russia_attacks_estonia",
             "taiwan_strait_blockade", "taiwan_strait_war")
-MEASURES = ("level", "clashes", "entries", "tension")
+STRESS_TESTS = (("nato_china_then_taiwan_war", "nato_strategic_concept_china"),
+                ("quad_pact_then_taiwan_war", "quad_defence_pact"),
+                ("global_nato_then_taiwan_war", "global_nato"))
+MEASURES = ("level", "answers", "clashes", "entries", "tension")
 
 
 def measures(name: str, reps: int = 60, seed: int = 2022) -> dict[str, np.ndarray]:
     """Per-replication measures of one shipped scenario."""
-    result = run(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), replications=reps, seed=seed, workers=2)
+    result = run(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), replications=reps, seed=seed, workers=1)
     summary, events = result.frame("summary"), result.frame("events")
 
     def per_rep(frame):
@@ -38,6 +42,7 @@ def measures(name: str, reps: int = 60, seed: int = 2022) -> dict[str, np.ndarra
 
     decided = events[events.kind.isin(["escalate", "deescalate"])]
     return {"level": per_rep(decided.groupby("rep")["level"].mean()),
+            "answers": per_rep(events[events.kind == "answer"].groupby("rep").size()),
             "clashes": per_rep(events[(events.level >= 5) & (events.kind == "escalate")].groupby("rep").size()),
             "entries": per_rep(events[events.kind == "entry"].groupby("rep").size()),
             "tension": summary.mean_tension.to_numpy()}
@@ -50,12 +55,13 @@ def cell(diff: np.ndarray) -> str:
 
 
 def main() -> None:
-    base = measures("baseline_2022")
-    print("| what-if | mean decided level | unscripted clashes | pact entries | mean tension |")
-    print("| --- | --- | --- | --- | --- |")
-    for name in WHAT_IFS:
-        m = measures(name)
-        print("| " + " | ".join([name] + [cell(m[k] - base[k]) for k in MEASURES]) + " |")
+    done = {"baseline_2022": measures("baseline_2022")}
+    print("| what-if | against | mean decided level | answers | unscripted clashes | pact entries | mean tension |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, reference in [(w, "baseline_2022") for w in WHAT_IFS] + list(STRESS_TESTS):
+        m = done[name] = done.get(name) or measures(name)
+        base = done[reference]
+        print("| " + " | ".join([name, reference] + [cell(m[k] - base[k]) for k in MEASURES]) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ The public API, for scripts and notebooks::
     result = sim.run(scenario, replications=50, seed=1, workers=2)
     result.summary            # a pandas DataFrame (with pandas installed)
     result.write("results/my_run")
+    run = sim.read_run("results/my_run")   # its tables back, typed: run.events, run.summary, ...
     table = sim.sweep("scenarios/quad_defence_pact.yaml", parameters={"alliances.QUAD.reliability": [0.5, 1.0]})
 """
 
@@ -16,7 +17,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Scenario", "load_scenario", "run", "Result", "replication_seeds", "run_replication",
-    "sweep", "InputErrors", "__version__",
+    "sweep", "read_run", "read_table", "RunTables", "DTYPES", "InputErrors", "__version__",
 ]
 
 _LAZY = {
@@ -27,6 +28,10 @@ _LAZY = {
     "replication_seeds": ("sim.execution.runner", "replication_seeds"),
     "run_replication": ("sim.execution.runner", "run_replication"),
     "sweep": ("sim.sweeps.api", "sweep"),
+    "read_run": ("sim.execution.results", "read_run"),
+    "read_table": ("sim.execution.results", "read_table"),
+    "RunTables": ("sim.execution.results", "RunTables"),
+    "DTYPES": ("sim.engine.tables", "DTYPES"),
     "InputErrors": ("sim.scenario.errors", "InputErrors"),
 }
 

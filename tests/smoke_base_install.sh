@@ -5,8 +5,11 @@
 #      command and the Python API example (saved as a script) run too;
 #   2. a second fresh venv installed with no working C compiler (CC=/bin/false): the install
 #      succeeds, the commands run on the plain-Python kernel with a one-line warning, and a run
-#      writes the same bytes as with the compiled kernel.
-# Usage: tests/smoke_base_install.sh   (about 3 minutes; needs the package index pip is configured with)
+#      writes the same bytes as with the compiled kernel;
+#   3. the README's test command in a clone with no working C compiler (CC=/bin/false, as in 2):
+#      exactly `python3 -m pip install -e ".[test]"`, then pytest on a quick selection of the
+#      tests (the whole suite on the plain-Python kernel would take too long for CI).
+# Usage: tests/smoke_base_install.sh   (about 5 minutes; needs the package index pip is configured with)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -80,8 +83,25 @@ install nocc CC=/bin/false
     || fail "nocc: the compiled kernel was built although no compiler worked"
 commands nocc
 check nocc "warning" python -m sim run "$scenarios/taiwan_strait_war.yaml" --reps 1 --horizon 10 --quiet --out w
-[ "$(grep -c 'about 50x slower' "$work/err")" = 1 ] || { cat "$work/err" >&2; fail "nocc: no one-line warning"; }
+slowdown="$(sed -n 's/^SLOWDOWN = \([0-9]*\).*/\1/p' "$repo/sim/kernel/__init__.py")"
+[ "$(grep -c "about ${slowdown}x slower" "$work/err")" = 1 ] || { cat "$work/err" >&2; fail "nocc: no one-line warning"; }
 for table in summary events tension states; do
     cmp "$work/cwd_base/a/$table.csv" "$work/cwd_nocc/a/$table.csv" || fail "$table.csv differs between the kernels"
 done
-echo "smoke: both installs run every command; both kernels write the same bytes (${SECONDS} s)"
+# 3. the README's test command, word for word, in a clone without a working C compiler
+python3 -m venv "$work/edit"
+cp -r "$work/src" "$work/src_edit"
+readme_test="$(sed -n 's/^    \(python3 -m pip install -e "\.\[test\]"\) && python3 -m pytest -q$/\1/p' "$repo/README.md")"
+[ "$readme_test" = 'python3 -m pip install -e ".[test]"' ] || fail "the README's test command changed: update this script"
+(cd "$work/src_edit" && PATH="$work/edit/bin:$PATH" CC=/bin/false bash -c "$readme_test -q") >"$work/edit.log" 2>&1 \
+    || { cat "$work/edit.log" >&2; fail "nocc: the README's test install ($readme_test) failed without a compiler"; }
+echo "smoke: installed edit (CC=/bin/false, $readme_test)"
+if ! (cd "$work/src_edit" && PATH="$work/edit/bin:$PATH" python3 -m pytest -q -p no:cacheprovider -m "not slow" \
+        tests/test_loading.py tests/test_packaging.py tests/test_no_overflow.py tests/test_csv_text.py \
+        tests/test_kernel_fallback.py::test_the_reference_imports_without_the_compiled_module) >"$work/out" 2>&1; then
+    cat "$work/out" >&2; fail "nocc -e: the tests failed"
+fi
+(cd "$work/src_edit" && "$work/edit/bin/python" -c "import sim.kernel as k; assert not k.COMPILED" 2>/dev/null) \
+    || fail "nocc -e: the compiled kernel was built although no compiler worked"
+tail -n 1 "$work/out"
+echo "smoke: both installs run every command; both kernels write the same bytes; the README's test command works without a compiler (${SECONDS} s)"

@@ -152,7 +152,7 @@ def test_the_install_finds_every_package_and_the_data():
     config = tomllib.loads((SIM.parent / "pyproject.toml").read_text())["tool"]["setuptools"]
     found = set(setuptools.find_namespace_packages(str(SIM.parent), include=config["packages"]["find"]["include"]))
     assert {_module(p / "__init__.py") for p in PACKAGES} | {"sim.data.world_2022", "sim.data.calibration"} <= found
-    assert config["package-data"]["sim"] == ["data/**/*"]
+    assert config["package-data"]["sim"] == ["data/**/*", "py.typed"]
 
 
 HISTORY = re.compile(r"\bissue \d+|\bmodel v[12]\b|\bv[12]'s\b|\bthe v1\b|\bpart [12] \(", re.IGNORECASE)

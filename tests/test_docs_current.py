@@ -40,3 +40,31 @@ def test_the_licence_is_an_spdx_expression():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["license"] == "MIT"
     assert any(r.startswith("setuptools>=77") for r in project["build-system"]["requires"])
+
+
+def test_the_readme_lists_every_summary_column():
+    """The outputs table names every column summary.csv has (sim.engine.metrics), in order."""
+    from sim.engine.metrics import DYAD_METRICS, STATE_METRICS, SUMMARY_METRICS
+
+    row = next(line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `summary.csv`"))
+    expected = [*SUMMARY_METRICS, *(f"{w.prefix}A_B" for w in DYAD_METRICS), *(f"{w.prefix}X" for w in STATE_METRICS)]
+    listed = re.findall(r"[a-z_]+(?:A_B|X)?\b", " ".join(re.findall(r"`([^`]+)`", row)[1:]))
+    assert [c for c in listed if c not in ("rep", "seed")] == expected
+
+
+def test_no_scenario_comment_quotes_a_reliability_the_pact_does_not_have():
+    """A comment saying a pact "stays at" or defaults to a reliability must match the loaded value."""
+    from sim.scenario.loading import load_scenario
+
+    quad = load_scenario(ROOT / "scenarios" / "quad_defence_pact.yaml").alliances["QUAD"].reliability
+    for path in [ROOT / "scenarios" / "quad_defence_pact.yaml", ROOT / "scenarios" / "sweeps" / "quad_reliability.yaml"]:
+        comments = " ".join(line for line in path.read_text().splitlines() if line.startswith("#"))
+        quoted = {float(x) for x in re.findall(r"(?:stays at|default|reliability is)[^0-9]{0,40}([01]\.[0-9]+)", comments)}
+        assert quoted == {quad}, (path.name, quoted, quad)
+
+
+def test_the_run_every_scenario_loop_does_not_write_into_the_quick_starts_folder():
+    loop = next(line for line in (ROOT / "docs" / "scenarios.md").read_text().splitlines()
+                if line.startswith("for f in scenarios/*.yaml"))
+    out = re.search(r"--out (\S+)", loop).group(1)
+    assert out.startswith("results/") and out.replace("$(basename $f .yaml)", "baseline_2022") != "results/baseline_2022"

@@ -58,19 +58,22 @@ def test_intent_reads_one_clock_and_rescales_far_in_the_future():
 
 
 @pytest.mark.parametrize("n", [1, 55, 300])
-@pytest.mark.parametrize("blocs, floor", [(False, 0.0), (True, 0.02), (True, 0.3)])
-def test_tension_matches_the_plain_python(n, blocs, floor):
-    """1 - prod_B (1 - max_{j in B} x_ij) row by row, read at one time; without blocs and floor
-    it is 1 - prod_j (1 - I share)."""
+@pytest.mark.parametrize("blocs, floor, aggregation", [(False, 0.0, 0.0), (True, 0.02, 0.0), (True, 0.3, 0.5),
+                                                       (True, 0.02, 1.0)])
+def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
+    """1 - prod_j f_ij (the strongest of a bloc in full, the others' own threats weighted by
+    `joint`), row by row, read at one time; without blocs and floor it is 1 - prod_j (1 - I share)."""
     rng = np.random.default_rng(200 + n)
     fast = random_intent(rng, n)
     share = rng.random((n, n))
     bloc = _numbered(rng.integers(0, max(n // 4, 1), n)) if blocs else np.arange(n, dtype=np.int64)
+    joint = aggregation * share * rng.random((n, n))
     for t in (60.0, 61.5, 400.0):
         want = np.empty(n)
-        reference.tension_of(fast, share, bloc, floor, t, want)
-        assert np.array_equal(fast.tension(share, t, bloc, floor), want)
-        assert np.array_equal(want, sim.model.perception.tension(fast.all(t), share, bloc, floor))
+        reference.tension_of(fast, share, bloc, joint, floor, t, want)
+        assert np.array_equal(fast.tension(share, t, bloc, floor, joint), want)
+        assert np.allclose(want, sim.model.perception.tension(fast.all(t), share, bloc, floor, joint),
+                           rtol=1e-12, atol=1e-15)
         if not blocs and floor == 0.0:
             assert np.allclose(want, 1.0 - np.prod(1.0 - fast.all(t) * share, axis=1), rtol=1e-12, atol=1e-15)
 
@@ -84,9 +87,9 @@ def _numbered(labels: np.ndarray) -> np.ndarray:
 def test_tension_refuses_mismatched_arrays():
     intent = Intent(np.zeros((3, 3)), 90.0)
     with pytest.raises(ValueError, match="n-vectors"):
-        _kernel.tension_of(intent, np.zeros((3, 3)), np.zeros(3, dtype=np.int64), 0.0, 1.0, np.empty(2))
+        _kernel.tension_of(intent, np.zeros((3, 3)), np.zeros(3, dtype=np.int64), np.zeros((3, 3)), 0.0, 1.0, np.empty(2))
     with pytest.raises(ValueError, match="bloc numbers"):
-        _kernel.tension_of(intent, np.zeros((3, 3)), np.array([0, 5, 1], dtype=np.int64), 0.0, 1.0, np.empty(3))
+        _kernel.tension_of(intent, np.zeros((3, 3)), np.array([0, 5, 1], dtype=np.int64), np.zeros((3, 3)), 0.0, 1.0, np.empty(3))
 
 
 def random_state(rng, n, kind):

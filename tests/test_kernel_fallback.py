@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sim.kernel import SLOWDOWN
+
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = "import sys; sys.modules['sim.kernel._kernel'] = None; "  # as if it was never built
 
@@ -26,7 +28,7 @@ def test_the_reference_imports_without_the_compiled_module():
     assert result.stdout.split() == ["False", "sim.kernel.reference"]
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("warning: the compiled kernel (sim.kernel._kernel) is not built")
-    assert "about 50x slower (same results)" in lines[0] and "install a C compiler" in lines[0]
+    assert f"about {SLOWDOWN}x slower (same results)" in lines[0] and "install a C compiler" in lines[0]
 
 
 def test_the_compiled_kernel_is_used_when_built():
@@ -53,7 +55,18 @@ def test_both_kernels_write_the_same_bytes(tmp_path):
     slow = run_cli(tmp_path / "slow", BLOCK)
     assert fast.returncode == slow.returncode == 0, slow.stderr
     assert fast.stderr == ""
-    assert len(slow.stderr.strip().splitlines()) == 1 and "50x slower" in slow.stderr
+    assert len(slow.stderr.strip().splitlines()) == 1 and f"{SLOWDOWN}x slower" in slow.stderr
     for table in ("summary", "events", "tension", "states"):
         expected = (tmp_path / "fast" / f"{table}.csv").read_bytes()
         assert (tmp_path / "slow" / f"{table}.csv").read_bytes() == expected, table
+
+
+def test_the_docs_and_the_install_message_quote_the_measured_slowdown():
+    """README, docs and setup.py's message say the SLOWDOWN the warning says (measured, not 50)."""
+    root = Path(__file__).resolve().parents[1]
+    readme = " ".join((root / "README.md").read_text().split())
+    assert f"about {SLOWDOWN} times slower" in readme
+    assert f"about {SLOWDOWN}x slower" in (root / "docs" / "architecture.md").read_text()
+    assert f'The warning says "about {SLOWDOWN}x"' in " ".join((root / "docs" / "performance.md").read_text().split())
+    setup = (root / "setup.py").read_text()
+    assert "about {SLOWDOWN}x slower" in setup and 'line.startswith("SLOWDOWN =")' in setup

@@ -29,6 +29,9 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
 def errors_of(source, overrides=None) -> list[str]:
     with pytest.raises(InputErrors) as info:
         load_scenario(source, overrides)
@@ -152,6 +155,27 @@ def test_extends_cycle_names_the_chain(tmp_path):
     errors = errors_of(tmp_path / "a.yaml")
     assert len(errors) == 1 and "extends cycle:" in errors[0]
     assert "a.yaml -> " in errors[0] and "b.yaml -> " in errors[0]
+
+
+def test_extends_a_shipped_scenario_by_name(tmp_path):
+    """`extends: baseline_2022` finds the shipped scenario as `run baseline_2022` does, from a folder
+    that has no such file; the child's own values win and the baseline's timeline is inherited."""
+    child = write(tmp_path, "mine.yaml", "extends: baseline_2022\nname: mine\nseed: 7\n")
+    by_name = load_scenario(child)
+    by_path = load_scenario(SCENARIOS / "baseline_2022.yaml")
+    assert by_name.name == "mine" and by_name.seed == 7
+    assert by_name.timeline == by_path.timeline and by_name.alliances == by_path.alliances
+
+
+def test_extends_a_file_beside_wins_over_a_shipped_name(tmp_path):
+    write(tmp_path, "baseline_2022.yaml", "name: local\nworld: world_2022\nhorizon_days: 40\n")
+    assert load_scenario(write(tmp_path, "c.yaml", "extends: baseline_2022.yaml\n")).horizon_days == 40
+
+
+def test_extends_unknown_name_suggests_a_shipped_one(tmp_path):
+    errors = errors_of(write(tmp_path, "c.yaml", "extends: baselin_2022\n"))
+    assert "c.yaml:1:10: extends: no file" in errors[0] and "no shipped scenario" in errors[0]
+    assert "did you mean 'baseline_2022'" in errors[0]
 
 
 def test_extends_missing_file_suggests(tmp_path):

@@ -33,13 +33,13 @@ def _write(file: Path, header: list[str], rows: list[list]) -> None:
 
 def _cascade_events(rep: int, war: bool) -> list[list]:
     """CHN attacks TWN; TWN answers; the USA honours and enters via a pact; JPN follows USA."""
-    events = [[rep, 0, f"{rep}-1", "", "scenario.name_threat", "USA", "CHN", 1, "", ""]]
+    events = [[rep, 0, 1, "", "scenario.name_threat", "USA", "CHN", 1, "", ""]]  # ids count from 1 a replication
     if war:
-        events += [[rep, 40, f"{rep}-2", f"{rep}-1", "attack", "CHN", "TWN", 5, "", ""],
-                   [rep, 40, f"{rep}-3", f"{rep}-2", "self_defence", "TWN", "CHN", 5, "", ""],
-                   [rep, 55, f"{rep}-4", f"{rep}-2", "honour", "USA", "CHN", 5, "TRA", ""],
-                   [rep, 70, f"{rep}-5", f"{rep}-4", "entry", "USA", "CHN", 6, "TRA", ""],
-                   [rep, 90, f"{rep}-6", f"{rep}-5", "entry", "JPN", "CHN", 6, "US-JPN", ""]]
+        events += [[rep, 40, 2, 1, "attack", "CHN", "TWN", 5, "", ""],
+                   [rep, 40, 3, 2, "self_defence", "TWN", "CHN", 5, "", ""],
+                   [rep, 55, 4, 2, "honour", "USA", "CHN", 5, "TRA", ""],
+                   [rep, 70, 5, 4, "entry", "USA", "CHN", 6, "TRA", ""],
+                   [rep, 90, 6, 5, "entry", "JPN", "CHN", 6, "US-JPN", ""]]
     return events
 
 

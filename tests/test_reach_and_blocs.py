@@ -74,8 +74,10 @@ def test_withdrawing_from_an_unknown_place_is_an_input_error(tmp_path):
 
 
 def test_a_bloc_counts_once():
-    """Thirty allies each at threat 0.2 alarm like one (0.2), not like thirty (1 - 0.8^30 = 0.999);
-    two independent blocs combine as 1 - prod (1 - T)."""
+    """Counted once (no `joint`, bloc_aggregation 0) thirty allies each at threat 0.2 alarm like
+    one (0.2), not like thirty (1 - 0.8^30 = 0.999); two independent blocs combine as
+    1 - prod (1 - T). With aggregation the others add their own threat (`joint`), less than if
+    each counted in full."""
     n = 32
     intent = np.zeros((n, n))
     intent[0, 1:] = 1.0
@@ -85,6 +87,8 @@ def test_a_bloc_counts_once():
     one_bloc = np.array([0] + [1] * 30 + [2], dtype=np.int64)
     assert tension(intent, share, one_bloc)[0] == pytest.approx(1 - 0.8 * 0.5)
     assert tension(intent, share)[0] == pytest.approx(1 - 0.8 ** 30 * 0.5)
+    own = 0.5 * 0.02 * (share > 0)  # each member's own capability share, kappa 0.5
+    assert tension(intent, share, one_bloc, 0.0, own)[0] == pytest.approx(1 - 0.8 * 0.99 ** 29 * 0.5)
 
 
 def test_background_hostility_is_not_alarm():

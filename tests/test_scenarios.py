@@ -17,10 +17,10 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 BASELINE = SCENARIOS / "baseline_2022.yaml"
 WHAT_IFS = {
     "nato_strategic_concept_china": {"timeline"},
-    "quad_defence_pact": {"alliances"},
+    "quad_defence_pact": {"timeline"},
     "quad_expansion": {"alliances"},
     "aukus_submarines": {"timeline"},
-    "global_nato": {"alliances"},
+    "global_nato": {"timeline"},
     "taiwan_strait_blockade": {"timeline"},
     "taiwan_strait_war": {"timeline"},
     "taiwan_invasion": {"timeline"},
@@ -28,7 +28,12 @@ WHAT_IFS = {
     "hawaii_strike": {"timeline"},
     "finland_sweden_join_nato": {"timeline"},
 }
-SHIPPED = ["baseline_2022", *WHAT_IFS]
+STRESS_TESTS = {  # issue 23: a headline what-if, then the war of taiwan_strait_war
+    "nato_china_then_taiwan_war": "nato_strategic_concept_china",
+    "quad_pact_then_taiwan_war": "quad_defence_pact",
+    "global_nato_then_taiwan_war": "global_nato",
+}
+SHIPPED = ["baseline_2022", *WHAT_IFS, *STRESS_TESTS]
 OWN = {"name", "description", "extends"}  # fields every file sets for itself
 
 
@@ -67,6 +72,15 @@ def test_what_if_differs_from_the_baseline_by_its_intervention_only(name):
     assert child["timeline"][:len(base["timeline"])] == base["timeline"]
     own = yaml.safe_load((SCENARIOS / f"{name}.yaml").read_text(encoding="utf-8")).get("timeline") or []
     assert len(child["timeline"]) == len(base["timeline"]) + len(own)
+
+
+@pytest.mark.parametrize("name", STRESS_TESTS)
+def test_stress_test_is_its_what_if_then_the_war_over_taiwan(name):
+    """A stress test extends its what-if and adds exactly the war of taiwan_strait_war."""
+    parent, child, war = dump(load(STRESS_TESTS[name])), dump(load(name)), dump(load("taiwan_strait_war"))
+    assert child["extends"] == f"{STRESS_TESTS[name]}.yaml"
+    assert {key for key in parent if parent[key] != child[key]} - OWN == {"timeline"}
+    assert child["timeline"] == parent["timeline"] + war["timeline"][len(dump(load("baseline_2022"))["timeline"]):]
 
 
 def test_baseline_encodes_the_war_under_way_silently():

@@ -110,11 +110,13 @@ def test_naming_china_raises_chinas_tension_after_day_56():
 
 def test_a_wider_quad_raises_chinas_tension():
     """A wider Quad (a dialogue that India's neighbours join) raises China's mean tension over the
-    run (paired, p < 0.001): its new members were no bloc before."""
+    run in every paired replication (a sign test's p = 2^-10 < 0.001) and on average (paired
+    t-test p < 0.01: since issue 23 one replication's history departs more, which widens the
+    spread): its new members were no bloc before."""
     base = cached("baseline_2022", **TENSION_RUN)
     other = cached("quad_expansion", **TENSION_RUN)
     diff = tension_after(other, "CHN", -1) - tension_after(base, "CHN", -1)
-    assert paired_greater(diff) < 1e-3
+    assert (diff > 0).all() and paired_greater(diff) < 0.01
 
 
 @pytest.mark.parametrize("state", ["CHN", "PHL"])
@@ -305,9 +307,9 @@ def russias_threats(name: str, seed: int, day: float) -> dict[str, float]:
 def test_finland_and_sweden_joining_raise_russias_threat_from_nato():
     """With NATO's power behind them (allies' reach), Finland from day 335 and Sweden from day
     673 pose Russia a far larger threat, and Russia's summed threat from NATO's members and the
-    two grows, in every paired replication (common random numbers). Russia's tension itself
-    cannot show it: 1 - prod(1 - T) is saturated at 1 by the war with Ukraine and by the 30
-    members, each of which carries the alliance's reach (docs/scenarios.md)."""
+    two grows, in every paired replication (common random numbers). Russia's tension shows it
+    since issue 23, with the members' own threats added to the bloc's and the accessions read as
+    encirclement (tests/test_attribution.py; docs/scenarios.md)."""
     for seed in replication_seeds(SEED, 4):
         before = {day: russias_threats("baseline_2022", seed, day) for day in (400.0, 700.0)}
         after = {day: russias_threats("finland_sweden_join_nato", seed, day) for day in (400.0, 700.0)}

@@ -155,10 +155,10 @@ def test_russias_tension_is_unsaturated_in_the_baseline():
 def test_finland_and_swedens_accession_moves_russias_tension_measurably():
     """Paired runs (common random numbers): identical until day 335, then Russia's mean tension
     differs in every replication and on average (paired t-test p < 0.001) after each accession.
-    The sign is the bloc rule's: Finland and Sweden stop being independent sources of threat and
-    join a bloc whose threat (the USA's, with its allies' reach) was already counted, and their
-    own power (US$ 6-7 bn each) adds little to NATO's reach, so Russia's tension falls by about
-    0.005 after Finland's accession and 0.013 after Sweden's (docs/model.md)."""
+    Since issue 23 the sign is up (tests/test_attribution.py): Russia reads each accession as
+    encirclement (its view of NATO's members moves up) and the two add their own threat to the
+    bloc's (docs/model.md, "Bloc-aware tension that adds up"); counted once, as before, the two
+    stopped being independent sources and Russia's tension fell by 0.005 and 0.013."""
     base = cached("baseline_2022", 20, 730.0).frame("tension")
     joined = cached("finland_sweden_join_nato", 20, 730.0).frame("tension")
 

@@ -11,15 +11,17 @@ import io
 import json
 import math
 from dataclasses import asdict, dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 import numpy as np
 
 import sim.analysis.stats as stats
 from sim.analysis.stats import label
+from sim.execution.results import read_table as read_result_table
 from sim.scenario.errors import InputError, InputErrors, suggest
 
-__all__ = ["Table", "Row", "Report", "read_table", "compare", "compare_by", "label",
+__all__ = ["Table", "Row", "Report", "read_table", "compare", "compare_by", "brief", "changed", "label",
            "plain_language", "render", "FORMATS"]
 
 FORMATS = ("table", "csv", "markdown", "json")
@@ -90,11 +92,11 @@ class Report:
 
 def _csv_path(path: Path) -> Path:
     if path.is_dir():
-        found = [path / n for n in ("summary.csv", "runs.csv") if (path / n).is_file()]
+        found = [path / n for n in ("summary.csv", "summary.parquet", "runs.csv") if (path / n).is_file()]
         if found:
             return found[0]
     if not path.is_file():
-        raise InputErrors(InputError("no summary.csv or runs.csv in this folder" if path.is_dir()
+        raise InputErrors(InputError("no summary.csv (or .parquet) or runs.csv in this folder" if path.is_dir()
                                      else "no such file or folder", str(path)))
     return path
 
@@ -128,30 +130,20 @@ def _read_sidecar(folder: Path) -> tuple[float | None, str, list[str]]:
 
 
 def read_table(path: str | Path) -> Table:
-    """Read a run folder, a summary.csv or a sweep's runs.csv (with meta.json/manifest.json beside)."""
+    """Read a run folder, a summary.csv or a sweep's runs.csv (with meta.json/manifest.json beside),
+    through the one reader of result tables (:func:`sim.execution.results.read_table`)."""
     file = _csv_path(Path(path))
-    try:
-        with open(file, encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle, strict=True))
-    except UnicodeDecodeError as exc:
-        raise InputErrors(InputError(f"not a table of this program: not UTF-8 text ({exc.reason} at byte "
-                                     f"{exc.start})", str(file))) from None
-    except csv.Error as exc:
-        raise InputErrors(InputError(f"not a well-formed CSV file: {exc}", str(file))) from None
-    if any("\0" in cell for row in rows for cell in row):
-        raise InputErrors(InputError("not a table of this program: it holds NUL bytes", str(file)))
-    if len(rows) < 2:
-        empty = not rows or not any(cell.strip() for cell in rows[0])
-        raise InputErrors(InputError("empty file: no header row" if empty else
-                                     "no replications: a header but no data rows", str(file)))
-    header = [h.strip() for h in rows[0]]
-    bad = [InputError(f"{len(r)} cells where the header has {len(header)}", str(file), i + 1)
-           for i, r in enumerate(rows[1:], start=1) if len(r) != len(header)]
-    if bad:
-        raise InputErrors(bad[:5])
-    columns = {h: [r[j] for r in rows[1:]] for j, h in enumerate(header)}
+    frame = read_result_table(file, "runs" if file.stem == "runs" else "summary", required=("rep",))
+    columns = {str(c): [_text(v) for v in frame[c].tolist()] for c in frame.columns}
     horizon, source, parameters = _read_sidecar(file.parent)
     return Table(str(file), columns, horizon, source, parameters)
+
+
+def _text(value: object) -> str:
+    """A typed cell back as the text Table keeps: '' for missing, floats exactly (repr)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _pairing(a: Table, b: Table) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
@@ -258,8 +250,49 @@ def compare(a: str | Path | Table, b: str | Path | Table, metrics: list[str] | N
     """Compare every metric the two result sets share (B - A), adjusted for their number."""
     _check(adjust, alpha)
     a, b = (t if isinstance(t, Table) else read_table(t) for t in (a, b))
+    _no_pooled_sweep(a, b)
     rows, pairing, horizon = _rows(a, b, metrics, seed)
     return _finish(Report(a.path, b.path, rows, pairing, horizon, adjust, alpha, seed))
+
+
+def _no_pooled_sweep(a: Table, b: Table) -> None:
+    """A sweep's runs.csv on either side would pool every point into one sample: refuse it."""
+    for side, table in (("A", a), ("B", b)):
+        if Path(table.path).name == "runs.csv":
+            points = len(set(table.columns.get("point", [])))
+            raise InputErrors(InputError(
+                f"{side} is a sweep ({points} points): comparing it as one result set would pool every point "
+                "into one sample. Compare the sweep's points with each other: `alliance-sim compare SWEEP --by "
+                "PARAM --ref VALUE`; or compare two runs (e.g. `run` the scenario at the value you want)",
+                table.path))
+
+
+SMALL_EFFECT = {"rank-biserial r": 0.1, "Cohen's h": 0.2, "Cohen's d": 0.2, "hazard ratio B/A": math.log(1.25)}
+"""The smallest effect `--brief` shows when the difference is not significant after adjustment: Cohen's (1988)
+"small" (r 0.1, d and h 0.2) and a hazard ratio beyond 1.25 either way."""
+
+
+def changed(row: Row, alpha: float) -> bool:
+    """A difference worth a line in a brief report: significant after adjustment, or significant
+    before it (p < alpha) with at least a small effect (:data:`SMALL_EFFECT`)."""
+    r = row.result
+    if row.p_adj < alpha:
+        return True
+    if not r.p < alpha or not math.isfinite(r.effect):
+        return False
+    size = abs(math.log(r.effect)) if r.effect_name.startswith("hazard") and r.effect > 0 else abs(r.effect)
+    return size >= SMALL_EFFECT.get(r.effect_name, math.inf)
+
+
+def brief(report: Report) -> Report:
+    """The report with only the rows that changed (:func:`changed`), and one note counting the rest."""
+    kept = [r for r in report.rows if changed(r, report.alpha)]
+    rest = len(report.rows) - len(kept)
+    untested = sum(1 for r in report.rows if math.isnan(r.result.p))
+    note = (f"--brief: {len(kept)} of {len(report.rows)} comparisons shown; {rest} others without a significant "
+            f"or non-trivial difference ({untested} of them with nothing to test: no difference or no "
+            "variation); all of them without --brief")
+    return replace(report, rows=kept, notes=[*report.notes, note])
 
 
 def _same(text: str, ref: str) -> bool:
@@ -417,7 +450,11 @@ def _jsonable(value):
 
 def _csv(records: list[dict]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+    fields = list(records[0]) if records else ["group", "metric", "label", *(
+        "diff_b_minus_a" if f.name == "diff" else f.name for f in dataclass_fields(stats.TestResult))]
+    if not records:
+        fields.insert(fields.index("p") + 1, "p_adj")
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in rec.items()}
                      for rec in records)

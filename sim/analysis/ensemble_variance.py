@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.execution.results import read_table
+
 __all__ = ["ensemble_sets", "variance_split", "render_split"]
 
 
@@ -50,7 +52,7 @@ def variance_split(folder: str | Path, metrics: list[str] | None = None) -> pd.D
     if sets is None:
         return pd.DataFrame()
     path = Path(folder) / "summary.csv" if Path(folder).is_dir() else Path(folder)
-    summary = pd.read_csv(path)
+    summary = read_table(path, "summary", required=("rep",))
     names = [m for m in (metrics or summary.columns) if m not in ("rep", "seed") and m in summary]
     group = pd.Series(sets, index=summary.index)
     rows = []

@@ -41,6 +41,10 @@ class Intent:
         """I[i, :] at time t (a new array)."""
         return self.baseline[i] + self.dev[i] * self.decay(t)
 
+    def column(self, j: int, t: float) -> np.ndarray:
+        """I[:, j] at time t: every state's view of j (a new array)."""
+        return self.baseline[:, j] + self.dev[:, j] * self.decay(t)
+
     def all(self, t: float) -> np.ndarray:
         """The whole matrix at time t (a new array)."""
         return self.baseline + self.dev * self.decay(t)
@@ -53,11 +57,14 @@ class Intent:
         """I[rows[k], cols[k]] at time t for each k (a new array; either may be one index)."""
         return self.baseline[rows, cols] + self.dev[rows, cols] * self.decay(t)
 
-    def tension(self, share: np.ndarray, t: float, bloc: np.ndarray | None = None, floor: float = 0.0) -> np.ndarray:
-        """Every state's tension at time t: `tension(self.all(t), share, bloc, floor)`, in one pass."""
-        out = np.empty(len(share))
-        bloc = np.arange(len(share), dtype=np.int64) if bloc is None else bloc
-        tension_of(self, share, bloc, floor, t, out)
+    def tension(self, share: np.ndarray, t: float, bloc: np.ndarray | None = None, floor: float = 0.0,
+                joint: np.ndarray | None = None) -> np.ndarray:
+        """Every state's tension at time t: `tension(self.all(t), share, bloc, floor, joint)`
+        (`sim.model.perception`), in one pass."""
+        n = len(share)
+        out = np.empty(n)
+        bloc = np.arange(n, dtype=np.int64) if bloc is None else bloc
+        tension_of(self, share, bloc, np.zeros((n, n)) if joint is None else joint, floor, t, out)
         return out
 
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:

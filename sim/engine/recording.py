@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.engine.metrics import DYAD_METRICS, METRICS, STATE_METRICS
 from sim.engine.tables import EventRow, format_float, format_row, format_value, summary_columns
+from sim.model.attribution import COMPONENTS, split
 from sim.model.ladder import SCENARIO, Kind
 
 __all__ = ["Event", "Recorder"]
@@ -77,6 +78,9 @@ class Recorder:
         self.dyads = [(index[a], index[b]) for a, b in watch.dyads]
         self.dyad_max = [0] * len(self.dyads)
         self.watched = [index[s] for s in watch.states]
+        # sources.csv: the watched states (every state when none is watched), split at each sample
+        self.attributed = np.array(self.watched or range(n), dtype=np.intp)
+        self.sourced: list[tuple] = []
 
     def log(self, t, cause, kind, actor, target, level=None, pact=None, detail="") -> int:
         """Append an event and return its id (ids count from 1 within a replication)."""
@@ -118,6 +122,61 @@ class Recorder:
     def sample(self, t: float, tension: np.ndarray, dyads: list[float]) -> None:
         """Keep a tension sample of every state (and watched dyads) at time t."""
         self.samples.append((t, tension.copy(), dyads))
+
+    def keep_sources(self, t: float, tension: np.ndarray, now: np.ndarray, base: np.ndarray, structure) -> None:
+        """Keep what splits the attributed states' tension at time t by source: their tension, their
+        rows of intent now and of its baseline in force, and the structure (capability shares, blocs,
+        structural baseline) they were read with; split when the rows are asked for."""
+        self.sourced.append((t, tension.copy(), now, base.copy(), structure))
+
+    def source_rows(self, rep: int):
+        """Rows of sources.csv (`rep, t, state, source, component, value`): each attributed state's
+        tension at each sample split by source (`BLOC/STATE` inside a bloc) and component
+        (:mod:`sim.model.attribution`); the sources that make less than `MIN_SOURCE` of it each are
+        summed as `other`, and components that make nothing are left out. They add up to the
+        state's tension."""
+        for t, state, source, component, value in self._sources():
+            yield (rep, t, state, source, component, value)
+
+    def source_text(self, rep: int) -> str:
+        """sources.csv's lines of this replication (`format_row` of each of `source_rows`, written
+        directly)."""
+        return "".join([f"{rep},{format_value(t)},{state},{source},{component},{format_float(value)}\n"
+                        for t, state, source, component, value in self._sources()])
+
+    def _sources(self):
+        """(t, state, source, component, value) of every kept part, sample by sample, each state's
+        sources by decreasing part, `other` last: a source that makes less than `MIN_SOURCE` of the
+        state's tension, or a component of a source that makes less than `MIN_PART` of it, is
+        summed into `other`'s component."""
+        rows, ids, k = self.attributed, self.ids, 0
+        states = [format_value(ids[i]) for i in rows.tolist()]
+        while k < len(self.sourced):
+            structure, end = self.sourced[k][4], k
+            while end < len(self.sourced) and self.sourced[end][4] is structure:
+                end += 1
+            group = self.sourced[k:end]
+            tau = np.array([g[1] for g in group])
+            parts = split(tau, np.array([g[2] for g in group]), np.array([g[3] for g in group]),
+                          structure.baseline[rows][None], structure.caps.share[rows][None],
+                          structure.share0[rows][None], structure.joint[rows][None], structure.joint0[rows][None],
+                          structure.bloc, structure.background)
+            names = [format_value(f"{structure.bloc_names[b]}/{ids[j]}" if structure.bloc_names[b] else ids[j])
+                     for j, b in enumerate(structure.bloc.tolist())] + ["other"]
+            totals = parts.sum(axis=3)  # samples x rows x sources
+            scale = tau[..., None, None]
+            small = (np.abs(totals) < MIN_SOURCE * tau[..., None])[..., None] | (np.abs(parts) < MIN_PART * scale)
+            other = np.where(small, parts, 0.0).sum(axis=2)  # samples x rows x components
+            parts = np.concatenate([np.where(small, 0.0, parts), other[:, :, None]], axis=2)
+            totals = np.concatenate([totals, np.full(other.shape[:2] + (1,), -np.inf)], axis=2)  # other last
+            sample, row, source, component = np.nonzero(parts)
+            order = np.lexsort((component, source, -totals[sample, row, source], row, sample))
+            sample, row, source, component = sample[order], row[order], source[order], component[order]
+            times = [g[0] for g in group]
+            yield from zip([times[i] for i in sample.tolist()], [states[i] for i in row.tolist()],
+                           [names[j] for j in source.tolist()], [COMPONENTS[c] for c in component.tolist()],
+                           parts[sample, row, source, component].tolist())
+            k = end
 
     def summary(self, rep: int, seed: int) -> dict:
         """One row of summary.csv (columns of :func:`sim.engine.tables.summary_columns`), each value
@@ -183,16 +242,27 @@ class Recorder:
         return "".join(lines)
 
     def text(self, rep: int, seed: int) -> dict[str, str]:
-        """Every table's CSV lines of this replication (what `format_row` makes of its rows)."""
-        return {"summary": format_row(self.summary(rep, seed).values()),
+        """Every table's CSV lines of this replication (what `format_row` makes of its rows);
+        sources.csv's when its rows were kept."""
+        text = {"summary": format_row(self.summary(rep, seed).values()),
                 "events": "".join(map(format_row, self.event_tuples(rep))),
                 "tension": self.tension_text(rep),
                 "states": "".join(map(format_row, self.state_rows(rep)))}
+        if self.sourced:
+            text["sources"] = self.source_text(rep)
+        return text
 
     def state_rows(self, rep: int):
         """Rows of states.csv."""
         for i, s in enumerate(self.ids):
             yield (rep, s, int(self.max_level[i]), self.t_entry[i], self.via[i] or None)
+
+
+MIN_SOURCE = 0.02
+MIN_PART = 0.005
+"""In sources.csv, sources that make less than MIN_SOURCE of a state's tension, and components of a
+source that make less than MIN_PART of it, are summed as `other` (the table stays short; the parts
+still add up to the tension)."""
 
 
 def _name(ids: list[str], ref) -> str | None:

@@ -14,12 +14,13 @@ import simpy
 
 import sim.model.alignment as alignment
 import sim.model.alliances as alliances
+import sim.model.attribution as attribution
 import sim.model.perception as perception
 import sim.model.reach as reach
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
-from sim.model import force, honour, motives, nuclear
+from sim.model import answers, force, honour, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
@@ -72,7 +73,13 @@ class Structure:
         expected = honour.expected(pacts, n)
         self.theatre = perception.capabilities(power, offense, g, expected)
         self.bloc = perception.blocs(pacts, n)
+        self.bloc_names = attribution.bloc_names(pacts, self.bloc)
+        # for attribution (sim.model.attribution): the same shares if i had no allies (P(i) = p_i)
+        solo = g * (offense * power)[None, :]
+        np.fill_diagonal(solo, 0.0)
+        self.share0, self.joint0 = _alone(self.caps.reach, power), pp.bloc_aggregation * _alone(solo, power)
         self.background = pp.default_intent
+        self.joint = pp.bloc_aggregation * self.caps.alone  # a bloc member's own threat, added to its bloc's
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
         for pact in pacts:
@@ -112,6 +119,12 @@ class Structure:
 _THREATENED = frozenset(invoked_by("threatened"))
 
 
+def _alone(reach: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """reach[i, j] / (p_i + reach[i, j]): a capability share if i stood alone (0 where both are 0)."""
+    den = power[:, None] + reach
+    return np.divide(reach, den, out=np.zeros_like(reach), where=den > 0)
+
+
 def _stream(seed: int, key: str) -> np.random.Generator:
     """An independent stream of this replication named by `key` (a state id or a purpose)."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(key.encode()),)))
@@ -120,15 +133,17 @@ def _stream(seed: int, key: str) -> np.random.Generator:
 class Simulation:
     """One replication: state, processes and records."""
 
-    def __init__(self, setup: Setup, seed: int, horizon: float | None = None):
+    def __init__(self, setup: Setup, seed: int, horizon: float | None = None, sources: bool = False):
         scenario, world = setup.scenario, setup.world
         self.setup, self.scenario, self.world, self.params = setup, scenario, world, setup.params
         self.horizon = float(horizon or scenario.horizon_days)
         self.env = simpy.Environment()
         self.rec = Recorder(world.ids, scenario.watch, self.horizon)
+        self.sources = sources  # keep what splits tension by source (sources.csv) at every sample
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
         self.rng_noise = _stream(seed, "perceive")
         self.rng_alliance = _stream(seed, "alliances")
+        self.rng_answers = _stream(seed, "answers")
         self.power, self.offense = world.power.copy(), world.offense.copy()
         self.g = setup.g
         self.positions: dict = {}  # (owner, place) -> (lat, lon, personnel) moved by deploy/withdraw
@@ -345,8 +360,14 @@ class Simulation:
     def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
         """Every state updates its view of i's intent: target 1, its allies by the pact weight,
         others by spill-over times proximity; i's own allies not at all; with lognormal noise
-        (the compiled kernel: `sim.kernel.reference.Observer` is its plain Python)."""
-        self.observer.observe(i, j, level, old, event, self.env.now)
+        (the compiled kernel: `sim.kernel.reference.Observer` is its plain Python). A step up whose
+        threat moves an observer past `perceive_threshold` is logged as `perceive` (`sim.model.answers`)."""
+        if level > old:
+            before = self.intent.column(i, self.env.now)
+            self.observer.observe(i, j, level, old, event, self.env.now)
+            answers.perceived(self, i, before, event)
+        else:
+            self.observer.observe(i, j, level, old, event, self.env.now)
 
     def armed_attack(self, i: int, j: int, level: int, event: int, location, collective=False,
                      self_defence=False) -> None:
@@ -360,10 +381,14 @@ class Simulation:
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
         t, share = self.env.now, self.structure.caps.share
-        tension = self.intent.tension(share, t, self.structure.bloc, self.structure.background)
+        tension = self.intent.tension(share, t, self.structure.bloc, self.structure.background, self.structure.joint)
         a, b = self._dyads
         dyads = np.maximum(self.intent.cells(a, b, t) * share[a, b], self.intent.cells(b, a, t) * share[b, a]).tolist()
         self.rec.sample(t, tension, dyads)
+        if self.sources:
+            rows, structure, intent = self.rec.attributed, self.structure, self.intent
+            now = intent.baseline[rows] + intent.dev[rows] * intent.decay(t)
+            self.rec.keep_sources(t, tension[rows], now, intent.baseline[rows], structure)
 
     def restructure(self) -> None:
         """Recompute what follows from power and pacts after a scenario changed them."""
@@ -383,6 +408,7 @@ class Simulation:
         self.restructure()
 
 
-def simulate(setup: Setup, seed: int, horizon: float | None = None) -> Recorder:
-    """Run one replication from its seed and return its records."""
-    return Simulation(setup, seed, horizon).run()
+def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False) -> Recorder:
+    """Run one replication from its seed and return its records (with `sources`, what splits each
+    watched state's tension by source at every sample: `Recorder.source_rows`)."""
+    return Simulation(setup, seed, horizon, sources).run()

@@ -31,6 +31,11 @@ Task = Any
 Work = Callable[[Task], Any]
 
 
+WORKERS_RULE = ("worker processes: 1 (the default) runs in this process; 0 uses every core; N starts N processes; "
+                "the same rule for every command and for sim.run and sim.sweep")
+"""The one rule for the number of workers, quoted by every command's `--workers` help."""
+
+
 def default_workers() -> int:
     """All the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -30,6 +30,7 @@ class Replication:
     event_tuples: list = field(default_factory=list)
     tension: list = field(default_factory=list)
     states: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
 
     @property
     def events(self) -> list[EventRow]:
@@ -37,16 +38,17 @@ class Replication:
         return [EventRow._make(row) for row in self.event_tuples]
 
     def rows(self, table: str) -> list:
-        """Rows of `table` ('summary', 'events', 'tension' or 'states')."""
+        """Rows of `table` ('summary', 'events', 'tension', 'states' or 'sources')."""
         return [tuple(self.summary.values())] if table == "summary" else getattr(self, table)
 
 
-def run_replication(scenario: Scenario | Setup, rep: int, seed: int, horizon: float | None = None) -> Replication:
-    """Run replication `rep` from its `seed` and return its rows."""
+def run_replication(scenario: Scenario | Setup, rep: int, seed: int, horizon: float | None = None,
+                    sources: bool = False) -> Replication:
+    """Run replication `rep` from its `seed` and return its rows (sources.csv's too with `sources`)."""
     setup = scenario if isinstance(scenario, Setup) else Setup(scenario)
-    rec = simulate(setup, seed, horizon)
+    rec = simulate(setup, seed, horizon, sources)
     return Replication(rep, seed, rec.summary(rep, seed), list(rec.event_tuples(rep)),
-                       list(rec.tension_rows(rep)), list(rec.state_rows(rep)))
+                       list(rec.tension_rows(rep)), list(rec.state_rows(rep)), list(rec.source_rows(rep)))
 
 
 @dataclass
@@ -58,9 +60,9 @@ class _Text:
     text: dict
 
 
-def replication_text(setup: Setup, rep: int, seed: int, horizon: float | None = None) -> _Text:
+def replication_text(setup: Setup, rep: int, seed: int, horizon: float | None = None, sources: bool = False) -> _Text:
     """Run replication `rep` and render its tables as CSV text (no rows in between)."""
-    return _Text(rep, simulate(setup, seed, horizon).text(rep, seed))
+    return _Text(rep, simulate(setup, seed, horizon, sources).text(rep, seed))
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class RunTask:
     horizon: float | None
     as_text: bool
     reps: tuple[tuple[int, int], ...]
+    sources: bool = False  # also split tension by source (sources.csv)
 
 
 _SETUP: dict[str, Setup] = {}  # this worker's Setup of the run it serves, by the run's key
@@ -88,7 +91,7 @@ def run_task(task: RunTask) -> list:
         _SETUP.clear()
         setup = _SETUP[task.key] = Setup(pickle.loads(task.scenario_pickle))
     run_one = replication_text if task.as_text else run_replication
-    return [run_one(setup, rep, seed, task.horizon) for rep, seed in task.reps]
+    return [run_one(setup, rep, seed, task.horizon, task.sources) for rep, seed in task.reps]
 
 
 def forget(key: str) -> None:

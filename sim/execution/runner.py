@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from sim.engine.tables import TABLES, format_row, headers
+from sim.engine.tables import OPTIONAL, TABLES, format_row, headers
 from sim.execution.backends import chunk_size, chunked, open_backend
 from sim.execution.limits import MAX_ROWS, check_run
 from sim.execution.output import CsvWriter, atomic_folder, write_json
@@ -44,29 +44,32 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
 
 def iter_replications(scenario: Scenario, seeds: list[int], workers: int | None = 1,
                       horizon: float | None = None, as_text: bool = False, dask: str | None = None,
-                      client: Any = None, backend: Any = None, reps: list[int] | None = None) -> Iterator:
+                      client: Any = None, backend: Any = None, reps: list[int] | None = None,
+                      sources: bool = False) -> Iterator:
     """Yield replications in order, run on a backend of :mod:`sim.execution.backends` (the same
     as sweeps): `workers` local processes (0: all cores; 1: this process), a Dask cluster
     (`dask` = 'local' or a scheduler address, or a `client`), or a `backend` already open.
 
     With `as_text` each comes as its tables' CSV text (`.rep`, `.text[table]`), rendered by the worker.
-    `reps` numbers the replications (default 0, 1, ...), for a run split into parts.
+    `reps` numbers the replications (default 0, 1, ...), for a run split into parts; with `sources`
+    each also splits tension by source (sources.csv).
     """
     pairs = list(zip(reps, seeds)) if reps is not None else list(enumerate(seeds))
     if backend is not None:
-        yield from _on(backend, scenario, pairs, horizon, as_text)
+        yield from _on(backend, scenario, pairs, horizon, as_text, sources)
         return
     if dask is None and client is None:
         workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
     with open_backend(workers or None, dask=dask, client=client) as opened:
-        yield from _on(opened, scenario, pairs, horizon, as_text)
+        yield from _on(opened, scenario, pairs, horizon, as_text, sources)
 
 
-def _on(backend: Any, scenario: Scenario, pairs: list, horizon: float | None, as_text: bool) -> Iterator:
+def _on(backend: Any, scenario: Scenario, pairs: list, horizon: float | None, as_text: bool,
+        sources: bool = False) -> Iterator:
     """The replications of `pairs`, in chunks of the shared size, in order."""
     key, data = uuid.uuid4().hex, pickle.dumps(scenario)
     chunks = chunked(pairs, chunk_size(len(pairs), backend.workers))
-    tasks = (RunTask(key, data, horizon, as_text, tuple(chunk)) for chunk in chunks)
+    tasks = (RunTask(key, data, horizon, as_text, tuple(chunk), sources) for chunk in chunks)
     try:
         for replications in backend.run(run_task, tasks, ordered=True):
             yield from replications
@@ -107,9 +110,10 @@ def _meta(scenario: Scenario, wall: float) -> dict:
 class Result:
     """The tables of a run, in memory: write them to a folder or read them as DataFrames."""
 
-    def __init__(self, scenario: Scenario, replications: list[Replication], wall: float):
+    def __init__(self, scenario: Scenario, replications: list[Replication], wall: float, sources: bool = False):
         self.scenario = scenario
         self.replications = replications
+        self.tables = TABLES + (OPTIONAL if sources else ())  # the tables this run made
         self.meta = _meta(scenario, wall)
         self.headers = headers(scenario.watch)
 
@@ -118,14 +122,13 @@ class Result:
         return [row for r in self.replications for row in r.rows(table)]
 
     def frame(self, table: str = "summary"):
-        """The table as a pandas DataFrame, read from the CSV text the run writes: the same values
-        and dtypes as `pandas.read_csv` of the written file (a time that never came is NaN)."""
-        import io
-
-        import pandas as pd
+        """The table as a pandas DataFrame, read from the CSV text the run writes by the reader of
+        result folders (:func:`sim.read_run`): the same values and dtypes as reading the written
+        file back (text columns as text, a time that never came NaN)."""
+        from sim.execution.results import read_table
 
         text = format_row(self.headers[table]) + "".join(map(format_row, self.rows(table)))
-        return pd.read_csv(io.StringIO(text))
+        return read_table(f"{table}.csv", table, allow_empty=True, text=text)
 
     @property
     def summary(self):
@@ -140,7 +143,7 @@ class Result:
 
     def write_tables(self, folder: Path) -> None:
         """Write every table and meta.json into an existing (temporary) folder."""
-        writers = {t: CsvWriter(folder / f"{t}.csv", self.headers[t]) for t in TABLES}
+        writers = {t: CsvWriter(folder / f"{t}.csv", self.headers[t]) for t in self.tables}
         for rep in self.replications:
             for t, w in writers.items():
                 w.rows(rep.rows(t))
@@ -151,10 +154,11 @@ class Result:
 
 def run(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int | None = 1,
         horizon: float | None = None, progress: bool = False, dask: str | None = None,
-        client: Any = None, max_rows: int = MAX_ROWS) -> Result:
-    """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables.
+        client: Any = None, max_rows: int = MAX_ROWS, sources: bool = False) -> Result:
+    """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables
+    (with `sources`, sources.csv too: each watched state's tension split by source and component).
 
-    Runs on `workers` local processes (0: all cores), or on Dask: `dask` = 'local' or a scheduler
+    Runs on `workers` local processes (1, the default: this process; 0: every core), or on Dask: `dask` = 'local' or a scheduler
     address, or a `dask.distributed.Client` (the same backends as sweeps, the same bytes).
     A run whose tables would pass `max_rows` rows is refused before it starts (:mod:`sim.execution.limits`)."""
     scenario = _resolved(scenario, replications, seed, horizon, max_rows)
@@ -162,35 +166,48 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
     seeds = replication_seeds(scenario.seed, scenario.replications)
     with progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
         reps = []
-        for rep in iter_replications(scenario, seeds, workers, dask=dask, client=client):
+        for rep in iter_replications(scenario, seeds, workers, dask=dask, client=client, sources=sources):
             reps.append(rep)
             advance()
-    return Result(scenario, reps, time.perf_counter() - start)
+    return Result(scenario, reps, time.perf_counter() - start, sources)
 
 
 def run_to_folder(scenario: Scenario, out: str | os.PathLike, replications: int | None = None,
                   seed: int | None = None, workers: int | None = 1, horizon: float | None = None,
                   force: bool = False, progress: bool = False, dask: str | None = None,
                   client: Any = None, tables: Iterable[str] = TABLES,
-                  max_rows: int = MAX_ROWS) -> tuple[Path, dict]:
+                  max_rows: int = MAX_ROWS, table_format: str = "csv") -> tuple[Path, dict]:
     """Run and stream every replication's rows to disk as it arrives (memory stays flat); backends
-    as for :func:`run`; write only the named `tables` (all four by default; meta.json lists them).
-    A run that would write more than `max_rows` rows is refused before any work."""
+    as for :func:`run`; write only the named `tables` (the four of `TABLES` by default; `sources` of
+    `OPTIONAL` only when named; meta.json lists them when they are not the default).
+    With `table_format` "parquet" each table is then stored as Parquet (typed; needs pyarrow)
+    instead of CSV. A run that would write more than `max_rows` rows is refused before any work."""
+    from sim.execution.results import FORMATS, parquet_problem, to_parquet  # pandas, only here
+
     tables = tuple(tables)
+    if table_format not in FORMATS:
+        raise InputErrors(InputError(f"unknown table format {table_format!r}: one of {', '.join(FORMATS)}"))
+    if table_format == "parquet" and parquet_problem():
+        raise InputErrors(InputError(str(parquet_problem()), "--format parquet"))
     scenario = _resolved(scenario, replications, seed, horizon, max_rows)
     start = time.perf_counter()
     seeds = replication_seeds(scenario.seed, scenario.replications)
     head = headers(scenario.watch)
     with atomic_folder(out, force) as tmp, progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
-        writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES if t in tables}
-        for rep in iter_replications(scenario, seeds, workers, as_text=True, dask=dask, client=client):
+        writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES + OPTIONAL if t in tables}
+        for rep in iter_replications(scenario, seeds, workers, as_text=True, dask=dask, client=client,
+                                     sources="sources" in tables):
             for t, w in writers.items():
                 w.file.write(rep.text[t])
             advance()
-        for w in writers.values():
+        for t, w in writers.items():
             w.close()
+            if table_format == "parquet":
+                to_parquet(tmp / f"{t}.csv", t)
         meta = _meta(scenario, time.perf_counter() - start)
         if tables != TABLES:
-            meta["tables"] = [t for t in TABLES if t in tables]
+            meta["tables"] = [t for t in TABLES + OPTIONAL if t in tables]
+        if table_format != "csv":
+            meta["table_format"] = table_format
         write_json(tmp / "meta.json", meta)
     return Path(out), meta

@@ -16,10 +16,11 @@ import sys
 
 __all__ = ["Decider", "Observer", "decay", "tension_of", "COMPILED", "SLOWDOWN"]
 
-SLOWDOWN = 50
-"""About how many times longer a replication takes on the reference (measured on one core: 10
-replications of baseline_2022 take 0.34 s compiled and 18.4 s on the reference, 54x; of
-taiwan_strait_war 0.40 s and 17.6 s, 44x; see docs/performance.md)."""
+SLOWDOWN = 40
+"""About how many times longer a replication takes on the reference: CPU seconds of 10
+replications in one process, compiled against reference, 30x to 59x over two scenarios and two
+rounds on a loaded two-core machine, median 43x (docs/performance.md gives the numbers and the
+command). setup.py quotes it too."""
 
 _WARNED = "ALLIANCE_SIM_KERNEL_WARNED"  # set once warned, so spawned workers stay quiet
 

@@ -337,17 +337,22 @@ cdef class Observer:
                 self.dev[m, i] = (new - base) / e
 
 
-def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, double floor, double t,
-               double[::1] out):
-    """Each state's tension at time t in `out`: tau_i = 1 - prod_B (1 - max_{j in B} x_ij), with
-    x_ij = (max(I_ij - floor, 0) / (1 - floor)) share_ij, blocs B numbered 0.. in `bloc`, the
-    product taken over blocs left to right (as numpy's prod along a row; sim.model.perception.tension)."""
+def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, const double[:, ::1] joint,
+               double floor, double t, double[::1] out):
+    """Each state's tension at time t in `out`: tau_i = 1 - prod_j f_ij over the sources j, the
+    product taken left to right, with u_ij = max(I_ij - floor, 0) / (1 - floor), x_ij = u_ij share_ij,
+    f_ij = 1 - x_ij for the strongest source of each bloc (the first of its largest x; blocs numbered
+    0.. in `bloc`) and f_ij = 1 - u_ij joint_ij for the bloc's other members (their own threat added
+    to the bloc's; sim.kernel.reference.tension_of)."""
     cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
     cdef Py_ssize_t i, j, b, n = baseline.shape[0], nb = 0
-    cdef double product, e, x, scale = 1.0 - floor
+    cdef double product, e, x, u, scale = 1.0 - floor
     cdef double *worst
+    cdef double *xs
+    cdef double *us
+    cdef Py_ssize_t *lead
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
-            == out.shape[0] == bloc.shape[0] == n):
+            == out.shape[0] == bloc.shape[0] == joint.shape[0] == joint.shape[1] == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
     for j in range(n):
         if bloc[j] < 0 or bloc[j] >= n:
@@ -356,20 +361,39 @@ def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, doub
             nb = bloc[j] + 1
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
     worst = <double *> malloc(max(nb, 1) * sizeof(double))
-    if not worst:
+    lead = <Py_ssize_t *> malloc(max(nb, 1) * sizeof(Py_ssize_t))
+    xs = <double *> malloc(max(n, 1) * sizeof(double))
+    us = <double *> malloc(max(n, 1) * sizeof(double))
+    if not (worst and lead and xs and us):
+        free(worst)
+        free(lead)
+        free(xs)
+        free(us)
         raise MemoryError()
     for i in range(n):
         for b in range(nb):
             worst[b] = 0.0
+            lead[b] = -1
         for j in range(n):
-            x = baseline[i, j] + dev[i, j] * e - floor
-            if x < 0.0:
-                x = 0.0
-            x = (x / scale) * share[i, j]
+            u = baseline[i, j] + dev[i, j] * e - floor
+            if u > 0.0:
+                u = u / scale
+            else:  # no intent above the floor (and no 0 / 0 when the floor is 1)
+                u = 0.0
+            x = u * share[i, j]
+            us[j] = u
+            xs[j] = x
             if x > worst[bloc[j]]:
                 worst[bloc[j]] = x
+                lead[bloc[j]] = j
         product = 1.0
-        for b in range(nb):
-            product = product * (1.0 - worst[b])
+        for j in range(n):
+            if lead[bloc[j]] == j:
+                product = product * (1.0 - xs[j])
+            else:
+                product = product * (1.0 - us[j] * joint[i, j])
         out[i] = 1.0 - product
     free(worst)
+    free(lead)
+    free(xs)
+    free(us)

@@ -15,7 +15,6 @@ from types import SimpleNamespace
 
 from sim.model.decision import choose, desired_level
 from sim.model.ladder import CLASH, MOBILISATION, TOP
-from sim.model.perception import tension
 
 __all__ = ["RESCALE", "decay", "tension_of", "Decider", "Observer"]
 
@@ -35,10 +34,31 @@ def decay(dev, strength, epoch, neg_rate: float, t: float) -> float:
     return 1.0
 
 
-def tension_of(intent, share, bloc, floor: float, t: float, out) -> None:
-    """Every state's tension at time t in `out` (blocs counted once, intent above `floor`)."""
+def tension_of(intent, share, bloc, joint, floor: float, t: float, out) -> None:
+    """Every state's tension at time t in `out`: tau_i = 1 - prod_j f_ij, f_ij = 1 - x_ij for the
+    strongest source of each bloc (the first of its largest x), 1 - u_ij joint_ij for the bloc's
+    other members, u_ij = max(I_ij - floor, 0) / (1 - floor), x_ij = u_ij share_ij
+    (`sim.model.perception.factors`)."""
+    n = len(out)
+    if not (share.shape == intent.baseline.shape == joint.shape == (n, n) and len(bloc) == n):
+        raise ValueError("tension_of: n x n matrices and n-vectors expected")
     e = decay(intent.dev, intent.strength, intent.epoch, -intent.rate, t)
-    out[:] = tension(intent.baseline + intent.dev * e, share, bloc, floor)
+    base, dev, shares, weights = intent.baseline.tolist(), intent.dev.tolist(), share.tolist(), joint.tolist()
+    blocs, scale = [int(b) for b in bloc.tolist()], 1.0 - floor
+    for i in range(n):
+        worst, lead, xs, us = [0.0] * n, [-1] * n, [], []
+        for j in range(n):
+            u = base[i][j] + dev[i][j] * e - floor
+            u = u / scale if u > 0.0 else 0.0  # no 0 / 0 when the floor is 1
+            x = u * shares[i][j]
+            us.append(u)
+            xs.append(x)
+            if x > worst[blocs[j]]:
+                worst[blocs[j]], lead[blocs[j]] = x, j
+        product = 1.0
+        for j in range(n):
+            product = product * (1.0 - xs[j] if lead[blocs[j]] == j else 1.0 - us[j] * weights[i][j])
+        out[i] = 1.0 - product
 
 
 class Decider:

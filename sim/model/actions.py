@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sim.model import answers
 from sim.model.alliances import on_war_under_way
 from sim.model.ladder import scenario_kind
 from sim.model.state import Process, ReplicationState
@@ -89,22 +90,29 @@ def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: 
     """Naming a state as a threat in a doctrine: the named state reads hostility into the namers,
     and the namers commit to viewing it as hostile."""
     t, s = sim.env.now, action.strength
-    targets = set()
+    before = sim.intent.all(t)
+    namers: dict[int, list[int]] = {}
     for i, j in _pairs(sim, action):
         for observer, source in ((j, i), (i, j)):
             current = sim.intent.at(observer, source, t)
             sim.intent.set(observer, source, current + s * (1.0 - current), t, baseline=False)
             sim.intent.remember(observer, source, s * (1.0 - current), event, t)
             sim.standing.impose(sim, observer, source, s)  # the doctrine stands
-        targets.add(j)
-    sim.alarm(sorted(targets), event)
+        namers.setdefault(j, []).append(i)
+    perceptions = [p for source in sorted({k for pair in _pairs(sim, action) for k in pair})
+                   for p in answers.perceived(sim, source, before[:, source], event)]
+    for target, who in namers.items():
+        answers.named(sim, target, who, perceptions)
+    sim.alarm(sorted(namers), event)
 
 
 @effect(schema.JoinAllianceAction)
 def _join(sim: ReplicationState, action: schema.JoinAllianceAction, event: int) -> None:
     spec = _spec(sim, action.pact)
     if action.actor not in spec.members:
+        before = sim.threat_share.copy()
         pact = replace_pact(sim, action.pact, spec.model_copy(update={"members": spec.members + [action.actor]}))
+        answers.encircled(sim, before, pact.members, event)
         on_war_under_way(sim, pact, event)
 
 
@@ -117,9 +125,11 @@ def _leave(sim: ReplicationState, action: schema.LeaveAllianceAction, event: int
 
 @effect(schema.CreateAllianceAction)
 def _create(sim: ReplicationState, action: schema.CreateAllianceAction, event: int) -> None:
+    before = sim.threat_share.copy()
     sim.pacts = [p for p in sim.pacts if p.id != action.pact]
     sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index, sim.params.alliances.reliability))
     sim.restructure()
+    answers.encircled(sim, before, sim.pacts[-1].members, event)
     on_war_under_way(sim, sim.pacts[-1], event)
 
 
@@ -128,7 +138,9 @@ def _amend(sim: ReplicationState, action: schema.AmendAllianceAction, event: int
     """Change the pact as it is now (members who joined or left included)."""
     spec = _spec(sim, action.pact).model_dump()
     spec.update(action.set)
-    replace_pact(sim, action.pact, PactSpec.model_validate(spec))
+    before = sim.threat_share.copy()
+    pact = replace_pact(sim, action.pact, PactSpec.model_validate(spec))
+    answers.encircled(sim, before, pact.members, event)
 
 
 def replace_pact(sim: ReplicationState, pact_id: str, spec: PactSpec, restructure: bool = True) -> Pact:

@@ -66,7 +66,20 @@ def honour_probabilities(reliabilities: np.ndarray, threats: np.ndarray, referen
     r = np.asarray(reliabilities, dtype=float)
     inner = (r > 0.0) & (r < 1.0)
     logit = np.log(np.where(inner, r, 0.5) / np.where(inner, 1.0 - r, 0.5)) + shift * (threats - reference)
-    return np.where(inner, 1.0 / (1.0 + np.exp(-logit)), r)
+    return np.where(inner, logistic(logit), r)
+
+
+_LARGEST_EXPONENT = 709.7827
+"""exp(x) is a finite double for x up to log(largest double) = 709.78271289...; below this it is."""
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)), computed as exp(x) where exp(-x) would pass the largest double (they are
+    equal to double precision there), so nothing overflows; elsewhere bit for bit the plain formula."""
+    x = np.asarray(x, dtype=float)
+    near = -x < _LARGEST_EXPONENT
+    plain = 1.0 / (1.0 + np.exp(-x, out=np.zeros_like(x), where=near))
+    return np.where(near, plain, np.exp(x, out=np.zeros_like(x), where=~near))
 
 
 def expected(pacts: list[Pact], n: int) -> np.ndarray:

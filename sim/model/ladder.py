@@ -60,6 +60,8 @@ class Kind(StrEnum):
     ALIGN_FORM = "align.form"
     ALIGN_WEAKEN = "align.weaken"
     ALIGN_DISSOLVE = "align.dissolve"
+    PERCEIVE = "perceive"
+    ANSWER = "answer"
 
 
 SCENARIO = "scenario."
@@ -121,6 +123,13 @@ EVENT_KINDS: tuple[EventKind, ...] = (
               "see a threat, loses reliability (now `detail`)", "never"),
     EventKind(Kind.ALIGN_DISSOLVE, "actor, pact, detail", "that pact's reliability fell below 0.1: it dissolves",
               "never"),
+    EventKind(Kind.PERCEIVE, "actor, target, detail", "an act raised the threat the observer `actor` perceives from "
+              "`target` (the act's author, or a member of a pact whose change reads as encirclement) by more than "
+              "`perception.perceive_threshold` (`detail`: `threat +0.123`, `(encirclement)` for a pact's change); "
+              "`actor`'s later decisions toward `target` name it as their cause (sim/model/answers.py)", "always"),
+    EventKind(Kind.ANSWER, "actor, target, level, detail", "a named or encircled `actor` answers in peacetime: "
+              "`detail` `counter-naming`, `show of force` (`level` 1-3 toward `target`), `holds its show of force` "
+              "or `arms +7%` (sim/model/answers.py)", "always"),
 )
 
 

@@ -14,12 +14,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension", "blocs"]
+__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension", "factors", "excess", "blocs"]
+
+
+_LOG2_LARGEST = 1024.0 - 1e-9
+"""Below this log2 a power is a finite double (the largest is just under 2**1024): the margin is
+far above the error of computing the log2, so a power computed below it never overflows."""
 
 
 def gradient(distance_km: np.ndarray, half_km: float, exponent: float) -> np.ndarray:
-    """Boulding's loss-of-strength gradient g(d) = 1 / (1 + (d / d_half)^beta); g(0) = 1."""
-    return 1.0 / (1.0 + (np.asarray(distance_km) / half_km) ** exponent)
+    """Boulding's loss-of-strength gradient g(d) = 1 / (1 + (d / d_half)^beta); g(0) = 1.
+
+    Where (d / d_half)^beta would pass the largest double, g is computed as (d / d_half)^-beta, which
+    equals 1 / (1 + (d / d_half)^beta) to double precision there, so no power overflows; elsewhere
+    the arithmetic (and every bit of the result) is the plain formula's."""
+    ratio = np.asarray(distance_km, dtype=float) / half_km
+    near = exponent * np.log2(np.maximum(ratio, 1.0)) < _LOG2_LARGEST  # log2 of ratio ** exponent
+    power = np.power(ratio, exponent, out=np.zeros_like(ratio), where=near)
+    far = np.power(ratio, -exponent, out=np.zeros_like(ratio), where=~near)
+    return np.where(near, 1.0 / (1.0 + power), far)
 
 
 def alignment(pacts, n: int, weights: dict[str, float]) -> np.ndarray:
@@ -42,6 +55,8 @@ class Capabilities:
     reach[i, j]  P(j->i): power j and its allies (not allied to i) can bring to bear on i;
     own[i]       P(i): i's power plus its allies' power reaching i, weighted by reliability;
     share[i, j]  P(j->i) / (P(i) + P(j->i)): the capability part of the threat j poses to i;
+    alone[i, j]  o_j p_j g_ij / (P(i) + o_j p_j g_ij): the same with j's own capability only (what a
+                 bloc member adds to its bloc's threat, `factors`);
     deterred[i, j]  the other side's share of the local balance if i attacked j:
                     P(j) / (P(j) + P(i->j)), the deterrent that enters i's cost of war.
     """
@@ -50,6 +65,7 @@ class Capabilities:
     own: np.ndarray
     share: np.ndarray
     deterred: np.ndarray
+    alone: np.ndarray
 
 
 def capabilities(power, offense, g, a) -> Capabilities:
@@ -61,13 +77,15 @@ def capabilities(power, offense, g, a) -> Capabilities:
     n = len(power)
     w = offense * power
     allied = (a > 0) | np.eye(n, dtype=bool)
-    reach = g * w[None, :] + ((~allied) * g * w[None, :]) @ a.T
+    solo = g * w[None, :]
+    reach = solo + ((~allied) * solo) @ a.T
     np.fill_diagonal(reach, 0.0)
+    np.fill_diagonal(solo, 0.0)
     own = power + (a * g) @ power
     share = _ratio(reach, own[:, None] + reach)
     deterred = _ratio(own[None, :], own[None, :] + reach.T)
     np.fill_diagonal(deterred, 0.0)
-    return Capabilities(reach, own, share, deterred)
+    return Capabilities(reach, own, share, deterred, _ratio(solo, own[:, None] + solo))
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -76,22 +94,49 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def tension(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = None, floor: float = 0.0) -> np.ndarray:
-    """A state's tension: tau_i = 1 - prod_B (1 - max_{j in B} x_ij), x_ij = (I_ij - I_0)+ / (1 - I_0) share_ij.
+def tension(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = None, floor: float = 0.0,
+            joint: np.ndarray | None = None) -> np.ndarray:
+    """A state's tension: tau_i = 1 - prod_j f_ij over the sources j of threat (see `factors`).
 
-    Blocs B (`bloc[j]`: j's bloc, numbered 0.. in order of first appearance) are the states a
-    defence or offence pact binds together: their threats are comonotone (they act together), so
-    the union of their threats is the largest of them, and a bloc of thirty counts once; blocs
-    are independent of each other, so their threats combine as 1 - prod (1 - T). Intent up to the
-    background `floor` I_0 (the default hostility between strangers) is not alarm. Without blocs
-    (every state its own) and floor 0 this is 1 - prod_j (1 - I_ij share_ij).
-    """
+    Without blocs (every state its own) and floor 0 this is 1 - prod_j (1 - I_ij share_ij). The
+    kernel's `tension_of` computes the same in a fixed order of operations (this one may differ
+    from it in the last bit)."""
+    return 1.0 - np.prod(factors(intent, share, bloc, floor, joint)[0], axis=1)
+
+
+def factors(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = None, floor: float = 0.0,
+            joint: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(f, strongest): f[i, j], the factor by which source j leaves state i unthreatened
+    (tau_i = 1 - prod_j f_ij), and whether j is the strongest source of its bloc for i.
+
+    x_ij = u_ij share_ij, u_ij = (I_ij - I_0)+ / (1 - I_0): j's threat to i, intent above the
+    background `floor` I_0 times its capability share. Blocs (`bloc[j]`: j's bloc, numbered 0..)
+    are the states a defence or offence pact binds together. The strongest member of a bloc counts
+    in full, f = 1 - x (its reach carries its allies' capability at the pacts' reliability); every
+    other member adds the threat of its own capability, f = 1 - u_ij joint_ij, `joint` being
+    `bloc_aggregation` x `Capabilities.alone` (0: a bloc counts once, as its strongest member).
+    Blocs are independent of each other."""
     n = share.shape[0]
     bloc = np.arange(n) if bloc is None else np.asarray(bloc)
-    x = np.maximum(intent - floor, 0.0) / (1.0 - floor) * share
-    worst = np.zeros((n, int(bloc.max(initial=-1)) + 1))
-    np.maximum.at(worst, (np.repeat(np.arange(n), n), np.tile(bloc, n)), x.ravel())
-    return 1.0 - np.prod(1.0 - worst, axis=1)
+    joint = np.zeros((n, n)) if joint is None else np.asarray(joint, dtype=float)
+    u = excess(intent, floor)
+    x = u * share
+    strongest = np.zeros((n, n), dtype=bool)
+    rows = np.arange(n)
+    for b in np.unique(bloc):
+        cols = np.flatnonzero(bloc == b)
+        sub = x[:, cols]
+        first = cols[np.argmax(sub, axis=1)]
+        hit = sub.max(axis=1) > 0
+        strongest[rows[hit], first[hit]] = True
+    return np.where(strongest, 1.0 - x, 1.0 - u * joint), strongest
+
+
+def excess(intent, floor: float):
+    """u = (I - I_0)+ / (1 - I_0): intent above the background floor, rescaled to 0..1 (0 where none
+    is above it, also when the floor is 1)."""
+    above = np.maximum(np.asarray(intent, dtype=float) - floor, 0.0)
+    return np.divide(above, 1.0 - floor, out=np.zeros_like(above), where=above > 0)
 
 
 def blocs(pacts, n: int, kinds: frozenset[str] = frozenset({"defence", "offence"})) -> np.ndarray:

@@ -41,6 +41,9 @@ class IntentView(Protocol):
     def cells(self, rows: Any, cols: Any, t: float) -> np.ndarray:
         """I[rows[k], cols[k]] at time t."""
 
+    def column(self, j: int, t: float) -> np.ndarray:
+        """I[:, j] at time t: every state's view of j (a new array)."""
+
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:
         """Set I[i, j] at time t (and its baseline when asked)."""
 
@@ -151,6 +154,10 @@ class ReplicationState(Protocol):
 
     def reposition(self, extra: dict) -> None:
         """Forces moved: a new positional gradient and everything that follows from it."""
+
+    @property
+    def rng_answers(self) -> np.random.Generator:
+        """The stream of answers in peacetime (:mod:`sim.model.answers`)."""
 
     @property
     def invoked(self) -> set[tuple]:

@@ -3,14 +3,13 @@ made and saved without pyplot's global state (so figures work in notebooks and h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
 
-from sim.plot.tables import read_json, read_table
+from sim.execution.results import RunTables, read_run
 from sim.scenario.errors import InputError, InputErrors
 
 __all__ = ["COLOURS", "DPI", "MAX_INCHES", "Run", "load_run", "as_run", "figure", "figure_target", "plain_ticks", "save"]
@@ -20,43 +19,13 @@ COLOURS = ("#1f77b4", "#d62728")  # A blue, B red
 DPI = 100
 
 
-@dataclass
-class Run:
-    """The tables of one run folder as DataFrames (None when the file is absent) and its meta.json."""
-
-    name: str
-    summary: pd.DataFrame | None = None
-    events: pd.DataFrame | None = None
-    tension: pd.DataFrame | None = None
-    states: pd.DataFrame | None = None
-    meta: dict = field(default_factory=dict)
-
-    @property
-    def replications(self) -> int:
-        """How many replications the run holds."""
-        for table in (self.summary, self.states, self.tension, self.events):
-            if table is not None:
-                return int(table["rep"].nunique())
-        return 0
-
-
-def _read_csv(file: Path, table: str) -> pd.DataFrame | None:
-    """A table of the run folder, checked (:func:`sim.plot.tables.read_table`); None when absent."""
-    return read_table(file, table) if file.is_file() else None
+Run = RunTables
+"""The tables of one run folder as typed DataFrames (None when absent) and its meta.json."""
 
 
 def load_run(folder: str | Path, name: str | None = None) -> Run:
-    """Read a run folder written by ``alliance-sim run`` (summary, events, tension, states, meta);
-    the run is named after its folder (``results/<scenario>/`` by default)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputErrors(InputError("no such run folder", str(folder)))
-    tables = {t: _read_csv(folder / f"{t}.csv", t) for t in ("summary", "events", "tension", "states")}
-    if all(t is None for t in tables.values()):
-        raise InputErrors(InputError("no summary.csv, events.csv, tension.csv or states.csv here",
-                                     str(folder)))
-    meta = read_json(folder / "meta.json")
-    return Run(name or folder.resolve().name, meta=meta, **tables)
+    """Read a run folder written by ``alliance-sim run`` (:func:`sim.execution.results.read_run`)."""
+    return read_run(folder, name, allow_empty=False)
 
 
 SIGNATURES = {"events": "event_id", "tension": "tension", "states": "entered_via", "summary": "max_level"}

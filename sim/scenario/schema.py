@@ -198,6 +198,16 @@ class Perception(Strict):
         json_schema_extra=ranged(0.0, 0.5, "log factor", "Jervis 1976"))
     standing_weight: Unit = Field(
         0.3, description="share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
+    bloc_aggregation: Unit = Field(
+        0.5, description="weight of a bloc member's own threat (its own capability within reach) added to its "
+                          "bloc's strongest member's (Walt 1987: aggregate power; 0 counts a bloc once)")
+    perceive_threshold: Unit = Field(
+        0.05, description="an act that raises an observer's threat from its author by more than this is logged as "
+                          "`perceive` (and answered where it names or encircles)")
+    encirclement: Unit = Field(
+        0.25, description="a pact's change that raises an observer's threat from a member past perceive_threshold "
+                          "moves its view of every member up, now and as a standing act, by this times the largest "
+                          "rise in capability share (of the gap to 1; Walt 1987; Snyder 1984)")
     forward_half_personnel: Positive = Field(
         10_000.0, description="personnel at which a position away from the capital projects half its owner's power")
     unknown_personnel: NonNegative = Field(1_000.0, description="personnel assumed where the data give no figure")
@@ -370,6 +380,16 @@ class Nuclear(Strict):
         json_schema_extra=ranged(0.0, 1.0, "share", "assumption (docs/model.md, Nuclear arsenals)"))
 
 
+class Answers(Strict):
+    """Answers in peacetime of a named or encircled state (`sim.model.answers`)."""
+
+    probability: Unit = Field(0.5, description="chance that a named or encircled state answers")
+    delay_days: tuple[NonNegative, NonNegative] = Field((7.0, 60.0), description="days before the answer (uniform)")
+    counter_strength: Unit = Field(0.2, description="strength of a counter-naming (as `name_threat`)")
+    arms_rate: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
+        0.07, description="rise of military expenditure of an arms increase (China's 2023 budget: +7.2%)")
+
+
 class Parameters(Strict):
     perception: Perception = Perception()
     decision: Decision = Decision()
@@ -377,6 +397,7 @@ class Parameters(Strict):
     motives: Motives = Motives()
     termination: Termination = Termination()
     nuclear: Nuclear = Nuclear()
+    answers: Answers = Answers()
 
 
 def _not_self(claim: Any) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
+from sim.scenario.shipped import shipped_names, shipped_scenario
 
 __all__ = [
     "Mark", "Document", "Override", "parse_yaml", "parse_value", "read_yaml", "read_with_extends", "merge",
@@ -343,17 +344,22 @@ def append_list(base: Document, child: Document, key: str) -> Document:
 
 
 def _parent(doc: Document, path: Path, display: str, parent: object, chain: tuple) -> tuple[Path, str]:
-    """Where `extends` points, checked: a string, an existing file, not already in the chain."""
+    """Where `extends` points, checked: a string, an existing file (relative to `path`'s folder, else
+    a shipped scenario's name), not already in the chain."""
     if not isinstance(parent, str) or not parent or "\0" in parent:
         raise InputErrors(error_at(doc.marks, ("extends",), "give the file name of another scenario"))
     parent_path = Path(path).parent / parent
     parent_display = os.path.normpath(os.path.join(os.path.dirname(display), parent))
+    shipped = None if parent_path.is_file() else shipped_scenario(parent)
+    if shipped is not None:  # a shipped scenario by name (`extends: baseline_2022`), as `run NAME` finds it
+        parent_path, parent_display = shipped, parent
     if any(resolved == parent_path.resolve() for resolved, _ in chain):
         names = " -> ".join([name for _, name in chain] + [parent_display])
         raise InputErrors(error_at(doc.marks, ("extends",), f"extends cycle: {names}"))
     if not parent_path.is_file():
         known = [p.name for p in parent_path.parent.glob("*.y*ml")] if parent_path.parent.is_dir() else []
-        message = f"no file '{parent_display}'{suggest(parent_path.name, known)}"
+        hint = suggest(parent_path.name, known) or suggest(parent, shipped_names())
+        message = f"no file '{parent_display}' and no shipped scenario of that name{hint}"
         raise InputErrors(error_at(doc.marks, ("extends",), message))
     return parent_path, parent_display
 

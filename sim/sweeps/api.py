@@ -77,22 +77,22 @@ class SweepResult:
 
 def sweep(scenario: Any, parameters: Mapping[str, Any], *, design: str = "grid",
           samples: int | None = None, replications: int | None = None, seed: int | None = None,
-          overrides: Mapping[str, Any] | None = None, workers: int | None = None, client: Any = None,
+          overrides: Mapping[str, Any] | None = None, workers: int | None = 1, client: Any = None,
           out: str | Path | None = None, resume: bool = False, force: bool = False,
           name: str | None = None, max_runs: int = MAX_RUNS) -> SweepResult:
     """Sweep `parameters` ({dotted path: values or range}) of a scenario (path, mapping or Scenario).
 
     `design` is grid, random, lhs or sobol (`samples` points for the last three); `overrides`
-    are fixed at every point (a sweep file's `set:`). Runs go to `workers` local processes (default
-    all cores) or to a `dask.distributed.Client`. With `out` the tables are written there (as by
-    the command line; `resume`, `force` as there); without, they are kept in memory only. A sweep
-    of more than `max_runs` runs is refused before it starts.
+    are fixed at every point (a sweep file's `set:`). Runs go to `workers` local processes (1, the
+    default: this process; 0: every core; as :func:`sim.run`) or to a `dask.distributed.Client`.
+    With `out` the tables are written there (as by the command line; `resume`, `force` as there);
+    without, they are kept in memory only. A sweep of more than `max_runs` runs is refused before it starts.
     """
     plan = plan_sweep(scenario, parameters, design=design, samples=samples, replications=replications,
                       seed=seed, overrides=overrides, name=name, max_runs=max_runs)
     with tempfile.TemporaryDirectory(prefix="sweep-") as scratch:
         folder = Path(out) if out is not None else Path(scratch)
-        with open_backend(workers, client=client) as backend:
+        with open_backend(workers or None, client=client) as backend:
             run_sweep(plan, folder, backend, resume=resume, force=force)
         return _result(folder, keep=out is not None)
 
@@ -106,11 +106,16 @@ def _result(folder: Path, keep: bool) -> SweepResult:
 
 
 def read_table(path: Path) -> Any:
-    """A CSV table as a pandas DataFrame, or as a list of dicts of numbers and text without pandas."""
+    """A CSV table as a pandas DataFrame (runs.csv typed by the reader of result tables,
+    :func:`sim.execution.results.read_table`), or as a list of dicts of numbers and text without pandas."""
     try:
         import pandas
     except ImportError:
         return _plain_rows(path)
+    if path.name == RUNS:
+        from sim.execution.results import read_table as read_result_table
+
+        return read_result_table(path, "runs", allow_empty=True)
     return pandas.read_csv(path)
 
 

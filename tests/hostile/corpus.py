@@ -391,7 +391,7 @@ def _option_cases() -> list[Case]:
         Case("option-backtest-out-file", ["backtest", "h.yaml", "--out", "h.yaml", "--force"],
              {"h.yaml": HISTORY, "tiny.yaml": SCENARIO}),
         Case("option-plot-out-device", ["plot", "res", "--out", "/dev/null"], base="run"),
-        Case("option-sweep-workers", ["sweep", "w.yaml", "--workers", "0"], {"w.yaml": SWEEP, "tiny.yaml": SCENARIO}),
+        Case("option-sweep-workers", ["sweep", "w.yaml", "--workers", "-1"], {"w.yaml": SWEEP, "tiny.yaml": SCENARIO}),
         Case("option-sweep-max-runs", ["sweep", "w.yaml", "--max-runs", "1", "--quiet"],
              {"w.yaml": SWEEP, "tiny.yaml": SCENARIO}),
         Case("option-sweep-resume-force", ["sweep", "w.yaml", "--resume", "--force"], {"w.yaml": SWEEP}),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.execution.backends import WORKERS_RULE
+
 HELP = "replay a history file's scenario and score the forecast against what happened"
 
 
@@ -19,7 +21,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--reps", type=int, help="replications (default: the scenario's)")
     parser.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
     parser.add_argument("--out", help="output folder (default: results/backtest_<name>/)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
+    parser.add_argument("--workers", type=int, default=1, help=WORKERS_RULE)
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.execution.backends import WORKERS_RULE
 from sim.model.ladder import CLASH, WAR
 
 HELP = "fit parameters on the COW wars by design + history matching; cross-validated scores (docs/validation.md)"
@@ -35,7 +36,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--cutoff", type=float, help="implausibility cut-off (default 3)")
     parser.add_argument("--discrepancy", type=float, help="model discrepancy, fraction of the joining rate (default 0.25)")
     parser.add_argument("--seed", type=int, help="root seed, shared by every point (default 0)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
+    parser.add_argument("--workers", type=int, default=1, help=WORKERS_RULE)
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT", help="run on Dask instead of local processes")
     parser.add_argument("--quick", action="store_true", help="a small budget for tests: " + str(QUICK))
     parser.add_argument("--rescore", metavar="DIR", help="rescore the design of an earlier calibration (its --out "

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.analysis.compare import FORMATS, compare, compare_by, render
+from sim.analysis.compare import FORMATS, brief, compare, compare_by, render
 from sim.analysis.ensemble_variance import ensemble_sets, render_split, variance_split
 from sim.scenario.errors import InputError, InputErrors
 
@@ -24,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", metavar="PARAM", help="swept parameter of A's runs.csv to group by")
     parser.add_argument("--ref", metavar="VALUE", help="with --by: the reference value of PARAM")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    parser.add_argument("--brief", action="store_true",
+                        help="only what changed: differences significant after adjustment or of at least a small "
+                        "effect, and one line counting the rest")
     parser.add_argument("--out", metavar="FILE", help="write the report here instead of stdout")
     parser.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     parser.add_argument("--adjust", choices=("holm", "bh"), default="holm",
@@ -69,6 +72,8 @@ def main(args: argparse.Namespace) -> int:
         report = compare_by(args.a, args.by, args.ref, **options)
     else:
         report = compare(args.a, args.b, **options)
+    if args.brief:
+        report = brief(report)
     text = render(report, args.format)
     if args.format == "table":
         text += "".join(render_split(side, variance_split(side, metrics)) for side in (args.a, args.b)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sim.cli.listing import add_format, emit
+
 HELP = "list the pacts of a world or a scenario: type, members, scope, reliability, delays"
 
 
@@ -14,13 +16,13 @@ def add_arguments(parser) -> None:
                         "(default: world_2022)")
     parser.add_argument("--scenario", metavar="FILE|NAME",
                         help="list the pacts of this scenario instead (its world with its changes, before its timeline)")
+    add_format(parser)
 
 
 def main(args) -> int:
     """Print one row a pact, in the order of the world's pacts file."""
-    from rich.console import Console
-
-    Console().print(_table(*_pacts(args)))
+    title, pacts = _pacts(args)
+    emit(title, COLUMNS, _rows(pacts), args.format, right=RIGHT)
     return 0
 
 
@@ -66,16 +68,12 @@ def _days(value) -> str:
     return f"{low:g}" if low == high else f"{low:g}-{high:g}"
 
 
-def _table(title: str, pacts: dict):
-    """The pacts as a rich table."""
-    from rich.table import Table
+RIGHT = ("reliability", "consult (days)", "mobilise (days)")
+COLUMNS = ("id", "type", "members", "scope", *RIGHT)
 
-    table = Table(title=title, title_justify="left")
-    right = ("reliability", "consult (days)", "mobilise (days)")
-    for column in ("id", "type", "members", "scope", *right):
-        table.add_column(column, justify="right" if column in right else "left", overflow="fold")
-    for pid, pact in pacts.items():
-        kind = " + ".join([pact.type, *pact.clauses])
-        table.add_row(pid, kind, f"{len(pact.members)}: {', '.join(pact.members)}", scope(pact),
-                      _reliability(pact), _days(pact.consultation_days), _days(pact.mobilisation_days))
-    return table
+
+def _rows(pacts: dict) -> list[list[str]]:
+    """One row a pact: id, type and clauses, members, scope, reliability, delays."""
+    return [[pid, " + ".join([pact.type, *pact.clauses]), f"{len(pact.members)}: {', '.join(pact.members)}",
+             scope(pact), _reliability(pact), _days(pact.consultation_days), _days(pact.mobilisation_days)]
+            for pid, pact in pacts.items()]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.execution.backends import WORKERS_RULE
+
 HELP = "run a scenario file and write summary, events, tension and states CSVs"
 
 
@@ -18,17 +20,21 @@ def add_arguments(parser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                         help="override a field, e.g. parameters.decision.temperature=0.8 (repeatable)")
     parser.add_argument("--tables", default="summary,events,tension,states", metavar="T,...",
-                        help="which tables to write (default: all four: summary,events,tension,states)")
+                        help="which tables to write (default: summary,events,tension,states; add sources for "
+                             "each watched state's tension split by source and component)")
     parser.add_argument("--record-every", type=float, metavar="DAYS",
                         help="days between tension samples (default: the scenario's record_every_days, 7)")
-    parser.add_argument("--workers", type=int, help="worker processes (0: all cores; default 1); "
-                        "with --dask local, the LocalCluster's workers (default: all cores)")
+    parser.add_argument("--workers", type=int, help=WORKERS_RULE + "; with --dask local, the LocalCluster's "
+                        "workers (default: all cores)")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                         help="run on Dask, as `sweep --dask`: a new LocalCluster, or the scheduler at this address")
     parser.add_argument("--parameters", metavar="FILE",
                         help="a parameter file (YAML `parameters:`, e.g. calibrate's parameters.yaml), applied before --set")
     parser.add_argument("--parameters-ensemble", metavar="FILE",
                         help="an ensemble CSV (calibrate's ensemble.csv): each replication draws one set from its seed")
+    parser.add_argument("--format", choices=("csv", "parquet"), default="csv", dest="table_format",
+                        help="how the tables are stored: csv (default) or parquet (typed and compressed, for large "
+                        'tables; needs pyarrow: pip install "alliance-sim[parquet]"); sim.read_run reads both')
     parser.add_argument("--force", action="store_true", help="replace an earlier result in the output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line")
     parser.add_argument("--max-rows", type=int, default=None, metavar="N",
@@ -36,7 +42,7 @@ def add_arguments(parser) -> None:
 
 
 def _check(args) -> None:
-    from sim.engine.tables import TABLES
+    from sim.engine.tables import OPTIONAL, TABLES
     from sim.scenario.errors import InputError, InputErrors, suggest
 
     problems = [InputError(f"{flag} must be {rule}, got {value}", file="command line")
@@ -52,8 +58,18 @@ def _check(args) -> None:
                                    file="command line"))
     if args.record_every is not None and not args.record_every > 0:
         problems.append(InputError(f"--record-every must be above 0, got {args.record_every:g}", file="command line"))
-    problems += [InputError(f"--tables: unknown table '{t}'{suggest(t, TABLES)}; tables: {', '.join(TABLES)}",
-                            file="command line") for t in _tables(args) if t not in TABLES]
+    known = TABLES + OPTIONAL
+    problems += [InputError(f"--tables: unknown table '{t}'{suggest(t, known)}; tables: {', '.join(known)}",
+                            file="command line") for t in _tables(args) if t not in known]
+    if args.table_format == "parquet":
+        from sim.execution.results import parquet_problem
+
+        problem = parquet_problem()
+        if problem:
+            problems.append(InputError(f"--format parquet: {problem}", file="command line"))
+        if args.parameters_ensemble:
+            problems.append(InputError("--format parquet is not available with --parameters-ensemble: "
+                                       "run without it and convert, or use csv", file="command line"))
     if problems:
         raise InputErrors(problems)
 
@@ -103,8 +119,8 @@ def main(args) -> int:
         folder, meta = run_to_folder(scenario, out, replications=args.reps, seed=args.seed,
                                      workers=workers, horizon=args.horizon, force=args.force,
                                      progress=not args.quiet and sys.stderr.isatty(), dask=args.dask,
-                                     tables=_tables(args), **_limits(args))
+                                     tables=_tables(args), table_format=args.table_format, **_limits(args))
     if not args.quiet:
         print(f"{meta['replications']} replications of {scenario.name} in {meta['wall_time_s']:.1f} s "
-              f"-> {folder}/ ({', '.join(t + '.csv' for t in meta.get('tables', _tables(args)))}, meta.json)")
+              f"-> {folder}/ ({', '.join(f'{t}.{args.table_format}' for t in meta.get('tables', _tables(args)))}, meta.json)")
     return 0

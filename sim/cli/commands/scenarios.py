@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from sim.cli.listing import add_format, emit
+
 HELP = "list the scenario files of a folder (default ./scenarios) with their one-line descriptions"
 
 
@@ -12,13 +14,12 @@ def add_arguments(parser) -> None:
     """Options of `scenarios`."""
     parser.add_argument("--dir", help="folder of YAML files (default: ./scenarios if there is one, "
                         "else the scenarios shipped with the package, which `run NAME` finds by name)")
+    add_format(parser)
 
 
 def main(args) -> int:
-    """Print one row a YAML file (subfolders too): file, kind and the start of its description."""
-    from rich.console import Console
-    from rich.table import Table
-
+    """Print one row a YAML file (subfolders too): file, kind and the start of its description
+    (the whole description in csv and json)."""
     from sim.scenario.errors import InputError, InputErrors
     from sim.scenario.shipped import shipped_folder
 
@@ -27,22 +28,20 @@ def main(args) -> int:
         folder = shipped_folder() or folder
     if not folder.is_dir():
         raise InputErrors(InputError(f"no folder '{folder}': give one with --dir", str(folder)))
-    table = Table(title=f"scenarios in {folder}/", title_justify="left")
-    table.add_column("file", no_wrap=True)
-    table.add_column("kind")
-    table.add_column("description", overflow="fold")
-    for path in sorted(folder.rglob("*.y*ml")):
-        table.add_row(str(path.relative_to(folder)), *_summary(path))
-    Console().print(table)
+    files = sorted(folder.rglob("*.y*ml"))
+    summaries = [_summary(path) for path in files]
+    short = args.format == "table"
+    rows = [[str(path.relative_to(folder)), kind,
+             (textwrap.shorten(text, 100, placeholder=" ...") if short and text else text)]
+            for path, (kind, text, _broken) in zip(files, summaries)]
+    emit(f"scenarios in {folder}/", ("file", "kind", "description"), rows, args.format,
+         styles=["red" if broken else None for _, _, broken in summaries])
     return 0
 
 
-def _summary(path: Path) -> tuple[str, str]:
-    """A file's kind (scenario, sweep or history) and the first ~100 characters of its description.
-
-    A broken file is listed with its problem in red rather than stopping the listing.
-    """
-    from rich.markup import escape
+def _summary(path: Path) -> tuple[str, str, bool]:
+    """A file's kind (scenario, sweep or history), its description on one line, and whether it is
+    broken: a broken file is listed with its problem rather than stopping the listing."""
 
     from sim.cli.filekind import kind_of
     from sim.scenario.errors import InputErrors
@@ -51,7 +50,7 @@ def _summary(path: Path) -> tuple[str, str]:
     try:  # the readers' own checks: encoding, size, control characters, alias bombs, duplicate keys
         data = read_yaml(path, path.name).data
     except InputErrors as exc:
-        return "", f"[red]unreadable: {escape(str(exc.errors[0]))}[/red]"
-    kind = kind_of(data)
-    description = " ".join(str(data.get("description") or "").split())
-    return kind, escape(textwrap.shorten(description, 100, placeholder=" ...")) if description else ""
+        return "", f"unreadable: {exc.errors[0]}", True
+    if not isinstance(data, dict):
+        return "", "not a mapping of keys", True
+    return kind_of(data), " ".join(str(data.get("description") or "").split()), False

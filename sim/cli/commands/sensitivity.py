@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.execution.backends import WORKERS_RULE
+
 HELP = "Sobol' sensitivity indices of a scenario's summary metrics to the parameters (docs/validation.md)"
 
 
@@ -22,7 +24,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample and of every run (default 0)")
     parser.add_argument("--resamples", type=int, default=999, help="bootstrap resamples (default 999)")
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="a fixed scenario override")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
+    parser.add_argument("--workers", type=int, default=1, help=WORKERS_RULE)
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT", help="run on Dask instead of local processes")
     parser.add_argument("--out", help="output folder (default results/sensitivity_<scenario>)")
     parser.add_argument("--figure", help="also write the figure here (e.g. docs/img/sensitivity_taiwan.png)")

@@ -7,14 +7,16 @@ import sys
 import time
 from pathlib import Path
 
+from sim.execution.backends import WORKERS_RULE
+
 HELP = "run a sweep file (grid, random, lhs or sobol design) and write runs.csv and points.csv"
 
 
 def add_arguments(parser) -> None:
     """Options of `sweep`."""
     parser.add_argument("file", help="sweep YAML file, or the name of a shipped one (sweeps/quad_reliability)")
-    parser.add_argument("--workers", type=int, help="local worker processes (default: all cores); "
-                        "with --dask local, the LocalCluster's workers")
+    parser.add_argument("--workers", type=int, help=WORKERS_RULE + "; with --dask local, the LocalCluster's "
+                        "workers (default: all cores)")
     parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                         help="run on Dask: a new LocalCluster, or the scheduler at this address")
     parser.add_argument("--reps", type=int, help="replications per point (default: the sweep file's)")
@@ -38,8 +40,9 @@ def _check(args) -> None:
             raise InputErrors(InputError(f"{flag} must be above 0, got {value:g}", file="command line"))
     if args.max_runs is not None and args.max_runs < 1:
         raise InputErrors(InputError(f"--max-runs must be at least 1, got {args.max_runs}", file="command line"))
-    if args.workers is not None and args.workers < 1:
-        raise InputErrors(InputError(f"--workers must be at least 1, got {args.workers}", file="command line"))
+    if args.workers is not None and args.workers < 0:
+        raise InputErrors(InputError(f"--workers must be 0 (every core) or more, got {args.workers}",
+                                     file="command line"))
     if args.workers is not None and args.dask and args.dask != "local":
         raise InputErrors(InputError(f"--workers has no effect with --dask {args.dask}: the cluster's own "
                                      "workers run the sweep (start more `dask worker`s to add some)",
@@ -60,7 +63,7 @@ def main(args) -> int:
     check_folder(out, plan, args.resume, args.force)  # before any worker or cluster starts
     start = time.monotonic()
     try:
-        with open_backend(args.workers, dask=args.dask) as backend, _bar(plan, args.quiet) as progress:
+        with open_backend(_workers(args), dask=args.dask) as backend, _bar(plan, args.quiet) as progress:
             outcome = run_sweep(plan, out, backend, resume=args.resume, force=args.force, progress=progress)
     except KeyboardInterrupt:
         print(_kept(out, args.force, "interrupted"), file=sys.stderr)
@@ -119,3 +122,11 @@ def _report(plan, outcome, seconds: float, quiet: bool) -> int:
               f"replications) in {seconds:.1f} s -> {outcome.folder}/ (runs.csv, points.csv, manifest.json)",
               file=sys.stderr)
     return 1 if outcome.failed else 0
+
+
+def _workers(args) -> int | None:
+    """`--workers` by the one rule (sim.execution.backends.WORKERS_RULE): 1 by default, 0 every core;
+    with `--dask local` unset means one LocalCluster worker a core."""
+    if args.workers is None:
+        return None if args.dask else 1
+    return args.workers or None

@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.execution.backends import WORKERS_RULE
+
 HELP = "forecast who joins each COW inter-state war from its first attack, and score it (docs/validation.md)"
 
 
@@ -20,7 +22,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--wars", metavar="N,N,...", help="COW war numbers to run (default: all 93)")
     parser.add_argument("--reps", type=int, default=20, help="replications per war (default 20)")
     parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (0: all cores; default 1)")
+    parser.add_argument("--workers", type=int, default=1, help=WORKERS_RULE)
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                         help="override a scenario field in every war, e.g. parameters.decision.war_cost=4")
     parser.add_argument("--pacts", choices=("dyads", "cliques"), default="dyads",
