@@ -19,6 +19,7 @@ import pandas as pd
 from sim.execution.output import atomic_folder, write_csv, write_json
 from sim.execution.progress import progress_bar
 from sim.history import validation_scores as scores
+from sim.history.durations import duration_scores, duration_table
 from sim.history.validation import (
     HELD_OUT,
     WAR_LEVEL,
@@ -46,6 +47,7 @@ class Validation:
     war_scores: pd.DataFrame
     scores: pd.DataFrame
     reliability: pd.DataFrame
+    durations: pd.DataFrame = field(default_factory=pd.DataFrame)
     meta: dict = field(default_factory=dict)
 
     def frames(self, level: int) -> pd.DataFrame:
@@ -62,7 +64,8 @@ class Validation:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The CSVs written, by file stem."""
         return {"validation_pairs": self.pairs, "validation_wars": self.war_scores,
-                "validation_scores": self.scores, "validation_reliability": self.reliability}
+                "validation_scores": self.scores, "validation_reliability": self.reliability,
+                "validation_durations": self.durations}
 
     def write(self, folder: str | os.PathLike, force: bool = False, extra=None) -> Path:
         """Write every table, meta.json and anything `extra(tmp_folder)` adds, in one atomic move."""
@@ -126,7 +129,8 @@ def fold_overrides(cv: str) -> dict[int, list[str]]:
 
 
 def run_validation(wars: list[int] | None = None, replications: int = 20, seed: int = 0, workers: int | None = 1,
-                   overrides=None, progress: bool = False, pacts: str = "dyads", cv: str = "war") -> Validation:
+                   overrides=None, progress: bool = False, pacts: str = "dyads", cv: str = "war",
+                   hold: bool = False) -> Validation:
     """Simulate the COW wars (all 93, or the numbers in `wars`) and score who joined.
 
     Held-out wars (106, 139) are dropped when read and rejected if named. Climatology is the
@@ -140,7 +144,8 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
     start = time.perf_counter()
     per_war = fold_overrides(cv)
     with progress_bar(len(chosen), "wars", enabled=progress) as advance:
-        results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts, per_war)
+        results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts, per_war,
+                           hold)
     wall = time.perf_counter() - start
     pairs = _by_level(lambda lv: scores.pairs(chosen, results, clim, replications, lv), LEVELS)
     pairs, note = statistical_forecasts(pairs, cv)
@@ -148,11 +153,13 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
     return Validation(
         wars=chosen, pairs=pairs,
         war_scores=_by_level(lambda lv: scores.war_table(per_level[lv], chosen), LEVELS),
-        scores=_by_level(lambda lv: scores.score_table(per_level[lv], seed), LEVELS),
+        scores=pd.concat([_by_level(lambda lv: scores.score_table(per_level[lv], seed), LEVELS),
+                          duration_scores(chosen, results, seed).assign(level=WAR_LEVEL)], ignore_index=True),
+        durations=duration_table(chosen, results),
         reliability=_by_level(lambda lv: scores.reliability(per_level[lv]), LEVELS),
         meta={"wars": [w.warnum for w in chosen], "held_out": sorted(HELD_OUT), "replications": replications,
               "seed": seed, "war_seeds": {r["warnum"]: r["seed"] for r in results}, "levels": LEVELS,
-              "overrides": list(overrides or []), "pacts": pacts, "cv": cv,
+              "overrides": list(overrides or []), "pacts": pacts, "cv": cv, "hold": hold,
               "statistical_forecasts": note or "baseline_ (fitted joining equation) and lookup_ (three features)",
               "workers": workers, "wall_time_s": round(wall, 1),
               "cpu_seconds_in_wars": round(sum(r["cpu_seconds"] for r in results), 1)})

@@ -53,10 +53,11 @@ def _years(text: str | None) -> list[int]:
 
 
 def main(args) -> int:
-    """Run each sampled year, compare with the record, write `peacetime_rates.csv` and `peacetime_dyads.csv`."""
+    """Run each sampled year, compare with the record, write `peacetime_rates.csv`, `peacetime_dyads.csv`
+    and `peacetime_scores.csv` (AUC of the simulator's and the fitted regression's forecasts)."""
     from sim.execution.limits import check_total
     from sim.execution.output import atomic_folder, check_target, write_csv
-    from sim.history.peacetime import peacetime
+    from sim.history.peacetime import peacetime, scores
     from sim.history.validation_report import frame_rows
     from sim.scenario.errors import InputError, InputErrors
 
@@ -69,11 +70,14 @@ def main(args) -> int:
     if args.fit:
         return _fit(args, years, out)
     dyads, rates = peacetime(years, args.reps, args.seed, args.set)
+    table = scores(dyads)
     with atomic_folder(out, args.force) as tmp:
         write_csv(tmp / "peacetime_rates.csv", list(rates.columns), frame_rows(rates))
         write_csv(tmp / "peacetime_dyads.csv", list(dyads.columns), frame_rows(dyads))
+        write_csv(tmp / "peacetime_scores.csv", list(table.columns), frame_rows(table))
     if not args.quiet:
         _show(rates, out)
+        print(table.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     return 0
 
 
@@ -114,4 +118,4 @@ def _show(rates, folder: Path) -> None:
         table.add_row(row.threshold, row.stratum, row.value, str(row.dyad_years), f"{row.model_rate:.2g}",
                       f"{row.record_rate:.2g}", f"[{row.record_low:.2g}, {row.record_high:.2g}]")
     Console().print(table)
-    Console().print(f"-> {folder}/ (peacetime_rates.csv, peacetime_dyads.csv)")
+    Console().print(f"-> {folder}/ (peacetime_rates.csv, peacetime_dyads.csv, peacetime_scores.csv)")

@@ -30,6 +30,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--cv", choices=("war", "era"), default="war",
                         help="folds of the fitted forecasts (baseline_, lookup_ rows): refit without the war (default) "
                              "or the era forecast")
+    parser.add_argument("--hold", action="store_true",
+                        help="hold each war open for its recorded years (hold_days): forecast joining conditional "
+                             "on the war lasting (default: the model's own war lengths)")
     parser.add_argument("--out", default="results/validation", help="output folder (default results/validation)")
     parser.add_argument("--figure", help="also write the reliability diagram here (e.g. docs/img/validation_reliability.png)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
@@ -90,14 +93,15 @@ def _show(validation, folder: Path) -> None:
         table.add_column(column, justify="left" if column in ("subset", "era", "metric") else "right")
     shown = validation.scores[validation.scores["metric"].isin(
         ["joiners", "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc",
-         "baseline_skill_vs_climatology", "baseline_auc", "lookup_skill_vs_climatology", "lookup_auc"])]
+         "baseline_skill_vs_climatology", "baseline_auc", "lookup_skill_vs_climatology", "lookup_auc",
+         "duration_coverage_10_90", "duration_median_ratio"])]
     for row in shown.itertuples(index=False):
         interval = "" if row.low != row.low or row.low is None else f"[{row.low:.3f}, {row.high:.3f}]"
         value = "-" if row.value is None or row.value != row.value else f"{row.value:.4g}"
         table.add_row(str(row.level), row.subset, row.era, row.metric, value, interval)
     Console().print(table)
     Console().print(f"-> {folder}/ (validation_pairs.csv, validation_wars.csv, validation_scores.csv, "
-                    "validation_reliability.csv, reliability.png, meta.json)")
+                    "validation_reliability.csv, validation_durations.csv, reliability.png, meta.json)")
 
 
 def main(args) -> int:
@@ -118,7 +122,8 @@ def main(args) -> int:
     from sim.history.validation_report import run_validation  # statistics libraries: only once the input is good
 
     validation = run_validation(wars, args.reps, args.seed, args.workers or None, args.set,
-                                progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts, cv=args.cv)
+                                progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts, cv=args.cv,
+                                hold=args.hold)
     folder = validation.write(out, args.force, extra=lambda tmp: _figure(validation, tmp / "reliability.png"))
     if figure:
         _figure(validation, figure)
