@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from sim.engine.tables import format_value
 from sim.execution.backends import open_backend
 from sim.history.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.scenario.errors import InputError, InputErrors
@@ -107,11 +108,16 @@ def parse_bound(text: str) -> Bound:
 
 
 def design(bounds: list[Bound], settings: Settings) -> np.ndarray:
-    """The design: row 0 the defaults, then `points` scrambled Sobol' or Latin-hypercube points."""
+    """The design: row 0 the defaults, then `points` scrambled Sobol' or Latin-hypercube points.
+
+    The points are rounded to the canonical CSV text (6 significant digits, as design.csv holds
+    them), so that the values simulated, written to design.csv, ensemble.csv and parameters.yaml and
+    read back by `calibrate --rescore` are the same numbers."""
     dim, rng = len(bounds), np.random.default_rng(np.random.SeedSequence(settings.seed, spawn_key=(16,)))
     sampler = qmc.Sobol(dim, scramble=True, seed=rng) if settings.method == "sobol" else qmc.LatinHypercube(dim, seed=rng)
     unit = sampler.random(settings.points)
-    points = qmc.scale(unit, [b.low for b in bounds], [b.high for b in bounds])
+    low, high = [b.low for b in bounds], [b.high for b in bounds]
+    points = np.clip(np.vectorize(lambda v: float(format_value(v)), otypes=[float])(qmc.scale(unit, low, high)), low, high)
     return np.vstack([[default_value(b.path) for b in bounds], points])
 
 
