@@ -32,7 +32,7 @@ import numpy as np
 from sim.model.ladder import CLASH, WAR, Kind
 from sim.model.world import Pact, World
 from sim.scenario.pactkinds import kind
-from sim.scenario.yearworld import majors, year_of
+from sim.scenario.yearworld import majors
 
 __all__ = ["COVARIATES", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
            "RIVAL_INTENT", "PORTFOLIO_LEVELS", "Setting", "setting", "covariates", "process"]
@@ -149,7 +149,7 @@ class Setting:
 def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Setting:
     """The joining setting of a replication: COW majors for a `cow_YYYY` world, else by power share;
     rivalries from the scenario's relations."""
-    year = year_of(scenario.world) if isinstance(scenario.world, str) else None
+    year = scenario.world_record.year  # read by the loader with the world: a sweep point keeps it
     if year is not None:
         big = majors(year)
         major = np.array([float(s in big) for s in world.ids])

@@ -199,6 +199,7 @@ def world_of_year(year: int, grouping: str = "dyads", prior: bool = False) -> Wo
     data.pacts = PACT_GROUPINGS[grouping](year - 1 if prior and year > FIRST_YEAR else year, members)
     data.relations = _rivalries(year, members)
     data.claims = [dict(c) for c in rivalry_world_claims(year)]
+    data.record = {"year": year}
     add_aliases(data, cow_aliases())
     return data
 
