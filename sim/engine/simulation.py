@@ -25,10 +25,11 @@ from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
 from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
+from sim.model.pacts import bind_members
 from sim.model.standing import Standing
 from sim.model.termination import Wars
 from sim.model.world import Pact, World, compile_world, members_of
-from sim.scenario.pactkinds import invoked_by, kind
+from sim.scenario.pactkinds import invoked_by
 from sim.scenario.schema import Scenario
 
 __all__ = ["Setup", "Simulation", "simulate"]
@@ -78,7 +79,7 @@ class Structure:
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
         for pact in pacts:
-            self._bind(pact, pp.pact_weights)
+            bind_members(pact, pp.pact_weights, self.bond, self.baseline)
         np.fill_diagonal(self.baseline, 0.0)
         for rel in setup.scenario.relations:
             for i in world.members(rel.from_):
@@ -93,22 +94,6 @@ class Structure:
         self.mobilisation_triggers = any(p.trigger_level < CLASH for p in pacts)
         self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond,
                                  setup.params.motives.war_fixed_cost, setup.params.nuclear.retaliation)
-
-    def _bind(self, pact: Pact, weights: dict[str, float]) -> None:
-        """Bonds (breach costs) and calmer baselines among a pact's members, as its kinds say
-        (:mod:`sim.scenario.pactkinds`): 0 intent under an armed obligation, times (1 - reliability)
-        under a pacifying one, else less by the strongest kind's weight times reliability."""
-        block = np.ix_(pact.members, pact.members)
-        kinds = [kind(k) for k in pact.obligations]
-        if any(k.bonding for k in kinds):
-            self.bond[block] = np.maximum(self.bond[block], pact.reliability)
-        if any(k.armed for k in kinds):
-            factor = 0.0
-        elif any(k.pacifying for k in kinds):
-            factor = 1.0 - pact.reliability
-        else:
-            factor = 1.0 - max(weights.get(k, 0.0) for k in pact.obligations) * pact.reliability
-        self.baseline[block] = np.minimum(self.baseline[block], self.baseline[block] * factor)
 
 
 _THREATENED = frozenset(invoked_by("threatened"))
