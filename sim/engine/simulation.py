@@ -13,7 +13,7 @@ import numpy as np
 import simpy
 
 import sim.model.alignment as alignment
-import sim.model.alliances as alliances
+import sim.model.attacks as attacks
 import sim.model.attribution as attribution
 import sim.model.perception as perception
 import sim.model.reach as reach
@@ -24,7 +24,7 @@ from sim.model import answers, honour, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
-from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
+from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
 from sim.model.pacts import bind_members
 from sim.model.standing import Standing
 from sim.model.termination import Wars
@@ -138,8 +138,8 @@ class Simulation:
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
-        self.struck_first: dict[frozenset[int], int] = {}  # who struck first in each dyad at war
-        self.answering: set[frozenset[int]] = set()  # dyads whose first blow was collective defence
+        self.strikes = attacks.FirstStrikes()
+        self.struck_first = self.strikes.first  # who struck first in each dyad at war
         self.honour = HonourBook(self.rng_alliance, self.params.alliances.honour_correlation)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
@@ -298,35 +298,23 @@ class Simulation:
     def act(self, i: int, j: int, level: int, kind: str, cause=None, pact=None, event=None,
             location=None, attack=True, collective=False) -> int:
         """Set posture[i, j] = level: log it (unless `event` is given), let every state observe it,
-        and treat a crossing of level 5 as an armed attack."""
+        and let the model answer what the step sets in motion (:mod:`sim.model.attacks`)."""
         old = int(self.posture[i, j])
         self.posture[i, j] = level
         if event is None:
             event = self.rec.log(self.env.now, cause, kind, i, j, level, pact)
         self.rec.posture(i, j, level)
         self.observe(i, j, level, old, event)
-        if attack and old < MOBILISATION <= level and self.structure.mobilisation_triggers:
-            alliances.on_mobilisation(self, i, j, event)
+        if attack:
+            attacks.mobilised(self, i, j, old, level, event, self.structure.mobilisation_triggers)
         if old < CLASH <= level:
             if attack:
-                collective = self._first_strike(i, j, collective)
-            self.wars.begin(self, i, j)  # model v2: the war runs until it ends (sim.model.termination)
+                collective = self.strikes.strike(i, j, collective)
+            self.wars.begin(self, i, j)  # the war runs until it ends (sim.model.termination)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
-                self.armed_attack(i, j, level, event, location, collective, kind == Kind.SELF_DEFENCE)
+                attacks.armed_attack(self, i, j, level, event, location, collective, kind == Kind.SELF_DEFENCE)
         return event
-
-    def _first_strike(self, i: int, j: int, collective: bool) -> bool:
-        """Note who struck first in the dyad; return whether i's attack is collective defence. A
-        state whose first blow against j answered j's aggression (a collective-defence entry) keeps
-        answering it when it strikes j again after a truce (model v2 ends wars): its later strikes
-        do not make j's defensive pacts fire (Johnson & Leeds 2011), as its entry did not."""
-        pair = frozenset((i, j))
-        if pair not in self.struck_first:
-            self.struck_first[pair] = i
-            if collective:
-                self.answering.add(pair)
-        return collective or (pair in self.answering and self.struck_first[pair] == i)
 
     def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
         """Every state updates its view of i's intent: target 1, its allies by the pact weight,
@@ -339,15 +327,6 @@ class Simulation:
             answers.perceived(self, i, before, event)
         else:
             self.observer.observe(i, j, level, old, event, self.env.now)
-
-    def armed_attack(self, i: int, j: int, level: int, event: int, location, collective=False,
-                     self_defence=False) -> None:
-        """The target answers at once (self-defence), and pacts whose terms are met are invoked."""
-        if self.posture[j, i] < level:
-            self.act(j, i, level, Kind.SELF_DEFENCE, cause=event)
-        place = self.world.place(j, location)
-        alliances.on_armed_attack(self, i, j, place, event, collective, self_defence)
-        self.alarm([j], event)
 
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
