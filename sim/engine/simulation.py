@@ -44,7 +44,7 @@ class Setup:
         self.g = self.gradient()
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
-        self.stake = motives.stakes(scenario, self.world.index)  # model v2: S[i, j] from claims
+        self.stake = motives.stakes(scenario, self.world.index)  # S[i, j] from claims
 
     def gradient(self, extra: dict | None = None) -> np.ndarray:
         """G[i, j]: Boulding's gradient between the nearest positions of i and j (`sim.model.reach`),
@@ -65,7 +65,7 @@ class Structure:
         self.a_t = np.ascontiguousarray(self.a.T)
         g = setup.g if g is None else g
         self.caps = perception.capabilities(power, offense, g, self.a)
-        # model v2: the coalitions each side expects, on the same positional gradient, allies at their honour rates
+        # the coalitions each side expects, on the same positional gradient, allies at their honour rates
         expected = honour.expected(pacts, n)
         self.theatre = perception.capabilities(power, offense, g, expected)
         self.bloc = perception.blocs(pacts, n)
@@ -131,10 +131,10 @@ class Simulation:
         self.structure = setup.structure
         self.losing: dict[tuple[int, int], float] = {}  # (i, j): how badly i is losing its war with j
         self.costs = self.structure.costs
-        self.motives = motives.Motives(self.params.motives, setup.stake)  # model v2 (issue 14)
+        self.motives = motives.Motives(self.params.motives, setup.stake)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
-        self.standing = Standing(self.params.perception.standing_weight)  # model v2: acts in force
+        self.standing = Standing(self.params.perception.standing_weight)  # acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.invoked: set = set()  # (pact, member, enemy) already invoked
@@ -210,7 +210,7 @@ class Simulation:
         return self.rec.log(self.env.now, cause, kind, actor, target, level, pact, detail)
 
     def war_over(self, a: int, b: int) -> None:
-        """Model v2: the war of a and b ended now (the recorder observes it for `t_end_A_B`)."""
+        """The war of a and b ended now (the recorder observes it for `t_end_A_B`)."""
         self.rec.war_end(self.env.now, a, b)
 
     def desperation(self, i: int, j: int, loss: float) -> None:

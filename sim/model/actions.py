@@ -16,7 +16,7 @@ from typing import Any
 from sim.model import answers
 from sim.model.alliances import on_war_under_way
 from sim.model.ladder import scenario_kind
-from sim.model.state import Process, ReplicationState
+from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, compile_pact
 from sim.scenario import schema
 from sim.scenario.schema import PactSpec

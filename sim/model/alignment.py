@@ -33,7 +33,7 @@ import numpy as np
 
 from sim.model.actions import replace_pact
 from sim.model.ladder import Kind
-from sim.model.state import Process, ReplicationState
+from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, compile_pact
 from sim.scenario.schema import PactSpec
 

@@ -21,7 +21,7 @@ import numpy as np
 from sim.model import commitments, honour
 from sim.model.ladder import CLASH, MOBILISATION, WAR, Kind
 from sim.model.perception import gradient
-from sim.model.state import Process, ReplicationState
+from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, great_circle_km
 from sim.scenario.pactkinds import invoked_by, kind
 

@@ -18,7 +18,7 @@ drawn uniformly from the repertoire:
 - an arms increase: its military expenditure times 1 + `answers.arms_rate`.
 
 Each answer is logged as `answer` (cause: the perception it answers; detail: which answer).
-It acts on a replication through :class:`sim.model.state.ReplicationState` only.
+It acts on a replication through :class:`sim.model.replication.ReplicationState` only.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 from sim.model.ladder import SIGNALLING, Kind
 
 if TYPE_CHECKING:
-    from sim.model.state import Process, ReplicationState
+    from sim.model.replication import Process, ReplicationState
 
 __all__ = ["perceived", "named", "encircled", "REPERTOIRE", "SHOW_TOP"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sim.model import alliances
 from sim.model.ladder import MOBILISATION, Kind
-from sim.model.state import ReplicationState
+from sim.model.replication import ReplicationState
 
 __all__ = ["FirstStrikes", "armed_attack", "mobilised"]
 

@@ -28,7 +28,7 @@ from sim.model.ladder import CLASH, MOBILISATION
 from sim.model.world import Pact
 
 if TYPE_CHECKING:
-    from sim.model.state import ReplicationState
+    from sim.model.replication import ReplicationState
 
 __all__ = [
     "GUARANTEE",

@@ -7,7 +7,7 @@ is read as evidence of intent for as long as it stands). A later `posture` below
 `ceasefire` between the same states lifts it. The shift lives in this replication only and is
 added to the structural baseline whenever pacts or power change.
 
-It acts on a replication through :class:`sim.model.state.ReplicationState` only (its structural
+It acts on a replication through :class:`sim.model.replication.ReplicationState` only (its structural
 `baseline` and its `intent`), never on the engine's internals.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 from sim.model.ladder import COERCION, MOBILISATION, TOP
 
 if TYPE_CHECKING:
-    from sim.model.state import ReplicationState
+    from sim.model.replication import ReplicationState
 
 __all__ = ["Standing"]
 

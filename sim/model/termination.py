@@ -7,7 +7,7 @@ stops when continuing is worth less than stopping; a defender facing the loss of
 gives in (Reiter 2009, How Wars End). One SimPy process per war dyad: its reckonings are rare
 (weekly), so they live in Python, off the kernel's hot path.
 
-A war acts on its replication through :class:`sim.model.state.ReplicationState` only: it logs its
+A war acts on its replication through :class:`sim.model.replication.ReplicationState` only: it logs its
 end as an event (one of :data:`END_KINDS`, typed like every event of events.csv) and tells the
 replication the war is over (`war_over`), which the recorder observes for `t_end_A_B`
 (:mod:`sim.engine.metrics`); it never reads or writes the recorder itself.
@@ -24,7 +24,7 @@ from sim.model.ladder import CLASH, NUCLEAR, Kind
 from sim.model.motives import optimistic
 
 if TYPE_CHECKING:
-    from sim.model.state import Process, ReplicationState
+    from sim.model.replication import Process, ReplicationState
     from sim.scenario.schema import Termination
 
 __all__ = ["END_KINDS", "Wars"]

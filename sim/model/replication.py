@@ -55,7 +55,7 @@ class IntentView(Protocol):
 
 
 class StandingView(Protocol):
-    """Model v2: the standing acts in force (`sim.model.standing.Standing`), as actions move them."""
+    """The standing acts in force (`sim.model.standing.Standing`), as actions move them."""
 
     def posture(self, sim: ReplicationState, actor: int, target: int, level: int) -> None:
         """A scenario posture: levels 2-4 stand in the target's view of the actor; below 2 lift it."""
@@ -68,7 +68,7 @@ class StandingView(Protocol):
 
 
 class WarsView(Protocol):
-    """Model v2: the wars under way (`sim.model.termination.Wars`), as the `attack` action holds them."""
+    """The wars under way (`sim.model.termination.Wars`), as the `attack` action holds them."""
 
     def hold(self, a: int, b: int, until: float) -> None:
         """The war between a and b does not end by bargaining before day `until`."""
@@ -126,15 +126,15 @@ class ReplicationState(Protocol):
 
     @property
     def motives(self) -> Motives:
-        """Model v2: stakes, chances of prevailing and the matrices the kernel reads (:mod:`sim.model.motives`)."""
+        """Stakes, chances of prevailing and the matrices the kernel reads (:mod:`sim.model.motives`)."""
 
     @property
     def standing(self) -> StandingView:
-        """Model v2: the standing acts in force and their baseline shifts (:mod:`sim.model.standing`)."""
+        """The standing acts in force and their baseline shifts (:mod:`sim.model.standing`)."""
 
     @property
     def gradient(self) -> np.ndarray:
-        """Model v2: G[i, j], the positional gradient now (:mod:`sim.model.reach`)."""
+        """G[i, j], the positional gradient now (:mod:`sim.model.reach`)."""
 
     @property
     def threat_share(self) -> np.ndarray:
@@ -142,15 +142,15 @@ class ReplicationState(Protocol):
 
     @property
     def wars(self) -> WarsView:
-        """Model v2: the wars under way and how they end (:mod:`sim.model.termination`)."""
+        """The wars under way and how they end (:mod:`sim.model.termination`)."""
 
     @property
     def honour(self) -> HonourBook:
-        """Model v2: the pacts' answers, once per member per war (:mod:`sim.model.honour`)."""
+        """The pacts' answers, once per member per war (:mod:`sim.model.honour`)."""
 
     @property
     def positions(self) -> dict[tuple[int, str], tuple[float, float, float]]:
-        """Model v2: (owner, place) -> (lat, lon, personnel) moved by `deploy`/`withdraw` in this run."""
+        """(owner, place) -> (lat, lon, personnel) moved by `deploy`/`withdraw` in this run."""
 
     def reposition(self, extra: dict) -> None:
         """Forces moved: a new positional gradient and everything that follows from it."""
@@ -172,7 +172,7 @@ class ReplicationState(Protocol):
         """Log an event now and return its id."""
 
     def war_over(self, a: int, b: int) -> None:
-        """Model v2: the war of a and b ended now (the engine lets the recorder observe it)."""
+        """The war of a and b ended now (the engine lets the recorder observe it)."""
 
     @property
     def top(self) -> np.ndarray:
