@@ -26,6 +26,7 @@ from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
 from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
 from sim.model.pacts import bind_members
+from sim.model.replication import Forces, Streams
 from sim.model.standing import Standing
 from sim.model.termination import Wars
 from sim.model.world import Pact, World, compile_world, members_of
@@ -122,11 +123,9 @@ class Simulation:
         self.sources = sources  # keep what splits tension by source (sources.csv) at every sample
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
         self.rng_noise = _stream(seed, "perceive")
-        self.rng_alliance = _stream(seed, "alliances")
-        self.rng_answers = _stream(seed, "answers")
-        self.power, self.offense = world.power.copy(), world.offense.copy()
+        self.streams = Streams(alliances=_stream(seed, "alliances"), answers=_stream(seed, "answers"))
+        self.forces = Forces(world.power.copy(), world.offense.copy())
         self.g = setup.g
-        self.positions: dict = {}  # (owner, place) -> (lat, lon, personnel) moved by deploy/withdraw
         self.pacts = list(world.pacts)  # pacts are frozen: a change replaces one (sim.model.actions)
         self.structure = setup.structure
         self.losing: dict[tuple[int, int], float] = {}  # (i, j): how badly i is losing its war with j
@@ -140,7 +139,7 @@ class Simulation:
         self.invoked: set = set()  # (pact, member, enemy) already invoked
         self.strikes = attacks.FirstStrikes()
         self.struck_first = self.strikes.first  # who struck first in each dyad at war
-        self.honour = HonourBook(self.rng_alliance, self.params.alliances.honour_correlation)
+        self.honour = HonourBook(self.streams.alliances, self.params.alliances.honour_correlation)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
@@ -231,7 +230,7 @@ class Simulation:
         Then end the processes still waiting: their frames refer to this simulation, so until
         the garbage collector found the cycle its arrays (tens of MB at 1,000 states) would stay
         allocated, and the next replication would take fresh memory instead of reusing them."""
-        timeline(self)
+        timeline(self, self.scenario.timeline)
         self.processes = [self.spawn(self.decisions(i)) for i in range(self.world.n)]
         if self.params.alliances.endogenous:
             self.spawn(alignment.reviews(self))
@@ -266,10 +265,6 @@ class Simulation:
                 yield self.env.timeout(k * every - self.env.now)
             self.sample()
             k += 1
-
-    def start_invocation(self, generator) -> None:
-        """Run an invocation as its own process."""
-        self.spawn(generator)
 
     def alarm(self, states, cause: int) -> None:
         """Wake states early to decide now (attacked, an ally's invocation, named as a threat)."""
@@ -342,7 +337,7 @@ class Simulation:
 
     def restructure(self) -> None:
         """Recompute what follows from power and pacts after a scenario changed them."""
-        self.structure = Structure(self.setup, self.pacts, self.power, self.offense, self.g)
+        self.structure = Structure(self.setup, self.pacts, self.forces.power, self.forces.offense, self.g)
         self.intent.rebase(self.standing.over(self.structure.baseline), self.env.now)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self._bind()

@@ -10,7 +10,7 @@ checks that every action of the schema has an effect and a row in docs/scenarios
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sim.model import answers
@@ -35,9 +35,9 @@ def effect(model: type) -> Callable[[Effect], Effect]:
     return register
 
 
-def timeline(sim: ReplicationState) -> None:
+def timeline(sim: ReplicationState, actions: Iterable[schema.Action]) -> None:
     """Apply day-0 actions now and schedule the others (stable order for equal days)."""
-    for action in sorted(sim.scenario.timeline, key=lambda a: a.at):
+    for action in sorted(actions, key=lambda a: a.at):
         if action.at <= 0:
             apply(sim, action)
         else:
@@ -166,8 +166,8 @@ def _ramp(sim: ReplicationState, states: list[int], power: float, offense: float
     for k in range(steps):
         if k and interval > 0:
             yield sim.env.timeout(interval)
-        sim.power[states] *= power
-        sim.offense[states] *= offense
+        sim.forces.power[states] *= power
+        sim.forces.offense[states] *= offense
         sim.restructure()
 
 
@@ -191,8 +191,8 @@ def _ceasefire(sim: ReplicationState, action: schema.CeasefireAction, event: int
 
 def _position(sim: ReplicationState, owner: int, name: str) -> tuple[float, float, float]:
     """(lat, lon, personnel) of a position of `owner` now: moved by the run, or as in the world."""
-    if (owner, name) in sim.positions:
-        return sim.positions[(owner, name)]
+    if (owner, name) in sim.forces.positions:
+        return sim.forces.positions[(owner, name)]
     place = sim.world.territories.get((owner, name))
     if place is None:
         raise KeyError(f"no position {name!r} of {sim.world.ids[owner]} at day {sim.env.now:g}")
@@ -205,12 +205,12 @@ def _deploy(sim: ReplicationState, action: schema.DeployAction, event: int) -> N
     """Station forces: more personnel at a known position, or a new position (its lat, lon)."""
     owner = sim.world.index[action.actor]
     if action.lat is not None and action.lon is not None:
-        known = sim.positions.get((owner, action.location), (action.lat, action.lon, 0.0))
-        sim.positions[(owner, action.location)] = (action.lat, action.lon, known[2] + action.personnel)
+        known = sim.forces.positions.get((owner, action.location), (action.lat, action.lon, 0.0))
+        sim.forces.positions[(owner, action.location)] = (action.lat, action.lon, known[2] + action.personnel)
     else:
         lat, lon, personnel = _position(sim, owner, action.location)
-        sim.positions[(owner, action.location)] = (lat, lon, personnel + action.personnel)
-    sim.reposition(sim.positions)
+        sim.forces.positions[(owner, action.location)] = (lat, lon, personnel + action.personnel)
+    sim.reposition(sim.forces.positions)
 
 
 @effect(schema.WithdrawAction)
@@ -219,8 +219,8 @@ def _withdraw(sim: ReplicationState, action: schema.WithdrawAction, event: int) 
     owner = sim.world.index[action.actor]
     lat, lon, personnel = _position(sim, owner, action.location)
     left = 0.0 if action.personnel is None else max(personnel - action.personnel, 0.0)
-    sim.positions[(owner, action.location)] = (lat, lon, left)
-    sim.reposition(sim.positions)
+    sim.forces.positions[(owner, action.location)] = (lat, lon, left)
+    sim.reposition(sim.forces.positions)
 
 
 def _pact(sim: ReplicationState, pact_id: str) -> Pact:

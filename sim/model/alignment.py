@@ -75,7 +75,7 @@ def review(sim: ReplicationState) -> None:
 
 
 def _seek(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.ndarray) -> None:
-    p, power = sim.params.alliances, sim.power
+    p, power = sim.params.alliances, sim.forces.power
     cause = int(sim.intent.cause[i, x]) or None
     allied = any(q.obligations & COVERING and (q.protects is None or i in q.protects or DEFENCE in q.obligations)
                  for q in sim.pacts_of(i))

@@ -155,7 +155,7 @@ def _once(sim: ReplicationState, key: tuple, process: Process) -> None:
         process.close()
         return
     sim.invoked.add(key)
-    sim.start_invocation(process)
+    sim.spawn(process)
 
 
 def _consult(sim: ReplicationState, pact: Pact, attacker: int, place: Place, cause: int) -> None:
@@ -190,7 +190,7 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
     """Process: the invocation, the consultation delay, each member's choice (once per war:
     `sim.model.honour`), then mobilisation. A member that answered earlier in the same war
     keeps its answer: it enters against this enemy too if it honoured, and stays out if not."""
-    rng = sim.rng_alliance
+    rng = sim.streams.alliances
     event = sim.log(cause, Kind.INVOCATION, invoker, attacker, None, pact.id, clause)
     alert = sim.posture[:, enemy].copy()  # who stood on alert when the casus foederis arose
     armed = _fight_level(sim, invoker, enemy) >= CLASH  # an armed attack, not a mobilisation trigger
@@ -225,7 +225,7 @@ def _choices(sim: ReplicationState, pact: Pact, members: list[int], enemy: int, 
     mine = stakes[[pact.members.index(m) for m in members]]
     p = honour_probabilities(np.array([pact.reliability_of(m) for m in members]), mine, float(stakes.mean()),
                              sim.params.alliances.honour_threat_shift)
-    return sim.honour.draw(war, members, p, honour.leader_of(pact, sim.power))
+    return sim.honour.draw(war, members, p, honour.leader_of(pact, sim.forces.power))
 
 
 def bound_to(sim: ReplicationState, member: int, enemy: int) -> bool:
@@ -272,7 +272,7 @@ def consultation(sim: ReplicationState, pact: Pact, invoker: int, attacker: int,
                  clause: str = "consultation") -> Process:
     """Process: a member asks for consultations (NATO's Article 4); after the delay the others
     raise their posture toward the attacker to a level in `consultation_levels` (1..3)."""
-    rng = sim.rng_alliance
+    rng = sim.streams.alliances
     event = sim.log(cause, Kind.INVOCATION, invoker, attacker, None, pact.id, clause)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
     low, high = sim.params.alliances.consultation_levels

@@ -104,7 +104,7 @@ def _excess(intent: float, floor: float) -> float:
 
 def _maybe_answer(sim: ReplicationState, state: int, against: list[int], cause: int) -> None:
     params = sim.params.answers
-    rng = sim.rng_answers
+    rng = sim.streams.answers
     draw, delay, choice = rng.random(), rng.uniform(*params.delay_days), int(rng.integers(len(REPERTOIRE)))
     if draw < params.probability:
         sim.spawn(_answer(sim, state, sorted(against), cause, delay, REPERTOIRE[choice]))
@@ -133,5 +133,5 @@ def _answer(sim: ReplicationState, state: int, against: list[int], cause: int, d
             sim.log(cause, Kind.ANSWER, state, worst, level, detail="holds its show of force")
     else:
         sim.log(cause, Kind.ANSWER, state, None, detail=f"arms +{params.arms_rate:.0%}")
-        sim.power[state] *= 1.0 + params.arms_rate
+        sim.forces.power[state] *= 1.0 + params.arms_rate
         sim.restructure()

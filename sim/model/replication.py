@@ -11,6 +11,7 @@ model logs events through :meth:`ReplicationState.log` and never reads what was 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -19,11 +20,29 @@ import simpy
 from sim.model.honour import HonourBook
 from sim.model.motives import Motives
 from sim.model.world import Pact, World
-from sim.scenario.schema import Parameters, Scenario
+from sim.scenario.schema import Parameters
 
-__all__ = ["IntentView", "StandingView", "WarsView", "ReplicationState"]
+__all__ = ["Forces", "IntentView", "StandingView", "Streams", "WarsView", "ReplicationState"]
 
 Process = Generator[Any, Any, None]
+
+
+@dataclass
+class Forces:
+    """A replication's forces now, as scenario actions and answers move them."""
+
+    power: np.ndarray  # military expenditure (changed in place)
+    offense: np.ndarray  # offense multipliers (changed in place)
+    positions: dict[tuple[int, str], tuple[float, float, float]] = field(default_factory=dict)
+    """(owner, place) -> (lat, lon, personnel) moved by `deploy`/`withdraw` in this replication."""
+
+
+@dataclass(frozen=True)
+class Streams:
+    """The model's own random streams of one replication (independent of the decisions')."""
+
+    alliances: np.random.Generator  # alliance decisions: delays, honouring
+    answers: np.random.Generator  # answers in peacetime (sim.model.answers)
 
 
 class IntentView(Protocol):
@@ -85,10 +104,6 @@ class ReplicationState(Protocol):
         """The replication's clock and scheduler."""
 
     @property
-    def scenario(self) -> Scenario:
-        """The resolved scenario (its timeline)."""
-
-    @property
     def world(self) -> World:
         """States, places and distances (read-only)."""
 
@@ -97,20 +112,16 @@ class ReplicationState(Protocol):
         """The scenario's parameters."""
 
     @property
-    def rng_alliance(self) -> np.random.Generator:
-        """The stream of alliance decisions (delays, honouring)."""
+    def streams(self) -> Streams:
+        """The model's random streams."""
 
     @property
     def posture(self) -> np.ndarray:
         """posture[i, j]: i's level toward j (0..7)."""
 
     @property
-    def power(self) -> np.ndarray:
-        """Military expenditure now (changed in place)."""
-
-    @property
-    def offense(self) -> np.ndarray:
-        """Offense multipliers now (changed in place)."""
+    def forces(self) -> Forces:
+        """Power, offense and positions now (changed in place; `reposition` or `restructure` after)."""
 
     @property
     def intent(self) -> IntentView:
@@ -148,16 +159,8 @@ class ReplicationState(Protocol):
     def honour(self) -> HonourBook:
         """The pacts' answers, once per member per war (:mod:`sim.model.honour`)."""
 
-    @property
-    def positions(self) -> dict[tuple[int, str], tuple[float, float, float]]:
-        """(owner, place) -> (lat, lon, personnel) moved by `deploy`/`withdraw` in this run."""
-
     def reposition(self, extra: dict) -> None:
         """Forces moved: a new positional gradient and everything that follows from it."""
-
-    @property
-    def rng_answers(self) -> np.random.Generator:
-        """The stream of answers in peacetime (:mod:`sim.model.answers`)."""
 
     @property
     def invoked(self) -> set[tuple]:
@@ -202,10 +205,7 @@ class ReplicationState(Protocol):
         """Wake states early to decide now."""
 
     def spawn(self, generator: Process) -> simpy.Process:
-        """Run a generator as a process of this replication."""
-
-    def start_invocation(self, generator: Process) -> None:
-        """Run an invocation as its own process."""
+        """Run a generator (an invocation, a war, a later action) as a process of this replication."""
 
     def restructure(self) -> None:
         """Recompute what follows from power and pacts after they changed."""
