@@ -64,7 +64,7 @@ class Structure:
         n = world.n
         self.a = perception.alignment(pacts, n, pp.pact_weights)
         self.a_t = np.ascontiguousarray(self.a.T)
-        g = setup.g if g is None else g
+        g = self.gradient = setup.g if g is None else g
         self.caps = perception.capabilities(power, offense, g, self.a)
         # the coalitions each side expects, on the same positional gradient, allies at their honour rates
         expected = honour.expected(pacts, n)
@@ -95,6 +95,25 @@ class Structure:
         self.mobilisation_triggers = any(p.trigger_level < CLASH for p in pacts)
         self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond,
                                  setup.params.motives.war_fixed_cost, setup.params.nuclear.retaliation)
+
+
+    @property
+    def ally(self) -> np.ndarray:
+        """a[i, j]: how much j counts as i's ally."""
+        return self.a
+
+    @property
+    def threat_share(self) -> np.ndarray:
+        """C[i, j]: the capability part of the threat j poses to i."""
+        return self.caps.share
+
+    def pacts_of(self, state: int) -> list[Pact]:
+        """The pacts `state` belongs to."""
+        return self.membership[state]
+
+    def consultation_pacts(self) -> list[Pact]:
+        """Pacts with a consultation obligation (type or clause)."""
+        return self.consultative
 
 
 _THREATENED = frozenset(invoked_by("threatened"))
@@ -156,6 +175,11 @@ class Simulation:
                                  rate=self.intent.rate, hostility_bias=pp.hostility_bias)
         self._bind()
 
+    @property
+    def ties(self) -> Structure:
+        """What follows from power and pacts now, as the model reads it (`sim.model.replication.Ties`)."""
+        return self.structure
+
     def _bind(self) -> None:
         """Point the kernel at the current intent arrays and structure."""
         intent, structure = self.intent, self.structure
@@ -164,37 +188,9 @@ class Simulation:
         self.observer.bind(intent, structure.a_t)
 
     # --- queries -----------------------------------------------------------------------------
-    @property
-    def baseline(self) -> np.ndarray:
-        """The structural baseline of intent, before standing acts (:mod:`sim.model.standing`)."""
-        return self.structure.baseline
-
-    @property
-    def alignment(self) -> np.ndarray:
-        """a[i, j]: how much j counts as i's ally now."""
-        return self.structure.a
-
-    @property
-    def gradient(self) -> np.ndarray:
-        """G[i, j]: the positional gradient now (`sim.model.reach`; moved by deploy/withdraw)."""
-        return self.g
-
-    @property
-    def threat_share(self) -> np.ndarray:
-        """C[i, j]: the capability part of the threat j poses to i now."""
-        return self.structure.caps.share
-
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id, or the current members of a pact id."""
         return members_of(ref, self.world.index, self.pacts)
-
-    def pacts_of(self, state: int) -> list[Pact]:
-        """The pacts `state` belongs to now."""
-        return self.structure.membership[state]
-
-    def consultation_pacts(self) -> list[Pact]:
-        """Pacts with a consultation obligation (type or clause)."""
-        return self.structure.consultative
 
     def threats_to(self, observers: np.ndarray, source: int) -> np.ndarray:
         """T[m, source] for each observer m, at the current time."""

@@ -110,7 +110,7 @@ def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: 
 def _join(sim: ReplicationState, action: schema.JoinAllianceAction, event: int) -> None:
     spec = _spec(sim, action.pact)
     if action.actor not in spec.members:
-        before = sim.threat_share.copy()
+        before = sim.ties.threat_share.copy()
         pact = replace_pact(sim, action.pact, spec.model_copy(update={"members": spec.members + [action.actor]}))
         answers.encircled(sim, before, pact.members, event)
         on_war_under_way(sim, pact, event)
@@ -125,7 +125,7 @@ def _leave(sim: ReplicationState, action: schema.LeaveAllianceAction, event: int
 
 @effect(schema.CreateAllianceAction)
 def _create(sim: ReplicationState, action: schema.CreateAllianceAction, event: int) -> None:
-    before = sim.threat_share.copy()
+    before = sim.ties.threat_share.copy()
     sim.pacts = [p for p in sim.pacts if p.id != action.pact]
     sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index, sim.params.alliances.reliability))
     sim.restructure()
@@ -138,7 +138,7 @@ def _amend(sim: ReplicationState, action: schema.AmendAllianceAction, event: int
     """Change the pact as it is now (members who joined or left included)."""
     spec = _spec(sim, action.pact).model_dump()
     spec.update(action.set)
-    before = sim.threat_share.copy()
+    before = sim.ties.threat_share.copy()
     pact = replace_pact(sim, action.pact, PactSpec.model_validate(spec))
     answers.encircled(sim, before, pact.members, event)
 

@@ -61,7 +61,7 @@ def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_
 def _mates(sim: ReplicationState, state: int) -> set[int]:
     """`state` and the members of its defence and offence pacts."""
     out = {state}
-    for pact in sim.pacts_of(state):
+    for pact in sim.ties.pacts_of(state):
         if pact.obligations & SIDE:
             out.update(pact.members)
     return out
@@ -97,19 +97,19 @@ def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Pl
     struck_first = (collective or sim.struck_first.get(frozenset((attacker, target))) == target
                     or side_struck_first(sim, attacker, target))
     invoked = set()
-    for pact in sim.pacts_of(target):
+    for pact in sim.ties.pacts_of(target):
         clause = _clause(pact)
         if clause and casus_foederis(pact, target, attacker, place, struck_first) and \
                 commitments.conditions_met(sim, pact, target, attacker):
             invoked.add(pact.id)
             _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, clause))
-    for pact in sim.pacts_of(attacker):
+    for pact in sim.ties.pacts_of(attacker):
         for clause in BY_ATTACKER:
             if clause in pact.obligations and casus_foederis(pact, attacker, target, place, False):
                 _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, clause))
     if collective or self_defence:
         return
-    for pact in sim.consultation_pacts():
+    for pact in sim.ties.consultation_pacts():
         if pact.id not in invoked and attacker not in pact.members:
             _consult(sim, pact, attacker, place, cause)
 
@@ -125,7 +125,7 @@ def on_mobilisation(sim: ReplicationState, actor: int, target: int, cause: int) 
     casus foederis)."""
     place = sim.world.place(target, None)
     struck_first = side_struck_first(sim, actor, target)
-    for pact in sim.pacts_of(target):
+    for pact in sim.ties.pacts_of(target):
         clause = _clause(pact)
         if clause and pact.trigger_level <= MOBILISATION and \
                 casus_foederis(pact, target, actor, place, struck_first) and \
@@ -236,7 +236,7 @@ def bound_to(sim: ReplicationState, member: int, enemy: int) -> bool:
     a cease-fire and mediate; Pact of the League of Arab States 1945, Art. 5: the Council
     mediates); in a world coded as bilateral pacts (`cow_YYYY`) this is how such a treaty's members
     keep out of a war between two of them, as they do in a world coded as cliques."""
-    for pact in sim.pacts_of(member):
+    for pact in sim.ties.pacts_of(member):
         if enemy in pact.members and any(kind(c).fights for c in pact.obligations) and \
                 (pact.protects is None or enemy in pact.protects):
             return True

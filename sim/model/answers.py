@@ -44,7 +44,7 @@ def perceived(sim: ReplicationState, source: int, before: np.ndarray, cause: int
     pp = sim.params.perception
     after = sim.intent.column(source, sim.env.now)
     floor = pp.default_intent
-    rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.threat_share[:, source]
+    rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.ties.threat_share[:, source]
     out = []
     for m in np.flatnonzero(rise > pp.perceive_threshold * (1.0 - floor)).tolist():
         event = sim.log(cause, Kind.PERCEIVE, m, source, detail=f"threat +{rise[m] / (1.0 - floor):.3f}")  # floor < 1 here
@@ -71,7 +71,7 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
     (intent and capability together) rose past the threshold is logged as perceived, and the state
     may answer."""
     now, pp = sim.env.now, sim.params.perception
-    share = sim.threat_share
+    share = sim.ties.threat_share
     inside = set(members)
     for m in range(len(share)):
         if m in inside:

@@ -22,7 +22,7 @@ from sim.model.motives import Motives
 from sim.model.world import Pact, World
 from sim.scenario.schema import Parameters
 
-__all__ = ["Forces", "IntentView", "StandingView", "Streams", "WarsView", "ReplicationState"]
+__all__ = ["Forces", "IntentView", "StandingView", "Streams", "Ties", "WarsView", "ReplicationState"]
 
 Process = Generator[Any, Any, None]
 
@@ -43,6 +43,27 @@ class Streams:
 
     alliances: np.random.Generator  # alliance decisions: delays, honouring
     answers: np.random.Generator  # answers in peacetime (sim.model.answers)
+
+
+class Ties(Protocol):
+    """What follows from power and pacts now (read-only; `restructure` recomputes it)."""
+
+    baseline: np.ndarray  # the structural baseline of intent (pacts, relations), before standing acts
+    gradient: np.ndarray  # G[i, j], the positional gradient (sim.model.reach)
+
+    @property
+    def ally(self) -> np.ndarray:
+        """a[i, j]: how much j counts as i's ally."""
+
+    @property
+    def threat_share(self) -> np.ndarray:
+        """C[i, j]: the capability part of the threat j poses to i."""
+
+    def pacts_of(self, state: int) -> list[Pact]:
+        """The pacts `state` belongs to."""
+
+    def consultation_pacts(self) -> list[Pact]:
+        """Pacts with an obligation a threatened member invokes."""
 
 
 class IntentView(Protocol):
@@ -128,12 +149,8 @@ class ReplicationState(Protocol):
         """Perceived intent."""
 
     @property
-    def baseline(self) -> np.ndarray:
-        """The structural baseline of intent (pacts, relations), before standing acts (read-only)."""
-
-    @property
-    def alignment(self) -> np.ndarray:
-        """a[i, j]: how much j counts as i's ally now (read-only)."""
+    def ties(self) -> Ties:
+        """What follows from power and pacts now: alignment, threat shares, the gradient, baselines."""
 
     @property
     def motives(self) -> Motives:
@@ -142,14 +159,6 @@ class ReplicationState(Protocol):
     @property
     def standing(self) -> StandingView:
         """The standing acts in force and their baseline shifts (:mod:`sim.model.standing`)."""
-
-    @property
-    def gradient(self) -> np.ndarray:
-        """G[i, j], the positional gradient now (:mod:`sim.model.reach`)."""
-
-    @property
-    def threat_share(self) -> np.ndarray:
-        """C[i, j]: the capability part of the threat j poses to i now."""
 
     @property
     def wars(self) -> WarsView:
@@ -186,12 +195,6 @@ class ReplicationState(Protocol):
 
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id, or the current members of a pact id."""
-
-    def pacts_of(self, state: int) -> list[Pact]:
-        """The pacts `state` belongs to now."""
-
-    def consultation_pacts(self) -> list[Pact]:
-        """Pacts with an obligation a threatened member invokes."""
 
     def threats_to(self, observers: np.ndarray, source: int) -> np.ndarray:
         """T[m, source] for each observer m, now."""

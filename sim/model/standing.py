@@ -44,7 +44,7 @@ class Standing:
 
     def impose(self, sim: ReplicationState, observer: int, source: int, share: float) -> None:
         """Raise observer's baseline view of source by `share` of its gap to 1, while in force."""
-        base = float(sim.baseline[observer, source])
+        base = float(sim.ties.baseline[observer, source])
         self.shift[(observer, source)] = max(self.shift.get((observer, source), 0.0), share * (1.0 - base))
         self._rebase(sim, observer, source)
 
@@ -62,5 +62,5 @@ class Standing:
 
     def _rebase(self, sim: ReplicationState, observer: int, source: int) -> None:
         """Move one cell's baseline; its intent keeps its value now and relaxes to the new baseline."""
-        base = min(float(sim.baseline[observer, source]) + self.shift.get((observer, source), 0.0), 1.0)
+        base = min(float(sim.ties.baseline[observer, source]) + self.shift.get((observer, source), 0.0), 1.0)
         sim.intent.rebase_cell(observer, source, base, sim.env.now)

@@ -75,7 +75,7 @@ class Wars:
         if s[a, b] > 0 or s[b, a] > 0:
             return False
         for x, y in ((a, b), (b, a)):
-            allies = sim.alignment[x] > 0
+            allies = sim.ties.ally[x] > 0
             if (allies & ((posture[y] >= CLASH) | (posture[:, y] >= CLASH))).any():
                 return True
         return False
