@@ -26,7 +26,7 @@ from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
 from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
 from sim.model.pacts import bind_members
-from sim.model.replication import Forces, Streams
+from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
 from sim.model.termination import Wars
 from sim.model.world import Pact, World, compile_world, members_of
@@ -155,10 +155,9 @@ class Simulation:
         self.standing = Standing(self.params.perception.standing_weight)  # acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
-        self.invoked: set = set()  # (pact, member, enemy) already invoked
         self.strikes = attacks.FirstStrikes()
-        self.struck_first = self.strikes.first  # who struck first in each dyad at war
-        self.honour = HonourBook(self.streams.alliances, self.params.alliances.honour_correlation)
+        self.memory = Memory(HonourBook(self.streams.alliances, self.params.alliances.honour_correlation),
+                             self.strikes.first)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
@@ -191,12 +190,6 @@ class Simulation:
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id, or the current members of a pact id."""
         return members_of(ref, self.world.index, self.pacts)
-
-    def threats_to(self, observers: np.ndarray, source: int) -> np.ndarray:
-        """T[m, source] for each observer m, at the current time."""
-        if len(observers) == 0:
-            return np.zeros(0)
-        return self.intent.cells(observers, source, self.env.now) * self.structure.caps.share[observers, source]
 
     # --- processes ---------------------------------------------------------------------------
     def log(self, cause: int | None, kind: str, actor, target, level: int | None = None, pact: str | None = None,

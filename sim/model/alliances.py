@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.model import commitments, honour
 from sim.model.ladder import CLASH, MOBILISATION, WAR, Kind
-from sim.model.perception import gradient
+from sim.model.perception import gradient, threats_to
 from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, great_circle_km
 from sim.scenario.pactkinds import invoked_by, kind
@@ -78,7 +78,7 @@ def side_struck_first(sim: ReplicationState, attacker: int, target: int) -> bool
     includes the other belligerent: when the attacker is the target's own treaty partner (Iraq and
     Kuwait in the Arab League), the attacker's blow does not make the target's side the aggressor.
     """
-    posture, first = sim.posture, sim.struck_first
+    posture, first = sim.posture, sim.memory.struck_first
     fighting = (posture >= CLASH) | (posture.T >= CLASH)
     others = (_mates(sim, attacker) | set(np.flatnonzero(fighting[target]).tolist())) - {target}
     return any(first.get(frozenset((x, y))) == y and fighting[x, y]
@@ -94,7 +94,7 @@ def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Pl
     the target counts as having struck first, so its defensive-only pacts stay silent. Neither
     self-defence nor collective defence lets the aggressor's side ask for consultations.
     """
-    struck_first = (collective or sim.struck_first.get(frozenset((attacker, target))) == target
+    struck_first = (collective or sim.memory.struck_first.get(frozenset((attacker, target))) == target
                     or side_struck_first(sim, attacker, target))
     invoked = set()
     for pact in sim.ties.pacts_of(target):
@@ -139,7 +139,7 @@ def on_war_under_way(sim: ReplicationState, pact: Pact, cause: int) -> None:
     clause = _clause(pact)
     if not clause or not pact.applies_to_war_under_way:
         return
-    first = sim.struck_first
+    first = sim.memory.struck_first
     for member in pact.members:
         for attacker in sorted(commitments.attackers_of(sim.posture, member)):
             if first.get(frozenset((attacker, member))) == attacker and \
@@ -151,10 +151,10 @@ def on_war_under_way(sim: ReplicationState, pact: Pact, cause: int) -> None:
 def _once(sim: ReplicationState, key: tuple, process: Process) -> None:
     """Start an invocation unless the same pact was already invoked for the same member against
     the same enemy in this replication (a renewed clash does not invoke a pact twice)."""
-    if key in sim.invoked:
+    if key in sim.memory.invoked:
         process.close()
         return
-    sim.invoked.add(key)
+    sim.memory.invoked.add(key)
     sim.spawn(process)
 
 
@@ -168,14 +168,14 @@ def _consult(sim: ReplicationState, pact: Pact, attacker: int, place: Place, cau
     """
     if pact.adversaries is not None and attacker not in pact.adversaries:
         return
-    members = np.array([m for m in pact.members if (pact.id, m) not in sim.invoked
+    members = np.array([m for m in pact.members if (pact.id, m) not in sim.memory.invoked
                         and (pact.protects is None or m in pact.protects)], dtype=int)
     if len(members) == 0:
         return
     world, pp = sim.world, sim.params.perception
     distance = great_circle_km(world.lat[members], world.lon[members], [place.lat], [place.lon])[:, 0]
     proximity = gradient(distance, pp.distance_half_km, pp.distance_exponent)
-    threats = sim.threats_to(members, attacker) * proximity
+    threats = threats_to(sim, members, attacker) * proximity
     for m in members[threats >= sim.params.alliances.consultation_threat].tolist():
         _once(sim, (pact.id, m), consultation(sim, pact, m, attacker, cause, _threatened_clause(pact)))
 
@@ -197,7 +197,7 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
     sim.alarm(pact.members, event)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
     np.maximum(alert, sim.posture[:, enemy], out=alert)
-    war = sim.honour.record(pact.id, enemy, sim.posture)
+    war = sim.memory.honour.record(pact.id, enemy, sim.posture)
     deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH
                 and (clause == DEFENCE or pact.protects is None or m not in pact.protects)]
     for m in [m for m in deciders if m not in war.choices and bound_to(sim, m, enemy)]:
@@ -221,11 +221,11 @@ def _choices(sim: ReplicationState, pact: Pact, members: list[int], enemy: int, 
     """New members' choices: p_m from their reliability and stake against the pact's mean stake."""
     if not members:
         return []
-    stakes = sim.threats_to(np.array(pact.members, dtype=int), enemy)
+    stakes = threats_to(sim, np.array(pact.members, dtype=int), enemy)
     mine = stakes[[pact.members.index(m) for m in members]]
     p = honour_probabilities(np.array([pact.reliability_of(m) for m in members]), mine, float(stakes.mean()),
                              sim.params.alliances.honour_threat_shift)
-    return sim.honour.draw(war, members, p, honour.leader_of(pact, sim.forces.power))
+    return sim.memory.honour.draw(war, members, p, honour.leader_of(pact, sim.forces.power))
 
 
 def bound_to(sim: ReplicationState, member: int, enemy: int) -> bool:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.ladder import SIGNALLING, Kind
+from sim.model.perception import threats_to
 
 if TYPE_CHECKING:
     from sim.model.replication import Process, ReplicationState
@@ -113,7 +114,7 @@ def _maybe_answer(sim: ReplicationState, state: int, against: list[int], cause: 
 def _answer(sim: ReplicationState, state: int, against: list[int], cause: int, delay: float, kind: str) -> Process:
     yield sim.env.timeout(delay)
     params, now = sim.params.answers, sim.env.now
-    threat = [float(sim.threats_to(np.array([state]), j)[0]) for j in against]
+    threat = [float(threats_to(sim, np.array([state]), j)[0]) for j in against]
     worst = against[int(np.argmax(threat))]  # the first of the most threatening
     if kind == "counter-naming":
         event = sim.log(cause, Kind.ANSWER, state, worst, detail=kind)

@@ -22,7 +22,7 @@ from sim.model.motives import Motives
 from sim.model.world import Pact, World
 from sim.scenario.schema import Parameters
 
-__all__ = ["Forces", "IntentView", "StandingView", "Streams", "Ties", "WarsView", "ReplicationState"]
+__all__ = ["Forces", "IntentView", "Memory", "StandingView", "Streams", "Ties", "WarsView", "ReplicationState"]
 
 Process = Generator[Any, Any, None]
 
@@ -35,6 +35,16 @@ class Forces:
     offense: np.ndarray  # offense multipliers (changed in place)
     positions: dict[tuple[int, str], tuple[float, float, float]] = field(default_factory=dict)
     """(owner, place) -> (lat, lon, personnel) moved by `deploy`/`withdraw` in this replication."""
+
+
+@dataclass
+class Memory:
+    """What the pacts remember in one replication."""
+
+    honour: HonourBook  # the pacts' answers, once per member per war (sim.model.honour)
+    struck_first: dict[frozenset[int], int]  # who struck first in each dyad at war (not the recorder's)
+    invoked: set[tuple] = field(default_factory=set)
+    """Invocations already made: (pact, member, enemy), or (pact, member) for consultations."""
 
 
 @dataclass(frozen=True)
@@ -164,20 +174,12 @@ class ReplicationState(Protocol):
     def wars(self) -> WarsView:
         """The wars under way and how they end (:mod:`sim.model.termination`)."""
 
-    @property
-    def honour(self) -> HonourBook:
-        """The pacts' answers, once per member per war (:mod:`sim.model.honour`)."""
-
     def reposition(self, extra: dict) -> None:
         """Forces moved: a new positional gradient and everything that follows from it."""
 
     @property
-    def invoked(self) -> set[tuple]:
-        """Invocations already made: (pact, member, enemy) or (pact, member) for consultations."""
-
-    @property
-    def struck_first(self) -> dict[frozenset[int], int]:
-        """Who struck first in each dyad at war (model state, not the recorder's)."""
+    def memory(self) -> Memory:
+        """Who struck first, the invocations made, the pacts' answers per war."""
 
     def log(self, cause: int | None, kind: str, actor: Any, target: Any, level: int | None = None,
             pact: str | None = None, detail: str = "") -> int:
@@ -195,9 +197,6 @@ class ReplicationState(Protocol):
 
     def members(self, ref: str) -> list[int]:
         """Indices named by a state id, or the current members of a pact id."""
-
-    def threats_to(self, observers: np.ndarray, source: int) -> np.ndarray:
-        """T[m, source] for each observer m, now."""
 
     def act(self, i: int, j: int, level: int, kind: str, cause: int | None = None, pact: str | None = None,
             event: int | None = None, location: str | None = None, attack: bool = True,
