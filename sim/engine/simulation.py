@@ -324,22 +324,24 @@ class Simulation:
             now = intent.baseline[rows] + intent.dev[rows] * intent.decay(t)
             self.rec.keep_sources(t, tension[rows], now, intent.baseline[rows], structure)
 
-    def restructure(self) -> None:
-        """Recompute what follows from power and pacts after a scenario changed them."""
+    def restructure(self, moved: bool = False) -> None:
+        """Recompute what follows from forces and pacts after a scenario changed them (`moved`:
+        forces moved, `deploy` or `withdraw`: a new gradient and observers that read it first)."""
+        if moved:
+            self._reposition(self.forces.positions)
         self.structure = Structure(self.setup, self.pacts, self.forces.power, self.forces.offense, self.g)
         self.intent.rebase(self.standing.over(self.structure.baseline), self.env.now)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self._bind()
 
-    def reposition(self, extra: dict) -> None:
-        """Forces moved (`deploy`, `withdraw`): a new gradient, observers that read it, a new structure."""
+    def _reposition(self, extra: dict) -> None:
+        """Forces moved (`deploy`, `withdraw`): a new gradient and observers that read it."""
         self.g = self.setup.gradient(extra)
         pp = self.params.perception
         self.observer = Observer(self.rng_noise, np.ascontiguousarray(self.g.T), spillover=pp.spillover,
                                  misperception=pp.misperception, escalation_gain=pp.escalation_gain,
                                  deescalation_gain=pp.deescalation_gain, rate=self.intent.rate,
                                  hostility_bias=pp.hostility_bias)
-        self.restructure()
 
 
 def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False) -> Recorder:

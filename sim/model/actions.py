@@ -210,7 +210,7 @@ def _deploy(sim: ReplicationState, action: schema.DeployAction, event: int) -> N
     else:
         lat, lon, personnel = _position(sim, owner, action.location)
         sim.forces.positions[(owner, action.location)] = (lat, lon, personnel + action.personnel)
-    sim.reposition(sim.forces.positions)
+    sim.restructure(moved=True)
 
 
 @effect(schema.WithdrawAction)
@@ -220,7 +220,7 @@ def _withdraw(sim: ReplicationState, action: schema.WithdrawAction, event: int) 
     lat, lon, personnel = _position(sim, owner, action.location)
     left = 0.0 if action.personnel is None else max(personnel - action.personnel, 0.0)
     sim.forces.positions[(owner, action.location)] = (lat, lon, left)
-    sim.reposition(sim.forces.positions)
+    sim.restructure(moved=True)
 
 
 def _pact(sim: ReplicationState, pact_id: str) -> Pact:

@@ -152,7 +152,7 @@ class ReplicationState(Protocol):
 
     @property
     def forces(self) -> Forces:
-        """Power, offense and positions now (changed in place; `reposition` or `restructure` after)."""
+        """Power, offense and positions now (changed in place; `restructure` after)."""
 
     @property
     def intent(self) -> IntentView:
@@ -174,9 +174,6 @@ class ReplicationState(Protocol):
     def wars(self) -> WarsView:
         """The wars under way and how they end (:mod:`sim.model.termination`)."""
 
-    def reposition(self, extra: dict) -> None:
-        """Forces moved: a new positional gradient and everything that follows from it."""
-
     @property
     def memory(self) -> Memory:
         """Who struck first, the invocations made, the pacts' answers per war."""
@@ -187,10 +184,6 @@ class ReplicationState(Protocol):
 
     def war_over(self, a: int, b: int) -> None:
         """The war of a and b ended now (the engine lets the recorder observe it)."""
-
-    @property
-    def top(self) -> np.ndarray:
-        """Each state's highest level (7 for a nuclear state, else 6)."""
 
     def desperation(self, i: int, j: int, loss: float) -> None:
         """i is losing its war with j by `loss` in [0, 1]: its nuclear costs toward j fall (`sim.model.nuclear`)."""
@@ -209,5 +202,6 @@ class ReplicationState(Protocol):
     def spawn(self, generator: Process) -> simpy.Process:
         """Run a generator (an invocation, a war, a later action) as a process of this replication."""
 
-    def restructure(self) -> None:
-        """Recompute what follows from power and pacts after they changed."""
+    def restructure(self, moved: bool = False) -> None:
+        """Recompute what follows from forces and pacts after they changed (`moved`: positions
+        changed, a new positional gradient first)."""

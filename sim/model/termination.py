@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.ladder import CLASH, NUCLEAR, Kind
+from sim.model.ladder import CLASH, Kind
 from sim.model.motives import optimistic
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ class Wars:
                 break
             p = self.balance(sim, a, b)
             x = self._battle(x, p, paid)
-            if sim.top[b] == NUCLEAR:  # a nuclear defender losing ground (sim.model.nuclear)
+            if sim.world.nuclear[b]:  # a nuclear defender losing ground (sim.model.nuclear)
                 sim.desperation(b, a, min(x / self.params.capitulation, 1.0))
             if self.joined(sim, a, b) or sim.env.now < self.held.get(key, 0.0):
                 continue
