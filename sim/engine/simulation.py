@@ -29,7 +29,7 @@ from sim.model.pacts import bind_members
 from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
 from sim.model.termination import Wars
-from sim.model.world import Pact, World, compile_world, members_of
+from sim.model.world import Pact, World, compile_world
 from sim.scenario.pactkinds import invoked_by
 from sim.scenario.schema import Scenario
 
@@ -185,11 +185,6 @@ class Simulation:
         self.costs = nuclear.desperate_costs(self.costs, structure.costs, self.losing, self.params.nuclear.desperation)
         self.kernel.bind(intent, structure.caps.share, self.costs, self.motives)
         self.observer.bind(intent, structure.a_t)
-
-    # --- queries -----------------------------------------------------------------------------
-    def members(self, ref: str) -> list[int]:
-        """Indices named by a state id, or the current members of a pact id."""
-        return members_of(ref, self.world.index, self.pacts)
 
     # --- processes ---------------------------------------------------------------------------
     def log(self, cause: int | None, kind: str, actor, target, level: int | None = None, pact: str | None = None,

@@ -17,7 +17,7 @@ from sim.model import answers
 from sim.model.alliances import on_war_under_way
 from sim.model.ladder import scenario_kind
 from sim.model.replication import Process, ReplicationState
-from sim.model.world import Pact, compile_pact
+from sim.model.world import Pact, compile_pact, members_of
 from sim.scenario import schema
 from sim.scenario.schema import PactSpec
 
@@ -59,9 +59,15 @@ def apply(sim: ReplicationState, action: Any) -> None:
     EFFECTS[type(action)](sim, action, event)
 
 
+
+def _members(sim: ReplicationState, ref: str) -> list[int]:
+    """Indices named by a state id, or the current members of a pact id."""
+    return members_of(ref, sim.world.index, sim.pacts)
+
+
 def _pairs(sim: ReplicationState, action: Any) -> Iterator[tuple[int, int]]:
-    for i in sim.members(action.actor):
-        for j in sim.members(action.target):
+    for i in _members(sim, action.actor):
+        for j in _members(sim, action.target):
             if i != j:
                 yield i, j
 
@@ -155,7 +161,7 @@ def replace_pact(sim: ReplicationState, pact_id: str, spec: PactSpec, restructur
 
 @effect(schema.ScalePowerAction)
 def _scale_power(sim: ReplicationState, action: schema.ScalePowerAction, event: int) -> None:
-    states = sim.members(action.actor)
+    states = _members(sim, action.actor)
     steps = action.steps if action.over_days > 0 else 1
     power, offense = action.power ** (1 / steps), action.offense ** (1 / steps)
     sim.spawn(_ramp(sim, states, power, offense, steps, action.over_days / steps))

@@ -188,9 +188,6 @@ class ReplicationState(Protocol):
     def desperation(self, i: int, j: int, loss: float) -> None:
         """i is losing its war with j by `loss` in [0, 1]: its nuclear costs toward j fall (`sim.model.nuclear`)."""
 
-    def members(self, ref: str) -> list[int]:
-        """Indices named by a state id, or the current members of a pact id."""
-
     def act(self, i: int, j: int, level: int, kind: str, cause: int | None = None, pact: str | None = None,
             event: int | None = None, location: str | None = None, attack: bool = True,
             collective: bool = False) -> int:
