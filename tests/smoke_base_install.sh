@@ -60,6 +60,8 @@ commands() {  # every command of the README's table, on shipped scenarios, few r
     check "$v" "compare" alliance-sim compare a b
     check "$v" "plot run" alliance-sim plot a
     check "$v" "plot sweep" alliance-sim plot sw
+    check "$v" "cascade" alliance-sim cascade a
+    check "$v" "report" alliance-sim report b --baseline a --out report.html
     check "$v" "backtest" alliance-sim backtest "$scenarios/history/ukraine_2022.yaml" --reps 2 --out bt --quiet
     check "$v" "python -m sim --help" python -m sim --help
 }

@@ -1,5 +1,5 @@
 """The package layout is the architecture: imports flow one way, input -> model -> engine ->
-execution -> analysis -> cli, and no module imports another that (transitively) imports it."""
+execution -> analysis -> history -> cli, and no module imports another that (transitively) imports it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
-LAYERS = ["scenario", "model", "kernel", "engine", "execution", "sweeps", "analysis", "plot", "cli"]
+LAYERS = ["scenario", "model", "kernel", "engine", "execution", "sweeps", "analysis", "history", "plot", "cli"]
 FACADES = {"sim", "sim.__main__"}  # the lazy public API and `python -m sim` sit above everything
 
 
@@ -152,7 +152,7 @@ def test_the_install_finds_every_package_and_the_data():
     config = tomllib.loads((SIM.parent / "pyproject.toml").read_text())["tool"]["setuptools"]
     found = set(setuptools.find_namespace_packages(str(SIM.parent), include=config["packages"]["find"]["include"]))
     assert {_module(p / "__init__.py") for p in PACKAGES} | {"sim.data.world_2022", "sim.data.calibration"} <= found
-    assert config["package-data"]["sim"] == ["data/**/*", "py.typed"]
+    assert config["package-data"]["sim"] == ["data/**/*", "py.typed", "plot/templates/*.j2"]  # the report's page template
 
 
 HISTORY = re.compile(r"\bissue \d+|\bmodel v[12]\b|\bv[12]'s\b|\bthe v1\b|\bpart [12] \(", re.IGNORECASE)

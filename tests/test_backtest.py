@@ -12,7 +12,7 @@ from clirun import cli
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.analysis.backtest import (
+from sim.history.backtest import (
     Replay,
     backtest,
     brier_score,
@@ -22,7 +22,7 @@ from sim.analysis.backtest import (
     invocation_days,
     score,
 )
-from sim.analysis.history import History
+from sim.history.cases import History
 from sim.scenario.errors import InputErrors
 
 EVENT_COLUMNS = ["rep", "t", "event_id", "cause_id", "kind", "actor", "target", "level", "pact", "detail"]

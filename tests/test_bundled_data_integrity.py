@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import sim.scenario.yearworld as yw
-from sim.analysis import validation
 from sim.cli.main import main
+from sim.history import validation
 
 SOURCE = Path(yw.__file__).resolve().parents[1] / "data" / "peacesciencer"
 _CACHED = (yw.read_table, yw._manifest, yw.cow_aliases, yw._nmc, yw.rivalry_world_claims, validation._wars)

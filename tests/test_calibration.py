@@ -14,10 +14,10 @@ import pytest
 import yaml
 from clirun import cli
 
-from sim.analysis import calibration as c
-from sim.analysis import validation as v
-from sim.analysis.calibration_report import write_calibration
 from sim.cli.main import main
+from sim.history import calibration as c
+from sim.history import validation as v
+from sim.history.calibration_report import write_calibration
 from sim.scenario.errors import InputErrors
 from sim.scenario.loading import load_scenario
 from sim.scenario.parameterfile import parameter_overrides, write_parameter_file

@@ -21,7 +21,10 @@ def world(pacts: dict, timeline: list, horizon: float = 20) -> dict:
     states = {s: {"lat": lat, "lon": lon, "power": p} for s, (lat, lon, p) in STATES.items()}
     return {"name": "commitments", "world": "empty", "states": states, "horizon_days": horizon,
             "alliances": {k: {**FAST, **v} for k, v in pacts.items()},
-            "parameters": {"decision": {"war_cost": 50.0}},  # nobody goes to war by its own choice
+            # nobody goes to war by its own choice (no fitted background force either), and a war
+            # no hold keeps ends at its first reckoning (no optimism on either side)
+            "parameters": {"decision": {"war_cost": 50.0, "force_rate_scale": 0.0},
+                           "termination": {"mutual_optimism": 0.0}},
             "timeline": timeline}
 
 
@@ -113,7 +116,8 @@ def test_a_member_on_alert_enters_within_days():
     pact = {"ALERT": {"type": "defence", "members": ["NEU", "GA", "GB"], "mobilisation_days": [20, 30],
                       "alert_mobilisation_days": [1, 1]}}
     alert = {"at": 0, "do": "posture", "actor": "GA", "target": "AGG", "level": 4}
-    _, entries = invocations(world(pact, [alert, attack("AGG", "NEU")], horizon=40))
+    held = {**attack("AGG", "NEU"), "hold_days": 40}  # the war lasts until GB's mobilisation is over
+    _, entries = invocations(world(pact, [alert, held], horizon=40))
     delays = dict(zip(zip(entries.rep, entries.actor), entries.t))
     assert all(delays[(rep, "GA")] == 2.0 for rep in range(3))  # 1 day consultation + 1 day alert
     assert all(21.0 <= delays[(rep, "GB")] <= 31.0 for rep in range(3))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from clirun import cli
 
-from sim.analysis.backtest import Replay, backtest
+from sim.history.backtest import Replay, backtest
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY = ROOT / "scenarios" / "history"
@@ -69,11 +69,19 @@ def test_russia_georgia_replays_end_to_end():
     assert 0 <= overall["brier"] <= 1
 
 
+def quiet(replay: Replay) -> Replay:
+    """The case with the world's background uses of force (the hazard fitted on the MID record)
+    off: these tests read which pacts the scripted attack invokes, which a random clash elsewhere
+    in the world of that year would confound."""
+    replay.scenario.parameters.decision.force_rate_scale = 0.0
+    return replay
+
+
 def test_the_falklands_lie_outside_natos_article_6_area():
     """The attack on the Falkland Islands (a South Atlantic territory) invokes none of the United
     Kingdom's NATO dyads, whose scope the scenario codes as Europe and the Americas; with the
     scope removed they are invoked (the treaty scope, not chance, keeps them silent)."""
-    replay = Replay.read(HISTORY / "falklands_1982.yaml")
+    replay = quiet(Replay.read(HISTORY / "falklands_1982.yaml"))
     nato = {pid for pid, pact in replay.scenario.alliances.items() if pact.regions}
     assert len(nato) == 15 and all("UKG" in pid for pid in nato)
     events = replay.run(replications=3, seed=1982).result.frame("events")
@@ -129,7 +137,7 @@ def test_britain_owes_japan_help_only_against_a_second_power():
     """The Anglo-Japanese alliance of 1902 as coded (Article 3: assistance once a second power
     joins against the ally): Russia alone fighting Japan invokes nothing in a few replications of
     the 1904 case; with a second attacker (France, scripted on day 0) Japan invokes it on day 0."""
-    replay = Replay.read(HISTORY / "russo_japanese_war_1904.yaml")
+    replay = quiet(Replay.read(HISTORY / "russo_japanese_war_1904.yaml"))
     alone = replay.run(replications=3, seed=1904)
     assert not {i for i in _invocations(alone) if i[0] == "UKG-JPN"}
     assert _p_entry(alone)["UKG"] == 0
@@ -160,18 +168,21 @@ def test_the_first_war_is_held_for_its_recorded_duration(path):
 
 def test_allies_of_1870_join_the_held_war_and_not_an_ended_one():
     """1870 (40 replications): with the French attack held for its 193 days, Bavaria, Baden or
-    Wuerttemberg enter in some replications; with the hold removed the war is settled at the
-    first reckoning (day 7) in every replication and none of them enters, although they still
-    decide to honour (allies do not enter a war that has ended)."""
-    replay = Replay.read(HISTORY / "franco_prussian_1870.yaml")
+    Wuerttemberg enter in some replications; with the hold removed the war lasts as its two sides
+    make it last, and no entry of theirs comes after the end of the war they would join (allies
+    do not enter a war that has ended)."""
+    replay = quiet(Replay.read(HISTORY / "franco_prussian_1870.yaml"))
     south = ("BAV", "BAD", "WRT")
     assert any(_p_entry(replay.run(replications=40, seed=1870))[s] > 0 for s in south)
     for action in replay.scenario.timeline:
         if action.do == "attack":
             action.hold_days = 0
-    bt = replay.run(replications=40, seed=1870)
-    events = bt.result.frame("events")
-    ends = events[events.kind == "settlement"]
-    assert set(ends.rep) == set(range(40)) and (ends.t == 7).all()
-    assert all(_p_entry(bt)[s] == 0 for s in south)
+    events = replay.run(replications=40, seed=1870).result.frame("events")
+    pair = {"FRN", "GMY"}
+    ends = events[events.kind.isin(["settlement", "capitulation", "ceasefire"])
+                  & events.actor.isin(pair) & events.target.isin(pair)].groupby("rep").t.min()
+    assert len(ends) > 0
+    entries = events[(events.kind == "entry") & events.actor.isin(south)]
+    late = [(rep, t) for rep, t in zip(entries.rep, entries.t) if rep in ends.index and t > ends[rep]]
+    assert not late, late
     assert (events.kind == "honour").any()

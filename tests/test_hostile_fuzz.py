@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.analysis.compare import read_table as read_compare_table
-from sim.analysis.history import read_history
+from sim.history.cases import read_history
 from sim.plot.tables import read_table as read_plot_table
 from sim.scenario.errors import InputErrors
 from sim.scenario.loading import load_scenario

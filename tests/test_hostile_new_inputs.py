@@ -30,8 +30,8 @@ _LOCATED = re.compile(r"^error: (?!<input>)\S[^:]*:", re.MULTILINE)
 def bases(tmp_path_factory) -> Path:
     """A valid run folder and a valid (small) calibration folder; the libraries the commands import
     once a process (statistics, plotting) are imported here, so a case's time is its own."""
-    for module in ("sim.analysis.validation_report", "sim.analysis.sensitivity", "sim.analysis.peacetime",
-                   "sim.analysis.backtest", "sim.plot.runs", "sim.plot.sweep"):
+    for module in ("sim.history.validation_report", "sim.analysis.sensitivity", "sim.history.peacetime",
+                   "sim.history.backtest", "sim.plot.runs", "sim.plot.sweep"):
         importlib.import_module(module)
     base = tmp_path_factory.mktemp("bases")
     (base / "tiny.yaml").write_text(SCENARIO)

@@ -45,8 +45,9 @@ def test_the_rows_are_the_data(capsys):
     assert float(states["USA"]["power (US$ bn)"]) == pytest.approx(world.states["USA"]["power"], rel=1e-5)
     pacts = {r["id"]: r for r in json.loads(out_of(capsys, "pacts", "--scenario", "quad_defence_pact",
                                                    "--format", "json"))}
-    quad = load_scenario("quad_defence_pact").alliances["QUAD"]
-    assert pacts["QUAD"]["type"].startswith("defence") and pacts["QUAD"]["reliability"] == f"{quad.reliability:g}"
+    quad = load_scenario("quad_defence_pact").alliances["QUAD"]  # a dialogue until the scenario's day-0 amendment
+    assert pacts["QUAD"]["type"].startswith(quad.type) and pacts["QUAD"]["reliability"] == f"{quad.reliability:g}"
+    assert pacts["QUAD"]["members"].count(",") + 1 == len(quad.members)
 
 
 def test_scenarios_json_gives_whole_descriptions_and_lists_broken_files(capsys, tmp_path):

@@ -33,7 +33,10 @@ def two_states(claim: float | None = 1.0, ally: bool = False, **fields) -> dict:
     if ally:
         states["ALY"] = {"lat": 0.0, "lon": 18.0, "power": 200.0, "regions": ["r"]}
         alliances["DEF"] = {"type": "defence", "members": ["TGT", "ALY"], "regions": ["r"]}
+    # the v2 posture rule (the choice may cross rung 5; model v3's fitted hazard off): these tests
+    # are of v2's motives, deterrence and termination, which v3 keeps
     base = {"name": "two", "world": "empty", "states": states, "alliances": alliances, "horizon_days": 365,
+            "parameters": {"decision": {"fitted_force": False}},
                 "replications": 40, "seed": 3, "watch": {"dyads": [["REV", "TGT"]]},
                 "claims": [] if claim is None else [{"claimant": "REV", "target": "TGT", "value": claim}]}
     base.update(fields)
@@ -115,7 +118,8 @@ def mutual_mobilisation(odb: float) -> np.ndarray:
     peers = {"AAA": {"lat": 0.0, "lon": 0.0, "power": 100.0}, "BBB": {"lat": 0.0, "lon": 9.0, "power": 100.0}}
     data = {"name": "mobilised", "world": "empty", "states": peers, "horizon_days": 365, "replications": 40, "seed": 5,
                 "timeline": [{"at": 0, "do": "posture", "actor": "AAA", "target": "BBB", "level": 4, "mutual": True}],
-                "parameters": {"motives": {"odb": odb}}, "watch": {"dyads": [["AAA", "BBB"]]}}
+                "parameters": {"motives": {"odb": odb}, "decision": {"fitted_force": False}},
+                "watch": {"dyads": [["AAA", "BBB"]]}}
     return run(load_scenario(data)).frame("summary").war_AAA_BBB.to_numpy()
 
 

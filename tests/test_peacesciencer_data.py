@@ -33,6 +33,7 @@ HEADERS = {
     "cow_war_inter_dyadyears.csv": (
         "warnum,ccode1,ccode2,year,onset,resume,side1,side2,initiator1,initiator2,world_war"
     ),
+    "cow_war_inter_dates.csv": "warnum,ccode,side,war_name,start1,end1,start2,end2,where_fought,world_war",
     "td_rivalries.csv": "rivalryno,rivalryname,ccode1,ccode2,styear,endyear,region,type1,type2,type3",
     "terrthreat.csv.gz": "ccode,year,lterrthreat,sd,lwr,upr,m_lterrthreat,m_sd,m_lwr,m_upr",
     "gml_mid_dyadyears.csv": (
@@ -50,6 +51,7 @@ KEYS = {
     "atop_alliance_spells.csv": ["ccode1", "ccode2", "start_year"],
     "cow_war_inter_participants.csv": ["warnum", "ccode", "side"],
     "cow_war_inter_dyadyears.csv": ["warnum", "ccode1", "ccode2", "year", "resume"],
+    "cow_war_inter_dates.csv": ["warnum", "ccode", "side"],
     "td_rivalries.csv": ["rivalryno"],
     "terrthreat.csv.gz": ["ccode", "year"],
     "gml_mid_dyadyears.csv": ["dispnum", "ccode1", "ccode2", "year"],
@@ -82,11 +84,9 @@ def manifest() -> pd.DataFrame:
 
 def test_manifest_lists_exactly_the_shipped_tables(manifest):
     assert sorted(manifest["file"]) == sorted(HEADERS)
-    assert manifest["peacesciencer_commit"].nunique() == 1
-    assert (
-        manifest["peacesciencer_commit"].iloc[0]
-        == "fe150a2648056fbd4fbbbd833f0c9e437b2ed04b"
-    )
+    from_cow = manifest["file"] == "cow_war_inter_dates.csv"  # COW's own file, not peacesciencer's
+    assert manifest.loc[from_cow, "peacesciencer_commit"].isna().all()
+    assert set(manifest.loc[~from_cow, "peacesciencer_commit"]) == {"fe150a2648056fbd4fbbbd833f0c9e437b2ed04b"}
 
 
 @pytest.mark.parametrize("name", sorted(HEADERS))
@@ -250,3 +250,17 @@ def test_rivalries_are_ordered_and_typed():
     assert (riv["styear"] <= riv["endyear"]).all()
     types = set(riv[["type1", "type2", "type3"]].stack().dropna())
     assert types == {"spatial", "positional", "ideological", "interventionary"}
+
+
+def test_war_dates_cover_every_participant_and_agree_with_its_years():
+    """Every participant row has its day-level dates, and their years are the participant's years."""
+    dates = load("cow_war_inter_dates.csv")
+    parts = load("cow_war_inter_participants.csv")
+    both = parts.merge(dates, on=["warnum", "ccode", "side"], how="outer", indicator=True)
+    assert (both["_merge"] == "both").all() and len(both) == 337
+    assert (both["world_war_x"] == both["world_war_y"]).all()
+    start = pd.to_datetime(both["start1"])
+    assert start.notna().all()  # COW gives every first start to the day
+    assert (start.dt.year == both["first_year"]).all()
+    spain = dates[(dates["warnum"] == 1) & (dates["ccode"] == 230)].iloc[0]
+    assert (spain["war_name"], spain["start1"], spain["end1"]) == ("Franco-Spanish War", "1823-04-07", "1823-11-13")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from clirun import cli
 
-from sim.analysis import peacetime as pt
+from sim.history import peacetime as pt
 from sim.scenario.loading import load_scenario
 
 DATA = Path(__file__).resolve().parents[1] / "sim" / "data" / "peacesciencer"

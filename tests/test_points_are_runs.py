@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analysis import calibration as c
-from sim.analysis import validation as v
 from sim.analysis.sensitivity import _model
 from sim.execution.backends import open_backend
 from sim.execution.runner import run
+from sim.history import calibration as c
+from sim.history import validation as v
 from sim.scenario.loading import load_scenario
 from tests.regenerate_golden import shipped
 

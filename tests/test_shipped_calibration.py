@@ -11,7 +11,7 @@ from math import floor, log10
 import pandas as pd
 import pytest
 
-from sim.analysis.calibration import default_value
+from sim.history.calibration import default_value
 from sim.scenario.parameterfile import parameter_overrides, read_ensemble
 
 FOLDER = resources.files("sim") / "data" / "calibration"

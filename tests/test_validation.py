@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from clirun import cli
 
-from sim.analysis import validation as v
-from sim.analysis import validation_scores as vs
-from sim.analysis.validation_report import run_validation
-from sim.analysis.validation_scores import pairs, record_side
+from sim.history import validation as v
+from sim.history import validation_scores as vs
+from sim.history.validation_report import run_validation
+from sim.history.validation_scores import pairs, record_side
 from sim.scenario.errors import InputErrors
 
 SMALL = [1, 4, 58]  # Franco-Spanish 1823, Russo-Turkish 1828, Franco-Prussian 1870
@@ -46,9 +46,9 @@ def test_first_pair_and_horizon(wars):
     assert (war.onset, war.initiator, war.target) == (1870, "FRN", "GMY")
     assert war.horizon_days == 2 * v.DAYS_PER_YEAR and war.era == "1816-1913"
     scenario = v.war_scenario(war)
-    assert scenario.world == "cow_1870" and scenario.timeline[0].level == v.WAR_LEVEL
+    assert scenario.world == "cow_1870_prior" and scenario.timeline[0].level == v.WAR_LEVEL  # pacts of 1869
     assert {w.initiator for w in wars} <= {s for w in wars for s in w.sides}
-    assert v.war_scenario(war, pacts="cliques").world == "cow_1870_cliques"
+    assert v.war_scenario(war, pacts="cliques").world == "cow_1870_cliques_prior"
 
 
 def test_sides_spread_through_war_level_postures():
@@ -97,6 +97,21 @@ def test_small_validation_tables(small):
     assert not set(pairs["state"][pairs["warnum"] == 58]) & {"GMY", "FRN"}
     relevant = small.scores[(small.scores["subset"] == "relevant") & (small.scores["metric"] == "pairs")]
     assert 0 < relevant["value"].iloc[0] < len(pairs)
+
+
+def test_statistical_forecasts_are_scored_beside_the_model(small):
+    """The fitted equation (baseline_) and the lookup (lookup_) forecast the same pairs, out of
+    sample, and are scored in the same table with the same columns."""
+    pytest.importorskip("statsmodels")
+    pairs = small.frames(v.WAR_LEVEL)
+    assert pairs["p_baseline"].between(0, 1).all() and pairs["p_lookup"].between(0, 1).all()
+    assert (pairs["p_baseline_record_side"] <= pairs["p_baseline"] + 1e-12).all()
+    metrics = set(small.scores["metric"])
+    assert {"baseline_skill_vs_climatology", "baseline_auc", "baseline_side_skill", "lookup_skill_vs_climatology",
+            "lookup_auc", "side_skill"} <= metrics
+    value, low, high = small.score("baseline_skill_vs_climatology")
+    assert low <= value <= high
+    assert list(small.scores.columns) == ["subset", "era", "metric", "value", "low", "high", "level"]
 
 
 def test_candidate_features_from_the_world(wars):

@@ -121,3 +121,32 @@ def test_cliques_group_a_treaty_into_one_pact():
         if "protects" not in pact:
             assert any(set(pact["members"]) <= c for c in cliques), pid
     assert len(scenario.alliances) < len(world_of_year(1956).pacts)
+
+
+def test_audited_capitals_replace_the_source_spells():
+    """The source puts the Ottoman capital in Ankara from 1816 and China's in Beijing throughout;
+    the audited spells (CAPITAL_SPELLS) give Constantinople until October 1923 and the Nationalist
+    capitals of 1928-1949, and every spell of the audit names its source."""
+    from sim.scenario.yearworld import CAPITAL_SPELLS, capital_at
+
+    assert world_of_year(1897).states["TUR"]["capital"] == "Constantinople"
+    assert world_of_year(1930).states["TUR"]["capital"] == "Ankara"
+    assert world_of_year(1932).states["CHN"]["capital"] == "Nanjing"
+    assert capital_at(710, "1939-05-11")[0] == "Chongqing"
+    assert capital_at(710, "1950-06-25")[0] == "Beijing"
+    assert capital_at(640, "1923-10-12")[0] == "Constantinople" and capital_at(640, "1923-10-13")[0] == "Ankara"
+    for spells in CAPITAL_SPELLS.values():
+        assert all(source for *_rest, source in spells)
+        assert all(a[1] < b[0] for a, b in zip(spells, spells[1:]))  # in order, not overlapping
+
+
+def test_prior_worlds_take_the_obligations_of_the_year_before():
+    """`cow_YYYY_prior` keeps the year's states and takes the ATOP obligations in force the year
+    before: a treaty signed in the year is not in it (the German-Ottoman alliance of 2 August
+    1914 is in cow_1914, not in cow_1914_prior; the states are the same)."""
+    from sim.scenario.yearworld import cow_world
+
+    this, prior = cow_world("cow_1914"), cow_world("cow_1914_prior")
+    assert set(this.states) == set(prior.states) and prior.name == "cow_1914_prior"
+    assert "GMY-TUR" in this.pacts and "GMY-TUR" not in prior.pacts
+    assert set(prior.pacts) == set(cow_world("cow_1913").pacts) & set(prior.pacts)

@@ -1,7 +1,7 @@
-"""Layer 7, statistics on results: comparing runs (`compare`, `stats`), scoring forecasts against
-history (`history`, `backtest`, `validation*`, `peacetime`, `peacefit`), calibration, sensitivity
-and the split of a run's spread into model and chance (`ensemble_variance`).
+"""Layer 7, statistics on results: comparing runs (`compare`, `stats`), sensitivity (`sensitivity`),
+the split of a run's spread into model and chance (`ensemble_variance`), who answered whom across
+replications (`cascade`), and where tension comes from (`sources`). Scoring against the historical
+record is the layer above, `sim.history`.
 """
 
-__all__ = ["stats", "compare", "history", "backtest", "validation", "validation_scores", "validation_report",
-           "calibration", "calibration_report", "sensitivity", "ensemble_variance", "peacetime", "peacefit"]
+__all__ = ["stats", "compare", "sensitivity", "ensemble_variance", "cascade", "sources"]

@@ -20,7 +20,7 @@ import sim.model.reach as reach
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
-from sim.model import answers, honour, motives, nuclear
+from sim.model import answers, force, honour, joining, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
@@ -46,6 +46,11 @@ class Setup:
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
         self.stake = motives.stakes(scenario, self.world.index)  # S[i, j] from claims
+        d = self.params.decision
+        self.force_rate = None  # uses of force per year, from the fitted hazard (sim.model.force)
+        if d.fitted_force:
+            h = force.hazard(force.covariates(scenario, self.world, self.stake), force.coefficients().beta)
+            self.force_rate = -np.log1p(-h) * d.force_rate_scale
 
     def gradient(self, extra: dict | None = None) -> np.ndarray:
         """G[i, j]: Boulding's gradient between the nearest positions of i and j (`sim.model.reach`),
@@ -142,7 +147,8 @@ class Simulation:
         self.sources = sources  # keep what splits tension by source (sources.csv) at every sample
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
         self.rng_noise = _stream(seed, "perceive")
-        self.streams = Streams(alliances=_stream(seed, "alliances"), answers=_stream(seed, "answers"))
+        self.streams = Streams(alliances=_stream(seed, "alliances"), answers=_stream(seed, "answers"),
+                               join=_stream(seed, "join"))
         self.forces = Forces(world.power.copy(), world.offense.copy())
         self.g = setup.g
         self.pacts = list(world.pacts)  # pacts are frozen: a change replaces one (sim.model.actions)
@@ -152,6 +158,7 @@ class Simulation:
         self.motives = motives.Motives(self.params.motives, setup.stake)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
+        self.force = None if setup.force_rate is None else force.ForceDraws(setup.force_rate, _stream(seed, "force"))
         self.standing = Standing(self.params.perception.standing_weight)  # acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
@@ -218,6 +225,8 @@ class Simulation:
         self.processes = [self.spawn(self.decisions(i)) for i in range(self.world.n)]
         if self.params.alliances.endogenous:
             self.spawn(alignment.reviews(self))
+        if self.params.joining.enabled:
+            self.spawn(joining.process(self, self.scenario))
         self.spawn(self.recorder())
         self.env.run(until=self.horizon)
         self.sample()
@@ -265,12 +274,19 @@ class Simulation:
         """Weigh the `attention` counterparts with the highest threat plus standing posture, draw a
         rung toward each (the compiled kernel: `sim.kernel.reference.Decider` is its plain Python), act on
         every change; the time to the next decision."""
-        kernel = self.kernel
+        kernel, posture = self.kernel, self.posture
+        if self.force is not None:  # the fitted hazard decides unprovoked uses of force
+            for j in self.force.draw(i, self.env.now):
+                if posture[i, j] < CLASH and posture[j, i] < CLASH:
+                    self.act(i, j, CLASH, Kind.USE_OF_FORCE, cause=self.intent.cause.item(i, j) or None)
         step = kernel.decide(i, self.env.now)
         while step.__class__ is tuple:
             position, j, new, level = step
-            cause = self.intent.cause.item(i, j) or None
-            self.act(i, j, new, Kind.ESCALATE if new > level else Kind.DEESCALATE, cause=cause)
+            if self.force is not None:  # the choice alone presses a claim by coercion (rungs 1-4)
+                new = force.coercion_cap(level, new, int(posture[j, i]))
+            if new != level:
+                cause = self.intent.cause.item(i, j) or None
+                self.act(i, j, new, Kind.ESCALATE if new > level else Kind.DEESCALATE, cause=cause)
             step = kernel.resume(i, position + 1)
         return step
 
@@ -289,7 +305,8 @@ class Simulation:
         if old < CLASH <= level:
             if attack:
                 collective = self.strikes.strike(i, j, collective)
-            self.wars.begin(self, i, j)  # the war runs until it ends (sim.model.termination)
+            # the war runs until both sides end it, or with the war an entry joined (sim.model.termination)
+            self.wars.begin(self, i, j, entry=kind == Kind.ENTRY)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
                 attacks.armed_attack(self, i, j, level, event, location, collective, kind == Kind.SELF_DEFENCE)

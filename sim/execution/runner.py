@@ -31,6 +31,7 @@ from sim.execution.replication import Replication, RunTask, forget, run_replicat
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import resolved_dict, scenario_sha256
 from sim.scenario.schema import Scenario
+from sim.scenario.schemaerrors import describe
 
 __all__ = ["Replication", "Result", "replication_seeds", "run_replication", "iter_replications", "run",
            "run_to_folder"]
@@ -85,7 +86,7 @@ def _resolved(scenario: Scenario, replications, seed, horizon, max_rows: int = M
         resolved = scenario.model_validate({**scenario.model_dump(by_alias=True), **update}) if update else scenario
     except ValidationError as exc:
         flags = {"replications": "--reps", "seed": "--seed", "horizon_days": "--horizon"}
-        raise InputErrors([InputError(f"{e['msg']} (got {e.get('input')!r})", "command line",
+        raise InputErrors([InputError(describe(e), "command line",
                                       path=flags.get(str(e["loc"][0]), str(e["loc"][0])) if e["loc"] else "")
                            for e in exc.errors()]) from None
     check_run(resolved, max_rows=max_rows)

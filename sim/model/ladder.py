@@ -45,11 +45,13 @@ class Kind(StrEnum):
     ESCALATE = "escalate"
     DEESCALATE = "deescalate"
     SELF_DEFENCE = "self_defence"
+    USE_OF_FORCE = "use_of_force"
     INVOCATION = "invocation"
     HONOUR = "honour"
     ABANDON = "abandon"
     ABSTAIN = "abstain"
     ENTRY = "entry"
+    JOIN = "join"
     CONSULTATION = "consultation"
     SETTLEMENT = "settlement"
     CAPITULATION = "capitulation"
@@ -91,6 +93,8 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind(Kind.DEESCALATE, "actor, target, level", "a decision lowered `posture[actor, target]` to `level`", "if any"),
     EventKind(Kind.SELF_DEFENCE, "actor, target, level", "the attacked `actor` answers its attacker `target` at once",
               "always"),
+    EventKind(Kind.USE_OF_FORCE, "actor, target, level", "`actor` uses force against `target` (level 5), drawn from "
+              "the hazard fitted on the MID record (sim.model.force); an armed attack", "if any"),
     EventKind(Kind.INVOCATION, "actor, target, pact, detail",
               "pact `pact` (clause `detail`) invoked for `actor`, the attacked (or threatened) member, against `target`, "
               "the attacker", "always"),
@@ -102,6 +106,8 @@ EVENT_KINDS: tuple[EventKind, ...] = (
               "stands aside, without a draw", "always"),
     EventKind(Kind.ENTRY, "actor, target, level, pact", "an honouring member takes the field against `target` after "
               "mobilisation, at the rung its partner fights at, unless that war has ended", "always"),
+    EventKind(Kind.JOIN, "actor, target, level", "the fitted joining decision (off by default): `actor` joins a war "
+              "under way, attacking `target`, the other side's first belligerent, at the war rung", "never"),
     EventKind(Kind.CONSULTATION, "actor, target, level, pact", "a consultation-clause invocation raises `actor`'s "
               "posture toward `target` to 1..3", "always"),
     EventKind(Kind.SETTLEMENT, "actor, target, level, detail", "the war of `actor` (the side that crossed level 5 "

@@ -102,10 +102,11 @@ class Motives:
         self.aim[...] = np.minimum(m.pressure * self.stake + np.maximum(net, 0.0) * (self.stake > 0), 6.0)
         self.preempt[...] = m.first_strike * m.odb
 
-    def resolve(self, a: int, b: int, share: float, settled: bool) -> None:
-        """A war a started against b ended with a holding `share` of the stake. A settlement or a
-        capitulation is a bargain on the stake: a's claim is resolved (S = 0); a ceasefire freezes
-        it: what is left is S (1 - share). Either side reads its chances without optimism from now on."""
-        self.stake[a, b] = 0.0 if settled else self.stake[a, b] * (1.0 - share)
+    def resolve(self, a: int, b: int, share: float, kind: str) -> None:
+        """A war a started against b ended with a winning `share` of the stake: a's claim keeps what
+        it did not win, S <- S (1 - share) (a settlement or a ceasefire freezes the rest of
+        the claim; a failed bid, share 0, leaves it whole; only the defender's capitulation, share 1,
+        resolves it). Either side reads its chances without optimism from now on."""
+        self.stake[a, b] = self.stake[a, b] * (1.0 - share)
         self.sober[a, b] = self.sober[b, a] = True
         self._derive()

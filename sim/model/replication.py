@@ -53,6 +53,7 @@ class Streams:
 
     alliances: np.random.Generator  # alliance decisions: delays, honouring
     answers: np.random.Generator  # answers in peacetime (sim.model.answers)
+    join: np.random.Generator  # joining decisions (sim.model.joining)
 
 
 class Ties(Protocol):

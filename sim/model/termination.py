@@ -1,11 +1,15 @@
-"""How wars end (docs/model.md, "War termination").
+"""How wars end, by both sides (docs/model.md, "War termination").
 
-War is bargaining carried on by fighting (Filson & Werner 2002, AJPS 46(4); Slantchev 2003,
-APSR 97(4)): battle outcomes move each side's holding of the stake toward what the balance of
-forces allows, fighting spends the optimism that made the war possible (Blainey 1973), and a side
-stops when continuing is worth less than stopping; a defender facing the loss of nearly everything
-gives in (Reiter 2009, How Wars End). One SimPy process per war dyad: its reckonings are rare
-(weekly), so they live in Python, off the kernel's hot path.
+War is bargaining carried on by fighting (Wagner 2000, AJPS 44(3); Filson & Werner 2002, AJPS
+46(4); Slantchev 2003, APSR 97(4)): battle outcomes move the attacker's holding of the stake toward
+what the balance of forces allows, and fighting spends the optimism of *each* side about its own
+chances (Blainey 1973). A war is settled when the two sides' expectations meet: when the share of
+the stake the attacker would at least accept to stop is no more than the share the defender would
+at most concede, given each side's estimate of the fighting to come and its own costs (a bargaining
+range opens). Either side gives in when it holds almost nothing (Reiter 2009, How Wars End), and a
+side exhausted by its costs stops (ceasefire). A war a state joined to fight beside an ally ends
+with the war it joined. One SimPy process per war dyad: its reckonings are rare (weekly), so they
+live in Python, off the kernel's hot path.
 
 A war acts on its replication through :class:`sim.model.replication.ReplicationState` only: it logs its
 end as an event (one of :data:`END_KINDS`, typed like every event of events.csv) and tells the
@@ -27,7 +31,7 @@ if TYPE_CHECKING:
     from sim.model.replication import Process, ReplicationState
     from sim.scenario.schema import Termination
 
-__all__ = ["END_KINDS", "Wars"]
+__all__ = ["END_KINDS", "Wars", "agreement"]
 
 END_KINDS = (Kind.SETTLEMENT, Kind.CAPITULATION, Kind.CEASEFIRE)
 
@@ -40,6 +44,8 @@ class Wars:
         self.rng, self.params = generator, params
         self.active: set[frozenset[int]] = set()
         self.held: dict[frozenset[int], float] = {}
+        self.parents: dict[frozenset[int], set[frozenset[int]]] = {}  # a joined war -> the wars it joined
+        self.sides: dict[frozenset[int], tuple[int, int]] = {}  # (attacker, defender) of each war under way
 
     def hold(self, a: int, b: int, until: float) -> None:
         """The war between a and b does not end by bargaining before day `until` (a scripted war the
@@ -47,18 +53,32 @@ class Wars:
         key = frozenset((a, b))
         self.held[key] = max(self.held.get(key, 0.0), until)
 
-    def begin(self, sim: ReplicationState, a: int, b: int) -> None:
-        """A posture of a toward b crossed level 5: start the dyad's war unless one is under way."""
+    def begin(self, sim: ReplicationState, a: int, b: int, entry: bool = False) -> None:
+        """A posture of a toward b crossed level 5: start the dyad's war unless one is under way. A
+        war opened by an ally's `entry` (collective defence, an offence clause) is a joined war: it
+        ends with the war(s) it joined (:meth:`end`), the wars in which an ally of a fights b."""
         key = frozenset((a, b))
         if key not in self.active:
+            parents = self._joined_wars(sim, a, b) if entry else set()
             self.active.add(key)
+            self.sides[key] = (a, b)
+            if parents:
+                self.parents[key] = parents
             sim.spawn(self.fight(sim, a, b, key))
+
+    def _joined_wars(self, sim: ReplicationState, a: int, b: int) -> set[frozenset[int]]:
+        """The wars under way in which an ally of a fights b."""
+        found = set()
+        for key in self.active:
+            if b in key:
+                (other,) = key - {b}
+                if other != a and sim.ties.ally[a, other] > 0:
+                    found.add(key)
+        return found
 
     @staticmethod
     def balance(sim: ReplicationState, a: int, b: int) -> float:
-        """The chance the balance of forces in the theatre gives a against b (no optimism).
-
-        forces deployed and allies actually at war go here."""
+        """The chance the balance of forces in the theatre gives a against b (no optimism)."""
         return float(sim.motives.p[a, b])
 
     def stake(self, sim: ReplicationState, a: int, b: int) -> float:
@@ -66,39 +86,29 @@ class Wars:
         s = sim.motives.stake
         return max(float(s[a, b]), float(s[b, a]), self.params.security_stake)
 
-    @staticmethod
-    def joined(sim: ReplicationState, a: int, b: int) -> bool:
-        """A war with no claim of its own that an ally of a (or b) is still fighting against the other:
-        it lasts as long as that war (collective defence)."""
-        posture = sim.posture
-        s = sim.motives.stake
-        if s[a, b] > 0 or s[b, a] > 0:
-            return False
-        for x, y in ((a, b), (b, a)):
-            allies = sim.ties.ally[x] > 0
-            if (allies & ((posture[y] >= CLASH) | (posture[:, y] >= CLASH))).any():
-                return True
-        return False
-
     def fight(self, sim: ReplicationState, a: int, b: int, key: frozenset[int]) -> Process:
         """The war's process: reckon every `step_days` until it ends (see the module)."""
         start, x, paid = sim.env.now, 0.0, [0.0, 0.0]
-        while True:
+        # each side's private optimism about its chances at the start, mutual_optimism on average
+        hopes = (self.rng.exponential(), self.rng.exponential())
+        while key in self.active:
             yield sim.env.timeout(self.params.step_days)
+            if key not in self.active:  # ended with the war it joined
+                break
             if sim.posture[a, b] < CLASH and sim.posture[b, a] < CLASH:
                 sim.war_over(a, b)  # left by the states' own decisions
+                self._close(key)
                 break
             p = self.balance(sim, a, b)
             x = self._battle(x, p, paid)
             if sim.world.nuclear[b]:  # a nuclear defender losing ground (sim.model.nuclear)
                 sim.desperation(b, a, min(x / self.params.capitulation, 1.0))
-            if self.joined(sim, a, b) or sim.env.now < self.held.get(key, 0.0):
+            if sim.env.now < self.held.get(key, 0.0):
                 continue
-            ending = self._ending(sim, a, b, x, self._gain(sim, a, b, x, p, start), paid)
+            ending = self._ending(sim, a, b, x, p, paid, sim.env.now - start, hopes, joined=key in self.parents)
             if ending:
                 self.end(sim, a, b, *ending)
                 break
-        self.active.discard(key)
         sim.desperation(b, a, 0.0)
 
     def _battle(self, x: float, p: float, paid: list[float]) -> float:
@@ -110,34 +120,70 @@ class Wars:
         paid[1] += q.burden * dt / 365 * 2 * p
         return x
 
-    def _gain(self, sim: ReplicationState, a: int, b: int, x: float, p: float, start: float) -> float:
-        """What the attacker expects to gain by fighting on over its horizon, with the optimism
-        fighting has not yet spent."""
+    def reservations(self, sim: ReplicationState, a: int, b: int, x: float, p: float,
+                     elapsed: float, hopes: tuple[float, float] = (1.0, 1.0)) -> tuple[float, float]:
+        """(r_a, r_b) in shares of the stake held by a: the least a accepts to stop and the most b
+        concedes, each from its own estimate of a's chances and its own cost of the fighting to
+        come. Each side is optimistic about its own chances by `mutual_optimism` x its `hopes`
+        (drawn at the war's start, exponential with mean 1: private information) on the logit
+        scale, spent by fighting over `learning_days`."""
         q = self.params
-        bias = 0.0 if sim.motives.sober[a, b] else sim.params.motives.optimism * math.exp(
-            -(sim.env.now - start) / q.learning_days)
+        fade = q.mutual_optimism * math.exp(-elapsed / q.learning_days)  # each war draws its own hopes
         look = 1.0 - math.exp(-q.rate * q.horizon_days)
-        return self.stake(sim, a, b) * (float(optimistic(p, bias)) - x) * look
+        w = self.stake(sim, a, b)
+        cost = q.burden * q.horizon_days / 365 * 2 / w
+        hope_a, hope_b = float(optimistic(p, fade * hopes[0])), float(optimistic(p, -fade * hopes[1]))
+        return x + (hope_a - x) * look - cost * (1 - p), x + (hope_b - x) * look + cost * p
 
-    def _ending(self, sim: ReplicationState, a: int, b: int, x: float, gain: float,
-                paid: list[float]) -> tuple[str, str, float] | None:
-        """(kind, cause, share won by a) if the war ends at this reckoning, else None."""
+    def _ending(self, sim: ReplicationState, a: int, b: int, x: float, p: float, paid: list[float],
+                elapsed: float, hopes: tuple[float, float], joined: bool) -> tuple[str, str, float] | None:
+        """(kind, cause, share won by a) if the war ends at this reckoning, else None. A joined war
+        ends only by capitulation or exhaustion here; otherwise with the war it joined."""
         q, ids, w = self.params, sim.world.ids, self.stake(sim, a, b)
         if x >= q.capitulation:
             return Kind.CAPITULATION, f"{ids[b]} gave in: {ids[a]} held {x:.2f} of the stake", 1.0
-        if gain <= q.burden * q.horizon_days / 365 * 2 * (1 - self.balance(sim, a, b)):
-            return Kind.SETTLEMENT, f"{ids[a]}'s expected gain {gain:.3f} no longer worth the cost; held {x:.2f}", x
+        if x <= 1.0 - q.capitulation and elapsed >= q.learning_days:
+            return Kind.CAPITULATION, f"{ids[a]} gave up its bid: it held {x:.2f} of the stake", 0.0
         for side, cost in zip((a, b), paid):
             if cost >= q.exhaustion * w:
                 return Kind.CEASEFIRE, f"exhaustion of {ids[side]} (cost {cost:.2f} of stake {w:.2f})", x
+        if joined:
+            return None
+        r_a, r_b = self.reservations(sim, a, b, x, p, elapsed, hopes)
+        share = agreement(r_a, r_b)
+        if share is not None:
+            return Kind.SETTLEMENT, (f"both sides agreed: {ids[a]} accepts at least {r_a:.2f}, {ids[b]} concedes "
+                                  f"at most {r_b:.2f}; settled at {share:.2f}"), share
         return None
 
+    def _close(self, key: frozenset[int]) -> None:
+        self.active.discard(key)
+        self.sides.pop(key, None)
+        self.parents.pop(key, None)
+
     def end(self, sim: ReplicationState, a: int, b: int, kind: str, cause: str, share: float) -> None:
-        """Log the end, bring both postures down to the truce level, resolve a's claim by its share."""
-        truce = self.params.truce_level
+        """Log the end, bring both postures down to the truce level, resolve a's claim by its share
+        (:meth:`sim.model.motives.Motives.resolve`), then end the wars joined to this one that
+        joined no other war still under way."""
+        truce, key = self.params.truce_level, frozenset((a, b))
         event = sim.log(None, kind, a, b, truce, None, cause)
         for i, j in ((a, b), (b, a)):
             if sim.posture[i, j] > truce:
                 sim.act(i, j, truce, kind, event=event, attack=False)
         sim.war_over(a, b)
-        sim.motives.resolve(a, b, share, settled=kind != Kind.CEASEFIRE)
+        sim.motives.resolve(a, b, share, kind)
+        self._close(key)
+        for child, parents in list(self.parents.items()):
+            parents.discard(key)
+            if not parents and child in self.active:
+                x, y = self.sides[child]
+                ids = sim.world.ids
+                self.end(sim, x, y, kind, f"the war it joined ({ids[a]}-{ids[b]}) ended", 0.0)
+
+
+def agreement(r_a: float, r_b: float) -> float | None:
+    """The settlement both sides accept, or None: a share s of the stake to the attacker with
+    r_a <= s <= r_b exists only when r_a <= r_b (the bargaining range); s is its midpoint, within [0, 1]."""
+    if r_a > r_b:
+        return None
+    return min(max((r_a + r_b) / 2.0, 0.0), 1.0)

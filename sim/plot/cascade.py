@@ -65,12 +65,21 @@ def _world_positions(world: str | None) -> dict[str, tuple[float, float]]:
 
 
 def positions(run: Run) -> dict[str, tuple[float, float]]:
-    """State id -> (lon, lat): meta.json's scenario states first, the bundled world for the rest."""
+    """State id -> (lon, lat): meta.json's scenario states first, the bundled world for the rest; a
+    pact that acts as one (NATO naming China) at the centre of its members' capitals (the circular
+    mean of their longitudes, the mean of their latitudes)."""
     scenario = run.meta.get("scenario") or {}
     found = {s: (v["lon"], v["lat"]) for s, v in (scenario.get("states") or {}).items()
              if isinstance(v, dict) and v.get("lat") is not None and v.get("lon") is not None}
     world = scenario.get("world") if isinstance(scenario.get("world"), str) else None
-    return {**_world_positions(world), **found}
+    where = {**_world_positions(world), **found}
+    for pact, spec in (scenario.get("alliances") or {}).items():
+        members = [where[m] for m in (spec or {}).get("members") or [] if m in where] if isinstance(spec, dict) else []
+        if pact not in where and members:
+            lon, lat = np.radians(np.array(members)).T
+            where[pact] = (float(np.degrees(np.arctan2(np.sin(lon).mean(), np.cos(lon).mean()))),
+                           float(np.degrees(lat.mean())))
+    return where
 
 
 def layout(where: dict[str, tuple[float, float]], gap: float = 0.14,

@@ -24,7 +24,11 @@ Run = RunTables
 
 
 def load_run(folder: str | Path, name: str | None = None) -> Run:
-    """Read a run folder written by ``alliance-sim run`` (:func:`sim.execution.results.read_run`)."""
+    """Read a run folder written by ``alliance-sim run`` (:func:`sim.execution.results.read_run`);
+    a sweep's folder is refused by name, so the message says what to give instead."""
+    if (Path(folder) / "runs.csv").is_file() or (Path(folder) / "manifest.json").is_file():
+        raise InputErrors(InputError("a sweep folder (runs.csv, manifest.json), not a run folder: give the folder "
+                                     "of one `alliance-sim run` (summary.csv, events.csv, ...)", str(folder)))
     return read_run(folder, name, allow_empty=False)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis.validation_scores import reliability
+from sim.history.validation_scores import reliability
 from sim.plot.figure import COLOURS, figure
 
 __all__ = ["reliability_diagram"]

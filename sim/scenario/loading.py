@@ -14,7 +14,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -26,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from sim.scenario.checks import alias_hint, new_pact_errors, region_errors
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.schema import ACTION_MODELS, ACTIONS, PactSpec, Scenario
+from sim.scenario.schemaerrors import describe
 from sim.scenario.shipped import shipped_names, shipped_scenario
 from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData
 from sim.scenario.yamlsource import (
@@ -289,22 +289,14 @@ def _data_path(loc: tuple, data: Any) -> tuple:
 
 def _message(err: dict, path: tuple, data: Any) -> str:
     """A message that says what is wrong and, where it can, what was meant."""
-    kind, value = err["type"], err.get("input")
+    kind = err["type"]
     if kind == "extra_forbidden":
-        known = _known_fields(path[:-1], data)
-        hint = suggest(str(path[-1]), known) or (f"; known: {', '.join(known)}" if known else "")
-        return f"unknown field '{path[-1]}'{hint}"
-    if kind == "missing":
-        return f"'{err['loc'][-1]}' is required"
+        return describe(err, _known_fields(path[:-1], data))
     if kind == "union_tag_invalid":
         return f"unknown action '{err['ctx']['tag']}'{suggest(str(err['ctx']['tag']), ACTIONS)}; actions: {', '.join(ACTIONS)}"
     if kind == "union_tag_not_found":
         return f"each timeline entry needs 'do:' naming the action ({', '.join(ACTIONS)})"
-    hint = ""
-    if kind == "literal_error":
-        hint = suggest(str(value), re.findall(r"'([^']*)'", err["ctx"]["expected"]))
-    shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
-    return f"{err['msg']}{shown}{hint}"
+    return describe(err)
 
 
 def _known_fields(path: tuple, data: Any) -> list[str]:
@@ -546,8 +538,7 @@ def _check_amend(refs: _Refs, action: dict, changes: dict, path: tuple) -> None:
         for err in exc.errors():
             loc = tuple(err["loc"])
             if not loc or loc[0] in changed:  # a problem of the pact's own fields is reported where they are
-                shown = "" if not loc else f" (got {err.get('input')!r})"
-                refs.error(path + loc, f"{err['msg']}{shown}")
+                refs.error(path + loc, describe(err))
 
 
 def _check_location(refs: _Refs, action: dict, path: tuple) -> None:

@@ -23,6 +23,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.ranges import field_of
 from sim.scenario.schema import Parameters
+from sim.scenario.schemaerrors import describe
 from sim.scenario.yamlsource import Override, error_at, find_mark, read_yaml
 
 __all__ = ["flatten", "parameter_default", "parameter_problem", "parameter_overrides", "write_parameter_file",
@@ -54,7 +55,7 @@ def parameter_problem(path: str, value: float) -> str:
     try:
         Parameters.model_validate(doc)
     except ValidationError as exc:
-        return "; ".join(e["msg"] for e in exc.errors())
+        return "; ".join(describe(e, shown=False) for e in exc.errors())
     return ""
 
 
@@ -234,7 +235,7 @@ def _column_errors(name: str, column: list[float], cells: list[str], lines: list
         TypeAdapter(list[cell], config=ConfigDict(allow_inf_nan=False)).validate_python(column)
         return []
     except ValidationError as exc:
-        return [InputError(f"{err['msg']} (got {err.get('input')!r}): every set must be a valid parameter set",
+        return [InputError(f"{describe(err)}: every set must be a valid parameter set",
                            file, lines[int(err["loc"][0])], position, name) for err in exc.errors()]
 
 

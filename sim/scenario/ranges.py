@@ -64,7 +64,7 @@ YEAR_WORLD_RANGES: dict[str, tuple[float, float]] = {
     p: (e.low, e.high) for p, e in REGISTRY.items() if e.scope == "year worlds"}
 """Parameters that act only in the worlds of any year (`cow_YYYY`: the claims of their rivalries,
 `sim.scenario.yearworld.RIVALRY_CLAIMS`) and the range checked for each: the peacetime fit
-(`alliance-sim peacetime --fit`, sim/analysis/peacefit.py) runs its whole grid over it. They are kept
+(`alliance-sim peacetime --fit`, sim/history/peacefit.py) runs its whole grid over it. They are kept
 out of :data:`DOCUMENTED_RANGES`, whose checks run the 2022 baseline, where they change nothing."""
 
 

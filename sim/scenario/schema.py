@@ -55,7 +55,7 @@ RIVALRY_STAKE = 1.0
 """Default `motives.rivalry_stake`, fitted: the Poisson deviance of the uses of force among strategic
 rivals against the MID record (GML MID 2.2.1) in 1830, 1880, 1925 and 1975 is least at the upper
 bound; held out (1855, 1900, 1955, 1995) the model gives 0.050 per rival dyad-year against 0.16 on
-record (`alliance-sim peacetime --fit rivalry_stake --reps 20`, sim/analysis/peacefit.py;
+record (`alliance-sim peacetime --fit rivalry_stake --reps 20`, sim/history/peacefit.py;
 docs/validation.md, "Fitting the rivalry stake")."""
 
 
@@ -236,6 +236,12 @@ class Decision(Strict):
     inertia: NonNegative = Field(1.0, description="cost per rung of changing level (policy inertia, audience costs)",
         json_schema_extra=ranged(0.5, 2.0, "utility per rung", "policy inertia and audience costs (Fearon 1994)"))
     attention: Annotated[Count, Field(ge=1, le=50)] = Field(3, description="counterparts weighed per decision")
+    fitted_force: bool = Field(
+        True, description="unprovoked uses of force come from the hazard fitted on the MID record "
+                          "(sim.model.force, sim/data/force); the posture choice alone stops at coercion (rung 4). "
+                          "false: the earlier rule (the choice may cross rung 5)")
+    force_rate_scale: NonNegative = Field(
+        1.0, description="multiplier of the fitted use-of-force hazard (1: as fitted; 0: no unprovoked force)")
 
 
 class AllianceParams(Strict):
@@ -334,15 +340,20 @@ class Termination(Strict):
     sd: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
         0.005, description="battle noise per sqrt(day) (stationary sd about 0.07)")
     burden: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
-        0.2, description="cost of war per year, in stake units, to each side",
-        json_schema_extra=ranged(0.05, 1.0, "stake per year", "Fearon 1995"))
+        0.1, description="cost of war per year, in stake units, to each side (fitted with mutual_optimism on "
+                         "the COW war durations)",
+        json_schema_extra=ranged(0.05, 1.0, "stake per year", "Fearon 1995; fitted on COW war durations"))
     horizon_days: Annotated[Number, Field(gt=0.0, le=MAX_HORIZON_DAYS)] = Field(
         180.0, description="days a side looks ahead when weighing continuing")
     learning_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
         180.0, description="e-folding days of optimism spent by fighting",
         json_schema_extra=ranged(30.0, 730.0, "days", "Filson & Werner 2002"))
+    mutual_optimism: Annotated[Number, Field(ge=0.0, le=30.0)] = Field(
+        12.0, description="each side's mean optimism about its own chances at a war's start (logit shift, drawn "
+                          "exponential), spent by fighting over learning_days; a settlement needs the two estimates "
+                          "to meet (fitted on COW war durations: docs/validation.md, 'War durations')")
     capitulation: Annotated[Number, Field(gt=0.0, le=1.0)] = Field(
-        0.9, description="attacker's gain at which the defender gives in",
+        0.9, description="attacker's gain at which the defender gives in (1 - this: the attacker gives up its bid)",
         json_schema_extra=ranged(0.6, 1.0, "share of the stake", "Reiter 2009"))
     exhaustion: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
         1.0, description="accumulated cost, in units of the stake, at which a side stops")
@@ -369,6 +380,26 @@ class Nuclear(Strict):
         json_schema_extra=ranged(0.0, 1.0, "share", "assumption (docs/model.md, Nuclear arsenals)"))
 
 
+JOINING_TERMS = 13
+"""Terms of the joining equation: const and the 12 covariates of `sim.model.joining.COVARIATES`."""
+
+
+class JoiningParams(Strict):
+    """The fitted joining decision (sim.model.joining; docs/model.md, "Joining")."""
+
+    enabled: bool = Field(
+        False, description="each state takes, for each side of each war under way, a joining decision with the "
+                           "hazard of the fitted equation (sim/data/joining/coefficients.csv)")
+    interval_days: Annotated[Number, Field(ge=1.0, le=365.0)] = Field(30.0, description="days between joining decisions")
+    coefficients: list[Annotated[Number, Field(ge=-100.0, le=100.0)]] | None = Field(
+        None, min_length=JOINING_TERMS, max_length=JOINING_TERMS,
+        description="the equation's coefficients, const first, in the order of sim.model.joining.COVARIATES "
+                    "(default: the shipped fit; the validation passes each war's leave-one-out refit)")
+    entry_mean_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
+        97.71, description="mean delay of an entry after the war's start, days (exponential; the mean of the 107 "
+                           "joinings of the COW wars, day-level dates: python -m sim.history.joiningfit refit)")
+
+
 class Answers(Strict):
     """Answers in peacetime of a named or encircled state (`sim.model.answers`)."""
 
@@ -386,6 +417,7 @@ class Parameters(Strict):
     motives: Motives = Motives()
     termination: Termination = Termination()
     nuclear: Nuclear = Nuclear()
+    joining: JoiningParams = JoiningParams()
     answers: Answers = Answers()
 
 

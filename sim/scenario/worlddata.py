@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import InputError, InputErrors, suggest
 from sim.scenario.schema import PactSpec, Relation, StateSpec, Territory
+from sim.scenario.schemaerrors import input_errors
 from sim.scenario.yamlsource import Document, Mark, find_mark, parse_yaml
 
 __all__ = ["WorldData", "load_world", "bundled_worlds", "add_aliases", "STATE_DEFAULTS", "DEFAULT_WORLD", "EMPTY_WORLD"]
@@ -277,10 +278,7 @@ def _validate_row(model: type[BaseModel], values: dict, cells: dict, line_mark: 
         model.model_validate(values)
         return True
     except ValidationError as exc:
-        for err in exc.errors():
-            column = str(err["loc"][0]) if err["loc"] else ""
-            mark = cells.get(column, ("", line_mark))[1]
-            errors.append(_error(f"{err['msg']} (got {err.get('input')!r})", mark, column))
+        errors += input_errors(exc, {(): line_mark, **{(column,): cell[1] for column, cell in cells.items()}})
         return False
 
 
@@ -337,10 +335,7 @@ def _read_pacts(data: WorldData, text: str) -> None:
         try:
             PactSpec.model_validate(pact)
         except ValidationError as exc:
-            for err in exc.errors():
-                path = (pid,) + tuple(err["loc"])
-                file, line, column = find_mark(doc.marks, path) or (data.files["pacts"], None, None)
-                errors.append(InputError(err["msg"], file, line, column, f"alliances.{pid}"))
+            errors += input_errors(exc, doc.marks, at=(pid,), file=data.files["pacts"])
     if errors:
         raise InputErrors(errors)
     data.pacts = {str(pid): dict(pact) for pid, pact in doc.data.items()}
@@ -431,9 +426,7 @@ def _read_relations(data: WorldData, text: str) -> None:
         try:
             Relation.model_validate(relation)
         except ValidationError as exc:
-            for err in exc.errors():
-                mark = find_mark(doc.marks, ("relations", k) + tuple(err["loc"])) or (data.files["relations"], None, None)
-                errors.append(InputError(err["msg"], *mark, f"relations[{k}]"))
+            errors += input_errors(exc, doc.marks, at=("relations", k), file=data.files["relations"])
     if errors:
         raise InputErrors(errors)
     data.relations = [dict(r) for r in relations]

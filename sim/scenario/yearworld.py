@@ -9,8 +9,9 @@ December 1870 as the Correlates of War (COW) project and ATOP record it:
 * power: 100 x CINC (NMC 7.0), the state's percent of the system's material capabilities, which
   is comparable across years (military expenditure is not: pounds before 1914, current dollars
   after). The model reads power only through ratios, so the scale does not matter;
-* capitals: the capital in force on 1 January (else the first one of the year), with Brasilia
-  moved to the city: the source puts it at the centre of Brazil (see the data README);
+* capitals: the capital in force on 1 January (else the first one of the year), with the
+  source's errors found by an audit corrected (:data:`CAPITAL_SPELLS`, :data:`CAPITAL_FIXES`:
+  Constantinople until 1923, Nanjing and Chongqing for China 1928-1949, Brasilia at the city...);
 * alliances: every ATOP 5.1 obligation in force in the year between two members, as bilateral
   pacts (:data:`OBLIGATIONS`, :func:`dyad_pacts`);
 * rivalries: Thompson & Dreyer (2012) strategic rivalries in force, as a mutual baseline
@@ -45,8 +46,8 @@ from sim.scenario.worlddata import STATE_DEFAULTS, WorldData, add_aliases, load_
 
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
-    "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "year_of", "world_of_year", "dyad_pacts", "read_table",
-    "majors", "cow_world", "any_world", "data_folder", "DamagedData",
+    "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "CAPITAL_SPELLS", "year_of", "world_of_year", "dyad_pacts",
+    "read_table", "majors", "cow_world", "capital_at", "any_world", "data_folder", "DamagedData",
     "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
     "rivalry_world_claims", "claim_stakes",
 ]
@@ -71,9 +72,39 @@ NUCLEAR_FIRST_TEST = {"USA": 1945, "RUS": 1949, "UKG": 1952, "FRN": 1960, "CHN":
 REGIONS = ((2, 199, "americas"), (200, 399, "europe"), (400, 626, "africa"), (630, 699, "middle_east"),
            (700, 999, "asia_oceania"))
 """COW code ranges of the world's regions, as COW numbers states (a state's region tag)."""
-CAPITAL_FIXES = {"Brasilia": (-15.7939, -47.8828)}
-"""Capitals whose coordinates the source gets wrong: Brasilia is at the centre of Brazil there."""
-_NAME = re.compile(r"^cow_(\d+)(?:_(dyads|cliques))?$")
+CAPITAL_FIXES = {"Brasilia": (-15.7939, -47.8828), "Tunis": (36.8065, 10.1815), "Riyadh": (24.7136, 46.6753),
+                 "Beijing": (39.9042, 116.4074), "Moscow": (55.7558, 37.6173)}
+"""Capitals whose coordinates the source gets wrong (the city's centre here): Brasilia and Tunis
+are at the centre of their countries there, Riyadh 190 km and Beijing and Moscow 15-30 km off."""
+CAPITAL_SPELLS = {
+    640: (("1816-01-01", "1923-10-12", "Constantinople", 41.0082, 28.9784,
+           "Britannica, 'Ankara': made the capital of the Republic of Turkey on 13 October 1923"),
+          ("1923-10-13", "2024-12-31", "Ankara", 39.9334, 32.8597, "as above")),
+    710: (("1816-01-01", "1928-06-14", "Beijing", 39.9042, 116.4074, "the source (Beijing until 1928)"),
+          ("1928-06-15", "1937-11-19", "Nanjing", 32.0603, 118.7969,
+           "Britannica, 'Nanjing': capital of the Nationalist government from 1928 (Beijing fell to the "
+           "Northern Expedition in June 1928)"),
+          ("1937-11-20", "1946-05-04", "Chongqing", 29.5630, 106.5516,
+           "Britannica, 'Chongqing': wartime capital of the Nationalist government 1937-1946"),
+          ("1946-05-05", "1949-09-30", "Nanjing", 32.0603, 118.7969, "Britannica, 'Nanjing': capital again 1946-1949"),
+          ("1949-10-01", "2024-12-31", "Beijing", 39.9042, 116.4074,
+           "Britannica, 'Beijing': capital of the People's Republic from 1 October 1949")),
+    510: (("1961-01-01", "1996-01-31", "Dar es Salaam", -6.7924, 39.2083,
+           "Britannica, 'Dodoma': the National Assembly moved to Dodoma in February 1996"),
+          ("1996-02-01", "2024-12-31", "Dodoma", -6.1630, 35.7516, "as above")),
+    553: (("1964-01-01", "1975-01-31", "Zomba", -15.3860, 35.3188,
+           "Britannica, 'Lilongwe': capital of Malawi since 1975, replacing Zomba"),
+          ("1975-02-01", "2024-12-31", "Lilongwe", -13.9626, 33.7741, "as above")),
+    600: (("1816-01-01", "1912-12-31", "Fez", 34.0331, -5.0003,
+           "Britannica, 'Fès': the capital of Morocco until the French protectorate moved it to Rabat in 1912"),
+          ("1956-01-01", "2024-12-31", "Rabat", 34.0209, -6.8416, "the source")),
+}
+"""Capital spells that replace the source's for a state (COW code -> (start, end, capital, lat,
+lon, source)), from an audit of every state's spells against a second source (the Encyclopaedia
+Britannica's entry on each city; docs/validation.md lists the audit): the source places the Ottoman
+capital in Ankara from 1816, China's in Beijing throughout, Tanzania's in Dodoma from 1961, Malawi's
+in Lilongwe from 1964 and Morocco's in Rabat before 1912."""
+_NAME = re.compile(r"^cow_(\d+)(?:_(dyads|cliques))?(_prior)?$")
 _DATA = "sim/data/peacesciencer"
 
 
@@ -84,10 +115,13 @@ def year_of(world: str) -> int | None:
 
 
 def cow_world(world: str) -> WorldData | None:
-    """The world a name `cow_YYYY[_dyads|_cliques]` stands for (pacts grouped as the suffix says,
-    :data:`PACT_GROUPINGS`), or None for any other name."""
+    """The world a name `cow_YYYY[_dyads|_cliques][_prior]` stands for (pacts grouped as the suffix
+    says, :data:`PACT_GROUPINGS`; with `_prior`, the obligations in force in the year before), or
+    None for any other name."""
     match = _NAME.match(world)
-    return None if match is None else world_of_year(int(match.group(1)), match.group(2) or "dyads")
+    if match is None:
+        return None
+    return world_of_year(int(match.group(1)), match.group(2) or "dyads", prior=match.group(3) is not None)
 
 
 def data_folder():
@@ -144,20 +178,25 @@ def _in_force(row: dict, year: int, start: str = "start_year", end: str = "end_y
     return int(row[start]) <= year <= int(row[end])
 
 
-def world_of_year(year: int, grouping: str = "dyads") -> WorldData:
+def world_of_year(year: int, grouping: str = "dyads", prior: bool = False) -> WorldData:
     """The world of `year` (states, pacts grouped by `grouping`, rivalries as relations);
-    InputErrors out of range."""
+    InputErrors out of range.
+
+    With `prior`, the pacts are the ATOP obligations of the year before (between this year's
+    members): ATOP's dyad-years carry no dates, so a year's obligations include treaties signed
+    after any day of it, such as those of August 1914; the year before holds none signed after a
+    war that begins in this one (the validation's worlds, `cow_YYYY_prior`)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputErrors(InputError(
             f"no COW world for {year}: years run from {FIRST_YEAR} to {LAST_YEAR} "
             f"(COW state system membership v2016); write cow_{FIRST_YEAR} .. cow_{LAST_YEAR}", path="world"))
-    suffix = "" if grouping == "dyads" else f"_{grouping}"
+    suffix = ("" if grouping == "dyads" else f"_{grouping}") + ("_prior" if prior else "")
     data = WorldData(f"cow_{year}{suffix}", files={"states": f"{_DATA} ({year})"})
     members = _members(year)
     for ccode, abb in members.items():
         data.states[abb], data.info[abb] = _state(ccode, abb, year)
         data.marks[("states", abb)] = (f"{_DATA}/cow_state_years.csv ({year})", None, None)
-    data.pacts = PACT_GROUPINGS[grouping](year, members)
+    data.pacts = PACT_GROUPINGS[grouping](year - 1 if prior and year > FIRST_YEAR else year, members)
     data.relations = _rivalries(year, members)
     data.claims = [dict(c) for c in rivalry_world_claims(year)]
     add_aliases(data, cow_aliases())
@@ -211,11 +250,31 @@ def _name(ccode: int, year: int) -> str:
 
 
 def _capital(ccode: int, year: int) -> dict:
-    """The capital in force on 1 January of `year`, else the first one that starts in it."""
-    rows = [r for r in read_table("cow_capitals") if int(r["ccode"]) == ccode and _in_force(r, year)]
+    """The capital in force on 1 January of `year`, else the first one that starts in it (the
+    audited :data:`CAPITAL_SPELLS` where they exist, else the source's)."""
+    rows = [r for r in _capital_rows(ccode) if _in_force(r, year)]
     first_january = dt.date(year, 1, 1).isoformat()
     on_day_one = [r for r in rows if r["start_date"] <= first_january <= r["end_date"]]
     return (on_day_one or sorted(rows, key=lambda r: r["start_date"]))[0]
+
+
+def _capital_rows(ccode: int) -> list[dict]:
+    """The capital spells of a state: the audited ones if any, else the source's rows."""
+    if ccode not in CAPITAL_SPELLS:
+        return [r for r in read_table("cow_capitals") if int(r["ccode"]) == ccode]
+    return [{"capital": name, "start_date": start, "end_date": end, "start_year": start[:4], "end_year": end[:4],
+             "lat": str(lat), "lng": str(lon)} for start, end, name, lat, lon, _source in CAPITAL_SPELLS[ccode]]
+
+
+def capital_at(ccode: int, day: str) -> tuple[str, float, float]:
+    """(capital, lat, lon) of a state on an ISO date (audited spells, fixed coordinates); the
+    nearest spell when none covers the date."""
+    rows = sorted(_capital_rows(ccode), key=lambda r: r["start_date"])
+    inside = [r for r in rows if r["start_date"] <= day <= r["end_date"]]
+    row = inside[0] if inside else min(rows, key=lambda r: min(abs(int(r["start_year"]) - int(day[:4])),
+                                                                abs(int(r["end_year"]) - int(day[:4]))))
+    lat, lon = CAPITAL_FIXES.get(row["capital"], (float(row["lat"]), float(row["lng"])))
+    return row["capital"], lat, lon
 
 
 def _major(ccode: int, year: int) -> bool:

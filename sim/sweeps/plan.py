@@ -24,11 +24,11 @@ from sim.execution.runner import replication_seeds
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.loading import load_scenario, resolved_dict
 from sim.scenario.schema import Scenario
+from sim.scenario.schemaerrors import describe
 from sim.scenario.worlddata import EMPTY_WORLD
 from sim.scenario.yamlsource import error_at, parse_path, read_yaml
 from sim.sweeps.design import design_points
 from sim.sweeps.schema import (
-    DESIGNS,
     PARAMETER_FORMS,
     Choices,
     Range,
@@ -169,14 +169,10 @@ def _message(error: Mapping[str, Any]) -> str:
     kind, loc, value = error["type"], error["loc"], error.get("input")
     if kind == "extra_forbidden":
         known = [f.alias or n for n, f in SweepSpec.model_fields.items()] if len(loc) == 1 else _RANGE_KEYS
-        return f"unknown field '{loc[-1]}'{suggest(str(loc[-1]), known)}"
-    if kind == "missing":
-        return f"'{loc[-1]}' is required"
+        return describe(error, known)
     if len(loc) == 3 and loc[0] == "parameters" and kind.endswith("_type"):
         return f"give {_FORMS} (got {value!r})"
-    hint = suggest(str(value), DESIGNS) if loc == ("design",) else ""
-    shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
-    return str(error["msg"]).removeprefix("Value error, ") + shown + hint
+    return describe(error)
 
 
 def _plan(spec: SweepSpec, scenario: Any, marks: Marks, digest: str, file: str | None,

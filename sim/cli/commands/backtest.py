@@ -77,8 +77,8 @@ def _show(bt, folder: Path) -> None:
 
 def main(args) -> int:
     """Check the output folder, replay and score, write atomically, and show the scores."""
-    from sim.analysis.backtest import Replay
     from sim.execution.output import check_target
+    from sim.history.backtest import Replay
 
     _check(args)
     from sim.cli.filekind import locate

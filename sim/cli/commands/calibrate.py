@@ -131,8 +131,8 @@ def _relocated(where: dict, key: str, call):
 
 def _wars(options: dict, where: dict) -> list:
     """The training wars (never 106 or 139: they are not in read_wars, and naming them is an error)."""
-    from sim.analysis.validation import pick_wars, read_wars
     from sim.cli.commands.validation import _wars as numbers
+    from sim.history.validation import pick_wars, read_wars
     from sim.scenario.errors import InputErrors
 
     text = options["wars"]
@@ -155,7 +155,7 @@ def _finite(value: object) -> bool:
 
 def _check_types(options: dict, where: dict) -> None:
     """Each option of the right kind and range, before the wars are read (else InputErrors at its place)."""
-    from sim.analysis.validation import ERAS
+    from sim.history.validation import ERAS
     from sim.scenario.errors import InputErrors
 
     folds = str(options["folds"])
@@ -208,7 +208,7 @@ def _check(options: dict, wars: list, where: dict, max_runs: int | None = None) 
 
 def _bounds(options: dict, where: dict) -> list:
     """The --param ranges (checked against the schema), each path once."""
-    from sim.analysis.calibration import parse_bound
+    from sim.history.calibration import parse_bound
     from sim.scenario.errors import InputErrors
 
     bounds = [_relocated(where, text, lambda text=text: parse_bound(text)) for text in options["param"]]
@@ -240,10 +240,10 @@ def _show(cal, folder: Path) -> None:
 
 def main(args) -> int:
     """Read the spec and options, run the design over the training wars, cross-validate, write."""
-    from sim.analysis.calibration import calibrate
-    from sim.analysis.calibration_report import write_calibration
     from sim.execution.output import check_target
     from sim.execution.progress import progress_bar
+    from sim.history.calibration import calibrate
+    from sim.history.calibration_report import write_calibration
 
     _check_command_line(args)
     if args.rescore:
@@ -267,7 +267,7 @@ def main(args) -> int:
 
 def _settings(options: dict):
     """The calibration Settings of merged options (command line, spec, defaults, or a rescored meta)."""
-    from sim.analysis.calibration import Settings
+    from sim.history.calibration import Settings
 
     return Settings(int(options["points"]), options["method"], int(options["reps"]), int(options["seed"]),
                     int(options["level"]), str(options["folds"]), float(options["cutoff"]), float(options["discrepancy"]))
@@ -277,10 +277,10 @@ def _rescore(args) -> int:
     """`--rescore DIR`: the same design and runs, chosen and cross-validated again."""
     import sys as system
 
-    from sim.analysis.calibration import assess
-    from sim.analysis.calibration_report import read_design, write_calibration
-    from sim.analysis.validation import pick_wars, read_wars
     from sim.execution.output import check_target
+    from sim.history.calibration import assess
+    from sim.history.calibration_report import read_design, write_calibration
+    from sim.history.validation import pick_wars, read_wars
 
     bounds, points, table, meta = read_design(args.rescore)
     given = {k: getattr(args, k) for k in ("folds", "cutoff", "discrepancy") if getattr(args, k) is not None}

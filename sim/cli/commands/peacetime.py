@@ -1,6 +1,6 @@
 """`alliance-sim peacetime`: the model's uses of force per dyad-year in sampled years' worlds
 (nothing scripted) against the militarised interstate disputes on record; with `--fit`, a stake of
-those worlds fitted on alternate years and scored on the others (:mod:`sim.analysis.peacefit`).
+those worlds fitted on alternate years and scored on the others (:mod:`sim.history.peacefit`).
 See docs/validation.md.
 """
 
@@ -30,9 +30,9 @@ def add_arguments(parser) -> None:
 
 
 def _years(text: str | None) -> list[int]:
-    """The `--years` list (default :data:`sim.analysis.peacetime.YEARS`); each a year with a world,
+    """The `--years` list (default :data:`sim.history.peacetime.YEARS`); each a year with a world,
     not one of the held-out war years."""
-    from sim.analysis.peacetime import YEARS
+    from sim.history.peacetime import YEARS
     from sim.scenario.errors import InputError, InputErrors
     from sim.scenario.yearworld import FIRST_YEAR, LAST_YEAR
 
@@ -53,11 +53,12 @@ def _years(text: str | None) -> list[int]:
 
 
 def main(args) -> int:
-    """Run each sampled year, compare with the record, write `peacetime_rates.csv` and `peacetime_dyads.csv`."""
-    from sim.analysis.peacetime import peacetime
-    from sim.analysis.validation_report import frame_rows
+    """Run each sampled year, compare with the record, write `peacetime_rates.csv`, `peacetime_dyads.csv`
+    and `peacetime_scores.csv` (AUC of the simulator's and the fitted regression's forecasts)."""
     from sim.execution.limits import check_total
     from sim.execution.output import atomic_folder, check_target, write_csv
+    from sim.history.peacetime import peacetime, scores
+    from sim.history.validation_report import frame_rows
     from sim.scenario.errors import InputError, InputErrors
 
     years, out = _years(args.years), Path(args.out)
@@ -69,20 +70,23 @@ def main(args) -> int:
     if args.fit:
         return _fit(args, years, out)
     dyads, rates = peacetime(years, args.reps, args.seed, args.set)
+    table = scores(dyads)
     with atomic_folder(out, args.force) as tmp:
         write_csv(tmp / "peacetime_rates.csv", list(rates.columns), frame_rows(rates))
         write_csv(tmp / "peacetime_dyads.csv", list(dyads.columns), frame_rows(dyads))
+        write_csv(tmp / "peacetime_scores.csv", list(table.columns), frame_rows(table))
     if not args.quiet:
         _show(rates, out)
+        print(table.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     return 0
 
 
 def _fit(args, years: list[int], out: Path) -> int:
-    """Fit `--fit` (:func:`sim.analysis.peacefit.fit_stake`); write `peacetime_fit.csv` (the objective at
+    """Fit `--fit` (:func:`sim.history.peacefit.fit_stake`); write `peacetime_fit.csv` (the objective at
     every value tried) and `peacetime_fit_scores.csv` (in and out of sample, fitted and zero)."""
-    from sim.analysis.peacefit import fit_stake
-    from sim.analysis.validation_report import frame_rows
     from sim.execution.output import atomic_folder, write_csv
+    from sim.history.peacefit import fit_stake
+    from sim.history.validation_report import frame_rows
     from sim.scenario.errors import InputError, InputErrors
 
     if len(years) < 2:
@@ -114,4 +118,4 @@ def _show(rates, folder: Path) -> None:
         table.add_row(row.threshold, row.stratum, row.value, str(row.dyad_years), f"{row.model_rate:.2g}",
                       f"{row.record_rate:.2g}", f"[{row.record_low:.2g}, {row.record_high:.2g}]")
     Console().print(table)
-    Console().print(f"-> {folder}/ (peacetime_rates.csv, peacetime_dyads.csv)")
+    Console().print(f"-> {folder}/ (peacetime_rates.csv, peacetime_dyads.csv, peacetime_scores.csv)")

@@ -74,8 +74,8 @@ def _design(args, scenario) -> tuple[list[str], list[str]]:
 def main(args) -> int:
     """Check, run the Sobol' design, write sensitivity.csv, sensitivity.png and meta.json."""
     from sim.analysis.sensitivity import sensitivity
-    from sim.analysis.validation_report import frame_rows
     from sim.execution.output import atomic_folder, check_target, write_csv, write_json
+    from sim.history.validation_report import frame_rows
     from sim.plot.figure import figure_target, save
     from sim.plot.sensitivity import sobol_figure
     from sim.scenario.loading import load_scenario

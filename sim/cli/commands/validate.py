@@ -47,7 +47,7 @@ def _sweep(file: str, overrides: list[str]) -> str:
 
 
 def _history(file: str, overrides: list[str]) -> str:
-    from sim.analysis.backtest import Replay
+    from sim.history.backtest import Replay
     from sim.scenario.errors import InputError, InputErrors
 
     if overrides:

@@ -27,6 +27,12 @@ def add_arguments(parser) -> None:
                         help="override a scenario field in every war, e.g. parameters.decision.war_cost=4")
     parser.add_argument("--pacts", choices=("dyads", "cliques"), default="dyads",
                         help="ATOP dyads as bilateral pacts (default) or grouped into cliques (world cow_YYYY_cliques)")
+    parser.add_argument("--cv", choices=("war", "era"), default="war",
+                        help="folds of the fitted forecasts (baseline_, lookup_ rows): refit without the war (default) "
+                             "or the era forecast")
+    parser.add_argument("--hold", action="store_true",
+                        help="hold each war open for its recorded years (hold_days): forecast joining conditional "
+                             "on the war lasting (default: the model's own war lengths)")
     parser.add_argument("--out", default="results/validation", help="output folder (default results/validation)")
     parser.add_argument("--figure", help="also write the reliability diagram here (e.g. docs/img/validation_reliability.png)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
@@ -66,7 +72,7 @@ def _check(args) -> None:
 
 def _figure(validation, path: Path) -> Path:
     """Write the reliability diagram of both join levels."""
-    from sim.analysis.validation_report import LEVELS
+    from sim.history.validation_report import LEVELS
     from sim.plot.figure import save
     from sim.plot.reliability import reliability_diagram
 
@@ -86,21 +92,23 @@ def _show(validation, folder: Path) -> None:
     for column in ("level", "subset", "era", "metric", "value", "95% interval"):
         table.add_column(column, justify="left" if column in ("subset", "era", "metric") else "right")
     shown = validation.scores[validation.scores["metric"].isin(
-        ["joiners", "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc"])]
+        ["joiners", "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc",
+         "baseline_skill_vs_climatology", "baseline_auc", "lookup_skill_vs_climatology", "lookup_auc",
+         "duration_coverage_10_90", "duration_median_ratio"])]
     for row in shown.itertuples(index=False):
         interval = "" if row.low != row.low or row.low is None else f"[{row.low:.3f}, {row.high:.3f}]"
         value = "-" if row.value is None or row.value != row.value else f"{row.value:.4g}"
         table.add_row(str(row.level), row.subset, row.era, row.metric, value, interval)
     Console().print(table)
     Console().print(f"-> {folder}/ (validation_pairs.csv, validation_wars.csv, validation_scores.csv, "
-                    "validation_reliability.csv, reliability.png, meta.json)")
+                    "validation_reliability.csv, validation_durations.csv, reliability.png, meta.json)")
 
 
 def main(args) -> int:
     """Check the options and the output folder, run and score the wars, write, show."""
-    from sim.analysis.validation import read_wars
     from sim.execution.limits import check_total
     from sim.execution.output import check_target
+    from sim.history.validation import read_wars
     from sim.plot.figure import figure_target
     from sim.scenario.errors import InputError
 
@@ -111,10 +119,11 @@ def main(args) -> int:
                 advice="fewer --reps, or a few --wars at a time", where=InputError("", "--reps"))
     figure = figure_target(args.figure) if args.figure is not None else None
     check_target(out, args.force)
-    from sim.analysis.validation_report import run_validation  # statistics libraries: only once the input is good
+    from sim.history.validation_report import run_validation  # statistics libraries: only once the input is good
 
     validation = run_validation(wars, args.reps, args.seed, args.workers or None, args.set,
-                                progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts)
+                                progress=not args.quiet and sys.stderr.isatty(), pacts=args.pacts, cv=args.cv,
+                                hold=args.hold)
     folder = validation.write(out, args.force, extra=lambda tmp: _figure(validation, tmp / "reliability.png"))
     if figure:
         _figure(validation, figure)

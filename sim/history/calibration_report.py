@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.calibration import Bound, Calibration, implausibility, parse_bound
-from sim.analysis.validation_report import frame_rows
 from sim.execution.output import atomic_folder, write_csv, write_json
+from sim.history.calibration import Bound, Calibration, implausibility, parse_bound
+from sim.history.validation_report import frame_rows
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.parameterfile import write_ensemble, write_parameter_file
 

@@ -35,7 +35,7 @@ from sim.scenario.loading import load_scenario
 from sim.scenario.yearworld import majors, read_table
 
 __all__ = [
-    "HELD_OUT", "WAR_LEVEL", "ERAS", "DAYS_PER_YEAR", "NOT_A_POSTURE", "War", "read_wars", "pick_wars",
+    "HELD_OUT", "WAR_LEVEL", "ERAS", "DAYS_PER_YEAR", "DURATION_MARGIN_DAYS", "NOT_A_POSTURE", "War", "read_wars", "pick_wars",
     "war_scenario", "joined", "simulate_war", "forecast", "climatology", "PAIR_COLUMNS", "STRONG",
     "candidate_features",
 ]
@@ -47,6 +47,8 @@ WAR_LEVEL = WAR
 ERAS = (("1816-1913", 1816, 1913), ("1914-1945", 1914, 1945), ("1946-2003", 1946, 2003))
 """Eras by onset year; 1914-1945 holds the wars of those years other than the held-out two."""
 DAYS_PER_YEAR = 365.0
+DURATION_MARGIN_DAYS = 365.0
+"""How far past a war's recorded years its run goes, so that a simulated war longer than the record shows."""
 NOT_A_POSTURE = frozenset({"honour"})
 """Event kinds whose level is an intention, not a posture taken (an ally's decision to honour)."""
 PAIR_COLUMNS = ["warnum", "onset", "era", "state", "joined", "side", "km", "ally_of_initiator", "ally_of_target",
@@ -140,17 +142,25 @@ def pick_wars(wars: list[War], numbers: list[int] | None) -> list[War]:
     return [known[n] for n in sorted(set(numbers))]
 
 
-def war_scenario(war: War, overrides=None, pacts: str = "dyads"):
-    """The onset year's world (its ATOP dyads grouped as `pacts` says: `dyads` or `cliques`) with
-    one act: the first initiator attacks the first target at war level, and their war is held
-    (`hold_days`) for the war's recorded years: the forecast is of who joins the war that
-    happened, conditional on its two first parties fighting on (COW records the war, not its
-    bargaining), not of how long it lasted."""
+def war_scenario(war: War, overrides=None, pacts: str = "dyads", hold: bool = False):
+    """The onset year's world, its pacts the ATOP obligations of the year BEFORE (none signed
+    after the onset: `cow_YYYY_prior`; the dyads grouped as `pacts` says: `dyads` or `cliques`) with
+    one act: the first initiator attacks the first target at war level. By default the war then
+    lasts as the model's two sides make it last (two-sided termination), so joining is
+    forecast together with the war's length; with `hold` their war is held (`hold_days`) for the
+    war's recorded years: the forecast is then of who joins the war that happened, conditional on
+    its two first parties fighting on. The run goes :data:`DURATION_MARGIN_DAYS` past the war's
+    recorded years so that a war longer than the record is seen as such (joining is still read
+    over the recorded years only)."""
     attack = {"at": 0, "do": "attack", "actor": war.initiator, "target": war.target, "level": WAR_LEVEL,
-              "hold_days": war.horizon_days, "note": f"COW war {war.warnum}: first initiator against first target"}
-    world = f"cow_{war.onset}" + ("" if pacts == "dyads" else f"_{pacts}")
-    mapping = {"name": f"cow_war_{war.warnum}", "world": world, "horizon_days": war.horizon_days,
-               "record_every_days": war.horizon_days, "timeline": [attack]}
+              "note": f"COW war {war.warnum}: first initiator against first target"}
+    if hold:
+        attack["hold_days"] = war.horizon_days
+    world = f"cow_{war.onset}" + ("" if pacts == "dyads" else f"_{pacts}") + "_prior"
+    horizon = war.horizon_days + DURATION_MARGIN_DAYS
+    mapping = {"name": f"cow_war_{war.warnum}", "world": world, "horizon_days": horizon,
+               "record_every_days": horizon, "timeline": [attack],
+               "watch": {"dyads": [[war.initiator, war.target]]}}
     return load_scenario(mapping, overrides)
 
 
@@ -174,14 +184,14 @@ def joined(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVE
 
 
 def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=(WAR_LEVEL,),
-                 pacts: str = "dyads") -> dict:
+                 pacts: str = "dyads", hold: bool = False) -> dict:
     """Run one war; per join level, per candidate: how many replications it joined in (`counts`)
     and how many of them on the initiator's side (`side1`).
 
     The war's seed is the child of `seed` keyed by its number, so a war's forecast does not
     depend on which other wars run, nor on the number of workers.
     """
-    scenario = war_scenario(war, overrides, pacts)
+    scenario = war_scenario(war, overrides, pacts, hold)
     war_seed = int(np.random.SeedSequence(seed, spawn_key=(war.warnum,)).generate_state(1, np.uint32)[0])
     start = time.process_time()
     result = run(scenario, replications=replications, seed=war_seed)
@@ -192,8 +202,11 @@ def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=
         per_rep = joined(events, war, war.horizon_days, level)
         counts[level] = {s: sum(s in rep for rep in per_rep.values()) for s in candidates}
         side1[level] = {s: sum(rep.get(s) == 1 for rep in per_rep.values()) for s in candidates}
+    ended = result.frame("summary")[f"t_end_{war.initiator}_{war.target}"]
     return {"warnum": war.warnum, "candidates": candidates, "counts": counts, "side1": side1, "seed": war_seed,
-            "features": candidate_features(war, scenario), "cpu_seconds": time.process_time() - start}
+            "features": candidate_features(war, scenario), "cpu_seconds": time.process_time() - start,
+            "durations": [float(t) for t in pd.to_numeric(ended, errors="coerce")],
+            "run_days": scenario.horizon_days}
 
 
 def candidate_features(war: War, scenario) -> dict[str, tuple]:
@@ -220,10 +233,14 @@ def _task(args):
 
 
 def forecast(wars: list[War], replications: int = 20, seed: int = 0, workers: int | None = 1, overrides=None,
-             levels=(WAR_LEVEL,), progress=None, pacts: str = "dyads") -> list[dict]:
-    """Simulate every war (longest first across `workers` processes); results in war order."""
+             levels=(WAR_LEVEL,), progress=None, pacts: str = "dyads", war_overrides=None,
+             hold: bool = False) -> list[dict]:
+    """Simulate every war (longest first across `workers` processes); results in war order.
+    `war_overrides` maps a war's number to further `--set` overrides for it alone."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(wars)))
-    tasks = [(w, replications, seed, overrides, tuple(levels), pacts) for w in
+    extra = war_overrides or {}
+    tasks = [(w, replications, seed, [*(overrides or []), *extra.get(w.warnum, [])] or None, tuple(levels), pacts,
+              hold) for w in
              sorted(wars, key=lambda w: -w.horizon_days * (w.onset - 1700))]
     if workers <= 1:
         results = []

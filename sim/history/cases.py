@@ -27,6 +27,7 @@ from sim.scenario.schema import (
     Scenario,
     Strict,
 )
+from sim.scenario.schemaerrors import describe, input_errors
 from sim.scenario.yamlsource import Document, error_at, read_yaml
 
 __all__ = [
@@ -139,7 +140,7 @@ def read_history(path: str | os.PathLike) -> tuple[History, Document]:
     try:
         history = History.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputErrors([_at(doc, err) for err in exc.errors()]) from None
+        raise InputErrors(input_errors(exc, doc.marks, message=_message)) from None
     errors = _horizon_errors(history, doc) + _scenario_errors(history, doc, path)
     if errors:
         raise InputErrors(errors)
@@ -148,14 +149,9 @@ def read_history(path: str | os.PathLike) -> tuple[History, Document]:
     return history, doc
 
 
-def _at(doc: Document, err: Any) -> InputError:
-    """A pydantic error placed at the line of the field it names; unknown keys get a suggestion."""
-    loc = tuple(err["loc"])
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        known = _fields_at(loc[:-1])
-        message = f"unknown field '{loc[-1]}'{suggest(str(loc[-1]), known)}; known: {', '.join(known)}"
-    return error_at(doc.marks, loc, message)
+def _message(err: Any) -> str:
+    """A pydantic error's message; an unknown key gets the nearest field allowed where it stands."""
+    return describe(err, _fields_at(tuple(err["loc"])[:-1]))
 
 
 def _fields_at(loc: tuple) -> list[str]:

@@ -21,14 +21,17 @@ import numpy as np
 import pandas as pd
 from scipy.stats import beta
 
-from sim.analysis.validation import NOT_A_POSTURE
 from sim.execution.runner import run
+from sim.history.forcefit import auc_interval, test_year
+from sim.history.validation import NOT_A_POSTURE
+from sim.model import force
 from sim.model.motives import stakes
-from sim.model.world import great_circle_km
+from sim.model.world import compile_world, great_circle_km
 from sim.scenario.loading import load_scenario
 from sim.scenario.yearworld import read_table
 
-__all__ = ["YEARS", "THRESHOLDS", "STRATA", "FLAGS", "RATE_COLUMNS", "dyads", "model_force", "record_force", "rates", "peacetime"]
+__all__ = ["YEARS", "THRESHOLDS", "STRATA", "FLAGS", "RATE_COLUMNS", "SCORE_COLUMNS", "dyads", "fitted_force",
+           "model_force", "record_force", "rates", "scores", "peacetime"]
 
 YEARS = (1830, 1855, 1880, 1900, 1925, 1955, 1975, 1995)
 """Sampled years: every 20-25 years, avoiding 1914-1918 and 1939-1945 (held out)."""
@@ -61,6 +64,16 @@ def dyads(scenario) -> pd.DataFrame:
                          "claim": ((stake[i, j] > 0) | (stake[j, i] > 0)).astype(int)})
 
 
+def fitted_force(scenario, table: pd.DataFrame) -> np.ndarray:
+    """The fitted regression's own forecast for each dyad of `table`: the chance that either state
+    uses force against the other within the year, 1 - (1 - h_ab)(1 - h_ba) (`sim.model.force`)."""
+    world = compile_world(scenario)
+    h = force.hazard(force.covariates(scenario, world, stakes(scenario, world.index)), force.coefficients().beta)
+    a = np.array([world.index[x] for x in table["a"]], dtype=int)
+    b = np.array([world.index[x] for x in table["b"]], dtype=int)
+    return 1.0 - (1.0 - h[a, b]) * (1.0 - h[b, a])
+
+
 def model_force(year: int, replications: int, seed: int, overrides=None) -> pd.DataFrame:
     """The year's dyads with, per threshold, the replications (of `replications`) that reached it."""
     scenario = load_scenario({"name": f"peace_{year}", "world": f"cow_{year}", "horizon_days": 365.0,
@@ -74,9 +87,11 @@ def model_force(year: int, replications: int, seed: int, overrides=None) -> pd.D
         hits = events[level >= rung]
         keys = {(rep, *sorted((x, y))) for rep, x, y in zip(hits["rep"], hits["actor"], hits["target"])}
         counts = pd.Series([(x, y) for _, x, y in keys], dtype=object).value_counts()
-        table[f"model_{name}"] = [int(counts.get((x, y), 0)) for x, y in zip(table["a"], table["b"])]
+        # keys are sorted pairs; the table's (a, b) are in the world's order
+        table[f"model_{name}"] = [int(counts.get(tuple(sorted((x, y))), 0)) for x, y in zip(table["a"], table["b"])]
     highest = _highest(events, level)
-    table["model_max_level"] = [highest.get((x, y), 0) for x, y in zip(table["a"], table["b"])]
+    table["model_max_level"] = [highest.get(tuple(sorted((x, y))), 0) for x, y in zip(table["a"], table["b"])]
+    table["baseline_use_of_force"] = fitted_force(scenario, table)
     return table.assign(reps=replications)
 
 
@@ -140,6 +155,34 @@ def rates(frame: pd.DataFrame) -> pd.DataFrame:
             if flag in frame:
                 rows += _stratum_rows(frame[frame[flag] == value], flag, label)
     return pd.DataFrame(rows, columns=RATE_COLUMNS).sort_values(["threshold", "stratum"], kind="stable")
+
+
+SCORE_COLUMNS = ["metric", "value", "low", "high"]
+
+
+def scores(frame: pd.DataFrame) -> pd.DataFrame:
+    """How well the uses of force are ranked on the held-out years (year % 5 == 0, never in the
+    fit: `sim.history.forcefit`) and on all sampled years: AUC of the simulator's forecast (its share
+    of replications with a use of force in the dyad) and, as `baseline_` rows, of the fitted
+    regression's own forecast, among all dyads and among rivals, with Hanley & McNeil (1982) 95%
+    intervals; and the overall model_over_record."""
+    rows = []
+    held = frame["year"].map(test_year).to_numpy(bool)
+    forecasts = {"": frame["model_use_of_force"] / frame["reps"], "baseline_": frame["baseline_use_of_force"]}
+    for sample, mask in (("heldout", held), ("sampled", np.ones(len(frame), bool))):
+        for subset, sub in (("all", np.ones(len(frame), bool)), ("rivals", frame["rivalry"].to_numpy() == 1)):
+            m = mask & sub
+            for prefix, p in forecasts.items():
+                rows.append([f"{prefix}auc_{subset}_{sample}",
+                             *auc_interval(p.to_numpy()[m], frame["record_use_of_force"].to_numpy()[m])])
+    k, n = frame["model_use_of_force"].sum(), frame["reps"].sum()
+    record = frame["record_use_of_force"].mean()
+    low, high = _interval(k, n)
+    rows.append(["model_over_record_all", k / n / record if record else None,
+                 low / record if record else None, high / record if record else None])
+    rows.append(["baseline_over_record_all", frame["baseline_use_of_force"].mean() / record if record else None,
+                 None, None])
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
 
 
 def peacetime(years=YEARS, replications: int = 10, seed: int = 0, overrides=None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,4 +1,4 @@
-"""Scoring a simulated forecast against the historical record (a :class:`sim.analysis.history.History`).
+"""Scoring a simulated forecast against the historical record (a :class:`sim.history.cases.History`).
 
 Per scored state: the simulated probability of entering the war within the horizon, its Brier
 (1950) score against the record, the Murphy (1973) skill score against a naive reference (only
@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau
 
-from sim.analysis.history import History, check_ids, read_history, reference_pair
 from sim.execution.output import atomic_folder, write_csv
 from sim.execution.runner import Result, run
+from sim.history.cases import History, check_ids, read_history, reference_pair
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import Scenario
 

@@ -9,7 +9,7 @@ Method (docs/validation.md, "Calibration"):
    same root seed: replication k of war w uses the same random numbers at every point (common
    random numbers), so differences between points are the parameters' effect, not noise.
 2. **Loss.** Per (point, war) the sum of squared errors of the joining forecasts (the Brier
-   1950 score times the candidates), from :func:`sim.analysis.validation.simulate_war`.
+   1950 score times the candidates), from :func:`sim.history.validation.simulate_war`.
 3. **History matching** (Craig, Goldstein, Seheult & Smith 1997; Vernon, Goldstein & Bower 2010).
    A point is implausible when the share of candidates it expects to join is far from the
    observed share of the training wars: I = |z - E| / sqrt(V_obs + V_disc + V_sim) > `cutoff`
@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from sim.analysis.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.execution.backends import open_backend
+from sim.history.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.parameterfile import parameter_problem
 from sim.scenario.ranges import field_of
@@ -230,7 +230,7 @@ def cv_scores(cv: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
 
 @dataclass
 class Calibration:
-    """Everything a calibration produced (written by :mod:`sim.analysis.calibration_report`)."""
+    """Everything a calibration produced (written by :mod:`sim.history.calibration_report`)."""
 
     bounds: list[Bound]
     settings: Settings

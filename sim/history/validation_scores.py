@@ -1,4 +1,4 @@
-"""Scores of the war-joining forecasts of :mod:`sim.analysis.validation`.
+"""Scores of the war-joining forecasts of :mod:`sim.history.validation`.
 
 Brier (1950) scores per (war, candidate); Murphy's (1973) skill score pooled over every pair of
 the wars scored, against climatology and against "only the first two fight"; percentile
@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu
 
-from sim.analysis.validation import PAIR_COLUMNS, War
+from sim.history.validation import PAIR_COLUMNS, War
 
-__all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "pairs", "record_side", "war_table", "skill",
-           "bootstrap_skill", "auc", "score_table", "reliability"]
+__all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "FORECASTS", "pairs", "record_side", "war_table", "skill",
+           "bootstrap_skill", "auc", "side_skill", "score_table", "reliability"]
 
 REFERENCES = {"climatology": "p_climatology", "pair": "p_pair"}
 """Reference forecasts: name -> column of the pairs table."""
@@ -60,6 +60,13 @@ def _squared(frame: pd.DataFrame, column: str) -> pd.Series:
     return (frame[column] - frame["joined"]) ** 2
 
 
+FORECASTS = {"": "p_model", "baseline_": "p_baseline", "lookup_": "p_lookup"}
+"""Forecasts scored side by side, by metric prefix: the simulator, the fitted joining equation
+forecast directly (without simulation), the three-feature lookup (:mod:`sim.history.joiningfit`)."""
+SIDES = {"": ("p_model", "p_model_record_side"), "baseline_": ("p_baseline", "p_baseline_record_side")}
+"""Per prefix: the forecast of joining and of joining on the side taken in history."""
+
+
 def war_table(frame: pd.DataFrame, wars: list[War]) -> pd.DataFrame:
     """Per war: the pair, candidates, real and expected joiners, and each forecast's Brier score."""
     by_number = {w.warnum: w for w in wars}
@@ -74,16 +81,16 @@ def war_table(frame: pd.DataFrame, wars: list[War]) -> pd.DataFrame:
     return table
 
 
-def skill(frame: pd.DataFrame, reference: str) -> float | None:
+def skill(frame: pd.DataFrame, reference: str, column: str = "p_model") -> float | None:
     """Murphy's (1973) skill 1 - sum BS_model / sum BS_ref over the pairs (None if BS_ref = 0)."""
     ref = _squared(frame, REFERENCES[reference]).sum()
-    return None if ref == 0 else float(1.0 - _squared(frame, "p_model").sum() / ref)
+    return None if ref == 0 else float(1.0 - _squared(frame, column).sum() / ref)
 
 
 def bootstrap_skill(frame: pd.DataFrame, reference: str, seed: int = 0, draws: int = BOOTSTRAP,
-                    level: float = 0.95) -> tuple[float | None, float | None]:
+                    level: float = 0.95, column: str = "p_model") -> tuple[float | None, float | None]:
     """Percentile interval of the pooled skill, resampling wars with replacement."""
-    sums = frame.assign(model=_squared(frame, "p_model"), ref=_squared(frame, REFERENCES[reference]))
+    sums = frame.assign(model=_squared(frame, column), ref=_squared(frame, REFERENCES[reference]))
     per_war = sums.groupby("warnum")[["model", "ref"]].sum().to_numpy()
     if len(per_war) < 2:
         return None, None
@@ -97,10 +104,10 @@ def bootstrap_skill(frame: pd.DataFrame, reference: str, seed: int = 0, draws: i
     return float(low), float(high)
 
 
-def auc(frame: pd.DataFrame) -> float | None:
-    """Area under the ROC curve of p_model: the chance a joiner gets a higher forecast than a
+def auc(frame: pd.DataFrame, column: str = "p_model") -> float | None:
+    """Area under the ROC curve of a forecast: the chance a joiner gets a higher forecast than a
     non-joiner, ties counted half (Mann-Whitney U / (n1 n0); Hanley & McNeil 1982)."""
-    yes, no = frame.loc[frame["joined"] == 1, "p_model"], frame.loc[frame["joined"] == 0, "p_model"]
+    yes, no = frame.loc[frame["joined"] == 1, column], frame.loc[frame["joined"] == 0, column]
     if len(yes) == 0 or len(no) == 0:
         return None
     return float(mannwhitneyu(yes, no).statistic / (len(yes) * len(no)))
@@ -112,6 +119,33 @@ def _sides(frame: pd.DataFrame) -> dict[str, float]:
     real = frame[frame["joined"] == 1]
     return {"expected_real_joiners": float(real["p_model"].sum()),
             "expected_real_joiners_right_side": float(real["p_model_record_side"].sum())}
+
+
+def side_skill(frame: pd.DataFrame, joined: str, record_side: str) -> float | None:
+    """Skill of the side forecast among the real joiners forecast to join at all: the chance of
+    the side taken in history given joining, q = p(record side) / p(join), scored by Brier against
+    a coin (q = 1/2: 1 - mean (1 - q)^2 / 0.25); None when no real joiner has p > 0."""
+    real = frame[(frame["joined"] == 1) & (frame[joined] > 0)]
+    if len(real) == 0:
+        return None
+    q = real[record_side] / real[joined]
+    return float(1.0 - ((1.0 - q) ** 2).mean() / 0.25)
+
+
+def _forecast_rows(frame: pd.DataFrame, subset: str, era: str, seed: int, prefix: str) -> list[list]:
+    """The rows of one alternative forecast (`prefix`: `baseline_` or `lookup_`)."""
+    column = FORECASTS[prefix]
+    rows = [[subset, era, f"{prefix}expected_joiners", float(frame[column].sum()), None, None],
+            [subset, era, f"{prefix}brier", float(_squared(frame, column).mean()), None, None]]
+    for reference in REFERENCES:
+        rows.append([subset, era, f"{prefix}skill_vs_{reference}", skill(frame, reference, column),
+                     *bootstrap_skill(frame, reference, seed, column=column)])
+    rows.append([subset, era, f"{prefix}auc", auc(frame, column), None, None])
+    if prefix in SIDES:
+        real = frame[frame["joined"] == 1]
+        rows += [[subset, era, f"{prefix}expected_real_joiners", float(real[column].sum()), None, None],
+                 [subset, era, f"{prefix}side_skill", side_skill(frame, *SIDES[prefix]), None, None]]
+    return rows
 
 
 def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int) -> list[list]:
@@ -127,6 +161,10 @@ def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int) -> list[l
         rows.append([subset, era, f"skill_vs_{reference}", skill(frame, reference),
                      *bootstrap_skill(frame, reference, seed)])
     rows.append([subset, era, "auc", auc(frame), None, None])
+    rows.append([subset, era, "side_skill", side_skill(frame, *SIDES[""]), None, None])
+    for prefix, column in FORECASTS.items():
+        if prefix and column in frame:
+            rows += _forecast_rows(frame, subset, era, seed, prefix)
     return rows
 
 

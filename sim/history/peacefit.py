@@ -2,7 +2,7 @@
 
 The stake that a `cow_YYYY` world gives each side of a strategic rivalry
 (`parameters.motives.rivalry_stake`, :data:`sim.scenario.yearworld.RIVALRY_CLAIMS`) is fitted so
-that the model's uses of force among rival dyad-years (:mod:`sim.analysis.peacetime`, stratum
+that the model's uses of force among rival dyad-years (:mod:`sim.history.peacetime`, stratum
 `rivalry`) match the militarised interstate disputes on record (GML MID 2.2.1; Gibler, Miller &
 Little 2016) in the *training* years, and scored on the *test* years it never saw.
 
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from sim.analysis.peacetime import YEARS, _interval, peacetime
+from sim.history.peacetime import YEARS, _interval, peacetime
 from sim.scenario.ranges import YEAR_WORLD_RANGES
 
 __all__ = ["FITTABLE", "StakeFit", "split_years", "deviance", "brier", "fit_stake"]

@@ -2,7 +2,7 @@
 
 `run_validation()` returns a :class:`Validation` holding every table as a DataFrame;
 `Validation.write(folder)` writes them atomically (`alliance-sim validation` does both, see
-docs/validation.md). Joining is scored at the war rung (:data:`sim.analysis.validation.WAR_LEVEL`)
+docs/validation.md). Joining is scored at the war rung (:data:`sim.history.validation.WAR_LEVEL`)
 and, as a sensitivity check, at the armed-clash rung (5), from the same runs.
 """
 
@@ -16,8 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import validation_scores as scores
-from sim.analysis.validation import (
+from sim.execution.output import atomic_folder, write_csv, write_json
+from sim.execution.progress import progress_bar
+from sim.history import validation_scores as scores
+from sim.history.durations import duration_scores, duration_table
+from sim.history.validation import (
     HELD_OUT,
     WAR_LEVEL,
     War,
@@ -26,11 +29,10 @@ from sim.analysis.validation import (
     pick_wars,
     read_wars,
 )
-from sim.execution.output import atomic_folder, write_csv, write_json
-from sim.execution.progress import progress_bar
 from sim.model.ladder import CLASH
 
-__all__ = ["LEVELS", "Validation", "run_validation", "frame_rows"]
+__all__ = ["LEVELS", "CV_FOLDS", "Validation", "run_validation", "statistical_forecasts", "fold_overrides",
+           "frame_rows"]
 
 LEVELS = {WAR_LEVEL: "war", CLASH: "armed_clash"}
 """Join levels scored: the war rung (the headline) and the armed-clash rung (sensitivity)."""
@@ -45,6 +47,7 @@ class Validation:
     war_scores: pd.DataFrame
     scores: pd.DataFrame
     reliability: pd.DataFrame
+    durations: pd.DataFrame = field(default_factory=pd.DataFrame)
     meta: dict = field(default_factory=dict)
 
     def frames(self, level: int) -> pd.DataFrame:
@@ -61,7 +64,8 @@ class Validation:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The CSVs written, by file stem."""
         return {"validation_pairs": self.pairs, "validation_wars": self.war_scores,
-                "validation_scores": self.scores, "validation_reliability": self.reliability}
+                "validation_scores": self.scores, "validation_reliability": self.reliability,
+                "validation_durations": self.durations}
 
     def write(self, folder: str | os.PathLike, force: bool = False, extra=None) -> Path:
         """Write every table, meta.json and anything `extra(tmp_folder)` adds, in one atomic move."""
@@ -84,28 +88,78 @@ def _by_level(make, levels) -> pd.DataFrame:
     return pd.concat([make(level).assign(level=level) for level in levels], ignore_index=True)
 
 
+CV_FOLDS = ("war", "era")
+"""Folds of the fitted forecasts (`--cv`): leave one war out, or leave one era out."""
+
+
+def statistical_forecasts(pairs: pd.DataFrame, cv: str = "war") -> tuple[pd.DataFrame, str]:
+    """`pairs` with the fitted joining equation's forecast (`p_baseline`, `p_baseline_record_side`)
+    and the three-feature lookup's (`p_lookup`), each refitted without the war (or era, `cv`) it
+    forecasts; and a note ('' or why the equation's forecast is missing: statsmodels not installed)."""
+    from sim.history import joiningfit
+
+    key = {"war": "warnum", "era": "era"}[cv]
+    note = ""
+    try:
+        oos = joiningfit.cross_validated(cv)
+        oos = oos.rename(columns={"p_any": "p_baseline", "p_record_side": "p_baseline_record_side"})
+        oos = oos[["warnum", "state", "p_baseline", "p_baseline_record_side", "p_lookup"]]
+    except ImportError:
+        note = "statsmodels is not installed (pip install '.[fit]'): no baseline_ rows"
+        oos = joiningfit.lookup(joiningfit.dataset(), key)
+    merged = pairs.merge(oos, on=["warnum", "state"], how="left", validate="many_to_one")
+    if merged["p_lookup"].isna().any():
+        missing = merged.loc[merged["p_lookup"].isna(), ["warnum", "state"]].drop_duplicates().head().values.tolist()
+        raise RuntimeError(f"no statistical forecast for candidates {missing}")
+    return merged, note
+
+
+def fold_overrides(cv: str) -> dict[int, list[str]]:
+    """Per war, the override that gives the simulator's joining equation the coefficients fitted
+    without that war (or era): the headline is out of sample when the joining decision is on.
+    None when statsmodels is missing (the shipped coefficients are used, in sample)."""
+    from sim.history import joiningfit
+
+    try:
+        folds = joiningfit.fold_coefficients(cv)
+    except ImportError:
+        return {}
+    return {w: ["parameters.joining.coefficients=[" + ", ".join(f"{v:.17g}" for v in values) + "]"]
+            for w, values in folds.items()}
+
+
 def run_validation(wars: list[int] | None = None, replications: int = 20, seed: int = 0, workers: int | None = 1,
-                   overrides=None, progress: bool = False, pacts: str = "dyads") -> Validation:
+                   overrides=None, progress: bool = False, pacts: str = "dyads", cv: str = "war",
+                   hold: bool = False) -> Validation:
     """Simulate the COW wars (all 93, or the numbers in `wars`) and score who joined.
 
     Held-out wars (106, 139) are dropped when read and rejected if named. Climatology is the
-    leave-one-war-out base rate over all 93 wars, so it is out of sample for every war.
+    leave-one-war-out base rate over all 93 wars, so it is out of sample for every war. Beside the
+    simulation, the fitted joining equation and the three-feature lookup forecast the same pairs,
+    refitted without the war (`cv="war"`) or era (`cv="era"`) they forecast.
     """
     everything = read_wars()
     chosen = pick_wars(everything, wars)
     clim = climatology(everything)
     start = time.perf_counter()
+    per_war = fold_overrides(cv)
     with progress_bar(len(chosen), "wars", enabled=progress) as advance:
-        results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts)
+        results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts, per_war,
+                           hold)
     wall = time.perf_counter() - start
     pairs = _by_level(lambda lv: scores.pairs(chosen, results, clim, replications, lv), LEVELS)
+    pairs, note = statistical_forecasts(pairs, cv)
     per_level = {lv: pairs[pairs["level"] == lv] for lv in LEVELS}
     return Validation(
         wars=chosen, pairs=pairs,
         war_scores=_by_level(lambda lv: scores.war_table(per_level[lv], chosen), LEVELS),
-        scores=_by_level(lambda lv: scores.score_table(per_level[lv], seed), LEVELS),
+        scores=pd.concat([_by_level(lambda lv: scores.score_table(per_level[lv], seed), LEVELS),
+                          duration_scores(chosen, results, seed).assign(level=WAR_LEVEL)], ignore_index=True),
+        durations=duration_table(chosen, results),
         reliability=_by_level(lambda lv: scores.reliability(per_level[lv]), LEVELS),
         meta={"wars": [w.warnum for w in chosen], "held_out": sorted(HELD_OUT), "replications": replications,
               "seed": seed, "war_seeds": {r["warnum"]: r["seed"] for r in results}, "levels": LEVELS,
-              "overrides": list(overrides or []), "pacts": pacts, "workers": workers, "wall_time_s": round(wall, 1),
+              "overrides": list(overrides or []), "pacts": pacts, "cv": cv, "hold": hold,
+              "statistical_forecasts": note or "baseline_ (fitted joining equation) and lookup_ (three features)",
+              "workers": workers, "wall_time_s": round(wall, 1),
               "cpu_seconds_in_wars": round(sum(r["cpu_seconds"] for r in results), 1)})

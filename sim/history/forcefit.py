@@ -1,0 +1,173 @@
+"""Fitting the use-of-force hazard (`sim.model.force`) on the record, and refitting the shipped one.
+
+Data: every directed dyad-year (i, j, year) of the COW state system (v2016) from 1816 to 2010 (the
+last year of GML MID 2.2.1 and of the territorial-threat estimates), with the covariates that the
+simulator computes for the world of that year (:func:`sim.model.force.covariates` on the
+`cow_YYYY` world, so the fit and the simulator read one definition). Outcome: 1 when i, an
+originator on Side A, began a militarised dispute that year against j, an originator on Side B,
+that reached the use of force (the dispute's hostility level 4 or 5 in the dyad; GML's `onset`,
+`sidea1`, `orig1`, `orig2`, `hostlev1`, `hostlev2`), rows flagged `world_war` dropped.
+
+Years left out: 1914-1918 and 1939-1945, whole, for every dyad. They are the years of the held-out
+cases (COW wars 106 and 139), set aside by calendar before any fit (as `alliance-sim peacetime`
+refuses them); nothing about the two wars chooses anything here. Years held out for the score:
+every fifth year (year % 5 == 0), which includes every default year of `alliance-sim peacetime`.
+
+Estimator: a logit by maximum likelihood (statsmodels `Logit`, Newton's method) on the training
+years; standard errors from the inverse Hessian. Scores: the area under the ROC curve on the held-out
+years, all dyad-years and rivals (a claim or a rivalry), with Hanley & McNeil (1982) intervals.
+
+Refit (needs the `fit` extra, `pip install -e ".[fit]"`; about three minutes):
+
+    python -m sim.history.forcefit --out sim/data/force
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import mannwhitneyu, norm
+
+from sim.model.force import TERMS, covariates
+from sim.model.motives import stakes
+from sim.model.world import compile_world
+from sim.scenario.loading import load_scenario
+from sim.scenario.yearworld import read_table
+
+__all__ = ["FIRST", "LAST", "HELD_OUT_YEARS", "test_year", "years", "outcomes", "year_frame", "dataset", "fit",
+           "auc_interval", "write", "main"]
+
+FIRST, LAST = 1816, 2010
+HELD_OUT_YEARS = frozenset(range(1914, 1919)) | frozenset(range(1939, 1946))
+"""Years of the held-out cases, left out of the fit entirely."""
+
+
+def test_year(year: int) -> bool:
+    """Whether a year is held out for the score (every fifth year)."""
+    return year % 5 == 0
+
+
+def years() -> list[int]:
+    """The years the data set covers."""
+    return [y for y in range(FIRST, LAST + 1) if y not in HELD_OUT_YEARS]
+
+
+def outcomes() -> dict[int, set[tuple[str, str]]]:
+    """year -> the directed (originator on Side A, originator on Side B) abbreviation pairs with a
+    use of force begun that year (module docstring)."""
+    abb = {(r["ccode"], r["year"]): r["stateabb"] for r in read_table("cow_state_years")}
+    out: dict[int, set[tuple[str, str]]] = {}
+    for r in read_table("gml_mid_dyadyears"):
+        if (r["onset"] == "1" and r["world_war"] == "0" and r["sidea1"] == "1" and r["orig1"] == "1"
+                and r["orig2"] == "1" and max(int(r["hostlev1"]), int(r["hostlev2"])) >= 4):
+            a, b = abb.get((r["ccode1"], r["year"])), abb.get((r["ccode2"], r["year"]))
+            if a is not None and b is not None:
+                out.setdefault(int(r["year"]), set()).add((a, b))
+    return out
+
+
+def year_frame(year: int, force: set[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """The directed dyad-years of `year`: ids, covariates, rival flag, outcome."""
+    scenario = load_scenario({"name": f"force_{year}", "world": f"cow_{year}", "horizon_days": 365.0})
+    world = compile_world(scenario)
+    x = covariates(scenario, world, stakes(scenario, world.index))
+    i, j = np.nonzero(~np.eye(world.n, dtype=bool))
+    ids = np.array(world.ids)
+    frame = pd.DataFrame(x[i, j], columns=list(TERMS))
+    frame.insert(0, "year", year)
+    frame.insert(1, "a", ids[i])
+    frame.insert(2, "b", ids[j])
+    frame["rival"] = ((frame["claim"] > 0) | (frame["rivalry_other"] > 0)).astype(int)
+    pairs = force or set()
+    frame["force"] = [int((a, b) in pairs) for a, b in zip(frame["a"], frame["b"])]
+    return frame
+
+
+def dataset(which=None) -> pd.DataFrame:
+    """The directed dyad-years of `which` years (default :func:`years`)."""
+    events = outcomes()
+    return pd.concat([year_frame(y, events.get(y)) for y in (which or years())], ignore_index=True)
+
+
+def fit(data: pd.DataFrame):
+    """The logit of `force` on :data:`TERMS` over the training years (statsmodels result)."""
+    import statsmodels.api as sm
+
+    train = data[~data["year"].map(test_year)]
+    return sm.Logit(train["force"].to_numpy(float), train[list(TERMS)].to_numpy(float)).fit(
+        method="newton", maxiter=100, disp=0)
+
+
+def auc_interval(score, outcome, level: float = 0.95) -> tuple[float | None, float | None, float | None]:
+    """(AUC, low, high): Mann-Whitney U / (n1 n0), ties half, with the Hanley & McNeil (1982)
+    standard error; None when one class is empty."""
+    score, outcome = np.asarray(score, dtype=float), np.asarray(outcome).astype(bool)
+    yes, no = score[outcome], score[~outcome]
+    if len(yes) == 0 or len(no) == 0:
+        return None, None, None
+    a = float(mannwhitneyu(yes, no).statistic / (len(yes) * len(no)))
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    var = (a * (1 - a) + (len(yes) - 1) * (q1 - a * a) + (len(no) - 1) * (q2 - a * a)) / (len(yes) * len(no))
+    z = norm.ppf((1 + level) / 2) * math.sqrt(max(var, 0.0))
+    return a, max(a - z, 0.0), min(a + z, 1.0)
+
+
+def _scores(data: pd.DataFrame, beta: np.ndarray) -> list[list]:
+    rows = []
+    p = 1.0 / (1.0 + np.exp(-(data[list(TERMS)].to_numpy(float) @ beta)))
+    held = data["year"].map(test_year).to_numpy()
+    for sample, mask in (("train", ~held), ("heldout", held)):
+        for subset, sub in (("all", np.ones(len(data), bool)), ("rivals", data["rival"].to_numpy() == 1)):
+            m = mask & sub
+            y = data["force"].to_numpy()[m]
+            rows.append([f"auc_{subset}_{sample}", *auc_interval(p[m], y)])
+            rows.append([f"events_{subset}_{sample}", int(y.sum()), None, None])
+            rows.append([f"expected_{subset}_{sample}", float(p[m].sum()), None, None])
+            rows.append([f"dyad_years_{subset}_{sample}", int(m.sum()), None, None])
+    return rows
+
+
+def _g(x: float | None) -> str:
+    return "" if x is None else (str(x) if isinstance(x, int) else f"{x:.10g}")
+
+
+def write(data: pd.DataFrame, result, out: Path) -> None:
+    """coefficients.csv (term, estimate, std_error, z, p_value) and fit_scores.csv (metric, value,
+    low, high) and fit_meta.json in `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "coefficients.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["term", "estimate", "std_error", "z", "p_value"])
+        for t, b, s, z, p in zip(TERMS, result.params, result.bse, result.tvalues, result.pvalues):
+            w.writerow([t, _g(float(b)), _g(float(s)), _g(float(z)), _g(float(p))])
+    with open(out / "fit_scores.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["metric", "value", "low", "high"])
+        for row in _scores(data, np.asarray(result.params)):
+            w.writerow([row[0], *map(_g, row[1:])])
+    train = data[~data["year"].map(test_year)]
+    meta = {"estimator": "logit (statsmodels Logit, Newton)", "years": f"{FIRST}-{LAST} without 1914-1918, 1939-1945",
+            "heldout_years": "year % 5 == 0", "train_dyad_years": int(len(train)), "train_events": int(train["force"].sum()),
+            "log_likelihood": round(float(result.llf), 4), "converged": bool(result.mle_retvals["converged"])}
+    (out / "fit_meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="refit the use-of-force hazard (sim.model.force)")
+    parser.add_argument("--out", default="sim/data/force", help="folder for coefficients.csv and fit_scores.csv")
+    args = parser.parse_args(argv)
+    data = dataset()
+    result = fit(data)
+    write(data, result, Path(args.out))
+    print(result.summary(xname=list(TERMS)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

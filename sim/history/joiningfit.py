@@ -1,0 +1,318 @@
+"""The joining equation estimated from the record: its data set, its fit, its forecasts.
+
+The data set has one row per (war, side, candidate) over the COW inter-state wars other than the
+held-out 106 and 139 (dropped when the wars are read): the candidates are the system members of
+the war's onset year other than its first two belligerents (as in :mod:`sim.history.validation`),
+the sides are the first initiator's (A) and the first target's (B), and the outcome is whether the
+candidate fought on that side. The covariates (:data:`sim.model.joining.COVARIATES`) are measured
+on the war's onset date where the data give dates (capitals, other wars under way) and otherwise:
+alliances from ATOP's obligations of the year BEFORE the onset year (ATOP's bundled dyad-years
+carry no dates, so the onset year's would include treaties signed after the war began, such as
+those of August 1914), majors, capabilities and rivalries of the onset year.
+
+The fit is a logit by maximum likelihood (statsmodels, Newton's method); the forecasts of the
+validation (:func:`cross_validated`) refit it without the war (or era) forecast. The three-feature
+lookup (:func:`lookup`) is the base rate by cell of (allied to a party) x (major power) x (capital
+within 1,000 km of a party's), left out the same way.
+
+    python -m sim.history.joiningfit refit     # rewrite sim/data/joining/coefficients.csv
+    python -m sim.history.joiningfit check     # refit and compare with the shipped file
+
+statsmodels is needed here only (the `fit` extra); the simulator reads the shipped coefficients.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.history.validation import HELD_OUT, War, read_wars
+from sim.model.joining import COVARIATES, Coefficients, any_side, read_coefficients
+from sim.model.world import great_circle_km
+from sim.scenario.yearworld import capital_at, majors, read_table
+
+__all__ = ["FILE", "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",
+           "main",
+           "ALLIANCE_LEVEL", "S_LEVELS"]
+
+FILE = Path(__file__).resolve().parents[1] / "data" / "joining" / "coefficients.csv"
+ALLIANCE_LEVEL = (("defense", 3), ("offense", 3), ("neutral", 2), ("nonagg", 2), ("consul", 1))
+"""ATOP obligation -> level of the tie for S (the strongest obligation counts)."""
+S_LEVELS = 3
+LOOKUP_KM = 1000.0
+
+
+def _rows(name: str) -> pd.DataFrame:
+    return pd.DataFrame(list(read_table(name)))
+
+
+@functools.cache
+def _tables() -> dict[str, pd.DataFrame]:
+    atop = _rows("atop_alliance_spells")
+    for column in ("ccode1", "ccode2", "start_year", "end_year", *(f for f, _ in ALLIANCE_LEVEL)):
+        atop[column] = atop[column].astype(int)
+    dates = _rows("cow_war_inter_dates")
+    dates = dates[~dates["warnum"].astype(int).isin(HELD_OUT)].astype({"warnum": int, "ccode": int, "side": int})
+    members = _rows("cow_state_years").astype({"ccode": int, "year": int})
+    nmc = _rows("cow_nmc")
+    nmc = nmc.assign(ccode=nmc["ccode"].astype(int), year=nmc["year"].astype(int),
+                     cinc=pd.to_numeric(nmc["cinc"], errors="coerce").fillna(0.0))
+    rivals = _rows("td_rivalries").astype({"ccode1": int, "ccode2": int, "styear": int, "endyear": int})
+    return {"atop": atop, "dates": dates, "members": members, "nmc": nmc, "rivals": rivals}
+
+
+def _onset_date(war: War) -> str:
+    dates = _tables()["dates"]
+    return str(dates.loc[dates["warnum"] == war.warnum, "start1"].min())
+
+
+def _ties(year: int, codes: list[int]) -> np.ndarray:
+    """Alliance levels (0..3) between `codes` from ATOP's obligations in `year`, symmetric, 3 on the diagonal."""
+    atop = _tables()["atop"]
+    rows = atop[(atop["start_year"] <= year) & (atop["end_year"] >= year)
+                & atop["ccode1"].isin(codes) & atop["ccode2"].isin(codes)]
+    index = {c: k for k, c in enumerate(codes)}
+    level = np.zeros((len(codes), len(codes)))
+    for flag, value in ALLIANCE_LEVEL[::-1]:
+        hit = rows[rows[flag] == 1]
+        i, j = hit["ccode1"].map(index).to_numpy(), hit["ccode2"].map(index).to_numpy()
+        level[i, j] = np.maximum(level[i, j], value)
+        level[j, i] = np.maximum(level[j, i], value)
+    np.fill_diagonal(level, S_LEVELS)
+    return level
+
+
+def _owes(year: int, codes: list[int], party: int) -> np.ndarray:
+    """1 where the state (ccode1) owes `party` (ccode2) a defence or offence obligation in `year`."""
+    return np.isin(codes, sorted(_owing(year, party))).astype(float)
+
+
+def _owing(year: int, party: int) -> set[int]:
+    """The states that owe `party` a defence or offence obligation in `year`."""
+    atop = _tables()["atop"]
+    rows = atop[(atop["start_year"] <= year) & (atop["end_year"] >= year) & (atop["ccode2"] == party)
+                & ((atop["defense"] == 1) | (atop["offense"] == 1))]
+    return set(rows["ccode1"].tolist())
+
+
+def _tied(year: int, codes: list[int], party: int) -> np.ndarray:
+    """1 where the state and `party` share a defence or offence obligation either way (the lookup's ally)."""
+    atop = _tables()["atop"]
+    live = atop[(atop["start_year"] <= year) & (atop["end_year"] >= year) & ((atop["defense"] == 1) | (atop["offense"] == 1))]
+    other = pd.concat([live.loc[live["ccode2"] == party, "ccode1"], live.loc[live["ccode1"] == party, "ccode2"]])
+    return np.isin(codes, other.to_numpy()).astype(float)
+
+
+def _s_score(level: np.ndarray, i: int) -> np.ndarray:
+    """Signorino & Ritter's (1999) S of every state's portfolio with state i's: 1 - 2 d / (n dmax)."""
+    n = level.shape[0]
+    return 1.0 - 2.0 * np.abs(level - level[i]).sum(axis=1) / (n * S_LEVELS)
+
+
+def _rival(year: int, codes: list[int], party: int) -> np.ndarray:
+    rivals = _tables()["rivals"]
+    live = rivals[(rivals["styear"] <= year) & (np.where(rivals["endyear"] >= 2010, 2016, rivals["endyear"]) >= year)]
+    other = pd.concat([live.loc[live["ccode1"] == party, "ccode2"], live.loc[live["ccode2"] == party, "ccode1"]])
+    return np.isin(codes, other.to_numpy()).astype(float)
+
+
+def _at_war(war: War, day: str, codes: list[int], party: int) -> np.ndarray:
+    """1 where the state fights `party` on the date `day` in another COW war (held-out wars never count)."""
+    dates = _tables()["dates"]
+    other = dates[dates["warnum"] != war.warnum]
+    end1 = other["end1"].where(other["end1"] != "", "9999-12-31")
+    end2 = other["end2"].where(other["end2"] != "", "9999-12-31")
+    live = other[((other["start1"] <= day) & (day <= end1))
+                 | ((other["start2"] != "") & (other["start2"] <= day) & (day <= end2))]
+    mine = live[live["ccode"] == party]
+    enemies = live.merge(mine[["warnum", "side"]], on="warnum", suffixes=("", "_party"))
+    return np.isin(codes, enemies.loc[enemies["side"] != enemies["side_party"], "ccode"].to_numpy()).astype(float)
+
+
+def _war_rows(war: War) -> pd.DataFrame:
+    """The rows of one war: every candidate on each side, covariates, outcome, entry day."""
+    t = _tables()
+    members = t["members"][t["members"]["year"] == war.onset].sort_values("ccode")
+    code = dict(zip(members["stateabb"], members["ccode"]))
+    day = _onset_date(war)
+    pair = [code[war.initiator], code[war.target]]
+    codes = [c for c in members["ccode"] if c not in pair]
+    abbs = [a for a, c in zip(members["stateabb"], members["ccode"]) if c not in pair]
+    where = np.array([capital_at(c, day)[1:] for c in codes + pair])
+    km = great_circle_km(where[:-2, 0], where[:-2, 1], where[-2:, 0], where[-2:, 1]).min(axis=1)
+    log_km = np.log1p(km / 100.0)
+    big = majors(war.onset)
+    major = np.array([float(a in big) for a in abbs])
+    big_codes = {code[a] for a in big if a in code}
+    before = war.onset - 1
+    prior = [c for c in t["members"].loc[t["members"]["year"] == before, "ccode"]] or codes + pair
+    universe = sorted(set(prior) | set(codes) | set(pair))
+    level = _ties(before, universe)
+    position = {c: k for k, c in enumerate(universe)}
+    rows = np.array([position[c] for c in codes])
+    s = {p: _s_score(level, position[p])[rows] for p in pair}
+    cinc = t["nmc"][t["nmc"]["year"] == war.onset].set_index("ccode")["cinc"]
+    power = {p: float(cinc.get(p, 0.0)) for p in pair}
+    dates = t["dates"][t["dates"]["warnum"] == war.warnum]
+    entry = {(int(c), int(sd)): s0 for c, sd, s0 in zip(dates["ccode"], dates["side"], dates["start1"])}
+    frames = []
+    for side, (party, other) in enumerate((pair, pair[::-1])):
+        cow_side = war.sides[war.initiator if side == 0 else war.target]
+        share = power[party] / (power[party] + power[other]) if power[party] + power[other] > 0 else 0.5
+        joined_day = [entry.get((c, cow_side)) for c in codes]
+        frames.append(pd.DataFrame({
+            "warnum": war.warnum, "onset": war.onset, "era": war.era, "side": "AB"[side], "state": abbs, "ccode": codes,
+            "joined": [int(d is not None) for d in joined_day],
+            "entry_day": [(dt.date.fromisoformat(d) - dt.date.fromisoformat(day)).days if d else np.nan
+                          for d in joined_day],
+            "km": km, "log_km": log_km, "major": major, "major_x_log_km": major * log_km,
+            "owes_side": _owes(before, codes, party), "owes_other": _owes(before, codes, other),
+            "s_side": s[party], "s_other": s[other], "s_diff": s[party] - s[other],
+            "rival_side": _rival(war.onset, codes, party), "rival_other": _rival(war.onset, codes, other),
+            "war_side": _at_war(war, day, codes, party), "war_other": _at_war(war, day, codes, other),
+            "share_side": share, "major_side": float(party in big_codes),
+            "major_ally_side": float(bool(_owing(before, party) & big_codes)),
+            "tied": np.maximum(_tied(before, codes, pair[0]), _tied(before, codes, pair[1]))}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@functools.cache
+def _dataset() -> pd.DataFrame:
+    return pd.concat([_war_rows(w) for w in read_wars()], ignore_index=True)
+
+
+def dataset() -> pd.DataFrame:
+    """The (war, side, candidate) rows of all 93 wars (a copy)."""
+    return _dataset().copy()
+
+
+def fit(frame: pd.DataFrame):
+    """The logit of `joined` on the covariates, by maximum likelihood (statsmodels)."""
+    import statsmodels.api as sm
+
+    x = sm.add_constant(frame[list(COVARIATES)].to_numpy(float), has_constant="add")
+    return sm.Logit(frame["joined"].to_numpy(float), x).fit(method="newton", maxiter=200, tol=1e-12, disp=False)
+
+
+def coefficient_table(result, frame: pd.DataFrame) -> pd.DataFrame:
+    """`term, coef, std_err, z, p_value, ci_low, ci_high` of a fit, with its sample in the last columns."""
+    ci = np.asarray(result.conf_int())
+    table = pd.DataFrame({"term": ["const", *COVARIATES], "coef": result.params, "std_err": result.bse,
+                          "z": result.tvalues, "p_value": result.pvalues, "ci_low": ci[:, 0], "ci_high": ci[:, 1]})
+    table["rows"], table["events"], table["wars"] = len(frame), int(frame["joined"].sum()), frame["warnum"].nunique()
+    return table
+
+
+def _coefficients(result) -> Coefficients:
+    return Coefficients([{"term": t, "coef": c, "std_err": e} for t, c, e in
+                         zip(["const", *COVARIATES], result.params, result.bse)])
+
+
+def predict(frame: pd.DataFrame, coef: Coefficients) -> pd.DataFrame:
+    """Per (war, candidate): p on side A and B, p of joining either side, p of the side it took (0 if none)."""
+    eta = coef.linear(frame[list(COVARIATES)].to_numpy(float))
+    rows = frame.assign(p=1.0 / (1.0 + np.exp(-eta)))
+    wide = rows.pivot_table(index=["warnum", "state"], columns="side", values=["p", "joined"], sort=True)
+    out = pd.DataFrame({"p_a": wide[("p", "A")], "p_b": wide[("p", "B")]})
+    out["p_any"] = any_side(out["p_a"].to_numpy(), out["p_b"].to_numpy())
+    out["p_record_side"] = np.where(wide[("joined", "A")] == 1, out["p_a"] * (1 - out["p_b"]),
+                                    np.where(wide[("joined", "B")] == 1, out["p_b"] * (1 - out["p_a"]), 0.0))
+    return out.reset_index()
+
+
+def cross_validated(folds: str = "war", frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Out-of-sample forecasts per (war, candidate): each war's (or era's) rows forecast by the
+    equation fitted without them (`folds`: `war` or `era`), and the lookup left out the same way."""
+    if frame is None:
+        return _cross_validated(folds).copy()
+    key = {"war": "warnum", "era": "era"}[folds]
+    parts = []
+    for value in frame[key].drop_duplicates():
+        held = frame[key] == value
+        parts.append(predict(frame[held], _coefficients(fit(frame[~held]))))
+    out = pd.concat(parts, ignore_index=True)
+    return out.merge(lookup(frame, key), on=["warnum", "state"])
+
+
+@functools.cache
+def fold_coefficients(folds: str = "war") -> dict[int, list[float]]:
+    """Per war: the equation's coefficients fitted without it (`war`) or without its era (`era`)."""
+    frame = _dataset()
+    key = {"war": "warnum", "era": "era"}[folds]
+    fitted = {value: [float(v) for v in fit(frame[frame[key] != value]).params] for value in frame[key].drop_duplicates()}
+    wars = frame.drop_duplicates("warnum")
+    return {int(w): fitted[v] for w, v in zip(wars["warnum"], wars[key])}
+
+
+@functools.cache
+def _cross_validated(folds: str) -> pd.DataFrame:
+    return cross_validated(folds, _dataset())
+
+
+def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per (war, candidate): joined either side, and the lookup's cell."""
+    wide = frame.groupby(["warnum", "era", "state"], sort=True).agg(
+        joined=("joined", "max"), tied=("tied", "max"), major=("major", "max"), km=("km", "min")).reset_index()
+    wide["cell"] = wide["tied"].astype(int) * 4 + wide["major"].astype(int) * 2 + (wide["km"] < LOOKUP_KM).astype(int)
+    return wide
+
+
+def lookup(frame: pd.DataFrame, key: str = "warnum") -> pd.DataFrame:
+    """The three-feature base rate per (war, candidate), each cell's rate computed without the
+    candidate's war (or era, `key`); a cell empty elsewhere falls back to the overall rate."""
+    cells = _cells(frame)
+    totals = cells.groupby("cell")["joined"].agg(["sum", "count"])
+    by_fold = cells.groupby([key, "cell"])["joined"].agg(["sum", "count"])
+    fold_all = cells.groupby(key)["joined"].agg(["sum", "count"])
+    p = []
+    for fold, cell in zip(cells[key], cells["cell"]):
+        own = by_fold.loc[(fold, cell)]
+        rest_sum, rest_count = totals.loc[cell, "sum"] - own["sum"], totals.loc[cell, "count"] - own["count"]
+        if rest_count == 0:
+            rest_sum = cells["joined"].sum() - fold_all.loc[fold, "sum"]
+            rest_count = len(cells) - fold_all.loc[fold, "count"]
+        p.append(rest_sum / rest_count)
+    return cells[["warnum", "state"]].assign(p_lookup=p)
+
+
+def _csv(table: pd.DataFrame) -> str:
+    out = io.StringIO()
+    table.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
+    return out.getvalue()
+
+
+def refit() -> pd.DataFrame:
+    """The coefficient table fitted on every row of the data set."""
+    frame = dataset()
+    return coefficient_table(fit(frame), frame)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`refit` writes the shipped coefficients; `check` compares a refit with them (exit 1 if they differ)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv not in (["refit"], ["check"]):
+        print("usage: python -m sim.history.joiningfit refit|check", file=sys.stderr)
+        return 2
+    table = refit()
+    if argv == ["refit"]:
+        FILE.parent.mkdir(parents=True, exist_ok=True)
+        tmp = FILE.with_suffix(".tmp")
+        tmp.write_text(_csv(table), encoding="utf-8")
+        tmp.replace(FILE)
+        print(table.to_string(index=False))
+        return 0
+    shipped = read_coefficients(FILE.read_text(encoding="utf-8"))
+    gap = float(np.max(np.abs(shipped.values - table["coef"].to_numpy())))
+    print(f"largest difference from the shipped coefficients: {gap:.3g}")
+    return 0 if gap < 1e-6 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+

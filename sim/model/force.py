@@ -1,0 +1,240 @@
+"""Who uses force against whom: a hazard fitted on the record (docs/model.md, "Use of force").
+
+A state i uses force against j (takes the armed-clash rung, 5) at a rate per year
+lambda[i, j] = -log(1 - h[i, j]) with h[i, j] = logistic(x[i, j] . beta), the probability per
+directed dyad-year that i originates a militarised dispute against j that reaches the use of force
+(GML MID 2.2.1 onsets by originators, hostility level 4 or 5; Gibler, Miller & Little 2016).
+The coefficients beta are fitted by maximum likelihood on the system's directed dyad-years
+1816-2010 outside the held-out years (:mod:`sim.history.forcefit`) and shipped with their
+standard errors in `sim/data/force/coefficients.csv`; the simulator only reads them.
+
+The covariates :data:`TERMS` of a directed dyad are what the dangerous-dyads literature names
+(Bremer 1992, Journal of Conflict Resolution 36(2)): the capability ratio as log(power_i /
+power_j) and its square, so that the rate may peak near parity (Reed 2003, Journal of Politics
+65(2); bargaining failure under private information is likeliest where the balance is least
+clear, Fearon 1995), the fall and the rise of i's share of the dyad's capabilities over ten
+years (rapid power shifts, a commitment problem: Powell 2006, International Organization 60(1)),
+a claim (a stake either way: the spatial rivalries of a world of any year; Vasquez 1993; Hensel
+2001), another rivalry (Thompson & Dreyer 2012), each side's latent territorial threat (Miller
+2022), the capitals' distance and nearness (< 1,000 km; contiguity is not in the bundled data),
+a shared defence pact and any other shared pact (ATOP), each side's major-power status, the
+target's and the dyad's nuclear arms, and the dyad's militarised disputes begun in the ten years
+before (log(1 + count); temporal dependence, Beck, Katz & Tucker 1998, AJPS 42(4): rivalry as a
+history of disputes, Diehl & Goertz 2000).
+
+The decision: each time state i decides, it uses force against someone with probability
+1 - exp(-sum_j lambda[i, j] dt), dt the years since its previous draw (the discretisation of the
+competing hazards whatever the interval between decisions), against j with probability
+lambda[i, j] / sum_j lambda[i, j] (:class:`ForceDraws`). Every other way of
+crossing rung 5 unprovoked is closed to the posture choice (:func:`coercion_cap`): a claim is
+pressed by coercion, rungs 1-4, not by war; self-defence, collective defence and scripted attacks
+are unaffected.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import math
+from importlib import resources
+
+import numpy as np
+
+from sim.model.ladder import CLASH, MOBILISATION
+from sim.scenario.yearworld import LAST_YEAR, majors, read_table, year_of
+
+__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "covariates", "hazard", "ForceDraws",
+           "coercion_cap"]
+
+TERMS = ("const", "log_ratio", "log_ratio_sq", "decline", "rise", "claim", "rivalry_other", "terrthreat_i",
+         "terrthreat_j", "log_distance", "near", "defence_pact", "other_pact", "major_i", "major_j", "nuclear_j",
+         "nuclear_dyad", "past_disputes")
+"""The covariates of a directed dyad i -> j, in the order of the shipped coefficients."""
+NEAR_KM = 1000.0
+"""Capitals closer than this count as near (the peacetime comparison's first distance band)."""
+SHIFT_YEARS = 10
+"""The span over which a change of the dyad's capability shares counts as a power shift."""
+RATIO_CLIP = 8.0
+"""|log(power_i / power_j)| is clipped here (a ratio of about 3,000): beyond it the square's shape is not data."""
+RIVAL_INTENT = 0.1
+"""A scenario relation with at least this baseline intent is a rivalry (a world of any year's rivalries have 0.3)."""
+
+
+class Coefficients:
+    """Fitted coefficients (term -> estimate, standard error) with their provenance."""
+
+    def __init__(self, rows: list[dict]):
+        by_term = {r["term"]: r for r in rows}
+        missing = [t for t in TERMS if t not in by_term]
+        if missing:
+            raise ValueError(f"sim/data/force/coefficients.csv: no row for {missing}; refit with "
+                             "`python -m sim.history.forcefit`")
+        self.beta = np.array([float(by_term[t]["estimate"]) for t in TERMS])
+        self.se = np.array([float(by_term[t]["std_error"]) for t in TERMS])
+
+
+@functools.cache
+def coefficients() -> Coefficients:
+    """The shipped fit (`sim/data/force/coefficients.csv`)."""
+    text = (resources.files("sim") / "data" / "force" / "coefficients.csv").read_text(encoding="utf-8")
+    return Coefficients(list(csv.DictReader(io.StringIO(text))))
+
+
+@functools.lru_cache(maxsize=4)
+def _cinc(year: int) -> dict[str, float]:
+    """State abbreviation -> CINC in `year` (NMC 7.0), for the members of that year."""
+    abb = {r["ccode"]: r["stateabb"] for r in read_table("cow_state_years") if int(r["year"]) == year}
+    return {abb[r["ccode"]]: float(r["cinc"] or 0.0) for r in read_table("cow_nmc")
+            if int(r["year"]) == year and r["ccode"] in abb}
+
+
+@functools.lru_cache(maxsize=4)
+def _terrthreat(year: int) -> dict[str, float]:
+    """State abbreviation -> latent territorial threat (Miller 2022) in `year` (the last year of the
+    data, 2010, for later years)."""
+    import gzip
+
+    year = min(year, 2010)
+    raw = (resources.files("sim") / "data" / "peacesciencer" / "terrthreat.csv.gz").read_bytes()
+    abb = {r["ccode"]: r["stateabb"] for r in read_table("cow_state_years") if int(r["year"]) == year}
+    rows = csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8")))
+    return {abb[r["ccode"]]: float(r["lterrthreat"]) for r in rows
+            if int(r["year"]) == year and r["ccode"] in abb and r["lterrthreat"]}
+
+
+@functools.lru_cache(maxsize=4)
+def _disputes(year: int) -> dict[frozenset, int]:
+    """{a, b} -> militarised disputes (GML MID 2.2.1, any hostility, held-out rows dropped) the two
+    began against each other in the :data:`SHIFT_YEARS` years before `year` (for years after the
+    data end, 2010, the last ten years of the data)."""
+    end = min(year, 2011)
+    abb = {(r["ccode"], r["year"]): r["stateabb"] for r in read_table("cow_state_years")}
+    seen: dict[frozenset, set] = {}
+    for r in read_table("gml_mid_dyadyears"):
+        y = int(r["year"])
+        if end - SHIFT_YEARS <= y < end and r["onset"] == "1" and r["world_war"] == "0":
+            a, b = abb.get((r["ccode1"], r["year"])), abb.get((r["ccode2"], r["year"]))
+            if a is not None and b is not None:
+                seen.setdefault(frozenset((a, b)), set()).add(r["dispnum"])
+    return {k: len(v) for k, v in seen.items()}
+
+
+def _cow_names(world_name: str, ids: list[str]) -> list[str]:
+    """The COW abbreviation of each state: itself in a world of any year, else its `COW abbreviation`
+    alias in the world's aliases.csv (the state's own id when it has none)."""
+    if year_of(world_name) is not None:
+        return list(ids)
+    names = {}
+    try:
+        path = resources.files("sim") / "data" / world_name / "aliases.csv"
+        if path.is_file():
+            for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
+                if r.get("kind") == "COW abbreviation":
+                    names[r["id"]] = r["alias"]
+    except (ValueError, OSError, ModuleNotFoundError):
+        pass
+    return [names.get(s, s) for s in ids]
+
+
+def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
+    """X[i, j, k]: term k of :data:`TERMS` for the directed dyad i -> j of a compiled world.
+
+    A world of any year (`cow_YYYY`) reads its year's data: CINC ten years before for the power
+    shift, territorial threat, COW major powers, the disputes of the ten years before. Any other world
+    has no capability history (no power shift), territorial threat 0 (the fit's centre), the COW
+    major powers of the last year of the data and the disputes of its last ten years (2001-2010),
+    states named by their COW abbreviations."""
+    n, year = world.n, year_of(scenario.world)
+    ids = _cow_names(scenario.world, list(world.ids))
+    power = np.maximum(np.asarray(world.power, dtype=float), 1e-4)
+    lr = np.clip(np.log(power[:, None] / power[None, :]), -RATIO_CLIP, RATIO_CLIP)
+    share = power[:, None] / (power[:, None] + power[None, :])
+    shift = np.zeros((n, n))
+    threat = np.zeros(n)
+    if year is not None:
+        before = _cinc(year - SHIFT_YEARS) if year - SHIFT_YEARS >= 1816 else {}
+        old = np.array([before.get(s, math.nan) for s in ids]) * 100.0  # power = 100 x CINC
+        old_share = old[:, None] / (old[:, None] + old[None, :])
+        shift = np.nan_to_num(share - old_share, nan=0.0)
+        tt = _terrthreat(year)
+        threat = np.array([tt.get(s, 0.0) for s in ids])
+    major = np.array([s in majors(min(year or LAST_YEAR, LAST_YEAR)) for s in ids], dtype=float)
+    claim = ((stake > 0) | (stake.T > 0)).astype(float)
+    rival = np.zeros((n, n))
+    for rel in scenario.relations:
+        if rel.intent >= RIVAL_INTENT:
+            for i in world.members(rel.from_):
+                for j in world.members(rel.to):
+                    rival[i, j] = rival[j, i] = 1.0
+    defence, other = np.zeros((n, n)), np.zeros((n, n))
+    for pact in world.pacts:
+        target = defence if "defence" in pact.obligations else other
+        target[np.ix_(pact.members, pact.members)] = 1.0
+    other = np.where(defence > 0, 0.0, other)
+    history = _disputes(year if year is not None else LAST_YEAR + 1)
+    past = np.zeros((n, n))
+    where = {s: k for k, s in enumerate(ids)}
+    for pair, count in history.items():
+        if len(pair) == 2 and all(s in where for s in pair):
+            i, j = (where[s] for s in pair)
+            past[i, j] = past[j, i] = math.log1p(count)
+    km = np.asarray(world.distance, dtype=float)
+    nuclear = np.asarray(world.nuclear, dtype=float)
+    ones = np.ones((n, n))
+    columns = {
+        "const": ones, "log_ratio": lr, "log_ratio_sq": lr * lr,
+        "decline": np.maximum(-shift, 0.0), "rise": np.maximum(shift, 0.0),
+        "claim": claim, "rivalry_other": rival * (1.0 - claim),
+        "terrthreat_i": threat[:, None] * ones, "terrthreat_j": threat[None, :] * ones,
+        "log_distance": np.log1p(km / 100.0), "near": (km < NEAR_KM).astype(float),
+        "defence_pact": defence, "other_pact": other,
+        "major_i": major[:, None] * ones, "major_j": major[None, :] * ones,
+        "nuclear_j": nuclear[None, :] * ones, "nuclear_dyad": nuclear[:, None] * nuclear[None, :],
+        "past_disputes": past,
+    }
+    x = np.stack([columns[t] for t in TERMS], axis=-1)
+    idx = np.arange(n)
+    x[idx, idx, :] = 0.0
+    return x
+
+
+def hazard(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """h = logistic(x . beta): the probability per year of a use of force (0 on the diagonal)."""
+    h = 1.0 / (1.0 + np.exp(-(x @ beta)))
+    if h.ndim == 2:
+        np.fill_diagonal(h, 0.0)
+    return h
+
+
+class ForceDraws:
+    """One replication's uses of force: a stream of its own and each state's time of its last draw.
+
+    At a decision of i, dt years after its previous one, i uses force against someone with
+    probability 1 - exp(-Lambda_i dt), Lambda_i = sum_j lambda_ij (competing risks), and then
+    against j with probability lambda_ij / Lambda_i: one uniform per decision, so the draw costs
+    the same whatever the number of states (two uses of force by one state within one decision
+    interval, of probability (Lambda_i dt)^2 / 2, count as one)."""
+
+    def __init__(self, rate: np.ndarray, generator: np.random.Generator):
+        self.rate, self.rng = rate, generator  # rate[i, j] per year (shared, not mutated)
+        self.total = rate.sum(axis=1).tolist()
+        self.last = [0.0] * len(rate)
+
+    def draw(self, i: int, now: float) -> list[int]:
+        """The counterparts i uses force against at this decision (usually none)."""
+        dt, self.last[i] = (now - self.last[i]) / 365.0, now
+        total = self.total[i]
+        if dt <= 0.0 or total <= 0.0 or self.rng.random() >= -math.expm1(-total * dt):
+            return []
+        row = self.rate[i]
+        return [int(np.searchsorted(np.cumsum(row), self.rng.random() * total, side="right"))]
+
+
+def coercion_cap(level: int, new: int, attacked: int) -> int:
+    """The posture the choice may take unprovoked: at most coercion (rung 4, mobilisation) when it
+    would cross rung 5 without being attacked; a war under way (either side at rung 5 or above)
+    escalates freely."""
+    if new >= CLASH > level and attacked < CLASH:
+        return MOBILISATION
+    return new

@@ -1,0 +1,233 @@
+"""Who joins a war, on which side: the fitted joining equation.
+
+A state `c` that is not a party to a war between a side led by `P_s` and one led by `P_o` joins
+side `s` by the war's end with probability
+
+    p_s = logistic(b0 + b . x(c, s)),
+
+the covariates `x` (:data:`COVARIATES`) being opportunity (distance from c's capital to the
+nearer of the two parties' capitals, major-power status and its reach: the two interacted) and
+willingness (c's treaty obligation of defence or offence to P_s and to P_o, the similarity of
+c's alliance portfolio with each: Signorino & Ritter's S over ATOP, a strategic rivalry with
+either, being already at war with the other, and side s's share of the two parties' capabilities,
+whose sign says whether states bandwagon or balance). Siverson & Starr (1991) for opportunity
+and willingness; Joyce, Ghosn & Bayer (2013) for the covariates of joining; Signorino & Ritter
+(1999) for S; Schweller (1994) for bandwagoning.
+
+The coefficients are maximum-likelihood estimates on the COW inter-state wars other than the
+held-out 106 and 139, shipped in `sim/data/joining/coefficients.csv` with their standard errors
+and refitted by `python -m sim.history.joiningfit refit` (docs/model.md, "Joining"). This module
+only reads them: it needs numpy, not statsmodels.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from importlib import resources
+
+import numpy as np
+
+from sim.model.ladder import CLASH, WAR, Kind
+from sim.model.world import Pact, World
+from sim.scenario.pactkinds import kind
+from sim.scenario.yearworld import majors, year_of
+
+__all__ = ["COVARIATES", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
+           "RIVAL_INTENT", "PORTFOLIO_LEVELS", "Setting", "setting", "covariates", "process"]
+
+COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "s_diff",
+              "rival_side", "rival_other", "war_other", "share_side", "major_side", "major_ally_side")
+"""The joining equation's covariates, in the coefficient file's order (after `const`):
+
+* `log_km`: ln(1 + km/100), km from the state's capital to the nearer of the two parties' capitals;
+* `major`: 1 for a COW major power; `major_x_log_km` the two multiplied (a major power's reach);
+* `owes_side`, `owes_other`: 1 when the state owes the side's (the other side's) party a defence
+  or offence obligation (ATOP, directed: the casus foederis of the state's treaty);
+* `s_diff`: Signorino & Ritter's S of the state's alliance portfolio with the side's party's,
+  less its S with the other party's (ATOP levels 3 defence or offence, 2 neutrality or
+  non-aggression, 1 consultation, 0 none; S in [-1, 1]). The two S entered apart fit worse out of
+  sample and take opposite signs (S with the side negative: collinear with the treaty);
+* `rival_side`, `rival_other`: 1 for a Thompson & Dreyer strategic rivalry with the party;
+* `war_other`: 1 when the state is already at war with the other side's party (another war; its
+  twin `war_side` is left out: no state in the record joined the side of a party it was fighting,
+  so its estimate runs to minus infinity);
+* `share_side`: the side's party's share of the two parties' capabilities (CINC);
+* `major_side`: 1 when the side's party is a major power; `major_ally_side`: 1 when a major
+  power owes it defence or offence (a coalition a great power leads or backs)."""
+
+
+class Coefficients:
+    """The fitted equation: `const` and one coefficient per covariate, with standard errors."""
+
+    def __init__(self, rows: list[dict]):
+        self.names = [r["term"] for r in rows]
+        expected = ["const", *COVARIATES]
+        if self.names != expected:
+            raise ValueError(f"coefficient terms {self.names}, expected {expected}")
+        self.values = np.array([float(r["coef"]) for r in rows])
+        self.errors = np.array([float(r["std_err"]) for r in rows])
+
+    def linear(self, x: np.ndarray) -> np.ndarray:
+        """b0 + b . x for rows `x` (n x len(COVARIATES))."""
+        return self.values[0] + np.asarray(x, dtype=float) @ self.values[1:]
+
+
+def given(values: list[float]) -> Coefficients:
+    """Coefficients given as numbers (const first), without standard errors."""
+    if len(values) != 1 + len(COVARIATES):
+        raise ValueError(f"{len(values)} joining coefficients, expected {1 + len(COVARIATES)} (const, {', '.join(COVARIATES)})")
+    return Coefficients([{"term": t, "coef": v, "std_err": "nan"} for t, v in zip(["const", *COVARIATES], values)])
+
+
+def read_coefficients(text: str) -> Coefficients:
+    """Coefficients from the CSV text `term,coef,std_err,...`."""
+    return Coefficients(list(csv.DictReader(io.StringIO(text))))
+
+
+@functools.cache
+def coefficients() -> Coefficients:
+    """The shipped coefficients (`sim/data/joining/coefficients.csv`)."""
+    text = (resources.files("sim") / "data" / "joining" / "coefficients.csv").read_text(encoding="utf-8")
+    return read_coefficients(text)
+
+
+def probability(x: np.ndarray, coef: Coefficients | None = None) -> np.ndarray:
+    """p_s: the chance that each row's state joins the row's side by the war's end."""
+    eta = (coef or coefficients()).linear(x)
+    return 1.0 / (1.0 + np.exp(-eta))
+
+
+def any_side(p_a: np.ndarray, p_b: np.ndarray) -> np.ndarray:
+    """The chance of joining either side, the two decisions taken independently."""
+    return 1.0 - (1.0 - p_a) * (1.0 - p_b)
+
+
+MAJOR_SHARE = 0.03
+"""Outside a `cow_YYYY` world (whose COW majors are known), a state is a major power when its power
+is at least this share of the world's: a stand-in for COW's list, whose members held 3% or more of
+world capabilities (CINC) in nearly every year of their spells."""
+RIVAL_INTENT = 0.3
+"""A scenario relation of at least this baseline intent (either way) is a rivalry: the `cow_YYYY`
+worlds write each Thompson & Dreyer rivalry as a relation of 0.3 (`sim.scenario.yearworld`)."""
+PORTFOLIO_LEVELS = {"defence": 3, "offence": 3, "patron": 3, "guarantee": 3, "neutrality": 2, "non_aggression": 2,
+                    "consultation": 1}
+"""Pact obligation -> level of the tie in an alliance portfolio (S), as ATOP's are read for the fit."""
+
+
+class Setting:
+    """What the joining decision reads of a world and its pacts, computed once per structure."""
+
+    def __init__(self, world: World, pacts: list[Pact], major: np.ndarray, rival: np.ndarray):
+        n = world.n
+        self.n, self.major, self.rival = n, major, rival
+        self.log_km = np.log1p(world.distance / 100.0)
+        self.owes = np.zeros((n, n))  # owes[c, p]: c is bound to fight for p (defence, offence...)
+        level = np.zeros((n, n))
+        for pact in pacts:
+            fights = any(kind(c).fights for c in pact.obligations)
+            tie = max((PORTFOLIO_LEVELS.get(c, 0) for c in pact.obligations), default=0)
+            for c in pact.members:
+                for q in pact.members:
+                    if c == q:
+                        continue
+                    level[c, q] = max(level[c, q], tie)
+                    if fights and (pact.protects is None or q in pact.protects):
+                        self.owes[c, q] = 1.0
+        np.fill_diagonal(level, 3.0)
+        self.level = level
+        self._s: dict[int, np.ndarray] = {}
+
+    def s(self, party: int) -> np.ndarray:
+        """Signorino & Ritter's S of every state's portfolio with `party`'s (cached per party)."""
+        if party not in self._s:
+            self._s[party] = 1.0 - 2.0 * np.abs(self.level - self.level[party]).sum(axis=1) / (self.n * 3.0)
+        return self._s[party]
+
+
+def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Setting:
+    """The joining setting of a replication: COW majors for a `cow_YYYY` world, else by power share;
+    rivalries from the scenario's relations."""
+    year = year_of(scenario.world) if isinstance(scenario.world, str) else None
+    if year is not None:
+        big = majors(year)
+        major = np.array([float(s in big) for s in world.ids])
+    else:
+        total = float(power.sum()) or 1.0
+        major = (power / total >= MAJOR_SHARE).astype(float)
+    rival = np.zeros((world.n, world.n))
+    for rel in scenario.relations:
+        a, b = world.index.get(rel.from_), world.index.get(rel.to)
+        if a is not None and b is not None and rel.intent >= RIVAL_INTENT:
+            rival[a, b] = rival[b, a] = 1.0
+    return Setting(world, pacts, major, rival)
+
+
+def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting: np.ndarray) -> np.ndarray:
+    """x for every state joining `party`'s side against `other` (rows in state order)."""
+    log_km = np.minimum(st.log_km[:, party], st.log_km[:, other])
+    total = power[party] + power[other]
+    share = power[party] / total if total > 0 else 0.5
+    backed = float((st.owes[:, party] * st.major).any())
+    return np.column_stack([log_km, st.major, st.major * log_km, st.owes[:, party], st.owes[:, other],
+                            st.s(party) - st.s(other), st.rival[:, party], st.rival[:, other],
+                            fighting[:, other].astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
+                            np.full(st.n, backed)])
+
+
+def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float) -> np.ndarray:
+    """The chance of joining in (since, since + interval] of a war, given not joined by `since`,
+    when joining by the war's end has chance p and the delay of an entry is exponential with mean
+    `mean_delay` days: p (G(t + d) - G(t)) / (1 - p G(t)), G(t) = 1 - exp(-t / mean_delay). Over
+    the whole war the chances add up to p, whatever its length."""
+    g0, g1 = 1.0 - np.exp(-since / mean_delay), 1.0 - np.exp(-(since + interval) / mean_delay)
+    p = np.clip(p, 0.0, 1.0)
+    return p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12)
+
+
+def process(sim, scenario):
+    """Every `parameters.joining.interval_days`, each state not at war takes, for each side of each
+    war under way, a joining decision with the hazard of :func:`entry_hazard` (the fitted p by the
+    war's end, entries delayed as in the record); a state that joins attacks the other side's first
+    belligerent at the war rung (logged `join`; collective defence when it joins the target's
+    side). A war is a dyad at war whose two states were at war with no one else when it was first
+    seen: joining and honour entries extend a war, they do not start one (the fit's unit is the war
+    and its first two belligerents)."""
+    params = sim.params.joining
+    coef = given(list(params.coefficients)) if params.coefficients else coefficients()
+    st = setting(sim.world, sim.pacts, scenario, sim.forces.power)
+    wars: list[tuple[int, int, float]] = []  # (first striker, target, day first seen)
+    seen: set[frozenset[int]] = set()
+    belligerents: set[int] = set()
+    rng, step = sim.streams.join, params.interval_days
+    while True:
+        yield sim.env.timeout(step)
+        now, posture = sim.env.now, sim.posture
+        fighting = (posture >= CLASH) | (posture.T >= CLASH)
+        at_war = fighting.any(axis=1)
+        for i, j in zip(*np.nonzero(np.triu(fighting))):
+            key = frozenset((int(i), int(j)))
+            if key in seen:
+                continue
+            seen.add(key)
+            if int(i) not in belligerents and int(j) not in belligerents:
+                first = sim.memory.struck_first.get(key, int(i))
+                wars.append((first, int(j) if first == int(i) else int(i), now - step))
+        belligerents |= set(np.flatnonzero(at_war).tolist())
+        for a, b, start in wars:
+            if not fighting[a, b]:
+                continue
+            free = ~at_war
+            free[[a, b]] = False
+            if not free.any():
+                continue
+            u = rng.random((2, st.n))
+            for side, (party, other) in enumerate(((a, b), (b, a))):
+                p = probability(covariates(st, party, other, sim.forces.power, fighting), coef)
+                h = entry_hazard(p, max(now - step - start, 0.0), step, params.entry_mean_days)
+                for c in np.flatnonzero(free & (u[side] < h)).tolist():
+                    if at_war[c]:
+                        continue
+                    at_war[c] = True
+                    sim.act(c, other, WAR, Kind.JOIN, collective=(party == b))

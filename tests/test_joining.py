@@ -1,0 +1,102 @@
+"""The joining decision in the simulator (model v3, `sim.model.joining`): every state not at war
+takes, for each side of each war under way, a decision with the fitted hazard. Small worlds where
+each covariate's direction is known; counts over many replications, with tolerances from their
+binomial sampling error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.execution.runner import run
+from sim.model.joining import entry_hazard
+from sim.scenario.loading import load_scenario
+
+REPS = 800
+STATES = {"AGG": (50.0, 10.0, 40.0), "NEU": (50.0, 14.0, 10.0),
+          "ALLY": (50.5, 16.0, 5.0), "TWIN": (49.5, 16.0, 5.0),  # the same state, allied or not, 150 km away
+          "FAR": (-35.0, 150.0, 5.0),  # a minor power 16,000 km away
+          "GPA": (40.0, -100.0, 300.0), "GPB": (35.0, 105.0, 300.0)}  # two great powers: the others are minor
+
+
+def _world(enabled: bool = True, reliability: float = 0.0) -> dict:
+    """AGG attacks NEU on day 0 and the war is held for a year. ALLY owes NEU defence (a pact
+    whose honour route is shut, reliability 0, so only the joining decision can bring it in);
+    TWIN is ALLY's unallied twin."""
+    states = {s: {"lat": lat, "lon": lon, "power": p} for s, (lat, lon, p) in STATES.items()}
+    return {"name": "joining", "world": "empty", "states": states, "horizon_days": 365,
+            "alliances": {"P": {"type": "defence", "members": ["NEU", "ALLY"], "reliability": reliability}},
+            "parameters": {"decision": {"war_cost": 50.0}, "joining": {"enabled": enabled}},
+            "timeline": [{"at": 0, "do": "attack", "actor": "AGG", "target": "NEU", "level": 6, "hold_days": 365}]}
+
+
+@pytest.fixture(scope="module")
+def joins():
+    events = run(load_scenario(_world()), replications=REPS, seed=11).frame("events")
+    return events[events.kind == "join"]
+
+
+def _share(joins, state: str) -> float:
+    return joins.loc[joins.actor == state, "rep"].nunique() / REPS
+
+
+def test_an_allied_state_joins_more_often_than_its_unallied_twin(joins):
+    """The treaty is one term of the decision: ALLY (owes NEU defence) joins more often than
+    TWIN, its unallied twin at the same distance: by more than three binomial standard errors."""
+    ally, twin = _share(joins, "ALLY"), _share(joins, "TWIN")
+    se = np.sqrt(ally * (1 - ally) / REPS + twin * (1 - twin) / REPS)
+    assert ally - twin > 3 * se
+
+
+def test_the_treaty_draws_the_ally_to_the_side_it_is_bound_to(joins):
+    """ALLY joins NEU's side (against AGG) more often than its unallied twin does, by more than
+    three binomial standard errors: the treaty term (+2.46) acts on the side owed. (Which side
+    ALLY takes more often is the whole equation's answer: in this seven-state world the fitted
+    portfolio term, S with the side less S with the other, and AGG's standing as the world's third
+    power pull toward the aggressor about as much as the treaty pulls toward NEU.)"""
+    def share(state: str) -> float:
+        return joins.loc[(joins.actor == state) & (joins.target == "AGG"), "rep"].nunique() / REPS
+
+    ally, twin = share("ALLY"), share("TWIN")
+    se = np.sqrt(ally * (1 - ally) / REPS + twin * (1 - twin) / REPS)
+    assert ally - twin > 3 * se
+
+
+def test_a_distant_minor_power_does_not_join(joins):
+    """FAR, a minor power 16,000 km away, joins in (almost) no run: its fitted chance is under 0.2%."""
+    assert _share(joins, "FAR") <= 0.01
+
+
+def test_no_joining_decision_when_disabled():
+    """With `parameters.joining.enabled: false` (the default) no state joins by this route."""
+    events = run(load_scenario(_world(enabled=False)), replications=20, seed=11).frame("events")
+    assert (events.kind == "join").sum() == 0
+
+
+def test_entry_hazard_adds_up_to_the_fitted_chance():
+    """Over a war of any length the per-interval chances make p; after the mean delay, 1 - 1/e of it."""
+    p = np.array([0.05, 0.3, 0.9])
+    survive = np.ones(3)
+    for k in range(400):
+        survive *= 1.0 - entry_hazard(p, 30.0 * k, 30.0, 97.71)
+    np.testing.assert_allclose(1.0 - survive, p, rtol=1e-9)
+    survive = np.ones(3)
+    for k in range(10):
+        survive *= 1.0 - entry_hazard(p, 10.0 * k, 10.0, 100.0)
+    np.testing.assert_allclose(1.0 - survive, p * (1 - np.exp(-1.0)), rtol=1e-9)
+
+
+def test_given_coefficients_replace_the_shipped_ones():
+    """`parameters.joining.coefficients` (the validation's leave-one-out refits) drive the
+    decision: a constant of -30 shuts every door; the schema's length is the equation's."""
+    from sim.model.joining import COVARIATES, coefficients
+    from sim.scenario.schema import JOINING_TERMS
+
+    assert JOINING_TERMS == 1 + len(COVARIATES)
+    closed = [-30.0, *coefficients().values[1:].tolist()]
+    scenario = _world()
+    scenario["parameters"]["joining"]["coefficients"] = closed
+    events = run(load_scenario(scenario), replications=40, seed=11).frame("events")
+    assert (events.kind == "join").sum() == 0
+    with pytest.raises(Exception, match="at least 13|at most 13|13 items"):
+        load_scenario({**_world(), "parameters": {"joining": {"enabled": True, "coefficients": [0.0] * 3}}})

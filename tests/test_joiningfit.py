@@ -1,0 +1,90 @@
+"""The joining equation: its data set, its refit against the shipped coefficients, and the
+direction of its covariates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("statsmodels")
+
+from sim.history import joiningfit  # noqa: E402
+from sim.model.joining import COVARIATES, coefficients, probability  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def data() -> pd.DataFrame:
+    return joiningfit.dataset()
+
+
+def test_dataset_has_every_war_but_the_held_out_ones(data):
+    """93 wars, two sides per candidate, 106 joiners (one fought on both sides), no world war."""
+    assert data["warnum"].nunique() == 93 and not data["warnum"].isin([106, 139]).any()
+    assert (data.groupby(["warnum", "state"])["side"].nunique() == 2).all()
+    assert data.groupby(["warnum", "state"])["joined"].max().sum() == 106
+    assert int(data["joined"].sum()) == 107
+    dated = data[data["joined"] == 1]
+    assert dated["entry_day"].notna().all() and (dated["entry_day"] >= 0).all()
+
+
+def test_refit_reproduces_the_shipped_coefficients(data):
+    """Refitting on the shipped data gives the shipped estimates and standard errors to 1e-6."""
+    table = joiningfit.coefficient_table(joiningfit.fit(data), data)
+    shipped = pd.read_csv(joiningfit.FILE)
+    assert list(shipped["term"]) == ["const", *COVARIATES]
+    np.testing.assert_allclose(table["coef"], shipped["coef"], atol=1e-6)
+    np.testing.assert_allclose(table["std_err"], shipped["std_err"], atol=1e-6)
+    assert shipped["rows"].iloc[0] == len(data) and shipped["events"].iloc[0] == 107
+
+
+def _row(**values) -> np.ndarray:
+    base = {name: 0.0 for name in COVARIATES} | {"share_side": 0.5}
+    base |= values
+    base["major_x_log_km"] = base["major"] * base["log_km"] if "major" in base else 0.0
+    return np.array([[base[name] for name in COVARIATES]])
+
+
+def test_an_ally_joins_more_often_than_the_same_state_unallied():
+    near = np.log1p(500 / 100)
+    allied, alone = probability(_row(log_km=near, owes_side=1.0)), probability(_row(log_km=near))
+    assert allied[0] > 3 * alone[0]
+
+
+def test_a_distant_minor_power_does_not_join_and_a_major_one_may():
+    far = np.log1p(12000 / 100)
+    minor, major = probability(_row(log_km=far)), probability(_row(log_km=far, major=1.0))
+    assert minor[0] < 0.002
+    assert major[0] > 5 * minor[0]
+
+
+def test_rivals_of_the_other_side_join_more_often():
+    near = np.log1p(800 / 100)
+    assert probability(_row(log_km=near, rival_other=1.0))[0] > 2 * probability(_row(log_km=near))[0]
+
+
+def test_the_fitted_share_coefficient_is_what_decides_bandwagoning():
+    """With the share coefficient set positive (bandwagoning), a state joins the side far more
+    likely to win far more often; the shipped fit's sign is reported, not assumed."""
+    coef = coefficients()
+    bandwagon = type(coef)([{"term": t, "coef": v, "std_err": e} for t, v, e in
+                            zip(coef.names, coef.values, coef.errors)])
+    bandwagon.values[1 + COVARIATES.index("share_side")] = 4.0
+    near = np.log1p(500 / 100)
+    strong = probability(_row(log_km=near, share_side=0.95), bandwagon)
+    weak = probability(_row(log_km=near, share_side=0.05), bandwagon)
+    assert strong[0] > 10 * weak[0]
+
+
+def test_cross_validated_forecasts_beat_climatology_out_of_sample(data):
+    """Leave one war out: the fitted equation's forecasts are better than each war's base rate
+    (Brier), and rank joiners above non-joiners (AUC > 0.75)."""
+    from sim.history.validation_scores import auc
+
+    oos = joiningfit.cross_validated("war", data)
+    wide = data.groupby(["warnum", "state"])["joined"].max().reset_index().merge(oos, on=["warnum", "state"])
+    rate = wide.groupby("warnum")["joined"].agg(["sum", "count"])
+    clim = [(rate["sum"].sum() - rate.loc[w, "sum"]) / (rate["count"].sum() - rate.loc[w, "count"]) for w in wide["warnum"]]
+    brier, brier_clim = ((wide["p_any"] - wide["joined"]) ** 2).sum(), ((np.array(clim) - wide["joined"]) ** 2).sum()
+    assert brier < brier_clim
+    assert auc(wide.rename(columns={"p_any": "p_model"})) > 0.75
