@@ -144,7 +144,8 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
         shift = np.nan_to_num(share - old_share, nan=0.0)
         tt = _terrthreat(year)
         threat = np.array([tt.get(s, 0.0) for s in ids])
-    major = np.array([s in majors(min(year or LAST_YEAR, LAST_YEAR)) for s in ids], dtype=float)
+    big = majors(min(year or LAST_YEAR, LAST_YEAR))
+    major = np.array([s in big for s in ids], dtype=float)
     claim = ((stake > 0) | (stake.T > 0)).astype(float)
     rival = np.zeros((n, n))
     for rel in scenario.relations:
