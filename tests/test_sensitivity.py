@@ -68,6 +68,12 @@ def test_same_indices_again():
     pd.testing.assert_frame_equal(first.table, again.table)
 
 
+def test_a_parameter_both_varied_and_fixed_is_an_input_error(capsys):
+    args = ["sensitivity", SCENARIO, "--param", "decision.war_cost", "--set", "parameters.decision.war_cost=3"]
+    assert main(args) == 2
+    assert "parameters.decision.war_cost is both varied (--param) and fixed (--set)" in capsys.readouterr().err
+
+
 def test_bad_budget_is_an_input_error(capsys):
     assert main(["sensitivity", SCENARIO, "--n", "6"]) == 2
     assert "--n must be a power of 2" in capsys.readouterr().err
