@@ -22,14 +22,14 @@ from pathlib import Path
 
 import numpy as np
 from scipy import stats
-from scipy.stats import qmc
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.execution.runner import run  # noqa: E402
-from sim.scenario.loading import load_scenario  # noqa: E402
 from sim.scenario.ranges import DOCUMENTED_RANGES  # noqa: E402
+from sim.sweeps.design import range_points, sample  # noqa: E402
+from sim.sweeps.points import apply_point  # noqa: E402
 
 COLUMNS = ("decision.temperature", "decision.war_cost", "decision.inertia", "decision.precision",
            "perception.misperception", "perception.escalation_gain", "perception.distance_half_km",
@@ -44,16 +44,16 @@ RANGES = {name: DOCUMENTED_RANGES[name] for name in COLUMNS}
 
 
 def design(points: int, seed: int) -> np.ndarray:
-    """A Latin hypercube scaled to `RANGES`, one row per point, one column per parameter."""
-    low, high = (np.array([r[k] for r in RANGES.values()]) for k in (0, 1))
-    return qmc.scale(qmc.LatinHypercube(d=len(RANGES), seed=seed).random(points), low, high)
+    """A Latin hypercube scaled to `RANGES`, one row per point, one column per parameter (the
+    sweeps' generator; the integer seed goes to scipy as it is, as the published table's did)."""
+    return range_points(sample("lhs", points, len(RANGES), seed), list(RANGES.values()))
 
 
 def response(values: np.ndarray, reps: int, seed: int, column: str = "clash") -> float:
     """P(new clash): the share of `reps` one-year replications of the baseline with a new armed
     clash; or the mean of another summary column (`--response mean_tension`)."""
-    overrides = {f"parameters.{name}": float(v) for name, v in zip(RANGES, values)}
-    scenario = load_scenario(ROOT / "scenarios" / "baseline_2022.yaml", overrides=overrides)
+    point = {f"parameters.{name}": float(v) for name, v in zip(RANGES, values)}
+    scenario = apply_point(ROOT / "scenarios" / "baseline_2022.yaml", point)
     summary = run(scenario, replications=reps, seed=seed, horizon=365.0).frame("summary")
     if column == "clash":
         return float(summary.t_first_clash.notna().mean())

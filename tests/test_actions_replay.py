@@ -105,8 +105,8 @@ def test_the_engine_holds_the_pacts_a_replay_of_the_timeline_gives(data, seed):
     sim.run()
     pacts, power = replay(scenario)
     assert {p.id: _terms(p) for p in sim.pacts} == {p: _terms(pact) for p, pact in pacts.items()}
-    assert np.allclose(sim.power, power, rtol=1e-12, atol=0)
-    expected = Structure(setup, [pacts[p.id] for p in sim.pacts], power, sim.offense)
+    assert np.allclose(sim.forces.power, power, rtol=1e-12, atol=0)
+    expected = Structure(setup, [pacts[p.id] for p in sim.pacts], power, sim.forces.offense)
     assert np.allclose(sim.structure.caps.share, expected.caps.share, rtol=1e-12, atol=0)
     assert np.array_equal(sim.structure.a, expected.a)
 

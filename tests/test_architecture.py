@@ -119,7 +119,7 @@ def test_the_model_acts_on_the_typed_state_and_never_reads_the_recorder(module):
     """alliances, actions, standing acts and war termination reach a replication only through
     `ReplicationState` (mypy checks the names), and the recorder is not one of them: the model
     logs, the recorder observes; nor do they reach the engine's setup or structure."""
-    from sim.model.state import ReplicationState
+    from sim.model.replication import ReplicationState
 
     used = _attributes(SIM / "model" / f"{module}.py")
     assert "rec" not in used and "setup" not in used and "structure" not in used
@@ -156,8 +156,6 @@ def test_the_install_finds_every_package_and_the_data():
 
 
 HISTORY = re.compile(r"\bissue \d+|\bmodel v[12]\b|\bv[12]'s\b|\bthe v1\b|\bpart [12] \(", re.IGNORECASE)
-RESTRUCTURED = {"engine/simulation.py", "model/state.py", "kernel/_kernel.pyx"}
-"""Modules another change is restructuring now: their notes go when they are rewritten."""
 
 
 def test_the_code_carries_no_project_history():
@@ -165,7 +163,6 @@ def test_the_code_carries_no_project_history():
     (git keeps the history)."""
     notes = [f"{p.relative_to(SIM)}:{n}: {line.strip()}" for p in sorted(SIM.rglob("*.py*"))
              if p.suffix in (".py", ".pyx") and "data" not in p.relative_to(SIM).parts
-             and str(p.relative_to(SIM)) not in RESTRUCTURED
              for n, line in enumerate(p.read_text().splitlines(), 1) if HISTORY.search(line)]
     assert not notes, "\n".join(notes)
 

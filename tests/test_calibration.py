@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 from clirun import cli
+from scipy.stats import qmc
 
 from sim.cli.main import main
 from sim.history import calibration as c
@@ -54,6 +55,18 @@ def test_design_defaults_first_then_space_filling_within_bounds(method):
     for j, b in enumerate(BOUNDS):
         cells = np.floor((points[1:, j] - b.low) / (b.high - b.low) * 8)
         assert sorted(cells) == list(range(8))
+
+
+@pytest.mark.filterwarnings("ignore:The balance properties")
+@pytest.mark.parametrize("method, points", [("sobol", 10), ("sobol", 16), ("lhs", 7)])
+def test_the_design_is_scipys_sampler_on_the_seeds_child_stream(method, points):
+    """Drawn through the sweeps' generator, the design is still scipy's sampler on the seed's child
+    stream 16, its first `points` draws scaled to the bounds: the published designs, to the bit."""
+    rng = np.random.default_rng(np.random.SeedSequence(3, spawn_key=(16,)))
+    sampler = qmc.Sobol(len(BOUNDS), seed=rng) if method == "sobol" else qmc.LatinHypercube(len(BOUNDS), seed=rng)
+    expected = qmc.scale(sampler.random(points), [b.low for b in BOUNDS], [b.high for b in BOUNDS])
+    got = c.design(BOUNDS, c.Settings(points=points, method=method, seed=3))[1:]
+    assert got.tobytes() == expected.tobytes()
 
 
 def _table(sse: dict[tuple[int, int], float], expected: dict[int, float]) -> pd.DataFrame:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from scipy import stats
+from scipy.stats._sensitivity_analysis import sample_A_B
 
-from sim.analysis.sensitivity import documented_range, sensitivity
+from sim.analysis.sensitivity import DESIGN_KEY, documented_range, saltelli_design, sensitivity
 from sim.cli.main import main
 from sim.scenario.errors import InputErrors
+from sim.sweeps.design import design_rng
 
 SCENARIO = "scenarios/taiwan_strait_war.yaml"
 PARAMS = ["parameters.perception.default_intent", "parameters.decision.temperature"]
@@ -29,6 +32,17 @@ def test_documented_ranges(path, expected):
 def test_not_a_real_parameter_is_an_input_error(path):
     with pytest.raises(InputErrors, match="not a real-valued parameter"):
         documented_range(path)
+
+
+def test_the_design_is_the_one_sobol_indices_would_draw():
+    """A and B come from the sweeps' generator; they are the matrices scipy's `sobol_indices` draws
+    from the same generator (64-bit scrambled Sobol', 2d columns), and leave it in the same state
+    for the bootstrap."""
+    ranges = [(2.0, 12.0), (0.0, 1.0), (0.1, 0.5)]
+    ours, scipys = design_rng(5, DESIGN_KEY), design_rng(5, DESIGN_KEY)
+    expected = sample_A_B(16, [stats.uniform(low, high - low) for low, high in ranges], scipys)
+    assert saltelli_design(16, ranges, ours).tobytes() == expected.tobytes()
+    assert ours.random() == scipys.random()
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +66,12 @@ def test_same_indices_again():
     first, again = (sensitivity(SCENARIO, PARAMS, ["mean_tension"], n=4, replications=1, seed=1, resamples=50)
                     for _ in range(2))
     pd.testing.assert_frame_equal(first.table, again.table)
+
+
+def test_a_parameter_both_varied_and_fixed_is_an_input_error(capsys):
+    args = ["sensitivity", SCENARIO, "--param", "decision.war_cost", "--set", "parameters.decision.war_cost=3"]
+    assert main(args) == 2
+    assert "parameters.decision.war_cost is both varied (--param) and fixed (--set)" in capsys.readouterr().err
 
 
 def test_bad_budget_is_an_input_error(capsys):

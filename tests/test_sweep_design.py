@@ -1,12 +1,19 @@
-"""Sweep designs and the sweep file model: sizes, bounds, integer and log ranges, reproducibility."""
+"""Sweep designs and the sweep file model: sizes, bounds, integer and log ranges, reproducibility;
+the one generator's published designs and the one way a point becomes a scenario."""
 
+import importlib.util
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 from pydantic import ValidationError
+from scipy.stats import qmc
 
+from sim.scenario.errors import InputErrors
+from sim.scenario.loading import load_scenario
 from sim.sweeps.design import design_points, grid_points, unit_sample
+from sim.sweeps.points import apply_point
 from sim.sweeps.schema import Choices, Range, SweepSpec, design_problems
 from sim.sweeps.summary import RunningMean, t_interval
 
@@ -52,6 +59,35 @@ def test_sobol_points_are_balanced():
     unit = unit_sample("sobol", 16, 2, seed=3)
     counts = np.histogram2d(unit[:, 0], unit[:, 1], bins=4, range=[[0, 1], [0, 1]])[0]
     assert (counts == 1).all()
+
+
+def test_prccs_published_hypercube_is_drawn_by_the_sweeps_generator():
+    """benchmarks/prcc.py's design (the table of docs/model.md) is scipy's Latin hypercube seeded
+    with the integer as it was, scaled to the documented ranges: the same bytes."""
+    spec = importlib.util.spec_from_file_location("prcc", Path(__file__).parents[1] / "benchmarks" / "prcc.py")
+    assert spec is not None and spec.loader is not None
+    prcc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(prcc)
+    low, high = (np.array([r[k] for r in prcc.RANGES.values()]) for k in (0, 1))
+    published = qmc.scale(qmc.LatinHypercube(d=len(low), seed=2022).random(512), low, high)
+    assert prcc.design(512, 2022).tobytes() == published.tobytes()
+
+
+def test_a_point_is_its_values_over_the_fixed_overrides():
+    """A point's values are set as they are: the scenario is the one `--set` of their exact text
+    makes, over the fixed overrides; a point's value wins over a fixed one of the same path; and a
+    value whose text YAML does not read as a number (1e-05) is set all the same."""
+    path, cost, optimism = "scenarios/quad_defence_pact.yaml", "parameters.decision.war_cost", "parameters.motives.optimism"
+    point = {cost: 6.123456789012345, optimism: 0.25}
+    texts = [f"{key}={value!r}" for key, value in point.items()]
+    fixed = ["parameters.decision.temperature=0.2", f"{cost}=3"]
+    assert apply_point(path, point, fixed) == load_scenario(path, [*fixed, *texts])
+    assert apply_point(path, point, {"parameters.decision.temperature": 0.2}) == load_scenario(path, [fixed[0], *texts])
+    assert apply_point(path, point).parameters.decision.war_cost == point[cost]
+    assert apply_point(path, point, fixed) != load_scenario(path, fixed)
+    assert apply_point(path, {optimism: 1e-05}).parameters.motives.optimism == 1e-05
+    with pytest.raises(InputErrors, match="valid number"):
+        load_scenario(path, [f"{optimism}={1e-05!r}"])
 
 
 @pytest.mark.parametrize("bad, words", [

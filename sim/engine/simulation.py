@@ -13,7 +13,7 @@ import numpy as np
 import simpy
 
 import sim.model.alignment as alignment
-import sim.model.alliances as alliances
+import sim.model.attacks as attacks
 import sim.model.attribution as attribution
 import sim.model.perception as perception
 import sim.model.reach as reach
@@ -24,11 +24,13 @@ from sim.model import answers, force, honour, joining, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
-from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
+from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
+from sim.model.pacts import bind_members
+from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
 from sim.model.termination import Wars
-from sim.model.world import Pact, World, compile_world, members_of
-from sim.scenario.pactkinds import invoked_by, kind
+from sim.model.world import Pact, World, compile_world
+from sim.scenario.pactkinds import invoked_by
 from sim.scenario.schema import Scenario
 
 __all__ = ["Setup", "Simulation", "simulate"]
@@ -43,7 +45,7 @@ class Setup:
         self.g = self.gradient()
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
-        self.stake = motives.stakes(scenario, self.world.index)  # model v2: S[i, j] from claims
+        self.stake = motives.stakes(scenario, self.world.index)  # S[i, j] from claims
         d = self.params.decision
         self.force_rate = None  # uses of force per year, from the fitted hazard (sim.model.force)
         if d.fitted_force:
@@ -67,9 +69,9 @@ class Structure:
         n = world.n
         self.a = perception.alignment(pacts, n, pp.pact_weights)
         self.a_t = np.ascontiguousarray(self.a.T)
-        g = setup.g if g is None else g
+        g = self.gradient = setup.g if g is None else g
         self.caps = perception.capabilities(power, offense, g, self.a)
-        # model v2: the coalitions each side expects, on the same positional gradient, allies at their honour rates
+        # the coalitions each side expects, on the same positional gradient, allies at their honour rates
         expected = honour.expected(pacts, n)
         self.theatre = perception.capabilities(power, offense, g, expected)
         self.bloc = perception.blocs(pacts, n)
@@ -83,7 +85,7 @@ class Structure:
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
         for pact in pacts:
-            self._bind(pact, pp.pact_weights)
+            bind_members(pact, pp.pact_weights, self.bond, self.baseline)
         np.fill_diagonal(self.baseline, 0.0)
         for rel in setup.scenario.relations:
             for i in world.members(rel.from_):
@@ -99,21 +101,24 @@ class Structure:
         self.costs = level_costs(setup.params.decision, self.caps.deterred, self.umbrella[None, :], self.bond,
                                  setup.params.motives.war_fixed_cost, setup.params.nuclear.retaliation)
 
-    def _bind(self, pact: Pact, weights: dict[str, float]) -> None:
-        """Bonds (breach costs) and calmer baselines among a pact's members, as its kinds say
-        (:mod:`sim.scenario.pactkinds`): 0 intent under an armed obligation, times (1 - reliability)
-        under a pacifying one, else less by the strongest kind's weight times reliability."""
-        block = np.ix_(pact.members, pact.members)
-        kinds = [kind(k) for k in pact.obligations]
-        if any(k.bonding for k in kinds):
-            self.bond[block] = np.maximum(self.bond[block], pact.reliability)
-        if any(k.armed for k in kinds):
-            factor = 0.0
-        elif any(k.pacifying for k in kinds):
-            factor = 1.0 - pact.reliability
-        else:
-            factor = 1.0 - max(weights.get(k, 0.0) for k in pact.obligations) * pact.reliability
-        self.baseline[block] = np.minimum(self.baseline[block], self.baseline[block] * factor)
+
+    @property
+    def ally(self) -> np.ndarray:
+        """a[i, j]: how much j counts as i's ally."""
+        return self.a
+
+    @property
+    def threat_share(self) -> np.ndarray:
+        """C[i, j]: the capability part of the threat j poses to i."""
+        return self.caps.share
+
+    def pacts_of(self, state: int) -> list[Pact]:
+        """The pacts `state` belongs to."""
+        return self.membership[state]
+
+    def consultation_pacts(self) -> list[Pact]:
+        """Pacts with a consultation obligation (type or clause)."""
+        return self.consultative
 
 
 _THREATENED = frozenset(invoked_by("threatened"))
@@ -142,27 +147,24 @@ class Simulation:
         self.sources = sources  # keep what splits tension by source (sources.csv) at every sample
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
         self.rng_noise = _stream(seed, "perceive")
-        self.rng_alliance = _stream(seed, "alliances")
-        self.rng_join = _stream(seed, "join")
-        self.rng_answers = _stream(seed, "answers")
-        self.power, self.offense = world.power.copy(), world.offense.copy()
+        self.streams = Streams(alliances=_stream(seed, "alliances"), answers=_stream(seed, "answers"),
+                               join=_stream(seed, "join"))
+        self.forces = Forces(world.power.copy(), world.offense.copy())
         self.g = setup.g
-        self.positions: dict = {}  # (owner, place) -> (lat, lon, personnel) moved by deploy/withdraw
         self.pacts = list(world.pacts)  # pacts are frozen: a change replaces one (sim.model.actions)
         self.structure = setup.structure
         self.losing: dict[tuple[int, int], float] = {}  # (i, j): how badly i is losing its war with j
         self.costs = self.structure.costs
-        self.motives = motives.Motives(self.params.motives, setup.stake)  # model v2 (issue 14)
+        self.motives = motives.Motives(self.params.motives, setup.stake)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
         self.force = None if setup.force_rate is None else force.ForceDraws(setup.force_rate, _stream(seed, "force"))
-        self.standing = Standing(self.params.perception.standing_weight)  # model v2: acts in force
+        self.standing = Standing(self.params.perception.standing_weight)  # acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
-        self.invoked: set = set()  # (pact, member, enemy) already invoked
-        self.struck_first: dict[frozenset[int], int] = {}  # who struck first in each dyad at war
-        self.answering: set[frozenset[int]] = set()  # dyads whose first blow was collective defence
-        self.honour = HonourBook(self.rng_alliance, self.params.alliances.honour_correlation)
+        self.strikes = attacks.FirstStrikes()
+        self.memory = Memory(HonourBook(self.streams.alliances, self.params.alliances.honour_correlation),
+                             self.strikes.first)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
@@ -179,51 +181,17 @@ class Simulation:
                                  rate=self.intent.rate, hostility_bias=pp.hostility_bias)
         self._bind()
 
+    @property
+    def ties(self) -> Structure:
+        """What follows from power and pacts now, as the model reads it (`sim.model.replication.Ties`)."""
+        return self.structure
+
     def _bind(self) -> None:
         """Point the kernel at the current intent arrays and structure."""
         intent, structure = self.intent, self.structure
         self.costs = nuclear.desperate_costs(self.costs, structure.costs, self.losing, self.params.nuclear.desperation)
         self.kernel.bind(intent, structure.caps.share, self.costs, self.motives)
         self.observer.bind(intent, structure.a_t)
-
-    # --- queries -----------------------------------------------------------------------------
-    @property
-    def baseline(self) -> np.ndarray:
-        """The structural baseline of intent, before standing acts (:mod:`sim.model.standing`)."""
-        return self.structure.baseline
-
-    @property
-    def alignment(self) -> np.ndarray:
-        """a[i, j]: how much j counts as i's ally now."""
-        return self.structure.a
-
-    @property
-    def gradient(self) -> np.ndarray:
-        """G[i, j]: the positional gradient now (`sim.model.reach`; moved by deploy/withdraw)."""
-        return self.g
-
-    @property
-    def threat_share(self) -> np.ndarray:
-        """C[i, j]: the capability part of the threat j poses to i now."""
-        return self.structure.caps.share
-
-    def members(self, ref: str) -> list[int]:
-        """Indices named by a state id, or the current members of a pact id."""
-        return members_of(ref, self.world.index, self.pacts)
-
-    def pacts_of(self, state: int) -> list[Pact]:
-        """The pacts `state` belongs to now."""
-        return self.structure.membership[state]
-
-    def consultation_pacts(self) -> list[Pact]:
-        """Pacts with a consultation obligation (type or clause)."""
-        return self.structure.consultative
-
-    def threats_to(self, observers: np.ndarray, source: int) -> np.ndarray:
-        """T[m, source] for each observer m, at the current time."""
-        if len(observers) == 0:
-            return np.zeros(0)
-        return self.intent.cells(observers, source, self.env.now) * self.structure.caps.share[observers, source]
 
     # --- processes ---------------------------------------------------------------------------
     def log(self, cause: int | None, kind: str, actor, target, level: int | None = None, pact: str | None = None,
@@ -232,7 +200,7 @@ class Simulation:
         return self.rec.log(self.env.now, cause, kind, actor, target, level, pact, detail)
 
     def war_over(self, a: int, b: int) -> None:
-        """Model v2: the war of a and b ended now (the recorder observes it for `t_end_A_B`)."""
+        """The war of a and b ended now (the recorder observes it for `t_end_A_B`)."""
         self.rec.war_end(self.env.now, a, b)
 
     def desperation(self, i: int, j: int, loss: float) -> None:
@@ -253,12 +221,12 @@ class Simulation:
         Then end the processes still waiting: their frames refer to this simulation, so until
         the garbage collector found the cycle its arrays (tens of MB at 1,000 states) would stay
         allocated, and the next replication would take fresh memory instead of reusing them."""
-        timeline(self)
+        timeline(self, self.scenario.timeline)
         self.processes = [self.spawn(self.decisions(i)) for i in range(self.world.n)]
         if self.params.alliances.endogenous:
             self.spawn(alignment.reviews(self))
         if self.params.joining.enabled:
-            self.spawn(joining.process(self))
+            self.spawn(joining.process(self, self.scenario))
         self.spawn(self.recorder())
         self.env.run(until=self.horizon)
         self.sample()
@@ -290,10 +258,6 @@ class Simulation:
                 yield self.env.timeout(k * every - self.env.now)
             self.sample()
             k += 1
-
-    def start_invocation(self, generator) -> None:
-        """Run an invocation as its own process."""
-        self.spawn(generator)
 
     def alarm(self, states, cause: int) -> None:
         """Wake states early to decide now (attacked, an ally's invocation, named as a threat)."""
@@ -329,36 +293,24 @@ class Simulation:
     def act(self, i: int, j: int, level: int, kind: str, cause=None, pact=None, event=None,
             location=None, attack=True, collective=False) -> int:
         """Set posture[i, j] = level: log it (unless `event` is given), let every state observe it,
-        and treat a crossing of level 5 as an armed attack."""
+        and let the model answer what the step sets in motion (:mod:`sim.model.attacks`)."""
         old = int(self.posture[i, j])
         self.posture[i, j] = level
         if event is None:
             event = self.rec.log(self.env.now, cause, kind, i, j, level, pact)
         self.rec.posture(i, j, level)
         self.observe(i, j, level, old, event)
-        if attack and old < MOBILISATION <= level and self.structure.mobilisation_triggers:
-            alliances.on_mobilisation(self, i, j, event)
+        if attack:
+            attacks.mobilised(self, i, j, old, level, event, self.structure.mobilisation_triggers)
         if old < CLASH <= level:
             if attack:
-                collective = self._first_strike(i, j, collective)
+                collective = self.strikes.strike(i, j, collective)
             # the war runs until both sides end it, or with the war an entry joined (sim.model.termination)
             self.wars.begin(self, i, j, entry=kind == Kind.ENTRY)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
-                self.armed_attack(i, j, level, event, location, collective, kind == Kind.SELF_DEFENCE)
+                attacks.armed_attack(self, i, j, level, event, location, collective, kind == Kind.SELF_DEFENCE)
         return event
-
-    def _first_strike(self, i: int, j: int, collective: bool) -> bool:
-        """Note who struck first in the dyad; return whether i's attack is collective defence. A
-        state whose first blow against j answered j's aggression (a collective-defence entry) keeps
-        answering it when it strikes j again after a truce (model v2 ends wars): its later strikes
-        do not make j's defensive pacts fire (Johnson & Leeds 2011), as its entry did not."""
-        pair = frozenset((i, j))
-        if pair not in self.struck_first:
-            self.struck_first[pair] = i
-            if collective:
-                self.answering.add(pair)
-        return collective or (pair in self.answering and self.struck_first[pair] == i)
 
     def observe(self, i: int, j: int, level: int, old: int, event: int) -> None:
         """Every state updates its view of i's intent: target 1, its allies by the pact weight,
@@ -372,15 +324,6 @@ class Simulation:
         else:
             self.observer.observe(i, j, level, old, event, self.env.now)
 
-    def armed_attack(self, i: int, j: int, level: int, event: int, location, collective=False,
-                     self_defence=False) -> None:
-        """The target answers at once (self-defence), and pacts whose terms are met are invoked."""
-        if self.posture[j, i] < level:
-            self.act(j, i, level, Kind.SELF_DEFENCE, cause=event)
-        place = self.world.place(j, location)
-        alliances.on_armed_attack(self, i, j, place, event, collective, self_defence)
-        self.alarm([j], event)
-
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
         t, share = self.env.now, self.structure.caps.share
@@ -393,22 +336,24 @@ class Simulation:
             now = intent.baseline[rows] + intent.dev[rows] * intent.decay(t)
             self.rec.keep_sources(t, tension[rows], now, intent.baseline[rows], structure)
 
-    def restructure(self) -> None:
-        """Recompute what follows from power and pacts after a scenario changed them."""
-        self.structure = Structure(self.setup, self.pacts, self.power, self.offense, self.g)
+    def restructure(self, moved: bool = False) -> None:
+        """Recompute what follows from forces and pacts after a scenario changed them (`moved`:
+        forces moved, `deploy` or `withdraw`: a new gradient and observers that read it first)."""
+        if moved:
+            self._reposition(self.forces.positions)
+        self.structure = Structure(self.setup, self.pacts, self.forces.power, self.forces.offense, self.g)
         self.intent.rebase(self.standing.over(self.structure.baseline), self.env.now)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self._bind()
 
-    def reposition(self, extra: dict) -> None:
-        """Forces moved (`deploy`, `withdraw`): a new gradient, observers that read it, a new structure."""
+    def _reposition(self, extra: dict) -> None:
+        """Forces moved (`deploy`, `withdraw`): a new gradient and observers that read it."""
         self.g = self.setup.gradient(extra)
         pp = self.params.perception
         self.observer = Observer(self.rng_noise, np.ascontiguousarray(self.g.T), spillover=pp.spillover,
                                  misperception=pp.misperception, escalation_gain=pp.escalation_gain,
                                  deescalation_gain=pp.deescalation_gain, rate=self.intent.rate,
                                  hostility_bias=pp.hostility_bias)
-        self.restructure()
 
 
 def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False) -> Recorder:

@@ -5,7 +5,8 @@ Method (docs/validation.md, "Calibration"):
 
 1. **Design.** `points` parameter sets from a scrambled Sobol' sequence (Owen 1998;
    `scipy.stats.qmc.Sobol`) or a Latin hypercube (McKay, Beckman & Conover 1979) over the given
-   bounds, plus the current defaults as point 0. Every point runs every training war with the
+   bounds, drawn and applied to each war's scenario as the sweeps' are (:mod:`sim.sweeps.design`,
+   :mod:`sim.sweeps.points`), plus the current defaults as point 0. Every point runs every training war with the
    same root seed: replication k of war w uses the same random numbers at every point (common
    random numbers), so differences between points are the parameters' effect, not noise.
 2. **Loss.** Per (point, war) the sum of squared errors of the joining forecasts (the Brier
@@ -32,7 +33,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from sim.engine.tables import format_value
 from sim.execution.backends import open_backend
@@ -40,9 +40,11 @@ from sim.history.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.parameterfile import parameter_problem
 from sim.scenario.ranges import field_of
+from sim.sweeps.design import design_rng, range_points, sample
 
-__all__ = ["Bound", "Settings", "parse_bound", "default_value", "design", "evaluate", "implausibility", "choose",
-           "folds", "cross_validate", "RATIOS", "bootstrap_interval", "cv_scores", "Calibration", "calibrate", "assess"]
+__all__ = ["Bound", "Settings", "parse_bound", "default_value", "design", "point_values", "evaluate",
+           "implausibility", "choose", "folds", "cross_validate", "RATIOS", "bootstrap_interval", "cv_scores",
+           "Calibration", "calibrate", "assess"]
 
 CUTOFF = 3.0
 """Implausibility cut-off (Pukelsheim 1994: 95% of any unimodal distribution lies within 3 sd)."""
@@ -107,24 +109,34 @@ def parse_bound(text: str) -> Bound:
     return Bound(path, low, high)
 
 
+DESIGN_KEY = (16,)
+"""The child stream of the calibration's seed that its design draws from."""
+
+
 def design(bounds: list[Bound], settings: Settings) -> np.ndarray:
-    """The design: row 0 the defaults, then `points` scrambled Sobol' or Latin-hypercube points.
+    """The design: row 0 the defaults, then `points` scrambled Sobol' or Latin-hypercube points
+    (the sweeps' generator, :func:`sim.sweeps.design.sample`, on the seed's child stream 16).
 
     The points are rounded to the canonical CSV text (6 significant digits, as design.csv holds
     them), so that the values simulated, written to design.csv, ensemble.csv and parameters.yaml and
     read back by `calibrate --rescore` are the same numbers."""
-    dim, rng = len(bounds), np.random.default_rng(np.random.SeedSequence(settings.seed, spawn_key=(16,)))
-    sampler = qmc.Sobol(dim, scramble=True, seed=rng) if settings.method == "sobol" else qmc.LatinHypercube(dim, seed=rng)
-    unit = sampler.random(settings.points)
+    method = "sobol" if settings.method == "sobol" else "lhs"
+    unit = sample(method, settings.points, len(bounds), design_rng(settings.seed, DESIGN_KEY))
     low, high = [b.low for b in bounds], [b.high for b in bounds]
-    points = np.clip(np.vectorize(lambda v: float(format_value(v)), otypes=[float])(qmc.scale(unit, low, high)), low, high)
+    points = np.clip(np.vectorize(lambda v: float(format_value(v)), otypes=[float])(
+        range_points(unit, list(zip(low, high)))), low, high)
     return np.vstack([[default_value(b.path) for b in bounds], points])
+
+
+def point_values(bounds: list[Bound], row: np.ndarray) -> dict[str, float]:
+    """A design row as a point, `{dotted path: value}`."""
+    return {b.path: float(v) for b, v in zip(bounds, row)}
 
 
 def _task(args: tuple) -> dict:
     """One (point, war): the war's loss, expected and real joiners, and simulated variance."""
-    point, war, overrides, replications, seed, level = args
-    result = simulate_war(war, replications, seed, overrides, levels=(level,))
+    point, war, values, replications, seed, level = args
+    result = simulate_war(war, replications, seed, levels=(level,), point=values)
     p = np.array([result["counts"][level][s] for s in result["candidates"]]) / replications
     y = np.array([int(s in war.sides) for s in result["candidates"]])
     return {"point": point, "warnum": war.warnum, "era": war.era, "candidates": len(y), "joined": int(y.sum()),
@@ -137,7 +149,7 @@ def evaluate(bounds: list[Bound], points: np.ndarray, wars: list[War], settings:
     """Run every (point, war) on a backend (processes or Dask); one row each, sorted."""
     if HELD_OUT & {w.warnum for w in wars}:
         raise InputErrors(InputError("wars 106 and 139 are held out and never calibrated on", file="--wars"))
-    tasks = [(k, war, [f"{b.path}={float(v)!r}" for b, v in zip(bounds, row)], settings.replications, settings.seed,
+    tasks = [(k, war, point_values(bounds, row), settings.replications, settings.seed,
               settings.level) for war in sorted(wars, key=lambda w: -w.horizon_days * (w.onset - 1700))
              for k, row in enumerate(points)]
     rows = []

@@ -31,8 +31,8 @@ from sim.execution.runner import run
 from sim.model.ladder import WAR
 from sim.model.world import great_circle_km
 from sim.scenario.errors import InputError, InputErrors
-from sim.scenario.loading import load_scenario
 from sim.scenario.yearworld import majors, read_table
+from sim.sweeps.points import apply_point
 
 __all__ = [
     "HELD_OUT", "WAR_LEVEL", "ERAS", "DAYS_PER_YEAR", "DURATION_MARGIN_DAYS", "NOT_A_POSTURE", "War", "read_wars", "pick_wars",
@@ -142,7 +142,7 @@ def pick_wars(wars: list[War], numbers: list[int] | None) -> list[War]:
     return [known[n] for n in sorted(set(numbers))]
 
 
-def war_scenario(war: War, overrides=None, pacts: str = "dyads", hold: bool = False):
+def war_scenario(war: War, overrides=None, pacts: str = "dyads", hold: bool = False, point=None):
     """The onset year's world, its pacts the ATOP obligations of the year BEFORE (none signed
     after the onset: `cow_YYYY_prior`; the dyads grouped as `pacts` says: `dyads` or `cliques`) with
     one act: the first initiator attacks the first target at war level. By default the war then
@@ -151,7 +151,8 @@ def war_scenario(war: War, overrides=None, pacts: str = "dyads", hold: bool = Fa
     war's recorded years: the forecast is then of who joins the war that happened, conditional on
     its two first parties fighting on. The run goes :data:`DURATION_MARGIN_DAYS` past the war's
     recorded years so that a war longer than the record is seen as such (joining is still read
-    over the recorded years only)."""
+    over the recorded years only). A design `point` (`{dotted path: value}`, a calibration's) is
+    applied over the overrides as every parameter experiment applies one."""
     attack = {"at": 0, "do": "attack", "actor": war.initiator, "target": war.target, "level": WAR_LEVEL,
               "note": f"COW war {war.warnum}: first initiator against first target"}
     if hold:
@@ -161,7 +162,7 @@ def war_scenario(war: War, overrides=None, pacts: str = "dyads", hold: bool = Fa
     mapping = {"name": f"cow_war_{war.warnum}", "world": world, "horizon_days": horizon,
                "record_every_days": horizon, "timeline": [attack],
                "watch": {"dyads": [[war.initiator, war.target]]}}
-    return load_scenario(mapping, overrides)
+    return apply_point(mapping, point or {}, overrides)
 
 
 def joined(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVEL) -> dict[int, dict[str, int]]:
@@ -184,14 +185,15 @@ def joined(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVE
 
 
 def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=(WAR_LEVEL,),
-                 pacts: str = "dyads", hold: bool = False) -> dict:
+                 pacts: str = "dyads", hold: bool = False, point=None) -> dict:
     """Run one war; per join level, per candidate: how many replications it joined in (`counts`)
     and how many of them on the initiator's side (`side1`).
 
     The war's seed is the child of `seed` keyed by its number, so a war's forecast does not
-    depend on which other wars run, nor on the number of workers.
+    depend on which other wars run, nor on the number of workers. `point`: a design point
+    (:func:`war_scenario`).
     """
-    scenario = war_scenario(war, overrides, pacts, hold)
+    scenario = war_scenario(war, overrides, pacts, hold, point)
     war_seed = int(np.random.SeedSequence(seed, spawn_key=(war.warnum,)).generate_state(1, np.uint32)[0])
     start = time.process_time()
     result = run(scenario, replications=replications, seed=war_seed)

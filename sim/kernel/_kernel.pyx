@@ -123,7 +123,7 @@ cdef class Decider:
     """
 
     cdef double[:, ::1] baseline, dev, strength, share, clash, war, nuclear
-    cdef double[:, ::1] aim, gain, preempt  # model v2 (sim.model.motives.Motives)
+    cdef double[:, ::1] aim, gain, preempt  # sim.model.motives.Motives
     cdef double[::1] epoch
     cdef int8_t[:, ::1] posture  # levels 0..7
     cdef double[::1] resolve

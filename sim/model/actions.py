@@ -10,14 +10,14 @@ checks that every action of the schema has an effect and a row in docs/scenarios
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sim.model import answers
 from sim.model.alliances import on_war_under_way
 from sim.model.ladder import scenario_kind
-from sim.model.state import Process, ReplicationState
-from sim.model.world import Pact, compile_pact
+from sim.model.replication import Process, ReplicationState
+from sim.model.world import Pact, compile_pact, members_of
 from sim.scenario import schema
 from sim.scenario.schema import PactSpec
 
@@ -35,9 +35,9 @@ def effect(model: type) -> Callable[[Effect], Effect]:
     return register
 
 
-def timeline(sim: ReplicationState) -> None:
+def timeline(sim: ReplicationState, actions: Iterable[schema.Action]) -> None:
     """Apply day-0 actions now and schedule the others (stable order for equal days)."""
-    for action in sorted(sim.scenario.timeline, key=lambda a: a.at):
+    for action in sorted(actions, key=lambda a: a.at):
         if action.at <= 0:
             apply(sim, action)
         else:
@@ -59,9 +59,15 @@ def apply(sim: ReplicationState, action: Any) -> None:
     EFFECTS[type(action)](sim, action, event)
 
 
+
+def _members(sim: ReplicationState, ref: str) -> list[int]:
+    """Indices named by a state id, or the current members of a pact id."""
+    return members_of(ref, sim.world.index, sim.pacts)
+
+
 def _pairs(sim: ReplicationState, action: Any) -> Iterator[tuple[int, int]]:
-    for i in sim.members(action.actor):
-        for j in sim.members(action.target):
+    for i in _members(sim, action.actor):
+        for j in _members(sim, action.target):
             if i != j:
                 yield i, j
 
@@ -110,7 +116,7 @@ def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: 
 def _join(sim: ReplicationState, action: schema.JoinAllianceAction, event: int) -> None:
     spec = _spec(sim, action.pact)
     if action.actor not in spec.members:
-        before = sim.threat_share.copy()
+        before = sim.ties.threat_share.copy()
         pact = replace_pact(sim, action.pact, spec.model_copy(update={"members": spec.members + [action.actor]}))
         answers.encircled(sim, before, pact.members, event)
         on_war_under_way(sim, pact, event)
@@ -125,7 +131,7 @@ def _leave(sim: ReplicationState, action: schema.LeaveAllianceAction, event: int
 
 @effect(schema.CreateAllianceAction)
 def _create(sim: ReplicationState, action: schema.CreateAllianceAction, event: int) -> None:
-    before = sim.threat_share.copy()
+    before = sim.ties.threat_share.copy()
     sim.pacts = [p for p in sim.pacts if p.id != action.pact]
     sim.pacts.append(compile_pact(action.pact, action.alliance, sim.world.index, sim.params.alliances.reliability))
     sim.restructure()
@@ -138,7 +144,7 @@ def _amend(sim: ReplicationState, action: schema.AmendAllianceAction, event: int
     """Change the pact as it is now (members who joined or left included)."""
     spec = _spec(sim, action.pact).model_dump()
     spec.update(action.set)
-    before = sim.threat_share.copy()
+    before = sim.ties.threat_share.copy()
     pact = replace_pact(sim, action.pact, PactSpec.model_validate(spec))
     answers.encircled(sim, before, pact.members, event)
 
@@ -155,7 +161,7 @@ def replace_pact(sim: ReplicationState, pact_id: str, spec: PactSpec, restructur
 
 @effect(schema.ScalePowerAction)
 def _scale_power(sim: ReplicationState, action: schema.ScalePowerAction, event: int) -> None:
-    states = sim.members(action.actor)
+    states = _members(sim, action.actor)
     steps = action.steps if action.over_days > 0 else 1
     power, offense = action.power ** (1 / steps), action.offense ** (1 / steps)
     sim.spawn(_ramp(sim, states, power, offense, steps, action.over_days / steps))
@@ -166,8 +172,8 @@ def _ramp(sim: ReplicationState, states: list[int], power: float, offense: float
     for k in range(steps):
         if k and interval > 0:
             yield sim.env.timeout(interval)
-        sim.power[states] *= power
-        sim.offense[states] *= offense
+        sim.forces.power[states] *= power
+        sim.forces.offense[states] *= offense
         sim.restructure()
 
 
@@ -191,8 +197,8 @@ def _ceasefire(sim: ReplicationState, action: schema.CeasefireAction, event: int
 
 def _position(sim: ReplicationState, owner: int, name: str) -> tuple[float, float, float]:
     """(lat, lon, personnel) of a position of `owner` now: moved by the run, or as in the world."""
-    if (owner, name) in sim.positions:
-        return sim.positions[(owner, name)]
+    if (owner, name) in sim.forces.positions:
+        return sim.forces.positions[(owner, name)]
     place = sim.world.territories.get((owner, name))
     if place is None:
         raise KeyError(f"no position {name!r} of {sim.world.ids[owner]} at day {sim.env.now:g}")
@@ -205,12 +211,12 @@ def _deploy(sim: ReplicationState, action: schema.DeployAction, event: int) -> N
     """Station forces: more personnel at a known position, or a new position (its lat, lon)."""
     owner = sim.world.index[action.actor]
     if action.lat is not None and action.lon is not None:
-        known = sim.positions.get((owner, action.location), (action.lat, action.lon, 0.0))
-        sim.positions[(owner, action.location)] = (action.lat, action.lon, known[2] + action.personnel)
+        known = sim.forces.positions.get((owner, action.location), (action.lat, action.lon, 0.0))
+        sim.forces.positions[(owner, action.location)] = (action.lat, action.lon, known[2] + action.personnel)
     else:
         lat, lon, personnel = _position(sim, owner, action.location)
-        sim.positions[(owner, action.location)] = (lat, lon, personnel + action.personnel)
-    sim.reposition(sim.positions)
+        sim.forces.positions[(owner, action.location)] = (lat, lon, personnel + action.personnel)
+    sim.restructure(moved=True)
 
 
 @effect(schema.WithdrawAction)
@@ -219,8 +225,8 @@ def _withdraw(sim: ReplicationState, action: schema.WithdrawAction, event: int) 
     owner = sim.world.index[action.actor]
     lat, lon, personnel = _position(sim, owner, action.location)
     left = 0.0 if action.personnel is None else max(personnel - action.personnel, 0.0)
-    sim.positions[(owner, action.location)] = (lat, lon, left)
-    sim.reposition(sim.positions)
+    sim.forces.positions[(owner, action.location)] = (lat, lon, left)
+    sim.restructure(moved=True)
 
 
 def _pact(sim: ReplicationState, pact_id: str) -> Pact:

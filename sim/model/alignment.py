@@ -33,7 +33,7 @@ import numpy as np
 
 from sim.model.actions import replace_pact
 from sim.model.ladder import Kind
-from sim.model.state import Process, ReplicationState
+from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, compile_pact
 from sim.scenario.schema import PactSpec
 
@@ -46,7 +46,7 @@ COVERING = frozenset({DEFENCE, "patron", "guarantee"})  # commitments that give 
 
 def threat_matrix(sim: ReplicationState) -> np.ndarray:
     """T[i, j] = I[i, j] C[i, j] now."""
-    return sim.intent.all(sim.env.now) * sim.threat_share
+    return sim.intent.all(sim.env.now) * sim.ties.threat_share
 
 
 def opposes(pact: Pact, x: int, intent: np.ndarray, level: float) -> bool:
@@ -70,16 +70,16 @@ def review(sim: ReplicationState) -> None:
         threat, intent = threat_matrix(sim), sim.intent.all(sim.env.now)
         x = int(np.argmax(threat[i]))
         if threat[i, x] >= p.seek_threat and not any(opposes(q, x, intent, p.oppose_intent)
-                                                      for q in sim.pacts_of(i) if q.obligations & ALIGNABLE):
+                                                      for q in sim.ties.pacts_of(i) if q.obligations & ALIGNABLE):
             _seek(sim, i, x, threat, intent)
 
 
 def _seek(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.ndarray) -> None:
-    p, power = sim.params.alliances, sim.power
+    p, power = sim.params.alliances, sim.forces.power
     cause = int(sim.intent.cause[i, x]) or None
     allied = any(q.obligations & COVERING and (q.protects is None or i in q.protects or DEFENCE in q.obligations)
-                 for q in sim.pacts_of(i))
-    if power[i] < p.bandwagon_power * power[x] and sim.gradient[i, x] >= 0.5 and not allied:
+                 for q in sim.ties.pacts_of(i))
+    if power[i] < p.bandwagon_power * power[x] and sim.ties.gradient[i, x] >= 0.5 and not allied:
         sim.intent.set(i, x, sim.intent.baseline[i, x] * 0.5, sim.env.now, baseline=True)
         sim.log(cause, Kind.ALIGN_BANDWAGON, i, x, None, None, "")
         return
@@ -112,8 +112,8 @@ def _form(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.
     no pact that opposes X already (whose members have just refused i, or would be asked)."""
     p = sim.params.alliances
     partners = [j for j in range(sim.world.n) if j not in (i, x) and threat[j, x] >= p.seek_threat
-                and sim.alignment[j, x] == 0 and sim.alignment[i, j] == 0
-                and not any(opposes(q, x, intent, p.oppose_intent) for q in sim.pacts_of(j))]
+                and sim.ties.ally[j, x] == 0 and sim.ties.ally[i, j] == 0
+                and not any(opposes(q, x, intent, p.oppose_intent) for q in sim.ties.pacts_of(j))]
     if not partners:
         return
     pact_id = f"ALIGN_{sim.world.ids[x]}_{len(sim.pacts)}"

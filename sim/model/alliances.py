@@ -20,8 +20,8 @@ import numpy as np
 
 from sim.model import commitments, honour
 from sim.model.ladder import CLASH, MOBILISATION, WAR, Kind
-from sim.model.perception import gradient
-from sim.model.state import Process, ReplicationState
+from sim.model.perception import gradient, threats_to
+from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, great_circle_km
 from sim.scenario.pactkinds import invoked_by, kind
 
@@ -61,7 +61,7 @@ def casus_foederis(pact: Pact, member: int, attacker: int, place: Place, member_
 def _mates(sim: ReplicationState, state: int) -> set[int]:
     """`state` and the members of its defence and offence pacts."""
     out = {state}
-    for pact in sim.pacts_of(state):
+    for pact in sim.ties.pacts_of(state):
         if pact.obligations & SIDE:
             out.update(pact.members)
     return out
@@ -78,7 +78,7 @@ def side_struck_first(sim: ReplicationState, attacker: int, target: int) -> bool
     includes the other belligerent: when the attacker is the target's own treaty partner (Iraq and
     Kuwait in the Arab League), the attacker's blow does not make the target's side the aggressor.
     """
-    posture, first = sim.posture, sim.struck_first
+    posture, first = sim.posture, sim.memory.struck_first
     fighting = (posture >= CLASH) | (posture.T >= CLASH)
     others = (_mates(sim, attacker) | set(np.flatnonzero(fighting[target]).tolist())) - {target}
     return any(first.get(frozenset((x, y))) == y and fighting[x, y]
@@ -94,22 +94,22 @@ def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Pl
     the target counts as having struck first, so its defensive-only pacts stay silent. Neither
     self-defence nor collective defence lets the aggressor's side ask for consultations.
     """
-    struck_first = (collective or sim.struck_first.get(frozenset((attacker, target))) == target
+    struck_first = (collective or sim.memory.struck_first.get(frozenset((attacker, target))) == target
                     or side_struck_first(sim, attacker, target))
     invoked = set()
-    for pact in sim.pacts_of(target):
+    for pact in sim.ties.pacts_of(target):
         clause = _clause(pact)
         if clause and casus_foederis(pact, target, attacker, place, struck_first) and \
                 commitments.conditions_met(sim, pact, target, attacker):
             invoked.add(pact.id)
             _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, clause))
-    for pact in sim.pacts_of(attacker):
+    for pact in sim.ties.pacts_of(attacker):
         for clause in BY_ATTACKER:
             if clause in pact.obligations and casus_foederis(pact, attacker, target, place, False):
                 _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, clause))
     if collective or self_defence:
         return
-    for pact in sim.consultation_pacts():
+    for pact in sim.ties.consultation_pacts():
         if pact.id not in invoked and attacker not in pact.members:
             _consult(sim, pact, attacker, place, cause)
 
@@ -125,7 +125,7 @@ def on_mobilisation(sim: ReplicationState, actor: int, target: int, cause: int) 
     casus foederis)."""
     place = sim.world.place(target, None)
     struck_first = side_struck_first(sim, actor, target)
-    for pact in sim.pacts_of(target):
+    for pact in sim.ties.pacts_of(target):
         clause = _clause(pact)
         if clause and pact.trigger_level <= MOBILISATION and \
                 casus_foederis(pact, target, actor, place, struck_first) and \
@@ -139,7 +139,7 @@ def on_war_under_way(sim: ReplicationState, pact: Pact, cause: int) -> None:
     clause = _clause(pact)
     if not clause or not pact.applies_to_war_under_way:
         return
-    first = sim.struck_first
+    first = sim.memory.struck_first
     for member in pact.members:
         for attacker in sorted(commitments.attackers_of(sim.posture, member)):
             if first.get(frozenset((attacker, member))) == attacker and \
@@ -151,11 +151,11 @@ def on_war_under_way(sim: ReplicationState, pact: Pact, cause: int) -> None:
 def _once(sim: ReplicationState, key: tuple, process: Process) -> None:
     """Start an invocation unless the same pact was already invoked for the same member against
     the same enemy in this replication (a renewed clash does not invoke a pact twice)."""
-    if key in sim.invoked:
+    if key in sim.memory.invoked:
         process.close()
         return
-    sim.invoked.add(key)
-    sim.start_invocation(process)
+    sim.memory.invoked.add(key)
+    sim.spawn(process)
 
 
 def _consult(sim: ReplicationState, pact: Pact, attacker: int, place: Place, cause: int) -> None:
@@ -168,14 +168,14 @@ def _consult(sim: ReplicationState, pact: Pact, attacker: int, place: Place, cau
     """
     if pact.adversaries is not None and attacker not in pact.adversaries:
         return
-    members = np.array([m for m in pact.members if (pact.id, m) not in sim.invoked
+    members = np.array([m for m in pact.members if (pact.id, m) not in sim.memory.invoked
                         and (pact.protects is None or m in pact.protects)], dtype=int)
     if len(members) == 0:
         return
     world, pp = sim.world, sim.params.perception
     distance = great_circle_km(world.lat[members], world.lon[members], [place.lat], [place.lon])[:, 0]
     proximity = gradient(distance, pp.distance_half_km, pp.distance_exponent)
-    threats = sim.threats_to(members, attacker) * proximity
+    threats = threats_to(sim, members, attacker) * proximity
     for m in members[threats >= sim.params.alliances.consultation_threat].tolist():
         _once(sim, (pact.id, m), consultation(sim, pact, m, attacker, cause, _threatened_clause(pact)))
 
@@ -190,14 +190,14 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
     """Process: the invocation, the consultation delay, each member's choice (once per war:
     `sim.model.honour`), then mobilisation. A member that answered earlier in the same war
     keeps its answer: it enters against this enemy too if it honoured, and stays out if not."""
-    rng = sim.rng_alliance
+    rng = sim.streams.alliances
     event = sim.log(cause, Kind.INVOCATION, invoker, attacker, None, pact.id, clause)
     alert = sim.posture[:, enemy].copy()  # who stood on alert when the casus foederis arose
     armed = _fight_level(sim, invoker, enemy) >= CLASH  # an armed attack, not a mobilisation trigger
     sim.alarm(pact.members, event)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
     np.maximum(alert, sim.posture[:, enemy], out=alert)
-    war = sim.honour.record(pact.id, enemy, sim.posture)
+    war = sim.memory.honour.record(pact.id, enemy, sim.posture)
     deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH
                 and (clause == DEFENCE or pact.protects is None or m not in pact.protects)]
     for m in [m for m in deciders if m not in war.choices and bound_to(sim, m, enemy)]:
@@ -221,11 +221,11 @@ def _choices(sim: ReplicationState, pact: Pact, members: list[int], enemy: int, 
     """New members' choices: p_m from their reliability and stake against the pact's mean stake."""
     if not members:
         return []
-    stakes = sim.threats_to(np.array(pact.members, dtype=int), enemy)
+    stakes = threats_to(sim, np.array(pact.members, dtype=int), enemy)
     mine = stakes[[pact.members.index(m) for m in members]]
     p = honour_probabilities(np.array([pact.reliability_of(m) for m in members]), mine, float(stakes.mean()),
                              sim.params.alliances.honour_threat_shift)
-    return sim.honour.draw(war, members, p, honour.leader_of(pact, sim.power))
+    return sim.memory.honour.draw(war, members, p, honour.leader_of(pact, sim.forces.power))
 
 
 def bound_to(sim: ReplicationState, member: int, enemy: int) -> bool:
@@ -236,7 +236,7 @@ def bound_to(sim: ReplicationState, member: int, enemy: int) -> bool:
     a cease-fire and mediate; Pact of the League of Arab States 1945, Art. 5: the Council
     mediates); in a world coded as bilateral pacts (`cow_YYYY`) this is how such a treaty's members
     keep out of a war between two of them, as they do in a world coded as cliques."""
-    for pact in sim.pacts_of(member):
+    for pact in sim.ties.pacts_of(member):
         if enemy in pact.members and any(kind(c).fights for c in pact.obligations) and \
                 (pact.protects is None or enemy in pact.protects):
             return True
@@ -272,7 +272,7 @@ def consultation(sim: ReplicationState, pact: Pact, invoker: int, attacker: int,
                  clause: str = "consultation") -> Process:
     """Process: a member asks for consultations (NATO's Article 4); after the delay the others
     raise their posture toward the attacker to a level in `consultation_levels` (1..3)."""
-    rng = sim.rng_alliance
+    rng = sim.streams.alliances
     event = sim.log(cause, Kind.INVOCATION, invoker, attacker, None, pact.id, clause)
     yield sim.env.timeout(_draw(rng, pact.consultation_days))
     low, high = sim.params.alliances.consultation_levels

@@ -18,7 +18,7 @@ drawn uniformly from the repertoire:
 - an arms increase: its military expenditure times 1 + `answers.arms_rate`.
 
 Each answer is logged as `answer` (cause: the perception it answers; detail: which answer).
-It acts on a replication through :class:`sim.model.state.ReplicationState` only.
+It acts on a replication through :class:`sim.model.replication.ReplicationState` only.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.ladder import SIGNALLING, Kind
+from sim.model.perception import threats_to
 
 if TYPE_CHECKING:
-    from sim.model.state import Process, ReplicationState
+    from sim.model.replication import Process, ReplicationState
 
 __all__ = ["perceived", "named", "encircled", "REPERTOIRE", "SHOW_TOP"]
 
@@ -44,7 +45,7 @@ def perceived(sim: ReplicationState, source: int, before: np.ndarray, cause: int
     pp = sim.params.perception
     after = sim.intent.column(source, sim.env.now)
     floor = pp.default_intent
-    rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.threat_share[:, source]
+    rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.ties.threat_share[:, source]
     out = []
     for m in np.flatnonzero(rise > pp.perceive_threshold * (1.0 - floor)).tolist():
         event = sim.log(cause, Kind.PERCEIVE, m, source, detail=f"threat +{rise[m] / (1.0 - floor):.3f}")  # floor < 1 here
@@ -71,7 +72,7 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
     (intent and capability together) rose past the threshold is logged as perceived, and the state
     may answer."""
     now, pp = sim.env.now, sim.params.perception
-    share = sim.threat_share
+    share = sim.ties.threat_share
     inside = set(members)
     for m in range(len(share)):
         if m in inside:
@@ -104,7 +105,7 @@ def _excess(intent: float, floor: float) -> float:
 
 def _maybe_answer(sim: ReplicationState, state: int, against: list[int], cause: int) -> None:
     params = sim.params.answers
-    rng = sim.rng_answers
+    rng = sim.streams.answers
     draw, delay, choice = rng.random(), rng.uniform(*params.delay_days), int(rng.integers(len(REPERTOIRE)))
     if draw < params.probability:
         sim.spawn(_answer(sim, state, sorted(against), cause, delay, REPERTOIRE[choice]))
@@ -113,7 +114,7 @@ def _maybe_answer(sim: ReplicationState, state: int, against: list[int], cause: 
 def _answer(sim: ReplicationState, state: int, against: list[int], cause: int, delay: float, kind: str) -> Process:
     yield sim.env.timeout(delay)
     params, now = sim.params.answers, sim.env.now
-    threat = [float(sim.threats_to(np.array([state]), j)[0]) for j in against]
+    threat = [float(threats_to(sim, np.array([state]), j)[0]) for j in against]
     worst = against[int(np.argmax(threat))]  # the first of the most threatening
     if kind == "counter-naming":
         event = sim.log(cause, Kind.ANSWER, state, worst, detail=kind)
@@ -133,5 +134,5 @@ def _answer(sim: ReplicationState, state: int, against: list[int], cause: int, d
             sim.log(cause, Kind.ANSWER, state, worst, level, detail="holds its show of force")
     else:
         sim.log(cause, Kind.ANSWER, state, None, detail=f"arms +{params.arms_rate:.0%}")
-        sim.power[state] *= 1.0 + params.arms_rate
+        sim.forces.power[state] *= 1.0 + params.arms_rate
         sim.restructure()

@@ -28,7 +28,7 @@ from sim.model.ladder import CLASH, MOBILISATION
 from sim.model.world import Pact
 
 if TYPE_CHECKING:
-    from sim.model.state import ReplicationState
+    from sim.model.replication import ReplicationState
 
 __all__ = [
     "GUARANTEE",
@@ -67,7 +67,7 @@ def conditions_met(sim: ReplicationState, pact: Pact, member: int, attacker: int
     if pact.supporters is not None and not any(
             posture[y, member] >= MOBILISATION for y in pact.supporters if y not in (attacker, member)):
         return False
-    return not (pact.neutrality_only and not neutral(sim.struck_first, posture, member))
+    return not (pact.neutrality_only and not neutral(sim.memory.struck_first, posture, member))
 
 
 def alert_delay(pact: Pact, level: int) -> tuple[float, float]:

@@ -42,7 +42,7 @@ from importlib import resources
 import numpy as np
 
 from sim.model.ladder import CLASH, MOBILISATION
-from sim.scenario.yearworld import LAST_YEAR, majors, read_table, year_of
+from sim.scenario.yearworld import LAST_YEAR, majors, read_table
 
 __all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "covariates", "hazard", "ForceDraws",
            "coercion_cap"]
@@ -120,23 +120,6 @@ def _disputes(year: int) -> dict[frozenset, int]:
     return {k: len(v) for k, v in seen.items()}
 
 
-def _cow_names(world_name: str, ids: list[str]) -> list[str]:
-    """The COW abbreviation of each state: itself in a world of any year, else its `COW abbreviation`
-    alias in the world's aliases.csv (the state's own id when it has none)."""
-    if year_of(world_name) is not None:
-        return list(ids)
-    names = {}
-    try:
-        path = resources.files("sim") / "data" / world_name / "aliases.csv"
-        if path.is_file():
-            for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
-                if r.get("kind") == "COW abbreviation":
-                    names[r["id"]] = r["alias"]
-    except (ValueError, OSError, ModuleNotFoundError):
-        pass
-    return [names.get(s, s) for s in ids]
-
-
 def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
     """X[i, j, k]: term k of :data:`TERMS` for the directed dyad i -> j of a compiled world.
 
@@ -144,9 +127,11 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
     shift, territorial threat, COW major powers, the disputes of the ten years before. Any other world
     has no capability history (no power shift), territorial threat 0 (the fit's centre), the COW
     major powers of the last year of the data and the disputes of its last ten years (2001-2010),
-    states named by their COW abbreviations."""
-    n, year = world.n, year_of(scenario.world)
-    ids = _cow_names(scenario.world, list(world.ids))
+    states named by their COW abbreviations. The year and the COW names are the scenario's
+    `world_record`, which the loader reads with the world (never the world's name: a sweep point
+    runs on the resolved scenario, whose world is `empty`)."""
+    n, year = world.n, scenario.world_record.year
+    ids = [scenario.world_record.cow_names.get(s, s) for s in world.ids]
     power = np.maximum(np.asarray(world.power, dtype=float), 1e-4)
     lr = np.clip(np.log(power[:, None] / power[None, :]), -RATIO_CLIP, RATIO_CLIP)
     share = power[:, None] / (power[:, None] + power[None, :])
@@ -159,7 +144,8 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
         shift = np.nan_to_num(share - old_share, nan=0.0)
         tt = _terrthreat(year)
         threat = np.array([tt.get(s, 0.0) for s in ids])
-    major = np.array([s in majors(min(year or LAST_YEAR, LAST_YEAR)) for s in ids], dtype=float)
+    big = majors(min(year or LAST_YEAR, LAST_YEAR))
+    major = np.array([s in big for s in ids], dtype=float)
     claim = ((stake > 0) | (stake.T > 0)).astype(float)
     rival = np.zeros((n, n))
     for rel in scenario.relations:

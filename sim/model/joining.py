@@ -32,7 +32,7 @@ import numpy as np
 from sim.model.ladder import CLASH, WAR, Kind
 from sim.model.world import Pact, World
 from sim.scenario.pactkinds import kind
-from sim.scenario.yearworld import majors, year_of
+from sim.scenario.yearworld import majors
 
 __all__ = ["COVARIATES", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
            "RIVAL_INTENT", "PORTFOLIO_LEVELS", "Setting", "setting", "covariates", "process"]
@@ -149,7 +149,7 @@ class Setting:
 def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Setting:
     """The joining setting of a replication: COW majors for a `cow_YYYY` world, else by power share;
     rivalries from the scenario's relations."""
-    year = year_of(scenario.world) if isinstance(scenario.world, str) else None
+    year = scenario.world_record.year  # read by the loader with the world: a sweep point keeps it
     if year is not None:
         big = majors(year)
         major = np.array([float(s in big) for s in world.ids])
@@ -186,7 +186,7 @@ def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float
     return p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12)
 
 
-def process(sim):
+def process(sim, scenario):
     """Every `parameters.joining.interval_days`, each state not at war takes, for each side of each
     war under way, a joining decision with the hazard of :func:`entry_hazard` (the fitted p by the
     war's end, entries delayed as in the record); a state that joins attacks the other side's first
@@ -196,11 +196,11 @@ def process(sim):
     and its first two belligerents)."""
     params = sim.params.joining
     coef = given(list(params.coefficients)) if params.coefficients else coefficients()
-    st = setting(sim.world, sim.pacts, sim.scenario, sim.power)
+    st = setting(sim.world, sim.pacts, scenario, sim.forces.power)
     wars: list[tuple[int, int, float]] = []  # (first striker, target, day first seen)
     seen: set[frozenset[int]] = set()
     belligerents: set[int] = set()
-    rng, step = sim.rng_join, params.interval_days
+    rng, step = sim.streams.join, params.interval_days
     while True:
         yield sim.env.timeout(step)
         now, posture = sim.env.now, sim.posture
@@ -212,7 +212,7 @@ def process(sim):
                 continue
             seen.add(key)
             if int(i) not in belligerents and int(j) not in belligerents:
-                first = sim.struck_first.get(key, int(i))
+                first = sim.memory.struck_first.get(key, int(i))
                 wars.append((first, int(j) if first == int(i) else int(i), now - step))
         belligerents |= set(np.flatnonzero(at_war).tolist())
         for a, b, start in wars:
@@ -224,7 +224,7 @@ def process(sim):
                 continue
             u = rng.random((2, st.n))
             for side, (party, other) in enumerate(((a, b), (b, a))):
-                p = probability(covariates(st, party, other, sim.power, fighting), coef)
+                p = probability(covariates(st, party, other, sim.forces.power, fighting), coef)
                 h = entry_hazard(p, max(now - step - start, 0.0), step, params.entry_mean_days)
                 for c in np.flatnonzero(free & (u[side] < h)).tolist():
                     if at_war[c]:

@@ -11,10 +11,15 @@ every observed act and relaxes on one clock (read when needed, never ticked).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "tension", "factors", "excess", "blocs"]
+if TYPE_CHECKING:
+    from sim.model.replication import ReplicationState
+
+__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "threats_to", "tension", "factors", "excess",
+           "blocs"]
 
 
 _LOG2_LARGEST = 1024.0 - 1e-9
@@ -86,6 +91,13 @@ def capabilities(power, offense, g, a) -> Capabilities:
     deterred = _ratio(own[None, :], own[None, :] + reach.T)
     np.fill_diagonal(deterred, 0.0)
     return Capabilities(reach, own, share, deterred, _ratio(solo, own[:, None] + solo))
+
+
+def threats_to(sim: ReplicationState, observers: np.ndarray, source: int) -> np.ndarray:
+    """T[m, source] = I[m, source] x C[m, source] for each observer m, now."""
+    if len(observers) == 0:
+        return np.zeros(0)
+    return sim.intent.cells(observers, source, sim.env.now) * sim.ties.threat_share[observers, source]
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ is read as evidence of intent for as long as it stands). A later `posture` below
 `ceasefire` between the same states lifts it. The shift lives in this replication only and is
 added to the structural baseline whenever pacts or power change.
 
-It acts on a replication through :class:`sim.model.state.ReplicationState` only (its structural
+It acts on a replication through :class:`sim.model.replication.ReplicationState` only (its structural
 `baseline` and its `intent`), never on the engine's internals.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 from sim.model.ladder import COERCION, MOBILISATION, TOP
 
 if TYPE_CHECKING:
-    from sim.model.state import ReplicationState
+    from sim.model.replication import ReplicationState
 
 __all__ = ["Standing"]
 
@@ -44,7 +44,7 @@ class Standing:
 
     def impose(self, sim: ReplicationState, observer: int, source: int, share: float) -> None:
         """Raise observer's baseline view of source by `share` of its gap to 1, while in force."""
-        base = float(sim.baseline[observer, source])
+        base = float(sim.ties.baseline[observer, source])
         self.shift[(observer, source)] = max(self.shift.get((observer, source), 0.0), share * (1.0 - base))
         self._rebase(sim, observer, source)
 
@@ -62,5 +62,5 @@ class Standing:
 
     def _rebase(self, sim: ReplicationState, observer: int, source: int) -> None:
         """Move one cell's baseline; its intent keeps its value now and relaxes to the new baseline."""
-        base = min(float(sim.baseline[observer, source]) + self.shift.get((observer, source), 0.0), 1.0)
+        base = min(float(sim.ties.baseline[observer, source]) + self.shift.get((observer, source), 0.0), 1.0)
         sim.intent.rebase_cell(observer, source, base, sim.env.now)

@@ -11,7 +11,7 @@ side exhausted by its costs stops (ceasefire). A war a state joined to fight bes
 with the war it joined. One SimPy process per war dyad: its reckonings are rare (weekly), so they
 live in Python, off the kernel's hot path.
 
-A war acts on its replication through :class:`sim.model.state.ReplicationState` only: it logs its
+A war acts on its replication through :class:`sim.model.replication.ReplicationState` only: it logs its
 end as an event (one of :data:`END_KINDS`, typed like every event of events.csv) and tells the
 replication the war is over (`war_over`), which the recorder observes for `t_end_A_B`
 (:mod:`sim.engine.metrics`); it never reads or writes the recorder itself.
@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.ladder import CLASH, NUCLEAR, Kind
+from sim.model.ladder import CLASH, Kind
 from sim.model.motives import optimistic
 
 if TYPE_CHECKING:
-    from sim.model.state import Process, ReplicationState
+    from sim.model.replication import Process, ReplicationState
     from sim.scenario.schema import Termination
 
 __all__ = ["END_KINDS", "Wars", "agreement"]
@@ -72,7 +72,7 @@ class Wars:
         for key in self.active:
             if b in key:
                 (other,) = key - {b}
-                if other != a and sim.alignment[a, other] > 0:
+                if other != a and sim.ties.ally[a, other] > 0:
                     found.add(key)
         return found
 
@@ -101,7 +101,7 @@ class Wars:
                 break
             p = self.balance(sim, a, b)
             x = self._battle(x, p, paid)
-            if sim.top[b] == NUCLEAR:  # a nuclear defender losing ground (sim.model.nuclear)
+            if sim.world.nuclear[b]:  # a nuclear defender losing ground (sim.model.nuclear)
                 sim.desperation(b, a, min(x / self.params.capitulation, 1.0))
             if sim.env.now < self.held.get(key, 0.0):
                 continue

@@ -628,6 +628,17 @@ ACTION_MODELS: dict[str, type[_Act]] = {
 ACTIONS: tuple[str, ...] = tuple(ACTION_MODELS)
 
 
+class WorldRecord(Strict):
+    """What a world says of its states' place in the historical record, read by the loader with the
+    rest of the world and carried in the resolved scenario (so a sweep point, which reloads the
+    resolved scenario on `world: empty`, keeps it): the fitted rules' covariates read it."""
+
+    year: int | None = Field(None, description="the year of the record the world stands for (a `cow_YYYY` world's "
+                                               "YYYY); none: the last years of the data")
+    cow_names: dict[Id, str] = Field({}, description="state id -> its Correlates of War abbreviation, where the id "
+                                                    "is not one (a world's aliases.csv, kind `COW abbreviation`)")
+
+
 class Scenario(Strict):
     """A resolved scenario: after loading, `states` and `alliances` hold the whole world."""
 
@@ -647,6 +658,8 @@ class Scenario(Strict):
     world_claims: list[WorldClaim] = Field(
         [], description="the world's claims, read by the loader with the rest of the world (the scenario's "
                         "`claims` override them pair by pair; `parameters.motives.world_claims: false` ignores them)")
+    world_record: WorldRecord = Field(WorldRecord(), description="the world's year and its states' COW names, read by "
+                                                                   "the loader with the rest of the world")
     parameters: Parameters = Parameters()
     timeline: list[Action] = []
     watch: Watch = Watch()

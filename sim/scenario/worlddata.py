@@ -73,6 +73,9 @@ class WorldData:
     """The world's claims as `sim.scenario.schema.WorldClaim` fields: a claims.csv's rows (a fixed
     `value`), or a `cow_YYYY` world's rivalries (a `rivalry` type, valued by the parameters at set-up;
     `sim.scenario.yearworld.claim_stakes`). A scenario carries them as `world_claims`."""
+    record: dict[str, Any] = field(default_factory=dict)
+    """The world's place in the historical record (:class:`sim.scenario.schema.WorldRecord`: `year`,
+    `cow_names`), carried in a scenario as `world_record`."""
     info: dict[str, dict[str, str]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     marks: dict[tuple, Mark] = field(default_factory=dict)
@@ -95,6 +98,8 @@ class WorldData:
             data["relations"] = copy.deepcopy(self.relations)
         if self.claims:
             data["world_claims"] = copy.deepcopy(self.claims)
+        if self.record:
+            data["world_record"] = copy.deepcopy(self.record)
         return Document(data, dict(self.marks))
 
     def memberships(self) -> dict[str, list[str]]:
@@ -473,7 +478,12 @@ def _read_aliases(data: WorldData, folder: Any) -> None:
     rows: list[tuple[Any, Any]] = []
     if (folder / "aliases.csv").is_file():
         text = _text(folder / "aliases.csv", _join(data.files["states"].rpartition("/")[0], "aliases.csv"))
-        rows = [(row.get("id"), row.get("alias")) for row in csv.DictReader(io.StringIO(text))]
+        table = list(csv.DictReader(io.StringIO(text)))
+        rows = [(row.get("id"), row.get("alias")) for row in table]
+        cow = {row["id"]: row["alias"].strip() for row in table if row.get("kind") == "COW abbreviation"
+               and row.get("id") in data.states and isinstance(row.get("alias"), str) and row["alias"].strip()}
+        if cow:
+            data.record["cow_names"] = cow
     add_aliases(data, rows)
 
 

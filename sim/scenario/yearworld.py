@@ -199,6 +199,7 @@ def world_of_year(year: int, grouping: str = "dyads", prior: bool = False) -> Wo
     data.pacts = PACT_GROUPINGS[grouping](year - 1 if prior and year > FIRST_YEAR else year, members)
     data.relations = _rivalries(year, members)
     data.claims = [dict(c) for c in rivalry_world_claims(year)]
+    data.record = {"year": year}
     add_aliases(data, cow_aliases())
     return data
 
@@ -282,9 +283,15 @@ def _major(ccode: int, year: int) -> bool:
     return any(int(r["ccode"]) == ccode and _in_force(r, year, "styear", "endyear") for r in read_table("cow_majors"))
 
 
-def majors(year: int) -> set[str]:
-    """The abbreviations of the COW major powers of `year` that are system members."""
-    return {abb for ccode, abb in _members(year).items() if _major(ccode, year)}
+def majors(year: int) -> frozenset[str]:
+    """The abbreviations of the COW major powers of `year` that are system members (read once per
+    year: the fitted rules ask for them at every replication's set-up)."""
+    return _majors(year)
+
+
+@functools.lru_cache(maxsize=64)
+def _majors(year: int) -> frozenset[str]:
+    return frozenset(abb for ccode, abb in _members(year).items() if _major(ccode, year))
 
 
 def _region(ccode: int) -> str:

@@ -3,4 +3,4 @@ chunks through the execution layer, journalled so that a sweep resumes. `api.swe
 (also as `sim.sweep`).
 """
 
-__all__ = ["api", "schema", "plan", "design", "execute", "store", "manifest", "summary"]
+__all__ = ["api", "schema", "plan", "design", "points", "execute", "store", "manifest", "summary"]

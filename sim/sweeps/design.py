@@ -1,10 +1,15 @@
-"""Designs of experiments: which points (parameter values) a sweep runs.
+"""Designs of experiments: which points (parameter values) a parameter experiment runs.
+
+The one design generator of the project: sweeps, calibration (:mod:`sim.history.calibration`),
+sensitivity (:mod:`sim.analysis.sensitivity`) and benchmarks/prcc.py draw their points here.
 
 `grid` takes every combination of the listed values (the last parameter varies fastest).
-`random`, `lhs` and `sobol` draw `samples` points in the unit hypercube (plain uniform, a Latin
-hypercube, a scrambled Sobol' sequence: McKay, Beckman & Conover 1979; Sobol' 1967; Owen 1998,
-through :mod:`scipy.stats.qmc`) and map each coordinate onto its parameter's range or choices.
-The draws come from the sweep's seed alone, so the same file gives the same points everywhere.
+`random`, `lhs` and `sobol` draw points in the unit hypercube (:func:`sample`: plain uniform, a
+Latin hypercube, a scrambled Sobol' sequence: McKay, Beckman & Conover 1979; Sobol' 1967; Owen
+1998, through :mod:`scipy.stats.qmc`) and :func:`scale` maps each coordinate onto its parameter's
+range or choices. The draws come from a seed alone, each command keeping its own stream
+(:func:`design_rng`), so the same file or command gives the same points everywhere.
+A point is `{dotted path: value}`; :func:`sim.sweeps.points.apply_point` makes it a scenario.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from scipy.stats import qmc
 
 from sim.sweeps.schema import Choices, Range
 
-__all__ = ["DESIGN_STREAM", "design_points", "grid_points", "unit_sample", "scale"]
+__all__ = ["DESIGN_STREAM", "design_rng", "design_points", "grid_points", "unit_sample", "sample", "scale",
+           "range_points"]
 
 DESIGN_STREAM = 0x5EED_DE51  # mixed into the seed so design draws never share a stream with runs
 
@@ -41,16 +47,38 @@ def grid_points(parameters: Mapping[str, Any]) -> list[Point]:
     return [dict(zip(parameters, combo)) for combo in itertools.product(*levels)]
 
 
+def design_rng(seed: int, spawn_key: tuple[int, ...] | None = None) -> np.random.Generator:
+    """The generator a design draws from: a sweep's (`spawn_key` None) is keyed by
+    :data:`DESIGN_STREAM`; calibration and sensitivity keep their own child streams of `seed`."""
+    if spawn_key is None:
+        return np.random.default_rng(np.random.SeedSequence([seed, DESIGN_STREAM]))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=spawn_key))
+
+
 def unit_sample(design: str, n: int, d: int, seed: int) -> np.ndarray:
-    """An (n, d) sample of [0, 1)^d from a `random`, `lhs` or `sobol` design."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, DESIGN_STREAM]))
+    """A sweep's (n, d) sample of [0, 1)^d from a `random`, `lhs` or `sobol` design."""
+    return sample(design, n, d, design_rng(seed))
+
+
+def sample(design: str, n: int, d: int, rng: Any, *, bits: int = 30) -> np.ndarray:
+    """An (n, d) sample of [0, 1)^d: `random` (uniform), `lhs` (Latin hypercube) or `sobol`
+    (scrambled Sobol' with `bits` bits, its first n points: the first 2^m, m = ceil(log2 n), cut
+    to n). `rng` is a Generator (or a seed as :mod:`scipy.stats.qmc` takes it: an integer keeps
+    benchmarks/prcc.py's published hypercube)."""
     if design == "random":
-        return rng.random((n, d))
+        return np.asarray(rng.random((n, d)))
     if design == "lhs":
-        return qmc.LatinHypercube(d, rng=rng).random(n)
+        return qmc.LatinHypercube(d, seed=rng).random(n)
     if design == "sobol":
-        return qmc.Sobol(d, rng=rng).random_base2(max(0, math.ceil(math.log2(n))))[:n]
+        return qmc.Sobol(d, seed=rng, bits=bits).random_base2(max(0, math.ceil(math.log2(n))))[:n]
     raise ValueError(f"unknown design {design!r}")
+
+
+def range_points(unit: np.ndarray, ranges: Sequence[tuple[float, float]]) -> np.ndarray:
+    """A unit sample mapped column by column onto linear (low, high) ranges, as :func:`scale`
+    maps a sweep's range: an (n, len(ranges)) array of values."""
+    columns = [scale(Range(low=low, high=high), unit[:, j]) for j, (low, high) in enumerate(ranges)]
+    return np.array(columns, dtype=float).T.reshape(len(unit), len(ranges))
 
 
 def scale(param: Any, u: np.ndarray) -> list[Any]:

@@ -28,6 +28,7 @@ from sim.scenario.schemaerrors import describe
 from sim.scenario.worlddata import EMPTY_WORLD
 from sim.scenario.yamlsource import error_at, parse_path, read_yaml
 from sim.sweeps.design import design_points
+from sim.sweeps.points import apply_point
 from sim.sweeps.schema import (
     PARAMETER_FORMS,
     Choices,
@@ -236,10 +237,10 @@ def _load_point(scenario: Any, fixed: Mapping[str, Any], resolved: dict[str, Any
     the source so that errors carry the scenario file's lines."""
     if resolved is not None:
         try:
-            return load_scenario(resolved, dict(point))
+            return apply_point(resolved, point)
         except InputErrors:
             pass
-    return load_scenario(scenario, {**fixed, **point})
+    return apply_point(scenario, point, fixed)
 
 
 def _seed(spec: SweepSpec, base: Scenario | None) -> int:

@@ -58,6 +58,9 @@ def _design(args, scenario) -> tuple[list[str], list[str]]:
         documented_range(path)
     problems = [InputError(f"{p} is given twice: name each parameter once", "--param")
                 for p in sorted({p for p in paths if paths.count(p) > 1})]
+    fixed = {text.split("=", 1)[0].strip() for text in args.set}
+    problems += [InputError(f"{p} is both varied (--param) and fixed (--set): drop one", "--set")
+                 for p in paths if p in fixed]
     metrics = [m.strip() for m in args.metrics.split(",")] if args.metrics is not None else list(DEFAULT_METRICS)
     known = [c for c in headers(scenario.watch)["summary"] if c not in ("rep", "seed")]
     problems += [InputError(f"'{m}' is not a summary metric{suggest(m, known)}; metrics: {', '.join(known)}",

@@ -11,6 +11,7 @@ model logs events through :meth:`ReplicationState.log` and never reads what was 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -19,11 +20,61 @@ import simpy
 from sim.model.honour import HonourBook
 from sim.model.motives import Motives
 from sim.model.world import Pact, World
-from sim.scenario.schema import Parameters, Scenario
+from sim.scenario.schema import Parameters
 
-__all__ = ["IntentView", "StandingView", "WarsView", "ReplicationState"]
+__all__ = ["Forces", "IntentView", "Memory", "StandingView", "Streams", "Ties", "WarsView", "ReplicationState"]
 
 Process = Generator[Any, Any, None]
+
+
+@dataclass
+class Forces:
+    """A replication's forces now, as scenario actions and answers move them."""
+
+    power: np.ndarray  # military expenditure (changed in place)
+    offense: np.ndarray  # offense multipliers (changed in place)
+    positions: dict[tuple[int, str], tuple[float, float, float]] = field(default_factory=dict)
+    """(owner, place) -> (lat, lon, personnel) moved by `deploy`/`withdraw` in this replication."""
+
+
+@dataclass
+class Memory:
+    """What the pacts remember in one replication."""
+
+    honour: HonourBook  # the pacts' answers, once per member per war (sim.model.honour)
+    struck_first: dict[frozenset[int], int]  # who struck first in each dyad at war (not the recorder's)
+    invoked: set[tuple] = field(default_factory=set)
+    """Invocations already made: (pact, member, enemy), or (pact, member) for consultations."""
+
+
+@dataclass(frozen=True)
+class Streams:
+    """The model's own random streams of one replication (independent of the decisions')."""
+
+    alliances: np.random.Generator  # alliance decisions: delays, honouring
+    answers: np.random.Generator  # answers in peacetime (sim.model.answers)
+    join: np.random.Generator  # joining decisions (sim.model.joining)
+
+
+class Ties(Protocol):
+    """What follows from power and pacts now (read-only; `restructure` recomputes it)."""
+
+    baseline: np.ndarray  # the structural baseline of intent (pacts, relations), before standing acts
+    gradient: np.ndarray  # G[i, j], the positional gradient (sim.model.reach)
+
+    @property
+    def ally(self) -> np.ndarray:
+        """a[i, j]: how much j counts as i's ally."""
+
+    @property
+    def threat_share(self) -> np.ndarray:
+        """C[i, j]: the capability part of the threat j poses to i."""
+
+    def pacts_of(self, state: int) -> list[Pact]:
+        """The pacts `state` belongs to."""
+
+    def consultation_pacts(self) -> list[Pact]:
+        """Pacts with an obligation a threatened member invokes."""
 
 
 class IntentView(Protocol):
@@ -55,7 +106,7 @@ class IntentView(Protocol):
 
 
 class StandingView(Protocol):
-    """Model v2: the standing acts in force (`sim.model.standing.Standing`), as actions move them."""
+    """The standing acts in force (`sim.model.standing.Standing`), as actions move them."""
 
     def posture(self, sim: ReplicationState, actor: int, target: int, level: int) -> None:
         """A scenario posture: levels 2-4 stand in the target's view of the actor; below 2 lift it."""
@@ -68,7 +119,7 @@ class StandingView(Protocol):
 
 
 class WarsView(Protocol):
-    """Model v2: the wars under way (`sim.model.termination.Wars`), as the `attack` action holds them."""
+    """The wars under way (`sim.model.termination.Wars`), as the `attack` action holds them."""
 
     def hold(self, a: int, b: int, until: float) -> None:
         """The war between a and b does not end by bargaining before day `until`."""
@@ -85,10 +136,6 @@ class ReplicationState(Protocol):
         """The replication's clock and scheduler."""
 
     @property
-    def scenario(self) -> Scenario:
-        """The resolved scenario (its timeline)."""
-
-    @property
     def world(self) -> World:
         """States, places and distances (read-only)."""
 
@@ -97,105 +144,50 @@ class ReplicationState(Protocol):
         """The scenario's parameters."""
 
     @property
-    def rng_alliance(self) -> np.random.Generator:
-        """The stream of alliance decisions (delays, honouring)."""
-
-    @property
-    def rng_join(self) -> np.random.Generator:
-        """The stream of joining decisions (:mod:`sim.model.joining`)."""
+    def streams(self) -> Streams:
+        """The model's random streams."""
 
     @property
     def posture(self) -> np.ndarray:
         """posture[i, j]: i's level toward j (0..7)."""
 
     @property
-    def power(self) -> np.ndarray:
-        """Military expenditure now (changed in place)."""
-
-    @property
-    def offense(self) -> np.ndarray:
-        """Offense multipliers now (changed in place)."""
+    def forces(self) -> Forces:
+        """Power, offense and positions now (changed in place; `restructure` after)."""
 
     @property
     def intent(self) -> IntentView:
         """Perceived intent."""
 
     @property
-    def baseline(self) -> np.ndarray:
-        """The structural baseline of intent (pacts, relations), before standing acts (read-only)."""
-
-    @property
-    def alignment(self) -> np.ndarray:
-        """a[i, j]: how much j counts as i's ally now (read-only)."""
+    def ties(self) -> Ties:
+        """What follows from power and pacts now: alignment, threat shares, the gradient, baselines."""
 
     @property
     def motives(self) -> Motives:
-        """Model v2: stakes, chances of prevailing and the matrices the kernel reads (:mod:`sim.model.motives`)."""
+        """Stakes, chances of prevailing and the matrices the kernel reads (:mod:`sim.model.motives`)."""
 
     @property
     def standing(self) -> StandingView:
-        """Model v2: the standing acts in force and their baseline shifts (:mod:`sim.model.standing`)."""
-
-    @property
-    def gradient(self) -> np.ndarray:
-        """Model v2: G[i, j], the positional gradient now (:mod:`sim.model.reach`)."""
-
-    @property
-    def threat_share(self) -> np.ndarray:
-        """C[i, j]: the capability part of the threat j poses to i now."""
+        """The standing acts in force and their baseline shifts (:mod:`sim.model.standing`)."""
 
     @property
     def wars(self) -> WarsView:
-        """Model v2: the wars under way and how they end (:mod:`sim.model.termination`)."""
+        """The wars under way and how they end (:mod:`sim.model.termination`)."""
 
     @property
-    def honour(self) -> HonourBook:
-        """Model v2: the pacts' answers, once per member per war (:mod:`sim.model.honour`)."""
-
-    @property
-    def positions(self) -> dict[tuple[int, str], tuple[float, float, float]]:
-        """Model v2: (owner, place) -> (lat, lon, personnel) moved by `deploy`/`withdraw` in this run."""
-
-    def reposition(self, extra: dict) -> None:
-        """Forces moved: a new positional gradient and everything that follows from it."""
-
-    @property
-    def rng_answers(self) -> np.random.Generator:
-        """The stream of answers in peacetime (:mod:`sim.model.answers`)."""
-
-    @property
-    def invoked(self) -> set[tuple]:
-        """Invocations already made: (pact, member, enemy) or (pact, member) for consultations."""
-
-    @property
-    def struck_first(self) -> dict[frozenset[int], int]:
-        """Who struck first in each dyad at war (model state, not the recorder's)."""
+    def memory(self) -> Memory:
+        """Who struck first, the invocations made, the pacts' answers per war."""
 
     def log(self, cause: int | None, kind: str, actor: Any, target: Any, level: int | None = None,
             pact: str | None = None, detail: str = "") -> int:
         """Log an event now and return its id."""
 
     def war_over(self, a: int, b: int) -> None:
-        """Model v2: the war of a and b ended now (the engine lets the recorder observe it)."""
-
-    @property
-    def top(self) -> np.ndarray:
-        """Each state's highest level (7 for a nuclear state, else 6)."""
+        """The war of a and b ended now (the engine lets the recorder observe it)."""
 
     def desperation(self, i: int, j: int, loss: float) -> None:
         """i is losing its war with j by `loss` in [0, 1]: its nuclear costs toward j fall (`sim.model.nuclear`)."""
-
-    def members(self, ref: str) -> list[int]:
-        """Indices named by a state id, or the current members of a pact id."""
-
-    def pacts_of(self, state: int) -> list[Pact]:
-        """The pacts `state` belongs to now."""
-
-    def consultation_pacts(self) -> list[Pact]:
-        """Pacts with an obligation a threatened member invokes."""
-
-    def threats_to(self, observers: np.ndarray, source: int) -> np.ndarray:
-        """T[m, source] for each observer m, now."""
 
     def act(self, i: int, j: int, level: int, kind: str, cause: int | None = None, pact: str | None = None,
             event: int | None = None, location: str | None = None, attack: bool = True,
@@ -206,10 +198,8 @@ class ReplicationState(Protocol):
         """Wake states early to decide now."""
 
     def spawn(self, generator: Process) -> simpy.Process:
-        """Run a generator as a process of this replication."""
+        """Run a generator (an invocation, a war, a later action) as a process of this replication."""
 
-    def start_invocation(self, generator: Process) -> None:
-        """Run an invocation as its own process."""
-
-    def restructure(self) -> None:
-        """Recompute what follows from power and pacts after they changed."""
+    def restructure(self, moved: bool = False) -> None:
+        """Recompute what follows from forces and pacts after they changed (`moved`: positions
+        changed, a new positional gradient first)."""
