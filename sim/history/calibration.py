@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.engine.tables import format_value
 from sim.execution.backends import open_backend
 from sim.history.validation import ERAS, HELD_OUT, WAR_LEVEL, War, simulate_war
 from sim.scenario.errors import InputError, InputErrors
@@ -115,16 +114,10 @@ DESIGN_KEY = (16,)
 
 def design(bounds: list[Bound], settings: Settings) -> np.ndarray:
     """The design: row 0 the defaults, then `points` scrambled Sobol' or Latin-hypercube points
-    (the sweeps' generator, :func:`sim.sweeps.design.sample`, on the seed's child stream 16).
-
-    The points are rounded to the canonical CSV text (6 significant digits, as design.csv holds
-    them), so that the values simulated, written to design.csv, ensemble.csv and parameters.yaml and
-    read back by `calibrate --rescore` are the same numbers."""
+    (the sweeps' generator, :func:`sim.sweeps.design.sample`, on the seed's child stream 16)."""
     method = "sobol" if settings.method == "sobol" else "lhs"
     unit = sample(method, settings.points, len(bounds), design_rng(settings.seed, DESIGN_KEY))
-    low, high = [b.low for b in bounds], [b.high for b in bounds]
-    points = np.clip(np.vectorize(lambda v: float(format_value(v)), otypes=[float])(
-        range_points(unit, list(zip(low, high)))), low, high)
+    points = range_points(unit, [(b.low, b.high) for b in bounds])
     return np.vstack([[default_value(b.path) for b in bounds], points])
 
 

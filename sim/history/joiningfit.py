@@ -241,7 +241,7 @@ def cross_validated(folds: str = "war", frame: pd.DataFrame | None = None) -> pd
 
 
 @functools.cache
-def fold_coefficients(folds: str = "war", wars: list[int] | None = None) -> dict[int, list[float]]:
+def fold_coefficients(folds: str = "war", wars: tuple[int, ...] | None = None) -> dict[int, list[float]]:
     """Per war (all, or the numbers in `wars`): the equation's coefficients fitted without it
     (`war`) or without its era (`era`). Only the folds of those wars are fitted."""
     frame = _dataset()

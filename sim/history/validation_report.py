@@ -122,7 +122,7 @@ def fold_overrides(cv: str, wars: list[int] | None = None) -> dict[int, list[str
     from sim.history import joiningfit
 
     try:
-        folds = joiningfit.fold_coefficients(cv, wars)
+        folds = joiningfit.fold_coefficients(cv, None if wars is None else tuple(wars))
     except ImportError:
         return {}
     return {w: ["parameters.joining.coefficients=[" + ", ".join(f"{v:.17g}" for v in values) + "]"]
