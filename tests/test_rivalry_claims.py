@@ -114,8 +114,22 @@ def test_the_fit_returns_the_best_value_it_tried_within_the_bounds(small_fit):
     assert 0.0 <= small_fit.value <= 1.0 and small_fit.train_years == (1830,) and small_fit.test_years == (1855,)
     assert small_fit.value == evaluations.loc[evaluations["train_deviance"].idxmin(), "value"]
     assert len(evaluations) >= peacefit.GRID_POINTS
-    # a larger stake never lowers the model's uses of force among rivals (common random numbers)
-    assert evaluations["model_expected"].is_monotonic_increasing
+    # The fitted hazard, not the stake, decides unprovoked force: it sees the stake only as a claim
+    # (a stake either way, its own term), so every positive stake gives each dyad the same chance of
+    # force and a zero stake another (the rivalry term); the stake's size acts below rung 5 only.
+    # (Before the hazard a larger stake raised the uses of force monotonically; it no longer does.)
+    chance = {stake: _fitted_force(stake) for stake in (0.0, 0.25, 1.0)}
+    claims = chance[0.25][0]["claim"].to_numpy() == 1
+    assert claims.any() and np.array_equal(chance[0.25][1], chance[1.0][1])
+    assert not np.allclose(chance[0.0][1][claims], chance[1.0][1][claims])
+    assert np.array_equal(chance[0.0][1][~claims], chance[1.0][1][~claims])
+
+
+def _fitted_force(stake: float):
+    """The 1830 world's dyads with the rivalry stake at `stake`, and the hazard's chance of force."""
+    scenario = load_scenario({"name": "c", "world": "cow_1830"}, {"parameters.motives.rivalry_stake": stake})
+    table = pt.dyads(scenario)
+    return table, pt.fitted_force(scenario, table)
 
 
 def test_the_fit_scores_both_halves_at_the_fitted_value_and_at_zero(small_fit):

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.engine.tables import format_float
 from sim.execution.output import atomic_folder, write_csv, write_json
 from sim.history.calibration import Bound, Calibration, implausibility, parse_bound
 from sim.history.validation_report import frame_rows
@@ -42,9 +43,14 @@ def _write_frame(path: Path, frame: pd.DataFrame) -> None:
 
 
 def write_calibration(cal: Calibration, folder: str | os.PathLike, force: bool = False) -> Path:
-    """Write every file of FILES atomically into `folder`."""
+    """Write every file of FILES atomically into `folder`.
+
+    Every file holds a design point as design.csv does, at the canonical 6 significant digits (the
+    simulated point differs by at most 5e-6 of its value), so that `calibrate --rescore`, which
+    reads design.csv, writes the same parameters.yaml and ensemble.csv."""
     table = design_table(cal)
     paths = [b.path for b in cal.bounds]
+    table[paths] = np.vectorize(lambda v: float(format_float(v)), otypes=[float])(table[paths].to_numpy(float))
     with atomic_folder(folder, force) as tmp:
         _write_frame(tmp / "design.csv", table)
         _write_frame(tmp / "calibration_wars.csv", cal.table)

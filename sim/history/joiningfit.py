@@ -241,13 +241,15 @@ def cross_validated(folds: str = "war", frame: pd.DataFrame | None = None) -> pd
 
 
 @functools.cache
-def fold_coefficients(folds: str = "war") -> dict[int, list[float]]:
-    """Per war: the equation's coefficients fitted without it (`war`) or without its era (`era`)."""
+def fold_coefficients(folds: str = "war", wars: tuple[int, ...] | None = None) -> dict[int, list[float]]:
+    """Per war (all, or the numbers in `wars`): the equation's coefficients fitted without it
+    (`war`) or without its era (`era`). Only the folds of those wars are fitted."""
     frame = _dataset()
     key = {"war": "warnum", "era": "era"}[folds]
-    fitted = {value: [float(v) for v in fit(frame[frame[key] != value]).params] for value in frame[key].drop_duplicates()}
-    wars = frame.drop_duplicates("warnum")
-    return {int(w): fitted[v] for w, v in zip(wars["warnum"], wars[key])}
+    wanted = frame if wars is None else frame[frame["warnum"].isin(wars)]
+    fitted = {value: [float(v) for v in fit(frame[frame[key] != value]).params] for value in wanted[key].drop_duplicates()}
+    rows = wanted.drop_duplicates("warnum")
+    return {int(w): fitted[v] for w, v in zip(rows["warnum"], rows[key])}
 
 
 @functools.cache

@@ -28,6 +28,7 @@ from sim.history.validation import (
     forecast,
     pick_wars,
     read_wars,
+    war_scenario,
 )
 from sim.model.ladder import CLASH
 
@@ -114,14 +115,14 @@ def statistical_forecasts(pairs: pd.DataFrame, cv: str = "war") -> tuple[pd.Data
     return merged, note
 
 
-def fold_overrides(cv: str) -> dict[int, list[str]]:
-    """Per war, the override that gives the simulator's joining equation the coefficients fitted
+def fold_overrides(cv: str, wars: list[int] | None = None) -> dict[int, list[str]]:
+    """Per war (all, or the numbers in `wars`), the override that gives the simulator's joining equation the coefficients fitted
     without that war (or era): the headline is out of sample when the joining decision is on.
     None when statsmodels is missing (the shipped coefficients are used, in sample)."""
     from sim.history import joiningfit
 
     try:
-        folds = joiningfit.fold_coefficients(cv)
+        folds = joiningfit.fold_coefficients(cv, None if wars is None else tuple(wars))
     except ImportError:
         return {}
     return {w: ["parameters.joining.coefficients=[" + ", ".join(f"{v:.17g}" for v in values) + "]"]
@@ -141,8 +142,9 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
     everything = read_wars()
     chosen = pick_wars(everything, wars)
     clim = climatology(everything)
+    war_scenario(chosen[0], overrides, pacts, hold)  # a bad --set is an input error before any fitting
     start = time.perf_counter()
-    per_war = fold_overrides(cv)
+    per_war = fold_overrides(cv, [w.warnum for w in chosen])
     with progress_bar(len(chosen), "wars", enabled=progress) as advance:
         results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts, per_war,
                            hold)
