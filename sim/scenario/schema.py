@@ -237,9 +237,10 @@ class Decision(Strict):
         json_schema_extra=ranged(0.5, 2.0, "utility per rung", "policy inertia and audience costs (Fearon 1994)"))
     attention: Annotated[Count, Field(ge=1, le=50)] = Field(3, description="counterparts weighed per decision")
     fitted_force: bool = Field(
-        True, description="unprovoked uses of force come from the hazard fitted on the MID record "
-                          "(sim.model.force, sim/data/force); the posture choice alone stops at coercion (rung 4). "
-                          "false: the earlier rule (the choice may cross rung 5)")
+        False, description="true: unprovoked uses of force come from the hazard fitted on the MID record "
+                           "(sim.model.force, sim/data/force) and the posture choice alone stops at coercion (rung 4); "
+                           "false (default until the hazard deters through the target's allies: in the 2022 world it "
+                           "starts great-power wars in 99 of 100 runs): the choice may cross rung 5")
     force_rate_scale: NonNegative = Field(
         1.0, description="multiplier of the fitted use-of-force hazard (1: as fitted; 0: no unprovoked force)")
 
@@ -342,7 +343,8 @@ class Termination(Strict):
     burden: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(
         0.1, description="cost of war per year, in stake units, to each side (fitted with mutual_optimism on "
                          "the COW war durations)",
-        json_schema_extra=ranged(0.05, 1.0, "stake per year", "Fearon 1995; fitted on COW war durations"))
+        json_schema_extra=ranged(0.05, 0.3, "stake per year", "Fearon 1995; fitted on COW war durations; "
+                                 "from 0.4 up the 2022 baseline's Russia-Ukraine war ends at its first reckoning in every run"))
     horizon_days: Annotated[Number, Field(gt=0.0, le=MAX_HORIZON_DAYS)] = Field(
         180.0, description="days a side looks ahead when weighing continuing")
     learning_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
