@@ -84,8 +84,8 @@ def year_frame(year: int, force: set[tuple[str, str]] | None = None) -> pd.DataF
     frame.insert(1, "a", ids[i])
     frame.insert(2, "b", ids[j])
     frame["rival"] = ((frame["claim"] > 0) | (frame["rivalry_other"] > 0)).astype(int)
-    pairs = force or set()
-    frame["force"] = [int((a, b) in pairs) for a, b in zip(frame["a"], frame["b"])]
+    pairs = {f"{a}|{b}" for a, b in force or set()}
+    frame["force"] = (frame["a"] + "|" + frame["b"]).isin(pairs).astype(int)
     return frame
 
 

@@ -89,18 +89,26 @@ def _cinc(year: int) -> dict[str, float]:
             if int(r["year"]) == year and r["ccode"] in abb}
 
 
+@functools.cache
+def _terrthreat_table() -> dict[int, dict[str, float]]:
+    """Year -> COW code -> latent territorial threat (Miller 2022), the bundled table read once."""
+    import gzip
+
+    raw = (resources.files("sim") / "data" / "peacesciencer" / "terrthreat.csv.gz").read_bytes()
+    table: dict[int, dict[str, float]] = {}
+    for r in csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8"))):
+        if r["lterrthreat"]:
+            table.setdefault(int(r["year"]), {})[r["ccode"]] = float(r["lterrthreat"])
+    return table
+
+
 @functools.lru_cache(maxsize=4)
 def _terrthreat(year: int) -> dict[str, float]:
     """State abbreviation -> latent territorial threat (Miller 2022) in `year` (the last year of the
     data, 2010, for later years)."""
-    import gzip
-
     year = min(year, 2010)
-    raw = (resources.files("sim") / "data" / "peacesciencer" / "terrthreat.csv.gz").read_bytes()
     abb = {r["ccode"]: r["stateabb"] for r in read_table("cow_state_years") if int(r["year"]) == year}
-    rows = csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8")))
-    return {abb[r["ccode"]]: float(r["lterrthreat"]) for r in rows
-            if int(r["year"]) == year and r["ccode"] in abb and r["lterrthreat"]}
+    return {abb[c]: v for c, v in _terrthreat_table().get(year, {}).items() if c in abb}
 
 
 @functools.lru_cache(maxsize=4)
