@@ -166,28 +166,42 @@ def test_attention_beyond_the_kernels_buffer_is_refused():
 @pytest.mark.parametrize("n", [1, 3, 55, 300])
 def test_observations_match_the_plain_python(n):
     """Steps up and down (and none), with noise, spill-over and allies of both sides, at random
-    times: the same deviations, strengths and causes, and the same draws consumed."""
+    times: the same deviations, strengths and causes, the same draws consumed, and the same
+    observers alarmed by each step up: those whose threat rose past the threshold, as
+    `sim.model.answers.perceived` reads it from the columns of intent before and after."""
     rng = np.random.default_rng(100 + n)
     intent = random_intent(rng, n)
     a = rng.random((n, n)) * (rng.random((n, n)) < 0.3)
     g = rng.random((n, n))
+    share = rng.random((n, n))
+    floor, threshold = 0.02, 0.05
     twins = []
     for module in (_kernel, reference):
         state = twin_of(intent)
         gen = np.random.default_rng(5)
         observer = module.Observer(gen, np.ascontiguousarray(g.T), spillover=0.1, misperception=0.3, escalation_gain=0.5,
-                                   deescalation_gain=0.25, rate=0.0077, hostility_bias=0.2 if n % 2 else 0.0)
-        observer.bind(state, np.ascontiguousarray(a.T))
+                                   deescalation_gain=0.25, rate=intent.rate, hostility_bias=0.2 if n % 2 else 0.0,
+                                   default_intent=floor, perceive_threshold=threshold)
+        observer.bind(state, np.ascontiguousarray(a.T), share)
         twins.append((observer, state, gen))
+    alarms = 0
     for event, t in enumerate(np.cumsum(rng.random(400)).tolist(), 1):
         i, j = rng.integers(n, size=2).tolist()
         level, old = rng.integers(8, size=2).tolist()
-        for observer, _, _ in twins:
-            observer.observe(i, j, level, old, event, t)
+        before = twins[0][1].column(i, t)
+        found = [observer.observe(i, j, level, old, event, t) for observer, _, _ in twins]
+        assert found[0] == found[1]
+        if level > old:
+            rise = (np.maximum(twins[0][1].column(i, t) - floor, 0.0) - np.maximum(before - floor, 0.0)) * share[:, i]
+            over = np.flatnonzero(rise > threshold * (1.0 - floor))
+            assert found[0] == [(m, rise[m]) for m in over.tolist()]
+            alarms += len(over)
+        else:
+            assert found[0] is None
     (_, fast, gen_fast), (_, slow, gen_slow) = twins
     assert same(fast, slow)
     assert gen_fast.random() == gen_slow.random()
-    assert n == 1 or fast.cause.any()
+    assert n == 1 or (fast.cause.any() and alarms > 0)
 
 
 @pytest.mark.parametrize("name, horizon", [("baseline_2022", 240), ("taiwan_strait_war", 200),

@@ -175,10 +175,7 @@ class Simulation:
                               np.ascontiguousarray(self.top, dtype=np.int64), attention=d.attention,
                               precision=d.precision, inertia=d.inertia, temperature=d.temperature,
                               mean_interval=d.decision_interval_days, rate=self.intent.rate)
-        pp = self.params.perception
-        self.observer = Observer(self.rng_noise, setup.g_t, spillover=pp.spillover, misperception=pp.misperception,
-                                 escalation_gain=pp.escalation_gain, deescalation_gain=pp.deescalation_gain,
-                                 rate=self.intent.rate, hostility_bias=pp.hostility_bias)
+        self.observer = self._observer(setup.g_t)
         self._bind()
 
     @property
@@ -191,7 +188,16 @@ class Simulation:
         intent, structure = self.intent, self.structure
         self.costs = nuclear.desperate_costs(self.costs, structure.costs, self.losing, self.params.nuclear.desperation)
         self.kernel.bind(intent, structure.caps.share, self.costs, self.motives)
-        self.observer.bind(intent, structure.a_t)
+        self.observer.bind(intent, structure.a_t, structure.caps.share)
+
+    def _observer(self, g_t: np.ndarray) -> Observer:
+        """Every state's observation of acts on the gradient `g_t` (transposed), with the perception
+        check of `sim.model.answers.perceived`."""
+        pp = self.params.perception
+        return Observer(self.rng_noise, g_t, spillover=pp.spillover, misperception=pp.misperception,
+                        escalation_gain=pp.escalation_gain, deescalation_gain=pp.deescalation_gain,
+                        rate=self.intent.rate, hostility_bias=pp.hostility_bias, default_intent=pp.default_intent,
+                        perceive_threshold=pp.perceive_threshold)
 
     # --- processes ---------------------------------------------------------------------------
     def log(self, cause: int | None, kind: str, actor, target, level: int | None = None, pact: str | None = None,
@@ -316,13 +322,11 @@ class Simulation:
         """Every state updates its view of i's intent: target 1, its allies by the pact weight,
         others by spill-over times proximity; i's own allies not at all; with lognormal noise
         (the compiled kernel: `sim.kernel.reference.Observer` is its plain Python). A step up whose
-        threat moves an observer past `perceive_threshold` is logged as `perceive` (`sim.model.answers`)."""
-        if level > old:
-            before = self.intent.column(i, self.env.now)
-            self.observer.observe(i, j, level, old, event, self.env.now)
-            answers.perceived(self, i, before, event)
-        else:
-            self.observer.observe(i, j, level, old, event, self.env.now)
+        threat moves an observer past `perceive_threshold` is logged as `perceive` (`sim.model.answers`;
+        the kernel finds them in the same pass)."""
+        alarmed = self.observer.observe(i, j, level, old, event, self.env.now)
+        if alarmed:
+            answers.perceptions(self, i, alarmed, event)
 
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
@@ -349,11 +353,7 @@ class Simulation:
     def _reposition(self, extra: dict) -> None:
         """Forces moved (`deploy`, `withdraw`): a new gradient and observers that read it."""
         self.g = self.setup.gradient(extra)
-        pp = self.params.perception
-        self.observer = Observer(self.rng_noise, np.ascontiguousarray(self.g.T), spillover=pp.spillover,
-                                 misperception=pp.misperception, escalation_gain=pp.escalation_gain,
-                                 deescalation_gain=pp.deescalation_gain, rate=self.intent.rate,
-                                 hostility_bias=pp.hostility_bias)
+        self.observer = self._observer(np.ascontiguousarray(self.g.T))
 
 
 def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False) -> Recorder:

@@ -260,21 +260,32 @@ cdef class Observer:
     share at 1 keeps intent, and so tension, in [0, 1] however large the noise.
     The gradient and alignment come transposed (`g_t[j, m] = g[m, j]`), so that their columns
     are read as contiguous rows.
+
+    A step up returns the observers it alarms, as a list of `(m, rise)` in increasing m: those whose
+    threat from i rose by `rise` = ((I'[m, i] - floor)+ - (I[m, i] - floor)+) share[m, i] > threshold
+    (1 - floor), floor being `default_intent` and I, I' the cell read before and after (the check of
+    `sim.model.answers.perceived`, done here in the same pass; with the threat shares bound, else
+    nothing is returned).
     """
 
     cdef double[:, ::1] baseline, dev, strength, a_t
+    cdef const double[:, ::1] share
     cdef double[::1] epoch
     cdef const double[:, ::1] g_t
     cdef int64_t[:, ::1] cause
     cdef double spill, sigma, half_variance, up_gain, down_gain, neg_rate, up_bias, down_bias
+    cdef double floor, threshold
+    cdef bint perceiving
     cdef object generator
     cdef bitgen_t *bitgen
     cdef double *noise
     cdef Py_ssize_t n
 
     def __cinit__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate,
-                  hostility_bias=0.0):
+                  hostility_bias=0.0, default_intent=0.0, perceive_threshold=1.0):
         self.generator, self.g_t = generator, g_t
+        self.floor, self.threshold = default_intent, perceive_threshold * (1.0 - default_intent)
+        self.perceiving = False
         self.n = self.g_t.shape[0]
         self.bitgen = bit_generator_of(generator)
         self.noise = <double *> malloc(max(self.n, 1) * sizeof(double))
@@ -288,22 +299,28 @@ cdef class Observer:
     def __dealloc__(self):
         free(self.noise)
 
-    def bind(self, intent, a_t):
-        """Point at intent's arrays and the current alignment, transposed (again after a restructure)."""
+    def bind(self, intent, a_t, share=None):
+        """Point at intent's arrays, the current alignment, transposed, and the threat shares that
+        perceptions are read with (none: no perceptions; again after a restructure)."""
         self.baseline, self.dev, self.strength, self.epoch = intent.baseline, intent.dev, intent.strength, intent.epoch
         self.cause, self.a_t = intent.cause, a_t
+        self.perceiving = share is not None
+        if self.perceiving:
+            self.share = share
 
     def observe(self, Py_ssize_t i, Py_ssize_t j, int level, int old, int64_t event, double t):
-        """Update I[:, i] for an act of i toward j (see the class)."""
+        """Update I[:, i] for an act of i toward j; the observers a step up alarms (see the class)."""
         cdef Py_ssize_t m, n = self.n
-        cdef double w, step, base, current, new, rise, gap, scale, spread, e, bias
+        cdef double w, step, base, current, new, rise, gap, scale, spread, e, bias, above, was
+        cdef bint check = self.perceiving and level > old
+        alarmed = [] if check else None
         cdef const double *toward = &self.a_t[j, 0]
         cdef const double *near = &self.g_t[j, 0]
         cdef const double *friend = &self.a_t[i, 0]
         for m in range(n):  # all n draws first, as rng.standard_normal(n) would
             self.noise[m] = exp(self.sigma * random_standard_normal(self.bitgen) - self.half_variance)
         if level == old:
-            return
+            return None
         e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
         scale = (self.up_gain * level) / 7 if level > old else (self.down_gain * (old - level)) / 7
         bias = self.up_bias if level > old else self.down_bias
@@ -335,6 +352,17 @@ cdef class Observer:
                 new = current - step * gap
             if new != current:  # an unmoved cell keeps its D exactly
                 self.dev[m, i] = (new - base) / e
+            if check:  # the threat read before and after, as sim.model.answers.perceived reads it
+                above = (base + self.dev[m, i] * e) - self.floor
+                if above < 0.0:
+                    above = 0.0
+                was = current - self.floor
+                if was < 0.0:
+                    was = 0.0
+                rise = (above - was) * self.share[m, i]
+                if rise > self.threshold:
+                    alarmed.append((m, rise))
+        return alarmed
 
 
 def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, const double[:, ::1] joint,

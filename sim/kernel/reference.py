@@ -121,24 +121,31 @@ class Observer:
     """Every state's view of an actor's intent after it changes a posture (`sim.kernel._kernel.Observer`)."""
 
     def __init__(self, generator, g_t, *, spillover, misperception, escalation_gain, deescalation_gain, rate,
-                 hostility_bias=0.0):
+                 hostility_bias=0.0, default_intent=0.0, perceive_threshold=1.0):
         self.rng, self.g_t, self.n = generator, g_t, len(g_t)
+        self.floor, self.threshold = default_intent, perceive_threshold * (1.0 - default_intent)
+        self.share = None
         self.up_bias, self.down_bias = math.exp(hostility_bias), math.exp(-hostility_bias)  # Jervis 1976
         self.spill, self.sigma = spillover, misperception
         self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
 
-    def bind(self, intent, a_t) -> None:
-        """Point at intent's arrays and the current alignment, transposed (a_t[j, m] = a[m, j])."""
-        self.intent, self.a_t = intent, a_t
+    def bind(self, intent, a_t, share=None) -> None:
+        """Point at intent's arrays, the current alignment, transposed (a_t[j, m] = a[m, j]), and the
+        threat shares perceptions are read with (none: no perceptions)."""
+        self.intent, self.a_t, self.share = intent, a_t, share
 
-    def observe(self, i: int, j: int, level: int, old: int, event: int, t: float) -> None:
+    def observe(self, i: int, j: int, level: int, old: int, event: int, t: float) -> list[tuple[int, float]] | None:
         """I[:, i] after i moved its posture toward j from `old` to `level`: the target weighs the act
         1, its allies by the pact weight, others by spill-over times proximity; i's allies discount
-        it by their alignment with i, i ignores it; every observer with its own lognormal noise."""
+        it by their alignment with i, i ignores it; every observer with its own lognormal noise.
+        A step up returns the observers whose threat from i rose past the threshold, `(m, rise)` in
+        increasing m (`sim.model.answers.perceived`'s check), when the threat shares are bound."""
         sigma, intent = self.sigma, self.intent
         noise = [math.exp(sigma * z - sigma * sigma / 2) for z in self.rng.standard_normal(self.n).tolist()]
         if level == old:
-            return
+            return None
+        check = self.share is not None and level > old
+        alarmed: list[tuple[int, float]] | None = [] if check else None
         e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
         scale = self.up_gain * level / TOP if level > old else self.down_gain * (old - level) / TOP
         bias = self.up_bias if level > old else self.down_bias
@@ -157,3 +164,9 @@ class Observer:
                 new = current - step * max(current - base, 0.0)
             if new != current:  # an unmoved cell keeps its D exactly
                 intent.dev[m, i] = (new - base) / e
+            if alarmed is not None:  # the threat before and after, as sim.model.answers.perceived reads it
+                after = base + intent.dev[m, i].item() * e
+                rise = (max(after - self.floor, 0.0) - max(current - self.floor, 0.0)) * self.share[m, i].item()
+                if rise > self.threshold:
+                    alarmed.append((m, rise))
+        return alarmed

@@ -33,7 +33,7 @@ from sim.model.perception import threats_to
 if TYPE_CHECKING:
     from sim.model.replication import Process, ReplicationState
 
-__all__ = ["perceived", "named", "encircled", "REPERTOIRE", "SHOW_TOP"]
+__all__ = ["perceived", "perceptions", "named", "encircled", "REPERTOIRE", "SHOW_TOP"]
 
 REPERTOIRE = ("counter-naming", "show of force", "arms increase")
 SHOW_TOP = SIGNALLING  # a peacetime answer stays below mobilisation
@@ -41,14 +41,24 @@ SHOW_TOP = SIGNALLING  # a peacetime answer stays below mobilisation
 
 def perceived(sim: ReplicationState, source: int, before: np.ndarray, cause: int) -> list[tuple[int, int]]:
     """Log `perceive` for every observer whose threat from `source` rose above the threshold since
-    `before` (intent column I[:, source] before the act); the perceptions (observer, event id)."""
+    `before` (intent column I[:, source] before the act); the perceptions (observer, event id).
+    (An act's observation makes the same check in the compiled kernel, `sim.kernel.Observer`, and
+    logs what it finds with :func:`perceptions`.)"""
     pp = sim.params.perception
     after = sim.intent.column(source, sim.env.now)
     floor = pp.default_intent
     rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.ties.threat_share[:, source]
+    over = np.flatnonzero(rise > pp.perceive_threshold * (1.0 - floor)).tolist()
+    return perceptions(sim, source, [(m, float(rise[m])) for m in over], cause)
+
+
+def perceptions(sim: ReplicationState, source: int, rises: list[tuple[int, float]], cause: int) -> list[tuple[int, int]]:
+    """Log `perceive` for each observer m whose threat from `source` rose by `rise` past the threshold
+    (`(m, rise)` in `rises`); the perceptions (observer, event id)."""
+    floor = sim.params.perception.default_intent
     out = []
-    for m in np.flatnonzero(rise > pp.perceive_threshold * (1.0 - floor)).tolist():
-        event = sim.log(cause, Kind.PERCEIVE, m, source, detail=f"threat +{rise[m] / (1.0 - floor):.3f}")  # floor < 1 here
+    for m, rise in rises:
+        event = sim.log(cause, Kind.PERCEIVE, m, source, detail=f"threat +{rise / (1.0 - floor):.3f}")  # floor < 1 here
         if sim.intent.cause[m, source] == cause:  # the act is what the observer remembers: now via its perception
             sim.intent.cause[m, source] = event
         out.append((m, event))
