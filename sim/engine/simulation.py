@@ -158,7 +158,6 @@ class Simulation:
         self.motives = motives.Motives(self.params.motives, setup.stake)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
-        self.force = None if setup.force_rate is None else force.ForceDraws(setup.force_rate, _stream(seed, "force"))
         self.standing = Standing(self.params.perception.standing_weight)  # acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
@@ -174,7 +173,9 @@ class Simulation:
         self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
                               np.ascontiguousarray(self.top, dtype=np.int64), attention=d.attention,
                               precision=d.precision, inertia=d.inertia, temperature=d.temperature,
-                              mean_interval=d.decision_interval_days, rate=self.intent.rate)
+                              mean_interval=d.decision_interval_days, rate=self.intent.rate,
+                              force_rate=setup.force_rate,  # the fitted hazard (sim.model.force), or None
+                              force_generator=None if setup.force_rate is None else _stream(seed, "force"))
         self.observer = self._observer(setup.g_t)
         self._bind()
 
@@ -247,14 +248,18 @@ class Simulation:
 
     def decisions(self, i: int):
         """Perceive, choose a rung toward the most threatening counterparts, act; sleep until the
-        next decision (exponential, mean `decision_interval_days`) or an alarm."""
-        timeout, decide, wait = self.env.timeout, self.decide, self.kernel.wait(i)
+        next decision (exponential, mean `decision_interval_days`) or an alarm. Most decisions
+        change nothing: the kernel's step is called here and Python acts only on a change (`acts`)."""
+        env, decide, acts = self.env, self.kernel.decide, self.acts
+        timeout, wait = env.timeout, self.kernel.wait(i)
         while True:
             try:
                 yield timeout(wait)
             except simpy.Interrupt:
                 pass
-            wait = decide(i)
+            wait = decide(i, env.now)
+            if wait.__class__ is tuple:
+                wait = acts(i, wait)
 
     def recorder(self):
         """Sample every state's tension every `record_every_days` (the horizon is sampled at the end)."""
@@ -276,23 +281,21 @@ class Simulation:
             proc.interrupt(cause)
 
     # --- behaviour ---------------------------------------------------------------------------
-    def decide(self, i: int) -> float:
-        """Weigh the `attention` counterparts with the highest threat plus standing posture, draw a
-        rung toward each (the compiled kernel: `sim.kernel.reference.Decider` is its plain Python), act on
-        every change; the time to the next decision."""
-        kernel, posture = self.kernel, self.posture
-        if self.force is not None:  # the fitted hazard decides unprovoked uses of force
-            for j in self.force.draw(i, self.env.now):
-                if posture[i, j] < CLASH and posture[j, i] < CLASH:
-                    self.act(i, j, CLASH, Kind.USE_OF_FORCE, cause=self.intent.cause.item(i, j) or None)
-        step = kernel.decide(i, self.env.now)
+    def acts(self, i: int, step: tuple) -> float:
+        """Act on each change of posture of i's decision, from the kernel's `step` on (the compiled kernel
+        weighs the `attention` counterparts with the highest threat plus standing posture and draws a
+        rung toward each: `sim.kernel.reference.Decider` is its plain Python; with the fitted hazard,
+        `sim.model.force`, it first draws an unprovoked use of force and caps the choice's steps at
+        coercion); the time to the next decision."""
+        kernel, now = self.kernel, self.env.now
         while step.__class__ is tuple:
             position, j, new, level = step
-            if self.force is not None:  # the choice alone presses a claim by coercion (rungs 1-4)
-                new = force.coercion_cap(level, new, int(posture[j, i]))
-            if new != level:
-                cause = self.intent.cause.item(i, j) or None
-                self.act(i, j, new, Kind.ESCALATE if new > level else Kind.DEESCALATE, cause=cause)
+            cause = self.intent.cause.item(i, j) or None
+            if position < 0:  # a use of force drawn from the fitted hazard; then the counterparts
+                self.act(i, j, new, Kind.USE_OF_FORCE, cause=cause)
+                step = kernel.attend(i, now)
+                continue
+            self.act(i, j, new, Kind.ESCALATE if new > level else Kind.DEESCALATE, cause=cause)
             step = kernel.resume(i, position + 1)
         return step
 

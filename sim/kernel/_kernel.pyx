@@ -17,7 +17,7 @@ functions, so a stream gives the same draws as `rng.random()`, `rng.exponential(
 """
 
 from cpython.pycapsule cimport PyCapsule_GetPointer
-from libc.math cimport exp, pow
+from libc.math cimport exp, expm1, pow
 from libc.stdint cimport int8_t, int64_t, uint64_t, uint32_t
 from libc.stdlib cimport free, malloc
 
@@ -120,6 +120,13 @@ cdef class Decider:
     to act on; `resume(i, position + 1)` then goes on with the same counterparts. When the
     counterparts are done it returns the waiting time to the state's next decision (the next
     exponential draw of its stream), a float.
+
+    With the fitted use-of-force hazard (`force_rate`, uses of force per year, and its own
+    `force_generator`) a decision first draws whether i uses force, as
+    `sim.model.force.ForceDraws.draw`: if it does against j, and neither side of the dyad is at
+    war (rung 5) yet, `decide` returns `(-1, j, 5, old_level)` for the engine to act on, and
+    `attend(i, t)` then weighs the counterparts. The posture choice alone then stops at coercion
+    (`sim.model.force.coercion_cap`): a change it caps to no change is not returned.
     """
 
     cdef double[:, ::1] baseline, dev, strength, share, clash, war, nuclear
@@ -136,10 +143,17 @@ cdef class Decider:
     cdef Py_ssize_t *candidate
     cdef double *threat_of
     cdef Py_ssize_t *count
+    cdef bint forcing  # the fitted use-of-force hazard (sim.model.force)
+    cdef const double[:, ::1] force_rate
+    cdef double[::1] force_total
+    cdef double *force_last
+    cdef object force_generator
+    cdef bitgen_t *force_bitgen
 
     def __cinit__(self, generators, posture, resolve, top, *, attention, precision, inertia, temperature,
-                  mean_interval, rate):
+                  mean_interval, rate, force_rate=None, force_generator=None):
         cdef Py_ssize_t i
+        self.force_last = NULL
         self.generators = list(generators)
         self.n = len(self.generators)
         self.k = min(attention, self.n - 1) if self.n > 1 else 0
@@ -157,8 +171,20 @@ cdef class Decider:
         self.posture, self.resolve, self.top = posture, resolve, top
         self.kappa, self.inertia, self.temperature = -precision, inertia, temperature
         self.mean, self.neg_rate = mean_interval, -rate
+        self.forcing = force_rate is not None
+        if self.forcing:
+            self.force_rate = force_rate
+            self.force_total = force_rate.sum(axis=1)  # as ForceDraws sums it (numpy's pairwise sum)
+            self.force_generator = force_generator
+            self.force_bitgen = bit_generator_of(force_generator)
+            self.force_last = <double *> malloc(max(self.n, 1) * sizeof(double))
+            if not self.force_last:
+                raise MemoryError()
+            for i in range(self.n):
+                self.force_last[i] = 0.0
 
     def __dealloc__(self):
+        free(self.force_last)
         free(self.bitgens)
         free(self.candidate)
         free(self.threat_of)
@@ -180,8 +206,33 @@ cdef class Decider:
         """The time to state i's next decision: an exponential draw from its stream."""
         return self.mean * random_standard_exponential(self.bitgens[i])
 
+    cdef Py_ssize_t force_draw(self, Py_ssize_t i, double t) noexcept:
+        """The counterpart i uses force against at this decision, or -1 (ForceDraws.draw)."""
+        cdef double dt = (t - self.force_last[i]) / 365.0, total = self.force_total[i], x, cum = 0.0
+        cdef Py_ssize_t j, last = -1
+        self.force_last[i] = t
+        if dt <= 0.0 or total <= 0.0 or random_standard_uniform(self.force_bitgen) >= -expm1(-total * dt):
+            return -1
+        x = random_standard_uniform(self.force_bitgen) * total
+        for j in range(self.n):  # the first j whose running sum passes x (searchsorted, side right)
+            cum = cum + self.force_rate[i, j]
+            if self.force_rate[i, j] > 0.0:
+                last = j
+            if cum > x:
+                return j
+        return last  # x past the running sum by rounding: the last state with a rate
+
     def decide(self, Py_ssize_t i, double t):
         """Start state i's decision at time t (see the class)."""
+        cdef Py_ssize_t j
+        if self.forcing:
+            j = self.force_draw(i, t)
+            if j >= 0 and self.posture[i, j] < CLASH and self.posture[j, i] < CLASH:
+                return (-1, j, CLASH, self.posture[i, j])
+        return self.attend(i, t)
+
+    def attend(self, Py_ssize_t i, double t):
+        """Weigh state i's counterparts at time t and draw a rung on each (see the class)."""
         cdef Py_ssize_t j, c, m = 0, k = self.k, n = self.n
         cdef Py_ssize_t *candidate = self.candidate + i * k
         cdef double *threat_of = self.threat_of + i * k
@@ -241,6 +292,8 @@ cdef class Decider:
                 costs[rung] = costs[rung] - bonus
             new = choose(level, desired, costs, self.kappa, self.inertia, self.temperature, top,
                          random_standard_uniform(self.bitgens[i]))
+            if self.forcing and new >= CLASH and level < CLASH and attacked < CLASH:
+                new = MOBILISE  # coercion, not war (sim.model.force.coercion_cap)
             if new != level:
                 return (c, j, new, level)
         return self.mean * random_standard_exponential(self.bitgens[i])

@@ -14,6 +14,7 @@ import math
 from types import SimpleNamespace
 
 from sim.model.decision import choose, desired_level
+from sim.model.force import ForceDraws, coercion_cap
 from sim.model.ladder import CLASH, MOBILISATION, TOP
 
 __all__ = ["RESCALE", "decay", "tension_of", "Decider", "Observer"]
@@ -65,8 +66,9 @@ class Decider:
     """A replication's decisions (the interface of `sim.kernel._kernel.Decider`)."""
 
     def __init__(self, generators, posture, resolve, top, *, attention, precision, inertia, temperature,
-                 mean_interval, rate):
+                 mean_interval, rate, force_rate=None, force_generator=None):
         self.rngs, self.posture, self.resolve, self.top = list(generators), posture, resolve, top
+        self.force = None if force_rate is None else ForceDraws(force_rate, force_generator)
         self.k = min(attention, len(self.rngs) - 1)
         self.p = SimpleNamespace(precision=precision, inertia=inertia, temperature=temperature)
         self.mean, self.neg_rate = mean_interval, -rate
@@ -83,6 +85,15 @@ class Decider:
         return self.rngs[i].exponential(self.mean)
 
     def decide(self, i: int, t: float):
+        """With the fitted hazard, first whether i uses force (against j, neither side at war yet:
+        `(-1, j, CLASH, old_level)`, for the engine to act on before it calls `attend`); then `attend`."""
+        if self.force is not None:
+            for j in self.force.draw(i, t):
+                if self.posture[i, j] < CLASH and self.posture[j, i] < CLASH:
+                    return (-1, j, CLASH, self.posture[i, j].item())
+        return self.attend(i, t)
+
+    def attend(self, i: int, t: float):
         """Read row i of intent; weigh the k counterparts with the highest threat + posture."""
         intent = self.intent
         e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
@@ -112,6 +123,8 @@ class Decider:
                 bonus = bonus + self.preempt[i, j].item()
             costs = costs[:CLASH] + [cost - bonus for cost in costs[CLASH:]]  # expected value of war
             new = choose(level, desired, costs, self.p, self.top[i].item(), self.rngs[i].random())
+            if self.force is not None:  # the choice alone presses a claim by coercion (rungs 1-4)
+                new = coercion_cap(level, new, attacked)
             if new != level:
                 return (c, j, new, level)
         return self.wait(i)

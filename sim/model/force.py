@@ -222,7 +222,8 @@ class ForceDraws:
         if dt <= 0.0 or total <= 0.0 or self.rng.random() >= -math.expm1(-total * dt):
             return []
         row = self.rate[i]
-        return [int(np.searchsorted(np.cumsum(row), self.rng.random() * total, side="right"))]
+        j = int(np.searchsorted(np.cumsum(row), self.rng.random() * total, side="right"))
+        return [j if j < len(row) else int(np.flatnonzero(row > 0.0)[-1])]  # past the running sum by rounding
 
 
 def coercion_cap(level: int, new: int, attacked: int) -> int:
