@@ -52,3 +52,29 @@ def test_text_rendered_directly_equals_formatted_rows():
     assert len(rows["events"]) > 25 and rows["tension"][0][1] == 0  # day 0 is an int in SimPy
     for table in TABLES:
         assert text[table] == "".join(map(format_row, rows[table])), table
+
+
+def test_tension_rows_made_as_read_are_the_rows_of_every_sample():
+    """A replication keeps its tension samples, not tuples (`TensionRows`): read in order, by index
+    (negative too), by slice and after pickling, they are every state at every sample, then the
+    watched dyads, with the values sampled."""
+    import pickle
+    from pathlib import Path
+
+    from sim.engine.simulation import simulate
+    from sim.execution.replication import run_replication
+    from sim.scenario.loading import load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "taiwan_strait_war.yaml")
+    setup = Setup(scenario)
+    rec = simulate(setup, seed=5, horizon=90)
+    names = rec.ids + [f"{rec.ids[a]}-{rec.ids[b]}" for a, b in rec.dyads]
+    want = [(2, t, name, value) for t, tension, dyads in rec.samples
+            for name, value in zip(names, [float(x) for x in tension] + dyads)]
+    rows = rec.tension_rows(2)
+    assert len(want) == len(rows) > len(names) > len(rec.ids) and list(rows) == want and rows == want
+    assert [rows[k] for k in range(len(rows))] == want and rows[-1] == want[-1] and rows[3:40:7] == want[3:40:7]
+    with pytest.raises(IndexError):
+        rows[len(want)]
+    assert list(pickle.loads(pickle.dumps(rows))) == want and rows != want[:-1]
+    assert list(run_replication(setup, 2, 5, horizon=90).tension) == want

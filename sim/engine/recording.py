@@ -7,6 +7,8 @@ can be walked back to its root. Metrics are computed from these records, never k
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -16,7 +18,7 @@ from sim.engine.tables import EventRow, format_float, format_row, format_value, 
 from sim.model.attribution import COMPONENTS, split
 from sim.model.ladder import SCENARIO, Kind
 
-__all__ = ["Event", "Recorder"]
+__all__ = ["Event", "Recorder", "TensionRows"]
 
 
 class Event(NamedTuple):
@@ -224,12 +226,9 @@ class Recorder:
         """The names in tension.csv's `state` column: every state, then the watched dyads as A-B."""
         return self.ids + [f"{self.ids[a]}-{self.ids[b]}" for a, b in self.dyads]
 
-    def tension_rows(self, rep: int):
-        """Rows of tension.csv: every state at every sample, then the watched dyads."""
-        names = self._series()
-        for t, tension, dyads in self.samples:
-            for name, value in zip(names, tension.tolist() + dyads):
-                yield (rep, t, name, value)
+    def tension_rows(self, rep: int) -> TensionRows:
+        """Rows of tension.csv: every state at every sample, then the watched dyads (made as they are read)."""
+        return TensionRows(rep, self._series(), self.samples)
 
     def tension_text(self, rep: int) -> str:
         """tension.csv's lines of this replication: `format_row` of each of `tension_rows`, written
@@ -256,6 +255,47 @@ class Recorder:
         """Rows of states.csv."""
         for i, s in enumerate(self.ids):
             yield (rep, s, int(self.max_level[i]), self.t_entry[i], self.via[i] or None)
+
+
+class TensionRows(Sequence):
+    """The rows of tension.csv of one replication, `(rep, t, state, tension)`: every state at every
+    sample, then the watched dyads, made from the samples as they are read. A replication keeps
+    (and a worker sends back) its samples, a vector of every state's tension each, rather than
+    thousands of tuples that the garbage collector would track; read as a list, it is the list."""
+
+    __slots__ = ("rep", "names", "samples")
+
+    def __init__(self, rep: int, names: list[str], samples: list[tuple[float, np.ndarray, list[float]]]):
+        self.rep, self.names, self.samples = rep, names, samples
+
+    def __len__(self) -> int:
+        return len(self.samples) * len(self.names)
+
+    def __iter__(self):
+        reps = [self.rep] * len(self.names)
+        for t, tension, dyads in self.samples:  # the tuples made by zip, in C
+            yield from zip(reps, repeat(t), self.names, tension.tolist() + dyads)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = k + len(self) if k < 0 else k
+        if not 0 <= k < len(self):
+            raise IndexError("tension row index out of range")
+        sample, column = divmod(k, len(self.names))
+        t, tension, dyads = self.samples[sample]
+        value = tension[column].item() if column < len(tension) else dyads[column - len(tension)]
+        return (self.rep, t, self.names[column], value)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, which are not hashable
+
+    def __repr__(self) -> str:
+        return f"TensionRows(rep={self.rep}, {len(self)} rows)"
 
 
 MIN_SOURCE = 0.02

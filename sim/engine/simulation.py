@@ -168,7 +168,6 @@ class Simulation:
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
         self._generators: list = []  # every process's generator, closed at the end of run()
-        self._dyads = tuple(np.array([pair[k] for pair in self.rec.dyads], dtype=np.intp) for k in (0, 1))
         d = self.params.decision
         self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
                               np.ascontiguousarray(self.top, dtype=np.int64), attention=d.attention,
@@ -333,10 +332,13 @@ class Simulation:
 
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
-        t, share = self.env.now, self.structure.caps.share
-        tension = self.intent.tension(share, t, self.structure.bloc, self.structure.background, self.structure.joint)
-        a, b = self._dyads
-        dyads = np.maximum(self.intent.cells(a, b, t) * share[a, b], self.intent.cells(b, a, t) * share[b, a]).tolist()
+        t, share, intent = self.env.now, self.structure.caps.share, self.intent
+        tension = intent.tension(share, t, self.structure.bloc, self.structure.background, self.structure.joint)
+        e, base, dev, dyads = intent.decay(t), intent.baseline, intent.dev, []
+        for a, b in self.rec.dyads:  # the larger of the two directions' threats (as np.maximum takes it)
+            x = (base.item(a, b) + dev.item(a, b) * e) * share.item(a, b)
+            y = (base.item(b, a) + dev.item(b, a) * e) * share.item(b, a)
+            dyads.append(x if x >= y or x != x else y)
         self.rec.sample(t, tension, dyads)
         if self.sources:
             rows, structure, intent = self.rec.attributed, self.structure, self.intent

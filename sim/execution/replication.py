@@ -7,6 +7,7 @@ it needs), not the runner: nothing of the input or output layers, so it starts s
 from __future__ import annotations
 
 import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sim.engine.simulation import Setup, simulate
@@ -28,7 +29,7 @@ class Replication:
     seed: int
     summary: dict
     event_tuples: list = field(default_factory=list)
-    tension: list = field(default_factory=list)
+    tension: Sequence = field(default_factory=list)  # a TensionRows: made as they are read
     states: list = field(default_factory=list)
     sources: list = field(default_factory=list)
 
@@ -37,7 +38,7 @@ class Replication:
         """Rows of events.csv, fields by name (`e.kind`, `e.cause_id`)."""
         return [EventRow._make(row) for row in self.event_tuples]
 
-    def rows(self, table: str) -> list:
+    def rows(self, table: str) -> Sequence:
         """Rows of `table` ('summary', 'events', 'tension', 'states' or 'sources')."""
         return [tuple(self.summary.values())] if table == "summary" else getattr(self, table)
 
@@ -48,7 +49,7 @@ def run_replication(scenario: Scenario | Setup, rep: int, seed: int, horizon: fl
     setup = scenario if isinstance(scenario, Setup) else Setup(scenario)
     rec = simulate(setup, seed, horizon, sources)
     return Replication(rep, seed, rec.summary(rep, seed), list(rec.event_tuples(rep)),
-                       list(rec.tension_rows(rep)), list(rec.state_rows(rep)), list(rec.source_rows(rep)))
+                       rec.tension_rows(rep), list(rec.state_rows(rep)), list(rec.source_rows(rep)))
 
 
 @dataclass
