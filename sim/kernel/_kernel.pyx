@@ -95,8 +95,8 @@ cdef inline int choose(int level, double desired, const double *costs, double ka
         if utility[k] > best:
             best = utility[k]
     total = 0.0
-    for k in range(m):
-        weight[k] = exp((utility[k] - best) / temperature)
+    for k in range(m):  # the best's weight is exp(0) = 1 exactly (the temperature is positive)
+        weight[k] = exp((utility[k] - best) / temperature) if utility[k] != best else 1.0
         total = total + weight[k]
     threshold = u * total
     for k in range(m):
@@ -229,10 +229,18 @@ cdef class Decider:
             j = self.force_draw(i, t)
             if j >= 0 and self.posture[i, j] < CLASH and self.posture[j, i] < CLASH:
                 return (-1, j, CLASH, self.posture[i, j])
-        return self.attend(i, t)
+        return self.weigh(i, t)
 
     def attend(self, Py_ssize_t i, double t):
         """Weigh state i's counterparts at time t and draw a rung on each (see the class)."""
+        return self.weigh(i, t)
+
+    def resume(self, Py_ssize_t i, Py_ssize_t position):
+        """Go on with state i's counterparts from `position` (see the class)."""
+        return self.draw(i, position)
+
+    cdef object weigh(self, Py_ssize_t i, double t):
+        """`attend` (called in C from `decide`)."""
         cdef Py_ssize_t j, c, m = 0, k = self.k, n = self.n
         cdef Py_ssize_t *candidate = self.candidate + i * k
         cdef double *threat_of = self.threat_of + i * k
@@ -258,9 +266,10 @@ cdef class Decider:
             if m < k:
                 m += 1
         self.count[i] = m
-        return self.resume(i, 0)
-    def resume(self, Py_ssize_t i, Py_ssize_t position):
-        """Go on with state i's counterparts from `position` (see the class)."""
+        return self.draw(i, 0)
+
+    cdef object draw(self, Py_ssize_t i, Py_ssize_t position):
+        """`resume` (called in C from `weigh`)."""
         cdef Py_ssize_t c, j, k = self.k
         cdef int level, attacked, new, top = <int> self.top[i], rung
         cdef double threat, desired, aim, bonus, resolve = self.resolve[i]
