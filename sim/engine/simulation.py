@@ -167,6 +167,8 @@ class Simulation:
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         self.alarmed = [-1.0] * world.n  # time of each state's last alarm
         self.processes: list = []
+        ab = np.array(self.rec.dyads, dtype=np.intp).reshape(-1, 2)  # the watched dyads' cells a -> b, then b -> a
+        self._dyad_cells = np.concatenate([ab[:, 0] * world.n + ab[:, 1], ab[:, 1] * world.n + ab[:, 0]])
         self._generators: list = []  # every process's generator, closed at the end of run()
         d = self.params.decision
         self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
@@ -334,12 +336,9 @@ class Simulation:
         """Record every state's tension and the watched dyads' at the current time."""
         t, share, intent = self.env.now, self.structure.caps.share, self.intent
         tension = intent.tension(share, t, self.structure.bloc, self.structure.background, self.structure.joint)
-        e, base, dev, dyads = intent.decay(t), intent.baseline, intent.dev, []
-        for a, b in self.rec.dyads:  # the larger of the two directions' threats (as np.maximum takes it)
-            x = (base.item(a, b) + dev.item(a, b) * e) * share.item(a, b)
-            y = (base.item(b, a) + dev.item(b, a) * e) * share.item(b, a)
-            dyads.append(x if x >= y or x != x else y)
-        self.rec.sample(t, tension, dyads)
+        e, cells, m = intent.decay(t), self._dyad_cells, len(self.rec.dyads)
+        threat = (intent.baseline.take(cells) + intent.dev.take(cells) * e) * share.take(cells)
+        self.rec.sample(t, tension, np.maximum(threat[:m], threat[m:]).tolist())  # the larger direction's
         if self.sources:
             rows, structure, intent = self.rec.attributed, self.structure, self.intent
             now = intent.baseline[rows] + intent.dev[rows] * intent.decay(t)
