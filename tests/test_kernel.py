@@ -182,7 +182,7 @@ def test_observations_match_the_plain_python(n):
         observer = module.Observer(gen, np.ascontiguousarray(g.T), spillover=0.1, misperception=0.3, escalation_gain=0.5,
                                    deescalation_gain=0.25, rate=intent.rate, hostility_bias=0.2 if n % 2 else 0.0,
                                    default_intent=floor, perceive_threshold=threshold)
-        observer.bind(state, np.ascontiguousarray(a.T), share)
+        observer.bind(state, np.ascontiguousarray(a.T), np.ascontiguousarray(share.T))
         twins.append((observer, state, gen))
     alarms = 0
     for event, t in enumerate(np.cumsum(rng.random(400)).tolist(), 1):

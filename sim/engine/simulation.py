@@ -46,6 +46,9 @@ class Setup:
         self.g_t = np.ascontiguousarray(self.g.T)  # columns as rows, for the observation of acts
         self.structure = Structure(self, self.world.pacts, self.world.power, self.world.offense)
         self.stake = motives.stakes(scenario, self.world.index)  # S[i, j] from claims
+        # the motives every replication starts from (each takes a copy: a war's outcome changes its own)
+        self.motives = motives.Motives(self.params.motives, self.stake)
+        self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         d = self.params.decision
         self.force_rate = None  # uses of force per year, from the fitted hazard (sim.model.force)
         if d.fitted_force:
@@ -71,6 +74,7 @@ class Structure:
         self.a_t = np.ascontiguousarray(self.a.T)
         g = self.gradient = setup.g if g is None else g
         self.caps = perception.capabilities(power, offense, g, self.a)
+        self.share_t = np.ascontiguousarray(self.caps.share.T)  # columns as rows, for the observation of acts
         # the coalitions each side expects, on the same positional gradient, allies at their honour rates
         expected = honour.expected(pacts, n)
         self.theatre = perception.capabilities(power, offense, g, expected)
@@ -155,8 +159,7 @@ class Simulation:
         self.structure = setup.structure
         self.losing: dict[tuple[int, int], float] = {}  # (i, j): how badly i is losing its war with j
         self.costs = self.structure.costs
-        self.motives = motives.Motives(self.params.motives, setup.stake)
-        self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
+        self.motives = setup.motives.copy()
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
         self.standing = Standing(self.params.perception.standing_weight)  # acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
@@ -190,7 +193,7 @@ class Simulation:
         intent, structure = self.intent, self.structure
         self.costs = nuclear.desperate_costs(self.costs, structure.costs, self.losing, self.params.nuclear.desperation)
         self.kernel.bind(intent, structure.caps.share, self.costs, self.motives)
-        self.observer.bind(intent, structure.a_t, structure.caps.share)
+        self.observer.bind(intent, structure.a_t, structure.share_t)
 
     def _observer(self, g_t: np.ndarray) -> Observer:
         """Every state's observation of acts on the gradient `g_t` (transposed), with the perception

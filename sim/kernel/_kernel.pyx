@@ -327,11 +327,11 @@ cdef class Observer:
     threat from i rose by `rise` = ((I'[m, i] - floor)+ - (I[m, i] - floor)+) share[m, i] > threshold
     (1 - floor), floor being `default_intent` and I, I' the cell read before and after (the check of
     `sim.model.answers.perceived`, done here in the same pass; with the threat shares bound, else
-    nothing is returned).
+    nothing is returned). The shares come transposed too (`share_t[i, m] = share[m, i]`).
     """
 
     cdef double[:, ::1] baseline, dev, strength, a_t
-    cdef const double[:, ::1] share
+    cdef const double[:, ::1] share_t
     cdef double[::1] epoch
     cdef const double[:, ::1] g_t
     cdef int64_t[:, ::1] cause
@@ -361,14 +361,14 @@ cdef class Observer:
     def __dealloc__(self):
         free(self.noise)
 
-    def bind(self, intent, a_t, share=None):
-        """Point at intent's arrays, the current alignment, transposed, and the threat shares that
-        perceptions are read with (none: no perceptions; again after a restructure)."""
+    def bind(self, intent, a_t, share_t=None):
+        """Point at intent's arrays, the current alignment and the threat shares that perceptions
+        are read with, both transposed (no shares: no perceptions; again after a restructure)."""
         self.baseline, self.dev, self.strength, self.epoch = intent.baseline, intent.dev, intent.strength, intent.epoch
         self.cause, self.a_t = intent.cause, a_t
-        self.perceiving = share is not None
+        self.perceiving = share_t is not None
         if self.perceiving:
-            self.share = share
+            self.share_t = share_t
 
     def observe(self, Py_ssize_t i, Py_ssize_t j, int level, int old, int64_t event, double t):
         """Update I[:, i] for an act of i toward j; the observers a step up alarms (see the class)."""
@@ -379,6 +379,7 @@ cdef class Observer:
         cdef const double *toward = &self.a_t[j, 0]
         cdef const double *near = &self.g_t[j, 0]
         cdef const double *friend = &self.a_t[i, 0]
+        cdef const double *seen = &self.share_t[i, 0] if check else NULL  # share[:, i] as a row
         for m in range(n):  # all n draws first, as rng.standard_normal(n) would
             self.noise[m] = exp(self.sigma * random_standard_normal(self.bitgen) - self.half_variance)
         if level == old:
@@ -421,7 +422,7 @@ cdef class Observer:
                 was = current - self.floor
                 if was < 0.0:
                     was = 0.0
-                rise = (above - was) * self.share[m, i]
+                rise = (above - was) * seen[m]
                 if rise > self.threshold:
                     alarmed.append((m, rise))
         return alarmed

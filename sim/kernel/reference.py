@@ -137,15 +137,15 @@ class Observer:
                  hostility_bias=0.0, default_intent=0.0, perceive_threshold=1.0):
         self.rng, self.g_t, self.n = generator, g_t, len(g_t)
         self.floor, self.threshold = default_intent, perceive_threshold * (1.0 - default_intent)
-        self.share = None
+        self.share_t = None
         self.up_bias, self.down_bias = math.exp(hostility_bias), math.exp(-hostility_bias)  # Jervis 1976
         self.spill, self.sigma = spillover, misperception
         self.up_gain, self.down_gain, self.neg_rate = escalation_gain, deescalation_gain, -rate
 
-    def bind(self, intent, a_t, share=None) -> None:
-        """Point at intent's arrays, the current alignment, transposed (a_t[j, m] = a[m, j]), and the
-        threat shares perceptions are read with (none: no perceptions)."""
-        self.intent, self.a_t, self.share = intent, a_t, share
+    def bind(self, intent, a_t, share_t=None) -> None:
+        """Point at intent's arrays, the current alignment and the threat shares perceptions are read
+        with, both transposed (a_t[j, m] = a[m, j]; no shares: no perceptions)."""
+        self.intent, self.a_t, self.share_t = intent, a_t, share_t
 
     def observe(self, i: int, j: int, level: int, old: int, event: int, t: float) -> list[tuple[int, float]] | None:
         """I[:, i] after i moved its posture toward j from `old` to `level`: the target weighs the act
@@ -157,7 +157,7 @@ class Observer:
         noise = [math.exp(sigma * z - sigma * sigma / 2) for z in self.rng.standard_normal(self.n).tolist()]
         if level == old:
             return None
-        check = self.share is not None and level > old
+        check = self.share_t is not None and level > old
         alarmed: list[tuple[int, float]] | None = [] if check else None
         e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
         scale = self.up_gain * level / TOP if level > old else self.down_gain * (old - level) / TOP
@@ -179,7 +179,7 @@ class Observer:
                 intent.dev[m, i] = (new - base) / e
             if alarmed is not None:  # the threat before and after, as sim.model.answers.perceived reads it
                 after = base + intent.dev[m, i].item() * e
-                rise = (max(after - self.floor, 0.0) - max(current - self.floor, 0.0)) * self.share[m, i].item()
+                rise = (max(after - self.floor, 0.0) - max(current - self.floor, 0.0)) * self.share_t[i, m].item()
                 if rise > self.threshold:
                     alarmed.append((m, rise))
         return alarmed

@@ -15,6 +15,8 @@ handed to the compiled kernel as matrices, so the decision's hot path stays comp
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from sim.scenario.yearworld import claim_stakes
@@ -84,6 +86,14 @@ class Motives:
         self.sober = np.zeros((n, n), dtype=bool)  # dyads whose optimism a war has spent
         self.p = np.zeros((n, n))
         self.aim, self.gain, self.preempt = (np.zeros((n, n)) for _ in range(3))
+
+    def copy(self) -> Motives:
+        """An independent copy: its own stakes, optimism spent and matrices (what a replication
+        changes), the same parameters."""
+        other = copy.copy(self)
+        for name in ("stake", "sober", "p", "aim", "gain", "preempt"):
+            setattr(other, name, getattr(self, name).copy())
+        return other
 
     def update(self, caps, umbrella: np.ndarray, clash_cost: np.ndarray) -> None:
         """Recompute from the capabilities, the nuclear umbrellas and the decision rule's cost of the clash rung
