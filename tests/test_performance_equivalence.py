@@ -78,3 +78,17 @@ def test_tension_rows_made_as_read_are_the_rows_of_every_sample():
         rows[len(want)]
     assert list(pickle.loads(pickle.dumps(rows))) == want and rows != want[:-1]
     assert list(run_replication(setup, 2, 5, horizon=90).tension) == want
+
+
+def test_optimism_of_one_chance_is_the_array_rule_bit_for_bit():
+    """`optimistic` on a float (a war's reckoning) gives the float the array rule gives, 0 and 1 kept."""
+    import numpy as np
+
+    from sim.model.motives import optimistic
+
+    rng = np.random.default_rng(4)
+    for p in [0.0, 1.0, 0.5, 1e-300, 1.0 - 1e-16, *rng.random(2000).tolist()]:
+        for bias in (0.0, 0.3, -0.7, 2.5, -30.0, 40.0):
+            got, want = optimistic(p, bias), optimistic(np.array(p), bias)
+            assert isinstance(got, float) and got == float(want), (p, bias)
+    assert optimistic(0.0, 2.0) == 0.0 and optimistic(1.0, -2.0) == 1.0

@@ -79,6 +79,10 @@ class Recorder:
         index = {s: i for i, s in enumerate(ids)}
         self.dyads = [(index[a], index[b]) for a, b in watch.dyads]
         self.dyad_max = [0] * len(self.dyads)
+        self._dyad_index: dict[tuple[int, int], list[int]] = {}  # (actor, target) -> its watched dyads, either way
+        for k, (a, b) in enumerate(self.dyads):
+            for pair in {(a, b), (b, a)}:
+                self._dyad_index.setdefault(pair, []).append(k)
         self.watched = [index[s] for s in watch.states]
         # sources.csv: the watched states (every state when none is watched), split at each sample
         self.attributed = np.array(self.watched or range(n), dtype=np.intp)
@@ -95,9 +99,8 @@ class Recorder:
         """Note a posture change for the highest-level statistics."""
         if level > self.max_level[actor]:
             self.max_level[actor] = level
-        for k, (a, b) in enumerate(self.dyads):
-            if (a == actor and b == target) or (a == target and b == actor):
-                self.dyad_max[k] = max(self.dyad_max[k], level)
+        for k in self._dyad_index.get((actor, target), ()):
+            self.dyad_max[k] = max(self.dyad_max[k], level)
 
     def clash(self, t: float, actor: int, target: int, event_id: int, kind: str, pact, attack: bool) -> None:
         """A posture crossed level 5: who struck first, who entered the war, and how."""

@@ -64,8 +64,14 @@ def prevail(attack: np.ndarray, defend: np.ndarray, exponent: float, odb: float)
     return p
 
 
-def optimistic(p: np.ndarray | float, bias: float) -> np.ndarray:
-    """Blainey's optimism: logit(p^) = logit(p) + bias (0 and 1 stay as they are)."""
+def optimistic(p: np.ndarray | float, bias: float) -> np.ndarray | float:
+    """Blainey's optimism: logit(p^) = logit(p) + bias (0 and 1 stay as they are); a float for a float
+    (the same value, without numpy's overhead on one number: a war reckons it every step)."""
+    if isinstance(p, float):
+        odds = float(np.exp(bias)) * p
+        den = odds + (1.0 - p)
+        if den != 0.0 or not odds + 1.0 - p > 0:
+            return odds / den if odds + 1.0 - p > 0 else 0.0
     p = np.asarray(p, dtype=float)
     odds = np.exp(bias) * p
     out = np.zeros(p.shape)
