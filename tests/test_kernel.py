@@ -204,11 +204,12 @@ def test_observations_match_the_plain_python(n):
     assert n == 1 or (fast.cause.any() and alarms > 0)
 
 
-@pytest.mark.parametrize("name, horizon", [("baseline_2022", 240), ("taiwan_strait_war", 200),
-                                           ("russia_attacks_estonia", 200)])
-def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, monkeypatch, tmp_path):
-    """Every table of a run, byte for byte, with the kernel and with sim.kernel.reference swapped in."""
-    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+@pytest.mark.parametrize("name, horizon, fitted", [("baseline_2022", 240, False), ("taiwan_strait_war", 200, False),
+                                                   ("russia_attacks_estonia", 200, False), ("baseline_2022", 240, True)])
+def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, fitted, monkeypatch, tmp_path):
+    """Every table of a run, byte for byte, with the kernel and with sim.kernel.reference swapped in
+    (with the fitted use-of-force hazard too: its draws and the coercion cap are in the kernel)."""
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml", overrides={"parameters.decision.fitted_force": fitted})
     fast = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "fast")
     monkeypatch.setattr(sim.engine.simulation, "Decider", reference.Decider)
     monkeypatch.setattr(sim.engine.simulation, "Observer", reference.Observer)
@@ -217,6 +218,7 @@ def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, monk
     slow = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "slow")
     events = (fast / "events.csv").read_text().count("\n")
     assert events > 3 * 25
+    assert (",use_of_force," in (fast / "events.csv").read_text()) == fitted
     for table in ("summary", "events", "tension", "states"):
         assert (fast / f"{table}.csv").read_bytes() == (slow / f"{table}.csv").read_bytes(), table
 

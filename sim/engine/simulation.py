@@ -285,14 +285,14 @@ class Simulation:
             proc.interrupt(cause)
 
     # --- behaviour ---------------------------------------------------------------------------
-    def acts(self, i: int, step: tuple) -> float:
+    def acts(self, i: int, step: tuple | float) -> float:
         """Act on each change of posture of i's decision, from the kernel's `step` on (the compiled kernel
         weighs the `attention` counterparts with the highest threat plus standing posture and draws a
         rung toward each: `sim.kernel.reference.Decider` is its plain Python; with the fitted hazard,
         `sim.model.force`, it first draws an unprovoked use of force and caps the choice's steps at
         coercion); the time to the next decision."""
         kernel, now = self.kernel, self.env.now
-        while step.__class__ is tuple:
+        while isinstance(step, tuple):
             position, j, new, level = step
             cause = self.intent.cause.item(i, j) or None
             if position < 0:  # a use of force drawn from the fitted hazard; then the counterparts
