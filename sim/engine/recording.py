@@ -159,8 +159,8 @@ class Recorder:
             tau = np.array([g[1] for g in group])
             parts = split(tau, np.array([g[2] for g in group]), np.array([g[3] for g in group]),
                           structure.baseline[rows][None], structure.caps.share[rows][None],
-                          structure.share0[rows][None], structure.joint[rows][None], structure.joint0[rows][None],
-                          structure.bloc, structure.background)
+                          structure.share0[rows][None], structure.caps.alone[rows][None], structure.bloc,
+                          structure.background, structure.aggregation)
             names = [format_value(f"{structure.bloc_names[b]}/{ids[j]}" if structure.bloc_names[b] else ids[j])
                      for j, b in enumerate(structure.bloc.tolist())] + ["other"]
             totals = parts.sum(axis=3)  # samples x rows x sources
