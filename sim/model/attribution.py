@@ -21,34 +21,67 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.perception import excess, terms
+from sim.model.perception import excess, terms_of
 
-__all__ = ["COMPONENTS", "split", "bloc_names"]
+__all__ = ["COMPONENTS", "table", "bloc_names"]
 
 COMPONENTS = ("capability", "alliances", "standing", "intent")
 
 
-def split(tau: np.ndarray, now: np.ndarray, base: np.ndarray, struct: np.ndarray, share: np.ndarray,
-          share0: np.ndarray, alone: np.ndarray, bloc: np.ndarray, floor: float, aggregation: float) -> np.ndarray:
-    """parts[k, r, j, c]: the part of tau[k, r] (sample k, observer row r) that source j's component
-    c (of `COMPONENTS`) makes, for rows of intent `now`, its baseline in force `base` and its
-    structural baseline `struct` (k x r x n), the capability shares `share`, the same without the
-    observer's allies `share0` and with the source's own capability only `alone` of those rows
-    (k x r x n or r x n), the blocs `bloc` (n) and `bloc_aggregation`
-    (`sim.model.perception.terms`). parts.sum((2, 3)) equals tau to rounding."""
+def table(tau: np.ndarray, now: np.ndarray, base: np.ndarray, struct: np.ndarray, share: np.ndarray,
+          share0: np.ndarray, alone: np.ndarray, bloc: np.ndarray, floor: float, aggregation: float,
+          min_source: float, min_part: float) -> tuple[np.ndarray, ...]:
+    """(sample, row, source, component, value) of the parts of tau[k, r] (sample k, observer row r)
+    kept for sources.csv, in its order: sample by sample, row by row, sources by decreasing part
+    with `other` (source n) last, components in order. The part of source j is tau's share in
+    proportion to L_ij, its term (`sim.model.perception.terms`); its component c (of `COMPONENTS`)
+    the share of that part in proportion to c's term of x_ij. A source that makes less than
+    `min_source` of tau, or a component that makes less than `min_part` of it, is summed into
+    `other`'s component; parts that are 0 are left out. Rows of intent `now`, its baseline in force
+    `base` and its structural baseline `struct` are k x r x n; the capability shares `share`, the
+    same without the observer's allies `share0` and with the source's own capability only `alone`
+    are k x r x n or r x n; `bloc` the blocs (n). The values of each (k, r) add up to tau[k, r] to
+    rounding."""
     u_now, u_base, u_struct = excess(now, floor), excess(base, floor), excess(struct, floor)
     x = u_now * share
-    log = terms(now, share, alone, bloc, floor, aggregation)  # each source's term, as the kernel weighs it
+    log = terms_of(u_now, share, alone, bloc, aggregation)  # each source's term, as the kernel weighs it
     sure = np.isinf(log)
-    log = np.where(sure.any(axis=-1, keepdims=True), sure.astype(float), log)  # a sure threat takes it all
+    if sure.any():  # a sure threat takes it all
+        log = np.where(sure.any(axis=-1, keepdims=True), sure.astype(float), log)
     total = log.sum(axis=-1, keepdims=True)
-    source = np.zeros(x.shape)
-    np.divide(log * tau[..., None], total, out=source, where=total > 0)
-    pieces = np.stack(np.broadcast_arrays(u_struct * share0, u_struct * (share - share0),
-                                          (u_base - u_struct) * share, (u_now - u_base) * share), axis=-1)
-    parts = np.zeros(pieces.shape)
-    np.divide(pieces * source[..., None], x[..., None], out=parts, where=x[..., None] > 0)
-    return parts
+    part = log * (tau[..., None] / np.where(total > 0, total, 1.0))  # each source's part of tau
+    ratio = np.zeros(x.shape)  # per unit of its threat x
+    np.divide(part, x, out=ratio, where=x > 0)
+    share, share0, u_base, u_struct = (np.broadcast_to(a, x.shape) for a in (share, share0, u_base, u_struct))
+    small = np.abs(part) < min_source * tau[..., None]
+    n = x.shape[-1]
+    # other: every component of the small sources, summed over them
+    weight = np.where(small, ratio, 0.0)
+    structural = u_struct * weight
+    other = np.stack([(structural * share0).sum(-1), (structural * (share - share0)).sum(-1),
+                      ((u_base - u_struct) * share * weight).sum(-1), ((u_now - u_base) * share * weight).sum(-1)],
+                     axis=-1)
+    k, r, j = np.nonzero(~small & (part != 0))
+    at = (k, r, j)
+    structural = u_struct[at] * ratio[at]
+    pieces = np.stack([structural * share0[at], structural * (share[at] - share0[at]),
+                       (u_base[at] - u_struct[at]) * share[at] * ratio[at],
+                       (u_now[at] - u_base[at]) * share[at] * ratio[at]], axis=-1)
+    rank = -pieces.sum(-1)  # sources by decreasing part
+    tiny = np.abs(pieces) < min_part * tau[k, r][:, None]
+    cell = ((k * x.shape[1] + r) * len(COMPONENTS))[:, None] + np.arange(len(COMPONENTS))
+    other += np.bincount(cell.ravel(), np.where(tiny, pieces, 0.0).ravel(), other.size).reshape(other.shape)
+    pieces = np.where(tiny, 0.0, pieces)
+    keep_k, keep_c = np.nonzero(pieces)
+    ok, orow, oc = np.nonzero(other)
+    sample = np.concatenate([k[keep_k], ok])
+    row = np.concatenate([r[keep_k], orow])
+    source = np.concatenate([j[keep_k], np.full(len(ok), n)])
+    component = np.concatenate([keep_c, oc])
+    value = np.concatenate([pieces[keep_k, keep_c], other[ok, orow, oc]])
+    rank = np.concatenate([rank[keep_k], np.full(len(ok), np.inf)])  # `other` last
+    order = np.lexsort((component, source, rank, row, sample))
+    return sample[order], row[order], source[order], component[order], value[order]
 
 
 def bloc_names(pacts, bloc: np.ndarray, kinds: frozenset[str] = frozenset({"defence", "offence"})) -> list[str]:

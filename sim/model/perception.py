@@ -18,7 +18,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model.replication import ReplicationState
 
-__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "threats_to", "tension", "terms", "survival_log",
+__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "threats_to", "tension", "terms", "terms_of", "survival_log",
            "excess", "blocs"]
 
 
@@ -140,9 +140,14 @@ def terms(intent: np.ndarray, share: np.ndarray, alone: np.ndarray | None = None
     rises with every member's threat and with membership, and own capabilities never drop out: a
     bloc that tightens its pacts, or admits a state bound to no one else, never lowers the tension
     of a target allied to none of them (docs/model.md, "Bloc-aware tension")."""
+    return terms_of(excess(intent, floor), share, alone, bloc, aggregation)
+
+
+def terms_of(u: np.ndarray, share: np.ndarray, alone: np.ndarray | None = None, bloc: np.ndarray | None = None,
+             aggregation: float = 0.0) -> np.ndarray:
+    """`terms` from intent above the floor u (`excess`)."""
     n = share.shape[-1]
     bloc = np.arange(n) if bloc is None else np.asarray(bloc)
-    u = excess(intent, floor)
     x = u * share
     alone = share if alone is None else alone
     sizes = np.bincount(bloc)
