@@ -9,7 +9,7 @@ Intent is kept as I = baseline + D e^(-rate (t - epoch)) with one clock for ever
 This is the model of `sim.decision` and `sim.perception` in compiled form, not a different one:
 `tests/test_kernel.py` checks it bit for bit against the plain Python of `sim.reference`, which
 is the readable definition. To stay bitwise equal the arithmetic is written in the same order,
-exp and pow come from the C library (as Python's math module does; never numpy's SIMD kernels,
+exp, pow and log1p come from the C library (as Python's math module does; never numpy's SIMD kernels,
 whose last bit depends on the processor), and setup.py compiles without floating-point
 contraction. Random numbers come from each state's own numpy Generator, through numpy's own C
 functions, so a stream gives the same draws as `rng.random()`, `rng.exponential(mean)` and
