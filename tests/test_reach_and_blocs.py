@@ -7,10 +7,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 from factories import tiny
 
 from sim.engine.simulation import Setup, Simulation
+from sim.execution.runner import run
 from sim.model import reach
 from sim.model.perception import alignment, blocs, capabilities, gradient, tension
 from sim.scenario.errors import InputErrors
@@ -151,6 +153,21 @@ def test_the_quad_pact_raises_chinas_tension_and_the_nordic_accession_russias_in
     before, after = (tension(base.baseline, s.caps.share, s.caps.alone, s.bloc, s.background, s.aggregation)[c]
                      for s in (base, sim.structure))
     assert after > before + rise
+
+
+def test_the_bloc_rule_changes_only_the_recorded_tension():
+    """Decisions read the per-dyad threat, not tension: under any `bloc_aggregation` the events and
+    states are the same; the tension is not."""
+    def frames(kappa):
+        scenario = load_scenario(ROOT / "scenarios" / "finland_sweden_join_nato.yaml",
+                                 overrides=[f"parameters.perception.bloc_aggregation={kappa}"])
+        result = run(scenario, replications=2, seed=3, horizon=400.0)
+        return [result.frame(t) for t in ("events", "states", "tension")]
+
+    low, high = frames(0.0), frames(1.0)
+    pd.testing.assert_frame_equal(low[0], high[0])
+    pd.testing.assert_frame_equal(low[1], high[1])
+    assert (high[2].tension.to_numpy() > low[2].tension.to_numpy() + 1e-9).any()
 
 
 def test_background_hostility_is_not_alarm():
