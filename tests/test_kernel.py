@@ -59,7 +59,7 @@ def test_intent_reads_one_clock_and_rescales_far_in_the_future():
 
 @pytest.mark.parametrize("n", [1, 55, 300])
 @pytest.mark.parametrize("blocs, floor, aggregation", [(False, 0.0, 0.0), (True, 0.02, 0.0), (True, 0.3, 0.5),
-                                                       (True, 0.02, 1.0), (True, 0.0, 0.7)])
+                                                       (True, 0.02, 1.0), (True, 0.0, 0.7), ("few", 0.02, 0.5)])
 def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
     """1 - prod_j f_ij exp(-H_i) (a bloc member's own threat in every f, what its allies add ranked
     in its bloc and weighted aggregation^r in H), row by row, read at one time; equal extras in a
@@ -71,7 +71,8 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
     if blocs:  # equal threats from pairs of sources (j - 1, j), some in the same bloc
         for m in (share, alone, fast.baseline, fast.dev):
             m[:, 1::2] = m[:, 0:n - 1:2]
-    bloc = _numbered(rng.integers(0, max(n // 4, 1), n)) if blocs else np.arange(n, dtype=np.int64)
+    sizes = 3 if blocs == "few" else max(n // 4, 1)  # "few": blocs of about n / 3 (sorted apart past 32)
+    bloc = _numbered(rng.integers(0, sizes, n)) if blocs else np.arange(n, dtype=np.int64)
     for t in (60.0, 61.5, 400.0):
         want = np.empty(n)
         reference.tension_of(fast, share, alone, bloc, aggregation, floor, t, want)

@@ -19,7 +19,7 @@ functions, so a stream gives the same draws as `rng.random()`, `rng.exponential(
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.math cimport INFINITY, exp, log1p, pow
 from libc.stdint cimport int8_t, int64_t, uint64_t, uint32_t
-from libc.stdlib cimport free, malloc, qsort
+from libc.stdlib cimport calloc, free, malloc, qsort
 
 
 cdef extern from "numpy/random/bitgen.h":
@@ -354,6 +354,54 @@ cdef int _by_rank(const void *a, const void *b) noexcept nogil:
     return -1 if p.j < q.j else (1 if p.j > q.j else 0)
 
 
+cdef int _by_bloc(const void *a, const void *b) noexcept nogil:
+    cdef int64_t p = (<const int64_t *> a)[0]
+    cdef int64_t q = (<const int64_t *> b)[0]
+    return -1 if p < q else (1 if p > q else 0)
+
+
+cdef void _ranked(const Extra *extra, Extra *placed, Py_ssize_t m, Py_ssize_t *count, int64_t *used) noexcept nogil:
+    """placed[0..m): extra[0..m) (collected in index order) bloc by bloc in order, each bloc's by
+    decreasing e, the lower index first among equals (the order `_by_rank` gives, found by placing
+    each bloc's extras together and sorting each bloc alone); `count` (zero on entry and on exit)
+    and `used` are scratch."""
+    cdef Py_ssize_t k, a, b, u = 0, offset = 0, start = 0, end
+    cdef int64_t c
+    cdef Extra item
+    for k in range(m):
+        c = extra[k].bloc
+        if count[c] == 0:
+            used[u] = c
+            u = u + 1
+        count[c] += 1
+    if u > 1:
+        qsort(used, u, sizeof(int64_t), _by_bloc)
+    for k in range(u):  # count[c]: where bloc c's extras start
+        c = used[k]
+        end = count[c]
+        count[c] = offset
+        offset = offset + end
+    for k in range(m):
+        c = extra[k].bloc
+        placed[count[c]] = extra[k]
+        count[c] += 1
+    for k in range(u):  # count[c]: where they end; each bloc sorted alone, stably
+        c = used[k]
+        end = count[c]
+        count[c] = 0
+        if end - start > 32:
+            qsort(placed + start, end - start, sizeof(Extra), _by_rank)
+        else:
+            for a in range(start + 1, end):
+                item = placed[a]
+                b = a - 1
+                while b >= start and placed[b].e < item.e:
+                    placed[b + 1] = placed[b]
+                    b = b - 1
+                placed[b + 1] = item
+        start = end
+
+
 def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, const int64_t[::1] bloc,
                double aggregation, double floor, double t, double[::1] out):
     """Each state's tension at time t in `out`: tau_i = 1 - prod_j f_ij exp(-H_i), the product
@@ -367,7 +415,11 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     cdef Py_ssize_t i, j, k, m, n = baseline.shape[0], nb = 0
     cdef double product, e, x, y, u, w, total, scale = 1.0 - floor
     cdef Py_ssize_t *size
+    cdef Py_ssize_t *count
+    cdef int64_t *used
     cdef Extra *extra
+    cdef Extra *placed
+    cdef Extra *ranked
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
             == alone.shape[0] == alone.shape[1] == out.shape[0] == bloc.shape[0] == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
@@ -378,10 +430,16 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
             nb = bloc[j] + 1
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
     size = <Py_ssize_t *> malloc(max(nb, 1) * sizeof(Py_ssize_t))
+    count = <Py_ssize_t *> calloc(max(nb, 1), sizeof(Py_ssize_t))
+    used = <int64_t *> malloc(max(nb, 1) * sizeof(int64_t))
     extra = <Extra *> malloc(max(n, 1) * sizeof(Extra))
-    if not (size and extra):
+    placed = <Extra *> malloc(max(n, 1) * sizeof(Extra))
+    if not (size and count and used and extra and placed):
         free(size)
+        free(count)
+        free(used)
         free(extra)
+        free(placed)
         raise MemoryError()
     for k in range(nb):
         size[k] = 0
@@ -409,17 +467,22 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
                 extra[m].e = INFINITY if x >= 1.0 else log1p((x - y) / (1.0 - x))
                 extra[m].j = j
                 m = m + 1
+        ranked = extra
         if m > 1:
-            qsort(extra, m, sizeof(Extra), _by_rank)
+            _ranked(extra, placed, m, count, used)
+            ranked = placed
         total = 0.0
         w = 0.0
         for k in range(m):
-            if k == 0 or extra[k].bloc != extra[k - 1].bloc:
+            if k == 0 or ranked[k].bloc != ranked[k - 1].bloc:
                 w = 1.0
             else:
                 w = w * aggregation
             if w > 0.0:
-                total = total + w * extra[k].e
+                total = total + w * ranked[k].e
         out[i] = 1.0 - product * exp(-total)
     free(size)
+    free(count)
+    free(used)
     free(extra)
+    free(placed)
