@@ -37,7 +37,8 @@ COLUMNS = ("decision.temperature", "decision.war_cost", "decision.inertia", "dec
            "motives.csf_exponent", "motives.optimism", "motives.pressure", "motives.odb", "motives.first_strike",
            "motives.nuclear_shadow", "motives.war_fixed_cost", "termination.burden", "termination.capitulation",
            "termination.learning_days", "nuclear.small_arsenal", "nuclear.warheads_half", "nuclear.retaliation",
-           "nuclear.desperation")
+           "nuclear.desperation", "perception.bloc_aggregation", "perception.perceive_threshold",
+           "perception.encirclement", "termination.mutual_optimism")
 """The design's column order, as published in docs/model.md (the Latin hypercube depends on it)."""
 RANGES = {name: DOCUMENTED_RANGES[name] for name in COLUMNS}
 """Documented range of each parameter (the registry, sim/scenario/ranges.py); tests/test_motives.py runs both ends."""

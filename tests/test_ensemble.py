@@ -164,6 +164,25 @@ def test_tables_are_honoured_with_an_ensemble(tmp_path):
     assert json.loads((tmp_path / "out" / "meta.json").read_text())["tables"] == ["summary"]
 
 
+def test_sources_are_honoured_with_an_ensemble(tmp_path):
+    """`--tables ...,sources` with an ensemble writes sources.csv, and each replication's rows are
+    those of the fixed run of its set (the split read with that set's parameters), byte for byte."""
+    ensemble = write_ensemble(SETS, tmp_path / "ensemble.csv")
+    assert main(["run", SCENARIO, "--reps", "4", "--seed", "2", "--parameters-ensemble", str(ensemble), "--tables",
+                 "summary,tension,sources", "--out", str(tmp_path / "out"), "--quiet"]) == 0  # sets 0, 1, 1, 0
+    assert json.loads((tmp_path / "out" / "meta.json").read_text())["tables"] == ["summary", "tension", "sources"]
+    sources = pd.read_csv(tmp_path / "out" / "sources.csv")
+    sets = ensemble_sets(tmp_path / "out")
+    assert sorted(sources["rep"].unique()) == [0, 1, 2, 3] and set(sets) == {0, 1}
+    for j, values in enumerate(SETS):
+        scenario = load_scenario(SCENARIO, [f"{k}={v}" for k, v in values.items()])
+        run(scenario, replications=4, seed=2, sources=True).write(tmp_path / str(j))
+        fixed = pd.read_csv(tmp_path / str(j) / "sources.csv")
+        mine = [k for k, s in enumerate(sets) if s == j]
+        pd.testing.assert_frame_equal(sources[sources.rep.isin(mine)].reset_index(drop=True),
+                                      fixed[fixed.rep.isin(mine)].reset_index(drop=True))
+
+
 def test_a_million_sets_are_not_copied_into_meta(tmp_path):
     """meta.json records the file (path, rows, sha256) and the sets drawn, not every set."""
     n = 1_000_000

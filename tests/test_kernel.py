@@ -59,23 +59,33 @@ def test_intent_reads_one_clock_and_rescales_far_in_the_future():
 
 @pytest.mark.parametrize("n", [1, 55, 300])
 @pytest.mark.parametrize("blocs, floor, aggregation", [(False, 0.0, 0.0), (True, 0.02, 0.0), (True, 0.3, 0.5),
-                                                       (True, 0.02, 1.0)])
+                                                       (True, 0.02, 1.0), (True, 0.0, 0.7), ("few", 0.02, 0.5)])
 def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
-    """1 - prod_j f_ij (the strongest of a bloc in full, the others' own threats weighted by
-    `joint`), row by row, read at one time; without blocs and floor it is 1 - prod_j (1 - I share)."""
+    """1 - prod_j f_ij exp(-H_i) (a bloc member's own threat in every f, what its allies add ranked
+    in its bloc and weighted aggregation^r in H), row by row, read at one time; equal extras in a
+    bloc and sure threats (x = 1) included; without blocs and floor it is 1 - prod_j (1 - I share)."""
     rng = np.random.default_rng(200 + n)
     fast = random_intent(rng, n)
     share = rng.random((n, n))
-    bloc = _numbered(rng.integers(0, max(n // 4, 1), n)) if blocs else np.arange(n, dtype=np.int64)
-    joint = aggregation * share * rng.random((n, n))
+    alone = share * rng.random((n, n))
+    if blocs:  # equal threats from pairs of sources (j - 1, j), some in the same bloc
+        for m in (share, alone, fast.baseline, fast.dev):
+            m[:, 1::2] = m[:, 0:n - 1:2]
+    sizes = 3 if blocs == "few" else max(n // 4, 1)  # "few": blocs of about n / 3 (sorted apart past 32)
+    bloc = _numbered(rng.integers(0, sizes, n)) if blocs else np.arange(n, dtype=np.int64)
     for t in (60.0, 61.5, 400.0):
         want = np.empty(n)
-        reference.tension_of(fast, share, bloc, joint, floor, t, want)
-        assert np.array_equal(fast.tension(share, t, bloc, floor, joint), want)
-        assert np.allclose(want, sim.model.perception.tension(fast.all(t), share, bloc, floor, joint),
+        reference.tension_of(fast, share, alone, bloc, aggregation, floor, t, want)
+        assert np.array_equal(fast.tension(share, t, alone, bloc, floor, aggregation), want)
+        assert np.allclose(want, sim.model.perception.tension(fast.all(t), share, alone, bloc, floor, aggregation),
                            rtol=1e-12, atol=1e-15)
         if not blocs and floor == 0.0:
             assert np.allclose(want, 1.0 - np.prod(1.0 - fast.all(t) * share, axis=1), rtol=1e-12, atol=1e-15)
+    if blocs and n > 1:  # sure threats (x = 1) from bloc members make tension 1 in both
+        fast.baseline[0, :], fast.dev[0, :], share[0, :] = 1.0, 0.0, 1.0
+        want = np.empty(n)
+        reference.tension_of(fast, share, alone, bloc, aggregation, floor, 400.0, want)
+        assert np.array_equal(fast.tension(share, 400.0, alone, bloc, floor, aggregation), want) and want[0] == 1.0
 
 
 def _numbered(labels: np.ndarray) -> np.ndarray:
@@ -87,9 +97,11 @@ def _numbered(labels: np.ndarray) -> np.ndarray:
 def test_tension_refuses_mismatched_arrays():
     intent = Intent(np.zeros((3, 3)), 90.0)
     with pytest.raises(ValueError, match="n-vectors"):
-        _kernel.tension_of(intent, np.zeros((3, 3)), np.zeros(3, dtype=np.int64), np.zeros((3, 3)), 0.0, 1.0, np.empty(2))
+        _kernel.tension_of(intent, np.zeros((3, 3)), np.zeros((3, 3)), np.zeros(3, dtype=np.int64), 0.5, 0.0, 1.0,
+                           np.empty(2))
     with pytest.raises(ValueError, match="bloc numbers"):
-        _kernel.tension_of(intent, np.zeros((3, 3)), np.array([0, 5, 1], dtype=np.int64), np.zeros((3, 3)), 0.0, 1.0, np.empty(3))
+        _kernel.tension_of(intent, np.zeros((3, 3)), np.zeros((3, 3)), np.array([0, 5, 1], dtype=np.int64), 0.5, 0.0,
+                           1.0, np.empty(3))
 
 
 def random_state(rng, n, kind):

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 from factories import tiny
 
 from sim.engine.simulation import Setup, Simulation
+from sim.execution.runner import run
 from sim.model import reach
-from sim.model.perception import blocs, gradient, tension
+from sim.model.perception import alignment, blocs, capabilities, gradient, tension
 from sim.scenario.errors import InputErrors
 from sim.scenario.loading import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -73,31 +79,104 @@ def test_withdrawing_from_an_unknown_place_is_an_input_error(tmp_path):
     assert "timeline[0].location: 'Okinwa' is not a position of USA (did you mean 'Okinawa'?)" in message
 
 
-def test_a_bloc_counts_once():
-    """Counted once (no `joint`, bloc_aggregation 0) thirty allies each at threat 0.2 alarm like
-    one (0.2), not like thirty (1 - 0.8^30 = 0.999); two independent blocs combine as
-    1 - prod (1 - T). With aggregation the others add their own threat (`joint`), less than if
-    each counted in full."""
+def test_a_bloc_counts_its_members_own_power_once_and_what_allies_add_by_rank():
+    """Thirty allies each at threat 0.2 with their reach (0.1 with their own capability): each own
+    capability counts in full, what allies add (0.2 over 0.1) counts in full for the largest and
+    kappa^r for the r-th after it, not thirty times (1 - 0.8^30 = 0.999: the old saturation)."""
     n = 32
     intent = np.zeros((n, n))
     intent[0, 1:] = 1.0
     share = np.zeros((n, n))
     share[0, 1:31] = 0.2
     share[0, 31] = 0.5
+    alone = share / 2
     one_bloc = np.array([0] + [1] * 30 + [2], dtype=np.int64)
-    assert tension(intent, share, one_bloc)[0] == pytest.approx(1 - 0.8 * 0.5)
-    assert tension(intent, share)[0] == pytest.approx(1 - 0.8 ** 30 * 0.5)
-    own = 0.5 * 0.02 * (share > 0)  # each member's own capability share, kappa 0.5
-    assert tension(intent, share, one_bloc, 0.0, own)[0] == pytest.approx(1 - 0.8 * 0.99 ** 29 * 0.5)
+    extra = np.log(0.9 / 0.8)  # -log(1 - 0.2) + log(1 - 0.1)
+    kappa = 0.5
+    want = 1 - 0.9 ** 30 * np.exp(-extra * (1 - kappa ** 30) / (1 - kappa)) * 0.5
+    assert tension(intent, share, alone, one_bloc, 0.0, kappa)[0] == pytest.approx(want, rel=1e-12)
+    assert tension(intent, share, alone, one_bloc, 0.0, 1.0)[0] == pytest.approx(1 - 0.8 ** 30 * 0.5)
+    assert tension(intent, share)[0] == pytest.approx(1 - 0.8 ** 30 * 0.5)  # no blocs: all independent
+    assert tension(intent, share, alone, one_bloc, 0.0, 0.0)[0] == pytest.approx(1 - 0.9 ** 30 * (0.8 / 0.9) * 0.5)
+
+
+def _world(rng, n):
+    """A random world: positions, power and offence; state 0 the target."""
+    where = rng.random((n, 2)) * 5_000.0
+    g = gradient(np.linalg.norm(where[:, None] - where[None], axis=-1), 2_000.0, 2.0)
+    return rng.lognormal(0.0, 1.0, n), rng.uniform(0.5, 1.5, n), g
+
+
+def _tension_of_target(world, intent, members, reliability, kappa):
+    power, offence, g = world
+    n = len(power)
+    pacts = [SimpleNamespace(members=members, obligations=frozenset({"defence"}), reliability=reliability)]
+    a = alignment(pacts, n, {"defence": 1.0})
+    caps = capabilities(power, offence, g, a)
+    return tension(intent, caps.share, caps.alone, blocs(pacts, n), 0.02, kappa)[0]
+
+
+@pytest.mark.parametrize("kappa", [0.0, 0.5, 1.0])
+def test_a_hostile_bloc_that_admits_a_state_or_tightens_never_lowers_the_targets_tension(kappa):
+    """In 300 random worlds a state bound to no one else joining a bloc hostile to the target (state
+    0), and the bloc's pact tightening, never lower the target's tension; they raise it in most.
+    (Counted as the bloc's strongest member only, or with the members' own capability added at
+    half weight, the target's tension fell when a strong state joined.)"""
+    rng = np.random.default_rng(2022)
+    rises = 0
+    for _ in range(300):
+        n = int(rng.integers(4, 9))
+        world = _world(rng, n)
+        intent = np.full((n, n), 0.02)
+        intent[0, 1:] = rng.uniform(0.02, 1.0, n - 1)
+        m = int(rng.integers(2, n - 1))  # bloc 1..m-1, m joins
+        reliability = rng.uniform(0.2, 0.9)
+        before = _tension_of_target(world, intent, list(range(1, m)), reliability, kappa)
+        after = _tension_of_target(world, intent, list(range(1, m + 1)), reliability, kappa)
+        tighter = _tension_of_target(world, intent, list(range(1, m + 1)), reliability + 0.1, kappa)
+        assert after >= before - 1e-12 and tighter >= after - 1e-12
+        rises += after > before + 1e-9
+    assert rises > 150
+
+
+@pytest.mark.parametrize("what_if, day, state, rise", [("quad_defence_pact", 1.0, "CHN", 0.005),
+                                                       ("finland_sweden_join_nato", 700.0, "RUS", 0.0)])
+def test_the_quad_pact_raises_chinas_tension_and_the_nordic_accession_russias_in_2022(what_if, day, state, rise):
+    """On the 2022 world, with the baseline's intent held (capability and blocs alone), the Quad as a
+    defence pact raises China's tension and Finland and Sweden in NATO raise Russia's (a little:
+    Russia holds no rivalry with them, so they add through its NATO rivals' reach; the rest of the
+    rise is the enlargement perceived as encirclement)."""
+    base = Setup(load_scenario(ROOT / "scenarios" / "baseline_2022.yaml")).structure
+    sim = Simulation(Setup(load_scenario(ROOT / "scenarios" / f"{what_if}.yaml")), 1, horizon=day)
+    sim.run()
+    c = sim.world.index[state]
+    before, after = (tension(base.baseline, s.caps.share, s.caps.alone, s.bloc, s.background, s.aggregation)[c]
+                     for s in (base, sim.structure))
+    assert after > before + rise
+
+
+def test_the_bloc_rule_changes_only_the_recorded_tension():
+    """Decisions read the per-dyad threat, not tension: under any `bloc_aggregation` the events and
+    states are the same; the tension is not."""
+    def frames(kappa):
+        scenario = load_scenario(ROOT / "scenarios" / "finland_sweden_join_nato.yaml",
+                                 overrides=[f"parameters.perception.bloc_aggregation={kappa}"])
+        result = run(scenario, replications=2, seed=3, horizon=400.0)
+        return [result.frame(t) for t in ("events", "states", "tension")]
+
+    low, high = frames(0.0), frames(1.0)
+    pd.testing.assert_frame_equal(low[0], high[0])
+    pd.testing.assert_frame_equal(low[1], high[1])
+    assert (high[2].tension.to_numpy() > low[2].tension.to_numpy() + 1e-9).any()
 
 
 def test_background_hostility_is_not_alarm():
     """Intent at the background floor adds nothing; above it, the excess is rescaled to 0..1."""
     intent = np.full((3, 3), 0.02)
     share = np.full((3, 3), 0.9)
-    assert np.all(tension(intent, share, None, 0.02) == 0.0)
+    assert np.all(tension(intent, share, None, None, 0.02) == 0.0)
     intent[0, 1] = 0.51
-    assert tension(intent, share, None, 0.02)[0] == pytest.approx(0.5 * 0.9)
+    assert tension(intent, share, None, None, 0.02)[0] == pytest.approx(0.5 * 0.9)
 
 
 def test_blocs_are_the_components_of_defence_pacts(world2022):

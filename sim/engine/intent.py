@@ -57,14 +57,14 @@ class Intent:
         """I[rows[k], cols[k]] at time t for each k (a new array; either may be one index)."""
         return self.baseline[rows, cols] + self.dev[rows, cols] * self.decay(t)
 
-    def tension(self, share: np.ndarray, t: float, bloc: np.ndarray | None = None, floor: float = 0.0,
-                joint: np.ndarray | None = None) -> np.ndarray:
-        """Every state's tension at time t: `tension(self.all(t), share, bloc, floor, joint)`
+    def tension(self, share: np.ndarray, t: float, alone: np.ndarray | None = None, bloc: np.ndarray | None = None,
+                floor: float = 0.0, aggregation: float = 0.0) -> np.ndarray:
+        """Every state's tension at time t: `tension(self.all(t), share, alone, bloc, floor, aggregation)`
         (`sim.model.perception`), in one pass."""
         n = len(share)
         out = np.empty(n)
         bloc = np.arange(n, dtype=np.int64) if bloc is None else bloc
-        tension_of(self, share, bloc, np.zeros((n, n)) if joint is None else joint, floor, t, out)
+        tension_of(self, share, share if alone is None else alone, bloc, aggregation, floor, t, out)
         return out
 
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:

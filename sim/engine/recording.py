@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.engine.metrics import DYAD_METRICS, METRICS, STATE_METRICS
 from sim.engine.tables import EventRow, format_float, format_row, format_value, summary_columns
-from sim.model.attribution import COMPONENTS, split
+from sim.model.attribution import COMPONENTS, table
 from sim.model.ladder import SCENARIO, Kind
 
 __all__ = ["Event", "Recorder", "TensionRows"]
@@ -140,47 +140,43 @@ class Recorder:
         (:mod:`sim.model.attribution`); the sources that make less than `MIN_SOURCE` of it each are
         summed as `other`, and components that make nothing are left out. They add up to the
         state's tension."""
-        for t, state, source, component, value in self._sources():
-            yield (rep, t, state, source, component, value)
+        ids = self.ids
+        for times, (sample, row, source, component, values), names in self._sources():
+            yield from zip([rep] * len(values), [times[k] for k in sample.tolist()],
+                           [ids[i] for i in self.attributed[row].tolist()], [names[j] for j in source.tolist()],
+                           [COMPONENTS[c] for c in component.tolist()], values.tolist())
 
     def source_text(self, rep: int) -> str:
         """sources.csv's lines of this replication (`format_row` of each of `source_rows`, written
-        directly)."""
-        return "".join([f"{rep},{format_value(t)},{state},{source},{component},{format_float(value)}\n"
-                        for t, state, source, component, value in self._sources()])
+        directly: the text before each (sample, state) and each (source, component) made once)."""
+        states = [format_value(self.ids[i]) for i in self.attributed.tolist()]
+        lines = []
+        for times, (sample, row, source, component, values), names in self._sources():
+            heads = [f"{rep},{format_value(t)},{state}," for t in times for state in states]
+            cells = [f"{format_value(name)},{kind}," for name in names for kind in COMPONENT_TEXT]
+            lines += [f"{heads[h]}{cells[c]}{v:.6g}\n" for h, c, v in
+                      zip((sample * len(states) + row).tolist(), (source * len(COMPONENTS) + component).tolist(),
+                          values.tolist())]
+        return "".join(lines).replace(",-0\n", ",0\n")  # format_float: no negative zero
 
     def _sources(self):
-        """(t, state, source, component, value) of every kept part, sample by sample, each state's
-        sources by decreasing part, `other` last: a source that makes less than `MIN_SOURCE` of the
-        state's tension, or a component of a source that makes less than `MIN_PART` of it, is
-        summed into `other`'s component."""
+        """Per run of samples read with one structure: their times, the parts kept for sources.csv
+        (`sim.model.attribution.table`: sample, row, source, component, value, in the table's order)
+        and the sources' names (`BLOC/STATE` inside a bloc, `other` last)."""
         rows, ids, k = self.attributed, self.ids, 0
-        states = [format_value(ids[i]) for i in rows.tolist()]
         while k < len(self.sourced):
             structure, end = self.sourced[k][4], k
             while end < len(self.sourced) and self.sourced[end][4] is structure:
                 end += 1
             group = self.sourced[k:end]
-            tau = np.array([g[1] for g in group])
-            parts = split(tau, np.array([g[2] for g in group]), np.array([g[3] for g in group]),
-                          structure.baseline[rows][None], structure.caps.share[rows][None],
-                          structure.share0[rows][None], structure.joint[rows][None], structure.joint0[rows][None],
-                          structure.bloc, structure.background)
-            names = [format_value(f"{structure.bloc_names[b]}/{ids[j]}" if structure.bloc_names[b] else ids[j])
+            parts = table(np.array([g[1] for g in group]), np.array([g[2] for g in group]),
+                          np.array([g[3] for g in group]), structure.baseline[rows][None],
+                          structure.caps.share[rows][None], structure.share0[rows][None],
+                          structure.caps.alone[rows][None], structure.bloc, structure.background,
+                          structure.aggregation, MIN_SOURCE, MIN_PART)
+            names = [f"{structure.bloc_names[b]}/{ids[j]}" if structure.bloc_names[b] else ids[j]
                      for j, b in enumerate(structure.bloc.tolist())] + ["other"]
-            totals = parts.sum(axis=3)  # samples x rows x sources
-            scale = tau[..., None, None]
-            small = (np.abs(totals) < MIN_SOURCE * tau[..., None])[..., None] | (np.abs(parts) < MIN_PART * scale)
-            other = np.where(small, parts, 0.0).sum(axis=2)  # samples x rows x components
-            parts = np.concatenate([np.where(small, 0.0, parts), other[:, :, None]], axis=2)
-            totals = np.concatenate([totals, np.full(other.shape[:2] + (1,), -np.inf)], axis=2)  # other last
-            sample, row, source, component = np.nonzero(parts)
-            order = np.lexsort((component, source, -totals[sample, row, source], row, sample))
-            sample, row, source, component = sample[order], row[order], source[order], component[order]
-            times = [g[0] for g in group]
-            yield from zip([times[i] for i in sample.tolist()], [states[i] for i in row.tolist()],
-                           [names[j] for j in source.tolist()], [COMPONENTS[c] for c in component.tolist()],
-                           parts[sample, row, source, component].tolist())
+            yield [g[0] for g in group], parts, names
             k = end
 
     def summary(self, rep: int, seed: int) -> dict:
@@ -300,6 +296,8 @@ class TensionRows(Sequence):
     def __repr__(self) -> str:
         return f"TensionRows(rep={self.rep}, {len(self)} rows)"
 
+
+COMPONENT_TEXT = [format_value(c) for c in COMPONENTS]
 
 MIN_SOURCE = 0.02
 MIN_PART = 0.005

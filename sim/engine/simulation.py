@@ -81,11 +81,9 @@ class Structure:
         self.bloc = perception.blocs(pacts, n)
         self.bloc_names = attribution.bloc_names(pacts, self.bloc)
         # for attribution (sim.model.attribution): the same shares if i had no allies (P(i) = p_i)
-        solo = g * (offense * power)[None, :]
-        np.fill_diagonal(solo, 0.0)
-        self.share0, self.joint0 = _alone(self.caps.reach, power), pp.bloc_aggregation * _alone(solo, power)
+        self.share0 = _alone(self.caps.reach, power)
         self.background = pp.default_intent
-        self.joint = pp.bloc_aggregation * self.caps.alone  # a bloc member's own threat, added to its bloc's
+        self.aggregation = pp.bloc_aggregation  # what allies add to a bloc member's reach: the r-th largest counts kappa^r
         self.bond = np.zeros((n, n))
         self.baseline = np.full((n, n), pp.default_intent)
         for pact in pacts:
@@ -338,7 +336,8 @@ class Simulation:
     def sample(self) -> None:
         """Record every state's tension and the watched dyads' at the current time."""
         t, share, intent = self.env.now, self.structure.caps.share, self.intent
-        tension = intent.tension(share, t, self.structure.bloc, self.structure.background, self.structure.joint)
+        tension = intent.tension(share, t, self.structure.caps.alone, self.structure.bloc, self.structure.background,
+                                 self.structure.aggregation)
         e, cells, m = intent.decay(t), self._dyad_cells, len(self.rec.dyads)
         threat = (intent.baseline.take(cells) + intent.dev.take(cells) * e) * share.take(cells)
         self.rec.sample(t, tension, np.maximum(threat[:m], threat[m:]).tolist())  # the larger direction's

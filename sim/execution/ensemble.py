@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.tables import TABLES, headers
+from sim.engine.tables import OPTIONAL, TABLES, headers
 from sim.execution.backends import open_backend
 from sim.execution.output import CsvWriter, atomic_folder, write_json
 from sim.execution.runner import _meta, _resolved, iter_replications, replication_seeds
@@ -58,8 +58,9 @@ def run_ensemble_to_folder(source: str | os.PathLike, overrides: list[str], sets
                            dask: str | None = None, ensemble_file: str = "",
                            tables: Iterable[str] = TABLES) -> tuple[Path, dict]:
     """Run `source` with each replication's drawn set (applied before `overrides`) and write the
-    named `tables` (all four by default) in replication order, with meta.json recording each
-    replication's set (:func:`ensemble_record`)."""
+    named `tables` (the four of `TABLES` by default; `sources` of `OPTIONAL` when named: each
+    replication's tension split by source with its own set's structure) in replication order, with
+    meta.json recording each replication's set (:func:`ensemble_record`)."""
     tables = tuple(tables)
     base = _resolved(load_scenario(source, overrides), replications, seed, horizon)
     start = time.perf_counter()
@@ -71,11 +72,12 @@ def run_ensemble_to_folder(source: str | os.PathLike, overrides: list[str], sets
             reps = [r for r, c in enumerate(chosen) if c == k]
             scenario = _resolved(load_scenario(source, _overrides(sets[k]) + list(overrides)), base.replications,
                                  base.seed, horizon)
-            for rep in iter_replications(scenario, [seeds[r] for r in reps], as_text=True, backend=backend, reps=reps):
+            for rep in iter_replications(scenario, [seeds[r] for r in reps], as_text=True, backend=backend, reps=reps,
+                                         sources="sources" in tables):
                 texts[rep.rep] = rep
     head = headers(base.watch)
     with atomic_folder(out, force) as tmp:
-        writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES if t in tables}
+        writers = {t: CsvWriter(tmp / f"{t}.csv", head[t]) for t in TABLES + OPTIONAL if t in tables}
         for rep in sorted(texts):
             for t, w in writers.items():
                 w.file.write(texts[rep].text[t])
@@ -83,7 +85,7 @@ def run_ensemble_to_folder(source: str | os.PathLike, overrides: list[str], sets
             w.close()
         meta = _meta(base, time.perf_counter() - start)
         if tables != TABLES:
-            meta["tables"] = [t for t in TABLES if t in tables]
+            meta["tables"] = [t for t in TABLES + OPTIONAL if t in tables]
         meta["parameter_ensemble"] = ensemble_record(sets, chosen, ensemble_file)
         write_json(tmp / "meta.json", meta)
     return Path(out), meta

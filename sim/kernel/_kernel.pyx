@@ -9,7 +9,7 @@ Intent is kept as I = baseline + D e^(-rate (t - epoch)) with one clock for ever
 This is the model of `sim.decision` and `sim.perception` in compiled form, not a different one:
 `tests/test_kernel.py` checks it bit for bit against the plain Python of `sim.reference`, which
 is the readable definition. To stay bitwise equal the arithmetic is written in the same order,
-exp and pow come from the C library (as Python's math module does; never numpy's SIMD kernels,
+exp, pow and log1p come from the C library (as Python's math module does; never numpy's SIMD kernels,
 whose last bit depends on the processor), and setup.py compiles without floating-point
 contraction. Random numbers come from each state's own numpy Generator, through numpy's own C
 functions, so a stream gives the same draws as `rng.random()`, `rng.exponential(mean)` and
@@ -17,9 +17,9 @@ functions, so a stream gives the same draws as `rng.random()`, `rng.exponential(
 """
 
 from cpython.pycapsule cimport PyCapsule_GetPointer
-from libc.math cimport exp, expm1, pow
+from libc.math cimport INFINITY, exp, expm1, log1p, pow
 from libc.stdint cimport int8_t, int64_t, uint64_t, uint32_t
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport calloc, free, malloc, qsort
 
 
 cdef extern from "numpy/random/bitgen.h":
@@ -428,22 +428,91 @@ cdef class Observer:
         return alarmed
 
 
-def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, const double[:, ::1] joint,
-               double floor, double t, double[::1] out):
-    """Each state's tension at time t in `out`: tau_i = 1 - prod_j f_ij over the sources j, the
-    product taken left to right, with u_ij = max(I_ij - floor, 0) / (1 - floor), x_ij = u_ij share_ij,
-    f_ij = 1 - x_ij for the strongest source of each bloc (the first of its largest x; blocs numbered
-    0.. in `bloc`) and f_ij = 1 - u_ij joint_ij for the bloc's other members (their own threat added
-    to the bloc's; sim.kernel.reference.tension_of)."""
+ctypedef struct Extra:
+    int64_t bloc
+    double e
+    Py_ssize_t j
+
+
+cdef int _by_rank(const void *a, const void *b) noexcept nogil:
+    """Bloc by bloc in order, each bloc's extras by decreasing size, the lower index first."""
+    cdef const Extra *p = <const Extra *> a
+    cdef const Extra *q = <const Extra *> b
+    if p.bloc != q.bloc:
+        return -1 if p.bloc < q.bloc else 1
+    if p.e != q.e:
+        return -1 if p.e > q.e else 1
+    return -1 if p.j < q.j else (1 if p.j > q.j else 0)
+
+
+cdef int _by_bloc(const void *a, const void *b) noexcept nogil:
+    cdef int64_t p = (<const int64_t *> a)[0]
+    cdef int64_t q = (<const int64_t *> b)[0]
+    return -1 if p < q else (1 if p > q else 0)
+
+
+cdef void _ranked(const Extra *extra, Extra *placed, Py_ssize_t m, Py_ssize_t *count, int64_t *used) noexcept nogil:
+    """placed[0..m): extra[0..m) (collected in index order) bloc by bloc in order, each bloc's by
+    decreasing e, the lower index first among equals (the order `_by_rank` gives, found by placing
+    each bloc's extras together and sorting each bloc alone); `count` (zero on entry and on exit)
+    and `used` are scratch."""
+    cdef Py_ssize_t k, a, b, u = 0, offset = 0, start = 0, end
+    cdef int64_t c
+    cdef Extra item
+    for k in range(m):
+        c = extra[k].bloc
+        if count[c] == 0:
+            used[u] = c
+            u = u + 1
+        count[c] += 1
+    if u > 1:
+        qsort(used, u, sizeof(int64_t), _by_bloc)
+    for k in range(u):  # count[c]: where bloc c's extras start
+        c = used[k]
+        end = count[c]
+        count[c] = offset
+        offset = offset + end
+    for k in range(m):
+        c = extra[k].bloc
+        placed[count[c]] = extra[k]
+        count[c] += 1
+    for k in range(u):  # count[c]: where they end; each bloc sorted alone, stably
+        c = used[k]
+        end = count[c]
+        count[c] = 0
+        if end - start > 32:
+            qsort(placed + start, end - start, sizeof(Extra), _by_rank)
+        else:
+            for a in range(start + 1, end):
+                item = placed[a]
+                b = a - 1
+                while b >= start and placed[b].e < item.e:
+                    placed[b + 1] = placed[b]
+                    b = b - 1
+                placed[b + 1] = item
+        start = end
+
+
+def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, const int64_t[::1] bloc,
+               double aggregation, double floor, double t, double[::1] out):
+    """Each state's tension at time t in `out`: tau_i = 1 - prod_j f_ij exp(-H_i), the product
+    taken left to right, with u_ij = max(I_ij - floor, 0) / (1 - floor), x_ij = u_ij share_ij,
+    y_ij = min(u_ij alone_ij, x_ij); f_ij = 1 - x_ij for a state that is its own bloc (blocs numbered
+    0.. in `bloc`) and 1 - y_ij for a member of a larger bloc, whose extra e_ij = log(1 + (x_ij -
+    y_ij) / (1 - x_ij)) (inf where x_ij = 1) enters H_i: bloc by bloc in order, the extras > 0 by
+    decreasing size (the lower index first among equals), the r-th (from 0) weighted
+    `aggregation`^r by repeated multiplication (sim.kernel.reference.tension_of)."""
     cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
-    cdef Py_ssize_t i, j, b, n = baseline.shape[0], nb = 0
-    cdef double product, e, x, u, scale = 1.0 - floor
-    cdef double *worst
-    cdef double *xs
-    cdef double *us
-    cdef Py_ssize_t *lead
+    cdef Py_ssize_t i, j, k, m, n = baseline.shape[0], nb = 0
+    cdef double product, e, x, y, u, w, total, scale = 1.0 - floor
+    cdef Py_ssize_t *size
+    cdef Py_ssize_t *count
+    cdef int64_t *used
+    cdef Extra *extra
+    cdef Extra *placed
+    cdef Extra *ranked
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
-            == out.shape[0] == bloc.shape[0] == joint.shape[0] == joint.shape[1] == n):
+            == alone.shape[0] == alone.shape[1] == out.shape[0] == bloc.shape[0] == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
     for j in range(n):
         if bloc[j] < 0 or bloc[j] >= n:
@@ -451,40 +520,60 @@ def tension_of(intent, const double[:, ::1] share, const int64_t[::1] bloc, cons
         if bloc[j] + 1 > nb:
             nb = bloc[j] + 1
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
-    worst = <double *> malloc(max(nb, 1) * sizeof(double))
-    lead = <Py_ssize_t *> malloc(max(nb, 1) * sizeof(Py_ssize_t))
-    xs = <double *> malloc(max(n, 1) * sizeof(double))
-    us = <double *> malloc(max(n, 1) * sizeof(double))
-    if not (worst and lead and xs and us):
-        free(worst)
-        free(lead)
-        free(xs)
-        free(us)
+    size = <Py_ssize_t *> malloc(max(nb, 1) * sizeof(Py_ssize_t))
+    count = <Py_ssize_t *> calloc(max(nb, 1), sizeof(Py_ssize_t))
+    used = <int64_t *> malloc(max(nb, 1) * sizeof(int64_t))
+    extra = <Extra *> malloc(max(n, 1) * sizeof(Extra))
+    placed = <Extra *> malloc(max(n, 1) * sizeof(Extra))
+    if not (size and count and used and extra and placed):
+        free(size)
+        free(count)
+        free(used)
+        free(extra)
+        free(placed)
         raise MemoryError()
+    for k in range(nb):
+        size[k] = 0
+    for j in range(n):
+        size[bloc[j]] += 1
     for i in range(n):
-        for b in range(nb):
-            worst[b] = 0.0
-            lead[b] = -1
+        product = 1.0
+        m = 0
         for j in range(n):
             u = baseline[i, j] + dev[i, j] * e - floor
             if u > 0.0:
                 u = u / scale
             else:  # no intent above the floor (and no 0 / 0 when the floor is 1)
-                u = 0.0
+                continue
             x = u * share[i, j]
-            us[j] = u
-            xs[j] = x
-            if x > worst[bloc[j]]:
-                worst[bloc[j]] = x
-                lead[bloc[j]] = j
-        product = 1.0
-        for j in range(n):
-            if lead[bloc[j]] == j:
-                product = product * (1.0 - xs[j])
+            if size[bloc[j]] == 1:
+                product = product * (1.0 - x)
+                continue
+            y = u * alone[i, j]
+            if y > x:
+                y = x
+            product = product * (1.0 - y)
+            if x > y:  # what its allies add to its reach: ranked in its bloc
+                extra[m].bloc = bloc[j]
+                extra[m].e = INFINITY if x >= 1.0 else log1p((x - y) / (1.0 - x))
+                extra[m].j = j
+                m = m + 1
+        ranked = extra
+        if m > 1:
+            _ranked(extra, placed, m, count, used)
+            ranked = placed
+        total = 0.0
+        w = 0.0
+        for k in range(m):
+            if k == 0 or ranked[k].bloc != ranked[k - 1].bloc:
+                w = 1.0
             else:
-                product = product * (1.0 - us[j] * joint[i, j])
-        out[i] = 1.0 - product
-    free(worst)
-    free(lead)
-    free(xs)
-    free(us)
+                w = w * aggregation
+            if w > 0.0:
+                total = total + w * ranked[k].e
+        out[i] = 1.0 - product * exp(-total)
+    free(size)
+    free(count)
+    free(used)
+    free(extra)
+    free(placed)

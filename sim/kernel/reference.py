@@ -35,31 +35,43 @@ def decay(dev, strength, epoch, neg_rate: float, t: float) -> float:
     return 1.0
 
 
-def tension_of(intent, share, bloc, joint, floor: float, t: float, out) -> None:
-    """Every state's tension at time t in `out`: tau_i = 1 - prod_j f_ij, f_ij = 1 - x_ij for the
-    strongest source of each bloc (the first of its largest x), 1 - u_ij joint_ij for the bloc's
-    other members, u_ij = max(I_ij - floor, 0) / (1 - floor), x_ij = u_ij share_ij
-    (`sim.model.perception.factors`)."""
+def tension_of(intent, share, alone, bloc, aggregation: float, floor: float, t: float, out) -> None:
+    """Every state's tension at time t in `out`: tau_i = 1 - prod_j f_ij exp(-H_i),
+    u_ij = max(I_ij - floor, 0) / (1 - floor), x_ij = u_ij share_ij, y_ij = min(u_ij alone_ij, x_ij);
+    f_ij = 1 - x_ij for a state that is its own bloc, 1 - y_ij for a member of a larger bloc, whose
+    extra e_ij = -log(1 - x_ij) + log(1 - y_ij) enters H_i ranked in its bloc by decreasing size,
+    the r-th (from 0) weighted aggregation^r (`sim.model.perception.terms`)."""
     n = len(out)
-    if not (share.shape == intent.baseline.shape == joint.shape == (n, n) and len(bloc) == n):
+    if not (share.shape == alone.shape == intent.baseline.shape == (n, n) and len(bloc) == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
     e = decay(intent.dev, intent.strength, intent.epoch, -intent.rate, t)
-    base, dev, shares, weights = intent.baseline.tolist(), intent.dev.tolist(), share.tolist(), joint.tolist()
+    base, dev, shares, owns = intent.baseline.tolist(), intent.dev.tolist(), share.tolist(), alone.tolist()
     blocs, scale = [int(b) for b in bloc.tolist()], 1.0 - floor
+    size = [0] * n
+    for b in blocs:
+        size[b] += 1
     for i in range(n):
-        worst, lead, xs, us = [0.0] * n, [-1] * n, [], []
+        product, extra = 1.0, []
         for j in range(n):
             u = base[i][j] + dev[i][j] * e - floor
-            u = u / scale if u > 0.0 else 0.0  # no 0 / 0 when the floor is 1
+            if not u > 0.0:  # no intent above the floor (and no 0 / 0 when the floor is 1)
+                continue
+            u = u / scale
             x = u * shares[i][j]
-            us.append(u)
-            xs.append(x)
-            if x > worst[blocs[j]]:
-                worst[blocs[j]], lead[blocs[j]] = x, j
-        product = 1.0
-        for j in range(n):
-            product = product * (1.0 - xs[j] if lead[blocs[j]] == j else 1.0 - us[j] * weights[i][j])
-        out[i] = 1.0 - product
+            if size[blocs[j]] == 1:
+                product = product * (1.0 - x)
+                continue
+            y = min(u * owns[i][j], x)
+            product = product * (1.0 - y)
+            if x > y:  # what its allies add to its reach: ranked in its bloc
+                extra.append((blocs[j], -(math.inf if x >= 1.0 else math.log1p((x - y) / (1.0 - x))), j))
+        total, w, previous = 0.0, 0.0, -1
+        for b, minus, _ in sorted(extra):
+            w = 1.0 if b != previous else w * aggregation
+            previous = b
+            if w > 0.0:
+                total = total + w * -minus
+        out[i] = 1.0 - product * math.exp(-total)
 
 
 class Decider:

@@ -18,8 +18,8 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model.replication import ReplicationState
 
-__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "threats_to", "tension", "factors", "excess",
-           "blocs"]
+__all__ = ["gradient", "alignment", "Capabilities", "capabilities", "threats_to", "tension", "terms", "terms_of", "survival_log",
+           "excess", "blocs"]
 
 
 _LOG2_LARGEST = 1024.0 - 1e-9
@@ -60,10 +60,10 @@ class Capabilities:
     reach[i, j]  P(j->i): power j and its allies (not allied to i) can bring to bear on i;
     own[i]       P(i): i's power plus its allies' power reaching i, weighted by reliability;
     share[i, j]  P(j->i) / (P(i) + P(j->i)): the capability part of the threat j poses to i;
-    alone[i, j]  o_j p_j g_ij / (P(i) + o_j p_j g_ij): the same with j's own capability only (what a
-                 bloc member adds to its bloc's threat, `factors`);
     deterred[i, j]  the other side's share of the local balance if i attacked j:
-                    P(j) / (P(j) + P(i->j)), the deterrent that enters i's cost of war.
+                    P(j) / (P(j) + P(i->j)), the deterrent that enters i's cost of war;
+    alone[i, j]  o_j p_j g_ij / (P(i) + o_j p_j g_ij): j's share with its own capability only, what
+                 it threatens i with by itself (`terms`).
     """
 
     reach: np.ndarray
@@ -106,42 +106,65 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def tension(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = None, floor: float = 0.0,
-            joint: np.ndarray | None = None) -> np.ndarray:
-    """A state's tension: tau_i = 1 - prod_j f_ij over the sources j of threat (see `factors`).
+def tension(intent: np.ndarray, share: np.ndarray, alone: np.ndarray | None = None, bloc: np.ndarray | None = None,
+            floor: float = 0.0, aggregation: float = 0.0) -> np.ndarray:
+    """A state's tension: tau_i = 1 - exp(-sum_j L_ij), L_ij source j's term (see `terms`).
 
     Without blocs (every state its own) and floor 0 this is 1 - prod_j (1 - I_ij share_ij). The
     kernel's `tension_of` computes the same in a fixed order of operations (this one may differ
-    from it in the last bit)."""
-    return 1.0 - np.prod(factors(intent, share, bloc, floor, joint)[0], axis=1)
+    from it in the last bits)."""
+    return 1.0 - np.exp(-np.sum(terms(intent, share, alone, bloc, floor, aggregation), axis=-1))
 
 
-def factors(intent: np.ndarray, share: np.ndarray, bloc: np.ndarray | None = None, floor: float = 0.0,
-            joint: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(f, strongest): f[i, j], the factor by which source j leaves state i unthreatened
-    (tau_i = 1 - prod_j f_ij), and whether j is the strongest source of its bloc for i.
+def survival_log(x: np.ndarray) -> np.ndarray:
+    """-log(1 - x), the additive form of a threat x in [0, 1] (inf at 1)."""
+    with np.errstate(divide="ignore"):
+        return -np.log1p(-np.minimum(x, 1.0))
+
+
+def terms(intent: np.ndarray, share: np.ndarray, alone: np.ndarray | None = None, bloc: np.ndarray | None = None,
+          floor: float = 0.0, aggregation: float = 0.0) -> np.ndarray:
+    """L[..., i, j] = -log of the chance that source j's threat to i does not materialise, so that
+    tau_i = 1 - exp(-sum_j L_ij) (rows of any leading shape).
 
     x_ij = u_ij share_ij, u_ij = (I_ij - I_0)+ / (1 - I_0): j's threat to i, intent above the
-    background `floor` I_0 times its capability share. Blocs (`bloc[j]`: j's bloc, numbered 0..)
-    are the states a defence or offence pact binds together. The strongest member of a bloc counts
-    in full, f = 1 - x (its reach carries its allies' capability at the pacts' reliability); every
-    other member adds the threat of its own capability, f = 1 - u_ij joint_ij, `joint` being
-    `bloc_aggregation` x `Capabilities.alone` (0: a bloc counts once, as its strongest member).
-    Blocs are independent of each other."""
-    n = share.shape[0]
+    background `floor` I_0 times its capability share (its reach with its allies'); y_ij =
+    u_ij alone_ij, the same with j's own capability only. A state that is its own bloc counts in
+    full, L = -log(1 - x). Blocs (`bloc[j]`, numbered 0..) are the states defence or offence pacts
+    bind together. Each member of a bloc counts its own capability in full, -log(1 - y), once: the
+    bloc's aggregate power (Walt 1987). What its allies add to its reach, e_ij = -log(1 - x_ij) +
+    log(1 - y_ij), is the same allied capability counted again through every member, so the
+    extras are ranked in the bloc by decreasing size and the r-th (from 0) counts `aggregation`^r
+    (kappa; an ordered weighted sum, Yager 1988): the largest in full, the others a geometric
+    fraction, at most 1 / (1 - kappa) times the largest however many members there are. The sum
+    rises with every member's threat and with membership, and own capabilities never drop out: a
+    bloc that tightens its pacts, or admits a state bound to no one else, never lowers the tension
+    of a target allied to none of them (docs/model.md, "Bloc-aware tension")."""
+    return terms_of(excess(intent, floor), share, alone, bloc, aggregation)
+
+
+def terms_of(u: np.ndarray, share: np.ndarray, alone: np.ndarray | None = None, bloc: np.ndarray | None = None,
+             aggregation: float = 0.0) -> np.ndarray:
+    """`terms` from intent above the floor u (`excess`)."""
+    n = share.shape[-1]
     bloc = np.arange(n) if bloc is None else np.asarray(bloc)
-    joint = np.zeros((n, n)) if joint is None else np.asarray(joint, dtype=float)
-    u = excess(intent, floor)
     x = u * share
-    strongest = np.zeros((n, n), dtype=bool)
-    rows = np.arange(n)
-    for b in np.unique(bloc):
+    alone = share if alone is None else alone
+    sizes = np.bincount(bloc)
+    single = sizes[bloc] == 1
+    own = np.where(single, x, np.minimum(u * alone, x))
+    out = survival_log(own)
+    sure = x >= 1.0
+    extra = np.where(sure, np.inf, np.log1p((x - own) / np.where(sure, 1.0, 1.0 - x)))
+    for b in np.flatnonzero(sizes > 1):
         cols = np.flatnonzero(bloc == b)
-        sub = x[:, cols]
-        first = cols[np.argmax(sub, axis=1)]
-        hit = sub.max(axis=1) > 0
-        strongest[rows[hit], first[hit]] = True
-    return np.where(strongest, 1.0 - x, 1.0 - u * joint), strongest
+        order = np.argsort(-extra[..., cols], axis=-1, kind="stable")  # the lower index first among equals
+        rank = np.empty(order.shape)
+        np.put_along_axis(rank, order, np.broadcast_to(np.arange(len(cols), dtype=float), order.shape), axis=-1)
+        weight = np.power(float(aggregation), rank)
+        counted = (extra[..., cols] > 0) & (weight > 0)
+        out[..., cols] += np.where(counted, weight * np.where(counted, extra[..., cols], 0.0), 0.0)
+    return out
 
 
 def excess(intent, floor: float):

@@ -199,15 +199,21 @@ class Perception(Strict):
     standing_weight: Unit = Field(
         0.3, description="share of the gap to 1 a level-7 act in force adds to the target's baseline (level L: L/7)")
     bloc_aggregation: Unit = Field(
-        0.5, description="weight of a bloc member's own threat (its own capability within reach) added to its "
-                          "bloc's strongest member's (Walt 1987: aggregate power; 0 counts a bloc once)")
+        0.5, description="kappa: what allies add to a bloc member's reach, ranked in the bloc, counts kappa^r for the "
+                          "r-th largest (from 0); every member's own capability counts in full (Walt 1987: "
+                          "aggregate power; 0 counts allied capability once, 1 through every member)",
+        json_schema_extra=ranged(0.0, 1.0, "weight", "Walt 1987 (aggregate power), Yager 1988 (ordered weighted sum); "
+                                 "the two ends are the two readings, 0.5 a coding choice between them"))
     perceive_threshold: Unit = Field(
         0.05, description="an act that raises an observer's threat from its author by more than this is logged as "
-                          "`perceive` (and answered where it names or encircles)")
+                          "`perceive` (and answered where it names or encircles)",
+        json_schema_extra=ranged(0.02, 0.1, "threat", "coding choice: the smallest rise in threat read as a signal"))
     encirclement: Unit = Field(
         0.25, description="a pact's change that raises an observer's threat from a member past perceive_threshold "
                           "moves its view of every member up, now and as a standing act, by this times the largest "
-                          "rise in capability share (of the gap to 1; Walt 1987; Snyder 1984)")
+                          "rise in capability share (of the gap to 1; Walt 1987; Snyder 1984)",
+        json_schema_extra=ranged(0.0, 0.5, "share of the gap", "coding choice (the mechanism: Walt 1987, Snyder "
+                                 "1984); 0 reads no pact change as encirclement"))
     forward_half_personnel: Positive = Field(
         10_000.0, description="personnel at which a position away from the capital projects half its owner's power")
     unknown_personnel: NonNegative = Field(1_000.0, description="personnel assumed where the data give no figure")
@@ -353,7 +359,9 @@ class Termination(Strict):
     mutual_optimism: Annotated[Number, Field(ge=0.0, le=30.0)] = Field(
         12.0, description="each side's mean optimism about its own chances at a war's start (logit shift, drawn "
                           "exponential), spent by fighting over learning_days; a settlement needs the two estimates "
-                          "to meet (fitted on COW war durations: docs/validation.md, 'War durations')")
+                          "to meet (fitted on COW war durations: docs/validation.md, 'War durations')",
+        json_schema_extra=ranged(2.0, 12.0, "logit", "Fearon 1995, Slantchev 2004 (mutual optimism); fitted on COW war "
+                                 "durations over a grid of 2 - 12, the default at its top"))
     capitulation: Annotated[Number, Field(gt=0.0, le=1.0)] = Field(
         0.9, description="attacker's gain at which the defender gives in (1 - this: the attacker gives up its bid)",
         json_schema_extra=ranged(0.6, 1.0, "share of the stake", "Reiter 2009"))
