@@ -100,3 +100,72 @@ def test_given_coefficients_replace_the_shipped_ones():
     assert (events.kind == "join").sum() == 0
     with pytest.raises(Exception, match="at least 13|at most 13|13 items"):
         load_scenario({**_world(), "parameters": {"joining": {"enabled": True, "coefficients": [0.0] * 3}}})
+
+
+BANDWAGON_REPS = 300
+SMALL = {f"M{k}": (45.0 + 0.3 * k, 12.0, 1.0) for k in range(8)}  # eight minor powers between the two parties
+
+
+def _two_unequal_powers(share_coefficient: float) -> dict:
+    """STRONG (power 40) attacks WEAK (power 10), the war held a year; eight minor powers (power 1,
+    under 3% of the world's) stand about as far from each, with no pact, rivalry or war of their
+    own, so the two sides differ only in their capability share (0.8 against 0.2). The equation is
+    the shipped one with the capability-share coefficient set to `share_coefficient`."""
+    states = {s: {"lat": lat, "lon": lon, "power": p} for s, (lat, lon, p) in SMALL.items()}
+    states |= {"STRONG": {"lat": 46.0, "lon": 10.0, "power": 40.0}, "WEAK": {"lat": 46.0, "lon": 14.0, "power": 10.0}}
+    from sim.model.joining import COVARIATES, coefficients
+
+    values = coefficients().values.copy()
+    values[1 + COVARIATES.index("share_side")] = share_coefficient
+    return {"name": "bandwagon", "world": "empty", "states": states, "horizon_days": 365,
+            "parameters": {"decision": {"war_cost": 50.0},
+                           "joining": {"enabled": True, "coefficients": values.tolist()}},
+            "timeline": [{"at": 0, "do": "attack", "actor": "STRONG", "target": "WEAK", "level": 6, "hold_days": 365}]}
+
+
+def _sides(share_coefficient: float) -> tuple[int, int]:
+    """(joinings of STRONG's side, joinings of WEAK's side) over the replications."""
+    events = run(load_scenario(_two_unequal_powers(share_coefficient)), replications=BANDWAGON_REPS,
+                 seed=5).frame("events")
+    joins = events[events.kind == "join"]
+    return int((joins.target == "WEAK").sum()), int((joins.target == "STRONG").sum())
+
+
+def test_with_bandwagoning_on_states_join_the_side_far_more_likely_to_win():
+    """Bandwagoning (Schweller 1994) switched on, a capability-share coefficient of +4: the minor
+    powers join the stronger side (share 0.8) several times as often as the weaker (0.2), by far
+    more than the sampling error; with balancing (-4) the weaker side draws more. The two sides
+    differ in nothing else, so the covariate alone moves the choice."""
+    strong, weak = _sides(4.0)
+    assert strong > 4 * weak and strong - weak > 4 * np.sqrt(strong + weak)
+    strong_b, weak_b = _sides(-4.0)
+    assert weak_b > strong_b and strong > 4 * strong_b
+
+
+def _entry_world(enabled: bool) -> dict:
+    """AGG attacks NEU (held a year). NEU and ALLY, AGG and MATE are bound by defence pacts that
+    fire whoever struck first (`defensive_only: false`) and are always honoured (reliability 1):
+    any invocation of either would bring its member in by the honour route."""
+    world = _world(enabled)
+    world["alliances"] = {"P": {"type": "defence", "members": ["NEU", "ALLY"], "reliability": 1.0,
+                                "defensive_only": False},
+                          "Q": {"type": "defence", "members": ["AGG", "TWIN"], "reliability": 1.0,
+                                "defensive_only": False}}
+    return world
+
+
+def test_an_entry_triggers_no_pact_and_the_treaty_is_one_term():
+    """With the joining decision on, nobody enters the war by a pact's invocation: the first attack
+    invokes no defence clause (the treaty is the equation's `owes_side` term, no second draw) and
+    a joiner's entry, which is not a new armed attack, invokes neither side's pacts, although both
+    pacts would fire at any armed attack and are always honoured. Joiners there are, the two
+    allies among them. Off, the same world's first attack invokes NEU's pact and ALLY enters by it
+    in every run."""
+    events = run(load_scenario(_entry_world(True)), replications=200, seed=3).frame("events")
+    assert not events.kind.isin(["invocation", "honour", "abandon", "entry"]).any()
+    joins = events[events.kind == "join"]
+    assert len(joins) > 20
+    assert {"ALLY", "TWIN"} <= set(joins.actor)
+    off = run(load_scenario(_entry_world(False)), replications=20, seed=3).frame("events")
+    entries = off[off.kind == "entry"]
+    assert entries.loc[entries.actor == "ALLY", "rep"].nunique() == 20
