@@ -169,3 +169,25 @@ def test_an_entry_triggers_no_pact_and_the_treaty_is_one_term():
     off = run(load_scenario(_entry_world(False)), replications=20, seed=3).frame("events")
     entries = off[off.kind == "entry"]
     assert entries.loc[entries.actor == "ALLY", "rep"].nunique() == 20
+
+
+def test_the_treaty_term_is_the_casus_foederis_of_where_the_attack_fell():
+    """`owes_side` in a war is read where its first attack fell: North Korea's attack on the US
+    homeland makes NATO's members (Article 6 area) and Australia owe the USA; the same attack on
+    Hawaii makes only the Pacific treaties' members owe it (ANZUS, South Korea, the Philippines:
+    NATO's area ends at the Tropic of Cancer); China's strike on US forces on Okinawa makes Japan
+    owe the USA (the US-Japan treaty covers Japanese soil), an attack on the US homeland does not."""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.model.joining import owed
+
+    sim = Simulation(Setup(load_scenario("scenarios/hawaii_strike.yaml")), 1, horizon=1)
+    world = sim.world
+    usa, prk, chn = (world.index[s] for s in ("USA", "PRK", "CHN"))
+
+    def owing(attacker: int, location: str | None) -> set[str]:
+        return {world.ids[k] for k in np.flatnonzero(owed(sim, usa, attacker, world.place(usa, location)))}
+
+    home, hawaii, okinawa = owing(prk, None), owing(prk, "Hawaii"), owing(chn, "Okinawa")
+    assert {"GBR", "FRA", "DEU", "AUS"} <= home and "JPN" not in home
+    assert hawaii == {"AUS", "KOR", "PHL"}
+    assert "JPN" in okinawa and "GBR" not in okinawa
