@@ -17,7 +17,7 @@ from scipy.stats import mannwhitneyu
 from sim.history.validation import PAIR_COLUMNS, War
 
 __all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "FORECASTS", "pairs", "record_side", "war_table", "skill",
-           "bootstrap_skill", "auc", "side_skill", "score_table", "reliability"]
+           "bootstrap_skill", "auc", "side_skill", "at_replications", "score_table", "reliability"]
 
 REFERENCES = {"climatology": "p_climatology", "pair": "p_pair"}
 """Reference forecasts: name -> column of the pairs table."""
@@ -148,7 +148,30 @@ def _forecast_rows(frame: pd.DataFrame, subset: str, era: str, seed: int, prefix
     return rows
 
 
-def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int) -> list[list]:
+def at_replications(frame: pd.DataFrame, replications: int) -> dict[str, float]:
+    """The simulator and the fitted equation on the same footing, a share of R replications:
+
+    * `skill_vs_climatology_noise_free`: the simulator's skill with the expected binomial noise of
+      its share p^ = k/R taken out of each pair's Brier score, (p^ - y)^2 - p^(1 - p^)/(R - 1) (an
+      unbiased estimate of the Brier score of the probability the share estimates);
+    * `baseline_skill_vs_climatology_at_reps`: the expected skill of a simulator that reproduced
+      the fitted equation exactly with R replications, E(k/R - y)^2 = (p - y)^2 + p(1 - p)/R.
+
+    The two answer "does the simulator lose to its equation, or only to the noise of R runs?"."""
+    ref = _squared(frame, REFERENCES["climatology"]).sum()
+    if replications < 2 or ref == 0:
+        return {}
+    share = frame["p_model"]
+    out = {"skill_vs_climatology_noise_free":
+           float(1.0 - (_squared(frame, "p_model") - share * (1 - share) / (replications - 1)).sum() / ref)}
+    if "p_baseline" in frame:
+        p = frame["p_baseline"]
+        out["baseline_skill_vs_climatology_at_reps"] = float(
+            1.0 - (_squared(frame, "p_baseline") + p * (1 - p) / replications).sum() / ref)
+    return out
+
+
+def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int, replications: int = 0) -> list[list]:
     """Rows of the score table for one subset of pairs."""
     allied = (frame["ally_of_initiator"] == 1) | (frame["ally_of_target"] == 1)
     counts = {"wars": frame["warnum"].nunique(), "pairs": len(frame), "joiners": int(frame["joined"].sum()),
@@ -162,21 +185,23 @@ def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int) -> list[l
                      *bootstrap_skill(frame, reference, seed)])
     rows.append([subset, era, "auc", auc(frame), None, None])
     rows.append([subset, era, "side_skill", side_skill(frame, *SIDES[""]), None, None])
+    rows += [[subset, era, name, value, None, None] for name, value in at_replications(frame, replications).items()]
     for prefix, column in FORECASTS.items():
         if prefix and column in frame:
             rows += _forecast_rows(frame, subset, era, seed, prefix)
     return rows
 
 
-def score_table(frame: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+def score_table(frame: pd.DataFrame, seed: int = 0, replications: int = 0) -> pd.DataFrame:
     """Every score per subset, over all wars and by era: `subset, era, metric, value, low, high`
-    (95% bootstrap over wars)."""
+    (95% bootstrap over wars); with the `replications` behind the simulator's shares, also the
+    rows of :func:`at_replications`."""
     rows = []
     for subset, select in SUBSETS.items():
         chosen = frame[select(frame)]
-        rows += _score_rows(chosen, subset, "all", seed)
+        rows += _score_rows(chosen, subset, "all", seed, replications)
         for era in chosen["era"].drop_duplicates().sort_values():
-            rows += _score_rows(chosen[chosen["era"] == era], subset, era, seed)
+            rows += _score_rows(chosen[chosen["era"] == era], subset, era, seed, replications)
     return pd.DataFrame(rows, columns=["subset", "era", "metric", "value", "low", "high"])
 
 
