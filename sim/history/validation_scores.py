@@ -190,8 +190,9 @@ def equation_at_replications(frame: pd.DataFrame, replications: int, seed: int =
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replications,)))
     draws = [auc(frame.assign(p_baseline=rng.binomial(replications, p) / replications), "p_baseline")
              for _ in range(AUC_DRAWS)]
-    if None not in draws:
-        out["baseline_auc_at_reps"] = float(np.mean(draws))
+    known = [a for a in draws if a is not None]
+    if len(known) == len(draws):
+        out["baseline_auc_at_reps"] = float(np.mean(known))
     return out
 
 
