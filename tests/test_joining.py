@@ -191,3 +191,27 @@ def test_the_treaty_term_is_the_casus_foederis_of_where_the_attack_fell():
     assert {"GBR", "FRA", "DEU", "AUS"} <= home and "JPN" not in home
     assert hawaii == {"AUS", "KOR", "PHL"}
     assert "JPN" in okinawa and "GBR" not in okinawa
+
+
+def test_an_entry_ends_with_the_war_it_joined():
+    """A joiner's war with the side it attacks is part of the war it joined: it ends by a side's
+    capitulation or exhaustion (or both standing down, which logs no end), or else with the war it
+    joined (an end event naming that war, on the same day), never after it, as an ally's entry
+    does. Every state is made to join (a constant of +5) in a war held 60 days over a 2-year run."""
+    from sim.model.joining import coefficients
+
+    world = _world()
+    world["horizon_days"] = 730
+    world["timeline"][0]["hold_days"] = 60
+    world["parameters"]["joining"]["coefficients"] = [5.0, *coefficients().values[1:].tolist()]
+    events = run(load_scenario(world), replications=20, seed=4).frame("events")
+    endings = events[events.kind.isin(["settlement", "capitulation", "ceasefire"])]
+    parent = endings[endings.actor.eq("AGG") & endings.target.eq("NEU")].groupby("rep").t.min()
+    joins = events[(events.kind == "join") & events.rep.isin(parent.index)]
+    ended = joins.merge(endings, on=["rep", "actor", "target"], suffixes=("", "_end")).groupby(
+        ["rep", "actor", "target"]).agg(t=("t_end", "min"), detail=("detail_end", "first")).reset_index()
+    assert len(joins) > 20 and len(parent) > 10 and len(ended) >= 0.9 * len(joins)
+    assert (ended.t.to_numpy() <= parent.loc[ended.rep].to_numpy()).all()
+    with_it = ended[ended.detail.str.startswith("the war it joined")]
+    assert len(with_it) > len(ended) / 2
+    assert (with_it.t.to_numpy() == parent.loc[with_it.rep].to_numpy()).all()
