@@ -66,6 +66,13 @@ class Wars:
                 self.parents[key] = parents
             sim.spawn(self.fight(sim, a, b, key))
 
+    def attach(self, a: int, b: int, war: frozenset[int]) -> None:
+        """The war of a and b is a's entry into `war` (the joining decision, `sim.model.joining`): a
+        joined war, it ends with `war` (:meth:`end`) while that is under way."""
+        key = frozenset((a, b))
+        if key in self.active and war in self.active and key != war:
+            self.parents.setdefault(key, set()).add(war)
+
     def _joined_wars(self, sim: ReplicationState, a: int, b: int) -> set[frozenset[int]]:
         """The wars under way in which an ally of a fights b."""
         found = set()
