@@ -152,6 +152,11 @@ def test_a_settlement_needs_both_sides_to_agree():
 
 
 def war(*timeline, parameters=None, reps=60, horizon=1460.0, ally=False):
+    return run(load_scenario(war_world(*timeline, parameters=parameters, horizon=horizon, ally=ally)),
+               replications=reps, seed=9)
+
+
+def war_world(*timeline, parameters=None, horizon=1460.0, ally=False) -> dict:
     states = {"AAA": {"lat": 0.0, "lon": 0.0, "power": 100.0, "regions": ["r"]},
               "BBB": {"lat": 0.0, "lon": 9.0, "power": 80.0, "regions": ["r"]}}
     alliances = {}
@@ -163,7 +168,7 @@ def war(*timeline, parameters=None, reps=60, horizon=1460.0, ally=False):
             "timeline": list(timeline) or [{"at": 0, "do": "attack", "actor": "AAA", "target": "BBB", "level": 5}],
             "parameters": {"decision": {"force_rate_scale": 0.0}, **(parameters or {})},
             "watch": {"dyads": [["AAA", "BBB"], ["CCC", "AAA"]] if ally else [["AAA", "BBB"]]}}
-    return run(load_scenario(data), replications=reps, seed=9)
+    return data
 
 
 def test_each_sides_optimism_delays_the_settlement():
@@ -229,3 +234,26 @@ def test_peacetime_counts_every_dyad_with_a_use_of_force_whatever_the_order_of_i
     hits = events[(events.level >= 5) & events.target.notna() & (events.kind != "honour")]
     expected = len({(r, *sorted((a, b))) for r, a, b in zip(hits.rep, hits.actor, hits.target)})
     assert table.model_use_of_force.sum() == expected > 0
+
+
+def test_a_war_begins_with_terms_that_do_not_meet_and_outlasts_its_first_reckoning():
+    """A war is a failure to agree: its hopes are drawn so that the two sides' terms do not meet
+    when it begins. Unconditioned, both small draws settled the war at its first reckoning, one
+    decision interval in (Russia-Ukraine on day 7 in 4 of 40 runs of the 2022 baseline)."""
+    from sim.engine.simulation import Simulation
+    from sim.model.termination import HOPE_DRAWS
+
+    sim = Simulation(Setup(load_scenario(war_world(parameters={"termination": {"mutual_optimism": 2.0}}))), seed=4)
+    wars, q = sim.wars, sim.wars.params
+    p = wars.balance(sim, 0, 1)
+    # unconditioned, a sizeable share of these draws meets at once (both hopes small)
+    met = sum(agreement(*wars.reservations(sim, 0, 1, 0.0, p, q.step_days,
+                                           (wars.rng.exponential(), wars.rng.exponential()))) is not None
+              for _ in range(200))
+    assert met > 10
+    for _ in range(200):
+        assert agreement(*wars.reservations(sim, 0, 1, 0.0, p, q.step_days, wars.hopes(sim, 0, 1))) is None
+    assert HOPE_DRAWS >= 20
+    # no run of the baseline ends Russia-Ukraine at its first reckoning (4 of 40 did)
+    summary = run(load_scenario(ROOT / "scenarios" / "baseline_2022.yaml"), replications=100, seed=2022).frame("summary")
+    assert not (summary.t_end_RUS_UKR <= q.step_days).any(), summary.t_end_RUS_UKR.min()

@@ -31,9 +31,11 @@ if TYPE_CHECKING:
     from sim.model.replication import Process, ReplicationState
     from sim.scenario.schema import Termination
 
-__all__ = ["END_KINDS", "Wars", "agreement"]
+__all__ = ["END_KINDS", "HOPE_DRAWS", "Wars", "agreement"]
 
 END_KINDS = (Kind.SETTLEMENT, Kind.CAPITULATION, Kind.CEASEFIRE)
+HOPE_DRAWS = 50
+"""Draws of the two sides' hopes at most, until their terms do not meet (:meth:`Wars.hopes`)."""
 
 
 class Wars:
@@ -89,8 +91,7 @@ class Wars:
     def fight(self, sim: ReplicationState, a: int, b: int, key: frozenset[int]) -> Process:
         """The war's process: reckon every `step_days` until it ends (see the module)."""
         start, x, paid = sim.env.now, 0.0, [0.0, 0.0]
-        # each side's private optimism about its chances at the start, mutual_optimism on average
-        hopes = (self.rng.exponential(), self.rng.exponential())
+        hopes = self.hopes(sim, a, b)
         while key in self.active:
             yield sim.env.timeout(self.params.step_days)
             if key not in self.active:  # ended with the war it joined
@@ -110,6 +111,22 @@ class Wars:
                 self.end(sim, a, b, *ending)
                 break
         sim.desperation(b, a, 0.0)
+
+    def hopes(self, sim: ReplicationState, a: int, b: int) -> tuple[float, float]:
+        """Each side's private optimism about its own chances at the war's start (`mutual_optimism` x
+        an exponential draw of mean 1), drawn given the war's premise: the two sides' terms do not
+        meet when it begins, a war being a failure to agree (Fearon 1995; Blainey 1973). Without
+        the condition, a war whose two draws were both small was settled at its first reckoning, one
+        decision interval after it began (Russia-Ukraine on day 7 in 4 of 40 runs of the 2022
+        baseline). The terms are those the sides would hold at the first reckoning had the front
+        not moved (holding 0, optimism spent for `step_days`); at most :data:`HOPE_DRAWS` draws,
+        after which the last stands (a war no optimism can prolong, e.g. `mutual_optimism` 0)."""
+        p = self.balance(sim, a, b)
+        for _ in range(HOPE_DRAWS):
+            hopes = (float(self.rng.exponential()), float(self.rng.exponential()))
+            if agreement(*self.reservations(sim, a, b, 0.0, p, self.params.step_days, hopes)) is None:
+                break
+        return hopes
 
     def _battle(self, x: float, p: float, paid: list[float]) -> float:
         """One step of fighting: the attacker's holding moves toward the balance p with noise; each
