@@ -24,7 +24,7 @@ from sim.model import answers, force, honour, joining, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
-from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
+from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
 from sim.model.pacts import bind_members
 from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
@@ -48,9 +48,12 @@ class Setup:
         self.stake = motives.stakes(scenario, self.world.index)  # S[i, j] from claims
         d = self.params.decision
         self.force_rate = None  # uses of force per year, from the fitted hazard (sim.model.force)
+        self.force_armed = None  # the chance that a use of force is an armed attack (the severity logit)
         if d.fitted_force:
-            h = force.hazard(force.covariates(scenario, self.world, self.stake), force.coefficients().beta)
+            x = force.covariates(scenario, self.world, self.stake)
+            h = force.hazard(x, force.coefficients().beta)
             self.force_rate = -np.log1p(-h) * d.force_rate_scale
+            self.force_armed = force.armed_share(x, force.severity_coefficients().beta)
 
     def gradient(self, extra: dict | None = None) -> np.ndarray:
         """G[i, j]: Boulding's gradient between the nearest positions of i and j (`sim.model.reach`),
@@ -158,7 +161,8 @@ class Simulation:
         self.motives = motives.Motives(self.params.motives, setup.stake)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         self.wars = Wars(self.params.termination, _stream(seed, "terminate"))
-        self.force = None if setup.force_rate is None else force.ForceDraws(setup.force_rate, _stream(seed, "force"))
+        self.force = None if setup.force_rate is None else force.ForceDraws(
+            setup.force_rate, _stream(seed, "force"), setup.force_armed)
         self.standing = Standing(self.params.perception.standing_weight)  # acts in force
         self.intent = Intent(self.structure.baseline, self.params.perception.intent_half_life_days)
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
@@ -276,9 +280,14 @@ class Simulation:
         every change; the time to the next decision."""
         kernel, posture = self.kernel, self.posture
         if self.force is not None:  # the fitted hazard decides unprovoked uses of force
-            for j in self.force.draw(i, self.env.now):
+            for j, armed in self.force.draw(i, self.env.now):
                 if posture[i, j] < CLASH and posture[j, i] < CLASH:
-                    self.act(i, j, CLASH, Kind.USE_OF_FORCE, cause=self.intent.cause.item(i, j) or None)
+                    cause = self.intent.cause.item(i, j) or None
+                    if armed:  # an armed attack: the target answers, pacts are invoked, a war begins
+                        self.act(i, j, CLASH, Kind.USE_OF_FORCE, cause=cause)
+                    else:  # an incident below war: coercion at rung 4 at most, no casus foederis
+                        self.act(i, j, max(MOBILISATION, int(posture[i, j])), Kind.USE_OF_FORCE, cause=cause,
+                                 attack=False)
         step = kernel.decide(i, self.env.now)
         while step.__class__ is tuple:
             position, j, new, level = step
