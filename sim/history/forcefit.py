@@ -185,24 +185,24 @@ def _coefficients(path: Path, terms, result) -> None:
             w.writerow([t, _g(float(b)), _g(float(s)), _g(float(z)), _g(float(p))])
 
 
+def _metrics(path: Path, rows: list[list]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["metric", "value", "low", "high"])
+        for row in rows:
+            w.writerow([row[0], *map(_g, row[1:])])
+
+
 def write(data: pd.DataFrame, result, out: Path) -> None:
     """coefficients.csv (term, estimate, std_error, z, p_value), fit_scores.csv (metric, value,
     low, high), the severity logit's severity_coefficients.csv and severity_scores.csv, and
     fit_meta.json in `out`."""
     out.mkdir(parents=True, exist_ok=True)
     _coefficients(out / "coefficients.csv", TERMS, result)
-    with open(out / "fit_scores.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["metric", "value", "low", "high"])
-        for row in _scores(data, np.asarray(result.params)):
-            w.writerow([row[0], *map(_g, row[1:])])
+    _metrics(out / "fit_scores.csv", _scores(data, np.asarray(result.params)))
     severe = fit_severity(data)
     _coefficients(out / "severity_coefficients.csv", SEVERITY_TERMS, severe)
-    with open(out / "severity_scores.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["metric", "value", "low", "high"])
-        for row in severity_scores(data, np.asarray(severe.params)):
-            w.writerow([row[0], *map(_g, row[1:])])
+    _metrics(out / "severity_scores.csv", severity_scores(data, np.asarray(severe.params)))
     train = data[~data["year"].map(test_year)]
     meta = {"estimator": "logit (statsmodels Logit, Newton)", "years": f"{FIRST}-{LAST} without 1914-1918, 1939-1945",
             "heldout_years": "year % 5 == 0", "train_dyad_years": int(len(train)), "train_events": int(train["force"].sum()),

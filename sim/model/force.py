@@ -27,7 +27,11 @@ history of disputes, Diehl & Goertz 2000).
 The decision: each time state i decides, it uses force against someone with probability
 1 - exp(-sum_j lambda[i, j] dt), dt the years since its previous draw (the discretisation of the
 competing hazards whatever the interval between decisions), against j with probability
-lambda[i, j] / sum_j lambda[i, j] (:class:`ForceDraws`). Every other way of
+lambda[i, j] / sum_j lambda[i, j] (:class:`ForceDraws`). Only some uses of force are armed
+attacks: one is with probability a[i, j] = logistic(z[i, j] . gamma), the severity logit fitted
+on the record's uses of force that reached war (MID hostility level 5; Jones, Bremer & Singer
+1996), on :data:`SEVERITY_TERMS` (`sim/data/force/severity_coefficients.csv`); the others are
+incidents below war, coercion that invokes no pact (:func:`armed_share`). Every other way of
 crossing rung 5 unprovoked is closed to the posture choice (:func:`coercion_cap`): a claim is
 pressed by coercion, rungs 1-4, not by war; self-defence, collective defence and scripted attacks
 are unaffected.
