@@ -303,3 +303,19 @@ def test_a_war_begins_with_terms_that_do_not_meet_and_outlasts_its_first_reckoni
     # no run of the baseline ends Russia-Ukraine at its first reckoning (4 of 40 did)
     summary = run(load_scenario(ROOT / "scenarios" / "baseline_2022.yaml"), replications=100, seed=2022).frame("summary")
     assert not (summary.t_end_RUS_UKR <= q.step_days).any(), summary.t_end_RUS_UKR.min()
+
+
+def test_no_belligerent_leaves_a_war_under_way_by_its_own_choice():
+    """A war ends by both sides or with the war it joined, each a logged end: a belligerent's own
+    choice does not take it below the armed-clash rung. When it could, both sides' stepping down
+    ended a great power's war silently at its first reckoning (1 of 40 runs of hawaii_strike and of
+    russia_attacks_estonia, seed 2022)."""
+    from sim.model.ladder import CLASH
+    from sim.model.termination import no_exit_alone
+
+    assert no_exit_alone(6, 3, True) == CLASH and no_exit_alone(6, 3, False) == 3
+    assert no_exit_alone(4, 2, True) == 2 and no_exit_alone(6, 5, True) == 5
+    for name, pair in (("hawaii_strike", "PRK_USA"), ("russia_attacks_estonia", "RUS_EST")):
+        summary = run(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), replications=40, seed=2022).frame("summary")
+        lasted = summary[f"t_end_{pair}"] - summary[f"t_war_{pair}"]
+        assert summary[f"t_war_{pair}"].notna().all() and not (lasted <= 7.0).any(), (name, lasted.min())

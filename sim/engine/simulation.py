@@ -28,7 +28,7 @@ from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
 from sim.model.pacts import bind_members
 from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
-from sim.model.termination import Wars
+from sim.model.termination import Wars, no_exit_alone
 from sim.model.world import Pact, World, compile_world
 from sim.scenario.pactkinds import invoked_by
 from sim.scenario.schema import Scenario
@@ -293,6 +293,8 @@ class Simulation:
             position, j, new, level = step
             if self.force is not None:  # the choice alone presses a claim by coercion (rungs 1-4)
                 new = force.coercion_cap(level, new, int(posture[j, i]))
+            if new < CLASH <= level:  # a war under way ends by both sides, not by one's choice
+                new = no_exit_alone(level, new, self.wars.fighting(i, j))
             if new != level:
                 cause = self.intent.cause.item(i, j) or None
                 self.act(i, j, new, Kind.ESCALATE if new > level else Kind.DEESCALATE, cause=cause)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sim.model.replication import Process, ReplicationState
     from sim.scenario.schema import Termination
 
-__all__ = ["END_KINDS", "HOPE_DRAWS", "Wars", "agreement"]
+__all__ = ["END_KINDS", "HOPE_DRAWS", "Wars", "no_exit_alone", "agreement"]
 
 END_KINDS = (Kind.SETTLEMENT, Kind.CAPITULATION, Kind.CEASEFIRE)
 HOPE_DRAWS = 50
@@ -67,6 +67,10 @@ class Wars:
             if parents:
                 self.parents[key] = parents
             sim.spawn(self.fight(sim, a, b, key))
+
+    def fighting(self, a: int, b: int) -> bool:
+        """Whether a war between a and b is under way."""
+        return frozenset((a, b)) in self.active
 
     def _joined_wars(self, sim: ReplicationState, a: int, b: int) -> set[frozenset[int]]:
         """The wars under way in which an ally of a fights b."""
@@ -196,6 +200,18 @@ class Wars:
                 x, y = self.sides[child]
                 ids = sim.world.ids
                 self.end(sim, x, y, kind, f"the war it joined ({ids[a]}-{ids[b]}) ended", 0.0)
+
+
+def no_exit_alone(level: int, new: int, at_war: bool) -> int:
+    """The rung a state's own choice may take toward its enemy in a war under way (`at_war`): not
+    below the armed-clash rung. A war ends by both sides (settlement, capitulation, ceasefire) or
+    with the war it joined, each a logged end; a belligerent's choice alone does not leave it. When
+    both sides could step down by their own choices, a war in which a great power fought (Russia's
+    held attack on Estonia, North Korea's strike on Hawaii) ended silently at its first reckoning,
+    one decision interval in, and an ally could leave the war it joined without a logged peace."""
+    if at_war and new < CLASH <= level:
+        return CLASH
+    return new
 
 
 def agreement(r_a: float, r_b: float) -> float | None:
