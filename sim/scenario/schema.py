@@ -241,7 +241,7 @@ class Decision(Strict):
                            "(sim.model.force, sim/data/force) and the posture choice alone stops at coercion (rung 4); "
                            "a fitted share of the uses of force are armed attacks, the rest incidents below war; "
                            "false (default: in the 2022 world the fitted hazard starts a war in 68 of 100 two-year runs "
-                           "and a great-power clash in 7, docs/model.md): the choice may cross rung 5")
+                           "and a clash between two great powers in 35, docs/model.md): the choice may cross rung 5")
     force_rate_scale: NonNegative = Field(
         1.0, description="multiplier of the fitted use-of-force hazard (1: as fitted; 0: no unprovoked force)")
 
