@@ -282,6 +282,7 @@ def test_peacetime_counts_every_dyad_with_a_use_of_force_whatever_the_order_of_i
     assert table.model_use_of_force.sum() == expected > 0
 
 
+@pytest.mark.slow
 def test_a_war_begins_with_terms_that_do_not_meet_and_outlasts_its_first_reckoning():
     """A war is a failure to agree: its hopes are drawn so that the two sides' terms do not meet
     when it begins. Unconditioned, both small draws settled the war at its first reckoning, one
@@ -305,6 +306,7 @@ def test_a_war_begins_with_terms_that_do_not_meet_and_outlasts_its_first_reckoni
     assert not (summary.t_end_RUS_UKR <= q.step_days).any(), summary.t_end_RUS_UKR.min()
 
 
+@pytest.mark.slow
 def test_no_belligerent_leaves_a_war_under_way_by_its_own_choice():
     """A war ends by both sides or with the war it joined, each a logged end: a belligerent's own
     choice does not take it below the armed-clash rung. When it could, both sides' stepping down
