@@ -133,6 +133,8 @@ class Wars:
         not moved (holding 0, optimism spent for `step_days`); at most :data:`HOPE_DRAWS` draws,
         after which the last stands (a war no optimism can prolong, e.g. `mutual_optimism` 0)."""
         p = self.balance(sim, a, b)
+        if self.stake(sim, a, b) <= 0.0:  # a war over nothing (`security_stake` 0, no claim) has no terms:
+            return float(self.rng.exponential()), float(self.rng.exponential())  # exhaustion ends it
         for _ in range(HOPE_DRAWS):
             hopes = (float(self.rng.exponential()), float(self.rng.exponential()))
             if agreement(*self.reservations(sim, a, b, 0.0, p, self.params.step_days, hopes)) is None:
