@@ -183,7 +183,7 @@ def test_a_war_ends_with_postures_below_the_war_rung_and_resolves_the_claim():
     sim.run()
     ends = [e for e in sim.rec.events if e.kind in END_KINDS]
     assert ends, "the war never ended in four years"
-    # the recorder observed the end the war reported through ReplicationState.war_over (t_end_A_B's
+    # the recorder observed the end the war reported through ReplicationState.conflict.war_over (t_end_A_B's
     # source); an earlier end the states chose themselves, with no event, would come first
     assert sim.rec.t_end[frozenset((ends[0].actor, ends[0].target))] <= ends[0].t
     kind = ends[0].kind
