@@ -150,13 +150,13 @@ def test_sigkill_of_sweep_force_keeps_the_old_sweep_and_resume_after_a_kill_give
 
 @pytest.mark.slow
 def test_two_concurrent_runs_into_one_folder_one_is_refused(tmp_path):
-    procs = [_start("run", BASELINE, "--reps", 150, "--out", "out", "--quiet", cwd=tmp_path) for _ in range(2)]
+    procs = [_start("run", BASELINE, "--reps", 30, "--out", "out", "--quiet", cwd=tmp_path) for _ in range(2)]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
     codes = sorted(code for code, _ in results)
     assert codes == [0, 2], results
     refused = next(err for code, err in results if code == 2)
     assert "Traceback" not in refused and ("another alliance-sim command" in refused or "exists" in refused)
-    assert len((tmp_path / "out" / "summary.csv").read_text().splitlines()) == 151
+    assert len((tmp_path / "out" / "summary.csv").read_text().splitlines()) == 31
     assert _junk(tmp_path) == []
 
 
