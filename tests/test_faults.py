@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from clirun import cli
 from factories import tiny
 
 from sim.execution.orphans import TEMP_MARK, clean_stale, process_gone, temp_name
@@ -31,8 +32,10 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def _sim(*args, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, env=ENV,
-                          capture_output=True, text=True, timeout=300, check=False)
+    """The command in-process (tests/clirun.py): the runs that set a fault up or check what it left
+    need no process of their own (an exception escaping fails the test, as a traceback would reach
+    the user); the ones killed, or racing for a folder, are real processes (`_start`)."""
+    return cli(*args, cwd=cwd)
 
 
 def _start(*args, cwd) -> subprocess.Popen:
