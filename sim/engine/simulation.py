@@ -190,6 +190,12 @@ class Simulation:
         """What follows from power and pacts now, as the model reads it (`sim.model.replication.Ties`)."""
         return self.structure
 
+    @property
+    def conflict(self) -> Simulation:
+        """The wars under way, their motives, `war_over` and `desperation`, as the model reads them
+        (`sim.model.replication.Conflict`: mypy checks this class provides it)."""
+        return self
+
     def _bind(self) -> None:
         """Point the kernel at the current intent arrays and structure."""
         intent, structure = self.intent, self.structure
