@@ -24,7 +24,7 @@ from sim.model import answers, force, honour, joining, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
-from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
+from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
 from sim.model.pacts import bind_members
 from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
