@@ -228,8 +228,8 @@ def process(sim, scenario):
     belligerents: set[int] = set()
     rng, step = sim.streams.join, params.interval_days
     while True:
-        yield sim.env.timeout(step)
-        now, posture = sim.env.now, sim.posture
+        yield sim.clock.timeout(step)
+        now, posture = sim.clock.now, sim.posture
         fighting = (posture >= CLASH) | (posture.T >= CLASH)
         at_war = fighting.any(axis=1)
         for i, j in zip(*np.nonzero(np.triu(fighting))):
