@@ -1,7 +1,8 @@
 """What the behaviour modules may see and change of one replication: a typed protocol.
 
-:mod:`sim.model.alliances`, :mod:`sim.model.actions`, :mod:`sim.model.standing`,
-:mod:`sim.model.termination`, :mod:`sim.model.commitments` and :mod:`sim.model.alignment` act on a replication through
+:mod:`sim.model.alliances`, :mod:`sim.model.actions`, :mod:`sim.model.attacks`, :mod:`sim.model.standing`,
+:mod:`sim.model.termination`, :mod:`sim.model.commitments`, :mod:`sim.model.alignment`, :mod:`sim.model.answers`,
+:mod:`sim.model.perception` and :mod:`sim.model.joining` act on a replication through
 :class:`ReplicationState` only, never through an untyped engine object: mypy checks that the
 engine (`sim.engine.simulation.Simulation`) provides every name listed here, and a behaviour
 module that reaches for anything else fails the type check. The recorder is not part of it: the
