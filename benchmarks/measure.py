@@ -15,6 +15,7 @@ from pathlib import Path
 
 import simpy
 
+from sim.engine.clock import Clock as ReplicationClock
 from sim.engine.simulation import Setup, Simulation
 from sim.execution.replication import replication_text
 from sim.execution.runner import replication_seeds, run_replication, run_to_folder
@@ -27,11 +28,11 @@ __all__ = [
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class Tape(simpy.Environment):
-    """An environment that notes, for each process, when it went to sleep and for how long."""
+class Tape(ReplicationClock):
+    """A replication's clock that notes, for each process, when it went to sleep and for how long."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, n: int):
+        super().__init__(n)
         self.sleeps: dict = {}
         plain = self.timeout
 
@@ -46,7 +47,7 @@ def record_tape(setup: Setup, seed: int) -> tuple[list[list[float]], int]:
     """Each process's sleeps as delays from time 0 (woken early by an alarm: the actual gap),
     and the number of SimPy events the replication scheduled."""
     sim = Simulation(setup, seed)
-    sim.env = Tape()
+    sim.env = Tape(setup.world.n)
     sim.run()
     schedules = []
     for sleeps in sim.env.sleeps.values():

@@ -46,7 +46,7 @@ COVERING = frozenset({DEFENCE, "patron", "guarantee"})  # commitments that give 
 
 def threat_matrix(sim: ReplicationState) -> np.ndarray:
     """T[i, j] = I[i, j] C[i, j] now."""
-    return sim.intent.all(sim.env.now) * sim.ties.threat_share
+    return sim.intent.all(sim.clock.now) * sim.ties.threat_share
 
 
 def opposes(pact: Pact, x: int, intent: np.ndarray, level: float) -> bool:
@@ -58,16 +58,16 @@ def reviews(sim: ReplicationState) -> Process:
     """Process: every `alignment_interval_days`, review every state's alignment."""
     every = sim.params.alliances.alignment_interval_days
     while True:
-        yield sim.env.timeout(every)
+        yield sim.clock.timeout(every)
         review(sim)
 
 
 def review(sim: ReplicationState) -> None:
     """One review: weaken pacts whose threat receded, then let each state seek its alignment."""
     p = sim.params.alliances
-    _weaken(sim, sim.intent.all(sim.env.now), p.dissolve_intent)
+    _weaken(sim, sim.intent.all(sim.clock.now), p.dissolve_intent)
     for i in range(sim.world.n):
-        threat, intent = threat_matrix(sim), sim.intent.all(sim.env.now)
+        threat, intent = threat_matrix(sim), sim.intent.all(sim.clock.now)
         x = int(np.argmax(threat[i]))
         if threat[i, x] >= p.seek_threat and not any(opposes(q, x, intent, p.oppose_intent)
                                                       for q in sim.ties.pacts_of(i) if q.obligations & ALIGNABLE):
@@ -80,7 +80,7 @@ def _seek(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.
     allied = any(q.obligations & COVERING and (q.protects is None or i in q.protects or DEFENCE in q.obligations)
                  for q in sim.ties.pacts_of(i))
     if power[i] < p.bandwagon_power * power[x] and sim.ties.gradient[i, x] >= 0.5 and not allied:
-        sim.intent.set(i, x, sim.intent.baseline[i, x] * 0.5, sim.env.now, baseline=True)
+        sim.intent.set(i, x, sim.intent.baseline[i, x] * 0.5, sim.clock.now, baseline=True)
         sim.log(cause, Kind.ALIGN_BANDWAGON, i, x, None, None, "")
         return
     candidates = [q for q in sim.pacts if q.obligations & ALIGNABLE and i not in q.members

@@ -45,7 +45,7 @@ def perceived(sim: ReplicationState, source: int, before: np.ndarray, cause: int
     (An act's observation makes the same check in the compiled kernel, `sim.kernel.Observer`, and
     logs what it finds with :func:`perceptions`.)"""
     pp = sim.params.perception
-    after = sim.intent.column(source, sim.env.now)
+    after = sim.intent.column(source, sim.clock.now)
     floor = pp.default_intent
     rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.ties.threat_share[:, source]
     over = np.flatnonzero(rise > pp.perceive_threshold * (1.0 - floor)).tolist()
@@ -81,7 +81,7 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
     dilemma): at once and as a standing act, as a doctrine naming them would. Each member whose threat
     (intent and capability together) rose past the threshold is logged as perceived, and the state
     may answer."""
-    now, pp = sim.env.now, sim.params.perception
+    now, pp = sim.clock.now, sim.params.perception
     share = sim.ties.threat_share
     inside = set(members)
     for m in range(len(share)):
@@ -118,12 +118,12 @@ def _maybe_answer(sim: ReplicationState, state: int, against: list[int], cause: 
     rng = sim.streams.answers
     draw, delay, choice = rng.random(), rng.uniform(*params.delay_days), int(rng.integers(len(REPERTOIRE)))
     if draw < params.probability:
-        sim.spawn(_answer(sim, state, sorted(against), cause, delay, REPERTOIRE[choice]))
+        sim.clock.spawn(_answer(sim, state, sorted(against), cause, delay, REPERTOIRE[choice]))
 
 
 def _answer(sim: ReplicationState, state: int, against: list[int], cause: int, delay: float, kind: str) -> Process:
-    yield sim.env.timeout(delay)
-    params, now = sim.params.answers, sim.env.now
+    yield sim.clock.timeout(delay)
+    params, now = sim.params.answers, sim.clock.now
     threat = [float(threats_to(sim, np.array([state]), j)[0]) for j in against]
     worst = against[int(np.argmax(threat))]  # the first of the most threatening
     if kind == "counter-naming":

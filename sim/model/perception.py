@@ -97,7 +97,7 @@ def threats_to(sim: ReplicationState, observers: np.ndarray, source: int) -> np.
     """T[m, source] = I[m, source] x C[m, source] for each observer m, now."""
     if len(observers) == 0:
         return np.zeros(0)
-    return sim.intent.cells(observers, source, sim.env.now) * sim.ties.threat_share[observers, source]
+    return sim.intent.cells(observers, source, sim.clock.now) * sim.ties.threat_share[observers, source]
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
