@@ -19,7 +19,7 @@ functions, so a stream gives the same draws as `rng.random()`, `rng.exponential(
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.math cimport INFINITY, exp, expm1, log1p, pow
 from libc.stdint cimport int8_t, int64_t, uint64_t, uint32_t
-from libc.stdlib cimport calloc, free, malloc, qsort
+from libc.stdlib cimport calloc, free, malloc
 
 
 cdef extern from "numpy/random/bitgen.h":
@@ -437,12 +437,14 @@ cdef extern from *:
        change); where it supports function clones, the loop is also built for AVX2 and AVX-512 and
        the processor's best is picked at load time. */
     #if defined(__GNUC__) && !defined(__clang__)
+    #  define TENSION_FLAGS_ATTR __attribute__((optimize("no-trapping-math")))
     #  if defined(__x86_64__) && defined(__linux__)
     #    define TENSION_CELLS_ATTR __attribute__((optimize("no-trapping-math"), target_clones("avx512f", "avx2", "default")))
     #  else
-    #    define TENSION_CELLS_ATTR __attribute__((optimize("no-trapping-math")))
+    #    define TENSION_CELLS_ATTR TENSION_FLAGS_ATTR
     #  endif
     #else
+    #  define TENSION_FLAGS_ATTR
     #  define TENSION_CELLS_ATTR
     #endif
     TENSION_CELLS_ATTR
@@ -472,58 +474,97 @@ cdef enum:
     ROWS = 8  # rows whose products are taken side by side (independent chains of multiplications)
 
 
-cdef int _decreasing(const void *a, const void *b) noexcept nogil:
-    cdef double p = (<const double *> a)[0]
-    cdef double q = (<const double *> b)[0]
-    return -1 if p > q else (1 if p < q else 0)
+cdef extern from *:
+    """
+    /* v[0..m) in decreasing order: a heap sort (a heap with the smallest on top, each taken to the
+       end in turn), in place and without calls. */
+    static void tension_heap_sort(double *v, Py_ssize_t m) {
+        Py_ssize_t start = m / 2, end = m, root, child;
+        double item;
+        while (end > 1) {
+            if (start > 0) {
+                item = v[--start];
+            } else {
+                item = v[--end];
+                v[end] = v[0];
+            }
+            root = start;
+            while ((child = 2 * root + 1) < end) {
+                if (child + 1 < end && v[child + 1] < v[child])
+                    child++;
+                if (!(v[child] < item))
+                    break;
+                v[root] = v[child];
+                root = child;
+            }
+            v[root] = item;
+        }
+    }
 
-
-cdef void _sort_decreasing(double *v, Py_ssize_t m) noexcept nogil:
-    """v[0..m) in decreasing order (insertion up to 32, qsort past it). The extras are > 0 and
-    equal values are interchangeable, so any sort gives the same sequence of values: the order of
-    `sim.kernel.reference.tension_of` (decreasing size, the lower index first among equals)."""
-    cdef Py_ssize_t a, b
-    cdef double item
-    if m > 32:
-        qsort(v, m, sizeof(double), _decreasing)
-        return
-    for a in range(1, m):
-        item = v[a]
-        b = a - 1
-        while b >= 0 and v[b] < item:
-            v[b + 1] = v[b]
-            b = b - 1
-        v[b + 1] = item
-
-
-cdef double _bloc_extras(const double *x, const double *y, const Py_ssize_t *member, const Py_ssize_t *group,
-                         Py_ssize_t groups, double aggregation, double *v) noexcept nogil:
-    """H_i of one row: bloc by bloc in order (group[g]..group[g + 1] in `member`, each bloc's members
-    in index order), the extras e_ij of x_ij > y_ij by decreasing size, the r-th weighted
-    `aggregation`^r by repeated multiplication, summed in that order; `v` is scratch."""
-    cdef Py_ssize_t g, k, j, m
-    cdef double total = 0.0, w, a, c
-    for g in range(groups):
-        m = 0
-        for k in range(group[g], group[g + 1]):
-            j = member[k]
-            a = x[j]
-            c = y[j]
-            if a > c:  # what its allies add to its reach
-                v[m] = INFINITY if a >= 1.0 else log1p((a - c) / (1.0 - a))
-                m = m + 1
-        if m == 2:
-            if v[0] < v[1]:
-                v[0], v[1] = v[1], v[0]
-        elif m > 2:
-            _sort_decreasing(v, m)
-        w = 1.0
-        for k in range(m):
-            if k > 0:
-                w = w * aggregation
-            if w > 0.0:
-                total = total + w * v[k]
-    return total
+    /* H_i of one row (sim.kernel._kernel.tension_of): bloc by bloc in order (members group[g] ..
+       group[g + 1] - 1 of `member`, each bloc's in index order), the extras e_ij of the members
+       with x_ij > y_ij by decreasing size, the r-th weighted `aggregation`^r by repeated
+       multiplication, summed in that order. The extras are gathered without a branch per member,
+       their quotients taken several at a time, then each bloc's sorted (compare-exchanges up to 8,
+       insertion up to 32, a heap sort past it): the extras are > 0 and equal values are
+       interchangeable, so any sort gives the same sequence of values, that of the twin (decreasing
+       size, the lower index first among equals). vx, vy (n), cut (groups + 1): scratch. */
+    TENSION_FLAGS_ATTR
+    static double tension_extras(const double *restrict xs, const double *restrict ys,
+                                 const Py_ssize_t *restrict member, const Py_ssize_t *restrict group,
+                                 Py_ssize_t groups, double aggregation, double *restrict vx,
+                                 double *restrict vy, Py_ssize_t *restrict cut) {
+        Py_ssize_t g, k, m = 0, a, b, lo, hi;
+        double total = 0.0, w, x, y, item;
+        for (g = 0; g < groups; g++) {
+            cut[g] = m;
+            for (k = group[g]; k < group[g + 1]; k++) {
+                x = xs[member[k]];
+                y = ys[member[k]];
+                vx[m] = x;
+                vy[m] = y;
+                m += x > y;  /* what its allies add to its reach */
+            }
+        }
+        cut[groups] = m;
+        for (k = 0; k < m; k++)
+            vy[k] = (vx[k] - vy[k]) / (1.0 - vx[k]);
+        for (k = 0; k < m; k++)
+            vy[k] = vx[k] >= 1.0 ? INFINITY : log1p(vy[k]);
+        for (g = 0; g < groups; g++) {
+            lo = cut[g];
+            hi = cut[g + 1];
+            if (hi - lo > 32) {
+                tension_heap_sort(vy + lo, hi - lo);
+            } else if (hi - lo > 8) {
+                for (a = lo + 1; a < hi; a++) {
+                    item = vy[a];
+                    for (b = a - 1; b >= lo && vy[b] < item; b--)
+                        vy[b + 1] = vy[b];
+                    vy[b + 1] = item;
+                }
+            } else {
+                for (a = 0; a < hi - lo; a++)  /* odd-even transposition: hi - lo rounds sort */
+                    for (b = lo + (a & 1); b + 1 < hi; b += 2) {
+                        x = vy[b];
+                        y = vy[b + 1];
+                        vy[b] = x < y ? y : x;
+                        vy[b + 1] = x < y ? x : y;
+                    }
+            }
+            w = 1.0;
+            for (k = lo; k < hi; k++) {
+                if (k > lo)
+                    w = w * aggregation;
+                if (w > 0.0)
+                    total = total + w * vy[k];
+            }
+        }
+        return total;
+    }
+    """
+    double tension_extras(const double *xs, const double *ys, const Py_ssize_t *member, const Py_ssize_t *group,
+                          Py_ssize_t groups, double aggregation, double *vx, double *vy, Py_ssize_t *cut) noexcept nogil
 
 
 def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, const int64_t[::1] bloc,
@@ -552,6 +593,7 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     cdef Py_ssize_t *size
     cdef Py_ssize_t *member
     cdef Py_ssize_t *group
+    cdef Py_ssize_t *cut
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
             == alone.shape[0] == alone.shape[1] == out.shape[0] == bloc.shape[0] == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
@@ -570,8 +612,10 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     f = <double *> malloc(ROWS * n * sizeof(double))
     xs = <double *> malloc(n * sizeof(double))
     ys = <double *> malloc(n * sizeof(double))
-    v = <double *> malloc(n * sizeof(double))
-    if not (size and member and group and lift and f and xs and ys and v):
+    v = <double *> malloc(2 * n * sizeof(double))
+    cut = <Py_ssize_t *> malloc((nb + 1) * sizeof(Py_ssize_t))
+    if not (size and member and group and cut and lift and f and xs and ys and v):
+        free(cut)
         free(size)
         free(member)
         free(group)
@@ -606,7 +650,7 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
             i = i0 + r
             tension_cells(n, &baseline[i, 0], &dev[i, 0], &share[i, 0], &alone[i, 0], lift, e, floor, scale,
                           xs, ys, f + r * n)
-            out[i] = _bloc_extras(xs, ys, member, group, groups, aggregation, v) if groups else 0.0
+            out[i] = tension_extras(xs, ys, member, group, groups, aggregation, v, v + n, cut) if groups else 0.0
         if rows == ROWS:
             for r in range(ROWS):
                 product[r] = 1.0
@@ -629,3 +673,4 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     free(xs)
     free(ys)
     free(v)
+    free(cut)
