@@ -52,6 +52,9 @@ def test_the_shipped_coefficients_name_every_term_with_a_standard_error():
     rows = list(csv.DictReader((ROOT / "sim" / "data" / "force" / "coefficients.csv").open()))
     assert [r["term"] for r in rows] == list(force.TERMS)
     assert all(float(r["std_error"]) > 0 for r in rows)
+    rows = list(csv.DictReader((ROOT / "sim" / "data" / "force" / "severity_coefficients.csv").open()))
+    assert [r["term"] for r in rows] == list(force.SEVERITY_TERMS)
+    assert all(float(r["std_error"]) > 0 for r in rows)
     assert (ROOT / "sim" / "data" / "force" / "README.md").is_file()
 
 
@@ -65,6 +68,10 @@ def test_refitting_on_the_record_reproduces_the_shipped_coefficients():
     shipped = force.coefficients()
     assert np.allclose(result.params, shipped.beta, rtol=1e-6, atol=1e-8)
     assert np.allclose(result.bse, shipped.se, rtol=1e-6, atol=1e-8)
+    severe, shipped = forcefit.fit_severity(data), force.severity_coefficients()
+    assert np.allclose(severe.params, shipped.beta, rtol=1e-6, atol=1e-8)
+    assert np.allclose(severe.bse, shipped.se, rtol=1e-6, atol=1e-8)
+    assert data["war"].sum() and (data["war"] <= data["force"]).all()  # a war is a use of force
     assert not data["year"].between(1914, 1918).any() and not data["year"].between(1939, 1945).any()
 
 
@@ -88,7 +95,7 @@ def test_near_parity_dyads_with_a_claim_use_force_more_often_than_lopsided_ones(
     counts = np.zeros((4, 4))
     for year in range(1, 4001):
         for i in range(4):
-            for j in draws.draw(i, 365.0 * year):
+            for j, _ in draws.draw(i, 365.0 * year):
                 counts[i, j] += 1
     parity, lopsided = counts[0, 1] + counts[1, 0], counts[2, 3] + counts[3, 2]
     # conditional on the total, the parity count is binomial with share rate_p / (rate_p + rate_l)
@@ -114,6 +121,43 @@ def test_a_rapid_power_shift_moves_the_declining_sides_rate_as_the_record_says()
     x[0, 1, TERM["decline"]] = 0.2
     shifted = force.hazard(x, BETA)[0, 1]
     assert np.sign(shifted - steady) == np.sign(BETA[TERM["decline"]])
+
+
+def test_a_target_with_strong_allies_draws_fewer_uses_of_force_and_fewer_armed_attacks():
+    """The target's allies deter as the record says (Leeds 2003): PB, with a defence pact with a
+    strong third state, faces a lower rate from PA and a lower share of armed attacks than LB, with
+    none; both by the fitted coefficients' signs (negative in both fits)."""
+    data = pairs_world(ratio=1.0)
+    data["states"]["AL"] = {"lat": 0.0, "lon": 18.0, "power": 500.0}
+    data["alliances"] = {"DEF": {"type": "defence", "members": ["PB", "AL"]}}
+    setup = Setup(load_scenario(data))
+    x = force.covariates(setup.scenario, setup.world, setup.stake)
+    pa, pb, la, lb = (setup.world.index[s] for s in ("PA", "PB", "LA", "LB"))
+    assert x[pa, pb, TERM["target_allies"]] == pytest.approx(np.log1p(500.0 / 50.0))
+    assert x[la, lb, TERM["target_allies"]] == 0.0 and x[pb, pa, TERM["target_allies"]] == 0.0
+    assert BETA[TERM["target_allies"]] < 0 and force.severity_coefficients().beta[2] < 0
+    assert setup.force_rate[pa, pb] < setup.force_rate[la, lb]
+    assert setup.force_armed[pa, pb] < setup.force_armed[la, lb]
+
+
+def test_only_the_fitted_share_of_uses_of_force_are_armed_attacks_and_incidents_invoke_no_pact():
+    """A use of force is an armed attack with the severity logit's chance (the record: 7.8% of
+    uses of force reached war); an incident below war is logged at rung 4 and invokes no pact.
+    500 replications at 100 times the fitted rate, PB allied to CC: the armed share is binomial."""
+    data = pairs_world(ratio=1.0, parameters={"decision": {"force_rate_scale": 100.0}})
+    data["states"]["CC"] = {"lat": 0.0, "lon": 18.0, "power": 50.0}
+    data["alliances"] = {"DEF": {"type": "defence", "members": ["PB", "CC"], "reliability": 1.0}}
+    scenario = load_scenario(data)
+    share = Setup(scenario).force_armed[0, 1]
+    events = run(scenario, replications=500, seed=6).frame("events")
+    used = events[(events.kind == "use_of_force") & (events.actor == "PA") & (events.target == "PB")]
+    armed = int((used.level >= 5).sum())
+    assert set(used.level) <= {4.0, 5.0} and len(used) > 100
+    assert stats.binomtest(armed, len(used), share).pvalue > 0.001, (armed, len(used), share)
+    invoked = events[events.kind == "invocation"]
+    incidents = used[used.level < 5]
+    assert not set(zip(incidents.rep, incidents.event_id)) & set(zip(invoked.rep, invoked.cause_id))
+    assert set(zip(used[used.level >= 5].rep, used[used.level >= 5].event_id)) & set(zip(invoked.rep, invoked.cause_id))
 
 
 def test_the_choice_alone_stops_at_coercion_and_uses_of_force_come_from_the_hazard():
@@ -152,6 +196,11 @@ def test_a_settlement_needs_both_sides_to_agree():
 
 
 def war(*timeline, parameters=None, reps=60, horizon=1460.0, ally=False):
+    return run(load_scenario(war_world(*timeline, parameters=parameters, horizon=horizon, ally=ally)),
+               replications=reps, seed=9)
+
+
+def war_world(*timeline, parameters=None, horizon=1460.0, ally=False) -> dict:
     states = {"AAA": {"lat": 0.0, "lon": 0.0, "power": 100.0, "regions": ["r"]},
               "BBB": {"lat": 0.0, "lon": 9.0, "power": 80.0, "regions": ["r"]}}
     alliances = {}
@@ -163,7 +212,7 @@ def war(*timeline, parameters=None, reps=60, horizon=1460.0, ally=False):
             "timeline": list(timeline) or [{"at": 0, "do": "attack", "actor": "AAA", "target": "BBB", "level": 5}],
             "parameters": {"decision": {"force_rate_scale": 0.0}, **(parameters or {})},
             "watch": {"dyads": [["AAA", "BBB"], ["CCC", "AAA"]] if ally else [["AAA", "BBB"]]}}
-    return run(load_scenario(data), replications=reps, seed=9)
+    return data
 
 
 def test_each_sides_optimism_delays_the_settlement():
@@ -215,7 +264,8 @@ def test_a_failed_bid_freezes_the_claim_and_a_settlement_keeps_what_was_not_won(
 
 def test_peacetime_counts_every_dyad_with_a_use_of_force_whatever_the_order_of_its_names():
     """The peacetime table's model count is the number of replications with a posture at rung 5
-    or more in the dyad, read from the events (a lookup by unsorted names once missed half)."""
+    or more in the dyad or a use of force below war, read from the events (a lookup by unsorted
+    names once missed half)."""
     import numpy as np
 
     from sim.execution.runner import run as run_scenario
@@ -226,6 +276,48 @@ def test_peacetime_counts_every_dyad_with_a_use_of_force_whatever_the_order_of_i
                               "record_every_days": 365.0})
     seed = int(np.random.SeedSequence(0, spawn_key=(1880,)).generate_state(1, np.uint32)[0])
     events = run_scenario(scenario, replications=2, seed=seed).frame("events")
-    hits = events[(events.level >= 5) & events.target.notna() & (events.kind != "honour")]
+    hits = events[((events.level >= 5) | (events.kind == "use_of_force")) & events.target.notna()
+                  & (events.kind != "honour")]
     expected = len({(r, *sorted((a, b))) for r, a, b in zip(hits.rep, hits.actor, hits.target)})
     assert table.model_use_of_force.sum() == expected > 0
+
+
+@pytest.mark.slow
+def test_a_war_begins_with_terms_that_do_not_meet_and_outlasts_its_first_reckoning():
+    """A war is a failure to agree: its hopes are drawn so that the two sides' terms do not meet
+    when it begins. Unconditioned, both small draws settled the war at its first reckoning, one
+    decision interval in (Russia-Ukraine on day 7 in 4 of 40 runs of the 2022 baseline)."""
+    from sim.engine.simulation import Simulation
+    from sim.model.termination import HOPE_DRAWS
+
+    sim = Simulation(Setup(load_scenario(war_world(parameters={"termination": {"mutual_optimism": 2.0}}))), seed=4)
+    wars, q = sim.wars, sim.wars.params
+    p = wars.balance(sim, 0, 1)
+    # unconditioned, a sizeable share of these draws meets at once (both hopes small)
+    met = sum(agreement(*wars.reservations(sim, 0, 1, 0.0, p, q.step_days,
+                                           (wars.rng.exponential(), wars.rng.exponential()))) is not None
+              for _ in range(200))
+    assert met > 10
+    for _ in range(200):
+        assert agreement(*wars.reservations(sim, 0, 1, 0.0, p, q.step_days, wars.hopes(sim, 0, 1))) is None
+    assert HOPE_DRAWS >= 20
+    # no run of the baseline ends Russia-Ukraine at its first reckoning (4 of 40 did)
+    summary = run(load_scenario(ROOT / "scenarios" / "baseline_2022.yaml"), replications=100, seed=2022).frame("summary")
+    assert not (summary.t_end_RUS_UKR <= q.step_days).any(), summary.t_end_RUS_UKR.min()
+
+
+@pytest.mark.slow
+def test_no_belligerent_leaves_a_war_under_way_by_its_own_choice():
+    """A war ends by both sides or with the war it joined, each a logged end: a belligerent's own
+    choice does not take it below the armed-clash rung. When it could, both sides' stepping down
+    ended a great power's war silently at its first reckoning (1 of 40 runs of hawaii_strike and of
+    russia_attacks_estonia, seed 2022)."""
+    from sim.model.ladder import CLASH
+    from sim.model.termination import no_exit_alone
+
+    assert no_exit_alone(6, 3, True) == CLASH and no_exit_alone(6, 3, False) == 3
+    assert no_exit_alone(4, 2, True) == 2 and no_exit_alone(6, 5, True) == 5
+    for name, pair in (("hawaii_strike", "PRK_USA"), ("russia_attacks_estonia", "RUS_EST")):
+        summary = run(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), replications=40, seed=2022).frame("summary")
+        lasted = summary[f"t_end_{pair}"] - summary[f"t_war_{pair}"]
+        assert summary[f"t_war_{pair}"].notna().all() and not (lasted <= 7.0).any(), (name, lasted.min())

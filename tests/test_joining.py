@@ -100,3 +100,118 @@ def test_given_coefficients_replace_the_shipped_ones():
     assert (events.kind == "join").sum() == 0
     with pytest.raises(Exception, match="at least 13|at most 13|13 items"):
         load_scenario({**_world(), "parameters": {"joining": {"enabled": True, "coefficients": [0.0] * 3}}})
+
+
+BANDWAGON_REPS = 300
+SMALL = {f"M{k}": (45.0 + 0.3 * k, 12.0, 1.0) for k in range(8)}  # eight minor powers between the two parties
+
+
+def _two_unequal_powers(share_coefficient: float) -> dict:
+    """STRONG (power 40) attacks WEAK (power 10), the war held a year; eight minor powers (power 1,
+    under 3% of the world's) stand about as far from each, with no pact, rivalry or war of their
+    own, so the two sides differ only in their capability share (0.8 against 0.2). The equation is
+    the shipped one with the capability-share coefficient set to `share_coefficient`."""
+    states = {s: {"lat": lat, "lon": lon, "power": p} for s, (lat, lon, p) in SMALL.items()}
+    states |= {"STRONG": {"lat": 46.0, "lon": 10.0, "power": 40.0}, "WEAK": {"lat": 46.0, "lon": 14.0, "power": 10.0}}
+    from sim.model.joining import COVARIATES, coefficients
+
+    values = coefficients().values.copy()
+    values[1 + COVARIATES.index("share_side")] = share_coefficient
+    return {"name": "bandwagon", "world": "empty", "states": states, "horizon_days": 365,
+            "parameters": {"decision": {"war_cost": 50.0},
+                           "joining": {"enabled": True, "coefficients": values.tolist()}},
+            "timeline": [{"at": 0, "do": "attack", "actor": "STRONG", "target": "WEAK", "level": 6, "hold_days": 365}]}
+
+
+def _sides(share_coefficient: float) -> tuple[int, int]:
+    """(joinings of STRONG's side, joinings of WEAK's side) over the replications."""
+    events = run(load_scenario(_two_unequal_powers(share_coefficient)), replications=BANDWAGON_REPS,
+                 seed=5).frame("events")
+    joins = events[events.kind == "join"]
+    return int((joins.target == "WEAK").sum()), int((joins.target == "STRONG").sum())
+
+
+def test_with_bandwagoning_on_states_join_the_side_far_more_likely_to_win():
+    """Bandwagoning (Schweller 1994) switched on, a capability-share coefficient of +4: the minor
+    powers join the stronger side (share 0.8) several times as often as the weaker (0.2), by far
+    more than the sampling error; with balancing (-4) the weaker side draws more. The two sides
+    differ in nothing else, so the covariate alone moves the choice."""
+    strong, weak = _sides(4.0)
+    assert strong > 4 * weak and strong - weak > 4 * np.sqrt(strong + weak)
+    strong_b, weak_b = _sides(-4.0)
+    assert weak_b > strong_b and strong > 4 * strong_b
+
+
+def _entry_world(enabled: bool) -> dict:
+    """AGG attacks NEU (held a year). NEU and ALLY, AGG and MATE are bound by defence pacts that
+    fire whoever struck first (`defensive_only: false`) and are always honoured (reliability 1):
+    any invocation of either would bring its member in by the honour route."""
+    world = _world(enabled)
+    world["alliances"] = {"P": {"type": "defence", "members": ["NEU", "ALLY"], "reliability": 1.0,
+                                "defensive_only": False},
+                          "Q": {"type": "defence", "members": ["AGG", "TWIN"], "reliability": 1.0,
+                                "defensive_only": False}}
+    return world
+
+
+def test_an_entry_triggers_no_pact_and_the_treaty_is_one_term():
+    """With the joining decision on, nobody enters the war by a pact's invocation: the first attack
+    invokes no defence clause (the treaty is the equation's `owes_side` term, no second draw) and
+    a joiner's entry, which is not a new armed attack, invokes neither side's pacts, although both
+    pacts would fire at any armed attack and are always honoured. Joiners there are, the two
+    allies among them. Off, the same world's first attack invokes NEU's pact and ALLY enters by it
+    in every run."""
+    events = run(load_scenario(_entry_world(True)), replications=200, seed=3).frame("events")
+    assert not events.kind.isin(["invocation", "honour", "abandon", "entry"]).any()
+    joins = events[events.kind == "join"]
+    assert len(joins) > 20
+    assert {"ALLY", "TWIN"} <= set(joins.actor)
+    off = run(load_scenario(_entry_world(False)), replications=20, seed=3).frame("events")
+    entries = off[off.kind == "entry"]
+    assert entries.loc[entries.actor == "ALLY", "rep"].nunique() == 20
+
+
+def test_the_treaty_term_is_the_casus_foederis_of_where_the_attack_fell():
+    """`owes_side` in a war is read where its first attack fell: North Korea's attack on the US
+    homeland makes NATO's members (Article 6 area) and Australia owe the USA; the same attack on
+    Hawaii makes only the Pacific treaties' members owe it (ANZUS, South Korea, the Philippines:
+    NATO's area ends at the Tropic of Cancer); China's strike on US forces on Okinawa makes Japan
+    owe the USA (the US-Japan treaty covers Japanese soil), an attack on the US homeland does not."""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.model.joining import owed
+
+    sim = Simulation(Setup(load_scenario("scenarios/hawaii_strike.yaml")), 1, horizon=1)
+    world = sim.world
+    usa, prk, chn = (world.index[s] for s in ("USA", "PRK", "CHN"))
+
+    def owing(attacker: int, location: str | None) -> set[str]:
+        return {world.ids[k] for k in np.flatnonzero(owed(sim, usa, attacker, world.place(usa, location)))}
+
+    home, hawaii, okinawa = owing(prk, None), owing(prk, "Hawaii"), owing(chn, "Okinawa")
+    assert {"GBR", "FRA", "DEU", "AUS"} <= home and "JPN" not in home
+    assert hawaii == {"AUS", "KOR", "PHL"}
+    assert "JPN" in okinawa and "GBR" not in okinawa
+
+
+def test_an_entry_ends_with_the_war_it_joined():
+    """A joiner's war with the side it attacks is part of the war it joined: it ends by a side's
+    capitulation or exhaustion (or both standing down, which logs no end), or else with the war it
+    joined (an end event naming that war, on the same day), never after it, as an ally's entry
+    does. Every state is made to join (a constant of +5) in a war held 60 days over a 2-year run."""
+    from sim.model.joining import coefficients
+
+    world = _world()
+    world["horizon_days"] = 730
+    world["timeline"][0]["hold_days"] = 60
+    world["parameters"]["joining"]["coefficients"] = [5.0, *coefficients().values[1:].tolist()]
+    events = run(load_scenario(world), replications=20, seed=4).frame("events")
+    endings = events[events.kind.isin(["settlement", "capitulation", "ceasefire"])]
+    parent = endings[endings.actor.eq("AGG") & endings.target.eq("NEU")].groupby("rep").t.min()
+    joins = events[(events.kind == "join") & events.rep.isin(parent.index)]
+    ended = joins.merge(endings, on=["rep", "actor", "target"], suffixes=("", "_end")).groupby(
+        ["rep", "actor", "target"]).agg(t=("t_end", "min"), detail=("detail_end", "first")).reset_index()
+    assert len(joins) > 20 and len(parent) > 10 and len(ended) >= 0.9 * len(joins)
+    assert (ended.t.to_numpy() <= parent.loc[ended.rep].to_numpy()).all()
+    with_it = ended[ended.detail.str.startswith("the war it joined")]
+    assert len(with_it) > len(ended) / 2
+    assert (with_it.t.to_numpy() == parent.loc[with_it.rep].to_numpy()).all()

@@ -178,3 +178,28 @@ def test_sides_are_read_relative_to_the_initiator():
     joined_any = {s for s, n in result["counts"][6].items() if n}
     assert joined_any & {"BAV", "BAD", "WRT"}, "the southern states join in some of 10 replications"
     assert real.set_index("state").loc[sorted(joined_any & {"BAV", "BAD", "WRT"}), "p_model_record_side"].gt(0).all()
+
+
+def test_the_simulator_and_the_equation_scored_at_the_same_replications():
+    """A simulator that reproduces a forecast p exactly, scored as a share of R runs: its noise-free
+    skill is, on average over draws, the skill of p itself, and its plain skill averages the
+    equation's skill at R replications (`equation_at_replications`), within three standard errors
+    of the mean over 300 seeded draws; the AUC of a share of 20 runs is below p's own."""
+    rng = np.random.default_rng(7)
+    n, reps = 4000, 20
+    p = rng.beta(0.3, 20.0, n)
+    y = (rng.random(n) < p).astype(int)
+    base = pd.DataFrame({"warnum": 0, "joined": y, "p_climatology": np.full(n, p.mean()), "p_baseline": p})
+    exact = vs.skill(base.assign(p_model=p), "climatology")
+    plain, free = [], []
+    for _ in range(300):
+        frame = base.assign(p_model=rng.binomial(reps, p) / reps)
+        plain.append(vs.skill(frame, "climatology"))
+        free.append(vs.noise_free_skill(frame, reps))
+    at_reps = vs.equation_at_replications(base, reps)
+    se = lambda values: np.std(values) / np.sqrt(len(values))  # noqa: E731
+    assert abs(np.mean(free) - exact) < 3 * se(free)
+    assert abs(np.mean(plain) - at_reps["baseline_skill_vs_climatology_at_reps"]) < 3 * se(plain)
+    assert at_reps["baseline_skill_vs_climatology_at_reps"] < exact - 10 * se(plain)  # a real loss, not a rounding
+    assert at_reps["baseline_auc_at_reps"] < vs.auc(base, "p_baseline")  # ties at 0 cost the ranking
+    assert set(vs.at_replications(frame, reps)) == {"skill_vs_climatology_noise_free", *at_reps}

@@ -24,11 +24,11 @@ from sim.model import answers, force, honour, joining, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
-from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
+from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
 from sim.model.pacts import bind_members
 from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
-from sim.model.termination import Wars
+from sim.model.termination import Wars, no_exit_alone
 from sim.model.world import Pact, World, compile_world
 from sim.scenario.pactkinds import invoked_by
 from sim.scenario.schema import Scenario
@@ -51,9 +51,12 @@ class Setup:
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
         d = self.params.decision
         self.force_rate = None  # uses of force per year, from the fitted hazard (sim.model.force)
+        self.force_armed = None  # the chance that a use of force is an armed attack (the severity logit)
         if d.fitted_force:
-            h = force.hazard(force.covariates(scenario, self.world, self.stake), force.coefficients().beta)
+            x = force.covariates(scenario, self.world, self.stake)
+            h = force.hazard(x, force.coefficients().beta)
             self.force_rate = -np.log1p(-h) * d.force_rate_scale
+            self.force_armed = force.armed_share(x, force.severity_coefficients().beta)
 
     def gradient(self, extra: dict | None = None) -> np.ndarray:
         """G[i, j]: Boulding's gradient between the nearest positions of i and j (`sim.model.reach`),
@@ -177,7 +180,8 @@ class Simulation:
                               precision=d.precision, inertia=d.inertia, temperature=d.temperature,
                               mean_interval=d.decision_interval_days, rate=self.intent.rate,
                               force_rate=setup.force_rate,  # the fitted hazard (sim.model.force), or None
-                              force_generator=None if setup.force_rate is None else _stream(seed, "force"))
+                              force_generator=None if setup.force_rate is None else _stream(seed, "force"),
+                              force_armed=setup.force_armed)
         self.observer = self._observer(setup.g_t)
         self._bind()
 
@@ -287,17 +291,23 @@ class Simulation:
         """Act on each change of posture of i's decision, from the kernel's `step` on (the compiled kernel
         weighs the `attention` counterparts with the highest threat plus standing posture and draws a
         rung toward each: `sim.kernel.reference.Decider` is its plain Python; with the fitted hazard,
-        `sim.model.force`, it first draws an unprovoked use of force and caps the choice's steps at
-        coercion); the time to the next decision."""
+        `sim.model.force`, it first draws an unprovoked use of force, an armed attack (position -1) or
+        an incident below war (position -2), and caps the choice's steps at coercion); a war under
+        way ends by both sides, not by one's choice (`no_exit_alone`); the time to the next decision."""
         kernel, now = self.kernel, self.env.now
         while isinstance(step, tuple):
             position, j, new, level = step
             cause = self.intent.cause.item(i, j) or None
             if position < 0:  # a use of force drawn from the fitted hazard; then the counterparts
-                self.act(i, j, new, Kind.USE_OF_FORCE, cause=cause)
+                # an armed attack: the target answers, pacts are invoked, a war begins; an incident
+                # below war: coercion at rung 4 at most, no casus foederis
+                self.act(i, j, new, Kind.USE_OF_FORCE, cause=cause, attack=position == -1)
                 step = kernel.attend(i, now)
                 continue
-            self.act(i, j, new, Kind.ESCALATE if new > level else Kind.DEESCALATE, cause=cause)
+            if new < CLASH <= level:
+                new = no_exit_alone(level, new, self.wars.fighting(i, j))
+            if new != level:
+                self.act(i, j, new, Kind.ESCALATE if new > level else Kind.DEESCALATE, cause=cause)
             step = kernel.resume(i, position + 1)
         return step
 

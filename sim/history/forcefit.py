@@ -13,6 +13,11 @@ cases (COW wars 106 and 139), set aside by calendar before any fit (as `alliance
 refuses them); nothing about the two wars chooses anything here. Years held out for the score:
 every fifth year (year % 5 == 0), which includes every default year of `alliance-sim peacetime`.
 
+Severity: among those uses of force, the ones that reached war (hostility level 5 in the dyad;
+Jones, Bremer & Singer 1996), fitted by a second logit on :data:`sim.model.force.SEVERITY_TERMS`
+over the training years' uses of force; the simulator makes that share of its uses of force armed
+attacks and the rest incidents below war.
+
 Estimator: a logit by maximum likelihood (statsmodels `Logit`, Newton's method) on the training
 years; standard errors from the inverse Hessian. Scores: the area under the ROC curve on the held-out
 years, all dyad-years and rivals (a claim or a rivalry), with Hanley & McNeil (1982) intervals.
@@ -34,13 +39,14 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu, norm
 
-from sim.model.force import TERMS, covariates
+from sim.model.force import SEVERITY_TERMS, TERMS, covariates
 from sim.model.motives import stakes
 from sim.model.world import compile_world
 from sim.scenario.loading import load_scenario
 from sim.scenario.yearworld import read_table
 
-__all__ = ["FIRST", "LAST", "HELD_OUT_YEARS", "test_year", "years", "outcomes", "year_frame", "dataset", "fit",
+__all__ = ["FIRST", "LAST", "HELD_OUT_YEARS", "test_year", "years", "outcomes", "year_frame", "dataset", "fit_severity",
+           "severity_scores", "fit",
            "auc_interval", "write", "main"]
 
 FIRST, LAST = 1816, 2010
@@ -58,22 +64,24 @@ def years() -> list[int]:
     return [y for y in range(FIRST, LAST + 1) if y not in HELD_OUT_YEARS]
 
 
-def outcomes() -> dict[int, set[tuple[str, str]]]:
+def outcomes(hostility: int = 4) -> dict[int, set[tuple[str, str]]]:
     """year -> the directed (originator on Side A, originator on Side B) abbreviation pairs with a
-    use of force begun that year (module docstring)."""
+    use of force begun that year (module docstring); with `hostility` 5, those that reached war."""
     abb = {(r["ccode"], r["year"]): r["stateabb"] for r in read_table("cow_state_years")}
     out: dict[int, set[tuple[str, str]]] = {}
     for r in read_table("gml_mid_dyadyears"):
         if (r["onset"] == "1" and r["world_war"] == "0" and r["sidea1"] == "1" and r["orig1"] == "1"
-                and r["orig2"] == "1" and max(int(r["hostlev1"]), int(r["hostlev2"])) >= 4):
+                and r["orig2"] == "1" and max(int(r["hostlev1"]), int(r["hostlev2"])) >= hostility):
             a, b = abb.get((r["ccode1"], r["year"])), abb.get((r["ccode2"], r["year"]))
             if a is not None and b is not None:
                 out.setdefault(int(r["year"]), set()).add((a, b))
     return out
 
 
-def year_frame(year: int, force: set[tuple[str, str]] | None = None) -> pd.DataFrame:
-    """The directed dyad-years of `year`: ids, covariates, rival flag, outcome."""
+def year_frame(year: int, force: set[tuple[str, str]] | None = None,
+               war: set[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """The directed dyad-years of `year`: ids, covariates, rival flag, outcomes (`force`: a use of
+    force; `war`: one that reached war)."""
     scenario = load_scenario({"name": f"force_{year}", "world": f"cow_{year}", "horizon_days": 365.0})
     world = compile_world(scenario)
     x = covariates(scenario, world, stakes(scenario, world.index))
@@ -86,13 +94,45 @@ def year_frame(year: int, force: set[tuple[str, str]] | None = None) -> pd.DataF
     frame["rival"] = ((frame["claim"] > 0) | (frame["rivalry_other"] > 0)).astype(int)
     pairs = {f"{a}|{b}" for a, b in force or set()}
     frame["force"] = (frame["a"] + "|" + frame["b"]).isin(pairs).astype(int)
+    wars = {f"{a}|{b}" for a, b in (war or set()) & (force or set())}
+    frame["war"] = (frame["a"] + "|" + frame["b"]).isin(wars).astype(int)
     return frame
 
 
 def dataset(which=None) -> pd.DataFrame:
     """The directed dyad-years of `which` years (default :func:`years`)."""
-    events = outcomes()
-    return pd.concat([year_frame(y, events.get(y)) for y in (which or years())], ignore_index=True)
+    events, wars = outcomes(), outcomes(5)
+    return pd.concat([year_frame(y, events.get(y), wars.get(y)) for y in (which or years())], ignore_index=True)
+
+
+def fit_severity(data: pd.DataFrame):
+    """The logit of `war` on :data:`SEVERITY_TERMS` over the training years' uses of force
+    (statsmodels result): which uses of force reached war, MID hostility level 5."""
+    import statsmodels.api as sm
+
+    used = data[(data["force"] == 1) & ~data["year"].map(test_year)]
+    return sm.Logit(used["war"].to_numpy(float), used[list(SEVERITY_TERMS)].to_numpy(float)).fit(
+        method="newton", maxiter=100, disp=0)
+
+
+def severity_scores(data: pd.DataFrame, beta: np.ndarray, level: float = 0.95) -> list[list]:
+    """Rows `metric, value, low, high`: the share of uses of force that reached war (Clopper-Pearson
+    interval), the uses of force, the wars and the wars the severity logit expects, and its AUC
+    (Hanley & McNeil interval), on the training and the held-out years."""
+    from scipy.stats import binomtest
+
+    used = data[data["force"] == 1]
+    p = 1.0 / (1.0 + np.exp(-(used[list(SEVERITY_TERMS)].to_numpy(float) @ beta)))
+    held = used["year"].map(test_year).to_numpy()
+    rows: list[list] = []
+    for sample, mask in (("train", ~held), ("heldout", held)):
+        y = used["war"].to_numpy()[mask]
+        k, n = int(y.sum()), int(mask.sum())
+        ci = binomtest(k, n).proportion_ci(level, method="exact")
+        rows += [[f"war_share_{sample}", k / n, ci.low, ci.high], [f"uses_of_force_{sample}", n, None, None],
+                 [f"wars_{sample}", k, None, None], [f"expected_wars_{sample}", float(p[mask].sum()), None, None],
+                 [f"auc_war_{sample}", *auc_interval(p[mask], y)]]
+    return rows
 
 
 def fit(data: pd.DataFrame):
@@ -137,20 +177,32 @@ def _g(x: float | None) -> str:
     return "" if x is None else (str(x) if isinstance(x, int) else f"{x:.10g}")
 
 
-def write(data: pd.DataFrame, result, out: Path) -> None:
-    """coefficients.csv (term, estimate, std_error, z, p_value) and fit_scores.csv (metric, value,
-    low, high) and fit_meta.json in `out`."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "coefficients.csv", "w", newline="", encoding="utf-8") as f:
+def _coefficients(path: Path, terms, result) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["term", "estimate", "std_error", "z", "p_value"])
-        for t, b, s, z, p in zip(TERMS, result.params, result.bse, result.tvalues, result.pvalues):
+        for t, b, s, z, p in zip(terms, result.params, result.bse, result.tvalues, result.pvalues):
             w.writerow([t, _g(float(b)), _g(float(s)), _g(float(z)), _g(float(p))])
-    with open(out / "fit_scores.csv", "w", newline="", encoding="utf-8") as f:
+
+
+def _metrics(path: Path, rows: list[list]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["metric", "value", "low", "high"])
-        for row in _scores(data, np.asarray(result.params)):
+        for row in rows:
             w.writerow([row[0], *map(_g, row[1:])])
+
+
+def write(data: pd.DataFrame, result, out: Path) -> None:
+    """coefficients.csv (term, estimate, std_error, z, p_value), fit_scores.csv (metric, value,
+    low, high), the severity logit's severity_coefficients.csv and severity_scores.csv, and
+    fit_meta.json in `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    _coefficients(out / "coefficients.csv", TERMS, result)
+    _metrics(out / "fit_scores.csv", _scores(data, np.asarray(result.params)))
+    severe = fit_severity(data)
+    _coefficients(out / "severity_coefficients.csv", SEVERITY_TERMS, severe)
+    _metrics(out / "severity_scores.csv", severity_scores(data, np.asarray(severe.params)))
     train = data[~data["year"].map(test_year)]
     meta = {"estimator": "logit (statsmodels Logit, Newton)", "years": f"{FIRST}-{LAST} without 1914-1918, 1939-1945",
             "heldout_years": "year % 5 == 0", "train_dyad_years": int(len(train)), "train_events": int(train["force"].sum()),

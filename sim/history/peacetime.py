@@ -3,14 +3,14 @@ militarised interstate disputes on record (GML MID 2.2.1; Gibler, Miller & Littl
 
 For each sampled year, the world of that year runs for 365 days with an empty timeline. A dyad
 has a *use of force* in a replication when either state takes a posture at the armed-clash rung
-(5) or above toward the other. The record's counterpart is a dyad with a MID that began that year
-(`onset = 1`) in which either state reached hostility level 4 (use of force) or 5 (war), with
-the held-out world-war rows (`world_war = 1`) dropped. A second, weaker threshold compares the
-mobilisation rung (4: show of force, blockade, alert) with MID hostility 3 (display of force)
-(:data:`THRESHOLDS`). Rates are per undirected dyad-year, by
-stratum: capital-to-capital distance (COW has contiguity, but these data do not ship it), strategic
-rivalry (Thompson & Dreyer 2012), claim (a stake either way: the spatial rivalries of a
-`cow_YYYY` world) and capability ratio (CINC of the stronger over the weaker).
+(5) or above toward the other, or uses force below war (a `use_of_force` incident at rung 4).
+The record's counterpart is a dyad with a MID that began that year (`onset = 1`) in which
+either state reached hostility level 4 (use of force) or 5 (war), with the held-out world-war
+rows (`world_war = 1`) dropped. A second, weaker threshold compares the mobilisation rung (4:
+show of force, blockade, alert) with MID hostility 3 (display of force) (:data:`THRESHOLDS`).
+Rates are per undirected dyad-year, by stratum: capital-to-capital distance (COW has contiguity,
+but these data do not ship it), strategic rivalry (Thompson & Dreyer 2012), claim (a stake
+either way: the spatial rivalries of a `cow_YYYY` world) and capability ratio (CINC of the stronger over the weaker).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sim.execution.runner import run
 from sim.history.forcefit import auc_interval, test_year
 from sim.history.validation import NOT_A_POSTURE
 from sim.model import force
+from sim.model.ladder import Kind
 from sim.model.motives import stakes
 from sim.model.world import compile_world, great_circle_km
 from sim.scenario.loading import load_scenario
@@ -84,7 +85,8 @@ def model_force(year: int, replications: int, seed: int, overrides=None) -> pd.D
     level = pd.to_numeric(events["level"], errors="coerce")
     table = dyads(scenario)
     for name, (rung, _) in THRESHOLDS.items():
-        hits = events[level >= rung]
+        # a use of force below war (an incident, at rung 4) is a use of force all the same
+        hits = events[(level >= rung) | (events["kind"] == Kind.USE_OF_FORCE)]
         keys = {(rep, *sorted((x, y))) for rep, x, y in zip(hits["rep"], hits["actor"], hits["target"])}
         counts = pd.Series([(x, y) for _, x, y in keys], dtype=object).value_counts()
         # keys are sorted pairs; the table's (a, b) are in the world's order

@@ -155,7 +155,7 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
     return Validation(
         wars=chosen, pairs=pairs,
         war_scores=_by_level(lambda lv: scores.war_table(per_level[lv], chosen), LEVELS),
-        scores=pd.concat([_by_level(lambda lv: scores.score_table(per_level[lv], seed), LEVELS),
+        scores=pd.concat([_by_level(lambda lv: scores.score_table(per_level[lv], seed, replications), LEVELS),
                           duration_scores(chosen, results, seed).assign(level=WAR_LEVEL)], ignore_index=True),
         durations=duration_table(chosen, results),
         reliability=_by_level(lambda lv: scores.reliability(per_level[lv]), LEVELS),

@@ -17,7 +17,8 @@ from scipy.stats import mannwhitneyu
 from sim.history.validation import PAIR_COLUMNS, War
 
 __all__ = ["REFERENCES", "BINS", "SUBSETS", "RELEVANT_KM", "FORECASTS", "pairs", "record_side", "war_table", "skill",
-           "bootstrap_skill", "auc", "side_skill", "score_table", "reliability"]
+           "bootstrap_skill", "auc", "side_skill", "at_replications", "noise_free_skill",
+           "equation_at_replications", "score_table", "reliability"]
 
 REFERENCES = {"climatology": "p_climatology", "pair": "p_pair"}
 """Reference forecasts: name -> column of the pairs table."""
@@ -148,7 +149,54 @@ def _forecast_rows(frame: pd.DataFrame, subset: str, era: str, seed: int, prefix
     return rows
 
 
-def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int) -> list[list]:
+AUC_DRAWS = 200
+"""Draws of the shares behind `baseline_auc_at_reps`."""
+
+
+def at_replications(frame: pd.DataFrame, replications: int, seed: int = 0) -> dict[str, float]:
+    """The simulator and the fitted equation on the same footing, a share of R replications:
+
+    * `skill_vs_climatology_noise_free` (:func:`noise_free_skill`);
+    * `baseline_skill_vs_climatology_at_reps`, `baseline_auc_at_reps` (:func:`equation_at_replications`).
+
+    The two answer "does the simulator lose to its equation, or only to the noise of R runs?"."""
+    if replications < 2 or _squared(frame, REFERENCES["climatology"]).sum() == 0:
+        return {}
+    out = {"skill_vs_climatology_noise_free": noise_free_skill(frame, replications)}
+    if "p_baseline" in frame:
+        out |= equation_at_replications(frame, replications, seed)
+    return out
+
+
+def noise_free_skill(frame: pd.DataFrame, replications: int) -> float:
+    """The simulator's skill against climatology with the expected binomial noise of its share
+    p^ = k/R taken out of each pair's Brier score, (p^ - y)^2 - p^(1 - p^)/(R - 1): an unbiased
+    estimate of the Brier score of the probability the share estimates."""
+    share = frame["p_model"]
+    noise_free = _squared(frame, "p_model") - share * (1 - share) / (replications - 1)
+    return float(1.0 - noise_free.sum() / _squared(frame, REFERENCES["climatology"]).sum())
+
+
+def equation_at_replications(frame: pd.DataFrame, replications: int, seed: int = 0) -> dict[str, float]:
+    """What a simulator that reproduced the fitted equation exactly would score with R replications:
+    its expected skill against climatology, E(k/R - y)^2 = (p - y)^2 + p(1 - p)/R
+    (`baseline_skill_vs_climatology_at_reps`), and its mean AUC over :data:`AUC_DRAWS` seeded draws
+    of the shares k/R, k ~ Binomial(R, p) (`baseline_auc_at_reps`: ties at 0 cost a share of few
+    runs its ranking)."""
+    p = frame["p_baseline"]
+    noisy = _squared(frame, "p_baseline") + p * (1 - p) / replications
+    out = {"baseline_skill_vs_climatology_at_reps":
+           float(1.0 - noisy.sum() / _squared(frame, REFERENCES["climatology"]).sum())}
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replications,)))
+    draws = [auc(frame.assign(p_baseline=rng.binomial(replications, p) / replications), "p_baseline")
+             for _ in range(AUC_DRAWS)]
+    known = [a for a in draws if a is not None]
+    if len(known) == len(draws):
+        out["baseline_auc_at_reps"] = float(np.mean(known))
+    return out
+
+
+def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int, replications: int = 0) -> list[list]:
     """Rows of the score table for one subset of pairs."""
     allied = (frame["ally_of_initiator"] == 1) | (frame["ally_of_target"] == 1)
     counts = {"wars": frame["warnum"].nunique(), "pairs": len(frame), "joiners": int(frame["joined"].sum()),
@@ -162,21 +210,23 @@ def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int) -> list[l
                      *bootstrap_skill(frame, reference, seed)])
     rows.append([subset, era, "auc", auc(frame), None, None])
     rows.append([subset, era, "side_skill", side_skill(frame, *SIDES[""]), None, None])
+    rows += [[subset, era, name, value, None, None] for name, value in at_replications(frame, replications, seed).items()]
     for prefix, column in FORECASTS.items():
         if prefix and column in frame:
             rows += _forecast_rows(frame, subset, era, seed, prefix)
     return rows
 
 
-def score_table(frame: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+def score_table(frame: pd.DataFrame, seed: int = 0, replications: int = 0) -> pd.DataFrame:
     """Every score per subset, over all wars and by era: `subset, era, metric, value, low, high`
-    (95% bootstrap over wars)."""
+    (95% bootstrap over wars); with the `replications` behind the simulator's shares, also the
+    rows of :func:`at_replications`."""
     rows = []
     for subset, select in SUBSETS.items():
         chosen = frame[select(frame)]
-        rows += _score_rows(chosen, subset, "all", seed)
+        rows += _score_rows(chosen, subset, "all", seed, replications)
         for era in chosen["era"].drop_duplicates().sort_values():
-            rows += _score_rows(chosen[chosen["era"] == era], subset, era, seed)
+            rows += _score_rows(chosen[chosen["era"] == era], subset, era, seed, replications)
     return pd.DataFrame(rows, columns=["subset", "era", "metric", "value", "low", "high"])
 
 

@@ -124,8 +124,10 @@ cdef class Decider:
     With the fitted use-of-force hazard (`force_rate`, uses of force per year, and its own
     `force_generator`) a decision first draws whether i uses force, as
     `sim.model.force.ForceDraws.draw`: if it does against j, and neither side of the dyad is at
-    war (rung 5) yet, `decide` returns `(-1, j, 5, old_level)` for the engine to act on, and
-    `attend(i, t)` then weighs the counterparts. The posture choice alone then stops at coercion
+    war (rung 5) yet, `decide` returns `(-1, j, 5, old_level)` for an armed attack (a second
+    uniform below `force_armed[i, j]`, the severity logit; always when it is not given) or
+    `(-2, j, max(4, old_level), old_level)` for an incident below war, for the engine to act on,
+    and `attend(i, t)` then weighs the counterparts. The posture choice alone then stops at coercion
     (`sim.model.force.coercion_cap`): a change it caps to no change is not returned.
     """
 
@@ -145,13 +147,15 @@ cdef class Decider:
     cdef Py_ssize_t *count
     cdef bint forcing  # the fitted use-of-force hazard (sim.model.force)
     cdef const double[:, ::1] force_rate
+    cdef const double[:, ::1] force_armed
+    cdef bint all_armed
     cdef double[::1] force_total
     cdef double *force_last
     cdef object force_generator
     cdef bitgen_t *force_bitgen
 
     def __cinit__(self, generators, posture, resolve, top, *, attention, precision, inertia, temperature,
-                  mean_interval, rate, force_rate=None, force_generator=None):
+                  mean_interval, rate, force_rate=None, force_generator=None, force_armed=None):
         cdef Py_ssize_t i
         self.force_last = NULL
         self.generators = list(generators)
@@ -174,6 +178,8 @@ cdef class Decider:
         self.forcing = force_rate is not None
         if self.forcing:
             self.force_rate = force_rate
+            self.force_armed = force_rate if force_armed is None else force_armed  # None: every use armed
+            self.all_armed = force_armed is None
             self.force_total = force_rate.sum(axis=1)  # as ForceDraws sums it (numpy's pairwise sum)
             self.force_generator = force_generator
             self.force_bitgen = bit_generator_of(force_generator)
@@ -225,10 +231,17 @@ cdef class Decider:
     def decide(self, Py_ssize_t i, double t):
         """Start state i's decision at time t (see the class)."""
         cdef Py_ssize_t j
+        cdef bint armed
+        cdef int old
         if self.forcing:
             j = self.force_draw(i, t)
-            if j >= 0 and self.posture[i, j] < CLASH and self.posture[j, i] < CLASH:
-                return (-1, j, CLASH, self.posture[i, j])
+            if j >= 0:
+                armed = random_standard_uniform(self.force_bitgen) < (1.0 if self.all_armed else self.force_armed[i, j])
+                if self.posture[i, j] < CLASH and self.posture[j, i] < CLASH:
+                    old = <int> self.posture[i, j]
+                    if armed:
+                        return (-1, j, CLASH, old)
+                    return (-2, j, MOBILISE if old < MOBILISE else old, old)
         return self.weigh(i, t)
 
     def attend(self, Py_ssize_t i, double t):

@@ -78,9 +78,9 @@ class Decider:
     """A replication's decisions (the interface of `sim.kernel._kernel.Decider`)."""
 
     def __init__(self, generators, posture, resolve, top, *, attention, precision, inertia, temperature,
-                 mean_interval, rate, force_rate=None, force_generator=None):
+                 mean_interval, rate, force_rate=None, force_generator=None, force_armed=None):
         self.rngs, self.posture, self.resolve, self.top = list(generators), posture, resolve, top
-        self.force = None if force_rate is None else ForceDraws(force_rate, force_generator)
+        self.force = None if force_rate is None else ForceDraws(force_rate, force_generator, force_armed)
         self.k = min(attention, len(self.rngs) - 1)
         self.p = SimpleNamespace(precision=precision, inertia=inertia, temperature=temperature)
         self.mean, self.neg_rate = mean_interval, -rate
@@ -100,9 +100,10 @@ class Decider:
         """With the fitted hazard, first whether i uses force (against j, neither side at war yet:
         `(-1, j, CLASH, old_level)`, for the engine to act on before it calls `attend`); then `attend`."""
         if self.force is not None:
-            for j in self.force.draw(i, t):
+            for j, armed in self.force.draw(i, t):
                 if self.posture[i, j] < CLASH and self.posture[j, i] < CLASH:
-                    return (-1, j, CLASH, self.posture[i, j].item())
+                    old = self.posture[i, j].item()
+                    return (-1, j, CLASH, old) if armed else (-2, j, max(MOBILISATION, old), old)
         return self.attend(i, t)
 
     def attend(self, i: int, t: float):

@@ -25,7 +25,7 @@ from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, great_circle_km
 from sim.scenario.pactkinds import invoked_by, kind
 
-__all__ = ["bound_to", "casus_foederis", "consultation", "defence", "honour_probabilities", "on_armed_attack",
+__all__ = ["bound_to", "casus_foederis", "consultation", "defence", "fitted_joining", "honour_probabilities", "on_armed_attack",
            "on_mobilisation", "on_war_under_way", "side_struck_first"]
 
 # The obligations each side of an armed attack may invoke, in the order of sim.scenario.pactkinds
@@ -94,9 +94,12 @@ def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Pl
     the target counts as having struck first, so its defensive-only pacts stay silent. Neither
     self-defence nor collective defence lets the aggressor's side ask for consultations.
     """
+    invoked: set[str] = set()
+    if fitted_joining(sim):
+        _consultations(sim, attacker, place, cause, invoked, collective or self_defence)
+        return
     struck_first = (collective or sim.memory.struck_first.get(frozenset((attacker, target))) == target
                     or side_struck_first(sim, attacker, target))
-    invoked = set()
     for pact in sim.ties.pacts_of(target):
         clause = _clause(pact)
         if clause and casus_foederis(pact, target, attacker, place, struck_first) and \
@@ -107,7 +110,24 @@ def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Pl
         for clause in BY_ATTACKER:
             if clause in pact.obligations and casus_foederis(pact, attacker, target, place, False):
                 _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, clause))
-    if collective or self_defence:
+    _consultations(sim, attacker, place, cause, invoked, collective or self_defence)
+
+
+def fitted_joining(sim: ReplicationState) -> bool:
+    """Whether the fitted joining decision (`sim.model.joining`) is on. Then it is the only way a
+    third state enters a war under way: an armed attack invokes no defence or offence clause (the
+    treaty is the equation's `owes_side` term, the casus foederis of the war's first attack), so
+    no member draws a second answer for the same war, and an entry, which is not a new armed
+    attack, triggers no pact of either side. A state attacked on its own soil still answers in
+    self-defence, and consultation clauses still raise postures below war."""
+    return bool(sim.params.joining.enabled)
+
+
+def _consultations(sim: ReplicationState, attacker: int, place: Place, cause: int, invoked: set[str],
+                   answering: bool) -> None:
+    """Consultation clauses of members alarmed by the attack (not when it answers an aggression:
+    self-defence or collective defence)."""
+    if answering:
         return
     for pact in sim.ties.consultation_pacts():
         if pact.id not in invoked and attacker not in pact.members:
@@ -123,6 +143,8 @@ def on_mobilisation(sim: ReplicationState, actor: int, target: int, cause: int) 
     """`actor` mobilised against `target` (posture 4): pacts of the target whose `trigger_level`
     is 4 are invoked as by an armed attack on its homeland (the other side's mobilisation as a
     casus foederis)."""
+    if fitted_joining(sim) and bool((sim.posture[actor] >= CLASH).any() or (sim.posture[:, actor] >= CLASH).any()):
+        return  # a belligerent's mobilisation is part of its war, which only the joining decision widens
     place = sim.world.place(target, None)
     struck_first = side_struck_first(sim, actor, target)
     for pact in sim.ties.pacts_of(target):
@@ -137,7 +159,7 @@ def on_war_under_way(sim: ReplicationState, pact: Pact, cause: int) -> None:
     """A pact created or joined during a war applies to it (unless `applies_to_war_under_way` is
     false): it is invoked for each member already under an armed attack it did not provoke."""
     clause = _clause(pact)
-    if not clause or not pact.applies_to_war_under_way:
+    if not clause or not pact.applies_to_war_under_way or fitted_joining(sim):
         return
     first = sim.memory.struck_first
     for member in pact.members:

@@ -48,5 +48,6 @@ def armed_attack(sim: ReplicationState, i: int, j: int, level: int, event: int, 
     if sim.posture[j, i] < level:
         sim.act(j, i, level, Kind.SELF_DEFENCE, cause=event)
     place = sim.world.place(j, location)
+    sim.memory.places.setdefault(frozenset((i, j)), place)
     alliances.on_armed_attack(sim, i, j, place, event, collective, self_defence)
     sim.alarm([j], event)

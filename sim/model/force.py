@@ -17,7 +17,9 @@ years (rapid power shifts, a commitment problem: Powell 2006, International Orga
 a claim (a stake either way: the spatial rivalries of a world of any year; Vasquez 1993; Hensel
 2001), another rivalry (Thompson & Dreyer 2012), each side's latent territorial threat (Miller
 2022), the capitals' distance and nearness (< 1,000 km; contiguity is not in the bundled data),
-a shared defence pact and any other shared pact (ATOP), each side's major-power status, the
+a shared defence pact and any other shared pact (ATOP), the target's allies (the capabilities of
+j's defence-pact partners other than i over i's own, log(1 + sum_k power_k / power_i): alliances
+deter by the help the target can call on, Leeds 2003, AJPS 47(3); Bremer 1992), each side's major-power status, the
 target's and the dyad's nuclear arms, and the dyad's militarised disputes begun in the ten years
 before (log(1 + count); temporal dependence, Beck, Katz & Tucker 1998, AJPS 42(4): rivalry as a
 history of disputes, Diehl & Goertz 2000).
@@ -25,7 +27,11 @@ history of disputes, Diehl & Goertz 2000).
 The decision: each time state i decides, it uses force against someone with probability
 1 - exp(-sum_j lambda[i, j] dt), dt the years since its previous draw (the discretisation of the
 competing hazards whatever the interval between decisions), against j with probability
-lambda[i, j] / sum_j lambda[i, j] (:class:`ForceDraws`). Every other way of
+lambda[i, j] / sum_j lambda[i, j] (:class:`ForceDraws`). Only some uses of force are armed
+attacks: one is with probability a[i, j] = logistic(z[i, j] . gamma), the severity logit fitted
+on the record's uses of force that reached war (MID hostility level 5; Jones, Bremer & Singer
+1996), on :data:`SEVERITY_TERMS` (`sim/data/force/severity_coefficients.csv`); the others are
+incidents below war, coercion that invokes no pact (:func:`armed_share`). Every other way of
 crossing rung 5 unprovoked is closed to the posture choice (:func:`coercion_cap`): a claim is
 pressed by coercion, rungs 1-4, not by war; self-defence, collective defence and scripted attacks
 are unaffected.
@@ -44,13 +50,17 @@ import numpy as np
 from sim.model.ladder import CLASH, MOBILISATION
 from sim.scenario.yearworld import LAST_YEAR, majors, read_table
 
-__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "covariates", "hazard", "ForceDraws",
+__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "severity_coefficients",
+           "armed_share", "covariates", "hazard",
+           "ForceDraws",
            "coercion_cap"]
 
 TERMS = ("const", "log_ratio", "log_ratio_sq", "decline", "rise", "claim", "rivalry_other", "terrthreat_i",
-         "terrthreat_j", "log_distance", "near", "defence_pact", "other_pact", "major_i", "major_j", "nuclear_j",
+         "terrthreat_j", "log_distance", "near", "defence_pact", "other_pact", "target_allies", "major_i", "major_j", "nuclear_j",
          "nuclear_dyad", "past_disputes")
 """The covariates of a directed dyad i -> j, in the order of the shipped coefficients."""
+SEVERITY_TERMS = ("const", "claim", "target_allies", "major_i", "nuclear_j")
+"""The covariates of the severity logit: which uses of force reach war (see :func:`armed_share`)."""
 NEAR_KM = 1000.0
 """Capitals closer than this count as near (the peacetime comparison's first distance band)."""
 SHIFT_YEARS = 10
@@ -64,14 +74,14 @@ RIVAL_INTENT = 0.1
 class Coefficients:
     """Fitted coefficients (term -> estimate, standard error) with their provenance."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], terms: tuple[str, ...] = (), path: str = "sim/data/force/coefficients.csv"):
+        terms = terms or TERMS
         by_term = {r["term"]: r for r in rows}
-        missing = [t for t in TERMS if t not in by_term]
+        missing = [t for t in terms if t not in by_term]
         if missing:
-            raise ValueError(f"sim/data/force/coefficients.csv: no row for {missing}; refit with "
-                             "`python -m sim.history.forcefit`")
-        self.beta = np.array([float(by_term[t]["estimate"]) for t in TERMS])
-        self.se = np.array([float(by_term[t]["std_error"]) for t in TERMS])
+            raise ValueError(f"{path}: no row for {missing}; refit with `python -m sim.history.forcefit`")
+        self.beta = np.array([float(by_term[t]["estimate"]) for t in terms])
+        self.se = np.array([float(by_term[t]["std_error"]) for t in terms])
 
 
 @functools.cache
@@ -79,6 +89,22 @@ def coefficients() -> Coefficients:
     """The shipped fit (`sim/data/force/coefficients.csv`)."""
     text = (resources.files("sim") / "data" / "force" / "coefficients.csv").read_text(encoding="utf-8")
     return Coefficients(list(csv.DictReader(io.StringIO(text))))
+
+
+@functools.cache
+def severity_coefficients() -> Coefficients:
+    """The shipped severity logit (`sim/data/force/severity_coefficients.csv`): which uses of force
+    reach war, on :data:`SEVERITY_TERMS`."""
+    path = "sim/data/force/severity_coefficients.csv"
+    text = (resources.files("sim") / "data" / "force" / "severity_coefficients.csv").read_text(encoding="utf-8")
+    return Coefficients(list(csv.DictReader(io.StringIO(text))), SEVERITY_TERMS, path)
+
+
+def armed_share(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """The chance that a use of force by i against j is an armed attack (reaches war), the
+    severity logit on the :data:`SEVERITY_TERMS` columns of the covariates `x`."""
+    columns = [TERMS.index(t) for t in SEVERITY_TERMS]
+    return 1.0 / (1.0 + np.exp(-(x[..., columns] @ beta)))
 
 
 @functools.lru_cache(maxsize=4)
@@ -166,6 +192,10 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
         target = defence if "defence" in pact.obligations else other
         target[np.ix_(pact.members, pact.members)] = 1.0
     other = np.where(defence > 0, 0.0, other)
+    # the target's defence-pact partners other than i: their capabilities over i's (Leeds 2003)
+    partners = defence.copy()
+    np.fill_diagonal(partners, 0.0)
+    backing = (partners @ power)[None, :] - partners.T * power[:, None]
     history = _disputes(year if year is not None else LAST_YEAR + 1)
     past = np.zeros((n, n))
     where = {s: k for k, s in enumerate(ids)}
@@ -183,6 +213,7 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
         "terrthreat_i": threat[:, None] * ones, "terrthreat_j": threat[None, :] * ones,
         "log_distance": np.log1p(km / 100.0), "near": (km < NEAR_KM).astype(float),
         "defence_pact": defence, "other_pact": other,
+        "target_allies": np.log1p(np.maximum(backing, 0.0) / power[:, None]),
         "major_i": major[:, None] * ones, "major_j": major[None, :] * ones,
         "nuclear_j": nuclear[None, :] * ones, "nuclear_dyad": nuclear[:, None] * nuclear[None, :],
         "past_disputes": past,
@@ -208,22 +239,26 @@ class ForceDraws:
     probability 1 - exp(-Lambda_i dt), Lambda_i = sum_j lambda_ij (competing risks), and then
     against j with probability lambda_ij / Lambda_i: one uniform per decision, so the draw costs
     the same whatever the number of states (two uses of force by one state within one decision
-    interval, of probability (Lambda_i dt)^2 / 2, count as one)."""
+    interval, of probability (Lambda_i dt)^2 / 2, count as one). A use of force against j is an
+    armed attack with probability `armed[i, j]` (:func:`armed_share`; 1 when not given), else an
+    incident below war: a second uniform."""
 
-    def __init__(self, rate: np.ndarray, generator: np.random.Generator):
+    def __init__(self, rate: np.ndarray, generator: np.random.Generator, armed: np.ndarray | None = None):
         self.rate, self.rng = rate, generator  # rate[i, j] per year (shared, not mutated)
+        self.armed = np.ones_like(rate) if armed is None else armed
         self.total = rate.sum(axis=1).tolist()
         self.last = [0.0] * len(rate)
 
-    def draw(self, i: int, now: float) -> list[int]:
-        """The counterparts i uses force against at this decision (usually none)."""
+    def draw(self, i: int, now: float) -> list[tuple[int, bool]]:
+        """(counterpart, armed attack?) for each use of force by i at this decision (usually none)."""
         dt, self.last[i] = (now - self.last[i]) / 365.0, now
         total = self.total[i]
         if dt <= 0.0 or total <= 0.0 or self.rng.random() >= -math.expm1(-total * dt):
             return []
         row = self.rate[i]
         j = int(np.searchsorted(np.cumsum(row), self.rng.random() * total, side="right"))
-        return [j if j < len(row) else int(np.flatnonzero(row > 0.0)[-1])]  # past the running sum by rounding
+        j = j if j < len(row) else int(np.flatnonzero(row > 0.0)[-1])  # past the running sum by rounding
+        return [(j, bool(self.rng.random() < self.armed[i, j]))]
 
 
 def coercion_cap(level: int, new: int, attacked: int) -> int:

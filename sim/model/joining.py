@@ -29,13 +29,14 @@ from importlib import resources
 
 import numpy as np
 
+from sim.model.alliances import casus_foederis
 from sim.model.ladder import CLASH, WAR, Kind
-from sim.model.world import Pact, World
+from sim.model.world import Pact, Place, World
 from sim.scenario.pactkinds import kind
 from sim.scenario.yearworld import majors
 
 __all__ = ["COVARIATES", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
-           "RIVAL_INTENT", "PORTFOLIO_LEVELS", "Setting", "setting", "covariates", "process"]
+           "RIVAL_INTENT", "PORTFOLIO_LEVELS", "Setting", "setting", "covariates", "owed", "process"]
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "s_diff",
               "rival_side", "rival_other", "war_other", "share_side", "major_side", "major_ally_side")
@@ -164,13 +165,33 @@ def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Set
     return Setting(world, pacts, major, rival)
 
 
-def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting: np.ndarray) -> np.ndarray:
-    """x for every state joining `party`'s side against `other` (rows in state order)."""
+def owed(sim, party: int, other: int, place: Place) -> np.ndarray:
+    """1 for every state that owes `party` armed help in its war with `other` (the `owes_side`
+    term of that side): a member of one of `party`'s pacts with a defence, offence, patron or
+    guarantee obligation whose casus foederis the war's first attack meets as to where it fell
+    and by whom (regions or soil, named adversaries, the states the pact protects; a co-member's
+    attack obliges nobody: :func:`sim.model.alliances.casus_foederis`). Who struck first is not
+    part of it: the fitted coefficient is estimated on every treaty owed to a side's party,
+    initiator's or target's (in the record 22 of the 49 joiners of the initiator's side owed it
+    a treaty, as 21 of the 58 of the target's)."""
+    out = np.zeros(sim.world.n)
+    for pact in sim.ties.pacts_of(party):
+        if any(kind(c).fights for c in pact.obligations) and casus_foederis(pact, party, other, place, False):
+            out[[m for m in pact.members if m != party]] = 1.0
+    return out
+
+
+def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting: np.ndarray,
+               owes: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """x for every state joining `party`'s side against `other` (rows in state order). `owes`: the
+    obligations to `party` and to `other` in this war (:func:`owed`); by default every armed
+    obligation to each, as the fit codes them."""
     log_km = np.minimum(st.log_km[:, party], st.log_km[:, other])
     total = power[party] + power[other]
     share = power[party] / total if total > 0 else 0.5
-    backed = float((st.owes[:, party] * st.major).any())
-    return np.column_stack([log_km, st.major, st.major * log_km, st.owes[:, party], st.owes[:, other],
+    owes_side, owes_other = owes if owes is not None else (st.owes[:, party], st.owes[:, other])
+    backed = float((owes_side * st.major).any())
+    return np.column_stack([log_km, st.major, st.major * log_km, owes_side, owes_other,
                             st.s(party) - st.s(other), st.rival[:, party], st.rival[:, other],
                             fighting[:, other].astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
                             np.full(st.n, backed)])
@@ -188,16 +209,21 @@ def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float
 
 def process(sim, scenario):
     """Every `parameters.joining.interval_days`, each state not at war takes, for each side of each
-    war under way, a joining decision with the hazard of :func:`entry_hazard` (the fitted p by the
-    war's end, entries delayed as in the record); a state that joins attacks the other side's first
-    belligerent at the war rung (logged `join`; collective defence when it joins the target's
-    side). A war is a dyad at war whose two states were at war with no one else when it was first
-    seen: joining and honour entries extend a war, they do not start one (the fit's unit is the war
-    and its first two belligerents)."""
+    war under way, one joining decision with the hazard of :func:`entry_hazard` (the fitted p by the
+    war's end, entries delayed as in the record), its draws from the replication's own joining
+    stream. A war is a dyad at war whose two states were at war with no one else when it was first
+    seen (the fit's unit is the war and its first two belligerents); its treaty terms are the
+    obligations its first attack invokes (:func:`owed`, where the attack fell). A state that joins
+    enters the war at the war rung against the other side's first belligerent (logged `join`), who
+    answers in self-defence; its entry is part of the war it joined and ends with it
+    (`sim.model.termination`). With this decision on it is the only way into a war under way other
+    than being attacked: armed attacks invoke no defence or offence clause (the treaty is the
+    equation's `owes_side` term, not a second draw), so an entry re-triggers no pact of either side
+    (`sim.model.alliances`)."""
     params = sim.params.joining
     coef = given(list(params.coefficients)) if params.coefficients else coefficients()
     st = setting(sim.world, sim.pacts, scenario, sim.forces.power)
-    wars: list[tuple[int, int, float]] = []  # (first striker, target, day first seen)
+    wars: list[tuple[int, int, float, tuple[np.ndarray, np.ndarray]]] = []  # (first striker, target, day seen, owes)
     seen: set[frozenset[int]] = set()
     belligerents: set[int] = set()
     rng, step = sim.streams.join, params.interval_days
@@ -213,9 +239,12 @@ def process(sim, scenario):
             seen.add(key)
             if int(i) not in belligerents and int(j) not in belligerents:
                 first = sim.memory.struck_first.get(key, int(i))
-                wars.append((first, int(j) if first == int(i) else int(i), now - step))
+                target = int(j) if first == int(i) else int(i)
+                place = sim.memory.places.get(key) or sim.world.place(target, None)
+                owes = owed(sim, first, target, place), owed(sim, target, first, place)
+                wars.append((first, target, now - step, owes))
         belligerents |= set(np.flatnonzero(at_war).tolist())
-        for a, b, start in wars:
+        for a, b, start, (owes_a, owes_b) in wars:
             if not fighting[a, b]:
                 continue
             free = ~at_war
@@ -223,11 +252,12 @@ def process(sim, scenario):
             if not free.any():
                 continue
             u = rng.random((2, st.n))
-            for side, (party, other) in enumerate(((a, b), (b, a))):
-                p = probability(covariates(st, party, other, sim.forces.power, fighting), coef)
+            for side, (party, other, owes) in enumerate(((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))):
+                p = probability(covariates(st, party, other, sim.forces.power, fighting, owes), coef)
                 h = entry_hazard(p, max(now - step - start, 0.0), step, params.entry_mean_days)
                 for c in np.flatnonzero(free & (u[side] < h)).tolist():
                     if at_war[c]:
                         continue
                     at_war[c] = True
                     sim.act(c, other, WAR, Kind.JOIN, collective=(party == b))
+                    sim.wars.attach(c, other, frozenset((a, b)))

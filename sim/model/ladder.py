@@ -93,8 +93,9 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind(Kind.DEESCALATE, "actor, target, level", "a decision lowered `posture[actor, target]` to `level`", "if any"),
     EventKind(Kind.SELF_DEFENCE, "actor, target, level", "the attacked `actor` answers its attacker `target` at once",
               "always"),
-    EventKind(Kind.USE_OF_FORCE, "actor, target, level", "`actor` uses force against `target` (level 5), drawn from "
-              "the hazard fitted on the MID record (sim.model.force); an armed attack", "if any"),
+    EventKind(Kind.USE_OF_FORCE, "actor, target, level", "`actor` uses force against `target`, drawn from the "
+              "hazard fitted on the MID record (sim.model.force): at level 5 an armed attack (the fitted share that "
+              "reaches war), at level 4 an incident below war that invokes no pact", "if any"),
     EventKind(Kind.INVOCATION, "actor, target, pact, detail",
               "pact `pact` (clause `detail`) invoked for `actor`, the attacked (or threatened) member, against `target`, "
               "the attacker", "always"),

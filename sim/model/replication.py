@@ -19,7 +19,7 @@ import simpy
 
 from sim.model.honour import HonourBook
 from sim.model.motives import Motives
-from sim.model.world import Pact, World
+from sim.model.world import Pact, Place, World
 from sim.scenario.schema import Parameters
 
 __all__ = ["Forces", "IntentView", "Memory", "StandingView", "Streams", "Ties", "WarsView", "ReplicationState"]
@@ -45,6 +45,8 @@ class Memory:
     struck_first: dict[frozenset[int], int]  # who struck first in each dyad at war (not the recorder's)
     invoked: set[tuple] = field(default_factory=set)
     """Invocations already made: (pact, member, enemy), or (pact, member) for consultations."""
+    places: dict[frozenset[int], Place] = field(default_factory=dict)
+    """Where each dyad's first armed attack fell (the casus foederis of the joining decision's treaty term)."""
 
 
 @dataclass(frozen=True)
@@ -119,10 +121,14 @@ class StandingView(Protocol):
 
 
 class WarsView(Protocol):
-    """The wars under way (`sim.model.termination.Wars`), as the `attack` action holds them."""
+    """The wars under way (`sim.model.termination.Wars`), as the `attack` action holds them and the
+    joining decision attaches an entry to the war it joins."""
 
     def hold(self, a: int, b: int, until: float) -> None:
         """The war between a and b does not end by bargaining before day `until`."""
+
+    def attach(self, a: int, b: int, war: frozenset[int]) -> None:
+        """The war of a and b is a's entry into `war` (the joining decision): it ends with it."""
 
 
 class ReplicationState(Protocol):

@@ -31,9 +31,11 @@ if TYPE_CHECKING:
     from sim.model.replication import Process, ReplicationState
     from sim.scenario.schema import Termination
 
-__all__ = ["END_KINDS", "Wars", "agreement"]
+__all__ = ["END_KINDS", "HOPE_DRAWS", "Wars", "no_exit_alone", "agreement"]
 
 END_KINDS = (Kind.SETTLEMENT, Kind.CAPITULATION, Kind.CEASEFIRE)
+HOPE_DRAWS = 50
+"""Draws of the two sides' hopes at most, until their terms do not meet (:meth:`Wars.hopes`)."""
 
 
 class Wars:
@@ -66,6 +68,17 @@ class Wars:
                 self.parents[key] = parents
             sim.spawn(self.fight(sim, a, b, key))
 
+    def attach(self, a: int, b: int, war: frozenset[int]) -> None:
+        """The war of a and b is a's entry into `war` (the joining decision, `sim.model.joining`): a
+        joined war, it ends with `war` (:meth:`end`) while that is under way."""
+        key = frozenset((a, b))
+        if key in self.active and war in self.active and key != war:
+            self.parents.setdefault(key, set()).add(war)
+
+    def fighting(self, a: int, b: int) -> bool:
+        """Whether a war between a and b is under way."""
+        return frozenset((a, b)) in self.active
+
     def _joined_wars(self, sim: ReplicationState, a: int, b: int) -> set[frozenset[int]]:
         """The wars under way in which an ally of a fights b."""
         found = set()
@@ -89,8 +102,7 @@ class Wars:
     def fight(self, sim: ReplicationState, a: int, b: int, key: frozenset[int]) -> Process:
         """The war's process: reckon every `step_days` until it ends (see the module)."""
         start, x, paid = sim.env.now, 0.0, [0.0, 0.0]
-        # each side's private optimism about its chances at the start, mutual_optimism on average
-        hopes = (self.rng.exponential(), self.rng.exponential())
+        hopes = self.hopes(sim, a, b)
         while key in self.active:
             yield sim.env.timeout(self.params.step_days)
             if key not in self.active:  # ended with the war it joined
@@ -110,6 +122,22 @@ class Wars:
                 self.end(sim, a, b, *ending)
                 break
         sim.desperation(b, a, 0.0)
+
+    def hopes(self, sim: ReplicationState, a: int, b: int) -> tuple[float, float]:
+        """Each side's private optimism about its own chances at the war's start (`mutual_optimism` x
+        an exponential draw of mean 1), drawn given the war's premise: the two sides' terms do not
+        meet when it begins, a war being a failure to agree (Fearon 1995; Blainey 1973). Without
+        the condition, a war whose two draws were both small was settled at its first reckoning, one
+        decision interval after it began (Russia-Ukraine on day 7 in 4 of 40 runs of the 2022
+        baseline). The terms are those the sides would hold at the first reckoning had the front
+        not moved (holding 0, optimism spent for `step_days`); at most :data:`HOPE_DRAWS` draws,
+        after which the last stands (a war no optimism can prolong, e.g. `mutual_optimism` 0)."""
+        p = self.balance(sim, a, b)
+        for _ in range(HOPE_DRAWS):
+            hopes = (float(self.rng.exponential()), float(self.rng.exponential()))
+            if agreement(*self.reservations(sim, a, b, 0.0, p, self.params.step_days, hopes)) is None:
+                break
+        return hopes
 
     def _battle(self, x: float, p: float, paid: list[float]) -> float:
         """One step of fighting: the attacker's holding moves toward the balance p with noise; each
@@ -179,6 +207,18 @@ class Wars:
                 x, y = self.sides[child]
                 ids = sim.world.ids
                 self.end(sim, x, y, kind, f"the war it joined ({ids[a]}-{ids[b]}) ended", 0.0)
+
+
+def no_exit_alone(level: int, new: int, at_war: bool) -> int:
+    """The rung a state's own choice may take toward its enemy in a war under way (`at_war`): not
+    below the armed-clash rung. A war ends by both sides (settlement, capitulation, ceasefire) or
+    with the war it joined, each a logged end; a belligerent's choice alone does not leave it. When
+    both sides could step down by their own choices, a war in which a great power fought (Russia's
+    held attack on Estonia, North Korea's strike on Hawaii) ended silently at its first reckoning,
+    one decision interval in, and an ally could leave the war it joined without a logged peace."""
+    if at_war and new < CLASH <= level:
+        return CLASH
+    return new
 
 
 def agreement(r_a: float, r_b: float) -> float | None:
