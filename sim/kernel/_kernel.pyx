@@ -519,7 +519,7 @@ cdef extern from *:
        with x_ij > y_ij by decreasing size, the r-th weighted `aggregation`^r by repeated
        multiplication, summed in that order. The extras are gathered without a branch per member,
        their quotients taken several at a time, then each bloc's sorted (compare-exchanges up to 8,
-       insertion up to 32, a heap sort past it): the extras are > 0 and equal values are
+       insertion up to 64, a heap sort past it): the extras are > 0 and equal values are
        interchangeable, so any sort gives the same sequence of values, that of the twin (decreasing
        size, the lower index first among equals). vx, vy (n), cut (groups + 1): scratch. */
     TENSION_FLAGS_ATTR
@@ -547,7 +547,7 @@ cdef extern from *:
         for (g = 0; g < groups; g++) {
             lo = cut[g];
             hi = cut[g + 1];
-            if (hi - lo > 32) {
+            if (hi - lo > 64) {
                 tension_heap_sort(vy + lo, hi - lo);
             } else if (hi - lo > 8) {
                 for (a = lo + 1; a < hi; a++) {
