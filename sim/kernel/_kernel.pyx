@@ -618,26 +618,15 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     if n == 0:
         return
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
-    size = <Py_ssize_t *> calloc(nb + 1, sizeof(Py_ssize_t))
-    member = <Py_ssize_t *> malloc(n * sizeof(Py_ssize_t))
-    group = <Py_ssize_t *> malloc((nb + 1) * sizeof(Py_ssize_t))
-    lift = <double *> malloc(n * sizeof(double))
-    f = <double *> malloc(ROWS * n * sizeof(double))
-    xs = <double *> malloc(n * sizeof(double))
-    ys = <double *> malloc(n * sizeof(double))
-    v = <double *> malloc(2 * n * sizeof(double))
-    cut = <Py_ssize_t *> malloc((nb + 1) * sizeof(Py_ssize_t))
-    if not (size and member and group and cut and lift and f and xs and ys and v):
-        free(cut)
+    size = <Py_ssize_t *> calloc(3 * (nb + 1) + n, sizeof(Py_ssize_t))  # size, group, cut, member
+    lift = <double *> malloc((ROWS + 5) * n * sizeof(double))  # lift, f, xs, ys, v (2 n)
+    if not (size and lift):
         free(size)
-        free(member)
-        free(group)
         free(lift)
-        free(f)
-        free(xs)
-        free(ys)
-        free(v)
         raise MemoryError()
+    group, cut, member = size + (nb + 1), size + 2 * (nb + 1), size + 3 * (nb + 1)
+    f, xs = lift + n, lift + (ROWS + 1) * n
+    ys, v = xs + n, xs + 2 * n
     for j in range(n):
         size[bloc[j]] += 1
     k = 0
@@ -679,11 +668,4 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
             total = out[i0 + r]
             out[i0 + r] = 1.0 - product[r] * exp(-total)
     free(size)
-    free(member)
-    free(group)
     free(lift)
-    free(f)
-    free(xs)
-    free(ys)
-    free(v)
-    free(cut)
