@@ -451,7 +451,7 @@ cdef extern from *:
        the processor's best is picked at load time. */
     #if defined(__GNUC__) && !defined(__clang__)
     #  define TENSION_FLAGS_ATTR __attribute__((optimize("no-trapping-math")))
-    #  if defined(__x86_64__) && defined(__linux__)
+    #  if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)  /* clones need glibc's ifunc */
     #    define TENSION_CELLS_ATTR __attribute__((optimize("no-trapping-math"), target_clones("avx512f", "avx2", "default")))
     #  else
     #    define TENSION_CELLS_ATTR TENSION_FLAGS_ATTR
@@ -460,11 +460,16 @@ cdef extern from *:
     #  define TENSION_FLAGS_ATTR
     #  define TENSION_CELLS_ATTR
     #endif
+    #if defined(_MSC_VER)
+    #  define TENSION_RESTRICT __restrict
+    #else
+    #  define TENSION_RESTRICT restrict
+    #endif
     TENSION_CELLS_ATTR
-    static void tension_cells(Py_ssize_t n, const double *restrict base, const double *restrict dev,
-                              const double *restrict share, const double *restrict alone,
-                              const double *restrict lift, double e, double floor_, double scale,
-                              double *restrict xs, double *restrict ys, double *restrict f) {
+    static void tension_cells(Py_ssize_t n, const double *TENSION_RESTRICT base, const double *TENSION_RESTRICT dev,
+                              const double *TENSION_RESTRICT share, const double *TENSION_RESTRICT alone,
+                              const double *TENSION_RESTRICT lift, double e, double floor_, double scale,
+                              double *TENSION_RESTRICT xs, double *TENSION_RESTRICT ys, double *TENSION_RESTRICT f) {
         for (Py_ssize_t j = 0; j < n; j++) {
             double u = base[j] + dev[j] * e - floor_;
             double q = u / scale;
@@ -523,10 +528,10 @@ cdef extern from *:
        interchangeable, so any sort gives the same sequence of values, that of the twin (decreasing
        size, the lower index first among equals). vx, vy (n), cut (groups + 1): scratch. */
     TENSION_FLAGS_ATTR
-    static double tension_extras(const double *restrict xs, const double *restrict ys,
-                                 const Py_ssize_t *restrict member, const Py_ssize_t *restrict group,
-                                 Py_ssize_t groups, double aggregation, double *restrict vx,
-                                 double *restrict vy, Py_ssize_t *restrict cut) {
+    static double tension_extras(const double *TENSION_RESTRICT xs, const double *TENSION_RESTRICT ys,
+                                 const Py_ssize_t *TENSION_RESTRICT member, const Py_ssize_t *TENSION_RESTRICT group,
+                                 Py_ssize_t groups, double aggregation, double *TENSION_RESTRICT vx,
+                                 double *TENSION_RESTRICT vy, Py_ssize_t *TENSION_RESTRICT cut) {
         Py_ssize_t g, k, m = 0, a, b, lo, hi;
         double total = 0.0, w, x, y, item;
         for (g = 0; g < groups; g++) {
