@@ -126,6 +126,17 @@ def test_the_model_acts_on_the_typed_state_and_never_reads_the_recorder(module):
     assert "rec" not in ReplicationState.__dict__ and "log" in ReplicationState.__dict__
 
 
+def test_the_protocol_the_model_sees_stays_small():
+    """`ReplicationState` is a small, named surface: related members are grouped (`forces`, `ties`,
+    `memory`, `streams`, `conflict`) rather than added one by one. A new member must take the place
+    of one, or join a group."""
+    from sim.model.replication import ReplicationState
+
+    members = set(ReplicationState.__annotations__) | {k for k in vars(ReplicationState) if not k.startswith("_")}
+    assert len(members) <= 17, sorted(members)
+    assert not {"motives", "wars", "war_over", "desperation"} & members  # the war-facing ones are `conflict`'s
+
+
 PACKAGES = sorted(p for p in SIM.rglob("*") if p.is_dir() and "data" not in p.relative_to(SIM).parts
                   and p.name != "__pycache__" and any(p.glob("*.py")))
 

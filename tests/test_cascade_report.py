@@ -223,32 +223,46 @@ def with_sources(real_runs, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def sources_page(with_sources, real_runs):
-    """The report of the run with sources.csv against the baseline (built once: compare bootstraps)."""
-    return build(with_sources, real_runs["baseline_2022"])
-
-
-def test_report_command_writes_one_self_contained_page_with_every_panel(real_runs, tmp_path):
-    out = tmp_path / "page.html"
-    args = ("report", str(real_runs["taiwan_strait_war"]), "--baseline", str(real_runs["baseline_2022"]), "--out", str(out))
+def reported(with_sources, real_runs, tmp_path_factory):
+    """`alliance-sim report` of the run with sources.csv against the baseline, run once (compare
+    bootstraps every metric): the command's arguments, its outcome and the page it wrote."""
+    out = tmp_path_factory.mktemp("report") / "page.html"
+    args = ("report", str(with_sources), "--baseline", str(real_runs["baseline_2022"]), "--out", str(out))
     done = _cli(*args)
+    return args, done, out.read_text() if out.exists() else ""
+
+
+@pytest.fixture(scope="module")
+def sources_page(reported):
+    """The page the command wrote (the browser test and the attribution panel's test read it)."""
+    _, done, page = reported
     assert done.returncode == 0, done.stderr
-    page = out.read_text()
+    return page
+
+
+def test_report_command_writes_one_self_contained_page_with_every_panel(reported, real_runs, tmp_path):
+    args, done, page = reported
+    assert done.returncode == 0, done.stderr
     assert page.startswith("<!DOCTYPE html>")
     assert re.findall(r'<section id="(\w+)"', page) == list(PANELS)
     assert page.count(get_plotlyjs()) == 1  # plotly's JavaScript inlined once
     rest = page.replace(get_plotlyjs(), "")
     assert "<script src" not in rest and "<link" not in rest and "http" not in rest  # nothing fetched
-    assert page.count("Plotly.newPlot") == page.count('class="plotly-graph-div"') == 2  # tension, cascade
-    assert "no sources.csv" in page  # the attribution panel says how to get it
+    # tension, cascade, the attribution's components and one figure per watched state drawn
+    figures = page.count('class="plotly-graph-div"')
+    assert page.count("Plotly.newPlot") == figures == 3 + len(re.findall(r'id="fig-attribution-\d+"', page))
     assert "invasion of Taiwan" in page and "US_JPN" in page  # the timeline; a pact invoked
     assert "CHN attacks TWN -&gt; TWN defends itself against CHN" in page  # a chain, escaped as text
     assert "states at war" in page  # an effect against the baseline
     again = _cli(*args)
     assert again.returncode == 2 and "--force" in again.stderr
+    out = Path(args[-1])
     alone = _cli("report", str(real_runs["baseline_2022"]), "--out", str(out), "--force")
     assert alone.returncode == 0, alone.stderr
-    assert "no baseline given" in out.read_text()
+    page = out.read_text()
+    assert "no baseline given" in page
+    assert "no sources.csv" in page  # the attribution panel says how to get it
+    assert page.count("Plotly.newPlot") == page.count('class="plotly-graph-div"') == 2  # tension, cascade
 
 
 def test_the_attribution_panel_reads_sources_csv(with_sources, sources_page, tmp_path):

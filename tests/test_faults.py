@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from clirun import cli
 from factories import tiny
 
 from sim.execution.orphans import TEMP_MARK, clean_stale, process_gone, temp_name
@@ -31,8 +32,10 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def _sim(*args, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, env=ENV,
-                          capture_output=True, text=True, timeout=300, check=False)
+    """The command in-process (tests/clirun.py): the runs that set a fault up or check what it left
+    need no process of their own (an exception escaping fails the test, as a traceback would reach
+    the user); the ones killed, or racing for a folder, are real processes (`_start`)."""
+    return cli(*args, cwd=cwd)
 
 
 def _start(*args, cwd) -> subprocess.Popen:
@@ -76,14 +79,24 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "meta.json"}
 
 
-def _kill_at_random(args, cwd: Path, rng: random.Random, low: float, high: float) -> tuple[int, list[int]]:
-    """Start the command, SIGKILL it after a random delay; its exit status and its children then."""
+def _kill_at_work(args, cwd: Path, ready, rng: random.Random, spread: float) -> tuple[int, list[int]]:
+    """Start the command, wait until `ready(proc)` says it is at work (its workers started, its journal
+    holds a record), SIGKILL it a random further delay of up to `spread` seconds later; its exit
+    status and its children then. Waiting for the work, not for a fixed time, kills it mid-way on a
+    fast machine and a loaded one alike."""
     proc = _start(*args, cwd=cwd)
-    time.sleep(rng.uniform(low, high))
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and not ready(proc) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(rng.uniform(0.0, spread))
     children = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     return proc.returncode, children
+
+
+def _workers_started(proc: subprocess.Popen) -> bool:
+    return len(_children(proc.pid)) >= 2
 
 
 @pytest.mark.slow
@@ -91,17 +104,18 @@ def test_sigkill_of_run_force_keeps_the_old_result_and_leaves_no_orphans_or_junk
     """Killed at random moments while replacing a result with --force and two workers: the old
     result is whole afterwards (or the new one, complete), the workers exit by themselves, and
     the next run into the folder leaves nothing behind."""
-    assert _sim("run", BASELINE, "--reps", 20, "--out", "out", "--quiet", cwd=tmp_path).returncode == 0
+    assert _sim("run", BASELINE, "--reps", 8, "--out", "out", "--quiet", cwd=tmp_path).returncode == 0
     before = _files(tmp_path / "out")
     rng = random.Random(12)
     for _ in range(3):
-        status, workers = _kill_at_random(["run", BASELINE, "--reps", 600, "--workers", 2, "--out", "out",
-                                           "--force", "--quiet"], tmp_path, rng, 1.5, 4.0)
+        status, workers = _kill_at_work(["run", BASELINE, "--reps", 600, "--workers", 2, "--out", "out",
+                                         "--force", "--quiet"], tmp_path, _workers_started, rng, 1.0)
         assert status == -signal.SIGKILL
+        assert workers, "the run was killed before its workers started"
         assert not _wait_gone(workers, 10), "worker processes outlived the killed run"
         after = _files(tmp_path / "out")
         assert after == before or len(after["summary.csv"].splitlines()) == 601
-    done = _sim("run", BASELINE, "--reps", 20, "--out", "out", "--force", "--quiet", cwd=tmp_path)
+    done = _sim("run", BASELINE, "--reps", 8, "--out", "out", "--force", "--quiet", cwd=tmp_path)
     assert done.returncode == 0 and _files(tmp_path / "out") == before
     assert _junk(tmp_path) == []
 
@@ -110,23 +124,27 @@ def test_sigkill_of_run_force_keeps_the_old_result_and_leaves_no_orphans_or_junk
 def test_sigkill_of_sweep_force_keeps_the_old_sweep_and_resume_after_a_kill_gives_the_same_bytes(tmp_path):
     (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(tiny(replications=2, horizon_days=200)))
     (tmp_path / "w.yaml").write_text(yaml.safe_dump({
-        "name": "w", "scenario": "tiny.yaml", "replications": 600, "seed": 2,
+        "name": "w", "scenario": "tiny.yaml", "replications": 300, "seed": 2,
         "parameters": {"parameters.decision.war_cost": [1.0, 2.0, 4.0, 8.0]}}))
     args = ["sweep", "w.yaml", "--out", "out", "--quiet", "--workers", 2]
     assert _sim(*args, cwd=tmp_path).returncode == 0
     before = _files(tmp_path / "out")
-    rng, killed = random.Random(5), 0
+    rng = random.Random(5)
     for _ in range(2):
-        status, workers = _kill_at_random(args + ["--force"], tmp_path, rng, 0.8, 2.0)
-        assert status in (-signal.SIGKILL, 0)
-        killed += status == -signal.SIGKILL
+        status, workers = _kill_at_work(args + ["--force"], tmp_path, _workers_started, rng, 0.5)
+        assert status == -signal.SIGKILL, "the sweep ended before it was killed: make it longer"
         assert not _wait_gone(workers, 10), "worker processes outlived the killed sweep"
         assert _files(tmp_path / "out") == before
-    assert killed, "no sweep was killed midway: make the sweep longer"
     assert _sim(*args, "--force", cwd=tmp_path).returncode == 0
     assert _files(tmp_path / "out") == before and _junk(tmp_path) == []
     shutil.rmtree(tmp_path / "out")
-    _kill_at_random(args, tmp_path, rng, 1.2, 2.5)
+    journal = tmp_path / "out" / "runs.partial.csv"
+
+    def recorded(proc):  # the journal holds a finished run: the resume has work done to keep
+        return journal.exists() and journal.read_bytes().count(b"\n") >= 2
+
+    assert _kill_at_work(args, tmp_path, recorded, rng, 0.3)[0] == -signal.SIGKILL
+    assert 2 <= journal.read_bytes().count(b"\n") <= 1200, "killed before any run was kept, or after all"
     resumed = _sim(*args, "--resume", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     assert {k: v for k, v in _files(tmp_path / "out").items() if k != "manifest.json"} == \
@@ -135,13 +153,13 @@ def test_sigkill_of_sweep_force_keeps_the_old_sweep_and_resume_after_a_kill_give
 
 @pytest.mark.slow
 def test_two_concurrent_runs_into_one_folder_one_is_refused(tmp_path):
-    procs = [_start("run", BASELINE, "--reps", 150, "--out", "out", "--quiet", cwd=tmp_path) for _ in range(2)]
+    procs = [_start("run", BASELINE, "--reps", 30, "--out", "out", "--quiet", cwd=tmp_path) for _ in range(2)]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
     codes = sorted(code for code, _ in results)
     assert codes == [0, 2], results
     refused = next(err for code, err in results if code == 2)
     assert "Traceback" not in refused and ("another alliance-sim command" in refused or "exists" in refused)
-    assert len((tmp_path / "out" / "summary.csv").read_text().splitlines()) == 151
+    assert len((tmp_path / "out" / "summary.csv").read_text().splitlines()) == 31
     assert _junk(tmp_path) == []
 
 
@@ -220,7 +238,7 @@ def _mount_tmpfs(folder: Path, size: str) -> bool:
 @pytest.fixture
 def small_disk(tmp_path):
     disk = tmp_path / "disk"
-    if not _mount_tmpfs(disk, "120k"):
+    if not _mount_tmpfs(disk, "48k"):
         pytest.skip("needs root on Linux to mount a size-limited tmpfs (a full disk cannot be made otherwise)")
     try:
         yield disk
@@ -229,16 +247,18 @@ def small_disk(tmp_path):
 
 
 def test_a_full_disk_is_a_clean_error_and_the_sweep_resumes_after_space_is_freed(small_disk, tmp_path):
-    run = _sim("run", BASELINE, "--reps", 40, "--out", small_disk / "r", "--quiet", cwd=tmp_path)
+    run = _sim("run", BASELINE, "--reps", 4, "--out", small_disk / "r", "--quiet", cwd=tmp_path)
     assert run.returncode == 1 and "disk is full" in run.stderr and "Traceback" not in run.stderr
     assert list(small_disk.iterdir()) == []  # nothing half-written, no temporary folder
     (tmp_path / "w.yaml").write_text(yaml.safe_dump({
-        "name": "w", "scenario": str(BASELINE), "replications": 100, "seed": 4, "set": {"horizon_days": 120},
+        "name": "w", "scenario": str(BASELINE), "replications": 40, "seed": 4, "set": {"horizon_days": 120},
         "parameters": {"parameters.decision.war_cost": [1.0, 2.0, 4.0, 8.0]}}))
     args = ["sweep", "w.yaml", "--quiet", "--workers", 1]
     full = _sim(*args, "--out", small_disk / "s", cwd=tmp_path)
     assert full.returncode == 1 and "disk is full" in full.stderr and "--resume" in full.stderr
     assert "Traceback" not in full.stderr
+    kept = (small_disk / "s" / "runs.partial.csv").read_bytes().count(b"\n") - 1  # the header
+    assert 0 < kept < 160, f"{kept} runs kept: the disk must fill part-way through the sweep"
     subprocess.run(["mount", "-o", "remount,size=8M", str(small_disk)], check=True)
     resumed = _sim(*args, "--out", small_disk / "s", "--resume", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr

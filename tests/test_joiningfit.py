@@ -81,7 +81,7 @@ def test_cross_validated_forecasts_beat_climatology_out_of_sample(data):
     (Brier), and rank joiners above non-joiners (AUC > 0.75)."""
     from sim.history.validation_scores import auc
 
-    oos = joiningfit.cross_validated("war", data)
+    oos = joiningfit.cross_validated("war")  # on the shipped data set: computed once per session (validation reads it too)
     wide = data.groupby(["warnum", "state"])["joined"].max().reset_index().merge(oos, on=["warnum", "state"])
     rate = wide.groupby("warnum")["joined"].agg(["sum", "count"])
     clim = [(rate["sum"].sum() - rate.loc[w, "sum"]) / (rate["count"].sum() - rate.loc[w, "count"]) for w in wide["warnum"]]

@@ -14,7 +14,7 @@ import math
 
 import annotated_types as at
 from factories import tiny
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim.execution.runner import run_replication
@@ -80,6 +80,8 @@ def _finite(value) -> bool:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parameters(), st.integers(0, 2**32 - 1))
+@example(params={"perception": {}, "decision": {}, "alliances": {}, "motives": {},  # a war over nothing
+                 "termination": {"security_stake": 0.0}}, seed=0)
 def test_invariants_hold_over_the_declared_ranges(params, seed):
     timeline = [{"at": 1.0, "do": "attack", "actor": "AAA", "target": "BBB", "level": 6},
                 {"at": 20.0, "do": "posture", "actor": "CCC", "target": "AAA", "level": 4}]

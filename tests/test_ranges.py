@@ -51,56 +51,39 @@ def test_no_description_writes_a_second_range():
     assert not stale, stale
 
 
-def _scenarios_tables() -> dict[str, str]:
-    """`group.field` -> the default written in docs/scenarios.md's `parameters` tables."""
-    text = (DOCS / "scenarios.md").read_text()
-    section = text[text.index("### `parameters`"):]
-    section = section[:section.index("\n### ", 1)]
-    written, group = {}, None
-    for line in section.splitlines():
-        heading = re.match(r"^`(\w+)`", line)
-        if heading:
-            group = heading.group(1)
-        row = re.match(r"^\| (`[^|]+`) \| ([^|]+) \|", line)
-        if row and group and row.group(1) != "`field`":
-            names = re.findall(r"`([\w.]+)`", row.group(1))
-            defaults = [d.strip() for d in row.group(2).split(", ")] if len(names) > 1 else [row.group(2).strip()]
-            prefix = names[0].split(".")[0] + "." if "." in names[0] else group + "."
-            for name, default in zip(names, defaults):
-                written[name if "." in name else prefix + name] = default
-    return written
+@pytest.mark.parametrize("group", ranges.GROUPS)
+def test_the_scenario_docs_tables_are_generated_from_the_schema_and_the_registry(group):
+    """docs/scenarios.md's `parameters` tables are `python3 -m sim.scenario.ranges GROUP`'s: a field
+    added, a default or a range changed, a description reworded, and this fails until the table is
+    pasted again."""
+    assert ranges.group_table(group) in (DOCS / "scenarios.md").read_text(), \
+        f"docs/scenarios.md: paste the output of `python3 -m sim.scenario.ranges {group}`"
 
 
-def _value(text: str):
-    first = text.split(" (")[0]
-    if first.startswith("["):
-        return [float(x) for x in first.strip("[]").split(",")]
-    if first in ("true", "false"):
-        return first == "true"
-    if first == "null":
-        return None
-    if "/" in first:
-        top, bottom = first.split("/")
-        return float(top) / float(bottom)
-    return float(first)
+def test_a_group_table_has_a_row_for_every_field_with_its_default_and_range():
+    """The generator itself: every field of the group, the schema's default as a scenario file writes
+    it, and the registry's range where it has one."""
+    for group in ranges.GROUPS:
+        rows = [line.split(" | ") for line in ranges.group_table(group).splitlines()[2:]]
+        fields = Parameters.model_fields[group].annotation.model_fields
+        assert [r[0].strip("| `") for r in rows] == list(fields)
+        for (name, default, span, meaning) in rows:
+            path = f"{group}.{name.strip('| `')}"
+            assert meaning.strip(" |")
+            if path in REGISTRY:
+                entry = REGISTRY[path]
+                assert float(default) == pytest.approx(entry.default)
+                assert span == f"{entry.low:g} - {entry.high:g} {entry.unit}"
+            else:
+                assert span == ""
+    table = ranges.group_table("termination")
+    assert "| `rate` | 0.00273973 |  |" in table and "| `truce_level` | 3 |  |" in table
+    assert "| `consultation_levels` | [1, 3] |  |" in ranges.group_table("alliances")
+    assert "| `coefficients` | null |  |" in ranges.group_table("joining")
+    assert "| `endogenous` | false |  |" in ranges.group_table("alliances")
 
 
-def test_the_scenario_docs_tables_name_every_parameter_with_its_default():
-    """docs/scenarios.md's parameter tables list every field of the five groups, each with the
-    schema's default (the registry's, for a parameter with a range)."""
-    written = _scenarios_tables()
-    fields = {f"{g}.{n}": field for g, f in Parameters.model_fields.items()
-              for n, field in getattr(f.annotation, "model_fields", {}).items()}
-    missing = sorted(set(fields) - set(written))
-    assert not missing, f"docs/scenarios.md has no row for {missing}"
-    for path, text in written.items():
-        default = fields[path].get_default(call_default_factory=True)
-        default = list(default) if isinstance(default, tuple) else default
-        if isinstance(default, dict):
-            continue  # pact_weights: by kind, held by tests/test_registries.py
-        if default is None:  # a field that is unset by default (joining.coefficients: the shipped fit)
-            assert _value(text) is None, f"{path}: docs say {text}, the schema None"
-            continue
-        assert _value(text) == pytest.approx(default), f"{path}: docs say {text}, the schema {default}"
-        if path in REGISTRY:
-            assert REGISTRY[path].default == pytest.approx(_value(text))
+def test_the_command_prints_the_tables_and_refuses_an_unknown_group(capsys):
+    assert ranges.main([]) == 0 and capsys.readouterr().out == ranges.markdown_table() + "\n"
+    assert ranges.main(["nuclear"]) == 0 and capsys.readouterr().out == ranges.group_table("nuclear") + "\n"
+    assert ranges.main(["nuke"]) == 2 and "unknown group 'nuke'" in capsys.readouterr().err

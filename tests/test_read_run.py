@@ -10,6 +10,7 @@ import sys
 
 import pandas as pd
 import pytest
+from clirun import cli
 
 import sim
 from sim.engine.tables import DTYPES, TABLES, dtypes
@@ -79,9 +80,8 @@ def test_compare_plot_and_sweeps_read_through_the_one_reader():
 def test_parquet_run_reads_back_to_the_same_frames(tmp_path):
     out = {}
     for form in ("csv", "parquet"):
-        done = subprocess.run([sys.executable, "-m", "sim", "run", "taiwan_strait_war", "--reps", "2", "--horizon", "30",
-                               "--seed", "3", "--format", form, "--out", str(tmp_path / form), "--quiet"],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        done = cli("run", "taiwan_strait_war", "--reps", "2", "--horizon", "30", "--seed", "3", "--format", form,
+                   "--out", tmp_path / form, "--quiet")  # in-process (tests/clirun.py)
         assert done.returncode == 0, done.stderr
         out[form] = sim.read_run(tmp_path / form)
     assert sorted(p.name for p in (tmp_path / "parquet").iterdir()) == [

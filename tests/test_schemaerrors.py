@@ -69,3 +69,36 @@ def test_a_value_nested_below_a_path_and_without_marks_still_names_its_file():
         "p.yaml:2:9: weight: the weight must be above 0 (got 0)"]
     assert [str(e) for e in input_errors(caught.value, {}, at=("pacts", "A"), file="p.yaml")] == [
         "p.yaml: pacts.A.weight: the weight must be above 0 (got 0)"]
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    values: list[float] | Inner
+
+
+def test_the_readers_hooks_place_and_name_what_pydantic_adds():
+    """`loc` drops what pydantic adds to a location (a union member's name), `group` joins the
+    errors at one value into one message (the specific ones before mere type errors), `label` names
+    the value as the user writes it and `limit` counts what it leaves out."""
+    doc = parse_yaml("values: {kind: alliance}\n", "f.yaml")
+    with pytest.raises(ValidationError) as caught:
+        Form.model_validate(doc.data)
+    raw = input_errors(caught.value, doc.marks)
+    assert [e.path for e in raw] == ["values.list[float]", "values.Inner.kind"]  # pydantic's member names
+
+    def the_value(loc):  # the value the union is about
+        return loc[:1]
+
+    (one,) = input_errors(caught.value, doc.marks, loc=the_value, group=True)
+    assert str(one) == "f.yaml:1:1: values: Input should be 'defence' or 'consultation' (got 'alliance')"
+    (flag,) = input_errors(caught.value, {}, file="command line", loc=the_value, group=True,
+                           label=lambda path: "--" + str(path[0]))
+    assert str(flag) == "command line: --values: Input should be 'defence' or 'consultation' (got 'alliance')"
+    both = input_errors(caught.value, doc.marks, loc=the_value, group=True, message=lambda err: err["type"])
+    assert [e.message for e in both] == ["literal_error"]
+    many = parse_yaml("name: x\npacts: {A: {kind: x}, B: {kind: y}, C: {kind: z}}\n", "m.yaml")
+    with pytest.raises(ValidationError) as caught:
+        Outer.model_validate(many.data)
+    capped = input_errors(caught.value, many.marks, group=True, limit=2)
+    assert [e.path for e in capped[:2]] == ["pacts.A.kind", "pacts.B.kind"]
+    assert capped[2].message == "... and 1 more problems" and len(capped) == 3

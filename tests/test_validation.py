@@ -138,26 +138,30 @@ def test_a_wars_forecast_does_not_depend_on_the_other_wars_or_workers(small):
     assert np.array_equal(alone["p_model"].to_numpy(), among[among["warnum"] == 58]["p_model"].to_numpy())
 
 
-@pytest.mark.slow
-def test_same_bytes_with_one_or_two_workers(tmp_path):
-    """The written tables are identical byte for byte with one worker and with two."""
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> list:
+    """`alliance-sim validation --wars 1,58 --reps 3` written with one worker and with two."""
     folders = []
     for workers in ("1", "2"):
-        folders.append(tmp_path / f"w{workers}")
+        folders.append(tmp_path_factory.mktemp("validation") / f"w{workers}")
         done = cli("validation", "--wars", "1,58", "--reps", "3", "--workers", workers, "--out", folders[-1], "--quiet")
         assert done.returncode == 0, done.stderr
-    for name in ("validation_pairs.csv", "validation_wars.csv", "validation_scores.csv", "validation_reliability.csv"):
-        assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
+    return folders
 
 
 @pytest.mark.slow
-def test_command_writes_tables_and_figure(tmp_path):
-    """`alliance-sim validation --wars 1,4 --reps 2` writes every table and the diagram; 139 exits 2."""
-    out = tmp_path / "val"
-    done = cli("validation", "--wars", "1,4", "--reps", "2", "--out", out, "--quiet")
-    assert done.returncode == 0, done.stderr
-    names = {p.name for p in out.iterdir()}
+def test_same_bytes_with_one_or_two_workers(written):
+    """The written tables are identical byte for byte with one worker and with two."""
+    for name in ("validation_pairs.csv", "validation_wars.csv", "validation_scores.csv", "validation_reliability.csv"):
+        assert (written[0] / name).read_bytes() == (written[1] / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_command_writes_tables_and_figure(written, tmp_path):
+    """`alliance-sim validation --wars 1,58 --reps 3` writes every table and the diagram; 139 exits 2."""
+    names = {p.name for p in written[0].iterdir()}
     assert {"validation_pairs.csv", "validation_scores.csv", "reliability.png", "meta.json"} <= names
+    assert (written[0] / "reliability.png").read_bytes()[:4] == b"\x89PNG"
     bad = cli("validation", "--wars", "139", "--out", tmp_path / "x")
     assert bad.returncode == 2 and "held out" in bad.stderr and "Traceback" not in bad.stderr
 

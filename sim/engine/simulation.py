@@ -24,7 +24,7 @@ from sim.model import answers, force, honour, joining, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
-from sim.model.ladder import CLASH, MOBILISATION, NUCLEAR, WAR, Kind
+from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
 from sim.model.pacts import bind_members
 from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
@@ -189,6 +189,12 @@ class Simulation:
     def ties(self) -> Structure:
         """What follows from power and pacts now, as the model reads it (`sim.model.replication.Ties`)."""
         return self.structure
+
+    @property
+    def conflict(self) -> Simulation:
+        """The wars under way, their motives, `war_over` and `desperation`, as the model reads them
+        (`sim.model.replication.Conflict`: mypy checks this class provides it)."""
+        return self
 
     def _bind(self) -> None:
         """Point the kernel at the current intent arrays and structure."""

@@ -31,7 +31,7 @@ from sim.execution.replication import Replication, RunTask, forget, run_replicat
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.loading import resolved_dict, scenario_sha256
 from sim.scenario.schema import Scenario
-from sim.scenario.schemaerrors import describe
+from sim.scenario.schemaerrors import input_errors
 
 __all__ = ["Replication", "Result", "replication_seeds", "run_replication", "iter_replications", "run",
            "run_to_folder"]
@@ -86,9 +86,8 @@ def _resolved(scenario: Scenario, replications, seed, horizon, max_rows: int = M
         resolved = scenario.model_validate({**scenario.model_dump(by_alias=True), **update}) if update else scenario
     except ValidationError as exc:
         flags = {"replications": "--reps", "seed": "--seed", "horizon_days": "--horizon"}
-        raise InputErrors([InputError(describe(e), "command line",
-                                      path=flags.get(str(e["loc"][0]), str(e["loc"][0])) if e["loc"] else "")
-                           for e in exc.errors()]) from None
+        raise InputErrors(input_errors(exc, {}, file="command line",
+                                       label=lambda path: flags.get(str(path[0]), str(path[0])) if path else "")) from None
     check_run(resolved, max_rows=max_rows)
     return resolved
 

@@ -76,7 +76,7 @@ def _pairs(sim: ReplicationState, action: Any) -> Iterator[tuple[int, int]]:
 def _attack(sim: ReplicationState, action: schema.AttackAction, event: int) -> None:
     for i, j in _pairs(sim, action):
         if action.hold_days > 0:
-            sim.wars.hold(i, j, sim.env.now + action.hold_days)
+            sim.conflict.wars.hold(i, j, sim.env.now + action.hold_days)
         if sim.posture[i, j] < action.level:
             sim.act(i, j, action.level, scenario_kind("attack"), event=event, location=action.location)
 

@@ -260,4 +260,4 @@ def process(sim, scenario):
                         continue
                     at_war[c] = True
                     sim.act(c, other, WAR, Kind.JOIN, collective=(party == b))
-                    sim.wars.attach(c, other, frozenset((a, b)))
+                    sim.conflict.wars.attach(c, other, frozenset((a, b)))

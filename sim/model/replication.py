@@ -22,7 +22,8 @@ from sim.model.motives import Motives
 from sim.model.world import Pact, Place, World
 from sim.scenario.schema import Parameters
 
-__all__ = ["Forces", "IntentView", "Memory", "StandingView", "Streams", "Ties", "WarsView", "ReplicationState"]
+__all__ = ["Conflict", "Forces", "IntentView", "Memory", "StandingView", "Streams", "Ties", "WarsView",
+           "ReplicationState"]
 
 Process = Generator[Any, Any, None]
 
@@ -131,6 +132,26 @@ class WarsView(Protocol):
         """The war of a and b is a's entry into `war` (the joining decision): it ends with it."""
 
 
+class Conflict(Protocol):
+    """What the wars under way read and report (:mod:`sim.model.termination`; the `attack` action
+    holds a war through `wars`): the motives they are fought over, and the two things a war tells the
+    engine, that it ended and how badly a side is losing."""
+
+    @property
+    def motives(self) -> Motives:
+        """Stakes, chances of prevailing and the matrices the kernel reads (:mod:`sim.model.motives`)."""
+
+    @property
+    def wars(self) -> WarsView:
+        """The wars under way and how they end (:mod:`sim.model.termination`)."""
+
+    def war_over(self, a: int, b: int) -> None:
+        """The war of a and b ended now (the engine lets the recorder observe it)."""
+
+    def desperation(self, i: int, j: int, loss: float) -> None:
+        """i is losing its war with j by `loss` in [0, 1]: its nuclear costs toward j fall (`sim.model.nuclear`)."""
+
+
 class ReplicationState(Protocol):
     """One replication's state and the engine services the model calls (Mesa's agents reach their
     model the same way: through a small, named surface)."""
@@ -170,16 +191,12 @@ class ReplicationState(Protocol):
         """What follows from power and pacts now: alignment, threat shares, the gradient, baselines."""
 
     @property
-    def motives(self) -> Motives:
-        """Stakes, chances of prevailing and the matrices the kernel reads (:mod:`sim.model.motives`)."""
-
-    @property
     def standing(self) -> StandingView:
         """The standing acts in force and their baseline shifts (:mod:`sim.model.standing`)."""
 
     @property
-    def wars(self) -> WarsView:
-        """The wars under way and how they end (:mod:`sim.model.termination`)."""
+    def conflict(self) -> Conflict:
+        """The wars under way, their motives, and what a war reports (ended; a side losing)."""
 
     @property
     def memory(self) -> Memory:
@@ -188,12 +205,6 @@ class ReplicationState(Protocol):
     def log(self, cause: int | None, kind: str, actor: Any, target: Any, level: int | None = None,
             pact: str | None = None, detail: str = "") -> int:
         """Log an event now and return its id."""
-
-    def war_over(self, a: int, b: int) -> None:
-        """The war of a and b ended now (the engine lets the recorder observe it)."""
-
-    def desperation(self, i: int, j: int, loss: float) -> None:
-        """i is losing its war with j by `loss` in [0, 1]: its nuclear costs toward j fall (`sim.model.nuclear`)."""
 
     def act(self, i: int, j: int, level: int, kind: str, cause: int | None = None, pact: str | None = None,
             event: int | None = None, location: str | None = None, attack: bool = True,

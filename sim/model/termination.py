@@ -13,7 +13,7 @@ live in Python, off the kernel's hot path.
 
 A war acts on its replication through :class:`sim.model.replication.ReplicationState` only: it logs its
 end as an event (one of :data:`END_KINDS`, typed like every event of events.csv) and tells the
-replication the war is over (`war_over`), which the recorder observes for `t_end_A_B`
+replication the war is over (`conflict.war_over`), which the recorder observes for `t_end_A_B`
 (:mod:`sim.engine.metrics`); it never reads or writes the recorder itself.
 """
 
@@ -92,11 +92,11 @@ class Wars:
     @staticmethod
     def balance(sim: ReplicationState, a: int, b: int) -> float:
         """The chance the balance of forces in the theatre gives a against b (no optimism)."""
-        return float(sim.motives.p[a, b])
+        return float(sim.conflict.motives.p[a, b])
 
     def stake(self, sim: ReplicationState, a: int, b: int) -> float:
         """W: what the war is about, at least the stake of a war no claim explains."""
-        s = sim.motives.stake
+        s = sim.conflict.motives.stake
         return max(float(s[a, b]), float(s[b, a]), self.params.security_stake)
 
     def fight(self, sim: ReplicationState, a: int, b: int, key: frozenset[int]) -> Process:
@@ -108,20 +108,20 @@ class Wars:
             if key not in self.active:  # ended with the war it joined
                 break
             if sim.posture[a, b] < CLASH and sim.posture[b, a] < CLASH:
-                sim.war_over(a, b)  # left by the states' own decisions
+                sim.conflict.war_over(a, b)  # left by the states' own decisions
                 self._close(key)
                 break
             p = self.balance(sim, a, b)
             x = self._battle(x, p, paid)
             if sim.world.nuclear[b]:  # a nuclear defender losing ground (sim.model.nuclear)
-                sim.desperation(b, a, min(x / self.params.capitulation, 1.0))
+                sim.conflict.desperation(b, a, min(x / self.params.capitulation, 1.0))
             if sim.env.now < self.held.get(key, 0.0):
                 continue
             ending = self._ending(sim, a, b, x, p, paid, sim.env.now - start, hopes, joined=key in self.parents)
             if ending:
                 self.end(sim, a, b, *ending)
                 break
-        sim.desperation(b, a, 0.0)
+        sim.conflict.desperation(b, a, 0.0)
 
     def hopes(self, sim: ReplicationState, a: int, b: int) -> tuple[float, float]:
         """Each side's private optimism about its own chances at the war's start (`mutual_optimism` x
@@ -133,6 +133,8 @@ class Wars:
         not moved (holding 0, optimism spent for `step_days`); at most :data:`HOPE_DRAWS` draws,
         after which the last stands (a war no optimism can prolong, e.g. `mutual_optimism` 0)."""
         p = self.balance(sim, a, b)
+        if self.stake(sim, a, b) <= 0.0:  # a war over nothing (`security_stake` 0, no claim) has no terms:
+            return float(self.rng.exponential()), float(self.rng.exponential())  # exhaustion ends it
         for _ in range(HOPE_DRAWS):
             hopes = (float(self.rng.exponential()), float(self.rng.exponential()))
             if agreement(*self.reservations(sim, a, b, 0.0, p, self.params.step_days, hopes)) is None:
@@ -198,8 +200,8 @@ class Wars:
         for i, j in ((a, b), (b, a)):
             if sim.posture[i, j] > truce:
                 sim.act(i, j, truce, kind, event=event, attack=False)
-        sim.war_over(a, b)
-        sim.motives.resolve(a, b, share, kind)
+        sim.conflict.war_over(a, b)
+        sim.conflict.motives.resolve(a, b, share, kind)
         self._close(key)
         for child, parents in list(self.parents.items()):
             parents.discard(key)

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from sim.scenario.checks import alias_hint, new_pact_errors, region_errors
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.schema import ACTION_MODELS, ACTIONS, PactSpec, Scenario
-from sim.scenario.schemaerrors import describe
+from sim.scenario.schemaerrors import describe, input_errors
 from sim.scenario.shipped import shipped_names, shipped_scenario
 from sim.scenario.worlddata import DEFAULT_WORLD, STATE_DEFAULTS, WorldData
 from sim.scenario.yamlsource import (
@@ -256,19 +256,10 @@ MAX_ERRORS = 100
 
 
 def validation_errors(exc: ValidationError, data: Any, marks: Mapping[tuple, Mark]) -> list[InputError]:
-    """Each pydantic error as an :class:`InputError` at the mark of the value it is about."""
-    grouped: dict[tuple, list[Any]] = {}
-    for err in exc.errors():
-        grouped.setdefault(_data_path(err["loc"], data), []).append(err)
-    errors = []
-    for count, (path, errs) in enumerate(grouped.items()):
-        if count == MAX_ERRORS:  # a file of thousands of wrong keys: the first ones say enough
-            errors.append(error_at(marks, (), f"... and {len(grouped) - count} more problems"))
-            break
-        specific = [e for e in errs if not e["type"].endswith("_type")] or errs
-        message = "; or ".join(dict.fromkeys(_message(e, path, data) for e in specific))
-        errors.append(error_at(marks, path, message))
-    return errors
+    """Each pydantic error as an :class:`InputError` at the mark of the value it is about: the errors
+    at one value of the document as one message (an action no member of the union takes)."""
+    return input_errors(exc, marks, message=lambda err: _message(err, _data_path(err["loc"], data), data),
+                        loc=lambda loc: _data_path(loc, data), group=True, limit=MAX_ERRORS)
 
 
 def _data_path(loc: tuple, data: Any) -> tuple:
@@ -287,7 +278,7 @@ def _data_path(loc: tuple, data: Any) -> tuple:
     return tuple(path)
 
 
-def _message(err: dict, path: tuple, data: Any) -> str:
+def _message(err: Mapping[str, Any], path: tuple, data: Any) -> str:
     """A message that says what is wrong and, where it can, what was meant."""
     kind = err["type"]
     if kind == "extra_forbidden":

@@ -23,7 +23,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.ranges import field_of
 from sim.scenario.schema import Parameters
-from sim.scenario.schemaerrors import describe
+from sim.scenario.schemaerrors import describe, input_errors
 from sim.scenario.yamlsource import Override, error_at, find_mark, read_yaml
 
 __all__ = ["flatten", "parameter_default", "parameter_problem", "parameter_overrides", "write_parameter_file",
@@ -235,8 +235,9 @@ def _column_errors(name: str, column: list[float], cells: list[str], lines: list
         TypeAdapter(list[cell], config=ConfigDict(allow_inf_nan=False)).validate_python(column)
         return []
     except ValidationError as exc:
-        return [InputError(f"{describe(err)}: every set must be a valid parameter set",
-                           file, lines[int(err["loc"][0])], position, name) for err in exc.errors()]
+        marks = {(r,): (file, line, position) for r, line in enumerate(lines)}
+        return input_errors(exc, marks, message=lambda err: f"{describe(err)}: every set must be a valid parameter set",
+                            label=lambda path: name)
 
 
 def write_ensemble(sets: list[dict[str, float]], path: str | Path, extra: dict[str, list] | None = None) -> Path:

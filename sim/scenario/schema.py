@@ -179,9 +179,10 @@ class Relation(Strict):
 class Perception(Strict):
     """Threat perception: Walt's balance of threat with Boulding's loss-of-strength gradient."""
 
-    distance_half_km: Positive = Field(2500.0, description="km at which projected power halves (Boulding 1962)",
+    distance_half_km: Positive = Field(
+        2500.0, description="km at which projected power halves: g(d) = 1 / (1 + (d / d_half)^beta) (Boulding 1962)",
         json_schema_extra=ranged(1000.0, 8000.0, "km", "Boulding 1962 (loss-of-strength gradient)"))
-    distance_exponent: Positive = Field(2.0, description="steepness beta of the gradient")
+    distance_exponent: Positive = Field(2.0, description="beta, the gradient's steepness")
     default_intent: Unit = Field(0.02, description="baseline perceived intent between non-allies")
     intent_half_life_days: Annotated[Number, Field(ge=1.0)] = Field(
         90.0, description="days for intent to relax half-way to baseline (at least a day: shorter ones underflow)",
@@ -226,22 +227,27 @@ class Perception(Strict):
 class Decision(Strict):
     """The logit choice on the escalation ladder (McKelvey & Palfrey 1995)."""
 
-    decision_interval_days: Annotated[Number, Field(ge=0.1)] = Field(7.0, description="mean days between a state's decisions")
+    decision_interval_days: Annotated[Number, Field(ge=0.1)] = Field(
+        7.0, description="mean of the exponential time between a state's decisions, days (alarms wake it early)")
     temperature: Positive = Field(0.3, description="logit noise: lower is closer to a best response",
         json_schema_extra=ranged(0.1, 0.5, "utility",
                                  "McKelvey & Palfrey 1995 (logit quantal response); a residual, see docs/model.md"))
     precision: Positive = Field(1.0, description="kappa: weight of distance to the desired level",
         json_schema_extra=ranged(0.5, 2.0, "utility per rung squared",
                                  "kappa of the quantal response (McKelvey & Palfrey 1995)"))
-    war_cost: NonNegative = Field(6.0, description="cost of levels 5+ times the other side's share",
+    war_cost: NonNegative = Field(
+        6.0, description="cost of level 5+ per rung above 4, times the other side's share of the local balance (deterrence)",
         json_schema_extra=ranged(2.0, 12.0, "utility",
                                  "calibrated: weak states do not start wars in calm years (docs/model.md, Decisions)"))
-    nuclear_deterrence: NonNegative = Field(4.0, description="cost of levels 6+ against a nuclear side")
+    nuclear_deterrence: NonNegative = Field(
+        4.0, description="cost of level 6+ times the nuclear umbrella over the target (by arsenal and patron, docs/model.md "
+                         "'Nuclear arsenals')")
     nuclear_taboo: NonNegative = Field(8.0, description="cost of level 7")
     breach_cost: NonNegative = Field(2.0, description="cost of levels 5+ against a co-member, times reliability")
     inertia: NonNegative = Field(1.0, description="cost per rung of changing level (policy inertia, audience costs)",
         json_schema_extra=ranged(0.5, 2.0, "utility per rung", "policy inertia and audience costs (Fearon 1994)"))
-    attention: Annotated[Count, Field(ge=1, le=50)] = Field(3, description="counterparts weighed per decision")
+    attention: Annotated[Count, Field(ge=1, le=50)] = Field(
+        3, description="counterparts weighed per decision (the highest threats, plus standing postures)")
     fitted_force: bool = Field(
         False, description="true: unprovoked uses of force come from the hazard fitted on the MID record "
                            "(sim.model.force, sim/data/force) and the posture choice alone stops at coercion (rung 4); "
@@ -257,7 +263,8 @@ class AllianceParams(Strict):
 
     reliability: Unit = Field(
         0.15, description="reliability of a pact that sets none (the cow_YYYY worlds' ATOP pacts, scenario pacts): "
-                          "calibrated on the COW wars, sim/data/calibration")
+                          "calibrated on the COW wars, sim/data/calibration. world_2022 reads each pact's from reliability.csv "
+                          "(Berkemeier & Fuhrmann 2018: 0.41 for defence pacts)")
     honour_threat_shift: NonNegative = Field(
         2.9, description="logit shift of honouring per unit of a member's threat above the members' mean "
                          "(calibrated: sim/data/calibration)"
@@ -265,7 +272,8 @@ class AllianceParams(Strict):
     consultation_threat: Unit = Field(
         0.1, description="threat from an attacker times the attack's proximity at which a member asks for consultations"
     )
-    consultation_levels: tuple[Level, Level] = (1, 3)
+    consultation_levels: tuple[Level, Level] = Field(
+        (1, 3), description="posture range [low, high] the others take toward the attacker after consultations")
     honour_correlation: Unit = Field(
         0.86, description="rho: correlation of members' latent honour decisions in one war (the leader's is the "
                           "pact's shock; calibrated: sim/data/calibration)")
@@ -344,7 +352,7 @@ class Termination(Strict):
 
     step_days: Annotated[Number, Field(ge=0.1, le=90.0)] = Field(7.0, description="days between a war's reckonings")
     rate: Annotated[Number, Field(gt=0.0, le=1.0)] = Field(
-        1 / 365, description="per day: speed at which fortunes move to the balance of forces")
+        1 / 365, description="per day (1/365): speed at which fortunes move to the balance of forces")
     sd: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
         0.005, description="battle noise per sqrt(day) (stationary sd about 0.07)")
     burden: Annotated[Number, Field(gt=0.0, le=100.0)] = Field(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -33,12 +34,31 @@ def describe(err: Mapping[str, Any], known: Sequence[str] = (), shown: bool = Tr
 
 
 def input_errors(exc: ValidationError, marks: Mapping[tuple, Mark], at: tuple = (), file: str | None = None,
-                 message: Callable[[Mapping[str, Any]], str] = describe) -> list[InputError]:
+                 message: Callable[[Mapping[str, Any]], str] = describe, loc: Callable[[tuple], tuple] = tuple,
+                 label: Callable[[tuple], str] | None = None, group: bool = False,
+                 limit: int | None = None) -> list[InputError]:
     """Each error of `exc`, from validating the value at path `at` of a document, as an
     :class:`InputError` at the mark of the value it names (its nearest marked ancestor; `file` when
-    nothing is marked)."""
+    nothing is marked).
+
+    The readers differ only through the hooks: `loc` maps pydantic's location to the document's path
+    (dropping what pydantic adds and the file does not hold: a union member's tag, a parameter's form),
+    `label` names that path as the user writes it (a command-line flag, a parameter's dotted path),
+    `group` joins the errors at one path into one message (the alternatives of a union, as "... ; or
+    ...", the specific ones before the mere type errors), and `limit` caps the paths reported (the
+    rest are counted in one last error)."""
+    grouped: dict[tuple, list[Mapping[str, Any]]] = {}
+    for index, err in enumerate(exc.errors()):
+        grouped.setdefault(at + loc(tuple(err["loc"])) if group else (index,), []).append(err)
     errors = []
-    for err in exc.errors():
-        error = error_at(marks, at + tuple(err["loc"]), message(err))
+    for count, errs in enumerate(grouped.values()):
+        if limit is not None and count == limit:  # a file of thousands of wrong keys: the first ones say enough
+            errors.append(error_at(marks, at, f"... and {len(grouped) - count} more problems"))
+            break
+        path = at + loc(tuple(errs[0]["loc"]))
+        specific = [e for e in errs if not e["type"].endswith("_type")] or errs
+        error = error_at(marks, path, "; or ".join(dict.fromkeys(message(e) for e in specific)))
+        if label is not None:
+            error = replace(error, path=label(path))
         errors.append(error if error.file or file is None else InputError(error.message, file, path=error.path))
     return errors

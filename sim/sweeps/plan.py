@@ -24,7 +24,7 @@ from sim.execution.runner import replication_seeds
 from sim.scenario.errors import InputError, InputErrors, format_path, suggest
 from sim.scenario.loading import load_scenario, resolved_dict
 from sim.scenario.schema import Scenario
-from sim.scenario.schemaerrors import describe
+from sim.scenario.schemaerrors import describe, input_errors
 from sim.scenario.worlddata import EMPTY_WORLD
 from sim.scenario.yamlsource import error_at, parse_path, read_yaml
 from sim.sweeps.design import design_points
@@ -134,8 +134,7 @@ def _spec(data: Mapping[str, Any], marks: Marks) -> SweepSpec:
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        errors = [_error(marks, _loc(e["loc"]), _message(e)) for e in exc.errors()]
-        raise InputErrors(_by_line(errors)) from None
+        raise InputErrors(_by_line(input_errors(exc, marks, message=_message, loc=_loc, label=_label))) from None
     problems = design_problems(spec)
     if problems:
         raise InputErrors([_error(marks, path, message) for path, message in problems])
@@ -147,12 +146,14 @@ def _by_line(errors: Iterable[InputError]) -> list[InputError]:
     return sorted(errors, key=lambda e: (e.file or "", e.line or 0, e.column or 0))
 
 
+def _label(path: tuple) -> str:
+    """A path of the sweep file as the user reads it: a parameter by its dotted path alone."""
+    return format_path(path[1:] if path[:1] in (("parameters",), ("set",)) and len(path) > 1 else path)
+
+
 def _error(marks: Marks, path: tuple, message: str) -> InputError:
     """An error at a path of the sweep file, a parameter named by its dotted path alone."""
-    error = error_at(marks, path, message)
-    if path[:1] in (("parameters",), ("set",)) and len(path) > 1:
-        return dataclasses.replace(error, path=format_path(path[1:]))
-    return error
+    return dataclasses.replace(error_at(marks, path, message), path=_label(path))
 
 
 def _loc(loc: tuple) -> tuple:
