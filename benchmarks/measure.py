@@ -188,6 +188,23 @@ def scaling(scenario, repeats: int = 1) -> dict:
             "cpu_per_event_us": 1e6 * cpu / events, "events_per_day": events / horizon}
 
 
+def tension_samples(scenario) -> dict:
+    """CPU time of each tension sample (`Intent.tension`, the kernel's `tension_of`) over one
+    replication: the mean and the number of samples."""
+    sim = Simulation(Setup(scenario), replication_seeds(scenario.seed, 1)[0])
+    tension, cpu = sim.intent.tension, []
+
+    def timed(*args, **kwargs):
+        start = time.thread_time()
+        out = tension(*args, **kwargs)
+        cpu.append(time.thread_time() - start)
+        return out
+
+    sim.intent.tension = timed  # type: ignore[method-assign]
+    sim.run()
+    return {"samples": len(cpu), "mean_ms": 1e3 * sum(cpu) / len(cpu)}
+
+
 _CHILD = """
 import json, sys, tempfile, threading, time
 import psutil
