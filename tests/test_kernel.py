@@ -82,12 +82,23 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
                            rtol=1e-12, atol=1e-15)
         if not blocs and floor == 0.0:
             assert np.allclose(want, 1.0 - np.prod(1.0 - fast.all(t) * share, axis=1), rtol=1e-12, atol=1e-15)
+        rows = np.arange(n)[::-2].copy()  # each source's term, for sources.csv: some rows, in any order
+        terms = np.empty((len(rows), n))
+        reference.tension_terms(fast, share, alone, bloc, aggregation, floor, t, rows, terms)
+        assert np.array_equal(fast.terms(share, t, alone, bloc, floor, aggregation, rows), terms)
+        assert np.allclose(terms, sim.model.perception.terms(fast.all(t)[rows], share[rows], alone[rows], bloc, floor,
+                                                             aggregation), rtol=1e-12, atol=1e-15)
+        assert np.allclose(1.0 - np.exp(-terms.sum(axis=1)), want[rows], rtol=1e-12, atol=1e-15)
     if blocs and n > 1:  # sure threats (x = 1) from bloc members make tension 1 in both (0 with a floor of 1)
         fast.baseline[0, :], fast.dev[0, :], share[0, :] = 1.0, 0.0, 1.0
         want = np.empty(n)
         reference.tension_of(fast, share, alone, bloc, aggregation, floor, 400.0, want)
         assert np.array_equal(fast.tension(share, 400.0, alone, bloc, floor, aggregation), want)
         assert want[0] == (1.0 if floor < 1.0 else 0.0)
+        terms = np.empty((1, n))
+        reference.tension_terms(fast, share, alone, bloc, aggregation, floor, 400.0, np.array([0]), terms)
+        assert np.array_equal(fast.terms(share, 400.0, alone, bloc, floor, aggregation, np.array([0])), terms)
+        assert np.isinf(terms).any() == (floor < 1.0)
 
 
 def _numbered(labels: np.ndarray) -> np.ndarray:
@@ -104,6 +115,12 @@ def test_tension_refuses_mismatched_arrays():
     with pytest.raises(ValueError, match="bloc numbers"):
         _kernel.tension_of(intent, np.zeros((3, 3)), np.zeros((3, 3)), np.array([0, 5, 1], dtype=np.int64), 0.5, 0.0,
                            1.0, np.empty(3))
+    with pytest.raises(ValueError, match="len\\(rows\\) x n"):
+        _kernel.tension_terms(intent, np.zeros((3, 3)), np.zeros((3, 3)), np.zeros(3, dtype=np.int64), 0.5, 0.0, 1.0,
+                              np.arange(2, dtype=np.intp), np.empty((3, 3)))
+    with pytest.raises(ValueError, match="rows must be"):
+        _kernel.tension_terms(intent, np.zeros((3, 3)), np.zeros((3, 3)), np.zeros(3, dtype=np.int64), 0.5, 0.0, 1.0,
+                              np.array([3], dtype=np.intp), np.empty((1, 3)))
 
 
 def random_state(rng, n, kind):
@@ -221,19 +238,20 @@ def test_observations_match_the_plain_python(n):
 @pytest.mark.parametrize("name, horizon, fitted", [("baseline_2022", 240, False), ("taiwan_strait_war", 200, False),
                                                    ("russia_attacks_estonia", 200, False), ("baseline_2022", 240, True)])
 def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, fitted, monkeypatch, tmp_path):
-    """Every table of a run, byte for byte, with the kernel and with sim.kernel.reference swapped in
+    """Every table of a run (sources.csv too), byte for byte, with the kernel and with sim.kernel.reference swapped in
     (with the fitted use-of-force hazard too: its draws and the coercion cap are in the kernel)."""
     scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml", overrides={"parameters.decision.fitted_force": fitted})
-    fast = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "fast")
+    fast = run(scenario, replications=3, seed=11, horizon=horizon, sources=True).write(tmp_path / "fast")
     monkeypatch.setattr(sim.engine.simulation, "Decider", reference.Decider)
     monkeypatch.setattr(sim.engine.simulation, "Observer", reference.Observer)
     monkeypatch.setattr(sim.engine.intent, "decay", reference.decay)
     monkeypatch.setattr(sim.engine.intent, "tension_of", reference.tension_of)
-    slow = run(scenario, replications=3, seed=11, horizon=horizon).write(tmp_path / "slow")
+    monkeypatch.setattr(sim.engine.intent, "tension_terms", reference.tension_terms)
+    slow = run(scenario, replications=3, seed=11, horizon=horizon, sources=True).write(tmp_path / "slow")
     events = (fast / "events.csv").read_text().count("\n")
     assert events > 3 * 25
     assert (",use_of_force," in (fast / "events.csv").read_text()) == fitted
-    for table in ("summary", "events", "tension", "states"):
+    for table in ("summary", "events", "tension", "states", "sources"):
         assert (fast / f"{table}.csv").read_bytes() == (slow / f"{table}.csv").read_bytes(), table
 
 

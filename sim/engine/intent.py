@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from sim.kernel import decay, tension_of
+from sim.kernel import decay, tension_of, tension_terms
 
 __all__ = ["Intent"]
 
@@ -65,6 +65,14 @@ class Intent:
         out = np.empty(n)
         bloc = np.arange(n, dtype=np.int64) if bloc is None else bloc
         tension_of(self, share, share if alone is None else alone, bloc, aggregation, floor, t, out)
+        return out
+
+    def terms(self, share: np.ndarray, t: float, alone: np.ndarray, bloc: np.ndarray, floor: float,
+              aggregation: float, rows: np.ndarray) -> np.ndarray:
+        """Each source's term of the tension of the states `rows` at time t (len(rows) x n): what
+        `tension` multiplies, as logs (`sim.kernel.reference.tension_terms`), for splitting it by source."""
+        out = np.empty((len(rows), len(share)))
+        tension_terms(self, share, alone, bloc, aggregation, floor, t, np.ascontiguousarray(rows, dtype=np.intp), out)
         return out
 
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:

@@ -128,11 +128,13 @@ class Recorder:
         """Keep a tension sample of every state (and watched dyads) at time t."""
         self.samples.append((t, tension.copy(), dyads))
 
-    def keep_sources(self, t: float, tension: np.ndarray, now: np.ndarray, base: np.ndarray, structure) -> None:
-        """Keep what splits the attributed states' tension at time t by source: their tension, their
-        rows of intent now and of its baseline in force, and the structure (capability shares, blocs,
-        structural baseline) they were read with; split when the rows are asked for."""
-        self.sourced.append((t, tension.copy(), now, base.copy(), structure))
+    def keep_sources(self, t: float, tension: np.ndarray, terms: np.ndarray, now: np.ndarray, base: np.ndarray,
+                     structure) -> None:
+        """Keep what splits the attributed states' tension at time t by source: their tension, each
+        source's term of it (`sim.engine.intent.Intent.terms`), their rows of intent now and of its
+        baseline in force, and the structure (capability shares, blocs, structural baseline) they
+        were read with; split when the rows are asked for."""
+        self.sourced.append((t, tension.copy(), terms, now, base.copy(), structure))
 
     def source_rows(self, rep: int):
         """Rows of sources.csv (`rep, t, state, source, component, value`): each attributed state's
@@ -168,15 +170,13 @@ class Recorder:
         and the sources' names (`BLOC/STATE` inside a bloc, `other` last)."""
         rows, ids, k = self.attributed, self.ids, 0
         while k < len(self.sourced):
-            structure, end = self.sourced[k][4], k
-            while end < len(self.sourced) and self.sourced[end][4] is structure:
+            structure, end = self.sourced[k][5], k
+            while end < len(self.sourced) and self.sourced[end][5] is structure:
                 end += 1
             group = self.sourced[k:end]
-            parts = table(np.array([g[1] for g in group]), np.array([g[2] for g in group]),
-                          np.array([g[3] for g in group]), structure.baseline[rows][None],
-                          structure.caps.share[rows][None], structure.share0[rows][None],
-                          structure.caps.alone[rows][None], structure.bloc, structure.background,
-                          structure.aggregation, MIN_SOURCE, MIN_PART)
+            parts = table(*(np.array([g[c] for g in group]) for c in (1, 2, 3, 4)), structure.baseline[rows][None],
+                          structure.caps.share[rows][None], structure.share0[rows][None], structure.background,
+                          MIN_SOURCE, MIN_PART)
             names = [f"{structure.bloc_names[b]}/{ids[j]}" if structure.bloc_names[b] else ids[j]
                      for j, b in enumerate(structure.bloc.tolist())] + ["other"]
             yield [g[0] for g in group], parts, names

@@ -347,9 +347,11 @@ class Simulation:
         threat = (intent.baseline.take(cells) + intent.dev.take(cells) * e) * share.take(cells)
         self.rec.sample(t, tension, np.maximum(threat[:m], threat[m:]).tolist())  # the larger direction's
         if self.sources:
-            rows, structure, intent = self.rec.attributed, self.structure, self.intent
+            rows, structure = self.rec.attributed, self.structure
+            terms = intent.terms(share, t, structure.caps.alone, structure.bloc, structure.background,
+                                 structure.aggregation, rows)
             now = intent.baseline[rows] + intent.dev[rows] * intent.decay(t)
-            self.rec.keep_sources(t, tension[rows], now, intent.baseline[rows], structure)
+            self.rec.keep_sources(t, tension[rows], terms, now, intent.baseline[rows], structure)
 
     def restructure(self, moved: bool = False) -> None:
         """Recompute what follows from forces and pacts after a scenario changed them (`moved`:

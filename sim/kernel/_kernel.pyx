@@ -674,3 +674,79 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
             out[i0 + r] = 1.0 - product[r] * exp(-total)
     free(size)
     free(lift)
+
+
+def tension_terms(intent, const double[:, ::1] share, const double[:, ::1] alone, const int64_t[::1] bloc,
+                  double aggregation, double floor, double t, const Py_ssize_t[::1] rows, double[:, ::1] out):
+    """Each source's term of the tension of the states `rows` at time t, what splits it by source
+    (sim.model.attribution): out[k, j] = -log1p(-y_ij) + w_ij e_ij for i = rows[k], with the cells
+    x_ij, y_ij and the extras e_ij of `tension_of` (y = x for a state that is its own bloc), w_ij the
+    weight aggregation^r of j's extra in its bloc's ranking (decreasing size, the lower index first
+    among equals; 0 when it has none), so that tau_i = 1 - exp(-sum_j out[k, j]) to rounding.
+    Called only when sources are asked for; `tension_of` is not touched
+    (sim.kernel.reference.tension_terms)."""
+    cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
+    cdef Py_ssize_t a, b, i, j, k, m, n = baseline.shape[0], nb = 0
+    cdef double e, w, item, scale = 1.0 - floor
+    cdef double *lift
+    cdef double *xs
+    cdef double *ys
+    cdef double *f
+    cdef double *ext
+    cdef Py_ssize_t *who
+    cdef Py_ssize_t *size
+    if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
+            == alone.shape[0] == alone.shape[1] == bloc.shape[0] == out.shape[1] == n
+            and out.shape[0] == rows.shape[0]):
+        raise ValueError("tension_terms: n x n matrices, n-vectors and len(rows) x n out expected")
+    for j in range(n):
+        if bloc[j] < 0 or bloc[j] >= n:
+            raise ValueError("tension_terms: bloc numbers must be in 0..n-1")
+        if bloc[j] + 1 > nb:
+            nb = bloc[j] + 1
+    for k in range(rows.shape[0]):
+        if rows[k] < 0 or rows[k] >= n:
+            raise ValueError("tension_terms: rows must be in 0..n-1")
+    if n == 0 or rows.shape[0] == 0:
+        return
+    e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
+    lift = <double *> malloc(5 * n * sizeof(double))  # lift, xs, ys, f, ext
+    size = <Py_ssize_t *> calloc(nb + n, sizeof(Py_ssize_t))  # size, who
+    if not (lift and size):
+        free(lift)
+        free(size)
+        raise MemoryError()
+    xs, ys, f, ext, who = lift + n, lift + 2 * n, lift + 3 * n, lift + 4 * n, size + nb
+    for j in range(n):
+        size[bloc[j]] += 1
+    for j in range(n):
+        lift[j] = INFINITY if size[bloc[j]] == 1 else 0.0
+    for k in range(rows.shape[0]):
+        i = rows[k]
+        tension_cells(n, &baseline[i, 0], &dev[i, 0], &share[i, 0], &alone[i, 0], lift, e, floor, scale, xs, ys, f)
+        for j in range(n):
+            out[k, j] = INFINITY if ys[j] >= 1.0 else -log1p(-ys[j])  # a sure threat
+        for b in range(nb):
+            if size[b] < 2:
+                continue
+            m = 0
+            for j in range(n):  # the bloc's members with an extra, by decreasing extra (lower index first)
+                if bloc[j] != b or not xs[j] > ys[j]:
+                    continue
+                item = INFINITY if xs[j] >= 1.0 else log1p((xs[j] - ys[j]) / (1.0 - xs[j]))
+                a = m
+                while a > 0 and ext[a - 1] < item:
+                    ext[a] = ext[a - 1]
+                    who[a] = who[a - 1]
+                    a = a - 1
+                ext[a] = item
+                who[a] = j
+                m = m + 1
+            w = 1.0
+            for a in range(m):
+                if a > 0:
+                    w = w * aggregation
+                if w > 0.0:
+                    out[k, who[a]] = out[k, who[a]] + w * ext[a]
+    free(lift)
+    free(size)

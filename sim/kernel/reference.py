@@ -17,7 +17,7 @@ from sim.model.decision import choose, desired_level
 from sim.model.force import ForceDraws, coercion_cap
 from sim.model.ladder import CLASH, MOBILISATION, TOP
 
-__all__ = ["RESCALE", "decay", "tension_of", "Decider", "Observer"]
+__all__ = ["RESCALE", "decay", "tension_of", "tension_terms", "Decider", "Observer"]
 
 RESCALE = 300.0  # e-foldings since the epoch past which D and strengths move to a new epoch
 
@@ -72,6 +72,45 @@ def tension_of(intent, share, alone, bloc, aggregation: float, floor: float, t: 
             if w > 0.0:
                 total = total + w * -minus
         out[i] = 1.0 - product * math.exp(-total)
+
+
+def tension_terms(intent, share, alone, bloc, aggregation: float, floor: float, t: float, rows, out) -> None:
+    """Each source's term of the tension of the states `rows` at time t, in `out` (len(rows) x n):
+    out[k, j] = -log1p(-y_ij) (inf at y_ij >= 1) + w_ij e_ij for i = rows[k], with `tension_of`'s y_ij (x_ij for a state
+    that is its own bloc) and extras e_ij = log1p((x_ij - y_ij) / (1 - x_ij)) (inf where x_ij >= 1),
+    w_ij = aggregation^r for the r-th extra of j's bloc by decreasing size (the lower index first
+    among equals; 0 without an extra), so that tau_i = 1 - exp(-sum_j out[k, j]) to rounding
+    (what splits tension by source, `sim.model.attribution`)."""
+    n = len(bloc)
+    if not (share.shape == alone.shape == intent.baseline.shape == (n, n) and out.shape == (len(rows), n)):
+        raise ValueError("tension_terms: n x n matrices, n-vectors and len(rows) x n out expected")
+    if any(not 0 <= int(i) < n for i in rows):
+        raise ValueError("tension_terms: rows must be in 0..n-1")
+    if n == 0 or len(rows) == 0:
+        return
+    e = decay(intent.dev, intent.strength, intent.epoch, -intent.rate, t)
+    blocs, scale = [int(b) for b in bloc.tolist()], 1.0 - floor
+    size = [0] * n
+    for b in blocs:
+        size[b] += 1
+    for k, i in enumerate(int(r) for r in rows):
+        base, dev, shares, owns = (m[i].tolist() for m in (intent.baseline, intent.dev, share, alone))
+        terms, extra = [0.0] * n, []
+        for j in range(n):
+            u = base[j] + dev[j] * e - floor
+            u = u / scale if u > 0.0 else 0.0
+            x = u * shares[j]
+            y = x if size[blocs[j]] == 1 else min(u * owns[j], x)
+            terms[j] = math.inf if y >= 1.0 else -math.log1p(-y)  # a sure threat
+            if x > y:
+                extra.append((blocs[j], -(math.inf if x >= 1.0 else math.log1p((x - y) / (1.0 - x))), j))
+        w, previous = 0.0, -1
+        for b, minus, j in sorted(extra):
+            w = 1.0 if b != previous else w * aggregation
+            previous = b
+            if w > 0.0:
+                terms[j] = terms[j] + w * -minus
+        out[k, :] = terms
 
 
 class Decider:

@@ -21,30 +21,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.perception import excess, terms_of
+from sim.model.perception import excess
 
 __all__ = ["COMPONENTS", "table", "bloc_names"]
 
 COMPONENTS = ("capability", "alliances", "standing", "intent")
 
 
-def table(tau: np.ndarray, now: np.ndarray, base: np.ndarray, struct: np.ndarray, share: np.ndarray,
-          share0: np.ndarray, alone: np.ndarray, bloc: np.ndarray, floor: float, aggregation: float,
-          min_source: float, min_part: float) -> tuple[np.ndarray, ...]:
+def table(tau: np.ndarray, log: np.ndarray, now: np.ndarray, base: np.ndarray, struct: np.ndarray, share: np.ndarray,
+          share0: np.ndarray, floor: float, min_source: float, min_part: float) -> tuple[np.ndarray, ...]:
     """(sample, row, source, component, value) of the parts of tau[k, r] (sample k, observer row r)
     kept for sources.csv, in its order: sample by sample, row by row, sources by decreasing part
     with `other` (source n) last, components in order. The part of source j is tau's share in
-    proportion to L_ij, its term (`sim.model.perception.terms`); its component c (of `COMPONENTS`)
+    proportion to L_ij, its term (`log`, k x r x n: the kernel's, `sim.kernel.reference.tension_terms`,
+    which `sim.model.perception.terms` gives to rounding); its component c (of `COMPONENTS`)
     the share of that part in proportion to c's term of x_ij. A source that makes less than
     `min_source` of tau, or a component that makes less than `min_part` of it, is summed into
     `other`'s component; parts that are 0 are left out. Rows of intent `now`, its baseline in force
     `base` and its structural baseline `struct` are k x r x n; the capability shares `share`, the
-    same without the observer's allies `share0` and with the source's own capability only `alone`
-    are k x r x n or r x n; `bloc` the blocs (n). The values of each (k, r) add up to tau[k, r] to
+    same without the observer's allies `share0` are k x r x n or r x n. The values of each (k, r) add up to tau[k, r] to
     rounding."""
     u_now, u_base, u_struct = excess(now, floor), excess(base, floor), excess(struct, floor)
     x = u_now * share
-    log = terms_of(u_now, share, alone, bloc, aggregation)  # each source's term, as the kernel weighs it
     sure = np.isinf(log)
     if sure.any():  # a sure threat takes it all
         log = np.where(sure.any(axis=-1, keepdims=True), sure.astype(float), log)
