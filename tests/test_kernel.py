@@ -11,8 +11,11 @@ import numpy as np
 import pytest
 
 import sim.engine.intent
+import sim.engine.recording
 import sim.engine.simulation
+import sim.engine.tables
 import sim.kernel.reference as reference
+import sim.model.attribution
 import sim.model.perception
 from sim.engine.intent import Intent
 from sim.execution.runner import run
@@ -83,9 +86,11 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
         if not blocs and floor == 0.0:
             assert np.allclose(want, 1.0 - np.prod(1.0 - fast.all(t) * share, axis=1), rtol=1e-12, atol=1e-15)
         rows = np.arange(n)[::-2].copy()  # each source's term, for sources.csv: some rows, in any order
-        terms = np.empty((len(rows), n))
-        reference.tension_terms(fast, share, alone, bloc, aggregation, floor, t, rows, terms)
-        assert np.array_equal(fast.terms(share, t, alone, bloc, floor, aggregation, rows), terms)
+        terms, now = np.empty((len(rows), n)), np.empty((len(rows), n))
+        reference.tension_terms(fast, share, alone, bloc, aggregation, floor, t, rows, terms, now)
+        fast_terms, fast_now = fast.terms(share, t, alone, bloc, floor, aggregation, rows)
+        assert np.array_equal(fast_terms, terms) and np.array_equal(fast_now, now)
+        assert np.array_equal(now, fast.all(t)[rows])
         assert np.allclose(terms, sim.model.perception.terms(fast.all(t)[rows], share[rows], alone[rows], bloc, floor,
                                                              aggregation), rtol=1e-12, atol=1e-15)
         assert np.allclose(1.0 - np.exp(-terms.sum(axis=1)), want[rows], rtol=1e-12, atol=1e-15)
@@ -95,9 +100,9 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
         reference.tension_of(fast, share, alone, bloc, aggregation, floor, 400.0, want)
         assert np.array_equal(fast.tension(share, 400.0, alone, bloc, floor, aggregation), want)
         assert want[0] == (1.0 if floor < 1.0 else 0.0)
-        terms = np.empty((1, n))
-        reference.tension_terms(fast, share, alone, bloc, aggregation, floor, 400.0, np.array([0]), terms)
-        assert np.array_equal(fast.terms(share, 400.0, alone, bloc, floor, aggregation, np.array([0])), terms)
+        terms, now = np.empty((1, n)), np.empty((1, n))
+        reference.tension_terms(fast, share, alone, bloc, aggregation, floor, 400.0, np.array([0]), terms, now)
+        assert np.array_equal(fast.terms(share, 400.0, alone, bloc, floor, aggregation, np.array([0]))[0], terms)
         assert np.isinf(terms).any() == (floor < 1.0)
 
 
@@ -106,6 +111,50 @@ def _numbered(labels: np.ndarray) -> np.ndarray:
     first: dict[int, int] = {}
     return np.array([first.setdefault(int(x), len(first)) for x in labels], dtype=np.int64)
 
+
+
+@pytest.mark.parametrize("floor, sure", [(0.0, False), (0.02, False), (0.3, True)])
+def test_the_split_by_source_matches_the_plain_python_and_the_array_definition(floor, sure):
+    """sources.csv's parts, compiled and plain Python bit for bit; they are sim.model.attribution's
+    table (to rounding) and add up to tension; a sure threat (an infinite term) takes it all."""
+    rng = np.random.default_rng(7)
+    k, r, n = 5, 4, 30
+    base = rng.random((k, r, n)) * 0.6
+    now = base + rng.normal(0, 0.2, (k, r, n))
+    struct, share = rng.random((r, n)) * 0.6, rng.random((r, n))
+    share0 = share * rng.random((r, n))
+    log = -np.log1p(-np.clip(now - floor, 0, None) * share * rng.random((k, r, n)))
+    log[rng.random((k, r, n)) < 0.2] = 0.0
+    if sure:  # x = 1: intent 1 and a share of 1
+        log[1, 2, [3, 7]], now[1, 2, [3, 7]], share[2, [3, 7]] = np.inf, 1.0, 1.0
+    tau = 1.0 - np.exp(-log.sum(-1))
+    args = (tau, log, now, base, struct, share, share0, floor, 0.02, 0.005)
+    fast, slow = _kernel.split_sources(*args), reference.split_sources(*args)
+    assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(fast, slow))
+    table = sim.model.attribution.table(*args[:5], share[None], share0[None], floor, 0.02, 0.005)
+    assert all(np.array_equal(a, b) for a, b in zip(fast[:4], table[:4]))
+    assert np.allclose(fast[4], table[4], rtol=1e-12, atol=1e-15)
+    sample, row, _, _, value = fast
+    total = np.zeros((k, r))
+    np.add.at(total, (sample, row), value)
+    assert np.allclose(total, tau, rtol=0, atol=1e-12)
+    if sure:  # the two sure threats share tension 1 evenly
+        sourced = fast[2][(sample == 1) & (row == 2)]
+        assert set(sourced.tolist()) <= {3, 7, n}
+
+
+def test_lines_are_formatted_as_python_formats_them():
+    """format_lines writes each value as Python's '%.6g' (no negative zero), compiled and plain alike."""
+    values = np.concatenate([[0.0, -0.0, 1e-5, -1e-5, 123456.5, 1234567.0, 0.1 + 0.2, 5e-324, 1e300, -2.5e-7,
+                              np.inf, -np.inf, np.nan], np.random.default_rng(5).normal(0, 1, 500)
+                             * 10.0 ** np.random.default_rng(6).integers(-12, 12, 500)])
+    heads, cells = [b"0,1.5,USA,", b"1,2,CHN,"], [b"NATO/FRA,intent,", b"other,capability,"]
+    head, cell = np.arange(len(values)) % 2, (np.arange(len(values)) // 2) % 2
+    text = _kernel.format_lines(heads, cells, head, cell, values)
+    assert text == reference.format_lines(heads, cells, head, cell, values)
+    want = [h.decode() + c.decode() + sim.engine.tables.format_float(v) for h, c, v in
+            zip([heads[i] for i in head], [cells[i] for i in cell], values.tolist())]
+    assert text.splitlines() == want
 
 def test_tension_refuses_mismatched_arrays():
     intent = Intent(np.zeros((3, 3)), 90.0)
@@ -117,10 +166,10 @@ def test_tension_refuses_mismatched_arrays():
                            1.0, np.empty(3))
     with pytest.raises(ValueError, match="len\\(rows\\) x n"):
         _kernel.tension_terms(intent, np.zeros((3, 3)), np.zeros((3, 3)), np.zeros(3, dtype=np.int64), 0.5, 0.0, 1.0,
-                              np.arange(2, dtype=np.intp), np.empty((3, 3)))
+                              np.arange(2, dtype=np.intp), np.empty((3, 3)), np.empty((3, 3)))
     with pytest.raises(ValueError, match="rows must be"):
         _kernel.tension_terms(intent, np.zeros((3, 3)), np.zeros((3, 3)), np.zeros(3, dtype=np.int64), 0.5, 0.0, 1.0,
-                              np.array([3], dtype=np.intp), np.empty((1, 3)))
+                              np.array([3], dtype=np.intp), np.empty((1, 3)), np.empty((1, 3)))
 
 
 def random_state(rng, n, kind):
@@ -247,6 +296,8 @@ def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, fitt
     monkeypatch.setattr(sim.engine.intent, "decay", reference.decay)
     monkeypatch.setattr(sim.engine.intent, "tension_of", reference.tension_of)
     monkeypatch.setattr(sim.engine.intent, "tension_terms", reference.tension_terms)
+    monkeypatch.setattr(sim.engine.recording, "split_sources", reference.split_sources)
+    monkeypatch.setattr(sim.engine.recording, "format_lines", reference.format_lines)
     slow = run(scenario, replications=3, seed=11, horizon=horizon, sources=True).write(tmp_path / "slow")
     events = (fast / "events.csv").read_text().count("\n")
     assert events > 3 * 25

@@ -68,12 +68,14 @@ class Intent:
         return out
 
     def terms(self, share: np.ndarray, t: float, alone: np.ndarray, bloc: np.ndarray, floor: float,
-              aggregation: float, rows: np.ndarray) -> np.ndarray:
+              aggregation: float, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each source's term of the tension of the states `rows` at time t (len(rows) x n): what
-        `tension` multiplies, as logs (`sim.kernel.reference.tension_terms`), for splitting it by source."""
-        out = np.empty((len(rows), len(share)))
-        tension_terms(self, share, alone, bloc, aggregation, floor, t, np.ascontiguousarray(rows, dtype=np.intp), out)
-        return out
+        `tension` multiplies, as logs, for splitting it by source; and the rows' intent at t
+        (`sim.kernel.reference.tension_terms`)."""
+        out, now = np.empty((len(rows), len(share))), np.empty((len(rows), len(share)))
+        tension_terms(self, share, alone, bloc, aggregation, floor, t, np.ascontiguousarray(rows, dtype=np.intp), out,
+                      now)
+        return out, now
 
     def set(self, i: int, j: int, value: float, t: float, baseline: bool) -> None:
         """Set I[i, j] at time t (and its baseline when asked), as a scenario action does."""

@@ -15,7 +15,8 @@ import numpy as np
 
 from sim.engine.metrics import DYAD_METRICS, METRICS, STATE_METRICS
 from sim.engine.tables import EventRow, format_float, format_row, format_value, summary_columns
-from sim.model.attribution import COMPONENTS, table
+from sim.kernel import format_lines, split_sources
+from sim.model.attribution import COMPONENTS
 from sim.model.ladder import SCENARIO, Kind
 
 __all__ = ["Event", "Recorder", "TensionRows"]
@@ -134,7 +135,7 @@ class Recorder:
         source's term of it (`sim.engine.intent.Intent.terms`), their rows of intent now and of its
         baseline in force, and the structure (capability shares, blocs, structural baseline) they
         were read with; split when the rows are asked for."""
-        self.sourced.append((t, tension.copy(), terms, now, base.copy(), structure))
+        self.sourced.append((t, tension, terms, now, base, structure))  # the caller's copies, kept as they are
 
     def source_rows(self, rep: int):
         """Rows of sources.csv (`rep, t, state, source, component, value`): each attributed state's
@@ -154,19 +155,16 @@ class Recorder:
         states = [format_value(self.ids[i]) for i in self.attributed.tolist()]
         blocks = []
         for times, (sample, row, source, component, values), names in self._sources():
-            heads = np.array([f"{rep},{format_value(t)},{state}," for t in times for state in states], dtype=object)
-            cells = np.array([f"{format_value(name)},{kind}," for name in names for kind in COMPONENT_TEXT],
-                             dtype=object)
-            fields = np.empty(3 * len(values), dtype=object)  # head, cell, value, line by line
-            fields[0::3] = heads[sample * len(states) + row]
-            fields[1::3] = cells[source * len(COMPONENTS) + component]
-            fields[2::3] = values.tolist()
-            blocks.append(("%s%s%.6g\n" * len(values)) % tuple(fields.tolist()))  # one call formats the run
-        return "".join(blocks).replace(",-0\n", ",0\n")  # format_float: no negative zero
+            heads = [f"{rep},{t},{state},".encode() for t in map(format_float, times) for state in states]
+            cells = [f"{format_value(name)},{kind},".encode() for name in names for kind in COMPONENT_TEXT]
+            blocks.append(format_lines(heads, cells, sample * len(states) + row, source * len(COMPONENTS) + component,
+                                       values))  # format_float's text of each value
+        return "".join(blocks)
 
     def _sources(self):
         """Per run of samples read with one structure: their times, the parts kept for sources.csv
-        (`sim.model.attribution.table`: sample, row, source, component, value, in the table's order)
+        (`sim.kernel.reference.split_sources`, which computes `sim.model.attribution.table` cell by cell:
+        sample, row, source, component, value, in the table's order)
         and the sources' names (`BLOC/STATE` inside a bloc, `other` last)."""
         rows, ids, k = self.attributed, self.ids, 0
         while k < len(self.sourced):
@@ -174,9 +172,9 @@ class Recorder:
             while end < len(self.sourced) and self.sourced[end][5] is structure:
                 end += 1
             group = self.sourced[k:end]
-            parts = table(*(np.array([g[c] for g in group]) for c in (1, 2, 3, 4)), structure.baseline[rows][None],
-                          structure.caps.share[rows][None], structure.share0[rows][None], structure.background,
-                          MIN_SOURCE, MIN_PART)
+            parts = split_sources(*(np.array([g[c] for g in group]) for c in (1, 2, 3, 4)), structure.baseline[rows],
+                                  structure.caps.share[rows], structure.share0[rows], structure.background,
+                                  MIN_SOURCE, MIN_PART)
             names = [f"{structure.bloc_names[b]}/{ids[j]}" if structure.bloc_names[b] else ids[j]
                      for j, b in enumerate(structure.bloc.tolist())] + ["other"]
             yield [g[0] for g in group], parts, names

@@ -348,9 +348,8 @@ class Simulation:
         self.rec.sample(t, tension, np.maximum(threat[:m], threat[m:]).tolist())  # the larger direction's
         if self.sources:
             rows, structure = self.rec.attributed, self.structure
-            terms = intent.terms(share, t, structure.caps.alone, structure.bloc, structure.background,
-                                 structure.aggregation, rows)
-            now = intent.baseline[rows] + intent.dev[rows] * intent.decay(t)
+            terms, now = intent.terms(share, t, structure.caps.alone, structure.bloc, structure.background,
+                                      structure.aggregation, rows)
             self.rec.keep_sources(t, tension[rows], terms, now, intent.baseline[rows], structure)
 
     def restructure(self, moved: bool = False) -> None:

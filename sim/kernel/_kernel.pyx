@@ -16,8 +16,13 @@ functions, so a stream gives the same draws as `rng.random()`, `rng.exponential(
 `rng.standard_normal(n)` would.
 """
 
+from cpython.conversion cimport PyOS_double_to_string
+from cpython.mem cimport PyMem_Free
 from cpython.pycapsule cimport PyCapsule_GetPointer
-from libc.math cimport INFINITY, exp, expm1, log1p, pow
+from libc.math cimport INFINITY, exp, expm1, fabs, isinf, log1p, pow
+from libc.string cimport memcpy, strlen
+
+import numpy as np
 from libc.stdint cimport int8_t, int64_t, uint64_t, uint32_t
 from libc.stdlib cimport calloc, free, malloc
 
@@ -677,16 +682,17 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
 
 
 def tension_terms(intent, const double[:, ::1] share, const double[:, ::1] alone, const int64_t[::1] bloc,
-                  double aggregation, double floor, double t, const Py_ssize_t[::1] rows, double[:, ::1] out):
+                  double aggregation, double floor, double t, const Py_ssize_t[::1] rows, double[:, ::1] out,
+                  double[:, ::1] now):
     """Each source's term of the tension of the states `rows` at time t, what splits it by source
-    (sim.model.attribution): out[k, j] = -log1p(-y_ij) + w_ij e_ij for i = rows[k], with the cells
-    x_ij, y_ij and the extras e_ij of `tension_of` (y = x for a state that is its own bloc), w_ij the
-    weight aggregation^r of j's extra in its bloc's ranking (decreasing size, the lower index first
-    among equals; 0 when it has none), so that tau_i = 1 - exp(-sum_j out[k, j]) to rounding.
-    Called only when sources are asked for; `tension_of` is not touched
-    (sim.kernel.reference.tension_terms)."""
+    (sim.model.attribution): out[k, j] = -log1p(-y_ij) (0 at y_ij = 0, inf at y_ij >= 1) + w_ij e_ij
+    for i = rows[k], with the cells x_ij, y_ij and the extras e_ij of `tension_of` (y = x for a
+    state that is its own bloc), w_ij the weight aggregation^r of j's extra in its bloc's ranking
+    (decreasing size, the lower index first among equals; 0 when it has none), so that
+    tau_i = 1 - exp(-sum_j out[k, j]) to rounding; and intent now[k, j] = I_ij(t). Called only
+    when sources are asked for; `tension_of` is not touched (sim.kernel.reference.tension_terms)."""
     cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
-    cdef Py_ssize_t a, b, i, j, k, m, n = baseline.shape[0], nb = 0
+    cdef Py_ssize_t a, b, g, i, j, k, m, n = baseline.shape[0], nb = 0, groups = 0
     cdef double e, w, item, scale = 1.0 - floor
     cdef double *lift
     cdef double *xs
@@ -695,10 +701,12 @@ def tension_terms(intent, const double[:, ::1] share, const double[:, ::1] alone
     cdef double *ext
     cdef Py_ssize_t *who
     cdef Py_ssize_t *size
+    cdef Py_ssize_t *member
+    cdef Py_ssize_t *group
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
-            == alone.shape[0] == alone.shape[1] == bloc.shape[0] == out.shape[1] == n
-            and out.shape[0] == rows.shape[0]):
-        raise ValueError("tension_terms: n x n matrices, n-vectors and len(rows) x n out expected")
+            == alone.shape[0] == alone.shape[1] == bloc.shape[0] == out.shape[1] == now.shape[1] == n
+            and out.shape[0] == now.shape[0] == rows.shape[0]):
+        raise ValueError("tension_terms: n x n matrices, n-vectors and len(rows) x n out and now expected")
     for j in range(n):
         if bloc[j] < 0 or bloc[j] >= n:
             raise ValueError("tension_terms: bloc numbers must be in 0..n-1")
@@ -711,36 +719,55 @@ def tension_terms(intent, const double[:, ::1] share, const double[:, ::1] alone
         return
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
     lift = <double *> malloc(5 * n * sizeof(double))  # lift, xs, ys, f, ext
-    size = <Py_ssize_t *> calloc(nb + n, sizeof(Py_ssize_t))  # size, who
+    size = <Py_ssize_t *> calloc(2 * (nb + 1) + 2 * n, sizeof(Py_ssize_t))  # size, group, who, member
     if not (lift and size):
         free(lift)
         free(size)
         raise MemoryError()
-    xs, ys, f, ext, who = lift + n, lift + 2 * n, lift + 3 * n, lift + 4 * n, size + nb
+    xs, ys, f, ext = lift + n, lift + 2 * n, lift + 3 * n, lift + 4 * n
+    group, who, member = size + (nb + 1), size + 2 * (nb + 1), size + 2 * (nb + 1) + n
     for j in range(n):
         size[bloc[j]] += 1
+    m = 0
+    for b in range(nb):  # blocs of more than one state, in order; size[b] becomes where b's members go
+        if size[b] > 1:
+            group[groups] = m
+            groups = groups + 1
+            m = m + size[b]
+            size[b] = group[groups - 1]
+        else:
+            size[b] = -1
+    group[groups] = m
     for j in range(n):
-        lift[j] = INFINITY if size[bloc[j]] == 1 else 0.0
+        if size[bloc[j]] < 0:
+            lift[j] = INFINITY
+        else:
+            lift[j] = 0.0
+            member[size[bloc[j]]] = j
+            size[bloc[j]] += 1
     for k in range(rows.shape[0]):
         i = rows[k]
         tension_cells(n, &baseline[i, 0], &dev[i, 0], &share[i, 0], &alone[i, 0], lift, e, floor, scale, xs, ys, f)
         for j in range(n):
-            out[k, j] = INFINITY if ys[j] >= 1.0 else -log1p(-ys[j])  # a sure threat
-        for b in range(nb):
-            if size[b] < 2:
-                continue
+            now[k, j] = baseline[i, j] + dev[i, j] * e
+            if ys[j] == 0.0:
+                out[k, j] = 0.0
+            else:
+                out[k, j] = INFINITY if ys[j] >= 1.0 else -log1p(-ys[j])  # a sure threat
+        for g in range(groups):
             m = 0
-            for j in range(n):  # the bloc's members with an extra, by decreasing extra (lower index first)
-                if bloc[j] != b or not xs[j] > ys[j]:
+            for a in range(group[g], group[g + 1]):  # the bloc's members with an extra, by decreasing extra
+                j = member[a]
+                if not xs[j] > ys[j]:
                     continue
                 item = INFINITY if xs[j] >= 1.0 else log1p((xs[j] - ys[j]) / (1.0 - xs[j]))
-                a = m
-                while a > 0 and ext[a - 1] < item:
-                    ext[a] = ext[a - 1]
-                    who[a] = who[a - 1]
-                    a = a - 1
-                ext[a] = item
-                who[a] = j
+                b = m
+                while b > 0 and ext[b - 1] < item:  # after its equals: the lower index first
+                    ext[b] = ext[b - 1]
+                    who[b] = who[b - 1]
+                    b = b - 1
+                ext[b] = item
+                who[b] = j
                 m = m + 1
             w = 1.0
             for a in range(m):
@@ -750,3 +777,146 @@ def tension_terms(intent, const double[:, ::1] share, const double[:, ::1] alone
                     out[k, who[a]] = out[k, who[a]] + w * ext[a]
     free(lift)
     free(size)
+
+
+def split_sources(const double[:, ::1] tau, const double[:, :, ::1] log, const double[:, :, ::1] now,
+                  const double[:, :, ::1] base, const double[:, ::1] struct, const double[:, ::1] share,
+                  const double[:, ::1] share0, double floor, double min_source, double min_part):
+    """The parts of tau[k, r] (sample k, observer row r) kept for sources.csv, as
+    (sample, row, source, component, value) arrays in the table's order: the arithmetic of
+    `sim.model.attribution.table` cell by cell, in the order of its twin
+    (sim.kernel.reference.split_sources), which defines it."""
+    cdef Py_ssize_t K = log.shape[0], R = log.shape[1], n = log.shape[2]
+    cdef Py_ssize_t k, r, j, c, a, m = 0, kept
+    cdef bint sure
+    cdef double t, total, scale, part, un, ub, us, x, ratio, sh, s0, st, rank, item
+    cdef double p[4]
+    cdef double o[4]
+    if not (tau.shape[0] == now.shape[0] == base.shape[0] == K and tau.shape[1] == now.shape[1] == base.shape[1]
+            == struct.shape[0] == share.shape[0] == share0.shape[0] == R and now.shape[2] == base.shape[2]
+            == struct.shape[1] == share.shape[1] == share0.shape[1] == n):
+        raise ValueError("split_sources: k x r tau, k x r x n intent and r x n shares expected")
+    bound = K * R * (n + 1) * 4
+    sample_, row_, source_, component_ = (np.empty(bound, dtype=np.int64) for _ in range(4))
+    value_ = np.empty(bound)
+    cdef int64_t[::1] sample = sample_, row = row_, source = source_, component = component_
+    cdef double[::1] value = value_
+    cdef double *ranks = <double *> malloc((n + 1) * 5 * sizeof(double))
+    cdef Py_ssize_t *who = <Py_ssize_t *> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef double *pieces
+    if not (ranks and who):
+        free(ranks)
+        free(who)
+        raise MemoryError()
+    pieces = ranks + (n + 1)
+    for k in range(K):
+        for r in range(R):
+            t = tau[k, r]
+            sure = False
+            for j in range(n):
+                if isinf(log[k, r, j]):
+                    sure = True
+            total = 0.0
+            for j in range(n):
+                total = total + ((1.0 if isinf(log[k, r, j]) else 0.0) if sure else log[k, r, j])
+            scale = t / (total if total > 0.0 else 1.0)
+            o[0] = o[1] = o[2] = o[3] = 0.0
+            kept = 0
+            for j in range(n):
+                part = ((1.0 if isinf(log[k, r, j]) else 0.0) if sure else log[k, r, j]) * scale
+                un = now[k, r, j] - floor
+                un = un / (1.0 - floor) if un > 0.0 else 0.0
+                ub = base[k, r, j] - floor
+                ub = ub / (1.0 - floor) if ub > 0.0 else 0.0
+                us = struct[r, j] - floor
+                us = us / (1.0 - floor) if us > 0.0 else 0.0
+                sh = share[r, j]
+                s0 = share0[r, j]
+                x = un * sh
+                ratio = part / x if x > 0.0 else 0.0
+                st = us * ratio
+                p[0] = st * s0
+                p[1] = st * (sh - s0)
+                p[2] = (ub - us) * sh * ratio
+                p[3] = (un - ub) * sh * ratio
+                if fabs(part) < min_source * t:
+                    for c in range(4):
+                        o[c] = o[c] + p[c]
+                elif part != 0.0:
+                    rank = -(p[0] + p[1] + p[2] + p[3])
+                    for c in range(4):
+                        if fabs(p[c]) < min_part * t:
+                            o[c] = o[c] + p[c]
+                            p[c] = 0.0
+                    a = kept  # sources by increasing rank, the lower index first among equals
+                    while a > 0 and ranks[a - 1] > rank:
+                        ranks[a] = ranks[a - 1]
+                        who[a] = who[a - 1]
+                        memcpy(&pieces[4 * a], &pieces[4 * (a - 1)], 4 * sizeof(double))
+                        a = a - 1
+                    ranks[a] = rank
+                    who[a] = j
+                    memcpy(&pieces[4 * a], p, 4 * sizeof(double))
+                    kept = kept + 1
+            ranks[kept] = INFINITY  # `other` last
+            who[kept] = n
+            memcpy(&pieces[4 * kept], o, 4 * sizeof(double))
+            for a in range(kept + 1):
+                for c in range(4):
+                    item = pieces[4 * a + c]
+                    if item != 0.0:
+                        sample[m] = k
+                        row[m] = r
+                        source[m] = who[a]
+                        component[m] = c
+                        value[m] = item
+                        m = m + 1
+    free(ranks)
+    free(who)
+    return sample_[:m].copy(), row_[:m].copy(), source_[:m].copy(), component_[:m].copy(), value_[:m].copy()
+
+
+def format_lines(list heads, list cells, const int64_t[::1] head, const int64_t[::1] cell, const double[::1] value):
+    """The text of lines heads[head[m]] + cells[cell[m]] + value[m] (to 6 significant digits, by
+    Python's own '%.6g'; -0 written 0) + newline, one per m; heads and cells are bytes
+    (sim.kernel.reference.format_lines)."""
+    cdef Py_ssize_t m, size = 0, at = 0, count = value.shape[0], length
+    cdef char *buffer
+    cdef const char *text
+    cdef char *number
+    cdef Py_ssize_t most_head = max([len(h) for h in heads], default=0)
+    cdef Py_ssize_t most_cell = max([len(c) for c in cells], default=0)
+    if not (head.shape[0] == cell.shape[0] == count):
+        raise ValueError("format_lines: as many heads, cells and values expected")
+    for m in range(count):
+        if not (0 <= head[m] < len(heads) and 0 <= cell[m] < len(cells)):
+            raise ValueError("format_lines: head or cell index out of range")
+    size = count * (most_head + most_cell + 32) + 1
+    out = bytearray(size)
+    buffer = out
+    for m in range(count):
+        h = <bytes> heads[head[m]]
+        text = h
+        length = len(h)
+        memcpy(buffer + at, text, length)
+        at = at + length
+        h = <bytes> cells[cell[m]]
+        text = h
+        length = len(h)
+        memcpy(buffer + at, text, length)
+        at = at + length
+        number = PyOS_double_to_string(value[m], 103, 6, 0, NULL)  # Python's own '%.6g' % value[m]
+        length = strlen(number)
+        if length == 2 and number[0] == 45 and number[1] == 48:  # "-0"
+            buffer[at] = 48
+            length = 1
+        elif length > 32:
+            PyMem_Free(number)
+            raise ValueError("format_lines: a value's text is longer than expected")
+        else:
+            memcpy(buffer + at, number, length)
+        PyMem_Free(number)
+        at = at + length
+        buffer[at] = 10
+        at = at + 1
+    return out[:at].decode()

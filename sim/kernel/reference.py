@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
+import numpy as np
+
 from sim.model.decision import choose, desired_level
 from sim.model.force import ForceDraws, coercion_cap
 from sim.model.ladder import CLASH, MOBILISATION, TOP
 
-__all__ = ["RESCALE", "decay", "tension_of", "tension_terms", "Decider", "Observer"]
+__all__ = ["RESCALE", "decay", "tension_of", "tension_terms", "split_sources", "format_lines", "Decider", "Observer"]
 
 RESCALE = 300.0  # e-foldings since the epoch past which D and strengths move to a new epoch
 
@@ -74,16 +76,17 @@ def tension_of(intent, share, alone, bloc, aggregation: float, floor: float, t: 
         out[i] = 1.0 - product * math.exp(-total)
 
 
-def tension_terms(intent, share, alone, bloc, aggregation: float, floor: float, t: float, rows, out) -> None:
+def tension_terms(intent, share, alone, bloc, aggregation: float, floor: float, t: float, rows, out, now) -> None:
     """Each source's term of the tension of the states `rows` at time t, in `out` (len(rows) x n):
-    out[k, j] = -log1p(-y_ij) (inf at y_ij >= 1) + w_ij e_ij for i = rows[k], with `tension_of`'s y_ij (x_ij for a state
-    that is its own bloc) and extras e_ij = log1p((x_ij - y_ij) / (1 - x_ij)) (inf where x_ij >= 1),
-    w_ij = aggregation^r for the r-th extra of j's bloc by decreasing size (the lower index first
-    among equals; 0 without an extra), so that tau_i = 1 - exp(-sum_j out[k, j]) to rounding
-    (what splits tension by source, `sim.model.attribution`)."""
+    out[k, j] = -log1p(-y_ij) (0 at y_ij = 0, inf at y_ij >= 1) + w_ij e_ij for i = rows[k], with
+    `tension_of`'s y_ij (x_ij for a state that is its own bloc) and extras e_ij = log1p((x_ij - y_ij)
+    / (1 - x_ij)) (inf where x_ij >= 1), w_ij = aggregation^r for the r-th extra of j's bloc by
+    decreasing size (the lower index first among equals; 0 without an extra), so that
+    tau_i = 1 - exp(-sum_j out[k, j]) to rounding (what splits tension by source,
+    `sim.model.attribution`); and intent now[k, j] = I_ij(t) (len(rows) x n)."""
     n = len(bloc)
-    if not (share.shape == alone.shape == intent.baseline.shape == (n, n) and out.shape == (len(rows), n)):
-        raise ValueError("tension_terms: n x n matrices, n-vectors and len(rows) x n out expected")
+    if not (share.shape == alone.shape == intent.baseline.shape == (n, n) and out.shape == now.shape == (len(rows), n)):
+        raise ValueError("tension_terms: n x n matrices, n-vectors and len(rows) x n out and now expected")
     if any(not 0 <= int(i) < n for i in rows):
         raise ValueError("tension_terms: rows must be in 0..n-1")
     if n == 0 or len(rows) == 0:
@@ -97,11 +100,12 @@ def tension_terms(intent, share, alone, bloc, aggregation: float, floor: float, 
         base, dev, shares, owns = (m[i].tolist() for m in (intent.baseline, intent.dev, share, alone))
         terms, extra = [0.0] * n, []
         for j in range(n):
+            now[k, j] = base[j] + dev[j] * e
             u = base[j] + dev[j] * e - floor
             u = u / scale if u > 0.0 else 0.0
             x = u * shares[j]
             y = x if size[blocs[j]] == 1 else min(u * owns[j], x)
-            terms[j] = math.inf if y >= 1.0 else -math.log1p(-y)  # a sure threat
+            terms[j] = 0.0 if y == 0.0 else math.inf if y >= 1.0 else -math.log1p(-y)  # inf: a sure threat
             if x > y:
                 extra.append((blocs[j], -(math.inf if x >= 1.0 else math.log1p((x - y) / (1.0 - x))), j))
         w, previous = 0.0, -1
@@ -111,6 +115,81 @@ def tension_terms(intent, share, alone, bloc, aggregation: float, floor: float, 
             if w > 0.0:
                 terms[j] = terms[j] + w * -minus
         out[k, :] = terms
+
+
+def split_sources(tau, log, now, base, struct, share, share0, floor: float, min_source: float, min_part: float):
+    """The parts of tau[k, r] (sample k, observer row r) kept for sources.csv, as (sample, row,
+    source, component, value) arrays (int64, and float for the values) in the table's order:
+    sample by sample, row by row, sources by decreasing part (the lower index first among equals)
+    with `other` (source n) last, components in order (`sim.model.attribution.COMPONENTS`).
+
+    Cell by cell, what `sim.model.attribution.table` computes with whole arrays: source j's part is
+    tau's share in proportion to its term log[k, r, j] (`tension_terms`; a sure threat, an
+    infinite term, takes it all with the others), split by component in proportion to the terms of
+    x_ij = u(now) share; u = (I - floor)+ / (1 - floor) of intent `now` (k x r x n), of its baseline
+    in force `base` (k x r x n) and of its structural baseline `struct` (r x n); `share0` the shares
+    without the observer's allies (r x n). Sources under `min_source` of tau, and components
+    under `min_part` of it, are summed in `other`; parts that are 0 are left out."""
+    K, R, n = log.shape
+    if not (tau.shape == (K, R) and now.shape == base.shape == (K, R, n) and struct.shape == share.shape
+            == share0.shape == (R, n)):
+        raise ValueError("split_sources: k x r tau, k x r x n intent and r x n shares expected")
+    lines: list[tuple[int, int, int, int, float]] = []
+
+    def excess(value: float) -> float:
+        value = value - floor
+        return value / (1.0 - floor) if value > 0.0 else 0.0
+
+    for k in range(K):
+        for r in range(R):
+            t, terms = tau[k, r].item(), log[k, r].tolist()
+            if any(math.isinf(v) for v in terms):
+                terms = [1.0 if math.isinf(v) else 0.0 for v in terms]
+            total = 0.0
+            for v in terms:
+                total = total + v
+            scale = t / (total if total > 0.0 else 1.0)
+            other, kept = [0.0] * 4, []
+            nows, bases, structs, shares, shares0 = now[k, r].tolist(), base[k, r].tolist(), *(
+                m[r].tolist() for m in (struct, share, share0))
+            for j in range(n):
+                part = terms[j] * scale
+                un, ub, us = excess(nows[j]), excess(bases[j]), excess(structs[j])
+                sh, s0 = shares[j], shares0[j]
+                x = un * sh
+                ratio = part / x if x > 0.0 else 0.0
+                st = us * ratio
+                p = [st * s0, st * (sh - s0), (ub - us) * sh * ratio, (un - ub) * sh * ratio]
+                if abs(part) < min_source * t:
+                    other = [o + q for o, q in zip(other, p)]
+                elif part != 0.0:
+                    rank = -(p[0] + p[1] + p[2] + p[3])
+                    for c in range(4):
+                        if abs(p[c]) < min_part * t:
+                            other[c] = other[c] + p[c]
+                            p[c] = 0.0
+                    kept.append((rank, j, p))
+            kept.sort(key=lambda item: (item[0], item[1]))
+            for _, j, p in [*kept, (math.inf, n, other)]:
+                lines += [(k, r, j, c, v) for c, v in enumerate(p) if v != 0.0]
+    columns = list(zip(*lines)) or [(), (), (), (), ()]
+    return (*(np.array(c, dtype=np.int64) for c in columns[:4]), np.array(columns[4], dtype=float))
+
+
+def format_lines(heads: list[bytes], cells: list[bytes], head, cell, value) -> str:
+    """The text of lines heads[head[m]] + cells[cell[m]] + value[m] (to 6 significant digits, %.6g;
+    -0 written 0) + newline, one per m."""
+    if not len(head) == len(cell) == len(value):
+        raise ValueError("format_lines: as many heads, cells and values expected")
+    if any(not (0 <= h < len(heads) and 0 <= c < len(cells)) for h, c in zip(head.tolist(), cell.tolist())):
+        raise ValueError("format_lines: head or cell index out of range")
+
+    def text(v: float) -> str:
+        out = f"{v:.6g}"
+        return "0" if out == "-0" else out
+
+    return "".join(f"{heads[h].decode()}{cells[c].decode()}{text(v)}\n"
+                   for h, c, v in zip(head.tolist(), cell.tolist(), value.tolist()))
 
 
 class Decider:
