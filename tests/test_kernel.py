@@ -148,12 +148,14 @@ def test_lines_are_formatted_as_python_formats_them():
     values = np.concatenate([[0.0, -0.0, 1e-5, -1e-5, 123456.5, 1234567.0, 0.1 + 0.2, 5e-324, 1e300, -2.5e-7,
                               np.inf, -np.inf, np.nan], np.random.default_rng(5).normal(0, 1, 500)
                              * 10.0 ** np.random.default_rng(6).integers(-12, 12, 500)])
-    heads, cells = [b"0,1.5,USA,", b"1,2,CHN,"], [b"NATO/FRA,intent,", b"other,capability,"]
-    head, cell = np.arange(len(values)) % 2, (np.arange(len(values)) // 2) % 2
-    text = _kernel.format_lines(heads, cells, head, cell, values)
-    assert text == reference.format_lines(heads, cells, head, cell, values)
-    want = [h.decode() + c.decode() + sim.engine.tables.format_float(v) for h, c, v in
-            zip([heads[i] for i in head], [cells[i] for i in cell], values.tolist())]
+    times, states, cells = [b"0,1.5,", b"0,2,"], [b"USA,", b"CHN,", "T\u00fcrkiye,".encode()], [b"NATO/FRA,intent,",
+                                                                                        b"other,capability,"]
+    m = np.arange(len(values))
+    time, state, cell = m % 2, m % 3, (m // 2) % 2
+    text = _kernel.format_lines(times, states, cells, time, state, cell, values)
+    assert text == reference.format_lines(times, states, cells, time, state, cell, values)
+    want = [times[a].decode() + states[b].decode() + cells[c].decode() + sim.engine.tables.format_float(v)
+            for a, b, c, v in zip(time, state, cell, values.tolist())]
     assert text.splitlines() == want
 
 def test_tension_refuses_mismatched_arrays():

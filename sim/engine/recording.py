@@ -151,13 +151,13 @@ class Recorder:
 
     def source_text(self, rep: int) -> str:
         """sources.csv's lines of this replication (`format_row` of each of `source_rows`, written
-        directly: the text before each (sample, state) and each (source, component) made once)."""
-        states = [format_value(self.ids[i]) for i in self.attributed.tolist()]
+        directly: the text of each time, state and (source, component) made once)."""
+        states = [f"{format_value(self.ids[i])},".encode() for i in self.attributed.tolist()]
         blocks = []
         for times, (sample, row, source, component, values), names in self._sources():
-            heads = [f"{rep},{t},{state},".encode() for t in map(format_float, times) for state in states]
+            heads = [f"{rep},{t},".encode() for t in map(format_float, times)]
             cells = [f"{format_value(name)},{kind},".encode() for name in names for kind in COMPONENT_TEXT]
-            blocks.append(format_lines(heads, cells, sample * len(states) + row, source * len(COMPONENTS) + component,
+            blocks.append(format_lines(heads, states, cells, sample, row, source * len(COMPONENTS) + component,
                                        values))  # format_float's text of each value
         return "".join(blocks)
 

@@ -24,7 +24,7 @@ from libc.string cimport memcpy, strlen
 
 import numpy as np
 from libc.stdint cimport int8_t, int64_t, uint64_t, uint32_t
-from libc.stdlib cimport calloc, free, malloc
+from libc.stdlib cimport calloc, free, malloc, realloc
 
 
 cdef extern from "numpy/random/bitgen.h":
@@ -796,17 +796,19 @@ def split_sources(const double[:, ::1] tau, const double[:, :, ::1] log, const d
             == struct.shape[0] == share.shape[0] == share0.shape[0] == R and now.shape[2] == base.shape[2]
             == struct.shape[1] == share.shape[1] == share0.shape[1] == n):
         raise ValueError("split_sources: k x r tau, k x r x n intent and r x n shares expected")
-    bound = K * R * (n + 1) * 4
-    sample_, row_, source_, component_ = (np.empty(bound, dtype=np.int64) for _ in range(4))
-    value_ = np.empty(bound)
-    cdef int64_t[::1] sample = sample_, row = row_, source = source_, component = component_
-    cdef double[::1] value = value_
+    cdef Py_ssize_t capacity = 8 * K * R + 4 * (n + 1)  # lines, grown as needed (about 8 per row)
+    cdef int64_t *codes = <int64_t *> malloc(capacity * sizeof(int64_t))  # (k R + r) 4 (n + 1) + 4 j + c
+    cdef double *values = <double *> malloc(capacity * sizeof(double))
+    cdef int64_t *more_codes
+    cdef double *more_values
     cdef double *ranks = <double *> malloc((n + 1) * 5 * sizeof(double))
     cdef Py_ssize_t *who = <Py_ssize_t *> malloc((n + 1) * sizeof(Py_ssize_t))
     cdef double *pieces
-    if not (ranks and who):
+    if not (ranks and who and codes and values):
         free(ranks)
         free(who)
+        free(codes)
+        free(values)
         raise MemoryError()
     pieces = ranks + (n + 1)
     for k in range(K):
@@ -861,50 +863,86 @@ def split_sources(const double[:, ::1] tau, const double[:, :, ::1] log, const d
             ranks[kept] = INFINITY  # `other` last
             who[kept] = n
             memcpy(&pieces[4 * kept], o, 4 * sizeof(double))
+            if m + 4 * (kept + 1) > capacity:
+                capacity = 2 * capacity + 4 * (kept + 1)
+                more_codes = <int64_t *> realloc(codes, capacity * sizeof(int64_t))
+                if more_codes:
+                    codes = more_codes
+                more_values = <double *> realloc(values, capacity * sizeof(double))
+                if more_values:
+                    values = more_values
+                if not (more_codes and more_values):
+                    free(ranks)
+                    free(who)
+                    free(codes)
+                    free(values)
+                    raise MemoryError()
             for a in range(kept + 1):
                 for c in range(4):
                     item = pieces[4 * a + c]
                     if item != 0.0:
-                        sample[m] = k
-                        row[m] = r
-                        source[m] = who[a]
-                        component[m] = c
-                        value[m] = item
+                        codes[m] = ((k * R + r) * (n + 1) + who[a]) * 4 + c
+                        values[m] = item
                         m = m + 1
     free(ranks)
     free(who)
-    return sample_[:m].copy(), row_[:m].copy(), source_[:m].copy(), component_[:m].copy(), value_[:m].copy()
+    sample_, row_, source_, component_ = (np.empty(m, dtype=np.int64) for _ in range(4))
+    value_ = np.empty(m)
+    cdef int64_t[::1] sample = sample_, row = row_, source = source_, component = component_
+    cdef double[::1] value = value_
+    for a in range(m):
+        c = codes[a]
+        component[a] = c % 4
+        c = c // 4
+        source[a] = c % (n + 1)
+        c = c // (n + 1)
+        row[a] = c % R
+        sample[a] = c // R
+        value[a] = values[a]
+    free(codes)
+    free(values)
+    return sample_, row_, source_, component_, value_
 
 
-def format_lines(list heads, list cells, const int64_t[::1] head, const int64_t[::1] cell, const double[::1] value):
-    """The text of lines heads[head[m]] + cells[cell[m]] + value[m] (to 6 significant digits, by
-    Python's own '%.6g'; -0 written 0) + newline, one per m; heads and cells are bytes
-    (sim.kernel.reference.format_lines)."""
-    cdef Py_ssize_t m, size = 0, at = 0, count = value.shape[0], length
+def format_lines(list times, list states, list cells, const int64_t[::1] time, const int64_t[::1] state,
+                 const int64_t[::1] cell, const double[::1] value):
+    """The text of lines times[time[m]] + states[state[m]] + cells[cell[m]] + value[m] (to 6
+    significant digits, by Python's own '%.6g'; -0 written 0) + newline, one per m; times, states
+    and cells are bytes (sim.kernel.reference.format_lines)."""
+    cdef Py_ssize_t m, p, at = 0, count = value.shape[0], length, most = 0
     cdef char *buffer
     cdef const char *text
     cdef char *number
-    cdef Py_ssize_t most_head = max([len(h) for h in heads], default=0)
-    cdef Py_ssize_t most_cell = max([len(c) for c in cells], default=0)
-    if not (head.shape[0] == cell.shape[0] == count):
-        raise ValueError("format_lines: as many heads, cells and values expected")
-    for m in range(count):
-        if not (0 <= head[m] < len(heads) and 0 <= cell[m] < len(cells)):
-            raise ValueError("format_lines: head or cell index out of range")
-    size = count * (most_head + most_cell + 32) + 1
-    out = bytearray(size)
+    cdef const int64_t *index[3]
+    cdef Py_ssize_t *lengths[3]
+    cdef const char **texts[3]
+    parts = (times, states, cells)
+    if not (time.shape[0] == state.shape[0] == cell.shape[0] == count):
+        raise ValueError("format_lines: as many times, states, cells and values expected")
+    index[0], index[1], index[2] = &time[0] if count else NULL, &state[0] if count else NULL, &cell[0] if count else NULL
+    for p in range(3):
+        for m in range(count):
+            if not 0 <= index[p][m] < len(parts[p]):
+                raise ValueError("format_lines: a time, state or cell index out of range")
+        most += max([len(<bytes> b) for b in parts[p]], default=0)
+    out = bytearray(count * (most + 32) + 1)
     buffer = out
+    lengths[0] = <Py_ssize_t *> malloc((len(times) + len(states) + len(cells) + 1) * sizeof(Py_ssize_t))
+    texts[0] = <const char **> malloc((len(times) + len(states) + len(cells) + 1) * sizeof(char *))
+    if not (lengths[0] and texts[0]):
+        free(lengths[0])
+        free(texts[0])
+        raise MemoryError()
+    lengths[1], texts[1] = lengths[0] + len(times), texts[0] + len(times)
+    lengths[2], texts[2] = lengths[1] + len(states), texts[1] + len(states)
+    for p in range(3):
+        for m, b in enumerate(parts[p]):
+            texts[p][m] = <bytes> b  # kept alive by the lists
+            lengths[p][m] = len(<bytes> b)
     for m in range(count):
-        h = <bytes> heads[head[m]]
-        text = h
-        length = len(h)
-        memcpy(buffer + at, text, length)
-        at = at + length
-        h = <bytes> cells[cell[m]]
-        text = h
-        length = len(h)
-        memcpy(buffer + at, text, length)
-        at = at + length
+        for p in range(3):
+            memcpy(buffer + at, texts[p][index[p][m]], lengths[p][index[p][m]])
+            at = at + lengths[p][index[p][m]]
         number = PyOS_double_to_string(value[m], 103, 6, 0, NULL)  # Python's own '%.6g' % value[m]
         length = strlen(number)
         if length == 2 and number[0] == 45 and number[1] == 48:  # "-0"
@@ -912,6 +950,8 @@ def format_lines(list heads, list cells, const int64_t[::1] head, const int64_t[
             length = 1
         elif length > 32:
             PyMem_Free(number)
+            free(lengths[0])
+            free(texts[0])
             raise ValueError("format_lines: a value's text is longer than expected")
         else:
             memcpy(buffer + at, number, length)
@@ -919,4 +959,6 @@ def format_lines(list heads, list cells, const int64_t[::1] head, const int64_t[
         at = at + length
         buffer[at] = 10
         at = at + 1
+    free(lengths[0])
+    free(texts[0])
     return out[:at].decode()

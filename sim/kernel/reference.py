@@ -176,20 +176,21 @@ def split_sources(tau, log, now, base, struct, share, share0, floor: float, min_
     return (*(np.array(c, dtype=np.int64) for c in columns[:4]), np.array(columns[4], dtype=float))
 
 
-def format_lines(heads: list[bytes], cells: list[bytes], head, cell, value) -> str:
-    """The text of lines heads[head[m]] + cells[cell[m]] + value[m] (to 6 significant digits, %.6g;
-    -0 written 0) + newline, one per m."""
-    if not len(head) == len(cell) == len(value):
-        raise ValueError("format_lines: as many heads, cells and values expected")
-    if any(not (0 <= h < len(heads) and 0 <= c < len(cells)) for h, c in zip(head.tolist(), cell.tolist())):
-        raise ValueError("format_lines: head or cell index out of range")
+def format_lines(times: list[bytes], states: list[bytes], cells: list[bytes], time, state, cell, value) -> str:
+    """The text of lines times[time[m]] + states[state[m]] + cells[cell[m]] + value[m] (to 6
+    significant digits, '%.6g'; -0 written 0) + newline, one per m."""
+    if not len(time) == len(state) == len(cell) == len(value):
+        raise ValueError("format_lines: as many times, states, cells and values expected")
+    parts, indices = (times, states, cells), (time.tolist(), state.tolist(), cell.tolist())
+    if any(not 0 <= i < len(texts) for texts, index in zip(parts, indices) for i in index):
+        raise ValueError("format_lines: a time, state or cell index out of range")
 
     def text(v: float) -> str:
         out = f"{v:.6g}"
         return "0" if out == "-0" else out
 
-    return "".join(f"{heads[h].decode()}{cells[c].decode()}{text(v)}\n"
-                   for h, c, v in zip(head.tolist(), cell.tolist(), value.tolist()))
+    return "".join(f"{times[a].decode()}{states[b].decode()}{cells[c].decode()}{text(v)}\n"
+                   for a, b, c, v in zip(*indices, value.tolist()))
 
 
 class Decider:
