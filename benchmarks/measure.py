@@ -15,6 +15,7 @@ from pathlib import Path
 
 import simpy
 
+from sim.engine.clock import Clock as ReplicationClock
 from sim.engine.simulation import Setup, Simulation
 from sim.execution.replication import replication_text
 from sim.execution.runner import replication_seeds, run_replication, run_to_folder
@@ -27,11 +28,11 @@ __all__ = [
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class Tape(simpy.Environment):
-    """An environment that notes, for each process, when it went to sleep and for how long."""
+class Tape(ReplicationClock):
+    """A replication's clock that notes, for each process, when it went to sleep and for how long."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, n: int):
+        super().__init__(n)
         self.sleeps: dict = {}
         plain = self.timeout
 
@@ -46,7 +47,7 @@ def record_tape(setup: Setup, seed: int) -> tuple[list[list[float]], int]:
     """Each process's sleeps as delays from time 0 (woken early by an alarm: the actual gap),
     and the number of SimPy events the replication scheduled."""
     sim = Simulation(setup, seed)
-    sim.env = Tape()
+    sim.env = Tape(setup.world.n)
     sim.run()
     schedules = []
     for sleeps in sim.env.sleeps.values():
@@ -185,6 +186,23 @@ def scaling(scenario, repeats: int = 1) -> dict:
         done += 1
     return {"n": setup.world.n, "seconds": best, "events": events, "per_event_us": 1e6 * best / events,
             "cpu_per_event_us": 1e6 * cpu / events, "events_per_day": events / horizon}
+
+
+def tension_samples(scenario) -> dict:
+    """CPU time of each tension sample (`Intent.tension`, the kernel's `tension_of`) over one
+    replication: the mean and the number of samples."""
+    sim = Simulation(Setup(scenario), replication_seeds(scenario.seed, 1)[0])
+    tension, cpu = sim.intent.tension, []
+
+    def timed(*args, **kwargs):
+        start = time.thread_time()
+        out = tension(*args, **kwargs)
+        cpu.append(time.thread_time() - start)
+        return out
+
+    sim.intent.tension = timed  # type: ignore[method-assign]
+    sim.run()
+    return {"samples": len(cpu), "mean_ms": 1e3 * sum(cpu) / len(cpu)}
 
 
 _CHILD = """

@@ -25,6 +25,7 @@ from measure import (  # noqa: E402
     peak_rss_mb,
     record_tape,
     scaling,
+    tension_samples,
     text_seconds,
     throughput,
 )
@@ -119,6 +120,9 @@ def scale(days: float, repeats: int, settings: list[str]) -> list[tuple[str, str
     rows.append(("   1,000 vs 50 states, time per event (target <= 5)",
                  f"{r['per_event_us'] / base['per_event_us']:.2f} wall, "
                  f"{r['cpu_per_event_us'] / base['cpu_per_event_us']:.2f} CPU"))
+    t = tension_samples(overridden(synthetic_scenario(1000, seed=1, horizon_days=days), settings))
+    rows.append(("   1,000 states: one tension sample (the kernel's tension_of), CPU ms",
+                 f"{t['mean_ms']:.2f} (mean of {t['samples']})"))
     return rows
 
 

@@ -134,3 +134,30 @@ def test_a_small_state_joins_the_opposing_bloc_more_often_as_the_threat_grows():
     shares = [_joins_by_day_200(p) for p in (10.0, 40.0, 100.0, 400.0)]
     assert shares == sorted(shares), shares
     assert shares[0] == 0.0 and shares[-1] == 1.0, shares
+
+
+def test_a_named_state_answers_by_alignment_with_the_others_its_namer_threatens():
+    """With alliances endogenous, alignment is one of four answers to a naming: BIG names NEW on day
+    1; NEW answers (probability 1, within 1-2 days) and, in about a quarter of 80 runs (each answer
+    drawn uniformly: Binomial(80, 1/4) lies in 8..32 but for 0.1% of seeds), by alignment, which
+    forms a pact with AAA (as threatened by BIG) at once, long before the first review (day 90),
+    naming the answer as its cause. Without endogenous alliances alignment is never an answer."""
+    scenario = world(STATES, {}, [hostile("AAA", "BIG", 0.8), hostile("NEW", "BIG", 0.3)], horizon=30)
+    scenario["timeline"] = [{"at": 1, "do": "name_threat", "actor": "BIG", "target": "NEW", "strength": 0.5}]
+    scenario["parameters"]["answers"] = {"probability": 1.0, "delay_days": [1.0, 2.0]}
+    result = run(load_scenario(scenario), replications=80, seed=7)
+    aligned = 0
+    for r in result.replications:
+        by_id = {e.event_id: e for e in r.events}
+        answers = [e for e in r.events if e.kind == "answer" and e.actor == "NEW"]
+        assert len(answers) == 1
+        formed = [e for e in r.events if e.kind == "align.form"]
+        if answers[0].detail.startswith("alignment"):
+            aligned += 1
+            assert [(by_id[e.cause_id].kind, e.actor, e.target, e.t < 4) for e in formed] == [("answer", "NEW", "BIG", True)]
+        else:
+            assert formed == []
+    assert 8 <= aligned <= 32
+    frozen = run(load_scenario({**scenario, "parameters": {**scenario["parameters"], "alliances": {"endogenous": False}}}),
+                 replications=80, seed=7)
+    assert not any(e.kind == "answer" and e.detail.startswith("alignment") for r in frozen.replications for e in r.events)

@@ -114,27 +114,29 @@ def _attributes(path: Path) -> set[str]:
     return {node.attr for node in ast.walk(ast.parse(path.read_text(), str(path))) if isinstance(node, ast.Attribute)}
 
 
-@pytest.mark.parametrize("module", ["alliances", "actions", "standing", "termination"])
+@pytest.mark.parametrize("module", ["alliances", "actions", "attacks", "standing", "termination", "alignment",
+                                    "answers", "joining"])
 def test_the_model_acts_on_the_typed_state_and_never_reads_the_recorder(module):
-    """alliances, actions, standing acts and war termination reach a replication only through
-    `ReplicationState` (mypy checks the names), and the recorder is not one of them: the model
-    logs, the recorder observes; nor do they reach the engine's setup or structure."""
+    """The behaviour modules reach a replication only through `ReplicationState` (mypy checks the
+    names), and the recorder is not one of them: the model logs, the recorder observes; nor do they
+    reach the engine's setup or structure, or SimPy's environment (time and scheduling are `clock`'s)."""
     from sim.model.replication import ReplicationState
 
     used = _attributes(SIM / "model" / f"{module}.py")
-    assert "rec" not in used and "setup" not in used and "structure" not in used
+    assert "rec" not in used and "setup" not in used and "structure" not in used and "env" not in used
     assert "rec" not in ReplicationState.__dict__ and "log" in ReplicationState.__dict__
 
 
 def test_the_protocol_the_model_sees_stays_small():
-    """`ReplicationState` is a small, named surface: related members are grouped (`forces`, `ties`,
-    `memory`, `streams`, `conflict`) rather than added one by one. A new member must take the place
-    of one, or join a group."""
+    """`ReplicationState` is a small, named surface: related members are grouped (`clock`, `forces`,
+    `ties`, `memory`, `streams`, `conflict`) rather than added one by one. A new member must take the
+    place of one, or join a group."""
     from sim.model.replication import ReplicationState
 
     members = set(ReplicationState.__annotations__) | {k for k in vars(ReplicationState) if not k.startswith("_")}
-    assert len(members) <= 17, sorted(members)
+    assert len(members) <= 15, sorted(members)
     assert not {"motives", "wars", "war_over", "desperation"} & members  # the war-facing ones are `conflict`'s
+    assert not {"env", "spawn", "alarm"} & members  # time and scheduling are `clock`'s
 
 
 PACKAGES = sorted(p for p in SIM.rglob("*") if p.is_dir() and "data" not in p.relative_to(SIM).parts

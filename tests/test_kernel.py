@@ -59,7 +59,8 @@ def test_intent_reads_one_clock_and_rescales_far_in_the_future():
 
 @pytest.mark.parametrize("n", [1, 55, 300])
 @pytest.mark.parametrize("blocs, floor, aggregation", [(False, 0.0, 0.0), (True, 0.02, 0.0), (True, 0.3, 0.5),
-                                                       (True, 0.02, 1.0), (True, 0.0, 0.7), ("few", 0.02, 0.5)])
+                                                       (True, 0.02, 1.0), (True, 0.0, 0.7), ("few", 0.02, 0.5),
+                                                       (True, 1.0, 0.5)])
 def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
     """1 - prod_j f_ij exp(-H_i) (a bloc member's own threat in every f, what its allies add ranked
     in its bloc and weighted aggregation^r in H), row by row, read at one time; equal extras in a
@@ -81,11 +82,12 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
                            rtol=1e-12, atol=1e-15)
         if not blocs and floor == 0.0:
             assert np.allclose(want, 1.0 - np.prod(1.0 - fast.all(t) * share, axis=1), rtol=1e-12, atol=1e-15)
-    if blocs and n > 1:  # sure threats (x = 1) from bloc members make tension 1 in both
+    if blocs and n > 1:  # sure threats (x = 1) from bloc members make tension 1 in both (0 with a floor of 1)
         fast.baseline[0, :], fast.dev[0, :], share[0, :] = 1.0, 0.0, 1.0
         want = np.empty(n)
         reference.tension_of(fast, share, alone, bloc, aggregation, floor, 400.0, want)
-        assert np.array_equal(fast.tension(share, 400.0, alone, bloc, floor, aggregation), want) and want[0] == 1.0
+        assert np.array_equal(fast.tension(share, 400.0, alone, bloc, floor, aggregation), want)
+        assert want[0] == (1.0 if floor < 1.0 else 0.0)
 
 
 def _numbered(labels: np.ndarray) -> np.ndarray:

@@ -320,7 +320,10 @@ def test_a_killed_sweep_resumes_to_the_same_bytes(folder):
 
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_with_a_consistent_manifest(folder):
-    path = grid(folder, reps=100)
+    # 4,000 runs: a loaded machine can deliver hundreds of results to the journal in one burst, and
+    # a sweep of 400 was then finished before the signal arrived (exit 0); the signal is sent at
+    # 40 lines, so the size costs nothing
+    path = grid(folder, reps=1000)
     out = folder / "out"
     proc = start(path, out, "--workers", "2")
     try:

@@ -150,14 +150,17 @@ class Recorder:
         """sources.csv's lines of this replication (`format_row` of each of `source_rows`, written
         directly: the text before each (sample, state) and each (source, component) made once)."""
         states = [format_value(self.ids[i]) for i in self.attributed.tolist()]
-        lines = []
+        blocks = []
         for times, (sample, row, source, component, values), names in self._sources():
-            heads = [f"{rep},{format_value(t)},{state}," for t in times for state in states]
-            cells = [f"{format_value(name)},{kind}," for name in names for kind in COMPONENT_TEXT]
-            lines += [f"{heads[h]}{cells[c]}{v:.6g}\n" for h, c, v in
-                      zip((sample * len(states) + row).tolist(), (source * len(COMPONENTS) + component).tolist(),
-                          values.tolist())]
-        return "".join(lines).replace(",-0\n", ",0\n")  # format_float: no negative zero
+            heads = np.array([f"{rep},{format_value(t)},{state}," for t in times for state in states], dtype=object)
+            cells = np.array([f"{format_value(name)},{kind}," for name in names for kind in COMPONENT_TEXT],
+                             dtype=object)
+            fields = np.empty(3 * len(values), dtype=object)  # head, cell, value, line by line
+            fields[0::3] = heads[sample * len(states) + row]
+            fields[1::3] = cells[source * len(COMPONENTS) + component]
+            fields[2::3] = values.tolist()
+            blocks.append(("%s%s%.6g\n" * len(values)) % tuple(fields.tolist()))  # one call formats the run
+        return "".join(blocks).replace(",-0\n", ",0\n")  # format_float: no negative zero
 
     def _sources(self):
         """Per run of samples read with one structure: their times, the parts kept for sources.csv

@@ -17,6 +17,7 @@ import sim.model.attacks as attacks
 import sim.model.attribution as attribution
 import sim.model.perception as perception
 import sim.model.reach as reach
+from sim.engine.clock import Clock
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
@@ -147,7 +148,7 @@ class Simulation:
         scenario, world = setup.scenario, setup.world
         self.setup, self.scenario, self.world, self.params = setup, scenario, world, setup.params
         self.horizon = float(horizon or scenario.horizon_days)
-        self.env = simpy.Environment()
+        self.env = Clock(world.n)  # the model reads it as `clock`
         self.rec = Recorder(world.ids, scenario.watch, self.horizon)
         self.sources = sources  # keep what splits tension by source (sources.csv) at every sample
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
@@ -169,11 +170,8 @@ class Simulation:
         self.memory = Memory(HonourBook(self.streams.alliances, self.params.alliances.honour_correlation),
                              self.strikes.first)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
-        self.alarmed = [-1.0] * world.n  # time of each state's last alarm
-        self.processes: list = []
         ab = np.array(self.rec.dyads, dtype=np.intp).reshape(-1, 2)  # the watched dyads' cells a -> b, then b -> a
         self._dyad_cells = np.concatenate([ab[:, 0] * world.n + ab[:, 1], ab[:, 1] * world.n + ab[:, 0]])
-        self._generators: list = []  # every process's generator, closed at the end of run()
         d = self.params.decision
         self.kernel = Decider(self.rngs, self.posture, np.ascontiguousarray(world.resolve, dtype=float),
                               np.ascontiguousarray(self.top, dtype=np.int64), attention=d.attention,
@@ -189,6 +187,12 @@ class Simulation:
     def ties(self) -> Structure:
         """What follows from power and pacts now, as the model reads it (`sim.model.replication.Ties`)."""
         return self.structure
+
+    @property
+    def clock(self) -> Clock:
+        """The time now, waiting, starting processes and alarms, as the model reads them
+        (`sim.model.replication.Clock`)."""
+        return self.env
 
     @property
     def conflict(self) -> Simulation:
@@ -241,22 +245,17 @@ class Simulation:
         the garbage collector found the cycle its arrays (tens of MB at 1,000 states) would stay
         allocated, and the next replication would take fresh memory instead of reusing them."""
         timeline(self, self.scenario.timeline)
-        self.processes = [self.spawn(self.decisions(i)) for i in range(self.world.n)]
+        clock = self.env
+        clock.decisions = [clock.spawn(self.decisions(i)) for i in range(self.world.n)]
         if self.params.alliances.endogenous:
-            self.spawn(alignment.reviews(self))
+            clock.spawn(alignment.reviews(self))
         if self.params.joining.enabled:
-            self.spawn(joining.process(self, self.scenario))
-        self.spawn(self.recorder())
-        self.env.run(until=self.horizon)
+            clock.spawn(joining.process(self, self.scenario))
+        clock.spawn(self.recorder())
+        clock.run(until=self.horizon)
         self.sample()
-        for generator in self._generators:
-            generator.close()
+        clock.close()
         return self.rec
-
-    def spawn(self, generator) -> simpy.Process:
-        """Run a generator as a process of this replication."""
-        self._generators.append(generator)
-        return self.env.process(generator)
 
     def decisions(self, i: int):
         """Perceive, choose a rung toward the most threatening counterparts, act; sleep until the
@@ -281,16 +280,6 @@ class Simulation:
                 yield self.env.timeout(k * every - self.env.now)
             self.sample()
             k += 1
-
-    def alarm(self, states, cause: int) -> None:
-        """Wake states early to decide now (attacked, an ally's invocation, named as a threat)."""
-        now = self.env.now
-        for s in states:
-            proc = self.processes[s] if self.processes else None
-            if proc is None or self.alarmed[s] >= now or proc is self.env.active_process:
-                continue
-            self.alarmed[s] = now  # at most one alarm per state per instant: no same-time loops
-            proc.interrupt(cause)
 
     # --- behaviour ---------------------------------------------------------------------------
     def acts(self, i: int, step: tuple | float) -> float:

@@ -41,11 +41,11 @@ def timeline(sim: ReplicationState, actions: Iterable[schema.Action]) -> None:
         if action.at <= 0:
             apply(sim, action)
         else:
-            sim.spawn(_later(sim, action))
+            sim.clock.spawn(_later(sim, action))
 
 
 def _later(sim: ReplicationState, action: Any) -> Process:
-    yield sim.env.timeout(action.at)
+    yield sim.clock.timeout(action.at)
     apply(sim, action)
 
 
@@ -76,7 +76,7 @@ def _pairs(sim: ReplicationState, action: Any) -> Iterator[tuple[int, int]]:
 def _attack(sim: ReplicationState, action: schema.AttackAction, event: int) -> None:
     for i, j in _pairs(sim, action):
         if action.hold_days > 0:
-            sim.conflict.wars.hold(i, j, sim.env.now + action.hold_days)
+            sim.conflict.wars.hold(i, j, sim.clock.now + action.hold_days)
         if sim.posture[i, j] < action.level:
             sim.act(i, j, action.level, scenario_kind("attack"), event=event, location=action.location)
 
@@ -95,7 +95,7 @@ def _posture(sim: ReplicationState, action: schema.PostureAction, event: int) ->
 def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: int) -> None:
     """Naming a state as a threat in a doctrine: the named state reads hostility into the namers,
     and the namers commit to viewing it as hostile."""
-    t, s = sim.env.now, action.strength
+    t, s = sim.clock.now, action.strength
     before = sim.intent.all(t)
     namers: dict[int, list[int]] = {}
     for i, j in _pairs(sim, action):
@@ -109,7 +109,7 @@ def _name_threat(sim: ReplicationState, action: schema.NameThreatAction, event: 
                    for p in answers.perceived(sim, source, before[:, source], event)]
     for target, who in namers.items():
         answers.named(sim, target, who, perceptions)
-    sim.alarm(sorted(namers), event)
+    sim.clock.alarm(sorted(namers), event)
 
 
 @effect(schema.JoinAllianceAction)
@@ -164,14 +164,14 @@ def _scale_power(sim: ReplicationState, action: schema.ScalePowerAction, event: 
     states = _members(sim, action.actor)
     steps = action.steps if action.over_days > 0 else 1
     power, offense = action.power ** (1 / steps), action.offense ** (1 / steps)
-    sim.spawn(_ramp(sim, states, power, offense, steps, action.over_days / steps))
+    sim.clock.spawn(_ramp(sim, states, power, offense, steps, action.over_days / steps))
 
 
 def _ramp(sim: ReplicationState, states: list[int], power: float, offense: float, steps: int,
           interval: float) -> Process:
     for k in range(steps):
         if k and interval > 0:
-            yield sim.env.timeout(interval)
+            yield sim.clock.timeout(interval)
         sim.forces.power[states] *= power
         sim.forces.offense[states] *= offense
         sim.restructure()
@@ -179,7 +179,7 @@ def _ramp(sim: ReplicationState, states: list[int], power: float, offense: float
 
 @effect(schema.SetIntentAction)
 def _set_intent(sim: ReplicationState, action: schema.SetIntentAction, event: int) -> None:
-    t = sim.env.now
+    t = sim.clock.now
     for i, j in _pairs(sim, action):
         sim.intent.set(i, j, action.intent, t, action.baseline)
         if action.mutual:
@@ -201,7 +201,7 @@ def _position(sim: ReplicationState, owner: int, name: str) -> tuple[float, floa
         return sim.forces.positions[(owner, name)]
     place = sim.world.territories.get((owner, name))
     if place is None:
-        raise KeyError(f"no position {name!r} of {sim.world.ids[owner]} at day {sim.env.now:g}")
+        raise KeyError(f"no position {name!r} of {sim.world.ids[owner]} at day {sim.clock.now:g}")
     personnel = sim.params.perception.unknown_personnel if place.personnel is None else place.personnel
     return place.lat, place.lon, personnel
 
@@ -233,7 +233,7 @@ def _pact(sim: ReplicationState, pact_id: str) -> Pact:
     for pact in sim.pacts:
         if pact.id == pact_id:
             return pact
-    raise KeyError(f"no pact {pact_id!r} at day {sim.env.now:g}")
+    raise KeyError(f"no pact {pact_id!r} at day {sim.clock.now:g}")
 
 
 def _spec(sim: ReplicationState, pact_id: str) -> PactSpec:

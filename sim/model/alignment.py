@@ -23,8 +23,9 @@ that made it has receded) loses a quarter of its reliability at each review, and
 0.1. A state with a defence, patron or guarantee commitment covering it has an
 ally to turn to and does not bandwagon.
 Each change is an event with a cause: the event that moved I[i, X] most (joins, formations,
-bandwagoning), or none (weakening). `parameters.alliances.endogenous: false` (the default)
-freezes alliances as the scenario sets them.
+bandwagoning), or none (weakening); a state that answers a naming or an encirclement by alignment
+(:mod:`sim.model.answers`) seeks it at once, naming its answer as the cause.
+`parameters.alliances.endogenous: false` (the default) freezes alliances as the scenario sets them.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, compile_pact
 from sim.scenario.schema import PactSpec
 
-__all__ = ["ALIGNABLE", "opposes", "review", "reviews", "threat_matrix"]
+__all__ = ["ALIGNABLE", "opposes", "review", "reviews", "seek", "threat_matrix"]
 
 ALIGNABLE = frozenset({"defence", "offence", "consultation", "dialogue", "partnership"})
 DEFENCE = "defence"
@@ -46,7 +47,7 @@ COVERING = frozenset({DEFENCE, "patron", "guarantee"})  # commitments that give 
 
 def threat_matrix(sim: ReplicationState) -> np.ndarray:
     """T[i, j] = I[i, j] C[i, j] now."""
-    return sim.intent.all(sim.env.now) * sim.ties.threat_share
+    return sim.intent.all(sim.clock.now) * sim.ties.threat_share
 
 
 def opposes(pact: Pact, x: int, intent: np.ndarray, level: float) -> bool:
@@ -58,29 +59,36 @@ def reviews(sim: ReplicationState) -> Process:
     """Process: every `alignment_interval_days`, review every state's alignment."""
     every = sim.params.alliances.alignment_interval_days
     while True:
-        yield sim.env.timeout(every)
+        yield sim.clock.timeout(every)
         review(sim)
 
 
 def review(sim: ReplicationState) -> None:
     """One review: weaken pacts whose threat receded, then let each state seek its alignment."""
     p = sim.params.alliances
-    _weaken(sim, sim.intent.all(sim.env.now), p.dissolve_intent)
+    _weaken(sim, sim.intent.all(sim.clock.now), p.dissolve_intent)
     for i in range(sim.world.n):
-        threat, intent = threat_matrix(sim), sim.intent.all(sim.env.now)
+        threat, intent = threat_matrix(sim), sim.intent.all(sim.clock.now)
         x = int(np.argmax(threat[i]))
         if threat[i, x] >= p.seek_threat and not any(opposes(q, x, intent, p.oppose_intent)
                                                       for q in sim.ties.pacts_of(i) if q.obligations & ALIGNABLE):
             _seek(sim, i, x, threat, intent)
 
 
-def _seek(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.ndarray) -> None:
+def seek(sim: ReplicationState, i: int, x: int, cause: int) -> None:
+    """i seeks its alignment against x now, as a review would (an answer in peacetime,
+    :mod:`sim.model.answers`); what it does names `cause`."""
+    _seek(sim, i, x, threat_matrix(sim), sim.intent.all(sim.clock.now), cause)
+
+
+def _seek(sim: ReplicationState, i: int, x: int, threat: np.ndarray, intent: np.ndarray,
+          cause: int | None = None) -> None:
     p, power = sim.params.alliances, sim.forces.power
-    cause = int(sim.intent.cause[i, x]) or None
+    cause = cause or int(sim.intent.cause[i, x]) or None
     allied = any(q.obligations & COVERING and (q.protects is None or i in q.protects or DEFENCE in q.obligations)
                  for q in sim.ties.pacts_of(i))
     if power[i] < p.bandwagon_power * power[x] and sim.ties.gradient[i, x] >= 0.5 and not allied:
-        sim.intent.set(i, x, sim.intent.baseline[i, x] * 0.5, sim.env.now, baseline=True)
+        sim.intent.set(i, x, sim.intent.baseline[i, x] * 0.5, sim.clock.now, baseline=True)
         sim.log(cause, Kind.ALIGN_BANDWAGON, i, x, None, None, "")
         return
     candidates = [q for q in sim.pacts if q.obligations & ALIGNABLE and i not in q.members

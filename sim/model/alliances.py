@@ -177,7 +177,7 @@ def _once(sim: ReplicationState, key: tuple, process: Process) -> None:
         process.close()
         return
     sim.memory.invoked.add(key)
-    sim.spawn(process)
+    sim.clock.spawn(process)
 
 
 def _consult(sim: ReplicationState, pact: Pact, attacker: int, place: Place, cause: int) -> None:
@@ -216,8 +216,8 @@ def defence(sim: ReplicationState, pact: Pact, invoker: int, attacker: int, enem
     event = sim.log(cause, Kind.INVOCATION, invoker, attacker, None, pact.id, clause)
     alert = sim.posture[:, enemy].copy()  # who stood on alert when the casus foederis arose
     armed = _fight_level(sim, invoker, enemy) >= CLASH  # an armed attack, not a mobilisation trigger
-    sim.alarm(pact.members, event)
-    yield sim.env.timeout(_draw(rng, pact.consultation_days))
+    sim.clock.alarm(pact.members, event)
+    yield sim.clock.timeout(_draw(rng, pact.consultation_days))
     np.maximum(alert, sim.posture[:, enemy], out=alert)
     war = sim.memory.honour.record(pact.id, enemy, sim.posture)
     deciders = [m for m in pact.members if m not in (invoker, enemy) and sim.posture[m, enemy] < CLASH
@@ -280,7 +280,7 @@ def _mobilise(sim: ReplicationState, pact: Pact, entries: list, invoker: int, en
     waited = 0.0
     for delay, member, answer in entries:
         if delay > waited:
-            yield sim.env.timeout(delay - waited)
+            yield sim.clock.timeout(delay - waited)
             waited = delay
         level = _fight_level(sim, invoker, enemy)
         if armed and level < CLASH:
@@ -296,7 +296,7 @@ def consultation(sim: ReplicationState, pact: Pact, invoker: int, attacker: int,
     raise their posture toward the attacker to a level in `consultation_levels` (1..3)."""
     rng = sim.streams.alliances
     event = sim.log(cause, Kind.INVOCATION, invoker, attacker, None, pact.id, clause)
-    yield sim.env.timeout(_draw(rng, pact.consultation_days))
+    yield sim.clock.timeout(_draw(rng, pact.consultation_days))
     low, high = sim.params.alliances.consultation_levels
     for m in pact.members:
         level = int(rng.integers(low, high + 1))

@@ -15,7 +15,11 @@ drawn uniformly from the repertoire:
   (`name_threat` of strength `answers.counter_strength`, standing while in force);
 - a show of force at level 1-3 toward the most threatening of them (one rung above its posture,
   capped at 3: rhetoric, sanctions, a show of force; never a mobilisation or an attack);
-- an arms increase: its military expenditure times 1 + `answers.arms_rate`.
+- an arms increase: its military expenditure times 1 + `answers.arms_rate`;
+- where alliances are endogenous (`alliances.endogenous`), alignment: the answerer seeks a pact
+  against the most threatening of them at once, as its next alignment review would
+  (:func:`sim.model.alignment.seek`: bandwagoning, joining a pact that opposes it, or forming one
+  with the other states it threatens), rather than waiting for that review.
 
 Each answer is logged as `answer` (cause: the perception it answers; detail: which answer).
 It acts on a replication through :class:`sim.model.replication.ReplicationState` only.
@@ -27,15 +31,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import alignment
 from sim.model.ladder import SIGNALLING, Kind
 from sim.model.perception import threats_to
 
 if TYPE_CHECKING:
     from sim.model.replication import Process, ReplicationState
 
-__all__ = ["perceived", "perceptions", "named", "encircled", "REPERTOIRE", "SHOW_TOP"]
+__all__ = ["perceived", "perceptions", "named", "encircled", "repertoire", "REPERTOIRE", "ALIGNMENT", "SHOW_TOP"]
 
 REPERTOIRE = ("counter-naming", "show of force", "arms increase")
+ALIGNMENT = "alignment"  # in the repertoire where alliances are endogenous
 SHOW_TOP = SIGNALLING  # a peacetime answer stays below mobilisation
 
 
@@ -45,7 +51,7 @@ def perceived(sim: ReplicationState, source: int, before: np.ndarray, cause: int
     (An act's observation makes the same check in the compiled kernel, `sim.kernel.Observer`, and
     logs what it finds with :func:`perceptions`.)"""
     pp = sim.params.perception
-    after = sim.intent.column(source, sim.env.now)
+    after = sim.intent.column(source, sim.clock.now)
     floor = pp.default_intent
     rise = (np.maximum(after - floor, 0.0) - np.maximum(before - floor, 0.0)) * sim.ties.threat_share[:, source]
     over = np.flatnonzero(rise > pp.perceive_threshold * (1.0 - floor)).tolist()
@@ -81,7 +87,7 @@ def encircled(sim: ReplicationState, before: np.ndarray, members: list[int], cau
     dilemma): at once and as a standing act, as a doctrine naming them would. Each member whose threat
     (intent and capability together) rose past the threshold is logged as perceived, and the state
     may answer."""
-    now, pp = sim.env.now, sim.params.perception
+    now, pp = sim.clock.now, sim.params.perception
     share = sim.ties.threat_share
     inside = set(members)
     for m in range(len(share)):
@@ -113,17 +119,22 @@ def _excess(intent: float, floor: float) -> float:
     return (intent - floor) / (1.0 - floor) if intent > floor else 0.0
 
 
+def repertoire(sim: ReplicationState) -> tuple[str, ...]:
+    """The answers a state may draw from: alignment too where alliances are endogenous."""
+    return REPERTOIRE + (ALIGNMENT,) if sim.params.alliances.endogenous else REPERTOIRE
+
+
 def _maybe_answer(sim: ReplicationState, state: int, against: list[int], cause: int) -> None:
-    params = sim.params.answers
+    params, kinds = sim.params.answers, repertoire(sim)
     rng = sim.streams.answers
-    draw, delay, choice = rng.random(), rng.uniform(*params.delay_days), int(rng.integers(len(REPERTOIRE)))
+    draw, delay, choice = rng.random(), rng.uniform(*params.delay_days), int(rng.integers(len(kinds)))
     if draw < params.probability:
-        sim.spawn(_answer(sim, state, sorted(against), cause, delay, REPERTOIRE[choice]))
+        sim.clock.spawn(_answer(sim, state, sorted(against), cause, delay, kinds[choice]))
 
 
 def _answer(sim: ReplicationState, state: int, against: list[int], cause: int, delay: float, kind: str) -> Process:
-    yield sim.env.timeout(delay)
-    params, now = sim.params.answers, sim.env.now
+    yield sim.clock.timeout(delay)
+    params, now = sim.params.answers, sim.clock.now
     threat = [float(threats_to(sim, np.array([state]), j)[0]) for j in against]
     worst = against[int(np.argmax(threat))]  # the first of the most threatening
     if kind == "counter-naming":
@@ -142,6 +153,9 @@ def _answer(sim: ReplicationState, state: int, against: list[int], cause: int, d
             sim.act(state, worst, level, Kind.ANSWER, event=event, attack=False)
         else:  # already at the top of the peacetime repertoire: the answer is to hold it
             sim.log(cause, Kind.ANSWER, state, worst, level, detail="holds its show of force")
+    elif kind == ALIGNMENT:
+        event = sim.log(cause, Kind.ANSWER, state, worst, detail=kind)
+        alignment.seek(sim, state, worst, event)
     else:
         sim.log(cause, Kind.ANSWER, state, None, detail=f"arms +{params.arms_rate:.0%}")
         sim.forces.power[state] *= 1.0 + params.arms_rate

@@ -50,4 +50,4 @@ def armed_attack(sim: ReplicationState, i: int, j: int, level: int, event: int, 
     place = sim.world.place(j, location)
     sim.memory.places.setdefault(frozenset((i, j)), place)
     alliances.on_armed_attack(sim, i, j, place, event, collective, self_defence)
-    sim.alarm([j], event)
+    sim.clock.alarm([j], event)

@@ -31,8 +31,10 @@ import numpy as np
 
 from sim.model.alliances import casus_foederis
 from sim.model.ladder import CLASH, WAR, Kind
+from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, World
 from sim.scenario.pactkinds import kind
+from sim.scenario.schema import Scenario
 from sim.scenario.yearworld import majors
 
 __all__ = ["COVARIATES", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
@@ -169,7 +171,7 @@ def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Set
     return Setting(world, pacts, major, rival)
 
 
-def owed(sim, party: int, other: int, place: Place) -> np.ndarray:
+def owed(sim: ReplicationState, party: int, other: int, place: Place) -> np.ndarray:
     """1 for every state that owes `party` armed help in its war with `other` (the `owes_side`
     term of that side): a member of one of `party`'s pacts with a defence, offence, patron or
     guarantee obligation whose casus foederis the war's first attack meets as to where it fell
@@ -211,7 +213,7 @@ def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float
     return p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12)
 
 
-def process(sim, scenario):
+def process(sim: ReplicationState, scenario: Scenario) -> Process:
     """Every `parameters.joining.interval_days`, each state not at war takes, for each side of each
     war under way, one joining decision with the hazard of :func:`entry_hazard` (the fitted p by the
     war's end, entries delayed as in the record), its draws from the replication's own joining
@@ -232,10 +234,10 @@ def process(sim, scenario):
     belligerents: set[int] = set()
     rng, step = sim.streams.join, params.interval_days
     while True:
-        yield sim.env.timeout(step)
-        now, posture = sim.env.now, sim.posture
+        yield sim.clock.timeout(step)
+        now, posture = sim.clock.now, sim.posture
         fighting = (posture >= CLASH) | (posture.T >= CLASH)
-        at_war = fighting.any(axis=1)
+        at_war = np.asarray(fighting.any(axis=1))  # who is at war now (a row per state, changed in place)
         for i, j in zip(*np.nonzero(np.triu(fighting))):
             key = frozenset((int(i), int(j)))
             if key in seen:

@@ -97,7 +97,7 @@ def threats_to(sim: ReplicationState, observers: np.ndarray, source: int) -> np.
     """T[m, source] = I[m, source] x C[m, source] for each observer m, now."""
     if len(observers) == 0:
         return np.zeros(0)
-    return sim.intent.cells(observers, source, sim.env.now) * sim.ties.threat_share[observers, source]
+    return sim.intent.cells(observers, source, sim.clock.now) * sim.ties.threat_share[observers, source]
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -158,12 +158,13 @@ def terms_of(u: np.ndarray, share: np.ndarray, alone: np.ndarray | None = None, 
     extra = np.where(sure, np.inf, np.log1p((x - own) / np.where(sure, 1.0, 1.0 - x)))
     for b in np.flatnonzero(sizes > 1):
         cols = np.flatnonzero(bloc == b)
-        order = np.argsort(-extra[..., cols], axis=-1, kind="stable")  # the lower index first among equals
-        rank = np.empty(order.shape)
-        np.put_along_axis(rank, order, np.broadcast_to(np.arange(len(cols), dtype=float), order.shape), axis=-1)
-        weight = np.power(float(aggregation), rank)
-        counted = (extra[..., cols] > 0) & (weight > 0)
-        out[..., cols] += np.where(counted, weight * np.where(counted, extra[..., cols], 0.0), 0.0)
+        ranked = extra[..., cols]
+        order = np.argsort(-ranked, axis=-1, kind="stable")  # the lower index first among equals
+        weight = np.empty(order.shape)  # aggregation^rank, the powers taken once per rank
+        powers = np.power(float(aggregation), np.arange(len(cols), dtype=float))
+        np.put_along_axis(weight, order, np.broadcast_to(powers, order.shape), axis=-1)
+        counted = (ranked > 0) & (weight > 0)
+        out[..., cols] += np.where(counted, weight * np.where(counted, ranked, 0.0), 0.0)
     return out
 
 

@@ -1,7 +1,8 @@
 """What the behaviour modules may see and change of one replication: a typed protocol.
 
-:mod:`sim.model.alliances`, :mod:`sim.model.actions`, :mod:`sim.model.standing`,
-:mod:`sim.model.termination`, :mod:`sim.model.commitments` and :mod:`sim.model.alignment` act on a replication through
+:mod:`sim.model.alliances`, :mod:`sim.model.actions`, :mod:`sim.model.attacks`, :mod:`sim.model.standing`,
+:mod:`sim.model.termination`, :mod:`sim.model.commitments`, :mod:`sim.model.alignment`, :mod:`sim.model.answers`,
+:mod:`sim.model.perception` and :mod:`sim.model.joining` act on a replication through
 :class:`ReplicationState` only, never through an untyped engine object: mypy checks that the
 engine (`sim.engine.simulation.Simulation`) provides every name listed here, and a behaviour
 module that reaches for anything else fails the type check. The recorder is not part of it: the
@@ -22,7 +23,7 @@ from sim.model.motives import Motives
 from sim.model.world import Pact, Place, World
 from sim.scenario.schema import Parameters
 
-__all__ = ["Conflict", "Forces", "IntentView", "Memory", "StandingView", "Streams", "Ties", "WarsView",
+__all__ = ["Clock", "Conflict", "Forces", "IntentView", "Memory", "StandingView", "Streams", "Ties", "WarsView",
            "ReplicationState"]
 
 Process = Generator[Any, Any, None]
@@ -132,6 +133,26 @@ class WarsView(Protocol):
         """The war of a and b is a's entry into `war` (the joining decision): it ends with it."""
 
 
+class Clock(Protocol):
+    """The replication's time and scheduler (`sim.engine.clock.Clock`, a SimPy environment): what
+    day it is, waiting, starting a process, and the alarm that wakes a state's decision early. The
+    model's processes (invocations, wars, answers, scenario actions, alliance reviews, the joining
+    decision) live on it; running it is the engine's."""
+
+    @property
+    def now(self) -> float:
+        """The day now."""
+
+    def timeout(self, delay: float = 0, value: Any = None) -> simpy.Timeout:
+        """An event `delay` days from now (a process yields it to wait)."""
+
+    def spawn(self, generator: Process) -> simpy.Process:
+        """Run a generator (an invocation, a war, a later action) as a process of this replication."""
+
+    def alarm(self, states: Iterable[int], cause: int) -> None:
+        """Wake states early to decide now (at most once per state per instant), with `cause` as the reason."""
+
+
 class Conflict(Protocol):
     """What the wars under way read and report (:mod:`sim.model.termination`; the `attack` action
     holds a war through `wars`): the motives they are fought over, and the two things a war tells the
@@ -159,8 +180,8 @@ class ReplicationState(Protocol):
     pacts: list[Pact]  # the one store of pacts now: each keeps its spec; actions replace and amend them
 
     @property
-    def env(self) -> simpy.Environment:
-        """The replication's clock and scheduler."""
+    def clock(self) -> Clock:
+        """The day now, waiting, starting processes and alarms (the replication's scheduler)."""
 
     @property
     def world(self) -> World:
@@ -210,12 +231,6 @@ class ReplicationState(Protocol):
             event: int | None = None, location: str | None = None, attack: bool = True,
             collective: bool = False) -> int:
         """Set posture[i, j] = level, with everything that follows."""
-
-    def alarm(self, states: Iterable[int], cause: int) -> None:
-        """Wake states early to decide now."""
-
-    def spawn(self, generator: Process) -> simpy.Process:
-        """Run a generator (an invocation, a war, a later action) as a process of this replication."""
 
     def restructure(self, moved: bool = False) -> None:
         """Recompute what follows from forces and pacts after they changed (`moved`: positions

@@ -63,4 +63,4 @@ class Standing:
     def _rebase(self, sim: ReplicationState, observer: int, source: int) -> None:
         """Move one cell's baseline; its intent keeps its value now and relaxes to the new baseline."""
         base = min(float(sim.ties.baseline[observer, source]) + self.shift.get((observer, source), 0.0), 1.0)
-        sim.intent.rebase_cell(observer, source, base, sim.env.now)
+        sim.intent.rebase_cell(observer, source, base, sim.clock.now)

@@ -66,7 +66,7 @@ class Wars:
             self.sides[key] = (a, b)
             if parents:
                 self.parents[key] = parents
-            sim.spawn(self.fight(sim, a, b, key))
+            sim.clock.spawn(self.fight(sim, a, b, key))
 
     def attach(self, a: int, b: int, war: frozenset[int]) -> None:
         """The war of a and b is a's entry into `war` (the joining decision, `sim.model.joining`): a
@@ -101,10 +101,10 @@ class Wars:
 
     def fight(self, sim: ReplicationState, a: int, b: int, key: frozenset[int]) -> Process:
         """The war's process: reckon every `step_days` until it ends (see the module)."""
-        start, x, paid = sim.env.now, 0.0, [0.0, 0.0]
+        start, x, paid = sim.clock.now, 0.0, [0.0, 0.0]
         hopes = self.hopes(sim, a, b)
         while key in self.active:
-            yield sim.env.timeout(self.params.step_days)
+            yield sim.clock.timeout(self.params.step_days)
             if key not in self.active:  # ended with the war it joined
                 break
             if sim.posture[a, b] < CLASH and sim.posture[b, a] < CLASH:
@@ -115,9 +115,9 @@ class Wars:
             x = self._battle(x, p, paid)
             if sim.world.nuclear[b]:  # a nuclear defender losing ground (sim.model.nuclear)
                 sim.conflict.desperation(b, a, min(x / self.params.capitulation, 1.0))
-            if sim.env.now < self.held.get(key, 0.0):
+            if sim.clock.now < self.held.get(key, 0.0):
                 continue
-            ending = self._ending(sim, a, b, x, p, paid, sim.env.now - start, hopes, joined=key in self.parents)
+            ending = self._ending(sim, a, b, x, p, paid, sim.clock.now - start, hopes, joined=key in self.parents)
             if ending:
                 self.end(sim, a, b, *ending)
                 break
