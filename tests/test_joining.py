@@ -239,3 +239,19 @@ def test_an_entry_ends_with_the_war_it_joined():
     with_it = ended[ended.detail.str.startswith("the war it joined")]
     assert len(with_it) > len(ended) / 2
     assert (with_it.t.to_numpy() == parent.loc[with_it.rep].to_numpy()).all()
+
+
+def test_a_join_names_the_pact_that_carried_it():
+    """With joining on, the `join` event names the commitment the state owed its side in that war
+    (the `owes_side` term's pact: NATO for the USA against Russia when Estonia is attacked), and
+    only a pact the joiner belongs to with the side it joins; entries owed to no one name none."""
+    from sim.execution.runner import run
+
+    result = run(load_scenario("scenarios/russia_attacks_estonia.yaml", {"parameters.joining.enabled": True}),
+                 replications=20, seed=2022)
+    joins = [e for r in result.replications for e in r.events if e.kind == "join"]
+    carried = [e for e in joins if e.pact]
+    assert any(e.actor == "USA" and e.target == "RUS" and e.pact == "NATO" for e in carried)
+    members = {p: set(spec.members) for p, spec in result.scenario.alliances.items()}
+    assert carried and all(e.actor in members[e.pact] for e in carried)
+    assert any(not e.pact for e in joins)  # joiners that owed no one (Finland, on its own stake)

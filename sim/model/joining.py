@@ -37,7 +37,7 @@ from sim.scenario.pactkinds import kind
 from sim.scenario.schema import Scenario
 from sim.scenario.yearworld import majors
 
-__all__ = ["COVARIATES", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
+__all__ = ["COVARIATES", "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
            "RIVAL_INTENT", "Setting", "setting", "covariates", "owed", "process"]
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
@@ -181,10 +181,23 @@ def owed(sim: ReplicationState, party: int, other: int, place: Place) -> np.ndar
     initiator's or target's (in the record 22 of the 49 joiners of the initiator's side owed it
     a treaty, as 21 of the 58 of the target's)."""
     out = np.zeros(sim.world.n)
+    for pact in _owing(sim, party, other, place):
+        out[[m for m in pact.members if m != party]] = 1.0
+    return out
+
+
+def owed_pact(sim: ReplicationState, state: int, party: int, other: int, place: Place) -> str | None:
+    """The first of `party`'s pacts by which `state` owes it armed help in its war with `other`
+    (:func:`owed`), named in the `join` event as the commitment that carried the entry; None for
+    a state that owes `party` nothing."""
+    return next((pact.id for pact in _owing(sim, party, other, place) if state in pact.members), None)
+
+
+def _owing(sim: ReplicationState, party: int, other: int, place: Place):
+    """`party`'s pacts with an armed obligation whose casus foederis the war's first attack meets."""
     for pact in sim.ties.pacts_of(party):
         if any(kind(c).fights for c in pact.obligations) and casus_foederis(pact, party, other, place, False):
-            out[[m for m in pact.members if m != party]] = 1.0
-    return out
+            yield pact
 
 
 def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting: np.ndarray,
@@ -229,7 +242,8 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
     params = sim.params.joining
     coef = given(list(params.coefficients)) if params.coefficients else coefficients()
     st = setting(sim.world, sim.pacts, scenario, sim.forces.power)
-    wars: list[tuple[int, int, float, tuple[np.ndarray, np.ndarray]]] = []  # (first striker, target, day seen, owes)
+    # (first striker, target, day seen, owes, where it fell)
+    wars: list[tuple[int, int, float, tuple[np.ndarray, np.ndarray], Place]] = []
     seen: set[frozenset[int]] = set()
     belligerents: set[int] = set()
     rng, step = sim.streams.join, params.interval_days
@@ -248,9 +262,9 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
                 target = int(j) if first == int(i) else int(i)
                 place = sim.memory.places.get(key) or sim.world.place(target, None)
                 owes = owed(sim, first, target, place), owed(sim, target, first, place)
-                wars.append((first, target, now - step, owes))
+                wars.append((first, target, now - step, owes, place))
         belligerents |= set(np.flatnonzero(at_war).tolist())
-        for a, b, start, (owes_a, owes_b) in wars:
+        for a, b, start, (owes_a, owes_b), place in wars:
             if not fighting[a, b]:
                 continue
             free = ~at_war
@@ -265,5 +279,6 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
                     if at_war[c]:
                         continue
                     at_war[c] = True
-                    sim.act(c, other, WAR, Kind.JOIN, collective=(party == b))
+                    pact = owed_pact(sim, c, party, other, place) if owes[0][c] else None
+                    sim.act(c, other, WAR, Kind.JOIN, pact=pact, collective=(party == b))
                     sim.conflict.wars.attach(c, other, frozenset((a, b)))
