@@ -193,6 +193,30 @@ def test_the_treaty_term_is_the_casus_foederis_of_where_the_attack_fell():
     assert "JPN" in okinawa and "GBR" not in okinawa
 
 
+def test_in_2022_the_allies_of_estonia_lean_to_its_side():
+    """Russia attacks Estonia in the 2022 world: for every state bound to defend Estonia (NATO),
+    the equation's chance of joining Estonia's side exceeds that of joining Russia's, by at least
+    twice; for Belarus, bound to Russia, the other way round. (With the dropped portfolio term,
+    whose values in this 55-state world lay beyond the record's, the allies leaned to Russia:
+    Latvia 0.19 on Russia's side against 0.09 on Estonia's.)"""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.model.joining import covariates, probability, setting
+
+    scenario = load_scenario("scenarios/russia_attacks_estonia.yaml")
+    sim = Simulation(Setup(scenario), 1, horizon=1)
+    world, power = sim.world, sim.forces.power
+    st = setting(world, sim.pacts, scenario, power)
+    rus, est = world.index["RUS"], world.index["EST"]
+    calm = np.zeros((world.n, world.n), dtype=bool)
+    on_russia = probability(covariates(st, rus, est, power, calm))
+    on_estonia = probability(covariates(st, est, rus, power, calm))
+    allies = [k for k in np.flatnonzero(st.owes[:, est]) if k != rus]
+    assert len(allies) >= 25 and world.index["USA"] in allies
+    assert (on_estonia[allies] > 2 * on_russia[allies]).all()
+    blr = world.index["BLR"]
+    assert on_russia[blr] > 2 * on_estonia[blr]
+
+
 def test_an_entry_ends_with_the_war_it_joined():
     """A joiner's war with the side it attacks is part of the war it joined: it ends by a side's
     capitulation or exhaustion (or both standing down, which logs no end), or else with the war it
@@ -215,3 +239,19 @@ def test_an_entry_ends_with_the_war_it_joined():
     with_it = ended[ended.detail.str.startswith("the war it joined")]
     assert len(with_it) > len(ended) / 2
     assert (with_it.t.to_numpy() == parent.loc[with_it.rep].to_numpy()).all()
+
+
+def test_a_join_names_the_pact_that_carried_it():
+    """With joining on, the `join` event names the commitment the state owed its side in that war
+    (the `owes_side` term's pact: NATO for the USA against Russia when Estonia is attacked), and
+    only a pact the joiner belongs to with the side it joins; entries owed to no one name none."""
+    from sim.execution.runner import run
+
+    result = run(load_scenario("scenarios/russia_attacks_estonia.yaml", {"parameters.joining.enabled": True}),
+                 replications=20, seed=2022)
+    joins = [e for r in result.replications for e in r.events if e.kind == "join"]
+    carried = [e for e in joins if e.pact]
+    assert any(e.actor == "USA" and e.target == "RUS" and e.pact == "NATO" for e in carried)
+    members = {p: set(spec.members) for p, spec in result.scenario.alliances.items()}
+    assert carried and all(e.actor in members[e.pact] for e in carried)
+    assert any(not e.pact for e in joins)  # joiners that owed no one (Finland, on its own stake)

@@ -35,6 +35,9 @@ def test_refit_reproduces_the_shipped_coefficients(data):
     assert list(shipped["term"]) == ["const", *COVARIATES]
     np.testing.assert_allclose(table["coef"], shipped["coef"], atol=1e-6)
     np.testing.assert_allclose(table["std_err"], shipped["std_err"], atol=1e-6)
+    np.testing.assert_allclose(table[["x_min", "x_max"]], shipped[["x_min", "x_max"]], atol=1e-9)
+    np.testing.assert_allclose(shipped["x_min"].iloc[1:], data[list(COVARIATES)].min(), atol=1e-9)
+    np.testing.assert_allclose(shipped["x_max"].iloc[1:], data[list(COVARIATES)].max(), atol=1e-9)
     assert shipped["rows"].iloc[0] == len(data) and shipped["events"].iloc[0] == 107
 
 
@@ -56,6 +59,25 @@ def test_a_distant_minor_power_does_not_join_and_a_major_one_may():
     minor, major = probability(_row(log_km=far)), probability(_row(log_km=far, major=1.0))
     assert minor[0] < 0.002
     assert major[0] > 5 * minor[0]
+
+
+def test_out_of_the_record_the_equation_is_held_at_its_edge():
+    """A covariate beyond its range in the record is clipped to it: a state 10 km from a party
+    (ln(1 + km/100) below the record's 0.52) gets the chance of one at the record's nearest, and a
+    capability share of 1 that of the record's largest; a refitted fold's coefficients (no support
+    of their own) take the shipped bounds, so the validation's direct forecast is clipped as the
+    simulator is."""
+    from sim.model.joining import given
+
+    coef = coefficients()
+    low, high = coef.support()
+    k, s = COVARIATES.index("log_km"), COVARIATES.index("share_side")
+    assert probability(_row(log_km=np.log1p(0.1)))[0] == pytest.approx(probability(_row(log_km=low[k]))[0], rel=1e-12)
+    assert probability(_row(log_km=1.0, share_side=1.0))[0] == pytest.approx(
+        probability(_row(log_km=1.0, share_side=high[s]))[0], rel=1e-12)
+    fold = given(list(coef.values))
+    np.testing.assert_array_equal(fold.support()[0], low)
+    assert fold.linear(_row(log_km=0.0))[0] == coef.linear(_row(log_km=low[k]))[0]
 
 
 def test_rivals_of_the_other_side_join_more_often():

@@ -173,6 +173,7 @@ def _war_rows(war: War) -> pd.DataFrame:
                           for d in joined_day],
             "km": km, "log_km": log_km, "major": major, "major_x_log_km": major * log_km,
             "owes_side": _owes(before, codes, party), "owes_other": _owes(before, codes, other),
+            "owes_both": _owes(before, codes, party) * _owes(before, codes, other),
             "s_side": s[party], "s_other": s[other], "s_diff": s[party] - s[other],
             "rival_side": _rival(war.onset, codes, party), "rival_other": _rival(war.onset, codes, other),
             "war_side": _at_war(war, day, codes, party), "war_other": _at_war(war, day, codes, other),
@@ -205,6 +206,9 @@ def coefficient_table(result, frame: pd.DataFrame) -> pd.DataFrame:
     ci = np.asarray(result.conf_int())
     table = pd.DataFrame({"term": ["const", *COVARIATES], "coef": result.params, "std_err": result.bse,
                           "z": result.tvalues, "p_value": result.pvalues, "ci_low": ci[:, 0], "ci_high": ci[:, 1]})
+    x = frame[list(COVARIATES)]
+    table["x_min"] = [1.0, *x.min().to_numpy(float)]
+    table["x_max"] = [1.0, *x.max().to_numpy(float)]
     table["rows"], table["events"], table["wars"] = len(frame), int(frame["joined"].sum()), frame["warnum"].nunique()
     return table
 

@@ -29,7 +29,7 @@ from sim.model.ladder import Kind
 from sim.model.motives import stakes
 from sim.model.world import compile_world, great_circle_km
 from sim.scenario.loading import load_scenario
-from sim.scenario.yearworld import read_table
+from sim.scenario.yearworld import rows_by
 
 __all__ = ["YEARS", "THRESHOLDS", "STRATA", "FLAGS", "RATE_COLUMNS", "SCORE_COLUMNS", "dyads", "fitted_force",
            "model_force", "record_force", "rates", "scores", "peacetime"]
@@ -109,10 +109,10 @@ def _highest(events: pd.DataFrame, level: pd.Series) -> dict[tuple, int]:
 
 def record_force(year: int, table: pd.DataFrame) -> pd.DataFrame:
     """Per threshold, 1 for each dyad of `table` with a MID begun in `year` reaching its hostility."""
-    ab = {int(r["ccode"]): r["stateabb"] for r in read_table("cow_state_years") if int(r["year"]) == year}
+    ab = {int(r["ccode"]): r["stateabb"] for r in rows_by("cow_state_years", "year").get(year, ())}
     highest: dict[frozenset, int] = {}
-    for row in read_table("gml_mid_dyadyears"):
-        if int(row["year"]) == year and row["onset"] == "1" and row["world_war"] == "0":
+    for row in rows_by("gml_mid_dyadyears", "year").get(year, ()):
+        if row["onset"] == "1" and row["world_war"] == "0":
             pair = (ab.get(int(row["ccode1"])), ab.get(int(row["ccode2"])))
             if None not in pair:
                 key = frozenset(pair)

@@ -48,7 +48,7 @@ from importlib import resources
 import numpy as np
 
 from sim.model.ladder import CLASH, MOBILISATION
-from sim.scenario.yearworld import LAST_YEAR, majors, read_table
+from sim.scenario.yearworld import LAST_YEAR, majors, read_table, rows_by
 
 __all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "severity_coefficients",
            "armed_share", "covariates", "hazard",
@@ -110,9 +110,9 @@ def armed_share(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
 @functools.lru_cache(maxsize=4)
 def _cinc(year: int) -> dict[str, float]:
     """State abbreviation -> CINC in `year` (NMC 7.0), for the members of that year."""
-    abb = {r["ccode"]: r["stateabb"] for r in read_table("cow_state_years") if int(r["year"]) == year}
-    return {abb[r["ccode"]]: float(r["cinc"] or 0.0) for r in read_table("cow_nmc")
-            if int(r["year"]) == year and r["ccode"] in abb}
+    abb = {r["ccode"]: r["stateabb"] for r in rows_by("cow_state_years", "year").get(year, ())}
+    return {abb[r["ccode"]]: float(r["cinc"] or 0.0) for r in rows_by("cow_nmc", "year").get(year, ())
+            if r["ccode"] in abb}
 
 
 @functools.cache
@@ -133,7 +133,7 @@ def _terrthreat(year: int) -> dict[str, float]:
     """State abbreviation -> latent territorial threat (Miller 2022) in `year` (the last year of the
     data, 2010, for later years)."""
     year = min(year, 2010)
-    abb = {r["ccode"]: r["stateabb"] for r in read_table("cow_state_years") if int(r["year"]) == year}
+    abb = {r["ccode"]: r["stateabb"] for r in rows_by("cow_state_years", "year").get(year, ())}
     return {abb[c]: v for c, v in _terrthreat_table().get(year, {}).items() if c in abb}
 
 
@@ -143,15 +143,22 @@ def _disputes(year: int) -> dict[frozenset, int]:
     began against each other in the :data:`SHIFT_YEARS` years before `year` (for years after the
     data end, 2010, the last ten years of the data)."""
     end = min(year, 2011)
-    abb = {(r["ccode"], r["year"]): r["stateabb"] for r in read_table("cow_state_years")}
+    abb = _abbreviations()
     seen: dict[frozenset, set] = {}
-    for r in read_table("gml_mid_dyadyears"):
-        y = int(r["year"])
-        if end - SHIFT_YEARS <= y < end and r["onset"] == "1" and r["world_war"] == "0":
-            a, b = abb.get((r["ccode1"], r["year"])), abb.get((r["ccode2"], r["year"]))
-            if a is not None and b is not None:
-                seen.setdefault(frozenset((a, b)), set()).add(r["dispnum"])
+    by_year = rows_by("gml_mid_dyadyears", "year")
+    for y in range(end - SHIFT_YEARS, end):
+        for r in by_year.get(y, ()):
+            if r["onset"] == "1" and r["world_war"] == "0":
+                a, b = abb.get((r["ccode1"], r["year"])), abb.get((r["ccode2"], r["year"]))
+                if a is not None and b is not None:
+                    seen.setdefault(frozenset((a, b)), set()).add(r["dispnum"])
     return {k: len(v) for k, v in seen.items()}
+
+
+@functools.cache
+def _abbreviations() -> dict[tuple[str, str], str]:
+    """(COW code, year) as text -> the state's abbreviation, over every state-year."""
+    return {(r["ccode"], r["year"]): r["stateabb"] for r in read_table("cow_state_years")}
 
 
 def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:

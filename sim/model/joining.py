@@ -7,12 +7,12 @@ side `s` by the war's end with probability
 
 the covariates `x` (:data:`COVARIATES`) being opportunity (distance from c's capital to the
 nearer of the two parties' capitals, major-power status and its reach: the two interacted) and
-willingness (c's treaty obligation of defence or offence to P_s and to P_o, the similarity of
-c's alliance portfolio with each: Signorino & Ritter's S over ATOP, a strategic rivalry with
-either, being already at war with the other, and side s's share of the two parties' capabilities,
-whose sign says whether states bandwagon or balance). Siverson & Starr (1991) for opportunity
+willingness (c's treaty obligation of defence or offence to P_s, to P_o and to both, a strategic
+rivalry with either, being already at war with the other, and side s's share of the two parties'
+capabilities, whose sign says whether states bandwagon or balance). Siverson & Starr (1991) for opportunity
 and willingness; Joyce, Ghosn & Bayer (2013) for the covariates of joining; Signorino & Ritter
-(1999) for S; Schweller (1994) for bandwagoning.
+(1999) for S, which the equation no longer uses (:data:`COVARIATES`); Schweller (1994) for
+bandwagoning. Each covariate is held to its range in the record (:meth:`Coefficients.linear`).
 
 The coefficients are maximum-likelihood estimates on the COW inter-state wars other than the
 held-out 106 and 139, shipped in `sim/data/joining/coefficients.csv` with their standard errors
@@ -37,10 +37,10 @@ from sim.scenario.pactkinds import kind
 from sim.scenario.schema import Scenario
 from sim.scenario.yearworld import majors
 
-__all__ = ["COVARIATES", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
-           "RIVAL_INTENT", "PORTFOLIO_LEVELS", "Setting", "setting", "covariates", "owed", "process"]
+__all__ = ["COVARIATES", "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
+           "RIVAL_INTENT", "Setting", "setting", "covariates", "owed", "process"]
 
-COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "s_diff",
+COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
               "rival_side", "rival_other", "war_other", "share_side", "major_side", "major_ally_side")
 """The joining equation's covariates, in the coefficient file's order (after `const`):
 
@@ -48,18 +48,23 @@ COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "s
 * `major`: 1 for a COW major power; `major_x_log_km` the two multiplied (a major power's reach);
 * `owes_side`, `owes_other`: 1 when the state owes the side's (the other side's) party a defence
   or offence obligation (ATOP, directed: the casus foederis of the state's treaty);
-* `s_diff`: Signorino & Ritter's S of the state's alliance portfolio with the side's party's,
-  less its S with the other party's (ATOP levels 3 defence or offence, 2 neutrality or
-  non-aggression, 1 consultation, 0 none; S in [-1, 1]). The two S entered apart fit worse out of
-  sample and take opposite signs (S with the side negative: collinear with the treaty);
+* `owes_both`: the two multiplied, 1 when the state owes both parties. With it `owes_other` is
+  the term of joining AGAINST a state one is bound to (and to nobody on the side joined: 5
+  joiners of 566 such candidates in the record), `owes_side` that of a state bound to its side
+  only;
 * `rival_side`, `rival_other`: 1 for a Thompson & Dreyer strategic rivalry with the party;
 * `war_other`: 1 when the state is already at war with the other side's party (another war; its
   twin `war_side` is left out: no state in the record joined the side of a party it was fighting,
   so its estimate runs to minus infinity);
 * `share_side`: the side's party's share of the two parties' capabilities (CINC);
 * `major_side`: 1 when the side's party is a major power; `major_ally_side`: 1 when a major
-  power owes it defence or offence (a coalition a great power leads or backs)."""
+  power owes it defence or offence (a coalition a great power leads or backs).
 
+The difference in alliance-portfolio similarity (Signorino & Ritter's S with each party) was a
+covariate until it was found to carry a sign against its theory (states joined the side they were
+LESS similar to, -1.25, s.e. 0.53, an estimate that beyond |0.6| rests on 4 joiners of two wars)
+and to send NATO's members to Russia's side in the 2022 world, where S, normalised by the number
+of states of a 55-state world, lies outside the record's range: docs/model.md, "Joining"."""
 
 class Coefficients:
     """The fitted equation: `const` and one coefficient per covariate, with standard errors."""
@@ -71,10 +76,25 @@ class Coefficients:
             raise ValueError(f"coefficient terms {self.names}, expected {expected}")
         self.values = np.array([float(r["coef"]) for r in rows])
         self.errors = np.array([float(r["std_err"]) for r in rows])
+        bounded = all(r.get("x_min") not in (None, "") for r in rows)
+        self.low = np.array([float(r["x_min"]) for r in rows[1:]]) if bounded else None
+        self.high = np.array([float(r["x_max"]) for r in rows[1:]]) if bounded else None
+
+    def support(self) -> tuple[np.ndarray, np.ndarray]:
+        """The range of each covariate in the record the equation was fitted on (the shipped file's
+        `x_min`, `x_max`; the same for every fold, refitted coefficients included)."""
+        if self.low is not None and self.high is not None:
+            return self.low, self.high
+        shipped = coefficients()
+        assert shipped.low is not None and shipped.high is not None, "the shipped coefficients carry their support"
+        return shipped.low, shipped.high
 
     def linear(self, x: np.ndarray) -> np.ndarray:
-        """b0 + b . x for rows `x` (n x len(COVARIATES))."""
-        return self.values[0] + np.asarray(x, dtype=float) @ self.values[1:]
+        """b0 + b . x for rows `x` (n x len(COVARIATES)), each covariate first clipped to its range in
+        the record (:meth:`support`): out of the fit's support the equation is held at its edge, never
+        extrapolated (a world of fewer or nearer states than any in the record)."""
+        low, high = self.support()
+        return self.values[0] + np.clip(np.asarray(x, dtype=float), low, high) @ self.values[1:]
 
 
 def given(values: list[float]) -> Coefficients:
@@ -114,9 +134,6 @@ world capabilities (CINC) in nearly every year of their spells."""
 RIVAL_INTENT = 0.3
 """A scenario relation of at least this baseline intent (either way) is a rivalry: the `cow_YYYY`
 worlds write each Thompson & Dreyer rivalry as a relation of 0.3 (`sim.scenario.yearworld`)."""
-PORTFOLIO_LEVELS = {"defence": 3, "offence": 3, "patron": 3, "guarantee": 3, "neutrality": 2, "non_aggression": 2,
-                    "consultation": 1}
-"""Pact obligation -> level of the tie in an alliance portfolio (S), as ATOP's are read for the fit."""
 
 
 class Setting:
@@ -127,26 +144,13 @@ class Setting:
         self.n, self.major, self.rival = n, major, rival
         self.log_km = np.log1p(world.distance / 100.0)
         self.owes = np.zeros((n, n))  # owes[c, p]: c is bound to fight for p (defence, offence...)
-        level = np.zeros((n, n))
         for pact in pacts:
-            fights = any(kind(c).fights for c in pact.obligations)
-            tie = max((PORTFOLIO_LEVELS.get(c, 0) for c in pact.obligations), default=0)
+            if not any(kind(c).fights for c in pact.obligations):
+                continue
             for c in pact.members:
                 for q in pact.members:
-                    if c == q:
-                        continue
-                    level[c, q] = max(level[c, q], tie)
-                    if fights and (pact.protects is None or q in pact.protects):
+                    if c != q and (pact.protects is None or q in pact.protects):
                         self.owes[c, q] = 1.0
-        np.fill_diagonal(level, 3.0)
-        self.level = level
-        self._s: dict[int, np.ndarray] = {}
-
-    def s(self, party: int) -> np.ndarray:
-        """Signorino & Ritter's S of every state's portfolio with `party`'s (cached per party)."""
-        if party not in self._s:
-            self._s[party] = 1.0 - 2.0 * np.abs(self.level - self.level[party]).sum(axis=1) / (self.n * 3.0)
-        return self._s[party]
 
 
 def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Setting:
@@ -177,10 +181,23 @@ def owed(sim: ReplicationState, party: int, other: int, place: Place) -> np.ndar
     initiator's or target's (in the record 22 of the 49 joiners of the initiator's side owed it
     a treaty, as 21 of the 58 of the target's)."""
     out = np.zeros(sim.world.n)
+    for pact in _owing(sim, party, other, place):
+        out[[m for m in pact.members if m != party]] = 1.0
+    return out
+
+
+def owed_pact(sim: ReplicationState, state: int, party: int, other: int, place: Place) -> str | None:
+    """The first of `party`'s pacts by which `state` owes it armed help in its war with `other`
+    (:func:`owed`), named in the `join` event as the commitment that carried the entry; None for
+    a state that owes `party` nothing."""
+    return next((pact.id for pact in _owing(sim, party, other, place) if state in pact.members), None)
+
+
+def _owing(sim: ReplicationState, party: int, other: int, place: Place):
+    """`party`'s pacts with an armed obligation whose casus foederis the war's first attack meets."""
     for pact in sim.ties.pacts_of(party):
         if any(kind(c).fights for c in pact.obligations) and casus_foederis(pact, party, other, place, False):
-            out[[m for m in pact.members if m != party]] = 1.0
-    return out
+            yield pact
 
 
 def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting: np.ndarray,
@@ -193,8 +210,8 @@ def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting:
     share = power[party] / total if total > 0 else 0.5
     owes_side, owes_other = owes if owes is not None else (st.owes[:, party], st.owes[:, other])
     backed = float((owes_side * st.major).any())
-    return np.column_stack([log_km, st.major, st.major * log_km, owes_side, owes_other,
-                            st.s(party) - st.s(other), st.rival[:, party], st.rival[:, other],
+    return np.column_stack([log_km, st.major, st.major * log_km, owes_side, owes_other, owes_side * owes_other,
+                            st.rival[:, party], st.rival[:, other],
                             fighting[:, other].astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
                             np.full(st.n, backed)])
 
@@ -225,7 +242,8 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
     params = sim.params.joining
     coef = given(list(params.coefficients)) if params.coefficients else coefficients()
     st = setting(sim.world, sim.pacts, scenario, sim.forces.power)
-    wars: list[tuple[int, int, float, tuple[np.ndarray, np.ndarray]]] = []  # (first striker, target, day seen, owes)
+    # (first striker, target, day seen, owes, where it fell)
+    wars: list[tuple[int, int, float, tuple[np.ndarray, np.ndarray], Place]] = []
     seen: set[frozenset[int]] = set()
     belligerents: set[int] = set()
     rng, step = sim.streams.join, params.interval_days
@@ -244,9 +262,9 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
                 target = int(j) if first == int(i) else int(i)
                 place = sim.memory.places.get(key) or sim.world.place(target, None)
                 owes = owed(sim, first, target, place), owed(sim, target, first, place)
-                wars.append((first, target, now - step, owes))
+                wars.append((first, target, now - step, owes, place))
         belligerents |= set(np.flatnonzero(at_war).tolist())
-        for a, b, start, (owes_a, owes_b) in wars:
+        for a, b, start, (owes_a, owes_b), place in wars:
             if not fighting[a, b]:
                 continue
             free = ~at_war
@@ -261,5 +279,6 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
                     if at_war[c]:
                         continue
                     at_war[c] = True
-                    sim.act(c, other, WAR, Kind.JOIN, collective=(party == b))
+                    pact = owed_pact(sim, c, party, other, place) if owes[0][c] else None
+                    sim.act(c, other, WAR, Kind.JOIN, pact=pact, collective=(party == b))
                     sim.conflict.wars.attach(c, other, frozenset((a, b)))

@@ -47,7 +47,7 @@ from sim.scenario.worlddata import STATE_DEFAULTS, WorldData, add_aliases, load_
 __all__ = [
     "FIRST_YEAR", "LAST_YEAR", "RIVALRY_INTENT", "RIVALRY_INTENT_RANGE", "POWER_PER_CINC", "OBLIGATIONS",
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "CAPITAL_SPELLS", "year_of", "world_of_year", "dyad_pacts",
-    "read_table", "majors", "cow_world", "capital_at", "any_world", "data_folder", "DamagedData",
+    "read_table", "rows_by", "majors", "cow_world", "capital_at", "any_world", "data_folder", "DamagedData",
     "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
     "rivalry_world_claims", "claim_stakes",
 ]
@@ -174,6 +174,16 @@ def read_table(name: str) -> tuple[dict, ...]:
     return tuple(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
 
 
+@functools.cache
+def rows_by(name: str, column: str) -> dict[int, tuple[dict, ...]]:
+    """The rows of :func:`read_table` grouped by the integer value of `column`, each group in the
+    table's order: one pass over a table instead of one per year or state asked for."""
+    groups: dict[int, list[dict]] = {}
+    for r in read_table(name):
+        groups.setdefault(int(r[column]), []).append(r)
+    return {key: tuple(rows) for key, rows in groups.items()}
+
+
 def _in_force(row: dict, year: int, start: str = "start_year", end: str = "end_year") -> bool:
     return int(row[start]) <= year <= int(row[end])
 
@@ -221,7 +231,7 @@ def cow_aliases() -> list[tuple[str, str]]:
 
 def _members(year: int) -> dict[int, str]:
     """COW code -> abbreviation of the system members of `year`, in COW code order."""
-    rows = [r for r in read_table("cow_state_years") if int(r["year"]) == year]
+    rows = rows_by("cow_state_years", "year").get(year, ())
     return {int(r["ccode"]): r["stateabb"] for r in sorted(rows, key=lambda r: int(r["ccode"]))}
 
 
@@ -240,12 +250,12 @@ def _state(ccode: int, abb: str, year: int) -> tuple[dict, dict]:
 
 @functools.lru_cache(maxsize=8)
 def _nmc(year: int) -> dict[int, dict]:
-    return {int(r["ccode"]): r for r in read_table("cow_nmc") if int(r["year"]) == year}
+    return {int(r["ccode"]): r for r in rows_by("cow_nmc", "year").get(year, ())}
 
 
 def _name(ccode: int, year: int) -> str:
     """The COW state name of the spell in force in `year`."""
-    spells = [r for r in read_table("cow_states") if int(r["ccode"]) == ccode]
+    spells = list(rows_by("cow_states", "ccode").get(ccode, ()))
     inside = [r for r in spells if _in_force(r, year, "styear", "endyear")]
     return (inside or spells)[0]["statenme"]
 
@@ -262,7 +272,7 @@ def _capital(ccode: int, year: int) -> dict:
 def _capital_rows(ccode: int) -> list[dict]:
     """The capital spells of a state: the audited ones if any, else the source's rows."""
     if ccode not in CAPITAL_SPELLS:
-        return [r for r in read_table("cow_capitals") if int(r["ccode"]) == ccode]
+        return list(rows_by("cow_capitals", "ccode").get(ccode, ()))
     return [{"capital": name, "start_date": start, "end_date": end, "start_year": start[:4], "end_year": end[:4],
              "lat": str(lat), "lng": str(lon)} for start, end, name, lat, lon, _source in CAPITAL_SPELLS[ccode]]
 
@@ -280,7 +290,7 @@ def capital_at(ccode: int, day: str) -> tuple[str, float, float]:
 
 def _major(ccode: int, year: int) -> bool:
     """Whether COW counts the state a major power for part of `year`."""
-    return any(int(r["ccode"]) == ccode and _in_force(r, year, "styear", "endyear") for r in read_table("cow_majors"))
+    return any(_in_force(r, year, "styear", "endyear") for r in rows_by("cow_majors", "ccode").get(ccode, ()))
 
 
 def majors(year: int) -> frozenset[str]:
