@@ -590,6 +590,34 @@ cdef extern from *:
                           Py_ssize_t groups, double aggregation, double *vx, double *vy, Py_ssize_t *cut) noexcept nogil
 
 
+cdef Py_ssize_t list_members(const int64_t[::1] bloc, Py_ssize_t n, Py_ssize_t nb, Py_ssize_t *size,
+                             Py_ssize_t *group, Py_ssize_t *member, double *lift) noexcept:
+    """The members of blocs of more than one state, bloc by bloc in order (bloc g's are
+    member[group[g]] .. member[group[g + 1] - 1], in index order), and each state's lift: +inf for a
+    state that is its own bloc (y = min(u alone + inf, x) = x), else 0; returns how many such blocs.
+    `size` (nb, zeroed) is scratch."""
+    cdef Py_ssize_t b, j, k = 0, groups = 0
+    for j in range(n):
+        size[bloc[j]] += 1
+    for b in range(nb):  # size[b] becomes where b's members go
+        if size[b] > 1:
+            group[groups] = k
+            groups = groups + 1
+            k = k + size[b]
+            size[b] = group[groups - 1]
+        else:
+            size[b] = -1
+    group[groups] = k
+    for j in range(n):
+        if size[bloc[j]] < 0:
+            lift[j] = INFINITY
+        else:
+            lift[j] = 0.0
+            member[size[bloc[j]]] = j
+            size[bloc[j]] += 1
+    return groups
+
+
 def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, const int64_t[::1] bloc,
                double aggregation, double floor, double t, double[::1] out):
     """Each state's tension at time t in `out`: tau_i = 1 - prod_j f_ij exp(-H_i), the product
@@ -637,25 +665,7 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     group, cut, member = size + (nb + 1), size + 2 * (nb + 1), size + 3 * (nb + 1)
     f, xs = lift + n, lift + (ROWS + 1) * n
     ys, v = xs + n, xs + 2 * n
-    for j in range(n):
-        size[bloc[j]] += 1
-    k = 0
-    for i in range(nb):  # blocs of more than one state, in order; size[b] becomes where b's members go
-        if size[i] > 1:
-            group[groups] = k
-            groups = groups + 1
-            k = k + size[i]
-            size[i] = group[groups - 1]
-        else:
-            size[i] = -1
-    group[groups] = k
-    for j in range(n):
-        if size[bloc[j]] < 0:
-            lift[j] = INFINITY  # its own bloc: y = min(u alone + inf, x) = x
-        else:
-            lift[j] = 0.0
-            member[size[bloc[j]]] = j
-            size[bloc[j]] += 1
+    groups = list_members(bloc, n, nb, size, group, member, lift)
     for i0 in range(0, n, ROWS):
         rows = ROWS if n - i0 >= ROWS else n - i0
         for r in range(rows):
@@ -726,25 +736,7 @@ def tension_terms(intent, const double[:, ::1] share, const double[:, ::1] alone
         raise MemoryError()
     xs, ys, f, ext = lift + n, lift + 2 * n, lift + 3 * n, lift + 4 * n
     group, who, member = size + (nb + 1), size + 2 * (nb + 1), size + 2 * (nb + 1) + n
-    for j in range(n):
-        size[bloc[j]] += 1
-    m = 0
-    for b in range(nb):  # blocs of more than one state, in order; size[b] becomes where b's members go
-        if size[b] > 1:
-            group[groups] = m
-            groups = groups + 1
-            m = m + size[b]
-            size[b] = group[groups - 1]
-        else:
-            size[b] = -1
-    group[groups] = m
-    for j in range(n):
-        if size[bloc[j]] < 0:
-            lift[j] = INFINITY
-        else:
-            lift[j] = 0.0
-            member[size[bloc[j]]] = j
-            size[bloc[j]] += 1
+    groups = list_members(bloc, n, nb, size, group, member, lift)
     for k in range(rows.shape[0]):
         i = rows[k]
         tension_cells(n, &baseline[i, 0], &dev[i, 0], &share[i, 0], &alone[i, 0], lift, e, floor, scale, xs, ys, f)
