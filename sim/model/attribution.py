@@ -14,7 +14,10 @@ bloc. The split is exact (the parts add up to tau_i) and follows the formula's o
       standing     (u(baseline in force) - u(structural baseline)) C_ij     standing acts in force
       intent       (u(now) - u(baseline in force)) C_ij     observed acts (the spiral), fading
 
-Only the names of components and of the bloc come from here; the engine keeps the arrays.
+`table` is the split over whole arrays, the readable definition; the engine computes the same
+cell by cell in the compiled kernel (`sim.kernel.reference.split_sources`, equal to it to rounding),
+from the kernel's terms (`sim.kernel.reference.tension_terms`), and takes the names of components
+and of the blocs from here.
 """
 
 from __future__ import annotations
