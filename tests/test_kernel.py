@@ -128,10 +128,10 @@ def test_the_split_by_source_matches_the_plain_python_and_the_array_definition(f
     if sure:  # x = 1: intent 1 and a share of 1
         log[1, 2, [3, 7]], now[1, 2, [3, 7]], share[2, [3, 7]] = np.inf, 1.0, 1.0
     tau = 1.0 - np.exp(-log.sum(-1))
-    args = (tau, log, now, base, struct, share, share0, floor, 0.02, 0.005)
+    args = (list(tau), list(log), list(now), list(base), struct, share, share0, floor, 0.02, 0.005)
     fast, slow = _kernel.split_sources(*args), reference.split_sources(*args)
     assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(fast, slow))
-    table = sim.model.attribution.table(*args[:5], share[None], share0[None], floor, 0.02, 0.005)
+    table = sim.model.attribution.table(tau, log, now, base, struct, share[None], share0[None], floor, 0.02, 0.005)
     assert all(np.array_equal(a, b) for a, b in zip(fast[:4], table[:4]))
     assert np.allclose(fast[4], table[4], rtol=1e-12, atol=1e-15)
     sample, row, _, _, value = fast

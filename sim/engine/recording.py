@@ -172,7 +172,7 @@ class Recorder:
             while end < len(self.sourced) and self.sourced[end][5] is structure:
                 end += 1
             group = self.sourced[k:end]
-            parts = split_sources(*(np.array([g[c] for g in group]) for c in (1, 2, 3, 4)), structure.baseline[rows],
+            parts = split_sources(*([g[c] for g in group] for c in (1, 2, 3, 4)), structure.baseline[rows],
                                   structure.caps.share[rows], structure.share0[rows], structure.background,
                                   MIN_SOURCE, MIN_PART)
             names = [f"{structure.bloc_names[b]}/{ids[j]}" if structure.bloc_names[b] else ids[j]

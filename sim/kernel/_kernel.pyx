@@ -771,23 +771,29 @@ def tension_terms(intent, const double[:, ::1] share, const double[:, ::1] alone
     free(size)
 
 
-def split_sources(const double[:, ::1] tau, const double[:, :, ::1] log, const double[:, :, ::1] now,
-                  const double[:, :, ::1] base, const double[:, ::1] struct, const double[:, ::1] share,
+def split_sources(list tau, list log, list now, list base, const double[:, ::1] struct, const double[:, ::1] share,
                   const double[:, ::1] share0, double floor, double min_source, double min_part):
-    """The parts of tau[k, r] (sample k, observer row r) kept for sources.csv, as
+    """The parts of tau[k][r] (sample k, observer row r) kept for sources.csv, as
     (sample, row, source, component, value) arrays in the table's order: the arithmetic of
     `sim.model.attribution.table` cell by cell, in the order of its twin
-    (sim.kernel.reference.split_sources), which defines it."""
-    cdef Py_ssize_t K = log.shape[0], R = log.shape[1], n = log.shape[2]
+    (sim.kernel.reference.split_sources), which defines it. The samples come as lists of arrays
+    (each sample's as it was kept: no copy into one array)."""
+    cdef Py_ssize_t K = len(log), R = struct.shape[0], n = struct.shape[1]
     cdef Py_ssize_t k, r, j, c, a, m = 0, kept
     cdef bint sure
     cdef double t, total, scale, part, un, ub, us, x, ratio, sh, s0, st, rank, item
     cdef double p[4]
     cdef double o[4]
-    if not (tau.shape[0] == now.shape[0] == base.shape[0] == K and tau.shape[1] == now.shape[1] == base.shape[1]
-            == struct.shape[0] == share.shape[0] == share0.shape[0] == R and now.shape[2] == base.shape[2]
-            == struct.shape[1] == share.shape[1] == share0.shape[1] == n):
-        raise ValueError("split_sources: k x r tau, k x r x n intent and r x n shares expected")
+    cdef const double[::1] tk
+    cdef const double[:, ::1] Lk, Nk, Bk
+    if not (len(tau) == len(now) == len(base) == K and share.shape[0] == share0.shape[0] == R
+            and share.shape[1] == share0.shape[1] == n):
+        raise ValueError("split_sources: K samples of r tau and r x n intent, and r x n shares expected")
+    for k in range(K):
+        tk, Lk, Nk, Bk = tau[k], log[k], now[k], base[k]
+        if not (tk.shape[0] == Lk.shape[0] == Nk.shape[0] == Bk.shape[0] == R
+                and Lk.shape[1] == Nk.shape[1] == Bk.shape[1] == n):
+            raise ValueError("split_sources: K samples of r tau and r x n intent, and r x n shares expected")
     cdef Py_ssize_t capacity = 8 * K * R + 4 * (n + 1)  # lines, grown as needed (about 8 per row)
     cdef int64_t *codes = <int64_t *> malloc(capacity * sizeof(int64_t))  # (k R + r) 4 (n + 1) + 4 j + c
     cdef double *values = <double *> malloc(capacity * sizeof(double))
@@ -804,23 +810,24 @@ def split_sources(const double[:, ::1] tau, const double[:, :, ::1] log, const d
         raise MemoryError()
     pieces = ranks + (n + 1)
     for k in range(K):
+        tk, Lk, Nk, Bk = tau[k], log[k], now[k], base[k]
         for r in range(R):
-            t = tau[k, r]
+            t = tk[r]
             sure = False
             for j in range(n):
-                if isinf(log[k, r, j]):
+                if isinf(Lk[r, j]):
                     sure = True
             total = 0.0
             for j in range(n):
-                total = total + ((1.0 if isinf(log[k, r, j]) else 0.0) if sure else log[k, r, j])
+                total = total + ((1.0 if isinf(Lk[r, j]) else 0.0) if sure else Lk[r, j])
             scale = t / (total if total > 0.0 else 1.0)
             o[0] = o[1] = o[2] = o[3] = 0.0
             kept = 0
             for j in range(n):
-                part = ((1.0 if isinf(log[k, r, j]) else 0.0) if sure else log[k, r, j]) * scale
-                un = now[k, r, j] - floor
+                part = ((1.0 if isinf(Lk[r, j]) else 0.0) if sure else Lk[r, j]) * scale
+                un = Nk[r, j] - floor
                 un = un / (1.0 - floor) if un > 0.0 else 0.0
-                ub = base[k, r, j] - floor
+                ub = Bk[r, j] - floor
                 ub = ub / (1.0 - floor) if ub > 0.0 else 0.0
                 us = struct[r, j] - floor
                 us = us / (1.0 - floor) if us > 0.0 else 0.0

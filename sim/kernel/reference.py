@@ -118,7 +118,8 @@ def tension_terms(intent, share, alone, bloc, aggregation: float, floor: float, 
 
 
 def split_sources(tau, log, now, base, struct, share, share0, floor: float, min_source: float, min_part: float):
-    """The parts of tau[k, r] (sample k, observer row r) kept for sources.csv, as (sample, row,
+    """The parts of tau[k][r] (sample k, observer row r; lists of each sample's arrays) kept for
+    sources.csv, as (sample, row,
     source, component, value) arrays (int64, and float for the values) in the table's order:
     sample by sample, row by row, sources by decreasing part (the lower index first among equals)
     with `other` (source n) last, components in order (`sim.model.attribution.COMPONENTS`).
@@ -126,14 +127,14 @@ def split_sources(tau, log, now, base, struct, share, share0, floor: float, min_
     Cell by cell, what `sim.model.attribution.table` computes with whole arrays: source j's part is
     tau's share in proportion to its term log[k, r, j] (`tension_terms`; a sure threat, an
     infinite term, takes it all with the others), split by component in proportion to the terms of
-    x_ij = u(now) share; u = (I - floor)+ / (1 - floor) of intent `now` (k x r x n), of its baseline
-    in force `base` (k x r x n) and of its structural baseline `struct` (r x n); `share0` the shares
+    x_ij = u(now) share; u = (I - floor)+ / (1 - floor) of intent `now` (k: r x n), of its baseline
+    in force `base` (k: r x n) and of its structural baseline `struct` (r x n); `share0` the shares
     without the observer's allies (r x n). Sources under `min_source` of tau, and components
     under `min_part` of it, are summed in `other`; parts that are 0 are left out."""
-    K, R, n = log.shape
-    if not (tau.shape == (K, R) and now.shape == base.shape == (K, R, n) and struct.shape == share.shape
-            == share0.shape == (R, n)):
-        raise ValueError("split_sources: k x r tau, k x r x n intent and r x n shares expected")
+    (K, (R, n)) = len(log), struct.shape
+    if not (len(tau) == len(now) == len(base) == K and share.shape == share0.shape == (R, n)
+            and all(a.shape == (R,) for a in tau) and all(a.shape == (R, n) for m in (log, now, base) for a in m)):
+        raise ValueError("split_sources: K samples of r tau and r x n intent, and r x n shares expected")
     lines: list[tuple[int, int, int, int, float]] = []
 
     def excess(value: float) -> float:
@@ -142,7 +143,7 @@ def split_sources(tau, log, now, base, struct, share, share0, floor: float, min_
 
     for k in range(K):
         for r in range(R):
-            t, terms = tau[k, r].item(), log[k, r].tolist()
+            t, terms = tau[k][r].item(), log[k][r].tolist()
             if any(math.isinf(v) for v in terms):
                 terms = [1.0 if math.isinf(v) else 0.0 for v in terms]
             total = 0.0
@@ -150,7 +151,7 @@ def split_sources(tau, log, now, base, struct, share, share0, floor: float, min_
                 total = total + v
             scale = t / (total if total > 0.0 else 1.0)
             other, kept = [0.0] * 4, []
-            nows, bases, structs, shares, shares0 = now[k, r].tolist(), base[k, r].tolist(), *(
+            nows, bases, structs, shares, shares0 = now[k][r].tolist(), base[k][r].tolist(), *(
                 m[r].tolist() for m in (struct, share, share0))
             for j in range(n):
                 part = terms[j] * scale
