@@ -590,6 +590,17 @@ cdef extern from *:
                           Py_ssize_t groups, double aggregation, double *vx, double *vy, Py_ssize_t *cut) noexcept nogil
 
 
+cdef Py_ssize_t bloc_count(const int64_t[::1] bloc, Py_ssize_t n, str caller) except -1:
+    """How many blocs `bloc` numbers (the largest number + 1), after checking each is in 0..n-1."""
+    cdef Py_ssize_t j, nb = 0
+    for j in range(n):
+        if bloc[j] < 0 or bloc[j] >= n:
+            raise ValueError(f"{caller}: bloc numbers must be in 0..n-1")
+        if bloc[j] + 1 > nb:
+            nb = bloc[j] + 1
+    return nb
+
+
 cdef Py_ssize_t list_members(const int64_t[::1] bloc, Py_ssize_t n, Py_ssize_t nb, Py_ssize_t *size,
                              Py_ssize_t *group, Py_ssize_t *member, double *lift) noexcept:
     """The members of blocs of more than one state, bloc by bloc in order (bloc g's are
@@ -648,11 +659,7 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
             == alone.shape[0] == alone.shape[1] == out.shape[0] == bloc.shape[0] == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
-    for j in range(n):
-        if bloc[j] < 0 or bloc[j] >= n:
-            raise ValueError("tension_of: bloc numbers must be in 0..n-1")
-        if bloc[j] + 1 > nb:
-            nb = bloc[j] + 1
+    nb = bloc_count(bloc, n, "tension_of")
     if n == 0:
         return
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
@@ -717,11 +724,7 @@ def tension_terms(intent, const double[:, ::1] share, const double[:, ::1] alone
             == alone.shape[0] == alone.shape[1] == bloc.shape[0] == out.shape[1] == now.shape[1] == n
             and out.shape[0] == now.shape[0] == rows.shape[0]):
         raise ValueError("tension_terms: n x n matrices, n-vectors and len(rows) x n out and now expected")
-    for j in range(n):
-        if bloc[j] < 0 or bloc[j] >= n:
-            raise ValueError("tension_terms: bloc numbers must be in 0..n-1")
-        if bloc[j] + 1 > nb:
-            nb = bloc[j] + 1
+    nb = bloc_count(bloc, n, "tension_terms")
     for k in range(rows.shape[0]):
         if rows[k] < 0 or rows[k] >= n:
             raise ValueError("tension_terms: rows must be in 0..n-1")
