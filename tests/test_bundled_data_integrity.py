@@ -16,7 +16,8 @@ from sim.cli.main import main
 from sim.history import validation
 
 SOURCE = Path(yw.__file__).resolve().parents[1] / "data" / "peacesciencer"
-_CACHED = (yw.read_table, yw.rows_by, yw._manifest, yw.cow_aliases, yw._nmc, yw._majors, yw.rivalry_world_claims, validation._wars)
+_CACHED = (yw.read_table, yw.rows_by, yw._manifest, yw.cow_aliases, yw._nmc, yw._majors, yw.rivalry_world_claims,
+           validation._wars)
 
 
 def _clear() -> None:
