@@ -95,7 +95,7 @@ def model_seconds(setup: Setup, rep: int, seed: int) -> Clock:
 
 def text_seconds(setup: Setup, rep: int, seed: int, sources: bool) -> Clock:
     """Wall and CPU time of one replication rendered as the CSV text a run writes (the command
-    line's path), with or without sources.csv (issue 23's attribution)."""
+    line's path), with or without sources.csv (the attribution of tension)."""
     with Clock() as clock:
         replication_text(setup, rep, seed, sources=sources)
     return clock

@@ -74,7 +74,7 @@ def floor_and_model(scenario, seeds: int) -> list[tuple[str, str]]:
 
 def attribution(scenario, seeds: int) -> list[tuple[str, str]]:
     """Row 6: one replication as the CSV text a run writes, without and with sources.csv
-    (interleaved, best of 3 of each), and the ratio (issue 23's target: at most 1.2)."""
+    (interleaved, best of 3 of each), and the ratio (the target: at most 1.2)."""
     setup = Setup(scenario)
     off, on = [0.0, 0.0], [0.0, 0.0]
     for rep, seed in enumerate(replication_seeds(scenario.seed, seeds)):

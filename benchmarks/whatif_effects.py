@@ -1,9 +1,9 @@
-"""What each shipped what-if changes against baseline_2022, paired by replication (model v2, issue 14).
+"""What each shipped what-if changes against baseline_2022, paired by replication.
 
     python3 benchmarks/whatif_effects.py          # prints the Markdown table of docs/scenarios.md
 
 For each what-if: the mean level of the states' own decisions, answers in peacetime (`answer`
-events, issue 23), unscripted armed clashes (decisions reaching level 5+), pact entries and mean
+events), unscripted armed clashes (decisions reaching level 5+), pact entries and mean
 tension, each as the mean paired difference from the baseline (for a stress test: from its parent
 what-if) with a Wilcoxon signed-rank p-value (scipy.stats).
 """

@@ -172,10 +172,11 @@ HISTORY = re.compile(r"\bissue \d+|\bmodel v[12]\b|\bv[12]'s\b|\bthe v1\b|\bpart
 
 
 def test_the_code_carries_no_project_history():
-    """Comments and docstrings say what the code is, not which issue or model version brought it
-    (git keeps the history)."""
-    notes = [f"{p.relative_to(SIM)}:{n}: {line.strip()}" for p in sorted(SIM.rglob("*.py*"))
-             if p.suffix in (".py", ".pyx") and "data" not in p.relative_to(SIM).parts
+    """Comments and docstrings of the package and the benchmarks say what the code is, not which
+    issue or model version brought it (git keeps the history)."""
+    files = [*sorted(SIM.rglob("*.py*")), *sorted((SIM.parent / "benchmarks").glob("*.py"))]
+    notes = [f"{p.relative_to(SIM.parent)}:{n}: {line.strip()}" for p in files
+             if p.suffix in (".py", ".pyx") and "data" not in p.relative_to(SIM.parent).parts
              for n, line in enumerate(p.read_text().splitlines(), 1) if HISTORY.search(line)]
     assert not notes, "\n".join(notes)
 
