@@ -34,6 +34,7 @@ HEADERS = {
         "warnum,ccode1,ccode2,year,onset,resume,side1,side2,initiator1,initiator2,world_war"
     ),
     "cow_war_inter_dates.csv": "warnum,ccode,side,war_name,start1,end1,start2,end2,where_fought,world_war",
+    "cow_democracy.csv": "ccode,year,euds,aeuds,polity2,v2x_polyarchy",
     "td_rivalries.csv": "rivalryno,rivalryname,ccode1,ccode2,styear,endyear,region,type1,type2,type3",
     "terrthreat.csv.gz": "ccode,year,lterrthreat,sd,lwr,upr,m_lterrthreat,m_sd,m_lwr,m_upr",
     "gml_mid_dyadyears.csv": (
@@ -52,6 +53,7 @@ KEYS = {
     "cow_war_inter_participants.csv": ["warnum", "ccode", "side"],
     "cow_war_inter_dyadyears.csv": ["warnum", "ccode1", "ccode2", "year", "resume"],
     "cow_war_inter_dates.csv": ["warnum", "ccode", "side"],
+    "cow_democracy.csv": ["ccode", "year"],
     "td_rivalries.csv": ["rivalryno"],
     "terrthreat.csv.gz": ["ccode", "year"],
     "gml_mid_dyadyears.csv": ["dispnum", "ccode1", "ccode2", "year"],
@@ -60,6 +62,7 @@ KEYS = {
 YEAR_RANGES = {  # column: (min, max) as stated in the README
     "cow_nmc.csv": ("year", 1816, 2022),
     "cow_state_years.csv": ("year", 1816, 2016),
+    "cow_democracy.csv": ("year", 1816, 2025),
     "cow_war_inter_dyadyears.csv": ("year", 1823, 2003),
     "terrthreat.csv.gz": ("year", 1816, 2010),
     "gml_mid_dyadyears.csv": ("year", 1816, 2010),
@@ -84,9 +87,10 @@ def manifest() -> pd.DataFrame:
 
 def test_manifest_lists_exactly_the_shipped_tables(manifest):
     assert sorted(manifest["file"]) == sorted(HEADERS)
-    from_cow = manifest["file"] == "cow_war_inter_dates.csv"  # COW's own file, not peacesciencer's
-    assert manifest.loc[from_cow, "peacesciencer_commit"].isna().all()
-    assert set(manifest.loc[~from_cow, "peacesciencer_commit"]) == {"fe150a2648056fbd4fbbbd833f0c9e437b2ed04b"}
+    # COW's own file and isard's democracy scores, not peacesciencer's
+    elsewhere = manifest["file"].isin(["cow_war_inter_dates.csv", "cow_democracy.csv"])
+    assert manifest.loc[elsewhere, "peacesciencer_commit"].isna().all()
+    assert set(manifest.loc[~elsewhere, "peacesciencer_commit"]) == {"fe150a2648056fbd4fbbbd833f0c9e437b2ed04b"}
 
 
 @pytest.mark.parametrize("name", sorted(HEADERS))
@@ -264,3 +268,16 @@ def test_war_dates_cover_every_participant_and_agree_with_its_years():
     assert (start.dt.year == both["first_year"]).all()
     spain = dates[(dates["warnum"] == 1) & (dates["ccode"] == 230)].iloc[0]
     assert (spain["war_name"], spain["start1"], spain["end1"]) == ("Franco-Spanish War", "1823-04-07", "1823-11-13")
+
+
+def test_democracy_scores_cover_the_state_years_and_lie_on_their_scales():
+    dem = load("cow_democracy.csv")
+    assert dem["polity2"].dropna().between(-10, 10).all()
+    assert dem["v2x_polyarchy"].dropna().between(0, 1).all()
+    assert np.allclose((dem["euds"] - dem["aeuds"]).dropna(), (dem["euds"] - dem["aeuds"]).dropna().iloc[0])
+    years = load("cow_state_years.csv")
+    merged = years.merge(dem, on=["ccode", "year"], how="left")
+    assert int(merged["euds"].isna().sum()) == 55  # the README's coverage of the state-years 1816-2016
+    norway = dem[(dem["ccode"] == 385) & (dem["year"] == 2022)].iloc[0]
+    russia = dem[(dem["ccode"] == 365) & (dem["year"] == 2022)].iloc[0]
+    assert norway["euds"] > 2 > 0 > russia["euds"]
