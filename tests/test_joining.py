@@ -98,7 +98,7 @@ def test_given_coefficients_replace_the_shipped_ones():
     scenario["parameters"]["joining"]["coefficients"] = closed
     events = run(load_scenario(scenario), replications=40, seed=11).frame("events")
     assert (events.kind == "join").sum() == 0
-    with pytest.raises(Exception, match="at least 13|at most 13|13 items"):
+    with pytest.raises(Exception, match="at least 14|at most 14|14 items"):
         load_scenario({**_world(), "parameters": {"joining": {"enabled": True, "coefficients": [0.0] * 3}}})
 
 

@@ -8,7 +8,8 @@ candidate fought on that side. The covariates (:data:`sim.model.joining.COVARIAT
 on the war's onset date where the data give dates (capitals, other wars under way) and otherwise:
 alliances from ATOP's obligations of the year BEFORE the onset year (ATOP's bundled dyad-years
 carry no dates, so the onset year's would include treaties signed after the war began, such as
-those of August 1914), majors, capabilities and rivalries of the onset year.
+those of August 1914), majors, capabilities, rivalries and regime scores (`cow_democracy.csv`,
+:func:`sim.model.joining.democracy`; a missing score at the year's median) of the onset year.
 
 The fit is a logit by maximum likelihood (statsmodels, Newton's method); the forecasts of the
 validation (:func:`cross_validated`) refit it without the war (or era) forecast. The three-feature
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from sim.history.validation import HELD_OUT, War, read_wars
-from sim.model.joining import COVARIATES, Coefficients, any_side, read_coefficients
+from sim.model.joining import COVARIATES, Coefficients, any_side, democracy, read_coefficients
 from sim.model.world import great_circle_km
 from sim.scenario.yearworld import capital_at, majors, read_table
 
@@ -159,6 +160,9 @@ def _war_rows(war: War) -> pd.DataFrame:
     s = {p: _s_score(level, position[p])[rows] for p in pair}
     cinc = t["nmc"][t["nmc"]["year"] == war.onset].set_index("ccode")["cinc"]
     power = {p: float(cinc.get(p, 0.0)) for p in pair}
+    scores, median = democracy(war.onset)
+    regime = {c: scores.get(c, median) for c in codes + pair}
+    d = np.array([regime[c] for c in codes])
     dates = t["dates"][t["dates"]["warnum"] == war.warnum]
     entry = {(int(c), int(sd)): s0 for c, sd, s0 in zip(dates["ccode"], dates["side"], dates["start1"])}
     frames = []
@@ -179,6 +183,8 @@ def _war_rows(war: War) -> pd.DataFrame:
             "war_side": _at_war(war, day, codes, party), "war_other": _at_war(war, day, codes, other),
             "share_side": share, "major_side": float(party in big_codes),
             "major_ally_side": float(bool(_owing(before, party) & big_codes)),
+            "regime_side": -np.abs(d - regime[party]), "regime_other": -np.abs(d - regime[other]),
+            "regime_diff": np.abs(d - regime[other]) - np.abs(d - regime[party]),
             "tied": np.maximum(_tied(before, codes, pair[0]), _tied(before, codes, pair[1]))}))
     return pd.concat(frames, ignore_index=True)
 
