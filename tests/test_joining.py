@@ -196,7 +196,9 @@ def test_the_treaty_term_is_the_casus_foederis_of_where_the_attack_fell():
 def test_in_2022_the_allies_of_estonia_lean_to_its_side():
     """Russia attacks Estonia in the 2022 world: for every state bound to defend Estonia (NATO),
     the equation's chance of joining Estonia's side exceeds that of joining Russia's, by at least
-    twice; for Belarus, bound to Russia, the other way round. (With the dropped portfolio term,
+    twice for each whose regime score is nearer Estonia's than Russia's (all but Turkey, 0.29,
+    nearer Russia's 0.16 than Estonia's 0.94: `regime_diff` takes from its lean, which stays
+    Estonia's way); for Belarus, bound to Russia, the other way round. (With the dropped portfolio term,
     whose values in this 55-state world lay beyond the record's, the allies leaned to Russia:
     Latvia 0.19 on Russia's side against 0.09 on Estonia's.)"""
     from sim.engine.simulation import Setup, Simulation
@@ -212,7 +214,10 @@ def test_in_2022_the_allies_of_estonia_lean_to_its_side():
     on_estonia = probability(covariates(st, est, rus, power, calm))
     allies = [k for k in np.flatnonzero(st.owes[:, est]) if k != rus]
     assert len(allies) >= 25 and world.index["USA"] in allies
-    assert (on_estonia[allies] > 2 * on_russia[allies]).all()
+    assert (on_estonia[allies] > on_russia[allies]).all()
+    like = [k for k in allies if abs(st.regime[k] - st.regime[est]) < abs(st.regime[k] - st.regime[rus])]
+    assert set(allies) - set(like) == {world.index["TUR"]}
+    assert (on_estonia[like] > 2 * on_russia[like]).all()
     blr = world.index["BLR"]
     assert on_russia[blr] > 2 * on_estonia[blr]
 
@@ -255,3 +260,63 @@ def test_a_join_names_the_pact_that_carried_it():
     members = {p: set(spec.members) for p, spec in result.scenario.alliances.items()}
     assert carried and all(e.actor in members[e.pact] for e in carried)
     assert any(not e.pact for e in joins)  # joiners that owed no one (Finland, on its own stake)
+
+
+REGIME_REPS = 1000
+
+
+def _regimes() -> dict:
+    """PRK (an autocracy, regime score about 0.05 in 2022) attacks NOR (a democracy, about 1.0),
+    the war held a year, in an otherwise empty world. SWD (a democracy, 0.98) and BLR (an
+    autocracy, 0.13) are the same state as far as every other covariate goes: the same place, the
+    same power (minor), no pact or rivalry; their states are named by COW abbreviations, so they
+    read the 2022 regime scores (`sim.model.joining.regime_scores`)."""
+    spots = {"PRK": (50.0, 10.0, 10.0), "NOR": (50.0, 14.0, 10.0), "SWD": (50.5, 12.0, 2.0), "BLR": (50.5, 12.0, 2.0),
+             "USA": (40.0, -100.0, 300.0), "CHN": (35.0, 105.0, 300.0)}
+    states = {s: {"lat": lat, "lon": lon, "power": p} for s, (lat, lon, p) in spots.items()}
+    return {"name": "regimes", "world": "empty", "states": states, "horizon_days": 365,
+            "parameters": {"decision": {"war_cost": 50.0}, "joining": {"enabled": True}},
+            "timeline": [{"at": 0, "do": "attack", "actor": "PRK", "target": "NOR", "level": 6, "hold_days": 365}]}
+
+
+def test_a_state_joins_the_side_of_like_regime_more_often():
+    """Regime similarity (`regime_diff`, +1.15): the democracy SWD joins the democracy NOR's side
+    (fights PRK) more often than its autocratic twin BLR does, and BLR joins PRK's side (fights
+    NOR) more often than SWD does; each by more than three binomial standard errors. The two
+    differ in their regime score only."""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.model.joining import setting
+
+    scenario = load_scenario(_regimes())
+    sim = Simulation(Setup(scenario), 1, horizon=1)
+    st = setting(sim.world, sim.pacts, scenario, sim.forces.power)
+    d = dict(zip(sim.world.ids, st.regime))
+    assert d["NOR"] > 0.95 and d["SWD"] > 0.95 and d["PRK"] < 0.1 and d["BLR"] < 0.2
+    events = run(scenario, replications=REGIME_REPS, seed=7).frame("events")
+    joins = events[events.kind == "join"]
+
+    def share(state: str, against: str) -> float:
+        return joins.loc[(joins.actor == state) & (joins.target == against), "rep"].nunique() / REGIME_REPS
+
+    for state, twin, against in (("SWD", "BLR", "PRK"), ("BLR", "SWD", "NOR")):
+        like, unlike = share(state, against), share(twin, against)
+        se = np.sqrt(like * (1 - like) / REGIME_REPS + unlike * (1 - unlike) / REGIME_REPS)
+        assert like - unlike > 3 * se, (state, like, twin, unlike)
+
+
+def test_regime_scores_of_the_2022_world_and_of_a_state_without_one():
+    """The 2022 world reads each state's score of 2022 by its COW abbreviation (France's alias FRN):
+    France about 0.90, Russia 0.16; a scenario's own state (no COW name) takes 2022's median and so
+    does a COW state-year without a score (Austria-Hungary in 1900, by the year's median)."""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.model.joining import democracy, regime_scores
+
+    scenario = load_scenario("scenarios/russia_attacks_estonia.yaml")
+    sim = Simulation(Setup(scenario), 1, horizon=1)
+    d = dict(zip(sim.world.ids, regime_scores(scenario, sim.world)))
+    assert 0.85 < d["FRA"] < 0.95 and 0.1 < d["RUS"] < 0.2 and d["EST"] > d["UKR"] > d["RUS"]
+    scores, median = democracy(2022)
+    own = load_scenario(_world())
+    assert (regime_scores(own, Simulation(Setup(own), 1, horizon=1).world) == median).all()
+    scores_1900, _ = democracy(1900)
+    assert 300 not in scores_1900 and 200 in scores_1900
