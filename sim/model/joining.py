@@ -9,10 +9,12 @@ the covariates `x` (:data:`COVARIATES`) being opportunity (distance from c's cap
 nearer of the two parties' capitals, major-power status and its reach: the two interacted) and
 willingness (c's treaty obligation of defence or offence to P_s, to P_o and to both, a strategic
 rivalry with either, being already at war with the other, and side s's share of the two parties'
-capabilities, whose sign says whether states bandwagon or balance). Siverson & Starr (1991) for opportunity
+capabilities, whose sign says whether states bandwagon or balance, the great powers on the
+side, and how much nearer c's regime is to P_s's than to P_o's). Siverson & Starr (1991) for opportunity
 and willingness; Joyce, Ghosn & Bayer (2013) for the covariates of joining; Signorino & Ritter
 (1999) for S, which the equation no longer uses (:data:`COVARIATES`); Schweller (1994) for
-bandwagoning. Each covariate is held to its range in the record (:meth:`Coefficients.linear`).
+bandwagoning; Siverson & Emmons (1991), Werner & Lemke (1997) and Lai & Reiter (2000) for
+regime similarity. Each covariate is held to its range in the record (:meth:`Coefficients.linear`).
 
 The coefficients are maximum-likelihood estimates on the COW inter-state wars other than the
 held-out 106 and 139, shipped in `sim/data/joining/coefficients.csv` with their standard errors
@@ -69,7 +71,8 @@ COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "o
   and with the other (-|d_c - d_O|: -1.62, s.e. 0.43), both signed as the theory says; the single
   difference scores better out of sample (docs/validation.md).
   A missing score is taken at the year's median (:func:`regime_scores`): in the record 46 of the
-  15,354 rows, none a joiner (Austria-Hungary 1867-1918 and three other state-years), so a
+  15,354 rows, none a joiner (Austria-Hungary in 21 wars of 1867-1918, West Germany and North
+  Yemen in 1990), so a
   missing-score indicator's estimate would run to minus infinity, as `war_side`'s would.
 
 The difference in alliance-portfolio similarity (Signorino & Ritter's S with each party) was a
