@@ -40,7 +40,8 @@ from sim.scenario.pactkinds import kind
 from sim.scenario.schema import Scenario
 from sim.scenario.yearworld import majors, read_table, rows_by
 
-__all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores", "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
+__all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores",
+           "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
            "RIVAL_INTENT", "Setting", "setting", "covariates", "owed", "process"]
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
