@@ -26,6 +26,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from manifest_row import write_row  # this folder's helper (the script's own folder is on sys.path)
+
 HERE = Path(__file__).resolve().parent
 OUT = "cow_democracy.csv"
 SOURCE = "isard cw_democracy.rda"  # the manifest's peacesciencer_commit stays empty: not peacesciencer's
@@ -75,11 +77,7 @@ def main(argv: list[str]) -> int:
         sys.exit(f"{source}: not isard's cw_democracy.rda of commit {SOURCE_COMMIT} (SHA-256 {digest})")
     text = convert(source)
     (HERE / OUT).write_text(text, encoding="utf-8", newline="\n")
-    manifest = HERE / "manifest.csv"
-    lines = [line for line in manifest.read_text(encoding="utf-8").splitlines() if not line.startswith(OUT + ",")]
-    row = f"{OUT},{SOURCE},,{text.count(chr(10)) - 1},{hashlib.sha256(text.encode()).hexdigest()}"
-    body = sorted(lines[1:] + [row])
-    manifest.write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+    write_row(OUT, SOURCE, text)
     return 0
 
 

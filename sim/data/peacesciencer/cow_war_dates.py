@@ -22,6 +22,8 @@ import io
 import sys
 from pathlib import Path
 
+from manifest_row import write_row  # this folder's helper (the script's own folder is on sys.path)
+
 HERE = Path(__file__).resolve().parent
 OUT = "cow_war_inter_dates.csv"
 SOURCE_SHA256 = "2535e30b145141c331a07d12d91e498ad8bdd3db32ba8d3bd88c4fda54817731"
@@ -61,11 +63,7 @@ def main(argv: list[str]) -> int:
         sys.exit(__doc__)
     text = convert(Path(argv[0]))
     (HERE / OUT).write_text(text, encoding="utf-8")
-    manifest = HERE / "manifest.csv"
-    lines = [line for line in manifest.read_text(encoding="utf-8").splitlines() if not line.startswith(OUT + ",")]
-    row = f"{OUT},Inter-StateWarData_v4.0.csv,,{text.count(chr(10)) - 1},{hashlib.sha256(text.encode()).hexdigest()}"
-    body = sorted(lines[1:] + [row])
-    manifest.write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+    write_row(OUT, "Inter-StateWarData_v4.0.csv", text)
     return 0
 
 
