@@ -320,3 +320,21 @@ def test_regime_scores_of_the_2022_world_and_of_a_state_without_one():
     assert (regime_scores(own, Simulation(Setup(own), 1, horizon=1).world) == median).all()
     scores_1900, _ = democracy(1900)
     assert 300 not in scores_1900 and 200 in scores_1900
+
+
+def test_a_year_world_reads_its_years_scores_as_the_fit_does():
+    """In `cow_1900` each state's regime score is its 1900 score, the one the fit reads for a war of
+    1900 (`sim.model.joining.democracy`, by COW code); Austria-Hungary, blank in the source for
+    1867-1918, takes the year's median, as in the fit."""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.model.joining import democracy, regime_scores
+    from sim.scenario.yearworld import read_table
+
+    scenario = load_scenario({"name": "y1900", "world": "cow_1900", "horizon_days": 30})
+    world = Simulation(Setup(scenario), 1, horizon=1).world
+    d = dict(zip(world.ids, regime_scores(scenario, world)))
+    scores, median = democracy(1900)
+    code = {r["stateabb"]: int(r["ccode"]) for r in read_table("cow_state_years") if r["year"] == "1900"}
+    assert set(d) == set(code) and len(d) > 40
+    assert d["AUH"] == median
+    assert all(d[s] == scores[code[s]] for s in d if s != "AUH")
