@@ -50,7 +50,8 @@ import numpy as np
 from sim.model.ladder import CLASH, MOBILISATION
 from sim.scenario.yearworld import LAST_YEAR, majors, read_table, rows_by
 
-__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "severity_coefficients",
+__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "SEVERITY_CANDIDATES", "LONG_PEACE", "severity_coefficients",
+           "severity_covariates",
            "armed_share", "covariates", "hazard",
            "ForceDraws",
            "coercion_cap"]
@@ -59,8 +60,17 @@ TERMS = ("const", "log_ratio", "log_ratio_sq", "decline", "rise", "claim", "riva
          "terrthreat_j", "log_distance", "near", "defence_pact", "other_pact", "target_allies", "major_i", "major_j", "nuclear_j",
          "nuclear_dyad", "past_disputes")
 """The covariates of a directed dyad i -> j, in the order of the shipped coefficients."""
-SEVERITY_TERMS = ("const", "claim", "target_allies", "major_i", "nuclear_j")
-"""The covariates of the severity logit: which uses of force reach war (see :func:`armed_share`)."""
+SEVERITY_TERMS = ("const", "post_1945", "major_i", "log_ratio_sq", "terrthreat_i", "terrthreat_j")
+"""The covariates of the severity logit: which uses of force reach war (see :func:`armed_share`),
+chosen by held-out score among :data:`SEVERITY_CANDIDATES` (:func:`sim.history.forcefit.select_severity`)."""
+SEVERITY_CANDIDATES = ("claim", "target_allies", "major_i", "major_j", "major_dyad", "nuclear_j", "nuclear_dyad",
+                       "post_1945", "parity", "log_ratio", "log_ratio_sq", "past_disputes", "log_distance", "near",
+                       "decline", "rise", "terrthreat_i", "terrthreat_j", "defence_pact", "other_pact", "rivalry_other")
+"""The terms the severity logit may take: those of :data:`TERMS` and the derived ones of
+:func:`severity_covariates` (both sides major powers, Bremer 1992; the years after 1945, the long
+peace, Gaddis 1986, Mueller 1989; parity as -|log ratio|, Reed 2003)."""
+LONG_PEACE = 1946
+"""The first year of `post_1945` (the long peace: Gaddis 1986; Mueller 1989)."""
 NEAR_KM = 1000.0
 """Capitals closer than this count as near (the peacetime comparison's first distance band)."""
 SHIFT_YEARS = 10
@@ -100,11 +110,22 @@ def severity_coefficients() -> Coefficients:
     return Coefficients(list(csv.DictReader(io.StringIO(text))), SEVERITY_TERMS, path)
 
 
-def armed_share(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def severity_covariates(x: np.ndarray, year: int | None, terms: tuple[str, ...] = SEVERITY_TERMS) -> np.ndarray:
+    """Z[..., k]: severity term k of `terms` from the hazard's covariates `x` (:func:`covariates`)
+    of a world of `year` (None: a world after the data, the 2022 world: after 1945). The derived
+    terms: `post_1945` (the world's year >= :data:`LONG_PEACE`), `major_dyad` (both sides COW major
+    powers), `parity` (-|log(power_i / power_j)|)."""
+    col = {t: x[..., k] for k, t in enumerate(TERMS)}
+    derived = {"post_1945": lambda: np.full(x.shape[:-1], float(year is None or year >= LONG_PEACE)),
+               "major_dyad": lambda: col["major_i"] * col["major_j"],
+               "parity": lambda: -np.abs(col["log_ratio"])}
+    return np.stack([col[t] if t in col else derived[t]() for t in terms], axis=-1)
+
+
+def armed_share(x: np.ndarray, beta: np.ndarray, year: int | None) -> np.ndarray:
     """The chance that a use of force by i against j is an armed attack (reaches war), the
-    severity logit on the :data:`SEVERITY_TERMS` columns of the covariates `x`."""
-    columns = [TERMS.index(t) for t in SEVERITY_TERMS]
-    return 1.0 / (1.0 + np.exp(-(x[..., columns] @ beta)))
+    severity logit on the :data:`SEVERITY_TERMS` of the covariates `x` of a world of `year`."""
+    return 1.0 / (1.0 + np.exp(-(severity_covariates(x, year) @ beta)))
 
 
 @functools.lru_cache(maxsize=4)
@@ -166,9 +187,11 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
 
     A world of any year (`cow_YYYY`) reads its year's data: CINC ten years before for the power
     shift, territorial threat, COW major powers, the disputes of the ten years before. Any other world
-    has no capability history (no power shift), territorial threat 0 (the fit's centre), the COW
-    major powers of the last year of the data and the disputes of its last ten years (2001-2010),
-    states named by their COW abbreviations. The year and the COW names are the scenario's
+    has the power shift of the last decade of the capability data (CINC 2006-2016; none for a state
+    the data do not name), the territorial threat of the last year of the data
+    (2010; 0, the fit's centre, for a state it does not name), the COW major powers of the last year
+    of the data and the disputes of its last ten years (2001-2010), states named by their COW
+    abbreviations. The year and the COW names are the scenario's
     `world_record`, which the loader reads with the world (never the world's name: a sweep point
     runs on the resolved scenario, whose world is `empty`)."""
     n, year = world.n, scenario.world_record.year
@@ -176,15 +199,17 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
     power = np.maximum(np.asarray(world.power, dtype=float), 1e-4)
     lr = np.clip(np.log(power[:, None] / power[None, :]), -RATIO_CLIP, RATIO_CLIP)
     share = power[:, None] / (power[:, None] + power[None, :])
-    shift = np.zeros((n, n))
-    threat = np.zeros(n)
     if year is not None:
         before = _cinc(year - SHIFT_YEARS) if year - SHIFT_YEARS >= 1816 else {}
         old = np.array([before.get(s, math.nan) for s in ids]) * 100.0  # power = 100 x CINC
-        old_share = old[:, None] / (old[:, None] + old[None, :])
-        shift = np.nan_to_num(share - old_share, nan=0.0)
-        tt = _terrthreat(year)
-        threat = np.array([tt.get(s, 0.0) for s in ids])
+        shift = share - old[:, None] / (old[:, None] + old[None, :])
+    else:  # the last decade of the capability data (NMC 7.0 ends in LAST_YEAR), as for the disputes
+        now, before = _cinc(LAST_YEAR), _cinc(LAST_YEAR - SHIFT_YEARS)
+        new, old = (np.array([c.get(s, math.nan) for s in ids]) for c in (now, before))
+        shift = new[:, None] / (new[:, None] + new[None, :]) - old[:, None] / (old[:, None] + old[None, :])
+    shift = np.nan_to_num(shift, nan=0.0)
+    tt = _terrthreat(year if year is not None else LAST_YEAR)
+    threat = np.array([tt.get(s, 0.0) for s in ids])
     big = majors(min(year or LAST_YEAR, LAST_YEAR))
     major = np.array([s in big for s in ids], dtype=float)
     claim = ((stake > 0) | (stake.T > 0)).astype(float)
