@@ -57,7 +57,7 @@ class Setup:
             x = force.covariates(scenario, self.world, self.stake)
             h = force.hazard(x, force.coefficients().beta)
             self.force_rate = -np.log1p(-h) * d.force_rate_scale
-            self.force_armed = force.armed_share(x, force.severity_coefficients().beta, scenario.world_record.year)
+            self.force_armed = force.armed_share(x, force.severity_coefficients().beta)
 
     def gradient(self, extra: dict | None = None) -> np.ndarray:
         """G[i, j]: Boulding's gradient between the nearest positions of i and j (`sim.model.reach`),

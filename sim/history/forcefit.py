@@ -89,7 +89,7 @@ def year_frame(year: int, force: set[tuple[str, str]] | None = None,
     ids = np.array(world.ids)
     frame = pd.DataFrame(x[i, j], columns=list(TERMS))
     derived = tuple(t for t in SEVERITY_CANDIDATES if t not in TERMS)
-    frame[list(derived)] = severity_covariates(x[i, j], year, derived)
+    frame[list(derived)] = severity_covariates(x[i, j], derived)
     frame.insert(0, "year", year)
     frame.insert(1, "a", ids[i])
     frame.insert(2, "b", ids[j])

@@ -50,7 +50,8 @@ import numpy as np
 from sim.model.ladder import CLASH, MOBILISATION
 from sim.scenario.yearworld import LAST_YEAR, majors, read_table, rows_by
 
-__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "SEVERITY_CANDIDATES", "LONG_PEACE", "severity_coefficients",
+__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "SEVERITY_CANDIDATES", "LONG_PEACE", "COLD_WAR_END",
+           "severity_coefficients",
            "severity_covariates",
            "armed_share", "covariates", "hazard",
            "ForceDraws",
@@ -58,19 +59,20 @@ __all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "S
 
 TERMS = ("const", "log_ratio", "log_ratio_sq", "decline", "rise", "claim", "rivalry_other", "terrthreat_i",
          "terrthreat_j", "log_distance", "near", "defence_pact", "other_pact", "target_allies", "major_i", "major_j", "nuclear_j",
-         "nuclear_dyad", "past_disputes")
+         "nuclear_dyad", "past_disputes", "major_dyad", "post_1945", "post_1989")
 """The covariates of a directed dyad i -> j, in the order of the shipped coefficients."""
 SEVERITY_TERMS = ("const", "post_1945", "major_i", "log_ratio_sq", "terrthreat_i", "terrthreat_j")
 """The covariates of the severity logit: which uses of force reach war (see :func:`armed_share`),
 chosen by held-out score among :data:`SEVERITY_CANDIDATES` (:func:`sim.history.forcefit.select_severity`)."""
 SEVERITY_CANDIDATES = ("claim", "target_allies", "major_i", "major_j", "major_dyad", "nuclear_j", "nuclear_dyad",
-                       "post_1945", "parity", "log_ratio", "log_ratio_sq", "past_disputes", "log_distance", "near",
+                       "post_1945", "post_1989", "parity", "log_ratio", "log_ratio_sq", "past_disputes", "log_distance", "near",
                        "decline", "rise", "terrthreat_i", "terrthreat_j", "defence_pact", "other_pact", "rivalry_other")
-"""The terms the severity logit may take: those of :data:`TERMS` and the derived ones of
-:func:`severity_covariates` (both sides major powers, Bremer 1992; the years after 1945, the long
-peace, Gaddis 1986, Mueller 1989; parity as -|log ratio|, Reed 2003)."""
+"""The terms the severity logit may take: those of :data:`TERMS` and parity as -|log ratio| (Reed
+2003; :func:`severity_covariates`)."""
 LONG_PEACE = 1946
 """The first year of `post_1945` (the long peace: Gaddis 1986; Mueller 1989)."""
+COLD_WAR_END = 1990
+"""The first year of `post_1989` (after the Cold War: Goldstein 2011; Pinker 2011)."""
 NEAR_KM = 1000.0
 """Capitals closer than this count as near (the peacetime comparison's first distance band)."""
 SHIFT_YEARS = 10
@@ -110,22 +112,17 @@ def severity_coefficients() -> Coefficients:
     return Coefficients(list(csv.DictReader(io.StringIO(text))), SEVERITY_TERMS, path)
 
 
-def severity_covariates(x: np.ndarray, year: int | None, terms: tuple[str, ...] = SEVERITY_TERMS) -> np.ndarray:
-    """Z[..., k]: severity term k of `terms` from the hazard's covariates `x` (:func:`covariates`)
-    of a world of `year` (None: a world after the data, the 2022 world: after 1945). The derived
-    terms: `post_1945` (the world's year >= :data:`LONG_PEACE`), `major_dyad` (both sides COW major
-    powers), `parity` (-|log(power_i / power_j)|)."""
+def severity_covariates(x: np.ndarray, terms: tuple[str, ...] = SEVERITY_TERMS) -> np.ndarray:
+    """Z[..., k]: severity term k of `terms` from the hazard's covariates `x` (:func:`covariates`),
+    and the derived term `parity` (-|log(power_i / power_j)|)."""
     col = {t: x[..., k] for k, t in enumerate(TERMS)}
-    derived = {"post_1945": lambda: np.full(x.shape[:-1], float(year is None or year >= LONG_PEACE)),
-               "major_dyad": lambda: col["major_i"] * col["major_j"],
-               "parity": lambda: -np.abs(col["log_ratio"])}
-    return np.stack([col[t] if t in col else derived[t]() for t in terms], axis=-1)
+    return np.stack([col[t] if t in col else -np.abs(col["log_ratio"]) for t in terms], axis=-1)
 
 
-def armed_share(x: np.ndarray, beta: np.ndarray, year: int | None) -> np.ndarray:
+def armed_share(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
     """The chance that a use of force by i against j is an armed attack (reaches war), the
-    severity logit on the :data:`SEVERITY_TERMS` of the covariates `x` of a world of `year`."""
-    return 1.0 / (1.0 + np.exp(-(severity_covariates(x, year) @ beta)))
+    severity logit on the :data:`SEVERITY_TERMS` of the covariates `x`."""
+    return 1.0 / (1.0 + np.exp(-(severity_covariates(x) @ beta)))
 
 
 @functools.lru_cache(maxsize=4)
@@ -248,7 +245,9 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
         "target_allies": np.log1p(np.maximum(backing, 0.0) / power[:, None]),
         "major_i": major[:, None] * ones, "major_j": major[None, :] * ones,
         "nuclear_j": nuclear[None, :] * ones, "nuclear_dyad": nuclear[:, None] * nuclear[None, :],
-        "past_disputes": past,
+        "past_disputes": past, "major_dyad": major[:, None] * major[None, :],
+        "post_1945": ones * float(year is None or year >= LONG_PEACE),
+        "post_1989": ones * float(year is None or year >= COLD_WAR_END),
     }
     x = np.stack([columns[t] for t in TERMS], axis=-1)
     idx = np.arange(n)
