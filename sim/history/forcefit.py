@@ -15,8 +15,9 @@ every fifth year (year % 5 == 0), which includes every default year of `alliance
 
 Severity: among those uses of force, the ones that reached war (hostility level 5 in the dyad;
 Jones, Bremer & Singer 1996), fitted by a second logit on :data:`sim.model.force.SEVERITY_TERMS`
-over the training years' uses of force; the simulator makes that share of its uses of force armed
-attacks and the rest incidents below war.
+over the training years' uses of force, on the terms :func:`select_severity` chose (written to
+severity_selection.csv); the simulator makes that share of its uses of force armed attacks and the
+rest incidents below war.
 
 Estimator: a logit by maximum likelihood (statsmodels `Logit`, Newton's method) on the training
 years; standard errors from the inverse Hessian. Scores: the area under the ROC curve on the held-out

@@ -22,7 +22,9 @@ j's defence-pact partners other than i over i's own, log(1 + sum_k power_k / pow
 deter by the help the target can call on, Leeds 2003, AJPS 47(3); Bremer 1992), each side's major-power status, the
 target's and the dyad's nuclear arms, and the dyad's militarised disputes begun in the ten years
 before (log(1 + count); temporal dependence, Beck, Katz & Tucker 1998, AJPS 42(4): rivalry as a
-history of disputes, Diehl & Goertz 2000).
+history of disputes, Diehl & Goertz 2000), both sides major powers (great-power pairs originate
+fewer disputes than the two majors' own terms imply; Bremer 1992) and the era of the world's year:
+after 1945 and after 1989 (Gaddis 1986; Goldstein 2011; a world without a year is after both).
 
 The decision: each time state i decides, it uses force against someone with probability
 1 - exp(-sum_j lambda[i, j] dt), dt the years since its previous draw (the discretisation of the
@@ -50,9 +52,8 @@ import numpy as np
 from sim.model.ladder import CLASH, MOBILISATION
 from sim.scenario.yearworld import LAST_YEAR, majors, read_table, rows_by
 
-__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "SEVERITY_CANDIDATES", "LONG_PEACE", "COLD_WAR_END",
-           "severity_coefficients",
-           "severity_covariates",
+__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "SEVERITY_CANDIDATES",
+           "LONG_PEACE", "COLD_WAR_END", "severity_coefficients", "severity_covariates",
            "armed_share", "covariates", "hazard",
            "ForceDraws",
            "coercion_cap"]
