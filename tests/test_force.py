@@ -123,10 +123,11 @@ def test_a_rapid_power_shift_moves_the_declining_sides_rate_as_the_record_says()
     assert np.sign(shifted - steady) == np.sign(BETA[TERM["decline"]])
 
 
-def test_a_target_with_strong_allies_draws_fewer_uses_of_force_and_fewer_armed_attacks():
+def test_a_target_with_strong_allies_draws_fewer_uses_of_force():
     """The target's allies deter as the record says (Leeds 2003): PB, with a defence pact with a
-    strong third state, faces a lower rate from PA and a lower share of armed attacks than LB, with
-    none; both by the fitted coefficients' signs (negative in both fits)."""
+    strong third state, faces a lower rate from PA than LB, with none (the fitted coefficient's
+    sign); the severity logit no longer weighs the allies (not chosen by the held-out score), so the
+    share of armed attacks is the same."""
     data = pairs_world(ratio=1.0)
     data["states"]["AL"] = {"lat": 0.0, "lon": 18.0, "power": 500.0}
     data["alliances"] = {"DEF": {"type": "defence", "members": ["PB", "AL"]}}
@@ -135,9 +136,28 @@ def test_a_target_with_strong_allies_draws_fewer_uses_of_force_and_fewer_armed_a
     pa, pb, la, lb = (setup.world.index[s] for s in ("PA", "PB", "LA", "LB"))
     assert x[pa, pb, TERM["target_allies"]] == pytest.approx(np.log1p(500.0 / 50.0))
     assert x[la, lb, TERM["target_allies"]] == 0.0 and x[pb, pa, TERM["target_allies"]] == 0.0
-    assert BETA[TERM["target_allies"]] < 0 and force.severity_coefficients().beta[2] < 0
+    assert BETA[TERM["target_allies"]] < 0 and "target_allies" not in force.SEVERITY_TERMS
     assert setup.force_rate[pa, pb] < setup.force_rate[la, lb]
-    assert setup.force_armed[pa, pb] < setup.force_armed[la, lb]
+    assert setup.force_armed[pa, pb] == pytest.approx(setup.force_armed[la, lb])
+
+
+def test_after_1945_and_far_from_parity_fewer_uses_of_force_are_wars():
+    """The severity logit's long-peace and parity terms (Gaddis 1986, Mueller 1989; Reed 2003): the
+    same dyad's use of force is less often an armed attack in a world after 1945 than before, and
+    less often between unequal states than at parity; a major power's more often (Bremer 1992)."""
+    gamma = force.severity_coefficients().beta
+    x = np.zeros((2, 2, len(force.TERMS)))
+    x[..., TERM["const"]] = 1.0
+    before = force.armed_share(x, gamma)[0, 1]
+    x[..., TERM["post_1945"]] = 1.0
+    after = force.armed_share(x, gamma)[0, 1]
+    assert after < before
+    unequal = x.copy()
+    unequal[..., TERM["log_ratio_sq"]] = np.log(20.0) ** 2
+    assert force.armed_share(unequal, gamma)[0, 1] < after
+    major = x.copy()
+    major[0, 1, TERM["major_i"]] = 1.0
+    assert force.armed_share(major, gamma)[0, 1] > after
 
 
 def test_only_the_fitted_share_of_uses_of_force_are_armed_attacks_and_incidents_invoke_no_pact():

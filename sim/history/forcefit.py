@@ -15,8 +15,9 @@ every fifth year (year % 5 == 0), which includes every default year of `alliance
 
 Severity: among those uses of force, the ones that reached war (hostility level 5 in the dyad;
 Jones, Bremer & Singer 1996), fitted by a second logit on :data:`sim.model.force.SEVERITY_TERMS`
-over the training years' uses of force; the simulator makes that share of its uses of force armed
-attacks and the rest incidents below war.
+over the training years' uses of force, on the terms :func:`select_severity` chose (written to
+severity_selection.csv); the simulator makes that share of its uses of force armed attacks and the
+rest incidents below war.
 
 Estimator: a logit by maximum likelihood (statsmodels `Logit`, Newton's method) on the training
 years; standard errors from the inverse Hessian. Scores: the area under the ROC curve on the held-out
@@ -39,14 +40,14 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu, norm
 
-from sim.model.force import SEVERITY_TERMS, TERMS, covariates
+from sim.model.force import SEVERITY_CANDIDATES, SEVERITY_TERMS, TERMS, covariates, severity_covariates
 from sim.model.motives import stakes
 from sim.model.world import compile_world
 from sim.scenario.loading import load_scenario
 from sim.scenario.yearworld import read_table
 
 __all__ = ["FIRST", "LAST", "HELD_OUT_YEARS", "test_year", "years", "outcomes", "year_frame", "dataset", "fit_severity",
-           "severity_scores", "fit",
+           "select_severity", "severity_scores", "fit",
            "auc_interval", "write", "main"]
 
 FIRST, LAST = 1816, 2010
@@ -88,6 +89,8 @@ def year_frame(year: int, force: set[tuple[str, str]] | None = None,
     i, j = np.nonzero(~np.eye(world.n, dtype=bool))
     ids = np.array(world.ids)
     frame = pd.DataFrame(x[i, j], columns=list(TERMS))
+    derived = tuple(t for t in SEVERITY_CANDIDATES if t not in TERMS)
+    frame[list(derived)] = severity_covariates(x[i, j], derived)
     frame.insert(0, "year", year)
     frame.insert(1, "a", ids[i])
     frame.insert(2, "b", ids[j])
@@ -113,6 +116,54 @@ def fit_severity(data: pd.DataFrame):
     used = data[(data["force"] == 1) & ~data["year"].map(test_year)]
     return sm.Logit(used["war"].to_numpy(float), used[list(SEVERITY_TERMS)].to_numpy(float)).fit(
         method="newton", maxiter=100, disp=0)
+
+
+def _loglik(train: pd.DataFrame, test: pd.DataFrame, terms: list[str]) -> float:
+    """The log-likelihood on `test` of the severity logit on `terms` fitted on `train`."""
+    import warnings
+
+    import statsmodels.api as sm
+
+    with warnings.catch_warnings():  # a fold without a war for a candidate's 1s separates: scored as it stands
+        warnings.simplefilter("ignore")
+        beta = sm.Logit(train["war"].to_numpy(float), train[terms].to_numpy(float)).fit(
+            method="newton", maxiter=100, disp=0).params
+    p = 1.0 / (1.0 + np.exp(-(test[terms].to_numpy(float) @ beta)))
+    y = test["war"].to_numpy()
+    return float(np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)))
+
+
+def _scores_loglik(used: pd.DataFrame, terms: list[str]) -> tuple[float, float]:
+    """(held-out years' log-likelihood of the fit on the training years, the training years'
+    cross-validated log-likelihood: four folds by year % 5 = 1..4, each scored by the fit on the
+    other three)."""
+    held = used["year"].map(test_year)
+    train = used[~held]
+    fold = train["year"] % 5
+    cv = sum(_loglik(train[fold != k], train[fold == k], terms) for k in (1, 2, 3, 4))
+    return _loglik(train, used[held], terms), cv
+
+
+def select_severity(data: pd.DataFrame) -> list[list]:
+    """Forward selection of the severity terms among :data:`SEVERITY_CANDIDATES`, from the constant:
+    at each step the candidate with the best held-out log-likelihood among those that raise both the
+    held-out and the training years' cross-validated log-likelihood (:func:`_scores_loglik`); stop when
+    none does. Rows `step, term, heldout_loglik, cv_loglik, chosen` (every candidate of every step)."""
+    used = data[data["force"] == 1]
+    chosen = ["const"]
+    best_held, best_cv = _scores_loglik(used, chosen)
+    rows: list[list] = [[0, "const", best_held, best_cv, 1]]
+    step = 0
+    while True:
+        step += 1
+        tried = [(t, *_scores_loglik(used, chosen + [t])) for t in SEVERITY_CANDIDATES if t not in chosen]
+        better = [(h, t, c) for t, h, c in tried if h > best_held and c > best_cv]
+        pick = max(better)[1] if better else None
+        rows += [[step, t, h, c, int(t == pick)] for t, h, c in tried]
+        if pick is None:
+            return rows
+        chosen.append(pick)
+        best_held, best_cv = next((h, c) for t, h, c in tried if t == pick)
 
 
 def severity_scores(data: pd.DataFrame, beta: np.ndarray, level: float = 0.95) -> list[list]:
@@ -203,6 +254,11 @@ def write(data: pd.DataFrame, result, out: Path) -> None:
     severe = fit_severity(data)
     _coefficients(out / "severity_coefficients.csv", SEVERITY_TERMS, severe)
     _metrics(out / "severity_scores.csv", severity_scores(data, np.asarray(severe.params)))
+    with open(out / "severity_selection.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["step", "term", "heldout_loglik", "cv_loglik", "chosen"])
+        for row in select_severity(data):
+            w.writerow([row[0], row[1], _g(row[2]), _g(row[3]), row[4]])
     train = data[~data["year"].map(test_year)]
     meta = {"estimator": "logit (statsmodels Logit, Newton)", "years": f"{FIRST}-{LAST} without 1914-1918, 1939-1945",
             "heldout_years": "year % 5 == 0", "train_dyad_years": int(len(train)), "train_events": int(train["force"].sum()),

@@ -22,7 +22,9 @@ j's defence-pact partners other than i over i's own, log(1 + sum_k power_k / pow
 deter by the help the target can call on, Leeds 2003, AJPS 47(3); Bremer 1992), each side's major-power status, the
 target's and the dyad's nuclear arms, and the dyad's militarised disputes begun in the ten years
 before (log(1 + count); temporal dependence, Beck, Katz & Tucker 1998, AJPS 42(4): rivalry as a
-history of disputes, Diehl & Goertz 2000).
+history of disputes, Diehl & Goertz 2000), both sides major powers (great-power pairs originate
+fewer disputes than the two majors' own terms imply; Bremer 1992) and the era of the world's year:
+after 1945 and after 1989 (Gaddis 1986; Goldstein 2011; a world without a year is after both).
 
 The decision: each time state i decides, it uses force against someone with probability
 1 - exp(-sum_j lambda[i, j] dt), dt the years since its previous draw (the discretisation of the
@@ -50,17 +52,28 @@ import numpy as np
 from sim.model.ladder import CLASH, MOBILISATION
 from sim.scenario.yearworld import LAST_YEAR, majors, read_table, rows_by
 
-__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "severity_coefficients",
+__all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "SEVERITY_CANDIDATES",
+           "LONG_PEACE", "COLD_WAR_END", "severity_coefficients", "severity_covariates",
            "armed_share", "covariates", "hazard",
            "ForceDraws",
            "coercion_cap"]
 
 TERMS = ("const", "log_ratio", "log_ratio_sq", "decline", "rise", "claim", "rivalry_other", "terrthreat_i",
          "terrthreat_j", "log_distance", "near", "defence_pact", "other_pact", "target_allies", "major_i", "major_j", "nuclear_j",
-         "nuclear_dyad", "past_disputes")
+         "nuclear_dyad", "past_disputes", "major_dyad", "post_1945", "post_1989")
 """The covariates of a directed dyad i -> j, in the order of the shipped coefficients."""
-SEVERITY_TERMS = ("const", "claim", "target_allies", "major_i", "nuclear_j")
-"""The covariates of the severity logit: which uses of force reach war (see :func:`armed_share`)."""
+SEVERITY_TERMS = ("const", "post_1945", "major_i", "log_ratio_sq", "terrthreat_i", "terrthreat_j")
+"""The covariates of the severity logit: which uses of force reach war (see :func:`armed_share`),
+chosen by held-out score among :data:`SEVERITY_CANDIDATES` (:func:`sim.history.forcefit.select_severity`)."""
+SEVERITY_CANDIDATES = ("claim", "target_allies", "major_i", "major_j", "major_dyad", "nuclear_j", "nuclear_dyad",
+                       "post_1945", "post_1989", "parity", "log_ratio", "log_ratio_sq", "past_disputes", "log_distance", "near",
+                       "decline", "rise", "terrthreat_i", "terrthreat_j", "defence_pact", "other_pact", "rivalry_other")
+"""The terms the severity logit may take: those of :data:`TERMS` and parity as -|log ratio| (Reed
+2003; :func:`severity_covariates`)."""
+LONG_PEACE = 1946
+"""The first year of `post_1945` (the long peace: Gaddis 1986; Mueller 1989)."""
+COLD_WAR_END = 1990
+"""The first year of `post_1989` (after the Cold War: Goldstein 2011; Pinker 2011)."""
 NEAR_KM = 1000.0
 """Capitals closer than this count as near (the peacetime comparison's first distance band)."""
 SHIFT_YEARS = 10
@@ -100,11 +113,17 @@ def severity_coefficients() -> Coefficients:
     return Coefficients(list(csv.DictReader(io.StringIO(text))), SEVERITY_TERMS, path)
 
 
+def severity_covariates(x: np.ndarray, terms: tuple[str, ...] = SEVERITY_TERMS) -> np.ndarray:
+    """Z[..., k]: severity term k of `terms` from the hazard's covariates `x` (:func:`covariates`),
+    and the derived term `parity` (-|log(power_i / power_j)|)."""
+    col = {t: x[..., k] for k, t in enumerate(TERMS)}
+    return np.stack([col[t] if t in col else -np.abs(col["log_ratio"]) for t in terms], axis=-1)
+
+
 def armed_share(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
     """The chance that a use of force by i against j is an armed attack (reaches war), the
-    severity logit on the :data:`SEVERITY_TERMS` columns of the covariates `x`."""
-    columns = [TERMS.index(t) for t in SEVERITY_TERMS]
-    return 1.0 / (1.0 + np.exp(-(x[..., columns] @ beta)))
+    severity logit on the :data:`SEVERITY_TERMS` of the covariates `x`."""
+    return 1.0 / (1.0 + np.exp(-(severity_covariates(x) @ beta)))
 
 
 @functools.lru_cache(maxsize=4)
@@ -166,9 +185,11 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
 
     A world of any year (`cow_YYYY`) reads its year's data: CINC ten years before for the power
     shift, territorial threat, COW major powers, the disputes of the ten years before. Any other world
-    has no capability history (no power shift), territorial threat 0 (the fit's centre), the COW
-    major powers of the last year of the data and the disputes of its last ten years (2001-2010),
-    states named by their COW abbreviations. The year and the COW names are the scenario's
+    has the power shift of the last decade of the capability data (CINC 2006-2016; none for a state
+    the data do not name), the territorial threat of the last year of the data
+    (2010; 0, the fit's centre, for a state it does not name), the COW major powers of the last year
+    of the data and the disputes of its last ten years (2001-2010), states named by their COW
+    abbreviations. The year and the COW names are the scenario's
     `world_record`, which the loader reads with the world (never the world's name: a sweep point
     runs on the resolved scenario, whose world is `empty`)."""
     n, year = world.n, scenario.world_record.year
@@ -176,15 +197,17 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
     power = np.maximum(np.asarray(world.power, dtype=float), 1e-4)
     lr = np.clip(np.log(power[:, None] / power[None, :]), -RATIO_CLIP, RATIO_CLIP)
     share = power[:, None] / (power[:, None] + power[None, :])
-    shift = np.zeros((n, n))
-    threat = np.zeros(n)
     if year is not None:
         before = _cinc(year - SHIFT_YEARS) if year - SHIFT_YEARS >= 1816 else {}
         old = np.array([before.get(s, math.nan) for s in ids]) * 100.0  # power = 100 x CINC
-        old_share = old[:, None] / (old[:, None] + old[None, :])
-        shift = np.nan_to_num(share - old_share, nan=0.0)
-        tt = _terrthreat(year)
-        threat = np.array([tt.get(s, 0.0) for s in ids])
+        shift = share - old[:, None] / (old[:, None] + old[None, :])
+    else:  # the last decade of the capability data (NMC 7.0 ends in LAST_YEAR), as for the disputes
+        now, before = _cinc(LAST_YEAR), _cinc(LAST_YEAR - SHIFT_YEARS)
+        new, old = (np.array([c.get(s, math.nan) for s in ids]) for c in (now, before))
+        shift = new[:, None] / (new[:, None] + new[None, :]) - old[:, None] / (old[:, None] + old[None, :])
+    shift = np.nan_to_num(shift, nan=0.0)
+    tt = _terrthreat(year if year is not None else LAST_YEAR)
+    threat = np.array([tt.get(s, 0.0) for s in ids])
     big = majors(min(year or LAST_YEAR, LAST_YEAR))
     major = np.array([s in big for s in ids], dtype=float)
     claim = ((stake > 0) | (stake.T > 0)).astype(float)
@@ -223,7 +246,9 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
         "target_allies": np.log1p(np.maximum(backing, 0.0) / power[:, None]),
         "major_i": major[:, None] * ones, "major_j": major[None, :] * ones,
         "nuclear_j": nuclear[None, :] * ones, "nuclear_dyad": nuclear[:, None] * nuclear[None, :],
-        "past_disputes": past,
+        "past_disputes": past, "major_dyad": major[:, None] * major[None, :],
+        "post_1945": ones * float(year is None or year >= LONG_PEACE),
+        "post_1989": ones * float(year is None or year >= COLD_WAR_END),
     }
     x = np.stack([columns[t] for t in TERMS], axis=-1)
     idx = np.arange(n)
