@@ -160,7 +160,8 @@ def test_the_treaty_is_one_term_and_its_invocation_a_record():
     the equation's `owes_side` term, not a second draw. The first attack's invocation is logged as in
     that route (P for NEU against AGG, at once, in every run; a joiner's attack on NEU, or AGG's
     answer to ALLY's, invokes P again, since it fires whoever struck first), and ALLY's answer is
-    read from what it does: exactly one `honour` or `abandon` per run (one answer per member per war). Joiners there are, the two allies among them.
+    read from what it does: exactly one `honour` or `abandon` per run (one answer per member per
+    war). Joiners there are, the two allies among them.
     Off, the same world's first attack invokes NEU's pact and ALLY enters by it in every run."""
     reps = 200
     events = run(load_scenario(_entry_world(True)), replications=reps, seed=3).frame("events")

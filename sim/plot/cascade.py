@@ -2,8 +2,8 @@
 
 Nodes sit at the capitals (lon/lat from meta.json's scenario states, else the bundled world);
 arrows run from actor to target for the events that carry a war from state to state (attack,
-self-defence, pact entry, a join by the fitted joining decision, honour, and scenario actions at level 5 or above), each labelled with
-the pact or action and its first day.
+self-defence, pact entry, a join by the fitted joining decision, honour, and scenario actions at
+level 5 or above), each labelled with the pact or action and its first day.
 """
 
 from __future__ import annotations
