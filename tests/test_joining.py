@@ -300,3 +300,15 @@ def test_a_join_names_the_pact_that_carried_it():
     members = {p: set(spec.members) for p, spec in result.scenario.alliances.items()}
     assert carried and all(e.actor in members[e.pact] for e in carried)
     assert any(not e.pact for e in joins)  # joiners that owed no one (Finland, on its own stake)
+
+
+def test_a_member_attacked_itself_gives_no_answer_to_the_call():
+    """AGG attacks NEU (P invoked, ALLY owed an answer), then ALLY on day 1: ALLY fights AGG in
+    self-defence, not in answer to the call, so neither `honour` nor `abandon` is logged for it
+    (as in the route of draws, where a member already fighting the enemy is not asked)."""
+    world = _entry_world(True)
+    world["timeline"].append({"at": 1, "do": "attack", "actor": "AGG", "target": "ALLY", "level": 6})
+    events = run(load_scenario(world), replications=20, seed=5).frame("events")
+    calls = events[(events.kind == "invocation") & (events.pact == "P") & (events.actor == "NEU")]
+    assert calls.rep.nunique() == 20
+    assert events[events.kind.isin(["honour", "abandon"]) & (events.actor == "ALLY") & (events.target == "AGG")].empty

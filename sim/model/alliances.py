@@ -97,6 +97,8 @@ def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Pl
     """
     invoked: set[str] = set()
     calls = fitted_joining(sim)
+    if calls:
+        _fought(sim, attacker, target)
     for pact, invoker, enemy, clause in _invocations(sim, attacker, target, place, collective):
         if invoker == target:
             invoked.add(pact.id)
@@ -152,6 +154,15 @@ def _call(sim: ReplicationState, pact: Pact, invoker: int, enemy: int, cause: in
         calls.append(honour.Call(event, pact.id, clause, invoker, enemy, m))
 
 
+def _fought(sim: ReplicationState, a: int, b: int) -> None:
+    """a and b now fight (an armed attack, or the answer to one): an open call on either against
+    the other is closed without an answer, as in the route of draws, where a member already fighting
+    the enemy is not asked (it fights the enemy another way: attacked itself, or its own decision)."""
+    for c in sim.memory.calls:
+        if c.open and {c.member, c.enemy} == {a, b}:
+            c.open = False
+
+
 def honour_calls(sim: ReplicationState, member: int, other: int) -> tuple[int, str] | None:
     """`member` joins a war now, attacking `other` (the fitted joining decision): log `honour` for
     each open call on it that the entry answers (`other` is the call's enemy, or is at war with the
@@ -168,14 +179,12 @@ def honour_calls(sim: ReplicationState, member: int, other: int) -> tuple[int, s
 
 def close_calls(sim: ReplicationState, pair: frozenset[int] | None = None) -> None:
     """The war of the two states of `pair` ended (every war, at the horizon: None): each open call
-    it owed is answered. A member fighting the enemy by another way (attacked itself, or by its own
-    decision) gives no answer, as in the route of draws; the others are logged `abandon`, caused
-    by the invocation."""
+    it owed is answered `abandon`, caused by the invocation. (A call on a member that came to fight
+    the enemy another way was closed then, without an answer: :func:`_fought`.)"""
     for c in sim.memory.calls:
         if c.open and (pair is None or pair == {c.invoker, c.enemy}):
             c.open = False
-            if not _fighting(sim, c.member, c.enemy):
-                sim.log(c.event, Kind.ABANDON, c.member, c.enemy, None, c.pact, c.clause)
+            sim.log(c.event, Kind.ABANDON, c.member, c.enemy, None, c.pact, c.clause)
 
 
 def fitted_joining(sim: ReplicationState) -> bool:
