@@ -58,6 +58,10 @@ class Setup:
             h = force.hazard(x, force.coefficients().beta)
             self.force_rate = -np.log1p(-h) * d.force_rate_scale
             self.force_armed = force.armed_share(x, force.severity_coefficients().beta)
+        # the joining decision's setting (majors, rivalries, regimes, treaties), read once for every
+        # replication that starts from this set-up (`sim.model.joining.process` checks that it does)
+        self.joining = (joining.setting(self.world, self.world.pacts, scenario, self.world.power)
+                        if self.params.joining.enabled else None)
 
     def gradient(self, extra: dict | None = None) -> np.ndarray:
         """G[i, j]: Boulding's gradient between the nearest positions of i and j (`sim.model.reach`),
@@ -252,7 +256,7 @@ class Simulation:
         if self.params.alliances.endogenous:
             clock.spawn(alignment.reviews(self))
         if self.params.joining.enabled:
-            clock.spawn(joining.process(self, self.scenario))
+            clock.spawn(joining.process(self, self.scenario, self.setup.joining))
         clock.spawn(self.recorder())
         clock.run(until=self.horizon)
         alliances.close_calls(self)  # calls still unanswered at the horizon: abandoned

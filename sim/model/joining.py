@@ -193,6 +193,7 @@ class Setting:
                  regime: np.ndarray | None = None):
         n = world.n
         self.n, self.major, self.rival = n, major, rival
+        self.basis: tuple = (world, list(pacts), None, None)  # what it was read from (:meth:`holds_for`)
         self.regime = np.full(n, 0.5) if regime is None else np.asarray(regime, dtype=float)
         self.log_km = np.log1p(world.distance / 100.0)
         self.owes = np.zeros((n, n))  # owes[c, p]: c is bound to fight for p (defence, offence...)
@@ -203,6 +204,14 @@ class Setting:
                 for q in pact.members:
                     if c != q and (pact.protects is None or q in pact.protects):
                         self.owes[c, q] = 1.0
+
+    def holds_for(self, world: World, pacts: list[Pact], scenario, power: np.ndarray) -> bool:
+        """Whether :func:`setting` would read this same setting of `world`, `pacts`, `scenario` and
+        `power` (a replication that starts as its scenario's set-up does: its Setting is computed once
+        for all of them, not once per replication)."""
+        w, p, sc, pw = self.basis
+        return (w is world and sc is scenario and p == pacts
+                and pw is not None and (pw.shape == power.shape and bool((pw == power).all())))
 
 
 def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Setting:
@@ -220,7 +229,9 @@ def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Set
         a, b = world.index.get(rel.from_), world.index.get(rel.to)
         if a is not None and b is not None and rel.intent >= RIVAL_INTENT:
             rival[a, b] = rival[b, a] = 1.0
-    return Setting(world, pacts, major, rival, regime_scores(scenario, world))
+    st = Setting(world, pacts, major, rival, regime_scores(scenario, world))
+    st.basis = (world, list(pacts), scenario, np.array(power, dtype=float, copy=True))
+    return st
 
 
 def owed(sim: ReplicationState, party: int, other: int, place: Place) -> np.ndarray:
@@ -254,18 +265,20 @@ def _owing(sim: ReplicationState, party: int, other: int, place: Place):
 
 def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting: np.ndarray,
                owes: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """x for every state joining `party`'s side against `other` (rows in state order). `owes`: the
-    obligations to `party` and to `other` in this war (:func:`owed`); by default every armed
-    obligation to each, as the fit codes them."""
+    """x for every state joining `party`'s side against `other` (rows in state order). `fighting`:
+    who is at war with whom (n x n), or only its column `other` (who is at war with `other`, all
+    the equation reads of it). `owes`: the obligations to `party` and to `other` in this war
+    (:func:`owed`); by default every armed obligation to each, as the fit codes them."""
     log_km = np.minimum(st.log_km[:, party], st.log_km[:, other])
     total = power[party] + power[other]
     share = power[party] / total if total > 0 else 0.5
     owes_side, owes_other = owes if owes is not None else (st.owes[:, party], st.owes[:, other])
     backed = float((owes_side * st.major).any())
+    war_other = fighting[:, other] if fighting.ndim == 2 else fighting
     d = st.regime
     return np.column_stack([log_km, st.major, st.major * log_km, owes_side, owes_other, owes_side * owes_other,
                             st.rival[:, party], st.rival[:, other],
-                            fighting[:, other].astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
+                            war_other.astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
                             np.full(st.n, backed), np.abs(d - d[other]) - np.abs(d - d[party])])
 
 
@@ -279,7 +292,7 @@ def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float
     return p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12)
 
 
-def process(sim: ReplicationState, scenario: Scenario) -> Process:
+def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None = None) -> Process:
     """Every `parameters.joining.interval_days`, each state not at war takes, for each side of each
     war under way, one joining decision with the hazard of :func:`entry_hazard` (the fitted p by the
     war's end, entries delayed as in the record), its draws from the replication's own joining
@@ -294,21 +307,39 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
     names as its cause, and names its pact. With this decision on it is the only way into a war under way other
     than being attacked: armed attacks invoke no defence or offence clause (the treaty is the
     equation's `owes_side` term, not a second draw), so an entry re-triggers no pact of either side
-    (`sim.model.alliances`)."""
+    (`sim.model.alliances`).
+
+    `prepared`: the scenario's setting computed once (:func:`setting`), used when it holds for the
+    replication (:meth:`Setting.holds_for`). What is computed each interval is kept small, with the
+    same numbers and draws: the states at war are read from the few cells of `posture` at CLASH or
+    above (no n x n matrix of who fights whom); an interval with no war under way does nothing; and
+    a war side's p is recomputed only when what it reads changes (:func:`_chance`)."""
     params = sim.params.joining
     coef = given(list(params.coefficients)) if params.coefficients else coefficients()
-    st = setting(sim.world, sim.pacts, scenario, sim.forces.power)
+    power = sim.forces.power
+    if prepared is not None and prepared.holds_for(sim.world, sim.pacts, scenario, power):
+        st = prepared
+    else:
+        st = setting(sim.world, sim.pacts, scenario, power)
     # (first striker, target, day seen, owes, where it fell)
     wars: list[tuple[int, int, float, tuple[np.ndarray, np.ndarray], Place]] = []
+    chances: dict[tuple[int, int], tuple[bytes, np.ndarray]] = {}  # (war, side) -> (what p read, p)
     seen: set[frozenset[int]] = set()
     belligerents: set[int] = set()
-    rng, step = sim.streams.join, params.interval_days
+    rng, step, n = sim.streams.join, params.interval_days, st.n
     while True:
         yield sim.clock.timeout(step)
-        now, posture = sim.clock.now, sim.posture
-        fighting = (posture >= CLASH) | (posture.T >= CLASH)
-        at_war = np.asarray(fighting.any(axis=1))  # who is at war now (a row per state, changed in place)
-        for i, j in zip(*np.nonzero(np.triu(fighting))):
+        now = sim.clock.now
+        hot = sim.posture >= CLASH  # i at war with j: posture[i, j] or posture[j, i] at CLASH or above
+        cells = np.flatnonzero(hot)
+        if not cells.size:
+            continue  # no war under way: no war to see, no decision to draw
+        rows, cols = np.divmod(cells, n)
+        at_war = np.zeros(n, dtype=bool)  # who is at war now (a row per state, changed in place)
+        at_war[rows] = True
+        at_war[cols] = True
+        # the dyads at war (i <= j), in the order of the cells of the matrix's upper triangle
+        for i, j in sorted(set(zip(np.minimum(rows, cols).tolist(), np.maximum(rows, cols).tolist()))):
             key = frozenset((int(i), int(j)))
             if key in seen:
                 continue
@@ -319,17 +350,18 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
                 place = sim.memory.places.get(key) or sim.world.place(target, None)
                 owes = owed(sim, first, target, place), owed(sim, target, first, place)
                 wars.append((first, target, now - step, owes, place))
-        belligerents |= set(np.flatnonzero(at_war).tolist())
-        for a, b, start, (owes_a, owes_b), place in wars:
-            if not fighting[a, b]:
+        belligerents.update(rows.tolist(), cols.tolist())
+        for w, (a, b, start, (owes_a, owes_b), place) in enumerate(wars):
+            if not (hot[a, b] or hot[b, a]):
                 continue
             free = ~at_war
             free[[a, b]] = False
             if not free.any():
                 continue
-            u = rng.random((2, st.n))
+            u = rng.random((2, n))
             for side, (party, other, owes) in enumerate(((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))):
-                p = probability(covariates(st, party, other, sim.forces.power, fighting, owes), coef)
+                war_other = hot[:, other] | hot[other]  # who is at war with `other`
+                p = _chance(chances, (w, side), st, party, other, sim.forces.power, war_other, owes, coef)
                 h = entry_hazard(p, max(now - step - start, 0.0), step, params.entry_mean_days)
                 for c in np.flatnonzero(free & (u[side] < h)).tolist():
                     if at_war[c]:
@@ -339,3 +371,20 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
                     cause, pact = answer if answer else (None, owed_pact(sim, c, party, other, place) if owes[0][c] else None)
                     sim.act(c, other, WAR, Kind.JOIN, cause=cause, pact=pact, collective=(party == b))
                     sim.conflict.wars.attach(c, other, frozenset((a, b)))
+
+
+def _chance(chances: dict[tuple[int, int], tuple[bytes, np.ndarray]], key: tuple[int, int], st: Setting,
+            party: int, other: int, power: np.ndarray, war_other: np.ndarray,
+            owes: tuple[np.ndarray, np.ndarray], coef: Coefficients) -> np.ndarray:
+    """p for a war's side (:func:`probability` of :func:`covariates`), kept in `chances` under `key`
+    and recomputed only when what it reads changed. Besides the setting, the war's treaty terms and
+    the coefficients (fixed for a war), the covariates read only the two parties' powers (the
+    side's share) and who is at war with `other` (`war_other`): the same of these, the same p, bit
+    for bit. (A covariate that reads anything else that can change during a war must add it here.)"""
+    reads = power[[party, other]].tobytes() + war_other.tobytes()
+    kept = chances.get(key)
+    if kept is not None and kept[0] == reads:
+        return kept[1]
+    p = probability(covariates(st, party, other, power, war_other, owes), coef)
+    chances[key] = (reads, p)
+    return p
