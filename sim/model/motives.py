@@ -110,12 +110,16 @@ class Motives:
         self.p[...] = prevail(attack, defend, m.csf_exponent, m.odb) * (1.0 - m.nuclear_shadow * umbrella[None, :])
         self._derive()
 
-    def _derive(self) -> None:
+    def _derive(self, cells: tuple = (Ellipsis,)) -> None:
+        """`gain`, `aim` and `preempt` from p, the stakes, the optimism spent and the cost of the clash,
+        in the `cells` given (an index: every cell by default). Each cell is its own inputs' arithmetic,
+        so recomputing only the cells whose inputs changed leaves the same numbers as recomputing all."""
         m = self.params
-        hopeful = np.where(self.sober, self.p, optimistic(self.p, m.optimism))
-        self.gain[...] = m.stake_weight * hopeful * self.stake
-        net = self.gain - self.clash_cost  # EU(war) - EU(status quo); clash_cost holds the fixed cost
-        self.aim[...] = np.minimum(m.pressure * self.stake + np.maximum(net, 0.0) * (self.stake > 0), 6.0)
+        p, stake = self.p[cells], self.stake[cells]
+        hopeful = np.where(self.sober[cells], p, optimistic(p, m.optimism))
+        gain = self.gain[cells] = m.stake_weight * hopeful * stake
+        net = gain - self.clash_cost[cells]  # EU(war) - EU(status quo); clash_cost holds the fixed cost
+        self.aim[cells] = np.minimum(m.pressure * stake + np.maximum(net, 0.0) * (stake > 0), 6.0)
         self.preempt[...] = m.first_strike * m.odb
 
     def resolve(self, a: int, b: int, share: float, kind: str) -> None:
@@ -125,4 +129,4 @@ class Motives:
         resolves it). Either side reads its chances without optimism from now on."""
         self.stake[a, b] = self.stake[a, b] * (1.0 - share)
         self.sober[a, b] = self.sober[b, a] = True
-        self._derive()
+        self._derive(([a, b], [b, a]))  # the two cells whose inputs changed (a full pass: 1,000 x 1,000 cells)
