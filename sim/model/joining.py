@@ -288,7 +288,7 @@ def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float
     `mean_delay` days: p (G(t + d) - G(t)) / (1 - p G(t)), G(t) = 1 - exp(-t / mean_delay). Over
     the whole war the chances add up to p, whatever its length."""
     g0, g1 = 1.0 - np.exp(-since / mean_delay), 1.0 - np.exp(-(since + interval) / mean_delay)
-    p = np.clip(p, 0.0, 1.0)
+    p = np.minimum(np.maximum(p, 0.0), 1.0)  # np.clip, without its wrapper (a third of the call)
     return p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12)
 
 
