@@ -92,3 +92,47 @@ def test_optimism_of_one_chance_is_the_array_rule_bit_for_bit():
             got, want = optimistic(p, bias), optimistic(np.array(p), bias)
             assert isinstance(got, float) and got == float(want), (p, bias)
     assert optimistic(0.0, 2.0) == 0.0 and optimistic(1.0, -2.0) == 1.0
+
+
+def test_a_wars_end_rederives_only_its_cells_and_leaves_what_a_full_pass_leaves():
+    """Motives.resolve rewrites gain and aim in the two cells whose stake and optimism changed; a
+    full pass over every cell (what it did before) gives the same matrices bit for bit."""
+    import numpy as np
+
+    from sim.scenario.loading import load_scenario
+
+    setup = Setup(load_scenario("scenarios/baseline_2022.yaml"))
+    rng = np.random.default_rng(7)
+    n = setup.world.n
+    fast = setup.motives.copy()
+    fast.stake[...] = rng.random((n, n)) * (rng.random((n, n)) < 0.3)  # claims on some dyads
+    fast._derive()
+    full = fast.copy()
+    for a, b, share in [(3, 7, 0.4), (7, 3, 1.0), (10, 20, 0.0), (0, n - 1, 0.25)]:
+        fast.resolve(a, b, share, "settlement")
+        full.stake[a, b] = full.stake[a, b] * (1.0 - share)
+        full.sober[a, b] = full.sober[b, a] = True
+        full._derive()
+        for name in ("gain", "aim", "preempt"):
+            assert getattr(fast, name).tobytes() == getattr(full, name).tobytes(), name
+
+
+def test_the_joining_setting_read_once_is_the_one_each_replication_would_read():
+    """The Setup's joining setting, used by every replication that starts from it, holds the same
+    arrays as the setting a replication reads for itself; a changed power or pact set is not served."""
+    import numpy as np
+
+    from sim.engine.simulation import Simulation
+    from sim.model.joining import setting
+    from sim.scenario.loading import load_scenario
+
+    setup = Setup(load_scenario("scenarios/baseline_2022.yaml"))
+    sim = Simulation(setup, 1, horizon=1)
+    own = setting(sim.world, sim.pacts, sim.scenario, sim.forces.power)
+    once = setup.joining
+    assert once is not None and once.holds_for(sim.world, sim.pacts, sim.scenario, sim.forces.power)
+    for name in ("major", "rival", "regime", "log_km", "owes"):
+        assert getattr(once, name).tobytes() == getattr(own, name).tobytes(), name
+    assert not once.holds_for(sim.world, sim.pacts[1:], sim.scenario, sim.forces.power)
+    assert not once.holds_for(sim.world, sim.pacts, sim.scenario, np.where(np.arange(sim.world.n) == 0, 0.0,
+                                                                            sim.forces.power))
