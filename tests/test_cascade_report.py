@@ -104,6 +104,40 @@ def test_chains_read_from_the_root_act_to_the_answer():
         short["chain"])
 
 
+def _joining_events(reps: int = 4) -> pd.DataFrame:
+    """The fitted joining route (parameters.joining.enabled, the default): CHN attacks TWN, the USA's
+    pact is invoked, and AUS's answer is read from what it does: on even reps it joins the USA's side
+    (honour at the join's instant, the join caused by it), on odd reps the war ends without it (abandon)."""
+    rows = []
+    for rep in range(reps):
+        rows += [[rep, 10, "1", "", "scenario.attack", "CHN", "TWN", 6, "", ""],
+                 [rep, 10, "2", "1", "self_defence", "TWN", "CHN", 6, "", ""],
+                 [rep, 10, "3", "1", "invocation", "USA", "CHN", "", "ANZUS", "defence"]]
+        if rep % 2 == 0:
+            rows += [[rep, 40, "4", "3", "honour", "AUS", "CHN", 6, "ANZUS", "defence"],
+                     [rep, 40, "5", "4", "join", "AUS", "CHN", 6, "ANZUS", ""]]
+        else:
+            rows += [[rep, 90, "4", "3", "abandon", "AUS", "CHN", "", "ANZUS", "defence"]]
+    return pd.DataFrame(rows, columns=HEADER).astype({"event_id": str, "cause_id": str})
+
+
+def test_the_joining_route_reads_as_call_answer_and_join():
+    reps = 4
+    found = answers(_joining_events(reps))
+    join = found[found["mechanism"] == "join"]
+    assert set(join["source"]) == {"USA"} and set(join["target"]) == {"AUS"}  # join <- AUS's honour <- the call
+    assert join["delay"].tolist() == [30.0, 30.0] and set(join["pact"]) == {"ANZUS"}
+    families = links(found, reps)
+    war = families[(families["source"] == "USA") & (families["target"] == "AUS") & (families["family"] == "war")]
+    assert war["share_of_runs"].tolist() == [0.5]  # a join carries the war, as an entry does
+    declined = families[(families["target"] == "AUS") & (families["family"] == "declined")]
+    assert declined["share_of_runs"].tolist() == [0.5]
+    shares = dict(zip(*chains(_joining_events(reps), replications=reps)[["chain", "share_of_runs"]].T.values))
+    assert shares["CHN attacks TWN -> USA invokes ANZUS against CHN -> AUS honours ANZUS against CHN -> "
+                  "AUS joins the war against CHN (ANZUS)"] == 0.5
+    assert shares["CHN attacks TWN -> USA invokes ANZUS against CHN -> AUS declines ANZUS against CHN"] == 0.5
+
+
 @pytest.mark.parametrize("edit, message, line", [
     (lambda e: e.assign(cause_id=e["cause_id"].where(e.index != 4, "99")), "cause_id 99 names no event", 6),
     (lambda e: e.assign(actor=e["actor"].where(e.index != 2, None)), "no 'actor'", 4),

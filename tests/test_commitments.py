@@ -22,9 +22,11 @@ def world(pacts: dict, timeline: list, horizon: float = 20) -> dict:
     return {"name": "commitments", "world": "empty", "states": states, "horizon_days": horizon,
             "alliances": {k: {**FAST, **v} for k, v in pacts.items()},
             # nobody goes to war by its own choice (no fitted background force either), and a war
-            # no hold keeps ends at its first reckoning (no optimism on either side)
+            # no hold keeps ends at its first reckoning (no optimism on either side); the pacts'
+            # members enter by the route of draws (honour, entry), which these tests read, not by
+            # the fitted joining decision (tests/test_joining.py)
             "parameters": {"decision": {"war_cost": 50.0, "force_rate_scale": 0.0},
-                           "termination": {"mutual_optimism": 0.0}},
+                           "termination": {"mutual_optimism": 0.0}, "joining": {"enabled": False}},
             "timeline": timeline}
 
 

@@ -257,7 +257,9 @@ def test_every_settlement_lies_in_both_sides_range():
 
 
 def test_an_allys_war_ends_when_the_war_it_joined_ends():
-    result = war(ally=True, parameters={"termination": {"mutual_optimism": 2.0}})
+    """CCC enters by its pact's route of draws (reliability 1; the joiner of the fitted decision is
+    tested in tests/test_joining.py)."""
+    result = war(ally=True, parameters={"termination": {"mutual_optimism": 2.0}, "joining": {"enabled": False}})
     summary = result.frame("summary")
     joined = summary[summary.war_CCC_AAA.astype(bool)]
     assert len(joined) >= 10

@@ -32,7 +32,8 @@ def _scenario(enemies: int, reliability: float = 0.4, correlation: float = 0.5, 
     return {"name": "honour_wars", "world": "empty", "states": states, "horizon_days": 12,
             "alliances": {"PACT": {"type": "defence", "members": MEMBERS, "reliability": reliability,
                                    "consultation_days": [1, 2], "mobilisation_days": [1, 2], **pact}},
-            "parameters": {"alliances": {"honour_threat_shift": 0.0, "honour_correlation": correlation}},
+            "parameters": {"alliances": {"honour_threat_shift": 0.0, "honour_correlation": correlation},
+                           "joining": {"enabled": False}},  # the route of draws, whose honour these tests read
             "timeline": timeline}
 
 

@@ -19,7 +19,8 @@ def _scenario(reliability: float, shift: float) -> dict:
     return {"name": "honour", "world": "empty", "states": states, "horizon_days": 12,
             "alliances": {"PACT": {"type": "defence", "members": MEMBERS, "reliability": reliability,
                                    "consultation_days": [1, 2], "mobilisation_days": [1, 2]}},
-            "parameters": {"alliances": {"honour_threat_shift": shift, "honour_correlation": 0.0}},
+            "parameters": {"alliances": {"honour_threat_shift": shift, "honour_correlation": 0.0},
+                           "joining": {"enabled": False}},  # the route of draws, whose honour these tests read
             "timeline": [{"at": 0, "do": "attack", "actor": "AGG", "target": "M00"}]}
 
 

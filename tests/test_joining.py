@@ -68,7 +68,7 @@ def test_a_distant_minor_power_does_not_join(joins):
 
 
 def test_no_joining_decision_when_disabled():
-    """With `parameters.joining.enabled: false` (the default) no state joins by this route."""
+    """With `parameters.joining.enabled: false` (the route of draws) no state joins by this route."""
     events = run(load_scenario(_world(enabled=False)), replications=20, seed=11).frame("events")
     assert (events.kind == "join").sum() == 0
 
@@ -154,21 +154,66 @@ def _entry_world(enabled: bool) -> dict:
     return world
 
 
-def test_an_entry_triggers_no_pact_and_the_treaty_is_one_term():
-    """With the joining decision on, nobody enters the war by a pact's invocation: the first attack
-    invokes no defence clause (the treaty is the equation's `owes_side` term, no second draw) and
-    a joiner's entry, which is not a new armed attack, invokes neither side's pacts, although both
-    pacts would fire at any armed attack and are always honoured. Joiners there are, the two
-    allies among them. Off, the same world's first attack invokes NEU's pact and ALLY enters by it
-    in every run."""
-    events = run(load_scenario(_entry_world(True)), replications=200, seed=3).frame("events")
-    assert not events.kind.isin(["invocation", "honour", "abandon", "entry"]).any()
+def test_the_treaty_is_one_term_and_its_invocation_a_record():
+    """With the joining decision on, nobody enters the war by a pact's draw (no `entry`), although
+    both pacts fire at any armed attack and are always honoured in the route of draws: the treaty is
+    the equation's `owes_side` term, not a second draw. The first attack's invocation is logged as in
+    that route (P for NEU against AGG, at once, in every run; a joiner's attack on NEU, or AGG's
+    answer to ALLY's, invokes P again, since it fires whoever struck first), and ALLY's answer is
+    read from what it does: exactly one `honour` or `abandon` per run (one answer per member per
+    war). Joiners there are, the two allies among them.
+    Off, the same world's first attack invokes NEU's pact and ALLY enters by it in every run."""
+    reps = 200
+    events = run(load_scenario(_entry_world(True)), replications=reps, seed=3).frame("events")
+    assert not events.kind.isin(["entry"]).any()
+    calls = events[(events.kind == "invocation") & (events.pact == "P")]
+    first = calls.groupby("rep").first()
+    assert len(first) == reps and (first.t == 0).all() and set(zip(first.actor, first.target)) == {("NEU", "AGG")}
+    answers = events[events.kind.isin(["honour", "abandon"]) & (events.actor == "ALLY") & (events.pact == "P")]
+    assert answers.groupby("rep").size().to_dict() == dict.fromkeys(range(reps), 1)
     joins = events[events.kind == "join"]
     assert len(joins) > 20
     assert {"ALLY", "TWIN"} <= set(joins.actor)
     off = run(load_scenario(_entry_world(False)), replications=20, seed=3).frame("events")
     entries = off[off.kind == "entry"]
     assert entries.loc[entries.actor == "ALLY", "rep"].nunique() == 20
+
+
+def test_a_member_honours_by_joining_the_invoked_side_and_abandons_otherwise():
+    """The answers of the joining route, event by event: every `honour` is caused by an invocation
+    of its pact naming the member's ally, and is followed at the same instant by the member's `join`
+    against the invocation's enemy, caused by the honour and naming its pact; ALLY honours in exactly
+    the runs in which it joins NEU's side, and abandons in the others, on the day NEU's war with AGG
+    ends (a war held 60 days in a 2-year run), or at the horizon (a war held to it). The same seed
+    gives the same events."""
+    reps = 200
+    world = _entry_world(True)
+    world["horizon_days"], world["timeline"][0]["hold_days"] = 730, 60  # a war that ends before the horizon
+    events = run(load_scenario(world), replications=reps, seed=5).frame("events")
+    by_id = events.set_index(["rep", "event_id"])
+    for kind in ("honour", "abandon"):
+        answers = events[events.kind == kind]
+        called = by_id.loc[list(zip(answers.rep, answers.cause_id.astype(int)))]
+        assert (called.kind == "invocation").all() and (called.pact.to_numpy() == answers.pact.to_numpy()).all()
+    honours = events[events.kind == "honour"]
+    joins = events[events.kind == "join"].set_index(["rep", "cause_id"])
+    followed = joins.loc[list(zip(honours.rep, honours.event_id.astype(float)))]
+    assert (followed.actor.to_numpy() == honours.actor.to_numpy()).all()
+    assert (followed.t.to_numpy() == honours.t.to_numpy()).all() and (followed.pact.to_numpy() == honours.pact.to_numpy()).all()
+    ally = events[events.actor == "ALLY"]
+    joined = set(ally[(ally.kind == "join") & (ally.target == "AGG")].rep)
+    honoured = set(ally[(ally.kind == "honour") & (ally.pact == "P")].rep)
+    abandoned = ally[(ally.kind == "abandon") & (ally.pact == "P")]
+    assert honoured == joined and 0 < len(joined) < reps
+    assert set(abandoned.rep) == set(range(reps)) - joined
+    ends = events[events.kind.isin(["settlement", "capitulation", "ceasefire"]) & (events.actor == "AGG")
+                  & (events.target == "NEU")].groupby("rep").t.min()
+    assert (abandoned.t.to_numpy() == ends.reindex(abandoned.rep, fill_value=730.0).to_numpy()).all()
+    horizon = run(load_scenario(_entry_world(True)), replications=20, seed=5).frame("events")  # held to the horizon
+    late = horizon[(horizon.kind == "abandon") & (horizon.actor == "ALLY")]
+    assert len(late) > 10 and (late.t == 365.0).all()
+    again = run(load_scenario(world), replications=reps, seed=5).frame("events")
+    assert again.equals(events)
 
 
 def test_the_treaty_term_is_the_casus_foederis_of_where_the_attack_fell():
@@ -338,3 +383,15 @@ def test_a_year_world_reads_its_years_scores_as_the_fit_does():
     assert set(d) == set(code) and len(d) > 40
     assert d["AUH"] == median
     assert all(d[s] == scores[code[s]] for s in d if s != "AUH")
+
+
+def test_a_member_attacked_itself_gives_no_answer_to_the_call():
+    """AGG attacks NEU (P invoked, ALLY owed an answer), then ALLY on day 1: ALLY fights AGG in
+    self-defence, not in answer to the call, so neither `honour` nor `abandon` is logged for it
+    (as in the route of draws, where a member already fighting the enemy is not asked)."""
+    world = _entry_world(True)
+    world["timeline"].append({"at": 1, "do": "attack", "actor": "AGG", "target": "ALLY", "level": 6})
+    events = run(load_scenario(world), replications=20, seed=5).frame("events")
+    calls = events[(events.kind == "invocation") & (events.pact == "P") & (events.actor == "NEU")]
+    assert calls.rep.nunique() == 20
+    assert events[events.kind.isin(["honour", "abandon"]) & (events.actor == "ALLY") & (events.target == "AGG")].empty

@@ -184,6 +184,21 @@ def test_cascade_defaults_to_a_typical_rep_and_places_states_on_the_map(runs):
     assert "longitude" in ax.get_xlabel()
 
 
+def test_cascade_draws_the_joining_route(runs):
+    """With the fitted joining decision (the default) a state enters by `join`, caused by its honour
+    of the invocation: the map draws the arc, labelled with the pact and both events."""
+    folder = runs[0]
+    run = plot.load_run(folder)
+    rep = busiest_rep(run)
+    events = pd.read_csv(folder / "events.csv")
+    extra = pd.DataFrame([[rep, 100, 90, 2, "invocation", "USA", "CHN", None, "ANZUS", "defence"],
+                          [rep, 130, 91, 90, "honour", "AUS", "CHN", 6, "ANZUS", "defence"],
+                          [rep, 130, 92, 91, "join", "AUS", "CHN", 6, "ANZUS", None]], columns=events.columns)
+    pd.concat([events, extra]).to_csv(folder / "events.csv", index=False)
+    texts = {t.get_text() for t in plot.cascade(plot.load_run(folder), rep=rep).axes[0].texts}
+    assert "ANZUS (honour, join), day 130" in texts
+
+
 def test_save_run_writes_all_four(tmp_path, runs):
     written = plot.save_run(runs[0], tmp_path / "out", rep=0, other=runs[1])
     assert sorted(p.name for p in written) == ["cascade.png", "entry.png", "ladder.png", "tension.png"]

@@ -187,19 +187,23 @@ def test_compare_picks_the_test_and_label_each_metric_declares():
 
 
 def test_counters_are_derived_from_the_logged_events():
-    """invocations, honours and abandonments are counts of the events the recorder observed."""
+    """invocations, honours and abandonments are counts of the events the recorder observed, on the
+    route of draws and on the fitted joining decision's (the default), whose answers are logged too."""
     pact = dict(type="defence", members=["BBB", "CCC"], reliability=0.5, consultation_days=1, mobilisation_days=1)
-    scenario = tiny(alliances={"PACT": pact}, timeline=[{"at": 1, "do": "attack", "actor": "AAA", "target": "BBB"}])
-    result = run(load_scenario(scenario), replications=12, seed=4)
-    assert EVENTS == result.rows("events")[0]._fields
-    for r in result.replications:
-        kinds = [e.kind for e in r.events]
-        honoured = {e.cause_id for e in r.events if e.kind == "honour"}
-        assert r.summary["invocations"] == kinds.count("invocation") >= 1
-        assert r.summary["abandonments"] == kinds.count("abandon")
-        assert r.summary["invocations_honoured"] == len(honoured)
-        assert r.summary["n_events"] == len(r.events)
-    assert {r.summary["abandonments"] for r in result.replications} == {0, 1}  # both answers happen
+    for joining in (False, True):
+        scenario = tiny(alliances={"PACT": pact}, timeline=[{"at": 1, "do": "attack", "actor": "AAA", "target": "BBB"}],
+                        parameters={"joining": {"enabled": joining}})
+        result = run(load_scenario(scenario), replications=12, seed=4)
+        assert EVENTS == result.rows("events")[0]._fields
+        for r in result.replications:
+            kinds = [e.kind for e in r.events]
+            honoured = {e.cause_id for e in r.events if e.kind == "honour"}
+            assert r.summary["invocations"] == kinds.count("invocation") >= 1
+            assert r.summary["abandonments"] == kinds.count("abandon")
+            assert r.summary["invocations_honoured"] == len(honoured)
+            assert r.summary["n_events"] == len(r.events)
+        answers = {r.summary["abandonments"] for r in result.replications}
+        assert answers == {0, 1} if not joining else 1 in answers  # both answers happen; CCC's answer is logged
 
 
 def test_the_recorder_types_its_events_on_access():

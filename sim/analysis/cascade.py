@@ -2,14 +2,15 @@
 
 An *answer* is an event with a cause. Its **target** is the state that acted (the event's actor);
 its **source** is the actor of the nearest event up the cause chain by another state, so a state's
-own follow-up steps answer whoever started them: the entry that follows a state's own honour
-answers the ally that called for help, and an escalation that follows a perception (`perceive`,
-whose actor is the observer) answers the state whose act was perceived. An event whose chain
-reaches its root without meeting another state answers nobody and is left out. Scripted acts
-(`scenario.*`) have no cause: they appear through the answers they provoke.
+own follow-up steps answer whoever started them: the entry (or, by the fitted joining decision,
+the join) that follows a state's own honour answers the ally that called for help, and an
+escalation that follows a perception (`perceive`, whose actor is the observer) answers the state
+whose act was perceived. An event whose chain reaches its root without meeting another state
+answers nobody and is left out. Scripted acts (`scenario.*`) have no cause: they appear through
+the answers they provoke.
 
 Each edge is one (source, target, mechanism, pact): the mechanism is the answering event's kind
-(`self_defence`, `invocation`, `honour`, `abandon`, `entry`, `escalate`, `deescalate`,
+(`self_defence`, `invocation`, `honour`, `abandon`, `entry`, `join`, `escalate`, `deescalate`,
 `perceive`, ...), the pact the commitment it went through, if any (NATO for Article 5). Per
 edge: the share of replications in which it happened at least once, how many events in all, and
 the delay from the act answered to the answer (days) at its first occurrence in each replication,
@@ -29,7 +30,7 @@ COLUMNS = ("source", "target", "mechanism", "pact", "share_of_runs", "median_del
            "n_runs", "n_events", "median_day")
 QUIET = ("deescalate",)
 """Mechanisms that calm rather than spread tension: in the table, left out of the figure."""
-WAR_MECHANISMS = ("self_defence", "invocation", "honour", "entry", "attack")
+WAR_MECHANISMS = ("self_defence", "invocation", "honour", "entry", "join", "attack")
 """Mechanisms that carry a war from state to state: they win a pair's ties and come first in the figure."""
 
 CHAIN_COLUMNS = ("chain", "steps", "share_of_runs", "n_runs", "n_events", "median_day")
@@ -38,7 +39,8 @@ PASSING = ("perceive", "escalate", "deescalate")
 self-defence, invocations, honour, entries, declined calls, ...)."""
 _VERBS = {"perceive": "perceives", "answer": "answers", "escalate": "escalates toward",
           "deescalate": "de-escalates toward", "self_defence": "defends itself against", "invocation": "invokes",
-          "honour": "honours", "entry": "enters the war against", "abandon": "declines", "attack": "attacks",
+          "honour": "honours", "entry": "enters the war against", "join": "joins the war against",
+          "abandon": "declines", "attack": "attacks",
           "name_threat": "names", "posture": "postures toward"}
 _MAX_DEPTH = 10_000  # a cause chain longer than this is a loop (a corrupt table)
 

@@ -21,7 +21,7 @@ from sim.engine.clock import Clock
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
 from sim.kernel import Decider, Observer
-from sim.model import answers, force, honour, joining, motives, nuclear
+from sim.model import alliances, answers, force, honour, joining, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
@@ -223,8 +223,10 @@ class Simulation:
         return self.rec.log(self.env.now, cause, kind, actor, target, level, pact, detail)
 
     def war_over(self, a: int, b: int) -> None:
-        """The war of a and b ended now (the recorder observes it for `t_end_A_B`)."""
+        """The war of a and b ended now (the recorder observes it for `t_end_A_B`); the calls it owed
+        that no member answered are abandoned (`sim.model.alliances.close_calls`)."""
         self.rec.war_end(self.env.now, a, b)
+        alliances.close_calls(self, frozenset((a, b)))
 
     def desperation(self, i: int, j: int, loss: float) -> None:
         """i is losing its war with j by `loss` in [0, 1] (0: no longer): rewrite the nuclear costs
@@ -253,6 +255,7 @@ class Simulation:
             clock.spawn(joining.process(self, self.scenario))
         clock.spawn(self.recorder())
         clock.run(until=self.horizon)
+        alliances.close_calls(self)  # calls still unanswered at the horizon: abandoned
         self.sample()
         clock.close()
         return self.rec

@@ -25,7 +25,8 @@ from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, great_circle_km
 from sim.scenario.pactkinds import invoked_by, kind
 
-__all__ = ["bound_to", "casus_foederis", "consultation", "defence", "fitted_joining", "honour_probabilities", "on_armed_attack",
+__all__ = ["bound_to", "casus_foederis", "close_calls", "consultation", "defence", "fitted_joining", "honour_calls",
+           "honour_probabilities", "on_armed_attack",
            "on_mobilisation", "on_war_under_way", "side_struck_first"]
 
 # The obligations each side of an armed attack may invoke, in the order of sim.scenario.pactkinds
@@ -95,31 +96,105 @@ def on_armed_attack(sim: ReplicationState, attacker: int, target: int, place: Pl
     self-defence nor collective defence lets the aggressor's side ask for consultations.
     """
     invoked: set[str] = set()
-    if fitted_joining(sim):
-        _consultations(sim, attacker, place, cause, invoked, collective or self_defence)
-        return
+    calls = fitted_joining(sim)
+    if calls:
+        _fought(sim, attacker, target)
+    for pact, invoker, enemy, clause in _invocations(sim, attacker, target, place, collective):
+        if invoker == target:
+            invoked.add(pact.id)
+        if calls:
+            _call(sim, pact, invoker, enemy, cause, clause)
+        else:
+            _once(sim, (pact.id, invoker, enemy), defence(sim, pact, invoker, enemy, enemy, cause, clause))
+    if calls:
+        invoked.clear()  # the invocation is a record, not a mobilisation: members alarmed still consult
+    _consultations(sim, attacker, place, cause, invoked, collective or self_defence)
+
+
+def _invocations(sim: ReplicationState, attacker: int, target: int, place: Place, collective: bool):
+    """(pact, invoker, enemy, clause) of every pact an armed attack invokes: the target's defence
+    (patron, guarantee) pacts whose casus foederis it meets, then the attacker's offence pacts."""
     struck_first = (collective or sim.memory.struck_first.get(frozenset((attacker, target))) == target
                     or side_struck_first(sim, attacker, target))
     for pact in sim.ties.pacts_of(target):
         clause = _clause(pact)
         if clause and casus_foederis(pact, target, attacker, place, struck_first) and \
                 commitments.conditions_met(sim, pact, target, attacker):
-            invoked.add(pact.id)
-            _once(sim, (pact.id, target, attacker), defence(sim, pact, target, attacker, attacker, cause, clause))
+            yield pact, target, attacker, clause
     for pact in sim.ties.pacts_of(attacker):
         for clause in BY_ATTACKER:
             if clause in pact.obligations and casus_foederis(pact, attacker, target, place, False):
-                _once(sim, (pact.id, attacker, target), defence(sim, pact, attacker, target, target, cause, clause))
-    _consultations(sim, attacker, place, cause, invoked, collective or self_defence)
+                yield pact, attacker, target, clause
+
+
+def _fighting(sim: ReplicationState, a: int, b: int) -> bool:
+    return bool(sim.posture[a, b] >= CLASH or sim.posture[b, a] >= CLASH)
+
+
+def _call(sim: ReplicationState, pact: Pact, invoker: int, enemy: int, cause: int, clause: str) -> None:
+    """The invocation of `pact` for `invoker` against `enemy` when the fitted joining decision is on:
+    logged as in the route of draws (`invocation`, once per pact, member and enemy), and each member
+    it obliges is owed an answer (:class:`sim.model.honour.Call`), read later from what the member
+    does (:func:`honour_calls`, :func:`close_calls`), never drawn: the treaty is the equation's
+    `owes_side` term. The members obliged are those the route of draws asks: not already fighting
+    the enemy, not protected by a one-sided pact, not bound to the enemy too (:func:`bound_to`),
+    and not already owed an answer by the same pact in the same war (one answer per member per
+    war, as `sim.model.honour` counts them)."""
+    key = (pact.id, invoker, enemy)
+    if key in sim.memory.invoked:
+        return
+    sim.memory.invoked.add(key)
+    event = sim.log(cause, Kind.INVOCATION, invoker, enemy, None, pact.id, clause)
+    war, calls = honour.war_of(sim.posture, enemy), sim.memory.calls
+    owed = {c.member for c in calls if c.pact == pact.id and c.enemy in war and (c.open or (c.honoured and c.member in war))}
+    for m in pact.members:
+        if m in (invoker, enemy) or m in owed or _fighting(sim, m, enemy) or bound_to(sim, m, enemy) or \
+                (clause != DEFENCE and pact.protects is not None and m in pact.protects):
+            continue
+        calls.append(honour.Call(event, pact.id, clause, invoker, enemy, m))
+
+
+def _fought(sim: ReplicationState, a: int, b: int) -> None:
+    """a and b now fight (an armed attack, or the answer to one): an open call on either against
+    the other is closed without an answer, as in the route of draws, where a member already fighting
+    the enemy is not asked (it fights the enemy another way: attacked itself, or its own decision)."""
+    for c in sim.memory.calls:
+        if c.open and {c.member, c.enemy} == {a, b}:
+            c.open = False
+
+
+def honour_calls(sim: ReplicationState, member: int, other: int) -> tuple[int, str] | None:
+    """`member` joins a war now, attacking `other` (the fitted joining decision): log `honour` for
+    each open call on it that the entry answers (`other` is the call's enemy, or is at war with the
+    call's invoker: the entry is on the invoked side), caused by the invocation; return the first
+    honour's event id and pact (the join's cause and pact), or None when the entry answers none."""
+    first = None
+    for c in sim.memory.calls:
+        if c.open and c.member == member and (c.enemy == other or _fighting(sim, other, c.invoker)):
+            c.open, c.honoured = False, True
+            event = sim.log(c.event, Kind.HONOUR, member, c.enemy, WAR, c.pact, c.clause)
+            first = first or (event, c.pact)
+    return first
+
+
+def close_calls(sim: ReplicationState, pair: frozenset[int] | None = None) -> None:
+    """The war of the two states of `pair` ended (every war, at the horizon: None): each open call
+    it owed is answered `abandon`, caused by the invocation. (A call on a member that came to fight
+    the enemy another way was closed then, without an answer: :func:`_fought`.)"""
+    for c in sim.memory.calls:
+        if c.open and (pair is None or pair == {c.invoker, c.enemy}):
+            c.open = False
+            sim.log(c.event, Kind.ABANDON, c.member, c.enemy, None, c.pact, c.clause)
 
 
 def fitted_joining(sim: ReplicationState) -> bool:
-    """Whether the fitted joining decision (`sim.model.joining`) is on. Then it is the only way a
-    third state enters a war under way: an armed attack invokes no defence or offence clause (the
-    treaty is the equation's `owes_side` term, the casus foederis of the war's first attack), so
-    no member draws a second answer for the same war, and an entry, which is not a new armed
-    attack, triggers no pact of either side. A state attacked on its own soil still answers in
-    self-defence, and consultation clauses still raise postures below war."""
+    """Whether the fitted joining decision (`sim.model.joining`) is on (the default). Then it is the
+    only way a third state enters a war under way: an armed attack that meets a pact's casus
+    foederis is logged as its invocation, but starts no mobilisation and draws no answer (the
+    treaty is the equation's `owes_side` term), so no member draws a second answer for the same
+    war; each member's answer is read from what it does (:func:`honour_calls`, :func:`close_calls`).
+    A state attacked on its own soil still answers in self-defence, and consultation clauses still
+    raise postures below war."""
     return bool(sim.params.joining.enabled)
 
 

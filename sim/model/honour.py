@@ -35,7 +35,7 @@ from sim.model.ladder import CLASH
 from sim.model.world import Pact
 from sim.scenario.pactkinds import kind
 
-__all__ = ["HonourBook", "WarRecord", "expected", "honour_probabilities", "leader_of", "war_of"]
+__all__ = ["Call", "HonourBook", "WarRecord", "expected", "honour_probabilities", "leader_of", "war_of"]
 
 
 @dataclass
@@ -45,6 +45,23 @@ class WarRecord:
     enemy: int
     shock: float
     choices: dict[int, tuple[bool, int]] = field(default_factory=dict)  # member -> (honoured, event id)
+
+
+@dataclass
+class Call:
+    """One member's obligation from one invocation, when the fitted joining decision is on
+    (`sim.model.alliances`): the member's answer is not drawn but read from what it does. It is
+    `open` until answered: honoured when the member joins the war on the invoked side, abandoned
+    when the war it was owed ends (or the replication's horizon comes) without its entry."""
+
+    event: int  # the invocation's event id: the cause of the answer
+    pact: str
+    clause: str
+    invoker: int
+    enemy: int
+    member: int
+    open: bool = True
+    honoured: bool = False
 
 
 def war_of(posture: np.ndarray, state: int) -> set[int]:

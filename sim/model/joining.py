@@ -32,7 +32,7 @@ from importlib import resources
 
 import numpy as np
 
-from sim.model.alliances import casus_foederis
+from sim.model.alliances import casus_foederis, honour_calls
 from sim.model.ladder import CLASH, WAR, Kind
 from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, World
@@ -288,7 +288,10 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
     obligations its first attack invokes (:func:`owed`, where the attack fell). A state that joins
     enters the war at the war rung against the other side's first belligerent (logged `join`), who
     answers in self-defence; its entry is part of the war it joined and ends with it
-    (`sim.model.termination`). With this decision on it is the only way into a war under way other
+    (`sim.model.termination`). An entry that answers a call on the state (an invocation of its
+    pact against the state it attacks, or for an ally that state is fighting:
+    :func:`sim.model.alliances.honour_calls`) is preceded by the state's `honour`, which the `join`
+    names as its cause, and names its pact. With this decision on it is the only way into a war under way other
     than being attacked: armed attacks invoke no defence or offence clause (the treaty is the
     equation's `owes_side` term, not a second draw), so an entry re-triggers no pact of either side
     (`sim.model.alliances`)."""
@@ -332,6 +335,7 @@ def process(sim: ReplicationState, scenario: Scenario) -> Process:
                     if at_war[c]:
                         continue
                     at_war[c] = True
-                    pact = owed_pact(sim, c, party, other, place) if owes[0][c] else None
-                    sim.act(c, other, WAR, Kind.JOIN, pact=pact, collective=(party == b))
+                    answer = honour_calls(sim, c, other)  # the calls on c this entry answers: `honour`
+                    cause, pact = answer if answer else (None, owed_pact(sim, c, party, other, place) if owes[0][c] else None)
+                    sim.act(c, other, WAR, Kind.JOIN, cause=cause, pact=pact, collective=(party == b))
                     sim.conflict.wars.attach(c, other, frozenset((a, b)))

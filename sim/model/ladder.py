@@ -98,17 +98,21 @@ EVENT_KINDS: tuple[EventKind, ...] = (
               "reaches war), at level 4 an incident below war that invokes no pact", "if any"),
     EventKind(Kind.INVOCATION, "actor, target, pact, detail",
               "pact `pact` (clause `detail`) invoked for `actor`, the attacked (or threatened) member, against `target`, "
-              "the attacker", "always"),
+              "the attacker (with the fitted joining decision a record of the call: no draw, no mobilisation)", "always"),
     EventKind(Kind.HONOUR, "actor, target, level, pact, detail", "member `actor` answers the invocation: it will fight "
-              "`target`", "always"),
-    EventKind(Kind.ABANDON, "actor, target, pact, detail", "member `actor` answers the invocation: it stands aside",
-              "always"),
+              "`target` (with the fitted joining decision, the default: logged when it joins the invoked side, just "
+              "before its `join`)", "always"),
+    EventKind(Kind.ABANDON, "actor, target, pact, detail", "member `actor` answers the invocation: it stands aside "
+              "(with the fitted joining decision: logged when the war it was owed ends, or at the horizon, without "
+              "its entry)", "always"),
     EventKind(Kind.ABSTAIN, "actor, target, pact, detail", "a member bound by its own pact to defend `target` as well "
               "stands aside, without a draw", "always"),
     EventKind(Kind.ENTRY, "actor, target, level, pact", "an honouring member takes the field against `target` after "
               "mobilisation, at the rung its partner fights at, unless that war has ended", "always"),
-    EventKind(Kind.JOIN, "actor, target, level", "the fitted joining decision (off by default): `actor` joins a war "
-              "under way, attacking `target`, the other side's first belligerent, at the war rung", "never"),
+    EventKind(Kind.JOIN, "actor, target, level, pact", "the fitted joining decision (the default route): `actor` "
+              "joins a war under way, attacking `target`, the other side's first belligerent, at the war rung; `pact` "
+              "the commitment it owed its side, and cause its `honour` when the entry answers an invocation",
+              "if any"),
     EventKind(Kind.CONSULTATION, "actor, target, level, pact", "a consultation-clause invocation raises `actor`'s "
               "posture toward `target` to 1..3", "always"),
     EventKind(Kind.SETTLEMENT, "actor, target, level, detail", "the war of `actor` (the side that crossed level 5 "

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 import simpy
 
-from sim.model.honour import HonourBook
+from sim.model.honour import Call, HonourBook
 from sim.model.motives import Motives
 from sim.model.world import Pact, Place, World
 from sim.scenario.schema import Parameters
@@ -49,6 +49,8 @@ class Memory:
     """Invocations already made: (pact, member, enemy), or (pact, member) for consultations."""
     places: dict[frozenset[int], Place] = field(default_factory=dict)
     """Where each dyad's first armed attack fell (the casus foederis of the joining decision's treaty term)."""
+    calls: list[Call] = field(default_factory=list)
+    """Members' obligations from invocations, answered by what they do (the fitted joining route)."""
 
 
 @dataclass(frozen=True)

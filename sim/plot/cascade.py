@@ -2,8 +2,8 @@
 
 Nodes sit at the capitals (lon/lat from meta.json's scenario states, else the bundled world);
 arrows run from actor to target for the events that carry a war from state to state (attack,
-self-defence, pact entry, honour, and scenario actions at level 5 or above), each labelled with
-the pact or action and its first day.
+self-defence, pact entry, a join by the fitted joining decision, honour, and scenario actions at
+level 5 or above), each labelled with the pact or action and its first day.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sim.scenario.errors import InputError, InputErrors
 __all__ = ["cascade", "typical_rep", "busiest_rep", "positions", "layout", "CASCADE_KINDS"]
 
 CASCADE_KINDS = {"scenario": "#8c1515", "attack": "#d62728", "self_defence": "#ff7f0e",
-                 "entry": "#6a3d9a", "honour": "#2ca02c"}
+                 "entry": "#6a3d9a", "join": "#9467bd", "honour": "#2ca02c"}
 BEND = 0.2
 LABEL_ALL = 12  # more links than this: label only the first link of each pact or action
 
@@ -196,7 +196,7 @@ def _panel(ax, run: Run, rep: int, why: str = "") -> None:
     ax.set_title(f"{run.name}, replication {rep}: {len(edges)} links, {_at_war(run, rep, levels)} "
                  "states entered a war" + "".join(f"\n({n})" for n in notes), fontsize=10)
     if edges.empty:
-        ax.text(0.5, 0.5, "no attack, self-defence, entry or honour in this replication",
+        ax.text(0.5, 0.5, "no attack, self-defence, entry, join or honour in this replication",
                 transform=ax.transAxes, ha="center")
 
 

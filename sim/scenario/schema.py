@@ -407,8 +407,9 @@ class JoiningParams(Strict):
     """The fitted joining decision (sim.model.joining; docs/model.md, "Joining")."""
 
     enabled: bool = Field(
-        False, description="each state takes, for each side of each war under way, a joining decision with the "
-                           "hazard of the fitted equation (sim/data/joining/coefficients.csv)")
+        True, description="each state takes, for each side of each war under way, a joining decision with the "
+                          "hazard of the fitted equation (sim/data/joining/coefficients.csv); false: the route of "
+                          "draws, where an invoked pact's members draw their answers (honour reliability)")
     interval_days: Annotated[Number, Field(ge=1.0, le=365.0)] = Field(30.0, description="days between joining decisions")
     coefficients: list[Annotated[Number, Field(ge=-100.0, le=100.0)]] | None = Field(
         None, min_length=JOINING_TERMS, max_length=JOINING_TERMS,
