@@ -46,7 +46,7 @@ __all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores",
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
               "rival_side", "rival_other", "war_other", "share_side", "major_side", "major_ally_side",
-              "regime_diff")
+              "regime_diff", "nuclear_other")
 """The joining equation's covariates, in the coefficient file's order (after `const`):
 
 * `log_km`: ln(1 + km/100), km from the state's capital to the nearer of the two parties' capitals;
@@ -194,6 +194,7 @@ class Setting:
         n = world.n
         self.n, self.major, self.rival = n, major, rival
         self.regime = np.full(n, 0.5) if regime is None else np.asarray(regime, dtype=float)
+        self.nuclear = np.asarray(world.nuclear, dtype=float)
         self.log_km = np.log1p(world.distance / 100.0)
         self.owes = np.zeros((n, n))  # owes[c, p]: c is bound to fight for p (defence, offence...)
         for pact in pacts:
@@ -266,7 +267,8 @@ def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting:
     return np.column_stack([log_km, st.major, st.major * log_km, owes_side, owes_other, owes_side * owes_other,
                             st.rival[:, party], st.rival[:, other],
                             fighting[:, other].astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
-                            np.full(st.n, backed), np.abs(d - d[other]) - np.abs(d - d[party])])
+                            np.full(st.n, backed), np.abs(d - d[other]) - np.abs(d - d[party]),
+                            np.full(st.n, st.nuclear[other])])
 
 
 def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float) -> np.ndarray:
