@@ -417,3 +417,31 @@ def test_a_member_attacked_itself_gives_no_answer_to_the_call():
     calls = events[(events.kind == "invocation") & (events.pact == "P") & (events.actor == "NEU")]
     assert calls.rep.nunique() == 20
     assert events[events.kind.isin(["honour", "abandon"]) & (events.actor == "ALLY") & (events.target == "AGG")].empty
+
+
+def test_a_standing_war_set_by_a_posture_has_the_postures_actor_as_its_aggressor():
+    """A war under way set by a scenario's `posture` (no attack replayed, as the 2022 baseline's
+    Russia-Ukraine war) is AGG's: its first striker is the posture's actor whatever the states'
+    order (NEU comes first here, so a default to the dyad's lower index would make NEU the
+    aggressor), and a state that joins NEU's side strikes AGG in collective defence. In the 2022
+    baseline Russia, after Ukraine in the world's order, is the war's aggressor."""
+    from sim.engine.simulation import Setup, Simulation
+
+    world = _world()
+    world["states"] = {"NEU": world["states"]["NEU"], **world["states"]}
+    world["timeline"] = [{"at": 0, "do": "posture", "actor": "AGG", "target": "NEU", "level": 6, "mutual": True},
+                         {"at": 0, "do": "attack", "actor": "AGG", "target": "NEU", "level": 6, "hold_days": 365}]
+    joined = 0
+    for seed in range(40):
+        sim = Simulation(Setup(load_scenario(world)), seed)
+        sim.run()
+        agg, neu = sim.world.index["AGG"], sim.world.index["NEU"]
+        assert neu < agg and sim.memory.struck_first[frozenset((agg, neu))] == agg
+        against = [pair for pair, first in sim.strikes.first.items() if agg in pair and neu not in pair and first != agg]
+        assert all(pair in sim.strikes.answering for pair in against)
+        joined += len(against)
+    assert joined >= 3
+    sim = Simulation(Setup(load_scenario("scenarios/baseline_2022.yaml")), 1, horizon=1)
+    sim.run()
+    rus, ukr = sim.world.index["RUS"], sim.world.index["UKR"]
+    assert ukr < rus and sim.memory.struck_first[frozenset((rus, ukr))] == rus
