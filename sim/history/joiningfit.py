@@ -39,7 +39,8 @@ from sim.model.joining import COVARIATES, Coefficients, any_side, democracy, rea
 from sim.model.world import great_circle_km
 from sim.scenario.yearworld import NUCLEAR_FIRST_TEST, capital_at, majors, read_table
 
-__all__ = ["FILE", "BOUNDED", "Fitted", "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",
+__all__ = ["FILE", "BOUNDED", "Fitted",
+           "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",
            "main",
            "ALLIANCE_LEVEL", "S_LEVELS"]
 
