@@ -74,7 +74,7 @@ COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "o
   A missing score is taken at the year's median (:func:`regime_scores`): in the record 46 of the
   15,354 rows, none a joiner (Austria-Hungary in 21 wars of 1867-1918, West Germany and North
   Yemen in 1990), so a
-  missing-score indicator's estimate would run to minus infinity, as `war_side`'s would.;
+  missing-score indicator's estimate would run to minus infinity, as `war_side`'s would;
 * `nuclear_other`: 1 when the other side's party had tested a nuclear weapon by the war's start
   year (a world's `nuclear` flag): nuclear arms deter third parties' entry against their holder
   (Jervis 1989; Horowitz 2009; Bell 2015; Sechser & Fuhrmann 2017). No state of the record joined
