@@ -33,7 +33,7 @@ def pairs_world(ratio: float, claim: bool = True, **fields) -> dict:
               "LA": {"lat": 0.0, "lon": 90.0, "power": 50.0 * ratio}, "LB": {"lat": 0.0, "lon": 99.0, "power": 50.0}}
     claims = [{"claimant": a, "target": b, "value": 1.0}
               for a, b in (("PA", "PB"), ("PB", "PA"), ("LA", "LB"), ("LB", "LA"))] if claim else []
-    parameters: dict = {"decision": {"fitted_force": True}}  # the fitted hazard is opt-in: on here unless given
+    parameters: dict = {"decision": {"fitted_force": True}}  # the default, stated: these tests are about the hazard
     for group, values in fields.pop("parameters", {}).items():
         parameters.setdefault(group, {}).update(values)
     data = {"name": "pairs", "world": "empty", "states": states, "claims": claims, "horizon_days": 365,

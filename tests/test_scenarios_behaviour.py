@@ -248,9 +248,12 @@ def test_russia_attacking_estonia_invokes_nato_and_allies_honour_at_its_reliabil
 def test_a_strike_on_hawaii_invokes_anzus_never_nato():
     """Hawaii lies outside NATO's Article 6 area and inside ANZUS's Pacific area: ANZUS is
     invoked by the strike in every replication, NATO (defence or consultation) never is.
-    Over two years NATO can still be invoked later, when North Korea's own renewed clash with
-    the USA falls on the US homeland (a decision has no location): such invocations are caused
-    by that decision, never by the strike."""
+    Over two years NATO can still be invoked later, when a state's own armed attack falls on a
+    member's homeland (a decision has no location): North Korea's renewed clash with the USA under
+    the expected-utility rule (`escalate`), a use of force drawn from the fitted hazard
+    (`use_of_force`), or a state joining a war under way against a member (`join`, e.g. China
+    joining North Korea's war on the USA). Such invocations are caused by that decision, never by
+    the strike, nor by an answer to it (self-defence, entry)."""
     result = cached("hawaii_strike", reps=20, horizon=730.0)
     strike = scenario_event_id(result, "scenario.attack")
     anzus = events(result, "invocation", pact="ANZUS", actor="USA", target="PRK")
@@ -260,7 +263,7 @@ def test_a_strike_on_hawaii_invokes_anzus_never_nato():
     assert not any(strike[rep] == cause for rep, cause in zip(nato.rep, nato.cause_id))
     e = result.frame("events").set_index(["rep", "event_id"])
     defence = nato[nato.detail == "defence"]
-    assert set(e.loc[list(zip(defence.rep, defence.cause_id)), "kind"]) <= {"escalate"}
+    assert set(e.loc[list(zip(defence.rep, defence.cause_id)), "kind"]) <= {"escalate", "use_of_force", "join"}
 
 
 # --- Taiwan ----------------------------------------------------------------------------------

@@ -249,11 +249,11 @@ class Decision(Strict):
     attention: Annotated[Count, Field(ge=1, le=50)] = Field(
         3, description="counterparts weighed per decision (the highest threats, plus standing postures)")
     fitted_force: bool = Field(
-        False, description="true: unprovoked uses of force come from the hazard fitted on the MID record "
-                           "(sim.model.force, sim/data/force) and the posture choice alone stops at coercion (rung 4); "
-                           "a fitted share of the uses of force are armed attacks, the rest incidents below war; "
-                           "false (default: in the 2022 world the fitted hazard starts a war in 41 of 100 two-year runs "
-                           "and an armed attack between two great powers in 9, docs/model.md): the choice may cross rung 5")
+        True, description="true (default): unprovoked uses of force come from the hazard fitted on the MID record "
+                          "(sim.model.force, sim/data/force) and the posture choice alone stops at coercion (rung 4); "
+                          "a fitted share of the uses of force are armed attacks, the rest incidents below war "
+                          "(2022 world, two years: an armed attack between two COW major powers in 5.2% of runs, "
+                          "docs/model.md); false: the earlier expected-utility rule, under which the choice may cross rung 5")
     force_rate_scale: NonNegative = Field(
         1.0, description="multiplier of the fitted use-of-force hazard (1: as fitted; 0: no unprovoked force)")
 
