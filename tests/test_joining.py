@@ -98,7 +98,7 @@ def test_given_coefficients_replace_the_shipped_ones():
     scenario["parameters"]["joining"]["coefficients"] = closed
     events = run(load_scenario(scenario), replications=40, seed=11).frame("events")
     assert (events.kind == "join").sum() == 0
-    with pytest.raises(Exception, match="at least 14|at most 14|14 items"):
+    with pytest.raises(Exception, match="at least 15|at most 15|15 items"):
         load_scenario({**_world(), "parameters": {"joining": {"enabled": True, "coefficients": [0.0] * 3}}})
 
 
@@ -140,6 +140,27 @@ def test_with_bandwagoning_on_states_join_the_side_far_more_likely_to_win():
     assert strong > 4 * weak and strong - weak > 4 * np.sqrt(strong + weak)
     strong_b, weak_b = _sides(-4.0)
     assert weak_b > strong_b and strong > 4 * strong_b
+
+
+def _against(nuclear: bool) -> tuple[int, int]:
+    """(joinings against AGG, against NEU) over 400 replications of :func:`_world`, AGG nuclear or not."""
+    world = _world()
+    world["states"]["AGG"]["nuclear"] = nuclear
+    joins = run(load_scenario(world), replications=400, seed=11).frame("events")
+    joins = joins[joins.kind == "join"]
+    return int((joins.target == "AGG").sum()), int((joins.target == "NEU").sum())
+
+
+def test_a_state_joins_a_war_against_a_nuclear_party_less_often():
+    """Nuclear deterrence of third parties (`nuclear_other`: no state of the record joined a war
+    against a party that had tested a nuclear weapon): the same war, AGG nuclear or not, draws far
+    fewer states against AGG (91 against 27 in 400 runs when measured), by far more than the
+    sampling error, while the joinings of AGG's side (against the non-nuclear NEU) stay as they
+    were (62 and 63): the term reads the other side's party only."""
+    against, side = _against(False)
+    against_nuclear, side_nuclear = _against(True)
+    assert against_nuclear < 0.5 * against and against - against_nuclear > 4 * np.sqrt(against + against_nuclear)
+    assert abs(side - side_nuclear) < 3 * np.sqrt(side + side_nuclear)
 
 
 def _entry_world(enabled: bool) -> dict:
@@ -239,13 +260,14 @@ def test_the_treaty_term_is_the_casus_foederis_of_where_the_attack_fell():
 
 
 def test_in_2022_the_allies_of_estonia_lean_to_its_side():
-    """Russia attacks Estonia in the 2022 world: for every state bound to defend Estonia (NATO),
-    the equation's chance of joining Estonia's side exceeds that of joining Russia's, by at least
-    twice for each whose regime score is nearer Estonia's than Russia's (all but Turkey, 0.29,
-    nearer Russia's 0.16 than Estonia's 0.94: `regime_diff` takes from its lean, which stays
-    Estonia's way); for Belarus, bound to Russia, the other way round. (With the dropped portfolio term,
-    whose values in this 55-state world lay beyond the record's, the allies leaned to Russia:
-    Latvia 0.19 on Russia's side against 0.09 on Estonia's.)"""
+    """Russia attacks Estonia in the 2022 world: for every state bound to defend Estonia (NATO) but
+    Turkey, the equation's chance of joining Estonia's side exceeds that of joining Russia's, by at
+    least 1.5 times for each whose regime score is nearer Estonia's than Russia's (Hungary's, 0.59,
+    the least: 1.5); for Belarus, bound to Russia, the other way round. Turkey (0.29, nearer
+    Russia's 0.16 than Estonia's 0.94) leans to Russia's side: `regime_diff` and `nuclear_other`
+    (joining against a nuclear Russia, -1.55) outweigh its treaty. (With the dropped portfolio
+    term, whose values in this 55-state world lay beyond the record's, the allies leaned to
+    Russia: Latvia 0.19 on Russia's side against 0.09 on Estonia's.)"""
     from sim.engine.simulation import Setup, Simulation
     from sim.model.joining import covariates, probability, setting
 
@@ -259,10 +281,10 @@ def test_in_2022_the_allies_of_estonia_lean_to_its_side():
     on_estonia = probability(covariates(st, est, rus, power, calm))
     allies = [k for k in np.flatnonzero(st.owes[:, est]) if k != rus]
     assert len(allies) >= 25 and world.index["USA"] in allies
-    assert (on_estonia[allies] > on_russia[allies]).all()
     like = [k for k in allies if abs(st.regime[k] - st.regime[est]) < abs(st.regime[k] - st.regime[rus])]
     assert set(allies) - set(like) == {world.index["TUR"]}
-    assert (on_estonia[like] > 2 * on_russia[like]).all()
+    assert (on_estonia[like] > 1.5 * on_russia[like]).all()
+    assert on_russia[world.index["TUR"]] > on_estonia[world.index["TUR"]]
     blr = world.index["BLR"]
     assert on_russia[blr] > 2 * on_estonia[blr]
 
@@ -395,3 +417,31 @@ def test_a_member_attacked_itself_gives_no_answer_to_the_call():
     calls = events[(events.kind == "invocation") & (events.pact == "P") & (events.actor == "NEU")]
     assert calls.rep.nunique() == 20
     assert events[events.kind.isin(["honour", "abandon"]) & (events.actor == "ALLY") & (events.target == "AGG")].empty
+
+
+def test_a_standing_war_set_by_a_posture_has_the_postures_actor_as_its_aggressor():
+    """A war under way set by a scenario's `posture` (no attack replayed, as the 2022 baseline's
+    Russia-Ukraine war) is AGG's: its first striker is the posture's actor whatever the states'
+    order (NEU comes first here, so a default to the dyad's lower index would make NEU the
+    aggressor), and a state that joins NEU's side strikes AGG in collective defence. In the 2022
+    baseline Russia, after Ukraine in the world's order, is the war's aggressor."""
+    from sim.engine.simulation import Setup, Simulation
+
+    world = _world()
+    world["states"] = {"NEU": world["states"]["NEU"], **world["states"]}
+    world["timeline"] = [{"at": 0, "do": "posture", "actor": "AGG", "target": "NEU", "level": 6, "mutual": True},
+                         {"at": 0, "do": "attack", "actor": "AGG", "target": "NEU", "level": 6, "hold_days": 365}]
+    joined = 0
+    for seed in range(40):
+        sim = Simulation(Setup(load_scenario(world)), seed)
+        sim.run()
+        agg, neu = sim.world.index["AGG"], sim.world.index["NEU"]
+        assert neu < agg and sim.memory.struck_first[frozenset((agg, neu))] == agg
+        against = [pair for pair, first in sim.strikes.first.items() if agg in pair and neu not in pair and first != agg]
+        assert all(pair in sim.strikes.answering for pair in against)
+        joined += len(against)
+    assert joined >= 3
+    sim = Simulation(Setup(load_scenario("scenarios/baseline_2022.yaml")), 1, horizon=1)
+    sim.run()
+    rus, ukr = sim.world.index["RUS"], sim.world.index["UKR"]
+    assert ukr < rus and sim.memory.struck_first[frozenset((rus, ukr))] == rus

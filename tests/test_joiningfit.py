@@ -41,6 +41,37 @@ def test_refit_reproduces_the_shipped_coefficients(data):
     assert shipped["rows"].iloc[0] == len(data) and shipped["events"].iloc[0] == 107
 
 
+def test_joining_against_a_nuclear_party_is_bounded_by_its_profile_likelihood(data):
+    """No candidate of the record joined a war against a party that had tested a nuclear weapon
+    (0 of 1,621 rows in 9 wars, where the equation without the term expects about 6.6), so the
+    term's estimate is the upper end of its 95% profile-likelihood interval: the likelihood with
+    it fixed there lies chi2_1(0.95) below the likelihood as it runs to minus infinity (the fit
+    without those rows), and more than that below at any larger value; it has no standard error.
+    Its twin, joining a nuclear party's side, is left out: its 18 joiners are of 4 wars, every one
+    a coalition the USA led."""
+    import statsmodels.api as sm
+    from scipy import stats
+
+    hit = data["nuclear_other"] == 1
+    assert int(hit.sum()) == 1621 and data.loc[hit, "warnum"].nunique() == 9 and data.loc[hit, "joined"].sum() == 0
+    side = data[data["nuclear_side"] == 1]
+    assert int(side["joined"].sum()) == 18 and side.loc[side["joined"] == 1, "warnum"].nunique() == 4
+    shipped = pd.read_csv(joiningfit.FILE).set_index("term")
+    bound = shipped.loc["nuclear_other", "coef"]
+    assert -3.0 < bound < -1.0 and np.isnan(shipped.loc["nuclear_other", "std_err"])
+    rest = [c for c in COVARIATES if c != "nuclear_other"]
+    x, y = sm.add_constant(data[rest].to_numpy(float)), data["joined"].to_numpy(float)
+
+    def llf(rows, offset=None) -> float:
+        return sm.Logit(y[rows], x[rows], offset=offset).fit(method="newton", maxiter=200, disp=False).llf
+
+    everyone = np.ones(len(data), dtype=bool)
+    plateau = llf(~hit.to_numpy())
+    critical = stats.chi2.ppf(0.95, 1)
+    assert 2 * (plateau - llf(everyone, bound * hit.to_numpy(float))) == pytest.approx(critical, abs=1e-4)
+    assert 2 * (plateau - llf(everyone, (bound + 0.5) * hit.to_numpy(float))) > critical + 1
+
+
 def _row(**values) -> np.ndarray:
     base = {name: 0.0 for name in COVARIATES} | {"share_side": 0.5}
     base |= values

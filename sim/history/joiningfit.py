@@ -24,6 +24,7 @@ statsmodels is needed here only (the `fit` extra); the simulator reads the shipp
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -36,9 +37,10 @@ import pandas as pd
 from sim.history.validation import HELD_OUT, War, read_wars
 from sim.model.joining import COVARIATES, Coefficients, any_side, democracy, read_coefficients
 from sim.model.world import great_circle_km
-from sim.scenario.yearworld import capital_at, majors, read_table
+from sim.scenario.yearworld import NUCLEAR_FIRST_TEST, capital_at, majors, read_table
 
-__all__ = ["FILE", "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",
+__all__ = ["FILE", "BOUNDED", "Fitted",
+           "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",
            "main",
            "ALLIANCE_LEVEL", "S_LEVELS"]
 
@@ -150,6 +152,8 @@ def _war_rows(war: War) -> pd.DataFrame:
     log_km = np.log1p(km / 100.0)
     big = majors(war.onset)
     major = np.array([float(a in big) for a in abbs])
+    nuclear = {p: float(NUCLEAR_FIRST_TEST.get(a, war.onset + 1) <= war.onset)
+               for p, a in zip(pair, (war.initiator, war.target))}
     big_codes = {code[a] for a in big if a in code}
     before = war.onset - 1
     prior = [c for c in t["members"].loc[t["members"]["year"] == before, "ccode"]] or codes + pair
@@ -185,6 +189,7 @@ def _war_rows(war: War) -> pd.DataFrame:
             "major_ally_side": float(bool(_owing(before, party) & big_codes)),
             "regime_side": -np.abs(d - regime[party]), "regime_other": -np.abs(d - regime[other]),
             "regime_diff": np.abs(d - regime[other]) - np.abs(d - regime[party]),
+            "nuclear_side": nuclear[party], "nuclear_other": nuclear[other],
             "tied": np.maximum(_tied(before, codes, pair[0]), _tied(before, codes, pair[1]))}))
     return pd.concat(frames, ignore_index=True)
 
@@ -199,19 +204,69 @@ def dataset() -> pd.DataFrame:
     return _dataset().copy()
 
 
-def fit(frame: pd.DataFrame):
-    """The logit of `joined` on the covariates, by maximum likelihood (statsmodels)."""
+BOUNDED = "nuclear_other"
+"""The term estimated by its bound when no candidate with it joined (:func:`fit`)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Fitted:
+    """A fit's estimates in the order `const, *COVARIATES`; `params` as statsmodels names them."""
+
+    params: np.ndarray
+    bse: np.ndarray
+    tvalues: np.ndarray
+    pvalues: np.ndarray
+    ci: np.ndarray  # (terms x 2)
+
+
+def _logit(y: np.ndarray, x: np.ndarray, offset: np.ndarray | None = None):
     import statsmodels.api as sm
 
-    x = sm.add_constant(frame[list(COVARIATES)].to_numpy(float), has_constant="add")
-    return sm.Logit(frame["joined"].to_numpy(float), x).fit(method="newton", maxiter=200, tol=1e-12, disp=False)
+    return sm.Logit(y, x, offset=offset).fit(method="newton", maxiter=200, tol=1e-12, disp=False)
 
 
-def coefficient_table(result, frame: pd.DataFrame) -> pd.DataFrame:
+def fit(frame: pd.DataFrame) -> Fitted:
+    """The logit of `joined` on the covariates, by maximum likelihood (statsmodels). When no
+    candidate with :data:`BOUNDED` = 1 joined (no state of the record joined a war against a party
+    that had tested a nuclear weapon), its maximum-likelihood estimate runs to minus infinity
+    (separation); it is then set to the upper end of its 95% profile-likelihood interval, the
+    weakest effect the record does not reject (Venzon & Moolgavkar 1988; Heinze & Schemper 2002 on
+    separation), and the other terms to their maximum-likelihood estimates given it: b_u solves
+    2 (l(-inf) - l(b_u)) = chi2_1(0.95), l(-inf) being the fit without those rows (their
+    log-likelihood tends to 0). It is not positive: where the record cannot reject 0 (too few such
+    candidates to speak, e.g. a fold without any), the term is 0. Its standard error is NaN (a
+    bound has none); its p-value is the likelihood-ratio test of 0."""
+    from scipy import optimize, stats
+
+    x = np.column_stack([np.ones(len(frame)), frame[list(COVARIATES)].to_numpy(float)])
+    y = frame["joined"].to_numpy(float)
+    k = 1 + COVARIATES.index(BOUNDED)
+    hit = x[:, k] == 1
+    if y[hit].any():
+        r = _logit(y, x)
+        return Fitted(np.asarray(r.params), np.asarray(r.bse), np.asarray(r.tvalues), np.asarray(r.pvalues),
+                      np.asarray(r.conf_int()))
+    rest = np.delete(x, k, axis=1)
+    plateau = _logit(y[~hit], rest[~hit]).llf if hit.any() else 0.0
+    critical = stats.chi2.ppf(0.95, 1)
+
+    def excess(b: float) -> float:
+        return 2.0 * (plateau - _logit(y, rest, b * x[:, k]).llf) - critical
+
+    at_zero = excess(0.0) if hit.any() else -critical
+    bound = optimize.brentq(excess, -30.0, 0.0, xtol=1e-10) if at_zero > 0 else 0.0
+    r = _logit(y, rest, bound * x[:, k])
+    p_value = float(stats.chi2.sf(at_zero + critical, 1)) if hit.any() else 1.0
+    ci = np.insert(np.asarray(r.conf_int()), k, [-np.inf, bound], axis=0)
+    return Fitted(np.insert(np.asarray(r.params), k, bound), np.insert(np.asarray(r.bse), k, np.nan),
+                  np.insert(np.asarray(r.tvalues), k, np.nan), np.insert(np.asarray(r.pvalues), k, p_value), ci)
+
+
+def coefficient_table(result: Fitted, frame: pd.DataFrame) -> pd.DataFrame:
     """`term, coef, std_err, z, p_value, ci_low, ci_high` of a fit, with its sample in the last columns."""
-    ci = np.asarray(result.conf_int())
     table = pd.DataFrame({"term": ["const", *COVARIATES], "coef": result.params, "std_err": result.bse,
-                          "z": result.tvalues, "p_value": result.pvalues, "ci_low": ci[:, 0], "ci_high": ci[:, 1]})
+                          "z": result.tvalues, "p_value": result.pvalues, "ci_low": result.ci[:, 0],
+                          "ci_high": result.ci[:, 1]})
     x = frame[list(COVARIATES)]
     table["x_min"] = [1.0, *x.min().to_numpy(float)]
     table["x_max"] = [1.0, *x.max().to_numpy(float)]
@@ -219,7 +274,7 @@ def coefficient_table(result, frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _coefficients(result) -> Coefficients:
+def _coefficients(result: Fitted) -> Coefficients:
     return Coefficients([{"term": t, "coef": c, "std_err": e} for t, c, e in
                          zip(["const", *COVARIATES], result.params, result.bse)])
 
@@ -295,7 +350,7 @@ def lookup(frame: pd.DataFrame, key: str = "warnum") -> pd.DataFrame:
 
 def _csv(table: pd.DataFrame) -> str:
     out = io.StringIO()
-    table.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
+    table.to_csv(out, index=False, float_format="%.10g", lineterminator="\n", na_rep="nan")
     return out.getvalue()
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.model import answers
 from sim.model.alliances import on_war_under_way
-from sim.model.ladder import scenario_kind
+from sim.model.ladder import CLASH, scenario_kind
 from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, compile_pact, members_of
 from sim.scenario import schema
@@ -83,7 +83,14 @@ def _attack(sim: ReplicationState, action: schema.AttackAction, event: int) -> N
 
 @effect(schema.PostureAction)
 def _posture(sim: ReplicationState, action: schema.PostureAction, event: int) -> None:
+    """A standing posture, set silently (no attack is replayed). At a clash or war it is a war under
+    way, whose aggressor is the posture's actor (the direction actor -> target, even when `mutual`):
+    noted as the dyad's first striker unless one is known, as an armed attack would be, so that the
+    war's sides, which pacts a blow invokes and who joins as collective defence read it
+    (:mod:`sim.model.attacks`, :mod:`sim.model.joining`)."""
     for i, j in _pairs(sim, action):
+        if action.level >= CLASH:
+            sim.memory.struck_first.setdefault(frozenset((i, j)), i)
         sim.act(i, j, action.level, scenario_kind("posture"), event=event, attack=False)
         sim.standing.posture(sim, i, j, action.level)  # weighs while in force
         if action.mutual:

@@ -46,7 +46,7 @@ __all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores",
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
               "rival_side", "rival_other", "war_other", "share_side", "major_side", "major_ally_side",
-              "regime_diff")
+              "regime_diff", "nuclear_other")
 """The joining equation's covariates, in the coefficient file's order (after `const`):
 
 * `log_km`: ln(1 + km/100), km from the state's capital to the nearer of the two parties' capitals;
@@ -74,7 +74,13 @@ COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "o
   A missing score is taken at the year's median (:func:`regime_scores`): in the record 46 of the
   15,354 rows, none a joiner (Austria-Hungary in 21 wars of 1867-1918, West Germany and North
   Yemen in 1990), so a
-  missing-score indicator's estimate would run to minus infinity, as `war_side`'s would.
+  missing-score indicator's estimate would run to minus infinity, as `war_side`'s would;
+* `nuclear_other`: 1 when the other side's party had tested a nuclear weapon by the war's start
+  year (a world's `nuclear` flag): nuclear arms deter third parties' entry against their holder
+  (Jervis 1989; Horowitz 2009; Bell 2015; Sechser & Fuhrmann 2017). No state of the record joined
+  against a nuclear party (0 of 1,621 candidate rows in 9 wars), so its estimate is the upper end
+  of its profile-likelihood interval (:func:`sim.history.joiningfit.fit`). Its twin `nuclear_side`
+  is left out: its 18 joiners are of 4 wars, all coalitions the USA led.
 
 The difference in alliance-portfolio similarity (Signorino & Ritter's S with each party) was a
 covariate until it was found to carry a sign against its theory (states joined the side they were
@@ -195,6 +201,7 @@ class Setting:
         self.n, self.major, self.rival = n, major, rival
         self.basis: tuple = (world, list(pacts), None, None)  # what it was read from (:meth:`holds_for`)
         self.regime = np.full(n, 0.5) if regime is None else np.asarray(regime, dtype=float)
+        self.nuclear = np.asarray(world.nuclear, dtype=float)
         self.log_km = np.log1p(world.distance / 100.0)
         self.owes = np.zeros((n, n))  # owes[c, p]: c is bound to fight for p (defence, offence...)
         for pact in pacts:
@@ -279,7 +286,8 @@ def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting:
     return np.column_stack([log_km, st.major, st.major * log_km, owes_side, owes_other, owes_side * owes_other,
                             st.rival[:, party], st.rival[:, other],
                             war_other.astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
-                            np.full(st.n, backed), np.abs(d - d[other]) - np.abs(d - d[party])])
+                            np.full(st.n, backed), np.abs(d - d[other]) - np.abs(d - d[party]),
+                            np.full(st.n, st.nuclear[other])])
 
 
 def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float) -> np.ndarray:
