@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from sim.kernel import decay, tension_of, tension_terms
+from sim.kernel.reference import RESCALE
 
 __all__ = ["Intent"]
 
@@ -34,7 +35,14 @@ class Intent:
         self.rate = math.log(2.0) / half_life_days
 
     def decay(self, t: float) -> float:
-        """e^(-rate (t - epoch)): the factor that reads D (and strengths) at time t."""
+        """e^(-rate (t - epoch)): the factor that reads D (and strengths) at time t.
+
+        The kernel's `decay`, with its usual case (no rescaling) here: the same two operations and
+        the same libm `exp`, so the same bits, without the kernel's call from Python (it takes three
+        array views, most of its cost); past `RESCALE` e-foldings the kernel rescales in place."""
+        x = -self.rate * (t - self.epoch.item(0))
+        if x >= -RESCALE:
+            return math.exp(x)
         return decay(self.dev, self.strength, self.epoch, -self.rate, t)
 
     def row(self, i: int, t: float) -> np.ndarray:

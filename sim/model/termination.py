@@ -92,32 +92,35 @@ class Wars:
     @staticmethod
     def balance(sim: ReplicationState, a: int, b: int) -> float:
         """The chance the balance of forces in the theatre gives a against b (no optimism)."""
-        return float(sim.conflict.motives.p[a, b])
+        return sim.conflict.motives.p.item(a, b)
 
     def stake(self, sim: ReplicationState, a: int, b: int) -> float:
         """W: what the war is about, at least the stake of a war no claim explains."""
         s = sim.conflict.motives.stake
-        return max(float(s[a, b]), float(s[b, a]), self.params.security_stake)
+        return max(s.item(a, b), s.item(b, a), self.params.security_stake)
 
     def fight(self, sim: ReplicationState, a: int, b: int, key: frozenset[int]) -> Process:
         """The war's process: reckon every `step_days` until it ends (see the module)."""
-        start, x, paid = sim.clock.now, 0.0, [0.0, 0.0]
+        clock, active, held, posture = sim.clock, self.active, self.held, sim.posture  # the same objects all war
+        start, x, paid = clock.now, 0.0, [0.0, 0.0]
         hopes = self.hopes(sim, a, b)
-        while key in self.active:
-            yield sim.clock.timeout(self.params.step_days)
-            if key not in self.active:  # ended with the war it joined
+        step, nuclear = self.params.step_days, bool(sim.world.nuclear[b])
+        while key in active:
+            yield clock.timeout(step)
+            if key not in active:  # ended with the war it joined
                 break
-            if sim.posture[a, b] < CLASH and sim.posture[b, a] < CLASH:
+            if posture.item(a, b) < CLASH and posture.item(b, a) < CLASH:
                 sim.conflict.war_over(a, b)  # left by the states' own decisions
                 self._close(key)
                 break
             p = self.balance(sim, a, b)
             x = self._battle(x, p, paid)
-            if sim.world.nuclear[b]:  # a nuclear defender losing ground (sim.model.nuclear)
+            if nuclear:  # a nuclear defender losing ground (sim.model.nuclear)
                 sim.conflict.desperation(b, a, min(x / self.params.capitulation, 1.0))
-            if sim.clock.now < self.held.get(key, 0.0):
+            now = clock.now
+            if now < held.get(key, 0.0):
                 continue
-            ending = self._ending(sim, a, b, x, p, paid, sim.clock.now - start, hopes, joined=key in self.parents)
+            ending = self._ending(sim, a, b, x, p, paid, now - start, hopes, joined=key in self.parents)
             if ending:
                 self.end(sim, a, b, *ending)
                 break
@@ -151,7 +154,8 @@ class Wars:
         return x
 
     def reservations(self, sim: ReplicationState, a: int, b: int, x: float, p: float,
-                     elapsed: float, hopes: tuple[float, float] = (1.0, 1.0)) -> tuple[float, float]:
+                     elapsed: float, hopes: tuple[float, float] = (1.0, 1.0),
+                     stake: float | None = None) -> tuple[float, float]:
         """(r_a, r_b) in shares of the stake held by a: the least a accepts to stop and the most b
         concedes, each from its own estimate of a's chances and its own cost of the fighting to
         come. Each side is optimistic about its own chances by `mutual_optimism` x its `hopes`
@@ -160,7 +164,7 @@ class Wars:
         q = self.params
         fade = q.mutual_optimism * math.exp(-elapsed / q.learning_days)  # each war draws its own hopes
         look = 1.0 - math.exp(-q.rate * q.horizon_days)
-        w = self.stake(sim, a, b)
+        w = self.stake(sim, a, b) if stake is None else stake  # `stake`: read by the caller at this reckoning
         cost = q.burden * q.horizon_days / 365 * 2 / w
         hope_a, hope_b = float(optimistic(p, fade * hopes[0])), float(optimistic(p, -fade * hopes[1]))
         return x + (hope_a - x) * look - cost * (1 - p), x + (hope_b - x) * look + cost * p
@@ -179,7 +183,7 @@ class Wars:
                 return Kind.CEASEFIRE, f"exhaustion of {ids[side]} (cost {cost:.2f} of stake {w:.2f})", x
         if joined:
             return None
-        r_a, r_b = self.reservations(sim, a, b, x, p, elapsed, hopes)
+        r_a, r_b = self.reservations(sim, a, b, x, p, elapsed, hopes, w)
         share = agreement(r_a, r_b)
         if share is not None:
             return Kind.SETTLEMENT, (f"both sides agreed: {ids[a]} accepts at least {r_a:.2f}, {ids[b]} concedes "
