@@ -1,0 +1,57 @@
+"""The replication's clock builds SimPy's timeouts itself (`Clock.timeout`, for speed): the same
+events, scheduled the same way, so every replication wakes in the same order."""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+from simpy.events import Timeout
+
+from sim.engine.clock import Clock
+
+
+def test_timeout_is_simpys_event():
+    clock, plain = Clock(1), simpy.Environment()
+    for env in (clock, plain):
+        env.run(until=2.5)
+    ours, theirs = clock.timeout(1.5, "v"), Timeout(plain, 1.5, "v")
+    assert type(ours) is Timeout
+    assert {k: v for k, v in vars(ours).items() if k != "env"} == {k: v for k, v in vars(theirs).items() if k != "env"}
+    assert ours.env is clock
+    assert [entry[:3] for entry in clock._queue] == [entry[:3] for entry in plain._queue]  # time, priority, id
+    assert ours.triggered and ours.ok and ours.value == "v"
+
+
+def test_negative_delay_is_refused_as_simpy_does():
+    with pytest.raises(ValueError, match="Negative delay"):
+        Clock(1).timeout(-1.0)
+
+
+def _wakes(env) -> list[tuple[float, str]]:
+    """Processes sleeping equal and unequal delays, interrupting one another: who woke when."""
+    seen: list[tuple[float, str]] = []
+
+    def sleeper(name, delays):
+        for d in delays:
+            try:
+                yield env.timeout(d)
+            except simpy.Interrupt:
+                seen.append((env.now, name + " interrupted"))
+            seen.append((env.now, name))
+
+    def interrupter(victim):
+        yield env.timeout(1.0)
+        victim.interrupt()
+        yield env.timeout(0)
+        seen.append((env.now, "interrupter"))
+
+    a = env.process(sleeper("a", [1.0, 1.0, 0.5, 0.0]))
+    env.process(sleeper("b", [0.5, 1.5, 0.5]))
+    env.process(sleeper("c", [2.0, 0.0, 0.5]))
+    env.process(interrupter(a))
+    env.run(until=10)
+    return seen
+
+
+def test_processes_wake_in_the_same_order_as_on_plain_simpy():
+    assert _wakes(Clock(3)) == _wakes(simpy.Environment())
