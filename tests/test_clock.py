@@ -55,3 +55,20 @@ def _wakes(env) -> list[tuple[float, str]]:
 
 def test_processes_wake_in_the_same_order_as_on_plain_simpy():
     assert _wakes(Clock(3)) == _wakes(simpy.Environment())
+
+
+def test_run_stops_and_crashes_as_simpy_does():
+    def failing(env):
+        yield env.timeout(1.0)
+        raise KeyError("boom")
+
+    for env in (Clock(1), simpy.Environment()):
+        env.process(failing(env))
+        with pytest.raises(KeyError, match="boom"):
+            env.run(until=5)
+    clock, plain = Clock(1), simpy.Environment()
+    for env in (clock, plain):
+        env.run(until=3)
+        env.run(until=4.5)
+    assert clock.now == plain.now == 4.5
+    assert [entry[:3] for entry in clock._queue] == [entry[:3] for entry in plain._queue]

@@ -11,11 +11,12 @@ process (`spawn`, which keeps its generator so that `close` can end it) and wake
 from __future__ import annotations
 
 from collections.abc import Iterable
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL, Timeout
+from simpy.core import StopSimulation
+from simpy.events import NORMAL, URGENT, Event, EventPriority, Timeout
 
 from sim.model.replication import Process
 
@@ -49,6 +50,38 @@ class Clock(simpy.Environment):
         event._ok = True
         heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), event))
         return event
+
+    def run(self, until: Any = None) -> Any:
+        """SimPy's `run` to a time `until` (anything else: SimPy's own), each event processed as
+        `step` processes it (callbacks in order, a failed event not defused raised) but in this
+        loop, without a call per event; the stop is SimPy's, an urgent event at `until`."""
+        if until is None or isinstance(until, Event):
+            return super().run(until)
+        at = until if isinstance(until, int) else float(until)
+        if at <= self._now:
+            raise ValueError(f"until ({at}) must be greater than the current simulation time")
+        stop = Event(self)
+        stop._ok, stop._value = True, None
+        self.schedule(stop, URGENT, at - self._now)
+        stop.callbacks.append(StopSimulation.callback)
+        queue = self._queue
+        try:
+            while True:  # the stop event is queued until it is processed: the queue is never empty here
+                self._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None
+                try:
+                    for callback in callbacks:
+                        callback(event)
+                except StopSimulation:  # as `step`: the event's other callbacks are kept for later
+                    event.callbacks = callbacks[callbacks.index(callback) + 1:]
+                    self.schedule(event, EventPriority(-1))
+                    raise
+                if not event._ok and not hasattr(event, "_defused"):  # crash, as `step` does
+                    exc = type(event._value)(*event._value.args)
+                    exc.__cause__ = event._value
+                    raise exc
+        except StopSimulation as exc:
+            return exc.args[0]
 
     def spawn(self, generator: Process) -> simpy.Process:
         """Run a generator as a process of this replication."""

@@ -275,7 +275,7 @@ class Simulation:
                 yield timeout(wait)
             except simpy.Interrupt:
                 pass
-            wait = decide(i, env.now)
+            wait = decide(i, env._now)  # SimPy's `now` without its property call
             if wait.__class__ is tuple:
                 wait = acts(i, wait)
 
