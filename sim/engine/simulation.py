@@ -317,10 +317,10 @@ class Simulation:
             location=None, attack=True, collective=False) -> int:
         """Set posture[i, j] = level: log it (unless `event` is given), let every state observe it,
         and let the model answer what the step sets in motion (:mod:`sim.model.attacks`)."""
-        old = int(self.posture[i, j])
+        old = self.posture.item(i, j)
         self.posture[i, j] = level
         if event is None:
-            event = self.rec.log(self.env.now, cause, kind, i, j, level, pact)
+            event = self.rec.log(self.env._now, cause, kind, i, j, level, pact)
         self.rec.posture(i, j, level)
         self.observe(i, j, level, old, event)
         if attack:
@@ -341,7 +341,7 @@ class Simulation:
         (the compiled kernel: `sim.kernel.reference.Observer` is its plain Python). A step up whose
         threat moves an observer past `perceive_threshold` is logged as `perceive` (`sim.model.answers`;
         the kernel finds them in the same pass)."""
-        alarmed = self.observer.observe(i, j, level, old, event, self.env.now)
+        alarmed = self.observer.observe(i, j, level, old, event, self.env._now)
         if alarmed:
             answers.perceptions(self, i, alarmed, event)
 
