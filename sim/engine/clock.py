@@ -68,7 +68,7 @@ class Clock(simpy.Environment):
         try:
             while True:  # the stop event is queued until it is processed: the queue is never empty here
                 self._now, _, _, event = heappop(queue)
-                callbacks, event.callbacks = event.callbacks, None
+                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
                 try:
                     for callback in callbacks:
                         callback(event)
