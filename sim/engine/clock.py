@@ -5,7 +5,8 @@ state's decision early.
 no layer between), with the two services the model asks of the scheduler besides waiting: start a
 process (`spawn`, which keeps its generator so that `close` can end it) and wake states to decide now
 (`alarm`). The model sees it through `sim.model.replication.Clock` (`now`, `timeout`, `spawn`,
-`alarm`); running it (`run`) and starting the decision processes are the engine's.
+`alarm`); running it (`run`) and starting the decision processes are the engine's. Its `timeout`
+and `run` are SimPy's with less Python per event (the same events, in the same order).
 """
 
 from __future__ import annotations
