@@ -445,3 +445,40 @@ def test_a_standing_war_set_by_a_posture_has_the_postures_actor_as_its_aggressor
     sim.run()
     rus, ukr = sim.world.index["RUS"], sim.world.index["UKR"]
     assert ukr < rus and sim.memory.struck_first[frozenset((rus, ukr))] == rus
+
+
+CHANGE_REPS = 400
+
+
+def _signed_world(signed: str) -> dict:
+    """AGG attacks NEU (held a year); POL (Poland, named by its COW abbreviation so that it reads
+    its regime scores) owes NEU defence by a pact signed in `signed`, in the place of ALLY."""
+    world = _world()
+    world["states"]["POL"] = world["states"].pop("ALLY")
+    world["alliances"] = {"P": {"type": "defence", "members": ["NEU", "POL"], "reliability": 0.0, "signed": signed}}
+    return world
+
+
+def test_a_member_whose_regime_changed_since_signing_honours_less_often():
+    """`owes_regime_change` (Leeds 2003: a state whose policy-making changed since it took on an
+    obligation is less likely to honour it): Poland's regime score was 0.13 in 1950 and is 0.74 in
+    2022, 0.72 in 2021. The same pact signed in 1950 draws Poland to NEU's side (against AGG) less
+    often than signed in 2021, by more than three binomial standard errors; the setting measures
+    the change from the signing year's score."""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.model.joining import setting
+
+    shares = {}
+    for signed in ("1950-05-01", "2021"):
+        scenario = load_scenario(_signed_world(signed))
+        sim = Simulation(Setup(scenario), 1, horizon=1)
+        st = setting(sim.world, sim.pacts, scenario, sim.forces.power)
+        pol, neu = sim.world.index["POL"], sim.world.index["NEU"]
+        change = st.changed[pol, neu]
+        assert (change > 0.5) if signed.startswith("1950") else (change < 0.05), (signed, change)
+        events = run(scenario, replications=CHANGE_REPS, seed=5).frame("events")
+        joins = events[(events.kind == "join") & (events.actor == "POL") & (events.target == "AGG")]
+        shares[signed[:4]] = joins["rep"].nunique() / CHANGE_REPS
+    old, new = shares["1950"], shares["2021"]
+    se = np.sqrt(old * (1 - old) / CHANGE_REPS + new * (1 - new) / CHANGE_REPS)
+    assert new - old > 3 * se, shares

@@ -37,7 +37,7 @@ import pandas as pd
 from sim.history.validation import HELD_OUT, War, read_wars
 from sim.model.joining import COVARIATES, Coefficients, any_side, democracy, read_coefficients
 from sim.model.world import great_circle_km
-from sim.scenario.yearworld import NUCLEAR_FIRST_TEST, capital_at, majors, read_table
+from sim.scenario.yearworld import FIRST_YEAR, NUCLEAR_FIRST_TEST, armed_since, capital_at, majors, read_table
 
 __all__ = ["FILE", "BOUNDED", "Fitted",
            "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",
@@ -138,6 +138,19 @@ def _at_war(war: War, day: str, codes: list[int], party: int) -> np.ndarray:
     return np.isin(codes, enemies.loc[enemies["side"] != enemies["side_party"], "ccode"].to_numpy()).astype(float)
 
 
+def _regime_change(codes: list[int], party: int, year: int, now: np.ndarray) -> np.ndarray:
+    """|d now - d when the obligation was taken on| for each state that owes `party` defence or
+    offence in `year` (the start of its unbroken run of years, :func:`armed_since`), 0 otherwise;
+    a missing score at its year's median, as in :func:`democracy`."""
+    out = np.zeros(len(codes))
+    for k, c in enumerate(codes):
+        since = armed_since(c, party, year)
+        if since is not None:
+            scores, median = democracy(max(since, FIRST_YEAR))
+            out[k] = abs(now[k] - scores.get(c, median))
+    return out
+
+
 def _war_rows(war: War) -> pd.DataFrame:
     """The rows of one war: every candidate on each side, covariates, outcome, entry day."""
     t = _tables()
@@ -190,6 +203,7 @@ def _war_rows(war: War) -> pd.DataFrame:
             "regime_side": -np.abs(d - regime[party]), "regime_other": -np.abs(d - regime[other]),
             "regime_diff": np.abs(d - regime[other]) - np.abs(d - regime[party]),
             "nuclear_side": nuclear[party], "nuclear_other": nuclear[other],
+            "owes_regime_change": _owes(before, codes, party) * _regime_change(codes, party, before, d),
             "tied": np.maximum(_tied(before, codes, pair[0]), _tied(before, codes, pair[1]))}))
     return pd.concat(frames, ignore_index=True)
 

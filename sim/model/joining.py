@@ -38,15 +38,15 @@ from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, World
 from sim.scenario.pactkinds import kind
 from sim.scenario.schema import Scenario
-from sim.scenario.yearworld import majors, read_table, rows_by
+from sim.scenario.yearworld import ATOP_LAST_YEAR, FIRST_YEAR, armed_since, majors, read_table, rows_by
 
 __all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores",
            "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
-           "RIVAL_INTENT", "Setting", "setting", "covariates", "owed", "process"]
+           "RIVAL_INTENT", "Setting", "setting", "covariates", "owed", "process", "regime_change"]
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
               "rival_side", "rival_other", "war_other", "share_side", "major_side", "major_ally_side",
-              "regime_diff", "nuclear_other")
+              "regime_diff", "nuclear_other", "owes_regime_change")
 """The joining equation's covariates, in the coefficient file's order (after `const`):
 
 * `log_km`: ln(1 + km/100), km from the state's capital to the nearer of the two parties' capitals;
@@ -80,7 +80,13 @@ COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "o
   (Jervis 1989; Horowitz 2009; Bell 2015; Sechser & Fuhrmann 2017). No state of the record joined
   against a nuclear party (0 of 1,621 candidate rows in 9 wars), so its estimate is the upper end
   of its profile-likelihood interval (:func:`sim.history.joiningfit.fit`). Its twin `nuclear_side`
-  is left out: its 18 joiners are of 4 wars, all coalitions the USA led.
+  is left out: its 18 joiners are of 4 wars, all coalitions the USA led;
+* `owes_regime_change`: `owes_side` times |d_c - d_c at signing|, how far the state's regime
+  score has moved since it took on the obligation it owes the side's party (ATOP's unbroken run
+  of years of that obligation, :func:`sim.scenario.yearworld.armed_since`; a scenario's pact: the
+  year of its `signed`): a state whose policy-making has changed since it signed is less likely
+  to honour the treaty (Leeds 2003). 0 without an obligation, or when the pact carries no
+  signing date.
 
 The difference in alliance-portfolio similarity (Signorino & Ritter's S with each party) was a
 covariate until it was found to carry a sign against its theory (states joined the side they were
@@ -180,15 +186,59 @@ def _cow_codes() -> dict[str, int]:
     return {r["stateabb"]: int(r["ccode"]) for r in read_table("cow_states")}
 
 
-def regime_scores(scenario, world: World) -> np.ndarray:
+def regime_scores(scenario, world: World, year: int | None = None) -> np.ndarray:
     """The regime score d of each state of a world in the world's year (a `cow_YYYY` world's YYYY;
-    :data:`REGIME_YEAR` for a world without one), each state named by its COW abbreviation (its
-    id, or its `cow_names` alias); the year's median for any other state (a scenario's own state,
-    or a state-year without a score), as the fit takes a missing score."""
-    year = scenario.world_record.year or REGIME_YEAR
-    scores, median = democracy(year)
+    :data:`REGIME_YEAR` for a world without one), or in `year`, each state named by its COW
+    abbreviation (its id, or its `cow_names` alias); the year's median for any other state (a
+    scenario's own state, or a state-year without a score), as the fit takes a missing score."""
+    year = year or scenario.world_record.year or REGIME_YEAR
+    scores, median = democracy(max(year, FIRST_YEAR))
     names = [scenario.world_record.cow_names.get(s, s) for s in world.ids]
     return np.array([scores.get(_cow_codes().get(name, -1), median) for name in names])
+
+
+def _signed(pact: Pact) -> int | None:
+    """The year a pact was signed (its spec's `signed`, a date or a year), None if not given."""
+    text = pact.spec.signed if pact.spec is not None else None
+    return int(text[:4]) if text and text[:4].isdigit() else None
+
+
+def regime_change(scenario, world: World, pacts: list[Pact], regime: np.ndarray) -> np.ndarray:
+    """changed[c, p]: |d_c - d_c in the year c took on its obligation to p|, d the regime scores of
+    :func:`regime_scores` (`regime`: those of the world's year). The year is measured as the fit
+    measures it, where the record has it: the start of the unbroken run of years in which c has
+    owed p defence or offence in ATOP (:func:`sim.scenario.yearworld.armed_since`, through the
+    world's year or ATOP's last, 2018, whichever is earlier; so a member that acceded to a pact
+    after its signing, as Poland to NATO in 1999, counts from its accession). Otherwise (a state
+    without a COW name, an obligation ATOP does not hold) it is the year of the earliest signed
+    of the pacts with an armed obligation by which c owes p (their `signed`). 0 where neither is
+    known, and where c has no regime score in that year (a state without a COW name, or one that
+    did not yet exist: North Macedonia, in NATO since 2020, after ATOP's last year, has no score
+    in 1949, when NATO was signed, and its accession is not in the data)."""
+    n = world.n
+    last = min(scenario.world_record.year or ATOP_LAST_YEAR, ATOP_LAST_YEAR)
+    names = [scenario.world_record.cow_names.get(s, s) for s in world.ids]
+    codes = [_cow_codes().get(name) for name in names]
+    since = np.full((n, n), np.inf)
+    for pact in pacts:
+        if not any(kind(c).fights for c in pact.obligations):
+            continue
+        signed = _signed(pact)
+        for c in pact.members:
+            for q in pact.members:
+                if c != q and (pact.protects is None or q in pact.protects):
+                    a, b = codes[c], codes[q]
+                    year = armed_since(a, b, last) if a is not None and b is not None else None
+                    year = signed if year is None else year
+                    if year is not None:
+                        since[c, q] = min(since[c, q], year)
+    changed = np.zeros((n, n))
+    for year in sorted({int(y) for y in since[np.isfinite(since)]}):
+        scores, _ = democracy(max(year, FIRST_YEAR))
+        then = np.array([scores.get(code, np.nan) if code is not None else np.nan for code in codes])
+        rows, cols = np.nonzero(since == year)
+        changed[rows, cols] = np.nan_to_num(np.abs(regime - then)[rows], nan=0.0)
+    return changed
 
 
 class Setting:
@@ -196,7 +246,7 @@ class Setting:
     each state's regime score (:func:`regime_scores`; by default all alike, 0.5)."""
 
     def __init__(self, world: World, pacts: list[Pact], major: np.ndarray, rival: np.ndarray,
-                 regime: np.ndarray | None = None):
+                 regime: np.ndarray | None = None, changed: np.ndarray | None = None):
         n = world.n
         self.n, self.major, self.rival = n, major, rival
         self.basis: tuple = (world, list(pacts), None, None)  # what it was read from (:meth:`holds_for`)
@@ -204,6 +254,8 @@ class Setting:
         self.nuclear = np.asarray(world.nuclear, dtype=float)
         self.log_km = np.log1p(world.distance / 100.0)
         self.owes = np.zeros((n, n))  # owes[c, p]: c is bound to fight for p (defence, offence...)
+        # changed[c, p]: how far c's regime score moved since it took on its obligation to p (:func:`regime_change`)
+        self.changed = np.zeros((n, n)) if changed is None else np.asarray(changed, dtype=float)
         for pact in pacts:
             if not any(kind(c).fights for c in pact.obligations):
                 continue
@@ -236,7 +288,8 @@ def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Set
         a, b = world.index.get(rel.from_), world.index.get(rel.to)
         if a is not None and b is not None and rel.intent >= RIVAL_INTENT:
             rival[a, b] = rival[b, a] = 1.0
-    st = Setting(world, pacts, major, rival, regime_scores(scenario, world))
+    regime = regime_scores(scenario, world)
+    st = Setting(world, pacts, major, rival, regime, regime_change(scenario, world, pacts, regime))
     st.basis = (world, list(pacts), scenario, np.array(power, dtype=float, copy=True))
     return st
 
@@ -287,7 +340,7 @@ def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting:
                             st.rival[:, party], st.rival[:, other],
                             war_other.astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
                             np.full(st.n, backed), np.abs(d - d[other]) - np.abs(d - d[party]),
-                            np.full(st.n, st.nuclear[other])])
+                            np.full(st.n, st.nuclear[other]), owes_side * st.changed[:, party]])
 
 
 def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float) -> np.ndarray:

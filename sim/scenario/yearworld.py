@@ -49,11 +49,13 @@ __all__ = [
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "CAPITAL_SPELLS", "year_of", "world_of_year", "dyad_pacts",
     "read_table", "rows_by", "majors", "cow_world", "capital_at", "any_world", "data_folder", "DamagedData",
     "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
-    "rivalry_world_claims", "claim_stakes",
+    "rivalry_world_claims", "claim_stakes", "armed_since", "ATOP_LAST_YEAR",
 ]
 
 FIRST_YEAR, LAST_YEAR = 1816, 2016
 """Years with a world: the COW state system membership list (v2016) covers 1816-2016."""
+ATOP_LAST_YEAR = 2018
+"""The last year of the bundled ATOP 5.1 obligations (`atop_alliance_spells.csv`)."""
 RIVALRY_INTENT = 0.3
 """Baseline perceived intent between strategic rivals (each of the other), against the default
 0.02 between non-allies. A coding choice: rivals expect hostility, but less than open conflict
@@ -186,6 +188,30 @@ def rows_by(name: str, column: str) -> dict[int, tuple[dict, ...]]:
 
 def _in_force(row: dict, year: int, start: str = "start_year", end: str = "end_year") -> bool:
     return int(row[start]) <= year <= int(row[end])
+
+
+@functools.cache
+def _armed_runs() -> dict[tuple[int, int], tuple[tuple[int, int], ...]]:
+    """Per directed ATOP dyad (a, b): the runs of consecutive years in which a owes b defence or
+    offence (spells that follow each other merged, whatever other obligations changed)."""
+    runs: dict[tuple[int, int], list[list[int]]] = {}
+    rows = sorted((int(r["ccode1"]), int(r["ccode2"]), int(r["start_year"]), int(r["end_year"]))
+                  for r in read_table("atop_alliance_spells") if r["defense"] == "1" or r["offense"] == "1")
+    for a, b, start, end in rows:
+        spans = runs.setdefault((a, b), [])
+        if spans and start <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return {k: tuple((s, e) for s, e in v) for k, v in runs.items()}
+
+
+def armed_since(a: int, b: int, year: int) -> int | None:
+    """The first year of the unbroken run of years, through `year`, in which state a (COW code) has
+    owed b defence or offence in ATOP: the year the obligation in force was taken on (ATOP's
+    bundled dyad-years carry no treaty ids or dates, so a run of obligations is the stand-in for a
+    treaty's signing; a lapse of a year starts a new run). None when a owes b neither in `year`."""
+    return next((s for s, e in _armed_runs().get((a, b), ()) if s <= year <= e), None)
 
 
 def world_of_year(year: int, grouping: str = "dyads", prior: bool = False) -> WorldData:
@@ -330,6 +356,10 @@ def dyad_pacts(year: int, members: dict[int, str]) -> dict[str, dict]:
                                      (f"{name}_for_{members[a]}", ba - ab, members[a])):
             if kinds:
                 pacts[pid] = _pact(kinds, [members[a], members[b]], protects, year)
+                bound = [(a, b), (b, a)] if protects is None else [(a, b) if protects == members[b] else (b, a)]
+                since = [y for y in (armed_since(x, z, year) for x, z in bound) if y is not None]
+                if since:
+                    pacts[pid]["signed"] = str(min(since))
     return pacts
 
 
@@ -346,13 +376,19 @@ def clique_pacts(year: int, members: dict[int, str]) -> dict[str, dict]:
     dyads = dyad_pacts(year, members)
     pacts = {pid: pact for pid, pact in dyads.items() if "protects" in pact}
     by_kind: dict[str, dict[tuple, set[str]]] = {}
+    signed: dict[tuple, int] = {}
     for pact in (p for p in dyads.values() if "protects" not in p):
         by_kind.setdefault(pact["type"], {})[tuple(sorted(pact["members"]))] = {pact["type"], *pact["clauses"]}
+        if "signed" in pact:
+            signed[tuple(sorted(pact["members"]))] = int(pact["signed"])
     for kind, edges in by_kind.items():
         for k, clique in enumerate(_cover(edges), 1):
             shared = set.intersection(*(edges[pair] for pair in combinations(clique, 2) if pair in edges))
             pid = "-".join(clique) if len(clique) == 2 else f"{kind}_{k}"
             pacts[pid] = _pact(shared, list(clique), None, year)
+            since = [signed[pair] for pair in combinations(clique, 2) if pair in signed]
+            if since:
+                pacts[pid]["signed"] = str(min(since))
     return pacts
 
 
