@@ -141,3 +141,28 @@ def test_cross_validated_forecasts_beat_climatology_out_of_sample(data):
     brier, brier_clim = ((wide["p_any"] - wide["joined"]) ** 2).sum(), ((np.array(clim) - wide["joined"]) ** 2).sum()
     assert brier < brier_clim
     assert auc(wide.rename(columns={"p_any": "p_model"})) > 0.75
+
+
+def test_a_member_whose_regime_changed_since_it_took_on_the_obligation_joins_less(data):
+    """`owes_regime_change` (Leeds 2003) is 0 without an obligation to the side; among the 740
+    rows with one (43 joinings), 1 of the 158 whose member's regime score moved by more than 0.2
+    since the obligation began joined, against 26 of 350 that moved by 0.05 or less; the shipped
+    estimate is negative and more than two standard errors from 0."""
+    assert (data.loc[data["owes_side"] == 0, "owes_regime_change"] == 0).all()
+    owed = data[data["owes_side"] == 1]
+    assert len(owed) == 740 and int(owed["joined"].sum()) == 43
+    moved, still = owed[owed["owes_regime_change"] > 0.2], owed[owed["owes_regime_change"] <= 0.05]
+    assert (len(moved), int(moved["joined"].sum())) == (158, 1)
+    assert (len(still), int(still["joined"].sum())) == (350, 26)
+    shipped = pd.read_csv(joiningfit.FILE).set_index("term")
+    assert shipped.loc["owes_regime_change", "coef"] < -2 * shipped.loc["owes_regime_change", "std_err"]
+
+
+def test_an_obligation_begins_with_its_unbroken_run_in_atop():
+    """The obligation's beginning is the first year of its unbroken run in ATOP: the USA's to
+    Britain from NATO's 1949, to Japan from 1951, to Estonia from 2003 (the accession protocols);
+    none where there is no obligation."""
+    from sim.scenario.yearworld import armed_since
+
+    assert armed_since(2, 200, 2018) == 1949 and armed_since(2, 740, 2018) == 1951 and armed_since(2, 366, 2018) == 2003
+    assert armed_since(2, 366, 2000) is None

@@ -9,7 +9,10 @@ on the war's onset date where the data give dates (capitals, other wars under wa
 alliances from ATOP's obligations of the year BEFORE the onset year (ATOP's bundled dyad-years
 carry no dates, so the onset year's would include treaties signed after the war began, such as
 those of August 1914), majors, capabilities, rivalries and regime scores (`cow_democracy.csv`,
-:func:`sim.model.joining.democracy`; a missing score at the year's median) of the onset year.
+:func:`sim.model.joining.democracy`; a missing score at the year's median) of the onset year. The
+member's regime change since it took on its obligation to the side's party (`owes_regime_change`)
+compares the onset year's score with the score of the first year of the obligation's unbroken run
+in ATOP (:func:`sim.scenario.yearworld.armed_since`).
 
 The fit is a logit by maximum likelihood (statsmodels, Newton's method); the forecasts of the
 validation (:func:`cross_validated`) refit it without the war (or era) forecast. The three-feature

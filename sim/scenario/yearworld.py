@@ -342,6 +342,8 @@ def dyad_pacts(year: int, members: dict[int, str]) -> dict[str, dict]:
     (its strongest obligation is the `type`, the rest `clauses`); an obligation only a has
     toward b forms a pact `A-B_for_B` that `protects` only b (for an offence obligation: only
     b's attacks call a in). Spells in force with none of the five obligations make no pact.
+    A pact with a defence or offence obligation carries `signed`: the first year of the unbroken
+    run of years of that obligation (:func:`armed_since`; the earlier of the two directions).
     """
     owed: dict[tuple[int, int], set[str]] = {}
     for row in read_table("atop_alliance_spells"):
@@ -372,6 +374,7 @@ def clique_pacts(year: int, members: dict[int, str]) -> dict[str, dict]:
     attack by a co-member invokes nothing (the Warsaw Pact in 1956). Cliques of two keep the dyad
     id `A-B`; one-sided obligations stay bilateral `A-B_for_B` pacts. ATOP's dyad data carry no
     treaty ids, so two treaties over the same states become one clique.
+    A clique's `signed` is the earliest of its dyads'.
     """
     dyads = dyad_pacts(year, members)
     pacts = {pid: pact for pid, pact in dyads.items() if "protects" in pact}
