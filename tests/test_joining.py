@@ -419,6 +419,21 @@ def test_a_member_attacked_itself_gives_no_answer_to_the_call():
     assert events[events.kind.isin(["honour", "abandon"]) & (events.actor == "ALLY") & (events.target == "AGG")].empty
 
 
+def test_a_member_already_fighting_on_the_invoked_side_owes_no_answer_against_a_later_joiner():
+    """AGG attacks NEU (P invoked), then ALLY (day 1): ALLY fights AGG, so it is on NEU's side. When
+    TWIN then attacks NEU too (day 2, P invoked against TWIN), ALLY is not owed an answer against
+    TWIN: it already fights in NEU's war, against one of NEU's enemies, so no `abandon` may be logged
+    for it (the 2022 world's USA, at war with China after the strike on Kadena, was logged as
+    abandoning Taiwan against North Korea when North Korea joined China's side)."""
+    world = _entry_world(True)
+    world["timeline"] += [{"at": 1, "do": "attack", "actor": "AGG", "target": "ALLY", "level": 6},
+                          {"at": 2, "do": "attack", "actor": "TWIN", "target": "NEU", "level": 6}]
+    events = run(load_scenario(world), replications=20, seed=5).frame("events")
+    calls = events[(events.kind == "invocation") & (events.pact == "P") & (events.actor == "NEU") & (events.target == "TWIN")]
+    assert calls.rep.nunique() == 20
+    assert events[events.kind.isin(["honour", "abandon"]) & (events.actor == "ALLY")].empty
+
+
 def test_a_standing_war_set_by_a_posture_has_the_postures_actor_as_its_aggressor():
     """A war under way set by a scenario's `posture` (no attack replayed, as the 2022 baseline's
     Russia-Ukraine war) is AGG's: its first striker is the posture's actor whatever the states'
