@@ -10,11 +10,12 @@ nearer of the two parties' capitals, major-power status and its reach: the two i
 willingness (c's treaty obligation of defence or offence to P_s, to P_o and to both, a strategic
 rivalry with either, being already at war with the other, and side s's share of the two parties'
 capabilities, whose sign says whether states bandwagon or balance, the great powers on the
-side, and how much nearer c's regime is to P_s's than to P_o's). Siverson & Starr (1991) for opportunity
+side, how much nearer c's regime is to P_s's than to P_o's, and how far c's regime has moved since
+it took on its obligation to P_s: the honour of the treaty). Siverson & Starr (1991) for opportunity
 and willingness; Joyce, Ghosn & Bayer (2013) for the covariates of joining; Signorino & Ritter
 (1999) for S, which the equation no longer uses (:data:`COVARIATES`); Schweller (1994) for
 bandwagoning; Siverson & Emmons (1991), Werner & Lemke (1997) and Lai & Reiter (2000) for
-regime similarity. Each covariate is held to its range in the record (:meth:`Coefficients.linear`).
+regime similarity; Leeds (2003) for honour. Each covariate is held to its range in the record (:meth:`Coefficients.linear`).
 
 The coefficients are maximum-likelihood estimates on the COW inter-state wars other than the
 held-out 106 and 139, shipped in `sim/data/joining/coefficients.csv` with their standard errors
