@@ -102,7 +102,10 @@ def _decisions(fast: bool) -> tuple[list, list]:
         clock.alarm([1], cause=None)
 
     clock.decisions = [clock.spawn(decisions(i)) for i in range(3)]
-    clock.step = step if fast else None  # None: every wake resumes its process, as plain SimPy does
+    if fast:  # else every wake resumes its process, as plain SimPy does
+        # state 0's decision changes nothing (a float: the next sleep); the others' change a posture
+        clock.decide = lambda i, now: step(i) if i == 0 else ("changed", i)
+        clock.acts = lambda i, change: step(change[1])
     clock.spawn(alarms())
     clock.run(until=6)
     return seen, [entry[:3] for entry in clock._queue]

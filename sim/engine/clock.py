@@ -42,12 +42,15 @@ class Clock(simpy.Environment):
         self.decisions: list[simpy.Process] = []  # each state's decision process, once started
         self.alarmed = [-1.0] * n  # time of each state's last alarm
         self._generators: list[Process] = []  # every process's generator, closed by close()
-        self.step: Callable[[int], float] | None = None  # a state's decision at a wake: the next sleep
+        # a state's decision at a wake (`decide(state, now)`: the next sleep, or a change of posture
+        # for `acts(state, change)`, which gives the next sleep), set by the engine
+        self.decide: Callable[[int, float], Any] | None = None
+        self.acts: Callable[[int, Any], float] | None = None
 
     def wake(self, delay: float, state: int) -> Wake:
         """`timeout(delay)` for the decision process of `state` (a `Wake`): the same event, scheduled
-        the same way. When it fires, `run` calls `step(state)` for the time to the next decision and
-        sleeps again, as the process would (see `run`)."""
+        the same way. When it fires, `run` takes the state's decision (`decide`, then `acts` on a
+        change of posture) for the time to the next one and sleeps again, as the process would (see `run`)."""
         if delay < 0:
             raise ValueError(f"Negative delay {delay}")
         event = _new(Wake)
@@ -84,7 +87,7 @@ class Clock(simpy.Environment):
 
         A `Wake` that still has its process waiting on it (an alarm interrupts the process and takes
         it off) is the process's next step done here: with the process active, as SimPy makes it,
-        the state's `step` gives the time to its next decision, and a new `Wake`, scheduled as
+        the state's decision (`decide`, and `acts` on a change) gives the time to its next one, and a new `Wake`, scheduled as
         `wake` schedules it, takes the process's callback, which waits on it as it would have
         after yielding it. The generator stays where it yielded, to be resumed by an alarm; the
         events, their order and what each decision sees are the same as resuming it."""
@@ -97,15 +100,17 @@ class Clock(simpy.Environment):
         stop._ok, stop._value = True, None
         self.schedule(stop, URGENT, at - self._now)
         stop.callbacks.append(StopSimulation.callback)
-        queue, step, decisions, eid = self._queue, self.step, self.decisions, self._eid
+        queue, decide, acts, decisions, eid = self._queue, self.decide, self.acts, self.decisions, self._eid
         try:
             while True:  # the stop event is queued until it is processed: the queue is never empty here
                 self._now, _, _, event = heappop(queue)
                 callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
-                if event.__class__ is Wake and callbacks and step is not None:
+                if event.__class__ is Wake and callbacks and decide is not None:
                     state = event.state
                     process = self._active_proc = decisions[state]
-                    delay = step(state)
+                    delay = decide(state, self._now)
+                    if delay.__class__ is tuple:
+                        delay = acts(state, delay)
                     self._active_proc = None
                     if delay < 0:
                         raise ValueError(f"Negative delay {delay}")
@@ -150,7 +155,7 @@ class Clock(simpy.Environment):
 
     def close(self) -> None:
         """End the processes still waiting: their frames refer to the replication, which would
-        otherwise stay allocated until the garbage collector found the cycle (`step` too)."""
-        self.step = None
+        otherwise stay allocated until the garbage collector found the cycle (`acts` too)."""
+        self.decide = self.acts = None
         for generator in self._generators:
             generator.close()

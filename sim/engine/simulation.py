@@ -253,7 +253,7 @@ class Simulation:
         timeline(self, self.scenario.timeline)
         clock = self.env
         clock.decisions = [clock.spawn(self.decisions(i)) for i in range(self.world.n)]
-        clock.step = self.step
+        clock.decide, clock.acts = self.kernel.decide, self.acts  # what `step` does, in the clock's loop
         if self.params.alliances.endogenous:
             clock.spawn(alignment.reviews(self))
         if self.params.joining.enabled:
@@ -269,7 +269,7 @@ class Simulation:
         """Perceive, choose a rung toward the most threatening counterparts, act; sleep until the
         next decision (exponential, mean `decision_interval_days`) or an alarm. Most decisions
         change nothing: the kernel's step is called here and Python acts only on a change (`acts`).
-        The clock takes the decisions at the end of a sleep itself (`Clock.run`, the same `step`);
+        The clock takes the decisions at the end of a sleep itself (`Clock.run`, as `step` does);
         the generator resumes only when an alarm interrupts it."""
         step, wake, wait = self.step, self.env.wake, self.kernel.wait(i)
         while True:
