@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from heapq import heappop, heappush
-from typing import Any
+from typing import Any, cast
 
 import simpy
 from simpy.core import StopSimulation
@@ -50,28 +50,25 @@ class Clock(simpy.Environment):
     def wake(self, delay: float, state: int) -> Wake:
         """`timeout(delay)` for the decision process of `state` (a `Wake`): the same event, scheduled
         the same way. When it fires, `run` takes the state's decision (`decide`, then `acts` on a
-        change of posture) for the time to the next one and sleeps again, as the process would (see `run`)."""
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
-        event = _new(Wake)
-        event.env = self
-        event.callbacks = []
-        event._value = None
-        event._delay = delay
-        event._ok = True
+        change of posture) for the time to the next one and sleeps again, as the process would (see
+        `run`)."""
+        event = cast(Wake, self._sleep(Wake, delay, None))
         event.state = state
-        heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), event))
         return event
 
     def timeout(self, delay: float = 0, value: Any = None) -> Timeout:
-        """SimPy's `Timeout(self, delay, value)`, built here: the same event, scheduled the same way
-        (its time, priority and id from the same counter, so the same order), with two Python calls
-        fewer (the class's and `schedule`). Sleeps are the replication's most frequent events (a
-        state's decision sleeps between decisions); SimPy's own `Timeout.__init__` inlines
-        `Event.__init__` the same way. tests/test_clock.py checks the two events agree."""
+        """SimPy's `Timeout(self, delay, value)`, built here (`_sleep`). tests/test_clock.py checks the
+        two events agree."""
+        return self._sleep(Timeout, delay, value)
+
+    def _sleep(self, kind: type[Timeout], delay: float, value: Any) -> Timeout:
+        """A `Timeout` (or `Wake`) built here: the same event as SimPy's, scheduled the same way (its
+        time, priority and id from the same counter, so the same order), with two Python calls fewer
+        (the class's and `schedule`); SimPy's own `Timeout.__init__` inlines `Event.__init__` the same
+        way."""
         if delay < 0:
             raise ValueError(f"Negative delay {delay}")
-        event = _new(Timeout)
+        event = _new(kind)
         event.env = self
         event.callbacks = []
         event._value = value
@@ -87,8 +84,8 @@ class Clock(simpy.Environment):
 
         A `Wake` that still has its process waiting on it (an alarm interrupts the process and takes
         it off) is the process's next step done here: with the process active, as SimPy makes it,
-        the state's decision (`decide`, and `acts` on a change) gives the time to its next one, and a new `Wake`, scheduled as
-        `wake` schedules it, takes the process's callback, which waits on it as it would have
+        the state's decision (`decide`, and `acts` on a change) gives the time to its next one, and a new `Wake`, as
+        `wake` makes it, takes the process's callback, which waits on it as it would have
         after yielding it. The generator stays where it yielded, to be resumed by an alarm; the
         events, their order and what each decision sees are the same as resuming it."""
         if until is None or isinstance(until, Event):
@@ -100,7 +97,8 @@ class Clock(simpy.Environment):
         stop._ok, stop._value = True, None
         self.schedule(stop, URGENT, at - self._now)
         stop.callbacks.append(StopSimulation.callback)
-        queue, decide, acts, decisions, eid = self._queue, self.decide, self.acts, self.decisions, self._eid
+        queue, decide, sleep, decisions = self._queue, self.decide, self._sleep, self.decisions
+        acts = cast(Callable[[int, Any], float], self.acts)  # set with decide
         try:
             while True:  # the stop event is queued until it is processed: the queue is never empty here
                 self._now, _, _, event = heappop(queue)
@@ -112,16 +110,9 @@ class Clock(simpy.Environment):
                     if delay.__class__ is tuple:
                         delay = acts(state, delay)
                     self._active_proc = None
-                    if delay < 0:
-                        raise ValueError(f"Negative delay {delay}")
-                    event = _new(Wake)
-                    event.env = self
+                    event = sleep(Wake, delay, None)  # as `wake`
+                    event.state = state  # type: ignore[attr-defined]  # a Wake
                     event.callbacks = callbacks  # [the process's _resume]
-                    event._value = None
-                    event._delay = delay
-                    event._ok = True
-                    event.state = state
-                    heappush(queue, (self._now + delay, NORMAL, next(eid), event))
                     process._target = event
                     continue
                 try:
