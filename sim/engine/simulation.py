@@ -26,6 +26,7 @@ from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
 from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
+from sim.model.ledger import HazardLedger
 from sim.model.pacts import bind_members
 from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
@@ -148,13 +149,16 @@ def _stream(seed: int, key: str) -> np.random.Generator:
 class Simulation:
     """One replication: state, processes and records."""
 
-    def __init__(self, setup: Setup, seed: int, horizon: float | None = None, sources: bool = False):
+    def __init__(self, setup: Setup, seed: int, horizon: float | None = None, sources: bool = False,
+                 hazards: float | None = None):
         scenario, world = setup.scenario, setup.world
         self.setup, self.scenario, self.world, self.params = setup, scenario, world, setup.params
         self.horizon = float(horizon or scenario.horizon_days)
         self.env = Clock(world.n)  # the model reads it as `clock`
         self.rec = Recorder(world.ids, scenario.watch, self.horizon)
         self.sources = sources  # keep what splits tension by source (sources.csv) at every sample
+        # the hazards' chances up to day `hazards`, for the conditional Monte Carlo (sim.model.ledger)
+        self.hazards = None if hazards is None else HazardLedger(world.ids, hazards, setup.force_rate)
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
         self.rng_noise = _stream(seed, "perceive")
         self.streams = Streams(alliances=_stream(seed, "alliances"), answers=_stream(seed, "answers"),
@@ -262,6 +266,7 @@ class Simulation:
         alliances.close_calls(self)  # calls still unanswered at the horizon: abandoned
         self.sample()
         clock.close()
+        self.rec.hazards = self.hazards
         return self.rec
 
     def decisions(self, i: int):
@@ -269,6 +274,8 @@ class Simulation:
         next decision (exponential, mean `decision_interval_days`) or an alarm. Most decisions
         change nothing: the kernel's step is called here and Python acts only on a change (`acts`)."""
         env, decide, acts = self.env, self.kernel.decide, self.acts
+        if self.hazards is not None and self.setup.force_rate is not None:
+            decide = self._noted(decide)
         timeout, wait = env.timeout, self.kernel.wait(i)
         while True:
             try:
@@ -278,6 +285,15 @@ class Simulation:
             wait = decide(i, env._now)  # SimPy's `now` without its property call
             if wait.__class__ is tuple:
                 wait = acts(i, wait)
+
+    def _noted(self, decide):
+        """`decide`, each decision's chance of a use of force noted in the hazard ledger first."""
+        note = self.hazards.decision  # type: ignore[union-attr]
+
+        def noted(i: int, t: float):
+            note(i, t)
+            return decide(i, t)
+        return noted
 
     def recorder(self):
         """Sample every state's tension every `record_every_days` (the horizon is sampled at the end)."""
@@ -375,7 +391,9 @@ class Simulation:
         self.observer = self._observer(np.ascontiguousarray(self.g.T))
 
 
-def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False) -> Recorder:
+def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False,
+             hazards: float | None = None) -> Recorder:
     """Run one replication from its seed and return its records (with `sources`, what splits each
-    watched state's tension by source at every sample: `Recorder.source_rows`)."""
-    return Simulation(setup, seed, horizon, sources).run()
+    watched state's tension by source at every sample: `Recorder.source_rows`; with `hazards`, the
+    hazards' chances up to that day as `Recorder.hazards`, :mod:`sim.model.ledger`)."""
+    return Simulation(setup, seed, horizon, sources, hazards).run()

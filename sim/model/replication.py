@@ -19,6 +19,7 @@ import numpy as np
 import simpy
 
 from sim.model.honour import Call, HonourBook
+from sim.model.ledger import HazardLedger
 from sim.model.motives import Motives
 from sim.model.world import Pact, Place, World
 from sim.scenario.schema import Parameters
@@ -180,6 +181,7 @@ class ReplicationState(Protocol):
     model the same way: through a small, named surface)."""
 
     pacts: list[Pact]  # the one store of pacts now: each keeps its spec; actions replace and amend them
+    hazards: HazardLedger | None  # the hazards' chances, when a run asks for them (sim.model.ledger); else None
 
     @property
     def clock(self) -> Clock:

@@ -1,0 +1,87 @@
+"""The hazard ledger of a replication: the chances its hazards gave, for the conditional Monte Carlo
+of the simulator's own probabilities (docs/validation.md, "Conditional Monte Carlo").
+
+A forecast read as the share of R replications in which an event happened is noisy (binomial, and
+tied at 0 for every event that happened in no run). The same runs also tell, at each decision at
+risk, the chance h_t the event had at that decision given everything simulated so far. Summed over
+the decisions at risk, up to and including the one at which the event happened (or the end), this
+is the event's compensator: its expectation equals the event's probability (Doob-Meyer; Andersen,
+Borgan, Gill & Keiding 1993, Statistical Models Based on Counting Processes, II.4), so its mean over
+runs is an unbiased estimate of the simulator's probability, with much less variance than the share
+(a Rao-Blackwellised estimator: conditional Monte Carlo, Ross 2013, Simulation, 9.4). The sum, not
+1 - prod(1 - h_t): stopped at the event, the product is biased low (it drops the chance the run
+would have had after the event had it not happened).
+
+The ledger is kept only when a run asks for it (`sim.run(..., hazards=DAY)`, the validation and
+the peacetime comparison); a normal run keeps none and draws, acts and writes the same bytes. It
+notes only what those scores need:
+
+* uses of force (:mod:`sim.model.force`): at each decision of state i, dt years after its previous
+  one, the chance that it uses force at all, 1 - exp(-Lambda_i dt) (as `ForceDraws.draw`); the
+  chance against j is that times lambda_ij / Lambda_i (:meth:`HazardLedger.force`);
+* joining (:mod:`sim.model.joining`): at each joining interval of each war, for each state free to
+  join, the chance that it joins either side, 1 - (1 - h_1)(1 - h_2) (:meth:`HazardLedger.joining`).
+
+Only decisions up to day `until` are noted (the days the score reads).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+
+import numpy as np
+
+__all__ = ["HazardLedger"]
+
+
+class HazardLedger:
+    """What one replication's hazards gave, by state (force) and by war and state (joining)."""
+
+    def __init__(self, ids: list[str], until: float, force_rate: np.ndarray | None = None):
+        n = len(ids)
+        self.ids, self.until = list(ids), float(until)
+        self.rate = force_rate  # lambda[i, j] per year (the set-up's, shared, never mutated)
+        self.total = [] if force_rate is None else force_rate.sum(axis=1).tolist()
+        self._last = [0.0] * n
+        self.force_times: list[list[float]] = [[] for _ in range(n)]
+        self.force_sums: list[list[float]] = [[] for _ in range(n)]  # running sum of 1 - exp(-Lambda_i dt)
+        self.join_times: dict[tuple[str, str], list[float]] = {}
+        self.join_sums: dict[tuple[str, str], list[np.ndarray]] = {}  # running sum per state
+
+    def decision(self, i: int, now: float) -> None:
+        """Note a decision of i at `now` (before it is taken): the chance it uses force at all."""
+        dt, self._last[i] = (now - self._last[i]) / 365.0, now
+        if now > self.until or dt <= 0.0 or not self.total or self.total[i] <= 0.0:
+            return
+        sums = self.force_sums[i]
+        self.force_times[i].append(now)
+        sums.append((sums[-1] if sums else 0.0) - math.expm1(-self.total[i] * dt))
+
+    def join_interval(self, first: int, target: int, now: float, free: np.ndarray, hazards: list[np.ndarray]) -> None:
+        """Note a joining interval of the war of `first` and `target` ending at `now`: each state
+        `free` to join may join one of its sides with the `hazards` of each side."""
+        if now > self.until:
+            return
+        stay = np.ones(len(free))
+        for h in hazards:
+            stay = stay * (1.0 - h)
+        key = (self.ids[first], self.ids[target])
+        sums = self.join_sums.setdefault(key, [])
+        step = np.where(free, 1.0 - stay, 0.0)
+        self.join_times.setdefault(key, []).append(now)
+        sums.append(sums[-1] + step if sums else step)
+
+    def force(self, i: int, j: int, t: float) -> float:
+        """The sum of i's chances of using force against j at its decisions up to day `t`."""
+        k = bisect.bisect_right(self.force_times[i], t)
+        if k == 0 or self.rate is None:
+            return 0.0
+        return self.force_sums[i][k - 1] * float(self.rate[i, j]) / self.total[i]
+
+    def joining(self, war: tuple[str, str], state: int, t: float) -> float:
+        """The sum of `state`'s chances of joining the war of `war` (its first striker and target)
+        over the intervals up to day `t` at which it was free to."""
+        times = self.join_times.get(war, [])
+        k = bisect.bisect_right(times, t)
+        return 0.0 if k == 0 else float(self.join_sums[war][k - 1][state])
