@@ -1,0 +1,86 @@
+"""The conditional Monte Carlo of the simulator's probabilities (`sim.model.ledger`): in small worlds
+with high hazards, the mean of the per-run conditional chances agrees with the share of runs in
+which the event happened, within the share's sampling error; a run that keeps the ledger draws
+and writes the same bytes as one that does not."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.execution.runner import run
+from sim.history.peacetime import conditional_force, dyads
+from sim.history.validation import conditional, joined
+from sim.scenario.loading import load_scenario
+
+REPS = 400
+
+STATES = {"AGG": (50.0, 10.0, 40.0), "NEU": (50.0, 14.0, 10.0), "ALLY": (50.5, 16.0, 5.0),
+          "TWIN": (49.5, 16.0, 5.0), "BIG": (48.0, 20.0, 60.0), "FAR": (-35.0, 150.0, 5.0)}
+
+
+def _war_world() -> dict:
+    """AGG attacks NEU on day 0, their war held for two years; ALLY owes NEU defence. The joining
+    equation's constant is raised by 3 so that the near states' chances of joining are high (where
+    an estimator that stops a product of survivals at the event would fall short)."""
+    from sim.model.joining import coefficients
+
+    values = coefficients().values.copy()
+    values[0] += 3.0
+    states = {s: {"lat": lat, "lon": lon, "power": p} for s, (lat, lon, p) in STATES.items()}
+    return {"name": "cmc", "world": "empty", "states": states, "horizon_days": 730,
+            "alliances": {"P": {"type": "defence", "members": ["NEU", "ALLY"]}},
+            "parameters": {"joining": {"enabled": True, "coefficients": values.tolist()}},
+            "timeline": [{"at": 0, "do": "attack", "actor": "AGG", "target": "NEU", "level": 6, "hold_days": 730}]}
+
+
+def _agrees(estimate: float, share: float, reps: int = REPS) -> bool:
+    """Within four standard errors of the share (the conditional estimate's own error is smaller)."""
+    return abs(estimate - share) <= 4.0 * max(np.sqrt(share * (1.0 - share) / reps), 1.0 / reps)
+
+
+@pytest.fixture(scope="module")
+def war_run():
+    return run(load_scenario(_war_world()), replications=REPS, seed=3, hazards=730.0)
+
+
+def test_the_mean_conditional_chance_of_joining_is_the_share_of_runs_joined(war_run):
+    war = SimpleNamespace(initiator="AGG", target="NEU")
+    cmc = conditional(war_run, war, 730.0)
+    per_rep = joined(war_run.frame("events"), war, 730.0)
+    shares = {s: sum(s in rep for rep in per_rep.values()) / REPS for s in cmc}
+    assert max(shares.values()) > 0.3, shares  # high hazards, where a biased estimator shows
+    for state, share in shares.items():
+        assert _agrees(cmc[state], share), (state, cmc[state], share)
+    assert cmc["ALLY"] > cmc["TWIN"] > 0.0  # the treaty term, as in the share
+
+
+def test_a_run_that_keeps_the_ledger_writes_the_same_bytes(war_run):
+    plain = run(load_scenario(_war_world()), replications=20, seed=3)
+    kept = war_run.frame("events")
+    assert plain.frame("events").equals(kept[kept.rep < 20].reset_index(drop=True))
+    assert all(r.hazards is None for r in plain.replications)
+
+
+def test_the_mean_conditional_chance_of_a_use_of_force_is_the_share_of_runs_with_one():
+    """Two pairs of claimants at parity and apart, their hazard scaled up 8 times: per dyad, the
+    conditional estimate of a use of force in the year against the share of 400 runs."""
+    states = {"PA": {"lat": 0.0, "lon": 0.0, "power": 50.0}, "PB": {"lat": 0.0, "lon": 9.0, "power": 50.0},
+              "LA": {"lat": 0.0, "lon": 90.0, "power": 500.0}, "LB": {"lat": 0.0, "lon": 99.0, "power": 50.0}}
+    claims = [{"claimant": a, "target": b, "value": 1.0} for a, b in (("PA", "PB"), ("PB", "PA"), ("LA", "LB"))]
+    scenario = load_scenario({"name": "pairs", "world": "empty", "states": states, "claims": claims,
+                              "horizon_days": 365, "parameters": {"decision": {"force_rate_scale": 8.0}}})
+    result = run(scenario, replications=REPS, seed=5, hazards=365.0)
+    events = result.frame("events")
+    hits = events[((pd.to_numeric(events.level) >= 5) | (events.kind == "use_of_force")) & events.target.notna()]
+    table = dyads(scenario)
+    cmc = conditional_force(result, hits, table)
+    pairs = {(r, *sorted(p)) for r, *p in zip(hits.rep, hits.actor, hits.target)}
+    share = np.array([sum((r, *sorted((a, b))) in pairs for r in range(REPS)) / REPS
+                      for a, b in zip(table.a, table.b)])
+    assert share.max() > 0.3, share
+    for estimate, observed in zip(cmc, share):
+        assert _agrees(estimate, observed), (cmc, share)
