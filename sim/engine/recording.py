@@ -16,9 +16,9 @@ import numpy as np
 from sim.engine.metrics import DYAD_METRICS, METRICS, STATE_METRICS
 from sim.engine.tables import EventRow, format_float, format_row, format_value, summary_columns
 from sim.kernel import format_lines, split_sources
-from sim.model.ledger import HazardLedger
 from sim.model.attribution import COMPONENTS
 from sim.model.ladder import SCENARIO, Kind
+from sim.model.ledger import HazardLedger
 
 __all__ = ["Event", "Recorder", "TensionRows"]
 

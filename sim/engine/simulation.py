@@ -176,7 +176,7 @@ class Simulation:
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.strikes = attacks.FirstStrikes()
         self.memory = Memory(HonourBook(self.streams.alliances, self.params.alliances.honour_correlation),
-                             self.strikes.first)
+                             self.strikes.first, hazards=self.hazards)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         ab = np.array(self.rec.dyads, dtype=np.intp).reshape(-1, 2)  # the watched dyads' cells a -> b, then b -> a
         self._dyad_cells = np.concatenate([ab[:, 0] * world.n + ab[:, 1], ab[:, 1] * world.n + ab[:, 0]])
@@ -288,7 +288,7 @@ class Simulation:
 
     def _noted(self, decide):
         """`decide`, each decision's chance of a use of force noted in the hazard ledger first."""
-        note = self.hazards.decision  # type: ignore[union-attr]
+        note = self.hazards.decision
 
         def noted(i: int, t: float):
             note(i, t)

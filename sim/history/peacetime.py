@@ -31,8 +31,8 @@ from sim.model.world import compile_world, great_circle_km
 from sim.scenario.loading import load_scenario
 from sim.scenario.yearworld import rows_by
 
-__all__ = ["YEARS", "THRESHOLDS", "STRATA", "FLAGS", "RATE_COLUMNS", "SCORE_COLUMNS", "dyads", "fitted_force", "conditional_force",
-           "model_force", "record_force", "rates", "scores", "peacetime"]
+__all__ = ["YEARS", "THRESHOLDS", "STRATA", "FLAGS", "RATE_COLUMNS", "SCORE_COLUMNS", "dyads", "fitted_force",
+           "conditional_force", "model_force", "record_force", "rates", "scores", "peacetime"]
 
 YEARS = (1830, 1855, 1880, 1900, 1925, 1955, 1975, 1995)
 """Sampled years: every 20-25 years, avoiding 1914-1918 and 1939-1945 (held out)."""

@@ -171,7 +171,8 @@ def joined(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVE
     Postures at `level` or above are read in time order; a state at that level against (or from)
     a state with a side takes the other side. Fights between two states with no side are ignored.
     """
-    return {rep: {s: side for s, (side, _, _) in entered.items()} for rep, entered in entries(events, war, horizon, level).items()}
+    return {rep: {s: side for s, (side, _, _) in entered.items()}
+            for rep, entered in entries(events, war, horizon, level).items()}
 
 
 def entries(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVEL) -> dict[int, dict[str, tuple]]:

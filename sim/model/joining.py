@@ -370,8 +370,8 @@ def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None 
             sides = ((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))
             hazards = [_hazard(chances, (w, side), st, pair, sim.forces.power, hot, coef, now - step - start, step,
                                params.entry_mean_days) for side, pair in enumerate(sides)]
-            if sim.hazards is not None:  # a validation's run: the chances of this interval (sim.model.ledger)
-                sim.hazards.join_interval(a, b, now, free, hazards)
+            if sim.memory.hazards is not None:  # a validation's run: this interval's chances (sim.model.ledger)
+                sim.memory.hazards.join_interval(a, b, now, free, hazards)
             for side, (party, other, owes) in enumerate(sides):
                 h = hazards[side]
                 for c in np.flatnonzero(free & (u[side] < h)).tolist():

@@ -42,7 +42,7 @@ class Forces:
 
 @dataclass
 class Memory:
-    """What the pacts remember in one replication."""
+    """What the pacts remember in one replication (and, when a run asks, its hazards' chances)."""
 
     honour: HonourBook  # the pacts' answers, once per member per war (sim.model.honour)
     struck_first: dict[frozenset[int], int]  # who struck first in each dyad at war (not the recorder's)
@@ -52,6 +52,9 @@ class Memory:
     """Where each dyad's first armed attack fell (the casus foederis of the joining decision's treaty term)."""
     calls: list[Call] = field(default_factory=list)
     """Members' obligations from invocations, answered by what they do (the fitted joining route)."""
+    hazards: HazardLedger | None = None
+    """The hazards' chances, when a run asks for them (:mod:`sim.model.ledger`): the decisions note
+    them, nothing reads them in the run."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,6 @@ class ReplicationState(Protocol):
     model the same way: through a small, named surface)."""
 
     pacts: list[Pact]  # the one store of pacts now: each keeps its spec; actions replace and amend them
-    hazards: HazardLedger | None  # the hazards' chances, when a run asks for them (sim.model.ledger); else None
 
     @property
     def clock(self) -> Clock:
