@@ -38,8 +38,11 @@ def _war_world() -> dict:
 
 
 def _agrees(estimate: float, share: float, reps: int = REPS) -> bool:
-    """Within four standard errors of the share (the conditional estimate's own error is smaller)."""
-    return abs(estimate - share) <= 4.0 * max(np.sqrt(share * (1.0 - share) / reps), 1.0 / reps)
+    """Within four binomial standard errors of a share of `reps` runs, at the larger of the two
+    (the conditional estimate's own error is smaller; a share of 1 run in 400 where 8 were expected
+    must not set a tolerance of its own size)."""
+    p = max(estimate, share)
+    return abs(estimate - share) <= 4.0 * max(np.sqrt(p * (1.0 - p) / reps), 1.0 / reps)
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +69,13 @@ def test_a_run_that_keeps_the_ledger_writes_the_same_bytes(war_run):
 
 
 def test_the_mean_conditional_chance_of_a_use_of_force_is_the_share_of_runs_with_one():
-    """Two pairs of claimants at parity and apart, their hazard scaled up 8 times: per dyad, the
+    """Two pairs of claimants at parity and apart, their hazard scaled up 60 times: per dyad, the
     conditional estimate of a use of force in the year against the share of 400 runs."""
     states = {"PA": {"lat": 0.0, "lon": 0.0, "power": 50.0}, "PB": {"lat": 0.0, "lon": 9.0, "power": 50.0},
               "LA": {"lat": 0.0, "lon": 90.0, "power": 500.0}, "LB": {"lat": 0.0, "lon": 99.0, "power": 50.0}}
     claims = [{"claimant": a, "target": b, "value": 1.0} for a, b in (("PA", "PB"), ("PB", "PA"), ("LA", "LB"))]
     scenario = load_scenario({"name": "pairs", "world": "empty", "states": states, "claims": claims,
-                              "horizon_days": 365, "parameters": {"decision": {"force_rate_scale": 8.0}}})
+                              "horizon_days": 365, "parameters": {"decision": {"force_rate_scale": 60.0}}})
     result = run(scenario, replications=REPS, seed=5, hazards=365.0)
     events = result.frame("events")
     hits = events[((pd.to_numeric(events.level) >= 5) | (events.kind == "use_of_force")) & events.target.notna()]
