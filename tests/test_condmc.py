@@ -87,3 +87,47 @@ def test_the_mean_conditional_chance_of_a_use_of_force_is_the_share_of_runs_with
     assert share.max() > 0.3, share
     for estimate, observed in zip(cmc, share):
         assert _agrees(estimate, observed), (cmc, share)
+
+
+def _pact_world(pact: bool) -> dict:
+    """PA and PB, claimants at parity 1,000 km apart, and a bystander; with `pact`, on day 120 a
+    scenario event makes PA and PB a defence pact (a what-if's `create_alliance`)."""
+    states = {"PA": {"lat": 0.0, "lon": 0.0, "power": 50.0}, "PB": {"lat": 0.0, "lon": 9.0, "power": 50.0},
+              "FAR": {"lat": 40.0, "lon": 120.0, "power": 50.0}}
+    claims = [{"claimant": a, "target": b, "value": 1.0} for a, b in (("PA", "PB"), ("PB", "PA"))]
+    timeline = [{"at": 120, "do": "create_alliance", "pact": "AB",
+                 "alliance": {"type": "defence", "members": ["PA", "PB"]}}] if pact else []
+    return {"name": "pact_midrun", "world": "empty", "states": states, "claims": claims, "horizon_days": 365,
+            "parameters": {"decision": {"force_rate_scale": 20.0}}, "timeline": timeline}
+
+
+def test_a_pact_made_mid_run_changes_the_rate_of_force_from_that_day():
+    """The hazard's alliance terms are read again when a scenario event changes a pact: the rates the
+    decisions draw with after day 120 are those of the world with the pact (`force.rates`), before it
+    those without, in every run; without the event the rates never change."""
+    from sim.engine.simulation import Setup
+    from sim.model import force
+
+    with_pact = load_scenario(_pact_world(True))
+    setup = Setup(with_pact)
+    result = run(with_pact, replications=20, seed=4, hazards=365.0)
+    assert all(len(r.hazards.rates) == 2 for r in result.replications)
+    ledger = result.replications[0].hazards
+    before, after = ledger.rates[0][0], ledger.rates[1][0]
+    pacts = [*setup.world.pacts, *_compiled_pacts(with_pact, setup)]
+    expected, _ = force.rates(with_pact, setup.world, setup.stake, 20.0, pacts)
+    np.testing.assert_array_equal(after, expected)
+    np.testing.assert_array_equal(before, setup.force_rate)
+    assert after[0, 1] > before[0, 1]  # a shared defence pact: more uses of force in the record (+0.21)
+    assert after[2, 0] < before[2, 0]  # the target's allies: PB now backs PA against FAR (-0.09)
+    times, epochs = ledger.force_times[0], ledger.force_epochs[0]
+    assert all((e == 1) == (t >= 120) for t, e in zip(times, epochs))
+    without = run(load_scenario(_pact_world(False)), replications=20, seed=4, hazards=365.0)
+    assert all(len(r.hazards.rates) == 1 for r in without.replications)
+
+
+def _compiled_pacts(scenario, setup):
+    from sim.model.world import compile_pact
+
+    action = scenario.timeline[0]
+    return [compile_pact(action.pact, action.alliance, setup.world.index, scenario.parameters.alliances.reliability)]

@@ -55,10 +55,7 @@ class Setup:
         self.force_rate = None  # uses of force per year, from the fitted hazard (sim.model.force)
         self.force_armed = None  # the chance that a use of force is an armed attack (the severity logit)
         if d.fitted_force:
-            x = force.covariates(scenario, self.world, self.stake)
-            h = force.hazard(x, force.coefficients().beta)
-            self.force_rate = -np.log1p(-h) * d.force_rate_scale
-            self.force_armed = force.armed_share(x, force.severity_coefficients().beta)
+            self.force_rate, self.force_armed = force.rates(scenario, self.world, self.stake, d.force_rate_scale)
         # the joining decision's setting (majors, rivalries, regimes, treaties), read once for every
         # replication that starts from this set-up (`sim.model.joining.process` checks that it does)
         self.joining = (joining.setting(self.world, self.world.pacts, scenario, self.world.power)
@@ -189,6 +186,7 @@ class Simulation:
                               force_generator=None if setup.force_rate is None else _stream(seed, "force"),
                               force_armed=setup.force_armed)
         self.observer = self._observer(setup.g_t)
+        self._force_basis = _pact_terms(self.pacts)  # the pacts the hazard's alliance terms were read from
         self._bind()
 
     @property
@@ -383,12 +381,36 @@ class Simulation:
         self.structure = Structure(self.setup, self.pacts, self.forces.power, self.forces.offense, self.g)
         self.intent.rebase(self.standing.over(self.structure.baseline), self.env.now)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
+        self._rebase_force()
         self._bind()
+
+    def _rebase_force(self) -> None:
+        """With the fitted hazard, read its alliance terms (a shared defence pact, another shared pact,
+        the target's allies) again from the pacts in force when a scenario changed which states a pact
+        binds or whether it is a defence pact: a what-if's pact changes the rate of force from the
+        moment it is made, not only tension (`sim.model.force.rates`; every other term as at the start)."""
+        if self.setup.force_rate is None:
+            return
+        basis = _pact_terms(self.pacts)
+        if basis == self._force_basis:
+            return
+        self._force_basis = basis
+        rate, armed = force.rates(self.scenario, self.world, self.setup.stake,
+                                  self.params.decision.force_rate_scale, self.pacts)
+        self.kernel.set_force(rate, armed)
+        if self.hazards is not None:
+            self.hazards.set_rate(rate)
 
     def _reposition(self, extra: dict) -> None:
         """Forces moved (`deploy`, `withdraw`): a new gradient and observers that read it."""
         self.g = self.setup.gradient(extra)
         self.observer = self._observer(np.ascontiguousarray(self.g.T))
+
+
+def _pact_terms(pacts: list[Pact]) -> list[tuple[bool, tuple[int, ...]]]:
+    """What the use-of-force hazard reads of the pacts (`sim.model.force.covariates`): each pact's
+    members and whether it is a defence pact."""
+    return sorted(("defence" in p.obligations, tuple(sorted(p.members))) for p in pacts)
 
 
 def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False,

@@ -117,14 +117,8 @@ def conditional_force(result, hits: pd.DataFrame, table: pd.DataFrame) -> np.nda
         index = {s: k for k, s in enumerate(ledger.ids)}
         a = np.array([index[x] for x in table["a"]], dtype=int)
         b = np.array([index[x] for x in table["b"]], dtype=int)
-        if ledger.rate is not None:
-            whole = np.array([sums[-1] if sums else 0.0 for sums in ledger.force_sums])
-            rows = np.divide(ledger.rate, np.asarray(ledger.total)[:, None], out=np.zeros_like(ledger.rate),
-                             where=np.asarray(ledger.total)[:, None] > 0)
-            chance = whole[:, None] * rows
-            value = chance[a, b] + chance[b, a]
-        else:
-            value = np.zeros(len(table))
+        chance = ledger.force_matrix()
+        value = chance[a, b] + chance[b, a]
         where = {pair: k for k, pair in enumerate(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist()))}
         for _, row in first[first["rep"] == rep.rep].iterrows():
             i, j = index[row["actor"]], index[row["target"]]

@@ -41,22 +41,31 @@ class HazardLedger:
     def __init__(self, ids: list[str], until: float, force_rate: np.ndarray | None = None):
         n = len(ids)
         self.ids, self.until = list(ids), float(until)
-        self.rate = force_rate  # lambda[i, j] per year (the set-up's, shared, never mutated)
-        self.total = [] if force_rate is None else force_rate.sum(axis=1).tolist()
+        # lambda[i, j] per year and its row sums, one entry per change of rates (a scenario's change of
+        # a pact: `set_rate`); the set-up's first (shared, never mutated)
+        self.rates: list[tuple[np.ndarray, np.ndarray]] = []
+        if force_rate is not None:
+            self.set_rate(force_rate)
         self._last = [0.0] * n
         self.force_times: list[list[float]] = [[] for _ in range(n)]
-        self.force_sums: list[list[float]] = [[] for _ in range(n)]  # running sum of 1 - exp(-Lambda_i dt)
+        self.force_chances: list[list[float]] = [[] for _ in range(n)]  # 1 - exp(-Lambda_i dt) per decision
+        self.force_epochs: list[list[int]] = [[] for _ in range(n)]  # the rates each decision drew with
         self.join_times: dict[tuple[str, str], list[float]] = {}
         self.join_sums: dict[tuple[str, str], list[np.ndarray]] = {}  # running sum per state
+
+    def set_rate(self, force_rate: np.ndarray) -> None:
+        """The decisions from now on draw with these rates (per year)."""
+        self.rates.append((force_rate, force_rate.sum(axis=1)))
 
     def decision(self, i: int, now: float) -> None:
         """Note a decision of i at `now` (before it is taken): the chance it uses force at all."""
         dt, self._last[i] = (now - self._last[i]) / 365.0, now
-        if now > self.until or dt <= 0.0 or not self.total or self.total[i] <= 0.0:
+        total = self.rates[-1][1][i] if self.rates else 0.0
+        if now > self.until or dt <= 0.0 or total <= 0.0:
             return
-        sums = self.force_sums[i]
         self.force_times[i].append(now)
-        sums.append((sums[-1] if sums else 0.0) - math.expm1(-self.total[i] * dt))
+        self.force_chances[i].append(-math.expm1(-total * dt))
+        self.force_epochs[i].append(len(self.rates) - 1)
 
     def join_interval(self, first: int, target: int, now: float, free: np.ndarray, hazards: list[np.ndarray]) -> None:
         """Note a joining interval of the war of `first` and `target` ending at `now`: each state
@@ -73,11 +82,21 @@ class HazardLedger:
         sums.append(sums[-1] + step if sums else step)
 
     def force(self, i: int, j: int, t: float) -> float:
-        """The sum of i's chances of using force against j at its decisions up to day `t`."""
+        """The sum of i's chances of using force against j at its decisions up to day `t`: at each,
+        its chance of using force at all times lambda_ij / Lambda_i of the rates it drew with."""
         k = bisect.bisect_right(self.force_times[i], t)
-        if k == 0 or self.rate is None:
-            return 0.0
-        return self.force_sums[i][k - 1] * float(self.rate[i, j]) / self.total[i]
+        return sum(chance * float(self.rates[e][0][i, j]) / float(self.rates[e][1][i])
+                   for chance, e in zip(self.force_chances[i][:k], self.force_epochs[i][:k]))
+
+    def force_matrix(self) -> np.ndarray:
+        """F[i, j]: :meth:`force` of every directed dyad over the whole run (up to `until`)."""
+        n = len(self.ids)
+        out = np.zeros((n, n))
+        for e, (rate, total) in enumerate(self.rates):
+            whole = np.array([sum(c for c, k in zip(self.force_chances[i], self.force_epochs[i]) if k == e)
+                              for i in range(n)])
+            out += np.divide(whole[:, None] * rate, total[:, None], out=np.zeros_like(rate), where=total[:, None] > 0)
+        return out
 
     def joining(self, war: tuple[str, str], state: int, t: float) -> float:
         """The sum of `state`'s chances of joining the war of `war` (its first striker and target)
