@@ -419,6 +419,53 @@ def test_a_member_attacked_itself_gives_no_answer_to_the_call():
     assert events[events.kind.isin(["honour", "abandon"]) & (events.actor == "ALLY") & (events.target == "AGG")].empty
 
 
+def test_a_member_already_fighting_on_the_invoked_side_owes_no_answer_against_a_later_joiner():
+    """AGG attacks NEU (P invoked), then ALLY (day 1): ALLY fights AGG, so it is on NEU's side. When
+    TWIN then attacks NEU too (day 2, P invoked against TWIN), ALLY is not owed an answer against
+    TWIN: it already fights in NEU's war, against one of NEU's enemies, so no `abandon` may be logged
+    for it (the 2022 world's USA, at war with China after the strike on Kadena, was logged as
+    abandoning Taiwan against North Korea when North Korea joined China's side)."""
+    world = _entry_world(True)
+    world["timeline"] += [{"at": 1, "do": "attack", "actor": "AGG", "target": "ALLY", "level": 6},
+                          {"at": 2, "do": "attack", "actor": "TWIN", "target": "NEU", "level": 6}]
+    events = run(load_scenario(world), replications=20, seed=5).frame("events")
+    calls = events[(events.kind == "invocation") & (events.pact == "P") & (events.actor == "NEU") & (events.target == "TWIN")]
+    assert calls.rep.nunique() == 20
+    assert events[events.kind.isin(["honour", "abandon"]) & (events.actor == "ALLY")].empty
+
+
+def test_a_joiners_blow_falls_where_the_war_it_joins_is_fought():
+    """AGG (tagged `west`) attacks NEU (tagged `east`). AGG's pact R with TWIN covers only an attack
+    in the west, whoever struck first. A state that joins NEU's side strikes AGG where the war is
+    fought, on NEU's soil in the east, not on AGG's homeland, so R is never invoked against a
+    joiner (as a joiner's blow against US forces in a war over Taiwan does not fall in NATO's area).
+    Joiners against AGG there are, in many runs; NEU's answer in self-defence falls on AGG's homeland
+    and invokes R against NEU in every run (R works where its terms are met)."""
+    world = _world()
+    world["states"]["AGG"]["regions"] = ["west"]
+    world["states"]["NEU"]["regions"] = ["east"]
+    world["alliances"]["R"] = {"type": "defence", "members": ["AGG", "TWIN"], "regions": ["west"],
+                               "defensive_only": False}
+    events = run(load_scenario(world), replications=200, seed=7).frame("events")
+    joins = events[(events.kind == "join") & (events.target == "AGG")]
+    assert joins.rep.nunique() > 20
+    invoked = events[(events.kind == "invocation") & (events.pact == "R")]
+    assert set(invoked.target) == {"NEU"} and invoked.rep.nunique() == 200
+
+
+def test_a_wars_place_is_where_the_first_blow_fell_not_the_answer():
+    """AGG's attack on NEU is answered at once by NEU in self-defence, on AGG's homeland; the war's
+    place (what the joining decision reads to know which pacts are owed to a side) is NEU's homeland,
+    where the first blow fell. (It was the answer's place, AGG's homeland: a pact covering only the
+    victim's region was then not owed to it.)"""
+    from sim.engine.simulation import Setup, Simulation
+
+    sim = Simulation(Setup(load_scenario(_world())), 1, horizon=1)
+    sim.run()
+    places = {tuple(sorted(sim.world.ids[i] for i in pair)): place.name for pair, place in sim.memory.places.items()}
+    assert places == {("AGG", "NEU"): "NEU"}
+
+
 def test_a_standing_war_set_by_a_posture_has_the_postures_actor_as_its_aggressor():
     """A war under way set by a scenario's `posture` (no attack replayed, as the 2022 baseline's
     Russia-Ukraine war) is AGG's: its first striker is the posture's actor whatever the states'

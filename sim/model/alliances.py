@@ -148,19 +148,31 @@ def _call(sim: ReplicationState, pact: Pact, invoker: int, enemy: int, cause: in
     war, calls = honour.war_of(sim.posture, enemy), sim.memory.calls
     owed = {c.member for c in calls if c.pact == pact.id and c.enemy in war and (c.open or (c.honoured and c.member in war))}
     for m in pact.members:
-        if m in (invoker, enemy) or m in owed or _fighting(sim, m, enemy) or bound_to(sim, m, enemy) or \
+        if m in (invoker, enemy) or m in owed or _beside(sim, m, invoker, enemy) or bound_to(sim, m, enemy) or \
                 (clause != DEFENCE and pact.protects is not None and m in pact.protects):
             continue
         calls.append(honour.Call(event, pact.id, clause, invoker, enemy, m))
 
 
+def _beside(sim: ReplicationState, member: int, invoker: int, enemy: int) -> bool:
+    """Whether `member` already fights on `invoker`'s side: it fights `enemy` or another state at
+    war with the invoker (as a state that joins a coalition war against one of its belligerents
+    is counted in it, whichever belligerent it engages)."""
+    fighting_invoker = (sim.posture[invoker] >= CLASH) | (sim.posture[:, invoker] >= CLASH)
+    return _fighting(sim, member, enemy) or any(_fighting(sim, member, x) for x in np.flatnonzero(fighting_invoker).tolist())
+
+
 def _fought(sim: ReplicationState, a: int, b: int) -> None:
-    """a and b now fight (an armed attack, or the answer to one): an open call on either against
-    the other is closed without an answer, as in the route of draws, where a member already fighting
-    the enemy is not asked (it fights the enemy another way: attacked itself, or its own decision)."""
+    """a and b now fight (an armed attack, or the answer to one): an open call on either that the
+    fight puts on the invoker's side (against the call's enemy, or against another state at war
+    with the invoker) is closed without an answer, as in the route of draws, where a member already
+    fighting the enemy is not asked (it fights the enemy another way: attacked itself, or its own
+    decision)."""
     for c in sim.memory.calls:
-        if c.open and {c.member, c.enemy} == {a, b}:
-            c.open = False
+        if c.open and c.member in (a, b):
+            other = b if c.member == a else a
+            if other == c.enemy or _fighting(sim, other, c.invoker):
+                c.open = False
 
 
 def honour_calls(sim: ReplicationState, member: int, other: int) -> tuple[int, str] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sim.model import alliances
 from sim.model.ladder import MOBILISATION, Kind
 from sim.model.replication import ReplicationState
+from sim.model.world import Place
 
 __all__ = ["FirstStrikes", "armed_attack", "mobilised"]
 
@@ -42,12 +43,14 @@ def mobilised(sim: ReplicationState, i: int, j: int, old: int, level: int, event
         alliances.on_mobilisation(sim, i, j, event)
 
 
-def armed_attack(sim: ReplicationState, i: int, j: int, level: int, event: int, location: str | None,
+def armed_attack(sim: ReplicationState, i: int, j: int, level: int, event: int, location: str | Place | None,
                  collective: bool = False, self_defence: bool = False) -> None:
-    """The target answers at once (self-defence), and pacts whose terms are met are invoked."""
+    """The target answers at once (self-defence), and pacts whose terms are met are invoked. The
+    attack falls on j's homeland, on its territory named `location`, or on the place given (a
+    joiner's blow falls where the war it joins is fought: :mod:`sim.model.joining`)."""
+    place = location if isinstance(location, Place) else sim.world.place(j, location)
+    sim.memory.places.setdefault(frozenset((i, j)), place)  # the war's place: the first blow's, not the answer's
     if sim.posture[j, i] < level:
         sim.act(j, i, level, Kind.SELF_DEFENCE, cause=event)
-    place = sim.world.place(j, location)
-    sim.memory.places.setdefault(frozenset((i, j)), place)
     alliances.on_armed_attack(sim, i, j, place, event, collective, self_defence)
     sim.clock.alarm([j], event)

@@ -380,7 +380,7 @@ def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None 
                     at_war[c] = True
                     answer = honour_calls(sim, c, other)  # the calls on c this entry answers: `honour`
                     cause, pact = answer if answer else (None, owed_pact(sim, c, party, other, place) if owes[0][c] else None)
-                    sim.act(c, other, WAR, Kind.JOIN, cause=cause, pact=pact, collective=(party == b))
+                    sim.act(c, other, WAR, Kind.JOIN, cause=cause, pact=pact, location=place, collective=(party == b))
                     sim.conflict.wars.attach(c, other, frozenset((a, b)))
 
 

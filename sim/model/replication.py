@@ -234,7 +234,7 @@ class ReplicationState(Protocol):
         """Log an event now and return its id."""
 
     def act(self, i: int, j: int, level: int, kind: str, cause: int | None = None, pact: str | None = None,
-            event: int | None = None, location: str | None = None, attack: bool = True,
+            event: int | None = None, location: str | Place | None = None, attack: bool = True,
             collective: bool = False) -> int:
         """Set posture[i, j] = level, with everything that follows."""
 
