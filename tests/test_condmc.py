@@ -131,3 +131,20 @@ def _compiled_pacts(scenario, setup):
 
     action = scenario.timeline[0]
     return [compile_pact(action.pact, action.alliance, setup.world.index, scenario.parameters.alliances.reliability)]
+
+
+def test_the_kernel_and_its_python_twin_draw_alike_after_a_pact_changes_the_rates(monkeypatch):
+    """`Decider.set_force` in the compiled kernel and in `sim.kernel.reference`: the same events, byte
+    for byte, in a world whose rates change on day 120 (uses of force before and after)."""
+    import sim.engine.simulation
+    from sim.kernel import reference
+
+    data = _pact_world(True)
+    data["parameters"]["decision"]["force_rate_scale"] = 200.0
+    scenario = load_scenario(data)
+    fast = run(scenario, replications=8, seed=8).frame("events")
+    monkeypatch.setattr(sim.engine.simulation, "Decider", reference.Decider)
+    slow = run(scenario, replications=8, seed=8).frame("events")
+    force = fast[fast.kind == "use_of_force"]
+    assert (force.t < 120).any() and (force.t > 120).any()
+    assert fast.equals(slow)

@@ -186,7 +186,7 @@ class Simulation:
                               force_generator=None if setup.force_rate is None else _stream(seed, "force"),
                               force_armed=setup.force_armed)
         self.observer = self._observer(setup.g_t)
-        self._force_basis = _pact_terms(self.pacts)  # the pacts the hazard's alliance terms were read from
+        self._force_basis: list | None = None  # the pacts the hazard's alliance terms were read from (when asked)
         self._bind()
 
     @property
@@ -391,6 +391,8 @@ class Simulation:
         moment it is made, not only tension (`sim.model.force.rates`; every other term as at the start)."""
         if self.setup.force_rate is None:
             return
+        if self._force_basis is None:
+            self._force_basis = _pact_terms(self.world.pacts)  # the set-up's
         basis = _pact_terms(self.pacts)
         if basis == self._force_basis:
             return
