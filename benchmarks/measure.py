@@ -41,6 +41,19 @@ class Tape(ReplicationClock):
             return plain(delay, value)
 
         self.timeout = timeout
+        wake = self.wake
+
+        def wakes(delay, state):
+            self.sleeps.setdefault(self.active_process, []).append((self.now, delay))
+            return wake(delay, state)
+
+        self.wake = wakes
+
+    def run(self, until=None):
+        """The replication's own run, every decision by its process resuming (through `wake`, noted
+        above) rather than in the loop: the same events in the same order."""
+        self.decide = None
+        return super().run(until)
 
 
 def record_tape(setup: Setup, seed: int) -> tuple[list[list[float]], int]:

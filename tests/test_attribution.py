@@ -16,6 +16,10 @@ from sim.model.attribution import COMPONENTS
 from sim.model.perception import tension
 from sim.scenario.loading import load_scenario
 
+pytestmark = pytest.mark.xdist_group(__name__)
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module: `naming` is shared by three tests,
+run once."""
+
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 

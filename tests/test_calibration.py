@@ -23,6 +23,10 @@ from sim.scenario.errors import InputErrors
 from sim.scenario.loading import load_scenario
 from sim.scenario.parameterfile import parameter_overrides, write_parameter_file
 
+pytestmark = pytest.mark.xdist_group(__name__)
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module: `small_calibration` is shared by
+three tests, run once."""
+
 BOUNDS = [c.Bound("parameters.perception.default_intent", 0.0, 0.8), c.Bound("parameters.decision.temperature", 0.1, 2)]
 
 

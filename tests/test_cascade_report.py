@@ -24,6 +24,10 @@ from sim.plot.network import LABEL_GID, network
 from sim.plot.report import MAX_STATES, build
 from sim.scenario.errors import InputErrors
 
+pytestmark = pytest.mark.xdist_group(__name__)
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module: `real_runs` and the report made from
+them are shared by its tests, made once."""
+
 HEADER = ["rep", "t", "event_id", "cause_id", "kind", "actor", "target", "level", "pact", "detail"]
 
 

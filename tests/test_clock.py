@@ -72,3 +72,46 @@ def test_run_stops_and_crashes_as_simpy_does():
         env.run(until=4.5)
     assert clock.now == plain.now == 4.5
     assert [entry[:3] for entry in clock._queue] == [entry[:3] for entry in plain._queue]
+
+
+def _decisions(fast: bool) -> tuple[list, list]:
+    """Three states sleeping between decisions (`Clock.wake`), alarmed from outside and by one
+    another's decisions: who decided when, and the queue left at the end."""
+    clock, seen = Clock(3), []
+    delays = [iter([0.5, 1.0, 0.25] * 20), iter([0.7, 0.3] * 30), iter([1.1, 0.2, 0.6] * 20)]
+
+    def step(i):
+        seen.append((clock.now, i, clock.active_process is clock.decisions[i]))
+        if i == 1 and clock.now > 2.0:
+            clock.alarm([0, 2], cause=None)  # a decision that wakes others
+        return next(delays[i])
+
+    def decisions(i):
+        wait = next(delays[i])
+        while True:
+            try:
+                yield clock.wake(wait, i)
+            except simpy.Interrupt:
+                seen.append((clock.now, i, "alarmed"))
+            wait = step(i)
+
+    def alarms():
+        yield clock.timeout(1.3)
+        clock.alarm([0, 2], cause=None)
+        yield clock.timeout(0.4)
+        clock.alarm([1], cause=None)
+
+    clock.decisions = [clock.spawn(decisions(i)) for i in range(3)]
+    if fast:  # else every wake resumes its process, as plain SimPy does
+        # state 0's decision changes nothing (a float: the next sleep); the others' change a posture
+        clock.decide = lambda i, now: step(i) if i == 0 else ("changed", i)
+        clock.acts = lambda i, change: step(change[1])
+    clock.spawn(alarms())
+    clock.run(until=6)
+    return seen, [entry[:3] for entry in clock._queue]
+
+
+def test_decisions_taken_in_the_loop_are_the_processes_own():
+    fast, slow = _decisions(True), _decisions(False)
+    assert any(entry[2] == "alarmed" for entry in slow[0])
+    assert fast == slow

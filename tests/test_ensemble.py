@@ -19,6 +19,10 @@ from sim.scenario.errors import InputErrors
 from sim.scenario.loading import load_scenario
 from sim.scenario.parameterfile import read_ensemble, write_ensemble
 
+pytestmark = pytest.mark.xdist_group(__name__)
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module: `runs` is shared by five tests, run
+once."""
+
 SCENARIO = "scenarios/taiwan_strait_war.yaml"
 SETS = [{"parameters.perception.default_intent": 0.02}, {"parameters.perception.default_intent": 0.6}]
 

@@ -12,6 +12,10 @@ from sim.execution.runner import run
 from sim.model.joining import entry_hazard
 from sim.scenario.loading import load_scenario
 
+pytestmark = pytest.mark.xdist_group(__name__)
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module: `joins` is shared by three tests, run
+once."""
+
 REPS = 800
 STATES = {"AGG": (50.0, 10.0, 40.0), "NEU": (50.0, 14.0, 10.0),
           "ALLY": (50.5, 16.0, 5.0), "TWIN": (49.5, 16.0, 5.0),  # the same state, allied or not, 150 km away

@@ -12,6 +12,10 @@ pytest.importorskip("statsmodels")
 from sim.history import joiningfit  # noqa: E402
 from sim.model.joining import COVARIATES, coefficients, probability  # noqa: E402
 
+pytestmark = pytest.mark.xdist_group("joiningfit")
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module and tests/test_validation.py: both read
+the data set and the leave-one-war-out fits (cached per process), so they are built and fitted once."""
+
 
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:

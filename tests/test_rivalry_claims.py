@@ -18,6 +18,10 @@ from sim.scenario.ranges import YEAR_WORLD_RANGES
 from sim.scenario.schema import RIVALRY_STAKE, Motives
 from sim.scenario.yearworld import RIVALRY_CLAIMS, rivalry_claims, world_of_year
 
+pytestmark = pytest.mark.xdist_group(__name__)
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module: `small_fit` is shared by two tests,
+fitted once."""
+
 
 def _stakes(world: str = "cow_1870", **extra):
     scenario = load_scenario({"name": "c", "world": world, **extra})

@@ -22,6 +22,10 @@ from sim.execution.runner import replication_seeds, run
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import Scenario
 
+pytestmark = pytest.mark.xdist_group(__name__)
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module: its tests share cached runs
+(`cached`), each made once."""
+
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SEED = 2022
 QUAD_OTHERS = ["USA", "JPN", "AUS"]

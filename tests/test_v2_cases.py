@@ -11,12 +11,17 @@ import functools
 from pathlib import Path
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from sim.engine.simulation import Setup, Simulation
 from sim.execution.runner import run
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import Scenario
+
+pytestmark = pytest.mark.xdist_group(__name__)
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module: its tests share cached runs
+(`cached`), each made once."""
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SEED = 2022

@@ -14,6 +14,10 @@ from sim.history.validation_report import run_validation
 from sim.history.validation_scores import pairs, record_side
 from sim.scenario.errors import InputErrors
 
+pytestmark = pytest.mark.xdist_group("joiningfit")
+"""Under xdist (`--dist loadgroup`, pyproject.toml) one worker runs this module and tests/test_joiningfit.py: both read
+the leave-one-war-out fits (joiningfit.cross_validated, cached per process), so they are fitted once."""
+
 SMALL = [1, 4, 58]  # Franco-Spanish 1823, Russo-Turkish 1828, Franco-Prussian 1870
 
 

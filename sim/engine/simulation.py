@@ -186,6 +186,9 @@ class Simulation:
                               force_generator=None if setup.force_rate is None else _stream(seed, "force"),
                               force_armed=setup.force_armed)
         self.observer = self._observer(setup.g_t)
+        # a decision: the kernel's, noted in the hazard ledger first when the run keeps one
+        self._decide = (self.kernel.decide if self.hazards is None or setup.force_rate is None
+                        else self._noted(self.kernel.decide))
         self._force_basis: list | None = None  # the pacts the hazard's alliance terms were read from (when asked)
         self._bind()
 
@@ -255,6 +258,7 @@ class Simulation:
         timeline(self, self.scenario.timeline)
         clock = self.env
         clock.decisions = [clock.spawn(self.decisions(i)) for i in range(self.world.n)]
+        clock.decide, clock.acts = self._decide, self.acts  # what `step` does, in the clock's loop
         if self.params.alliances.endogenous:
             clock.spawn(alignment.reviews(self))
         if self.params.joining.enabled:
@@ -270,19 +274,23 @@ class Simulation:
     def decisions(self, i: int):
         """Perceive, choose a rung toward the most threatening counterparts, act; sleep until the
         next decision (exponential, mean `decision_interval_days`) or an alarm. Most decisions
-        change nothing: the kernel's step is called here and Python acts only on a change (`acts`)."""
-        env, decide, acts = self.env, self.kernel.decide, self.acts
-        if self.hazards is not None and self.setup.force_rate is not None:
-            decide = self._noted(decide)
-        timeout, wait = env.timeout, self.kernel.wait(i)
+        change nothing: the kernel's step is called here and Python acts only on a change (`acts`).
+        The clock takes the decisions at the end of a sleep itself (`Clock.run`, as `step` does);
+        the generator resumes only when an alarm interrupts it."""
+        step, wake, wait = self.step, self.env.wake, self.kernel.wait(i)
         while True:
             try:
-                yield timeout(wait)
+                yield wake(wait, i)
             except simpy.Interrupt:
                 pass
-            wait = decide(i, env._now)  # SimPy's `now` without its property call
-            if wait.__class__ is tuple:
-                wait = acts(i, wait)
+            wait = step(i)
+
+    def step(self, i: int) -> float:
+        """State i's decision now: the kernel's step, Python's acts on a change; the next sleep."""
+        wait = self._decide(i, self.env._now)  # SimPy's `now` without its property call
+        if wait.__class__ is tuple:
+            wait = self.acts(i, wait)
+        return wait
 
     def _noted(self, decide):
         """`decide`, each decision's chance of a use of force noted in the hazard ledger first."""

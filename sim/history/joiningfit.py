@@ -222,7 +222,7 @@ class Fitted:
 def _logit(y: np.ndarray, x: np.ndarray, offset: np.ndarray | None = None):
     import statsmodels.api as sm
 
-    return sm.Logit(y, x, offset=offset).fit(method="newton", maxiter=200, tol=1e-12, disp=False)
+    return sm.Logit(y, x, offset=offset, check_rank=False).fit(method="newton", maxiter=200, tol=1e-12, disp=False)
 
 
 def fit(frame: pd.DataFrame) -> Fitted:
