@@ -3,9 +3,11 @@
     python3 benchmarks/whatif_effects.py          # prints the Markdown table of docs/scenarios.md
 
 For each what-if: the mean level of the states' own decisions, answers in peacetime (`answer`
-events), unscripted armed clashes (decisions reaching level 5+), pact entries and mean
-tension, each as the mean paired difference from the baseline (for a stress test: from its parent
-what-if) with a Wilcoxon signed-rank p-value (scipy.stats).
+events), unscripted uses of force (the fitted hazard's `use_of_force` events, armed attacks and
+incidents below war, and decisions reaching level 5+ under the expected-utility rule), entries
+into a war under way (`entry` and the joining decision's `join`) and mean tension, each as the
+mean paired difference from the baseline (for a stress test: from its parent what-if) with a
+Wilcoxon signed-rank p-value (scipy.stats).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ WHAT_IFS = ("aukus_submarines", "finland_sweden_join_nato", "global_nato", "hawa
 STRESS_TESTS = (("nato_china_then_taiwan_war", "nato_strategic_concept_china"),
                 ("quad_pact_then_taiwan_war", "quad_defence_pact"),
                 ("global_nato_then_taiwan_war", "global_nato"))
-MEASURES = ("level", "answers", "clashes", "entries", "tension")
+MEASURES = ("level", "answers", "force", "entries", "tension")
 
 
 def measures(name: str, reps: int = 60, seed: int = 2022) -> dict[str, np.ndarray]:
@@ -43,8 +45,12 @@ def measures(name: str, reps: int = 60, seed: int = 2022) -> dict[str, np.ndarra
     decided = events[events.kind.isin(["escalate", "deescalate"])]
     return {"level": per_rep(decided.groupby("rep")["level"].mean()),
             "answers": per_rep(events[events.kind == "answer"].groupby("rep").size()),
-            "clashes": per_rep(events[(events.level >= 5) & (events.kind == "escalate")].groupby("rep").size()),
-            "entries": per_rep(events[events.kind == "entry"].groupby("rep").size()),
+            # unscripted uses of force: the fitted hazard's draws (armed or not), and any decision reaching
+            # rung 5 by itself (the expected-utility rule's clashes; none under the hazard, which caps them)
+            "force": per_rep(events[(events.kind == "use_of_force") | ((events.level >= 5) & (events.kind == "escalate"))]
+                             .groupby("rep").size()),
+            # entries into a war under way: a pact's honouring ally (`entry`) or the fitted joining decision (`join`)
+            "entries": per_rep(events[events.kind.isin(["entry", "join"])].groupby("rep").size()),
             "tension": summary.mean_tension.to_numpy()}
 
 
@@ -56,7 +62,7 @@ def cell(diff: np.ndarray) -> str:
 
 def main() -> None:
     done = {"baseline_2022": measures("baseline_2022")}
-    print("| what-if | against | mean decided level | answers | unscripted clashes | pact entries | mean tension |")
+    print("| what-if | against | mean decided level | answers | unscripted uses of force | war entries | mean tension |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, reference in [(w, "baseline_2022") for w in WHAT_IFS] + list(STRESS_TESTS):
         m = done[name] = done.get(name) or measures(name)

@@ -18,6 +18,7 @@ from sim.engine.tables import EventRow, format_float, format_row, format_value, 
 from sim.kernel import format_lines, split_sources
 from sim.model.attribution import COMPONENTS
 from sim.model.ladder import SCENARIO, Kind
+from sim.model.ledger import HazardLedger
 
 __all__ = ["Event", "Recorder", "TensionRows"]
 
@@ -88,6 +89,7 @@ class Recorder:
         # sources.csv: the watched states (every state when none is watched), split at each sample
         self.attributed = np.array(self.watched or range(n), dtype=np.intp)
         self.sourced: list[tuple] = []
+        self.hazards: HazardLedger | None = None  # the hazards' chances, when the run asked (sim.model.ledger)
 
     def log(self, t, cause, kind, actor, target, level=None, pact=None, detail="") -> int:
         """Append an event and return its id (ids count from 1 within a replication)."""

@@ -26,6 +26,7 @@ from sim.model.actions import timeline
 from sim.model.decision import level_costs
 from sim.model.honour import HonourBook
 from sim.model.ladder import CLASH, NUCLEAR, WAR, Kind
+from sim.model.ledger import HazardLedger
 from sim.model.pacts import bind_members
 from sim.model.replication import Forces, Memory, Streams
 from sim.model.standing import Standing
@@ -54,10 +55,7 @@ class Setup:
         self.force_rate = None  # uses of force per year, from the fitted hazard (sim.model.force)
         self.force_armed = None  # the chance that a use of force is an armed attack (the severity logit)
         if d.fitted_force:
-            x = force.covariates(scenario, self.world, self.stake)
-            h = force.hazard(x, force.coefficients().beta)
-            self.force_rate = -np.log1p(-h) * d.force_rate_scale
-            self.force_armed = force.armed_share(x, force.severity_coefficients().beta)
+            self.force_rate, self.force_armed = force.rates(scenario, self.world, self.stake, d.force_rate_scale)
         # the joining decision's setting (majors, rivalries, regimes, treaties), read once for every
         # replication that starts from this set-up (`sim.model.joining.process` checks that it does)
         self.joining = (joining.setting(self.world, self.world.pacts, scenario, self.world.power)
@@ -148,13 +146,16 @@ def _stream(seed: int, key: str) -> np.random.Generator:
 class Simulation:
     """One replication: state, processes and records."""
 
-    def __init__(self, setup: Setup, seed: int, horizon: float | None = None, sources: bool = False):
+    def __init__(self, setup: Setup, seed: int, horizon: float | None = None, sources: bool = False,
+                 hazards: float | None = None):
         scenario, world = setup.scenario, setup.world
         self.setup, self.scenario, self.world, self.params = setup, scenario, world, setup.params
         self.horizon = float(horizon or scenario.horizon_days)
         self.env = Clock(world.n)  # the model reads it as `clock`
         self.rec = Recorder(world.ids, scenario.watch, self.horizon)
         self.sources = sources  # keep what splits tension by source (sources.csv) at every sample
+        # the hazards' chances up to day `hazards`, for the conditional Monte Carlo (sim.model.ledger)
+        self.hazards = None if hazards is None else HazardLedger(world.ids, hazards, setup.force_rate)
         self.rngs = [_stream(seed, "decide:" + s) for s in world.ids]
         self.rng_noise = _stream(seed, "perceive")
         self.streams = Streams(alliances=_stream(seed, "alliances"), answers=_stream(seed, "answers"),
@@ -172,7 +173,7 @@ class Simulation:
         self.posture = np.zeros((world.n, world.n), dtype=np.int8)  # levels 0..7: one byte keeps a row in cache
         self.strikes = attacks.FirstStrikes()
         self.memory = Memory(HonourBook(self.streams.alliances, self.params.alliances.honour_correlation),
-                             self.strikes.first)
+                             self.strikes.first, hazards=self.hazards)
         self.top = np.where(world.nuclear, NUCLEAR, WAR)
         ab = np.array(self.rec.dyads, dtype=np.intp).reshape(-1, 2)  # the watched dyads' cells a -> b, then b -> a
         self._dyad_cells = np.concatenate([ab[:, 0] * world.n + ab[:, 1], ab[:, 1] * world.n + ab[:, 0]])
@@ -185,6 +186,10 @@ class Simulation:
                               force_generator=None if setup.force_rate is None else _stream(seed, "force"),
                               force_armed=setup.force_armed)
         self.observer = self._observer(setup.g_t)
+        # a decision: the kernel's, noted in the hazard ledger first when the run keeps one
+        self._decide = (self.kernel.decide if self.hazards is None or setup.force_rate is None
+                        else self._noted(self.kernel.decide))
+        self._force_basis: list | None = None  # the pacts the hazard's alliance terms were read from (when asked)
         self._bind()
 
     @property
@@ -253,7 +258,7 @@ class Simulation:
         timeline(self, self.scenario.timeline)
         clock = self.env
         clock.decisions = [clock.spawn(self.decisions(i)) for i in range(self.world.n)]
-        clock.decide, clock.acts = self.kernel.decide, self.acts  # what `step` does, in the clock's loop
+        clock.decide, clock.acts = self._decide, self.acts  # what `step` does, in the clock's loop
         if self.params.alliances.endogenous:
             clock.spawn(alignment.reviews(self))
         if self.params.joining.enabled:
@@ -263,6 +268,7 @@ class Simulation:
         alliances.close_calls(self)  # calls still unanswered at the horizon: abandoned
         self.sample()
         clock.close()
+        self.rec.hazards = self.hazards
         return self.rec
 
     def decisions(self, i: int):
@@ -281,10 +287,19 @@ class Simulation:
 
     def step(self, i: int) -> float:
         """State i's decision now: the kernel's step, Python's acts on a change; the next sleep."""
-        wait = self.kernel.decide(i, self.env._now)  # SimPy's `now` without its property call
+        wait = self._decide(i, self.env._now)  # SimPy's `now` without its property call
         if wait.__class__ is tuple:
             wait = self.acts(i, wait)
         return wait
+
+    def _noted(self, decide):
+        """`decide`, each decision's chance of a use of force noted in the hazard ledger first."""
+        note = self.hazards.decision
+
+        def noted(i: int, t: float):
+            note(i, t)
+            return decide(i, t)
+        return noted
 
     def recorder(self):
         """Sample every state's tension every `record_every_days` (the horizon is sampled at the end)."""
@@ -374,7 +389,27 @@ class Simulation:
         self.structure = Structure(self.setup, self.pacts, self.forces.power, self.forces.offense, self.g)
         self.intent.rebase(self.standing.over(self.structure.baseline), self.env.now)
         self.motives.update(self.structure.theatre, self.structure.umbrella, self.structure.costs[5])
+        self._rebase_force()
         self._bind()
+
+    def _rebase_force(self) -> None:
+        """With the fitted hazard, read its alliance terms (a shared defence pact, another shared pact,
+        the target's allies) again from the pacts in force when a scenario changed which states a pact
+        binds or whether it is a defence pact: a what-if's pact changes the rate of force from the
+        moment it is made, not only tension (`sim.model.force.rates`; every other term as at the start)."""
+        if self.setup.force_rate is None:
+            return
+        if self._force_basis is None:
+            self._force_basis = _pact_terms(self.world.pacts)  # the set-up's
+        basis = _pact_terms(self.pacts)
+        if basis == self._force_basis:
+            return
+        self._force_basis = basis
+        rate, armed = force.rates(self.scenario, self.world, self.setup.stake,
+                                  self.params.decision.force_rate_scale, self.pacts)
+        self.kernel.set_force(rate, armed)
+        if self.hazards is not None:
+            self.hazards.set_rate(rate)
 
     def _reposition(self, extra: dict) -> None:
         """Forces moved (`deploy`, `withdraw`): a new gradient and observers that read it."""
@@ -382,7 +417,15 @@ class Simulation:
         self.observer = self._observer(np.ascontiguousarray(self.g.T))
 
 
-def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False) -> Recorder:
+def _pact_terms(pacts: list[Pact]) -> list[tuple[bool, tuple[int, ...]]]:
+    """What the use-of-force hazard reads of the pacts (`sim.model.force.covariates`): each pact's
+    members and whether it is a defence pact."""
+    return sorted(("defence" in p.obligations, tuple(sorted(p.members))) for p in pacts)
+
+
+def simulate(setup: Setup, seed: int, horizon: float | None = None, sources: bool = False,
+             hazards: float | None = None) -> Recorder:
     """Run one replication from its seed and return its records (with `sources`, what splits each
-    watched state's tension by source at every sample: `Recorder.source_rows`)."""
-    return Simulation(setup, seed, horizon, sources).run()
+    watched state's tension by source at every sample: `Recorder.source_rows`; with `hazards`, the
+    hazards' chances up to that day as `Recorder.hazards`, :mod:`sim.model.ledger`)."""
+    return Simulation(setup, seed, horizon, sources, hazards).run()

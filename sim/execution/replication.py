@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sim.engine.simulation import Setup, simulate
 from sim.engine.tables import EventRow
+from sim.model.ledger import HazardLedger
 from sim.scenario.schema import Scenario
 
 __all__ = ["Replication", "RunTask", "run_replication", "replication_text", "run_task", "forget"]
@@ -32,6 +33,7 @@ class Replication:
     tension: Sequence = field(default_factory=list)  # a TensionRows: made as they are read
     states: list = field(default_factory=list)
     sources: list = field(default_factory=list)
+    hazards: HazardLedger | None = None  # the hazards' chances, when the run asked (sim.model.ledger)
 
     @property
     def events(self) -> list[EventRow]:
@@ -44,12 +46,13 @@ class Replication:
 
 
 def run_replication(scenario: Scenario | Setup, rep: int, seed: int, horizon: float | None = None,
-                    sources: bool = False) -> Replication:
-    """Run replication `rep` from its `seed` and return its rows (sources.csv's too with `sources`)."""
+                    sources: bool = False, hazards: float | None = None) -> Replication:
+    """Run replication `rep` from its `seed` and return its rows (sources.csv's too with `sources`;
+    the hazard ledger up to day `hazards` when given)."""
     setup = scenario if isinstance(scenario, Setup) else Setup(scenario)
-    rec = simulate(setup, seed, horizon, sources)
+    rec = simulate(setup, seed, horizon, sources, hazards)
     return Replication(rep, seed, rec.summary(rep, seed), list(rec.event_tuples(rep)),
-                       rec.tension_rows(rep), list(rec.state_rows(rep)), list(rec.source_rows(rep)))
+                       rec.tension_rows(rep), list(rec.state_rows(rep)), list(rec.source_rows(rep)), rec.hazards)
 
 
 @dataclass
@@ -80,6 +83,7 @@ class RunTask:
     as_text: bool
     reps: tuple[tuple[int, int], ...]
     sources: bool = False  # also split tension by source (sources.csv)
+    hazards: float | None = None  # also keep the hazard ledger up to this day (sim.model.ledger)
 
 
 _SETUP: dict[str, Setup] = {}  # this worker's Setup of the run it serves, by the run's key
@@ -91,8 +95,9 @@ def run_task(task: RunTask) -> list:
     if setup is None:
         _SETUP.clear()
         setup = _SETUP[task.key] = Setup(pickle.loads(task.scenario_pickle))
-    run_one = replication_text if task.as_text else run_replication
-    return [run_one(setup, rep, seed, task.horizon, task.sources) for rep, seed in task.reps]
+    if task.as_text:
+        return [replication_text(setup, rep, seed, task.horizon, task.sources) for rep, seed in task.reps]
+    return [run_replication(setup, rep, seed, task.horizon, task.sources, task.hazards) for rep, seed in task.reps]
 
 
 def forget(key: str) -> None:

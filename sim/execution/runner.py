@@ -46,31 +46,32 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
 def iter_replications(scenario: Scenario, seeds: list[int], workers: int | None = 1,
                       horizon: float | None = None, as_text: bool = False, dask: str | None = None,
                       client: Any = None, backend: Any = None, reps: list[int] | None = None,
-                      sources: bool = False) -> Iterator:
+                      sources: bool = False, hazards: float | None = None) -> Iterator:
     """Yield replications in order, run on a backend of :mod:`sim.execution.backends` (the same
     as sweeps): `workers` local processes (0: all cores; 1: this process), a Dask cluster
     (`dask` = 'local' or a scheduler address, or a `client`), or a `backend` already open.
 
     With `as_text` each comes as its tables' CSV text (`.rep`, `.text[table]`), rendered by the worker.
     `reps` numbers the replications (default 0, 1, ...), for a run split into parts; with `sources`
-    each also splits tension by source (sources.csv).
+    each also splits tension by source (sources.csv); with `hazards` each keeps the hazard ledger up
+    to that day (`Replication.hazards`, :mod:`sim.model.ledger`).
     """
     pairs = list(zip(reps, seeds)) if reps is not None else list(enumerate(seeds))
     if backend is not None:
-        yield from _on(backend, scenario, pairs, horizon, as_text, sources)
+        yield from _on(backend, scenario, pairs, horizon, as_text, sources, hazards)
         return
     if dask is None and client is None:
         workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
     with open_backend(workers or None, dask=dask, client=client) as opened:
-        yield from _on(opened, scenario, pairs, horizon, as_text, sources)
+        yield from _on(opened, scenario, pairs, horizon, as_text, sources, hazards)
 
 
 def _on(backend: Any, scenario: Scenario, pairs: list, horizon: float | None, as_text: bool,
-        sources: bool = False) -> Iterator:
+        sources: bool = False, hazards: float | None = None) -> Iterator:
     """The replications of `pairs`, in chunks of the shared size, in order."""
     key, data = uuid.uuid4().hex, pickle.dumps(scenario)
     chunks = chunked(pairs, chunk_size(len(pairs), backend.workers))
-    tasks = (RunTask(key, data, horizon, as_text, tuple(chunk), sources) for chunk in chunks)
+    tasks = (RunTask(key, data, horizon, as_text, tuple(chunk), sources, hazards) for chunk in chunks)
     try:
         for replications in backend.run(run_task, tasks, ordered=True):
             yield from replications
@@ -154,9 +155,11 @@ class Result:
 
 def run(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int | None = 1,
         horizon: float | None = None, progress: bool = False, dask: str | None = None,
-        client: Any = None, max_rows: int = MAX_ROWS, sources: bool = False) -> Result:
+        client: Any = None, max_rows: int = MAX_ROWS, sources: bool = False, hazards: float | None = None) -> Result:
     """Run a scenario's replications (default: the scenario's own count and seed) and keep the tables
-    (with `sources`, sources.csv too: each watched state's tension split by source and component).
+    (with `sources`, sources.csv too: each watched state's tension split by source and component;
+    with `hazards`, each replication's hazard ledger up to that day, `Result.replications[k].hazards`,
+    for the conditional Monte Carlo of :mod:`sim.model.ledger`: the tables are the same).
 
     Runs on `workers` local processes (1, the default: this process; 0: every core), or on Dask: `dask` = 'local' or a scheduler
     address, or a `dask.distributed.Client` (the same backends as sweeps, the same bytes).
@@ -166,7 +169,8 @@ def run(scenario: Scenario, replications: int | None = None, seed: int | None = 
     seeds = replication_seeds(scenario.seed, scenario.replications)
     with progress_bar(len(seeds), scenario.name, enabled=progress) as advance:
         reps = []
-        for rep in iter_replications(scenario, seeds, workers, dask=dask, client=client, sources=sources):
+        for rep in iter_replications(scenario, seeds, workers, dask=dask, client=client, sources=sources,
+                                      hazards=hazards):
             reps.append(rep)
             advance()
     return Result(scenario, reps, time.perf_counter() - start, sources)

@@ -32,7 +32,7 @@ from sim.scenario.loading import load_scenario
 from sim.scenario.yearworld import rows_by
 
 __all__ = ["YEARS", "THRESHOLDS", "STRATA", "FLAGS", "RATE_COLUMNS", "SCORE_COLUMNS", "dyads", "fitted_force",
-           "model_force", "record_force", "rates", "scores", "peacetime"]
+           "conditional_force", "model_force", "record_force", "rates", "scores", "peacetime"]
 
 YEARS = (1830, 1855, 1880, 1900, 1925, 1955, 1975, 1995)
 """Sampled years: every 20-25 years, avoiding 1914-1918 and 1939-1945 (held out)."""
@@ -80,7 +80,8 @@ def model_force(year: int, replications: int, seed: int, overrides=None) -> pd.D
     scenario = load_scenario({"name": f"peace_{year}", "world": f"cow_{year}", "horizon_days": 365.0,
                               "record_every_days": 365.0}, overrides)
     year_seed = int(np.random.SeedSequence(seed, spawn_key=(year,)).generate_state(1, np.uint32)[0])
-    events = run(scenario, replications=replications, seed=year_seed).frame("events")
+    result = run(scenario, replications=replications, seed=year_seed, hazards=scenario.horizon_days)
+    events = result.frame("events")
     events = events[~events["kind"].isin(NOT_A_POSTURE) & events["target"].notna()]
     level = pd.to_numeric(events["level"], errors="coerce")
     table = dyads(scenario)
@@ -93,8 +94,39 @@ def model_force(year: int, replications: int, seed: int, overrides=None) -> pd.D
         table[f"model_{name}"] = [int(counts.get(tuple(sorted((x, y))), 0)) for x, y in zip(table["a"], table["b"])]
     highest = _highest(events, level)
     table["model_max_level"] = [highest.get(tuple(sorted((x, y))), 0) for x, y in zip(table["a"], table["b"])]
+    table["cmc_use_of_force"] = conditional_force(result, events[(level >= THRESHOLDS["use_of_force"][0])
+                                                                 | (events["kind"] == Kind.USE_OF_FORCE)], table)
     table["baseline_use_of_force"] = fitted_force(scenario, table)
     return table.assign(reps=replications)
+
+
+def conditional_force(result, hits: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
+    """Per dyad of `table`, the conditional Monte Carlo estimate of the simulator's chance of a use
+    of force in the year (:mod:`sim.model.ledger`): over the replications of `result` (run with
+    `hazards`), the mean of the two states' chances of using force against each other at their
+    decisions up to the dyad's first use of force (`hits`, either way; or the year's end), plus 1
+    when that first use of force came by another route than the fitted hazard (an escalation, an
+    ally's entry, self-defence). Without the fitted hazard (`fitted_force: false`) every use of force
+    comes by another route and the estimate is the share. Capped at 1."""
+    ordered = hits.sort_values(["rep", "t", "event_id"], kind="stable")
+    first = ordered.assign(pair=[tuple(sorted(p)) for p in zip(ordered["actor"], ordered["target"])])
+    first = first.drop_duplicates(["rep", "pair"])
+    total = np.zeros(len(table))
+    for rep in result.replications:
+        ledger = rep.hazards
+        index = {s: k for k, s in enumerate(ledger.ids)}
+        a = np.array([index[x] for x in table["a"]], dtype=int)
+        b = np.array([index[x] for x in table["b"]], dtype=int)
+        chance = ledger.force_matrix()
+        value = chance[a, b] + chance[b, a]
+        where = {pair: k for k, pair in enumerate(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist()))}
+        for _, row in first[first["rep"] == rep.rep].iterrows():
+            i, j = index[row["actor"]], index[row["target"]]
+            k = where[(min(i, j), max(i, j))]
+            value[k] = (ledger.force(i, j, row["t"]) + ledger.force(j, i, row["t"])
+                        + (0.0 if row["kind"] == Kind.USE_OF_FORCE else 1.0))
+        total += value
+    return np.minimum(total / len(result.replications), 1.0)
 
 
 def _highest(events: pd.DataFrame, level: pd.Series) -> dict[tuple, int]:
@@ -165,12 +197,15 @@ SCORE_COLUMNS = ["metric", "value", "low", "high"]
 def scores(frame: pd.DataFrame) -> pd.DataFrame:
     """How well the uses of force are ranked on the held-out years (year % 5 == 0, never in the
     fit: `sim.history.forcefit`) and on all sampled years: AUC of the simulator's forecast (its share
-    of replications with a use of force in the dyad) and, as `baseline_` rows, of the fitted
+    of replications with a use of force in the dyad), as `cmc_` rows of the simulator's probability
+    by conditional Monte Carlo (:func:`conditional_force`) and, as `baseline_` rows, of the fitted
     regression's own forecast, among all dyads and among rivals, with Hanley & McNeil (1982) 95%
     intervals; and the overall model_over_record."""
     rows = []
     held = frame["year"].map(test_year).to_numpy(bool)
     forecasts = {"": frame["model_use_of_force"] / frame["reps"], "baseline_": frame["baseline_use_of_force"]}
+    if "cmc_use_of_force" in frame:  # the simulator's probability by conditional Monte Carlo (the headline)
+        forecasts["cmc_"] = frame["cmc_use_of_force"]
     for sample, mask in (("heldout", held), ("sampled", np.ones(len(frame), bool))):
         for subset, sub in (("all", np.ones(len(frame), bool)), ("rivals", frame["rivalry"].to_numpy() == 1)):
             m = mask & sub
@@ -184,6 +219,8 @@ def scores(frame: pd.DataFrame) -> pd.DataFrame:
                  low / record if record else None, high / record if record else None])
     rows.append(["baseline_over_record_all", frame["baseline_use_of_force"].mean() / record if record else None,
                  None, None])
+    if "cmc_use_of_force" in frame:
+        rows.append(["cmc_over_record_all", frame["cmc_use_of_force"].mean() / record if record else None, None, None])
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
 
 

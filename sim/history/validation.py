@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim.execution.runner import run
-from sim.model.ladder import WAR
+from sim.model.ladder import WAR, Kind
 from sim.model.world import great_circle_km
 from sim.scenario.errors import InputError, InputErrors
 from sim.scenario.yearworld import majors, read_table
@@ -36,7 +36,7 @@ from sim.sweeps.points import apply_point
 
 __all__ = [
     "HELD_OUT", "WAR_LEVEL", "ERAS", "DAYS_PER_YEAR", "DURATION_MARGIN_DAYS", "NOT_A_POSTURE", "War", "read_wars", "pick_wars",
-    "war_scenario", "joined", "simulate_war", "forecast", "climatology", "PAIR_COLUMNS", "STRONG",
+    "war_scenario", "joined", "entries", "conditional", "simulate_war", "forecast", "climatology", "PAIR_COLUMNS", "STRONG",
     "candidate_features",
 ]
 
@@ -171,17 +171,52 @@ def joined(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVE
     Postures at `level` or above are read in time order; a state at that level against (or from)
     a state with a side takes the other side. Fights between two states with no side are ignored.
     """
+    return {rep: {s: side for s, (side, _, _) in entered.items()}
+            for rep, entered in entries(events, war, horizon, level).items()}
+
+
+def entries(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVEL) -> dict[int, dict[str, tuple]]:
+    """Per replication, the states that joined (:func:`joined`) with (side, day of entry, whether the
+    entry was the joining decision's `join` of the war against one of its first two parties)."""
     rows = events[(pd.to_numeric(events["level"], errors="coerce") >= level) & ~events["kind"].isin(NOT_A_POSTURE)
                   & (pd.to_numeric(events["t"]) <= horizon)].sort_values(["rep", "t", "event_id"], kind="stable")
-    out: dict[int, dict[str, int]] = {}
+    pair = (war.initiator, war.target)
+    out: dict[int, dict[str, tuple]] = {}
     for rep, group in rows.groupby("rep"):
         sides = {war.initiator: 1, war.target: 2}
-        for actor, target in zip(group["actor"], group["target"]):
+        entered: dict[str, tuple] = {}
+        for actor, target, t, kind in zip(group["actor"], group["target"], pd.to_numeric(group["t"]), group["kind"]):
             if (actor in sides) != (target in sides):
                 known, other = (actor, target) if actor in sides else (target, actor)
                 sides[other] = 3 - sides[known]
-        out[int(rep)] = {s: side for s, side in sides.items() if s not in (war.initiator, war.target)}
+                entered[other] = (sides[other], float(t), kind == Kind.JOIN and other == actor and target in pair)
+        out[int(rep)] = entered
     return out
+
+
+def conditional(result, war: War, horizon: float, level: int = WAR_LEVEL) -> dict[str, float]:
+    """Per candidate, the conditional Monte Carlo estimate of the simulator's chance that it joins
+    (:mod:`sim.model.ledger`): over the replications of `result` (run with `hazards`), the mean of
+    its chances of joining the war by the joining decision over the intervals it was free to, up to
+    its entry (or `horizon`), plus 1 when it entered by another route (attacked by a party, its own
+    attack or claim, a treaty's call): the compensator of the decision's entries and the indicator
+    of the others, whose sum has the expectation of the share's 0/1, with far less variance. Capped
+    at 1 (a mean above 1 comes of a few runs with high hazards and another route)."""
+    per_rep = entries(result.frame("events"), war, horizon, level)
+    sums: dict[str, float] = {}
+    for rep in result.replications:
+        ledger = rep.hazards
+        entered = per_rep.get(rep.rep, {})
+        key = next((k for k in ((war.initiator, war.target), (war.target, war.initiator)) if k in ledger.join_times),
+                   (war.initiator, war.target))
+        for k, state in enumerate(ledger.ids):
+            if state in (war.initiator, war.target):
+                continue
+            side, t, by_decision = entered.get(state, (0, horizon, True))
+            value = ledger.joining(key, k, t) + (0.0 if by_decision else 1.0)
+            sums[state] = sums.get(state, 0.0) + value
+    count = len(result.replications)
+    return {s: min(v / count, 1.0) for s, v in sums.items()}
 
 
 def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=(WAR_LEVEL,),
@@ -196,7 +231,7 @@ def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=
     scenario = war_scenario(war, overrides, pacts, hold, point)
     war_seed = int(np.random.SeedSequence(seed, spawn_key=(war.warnum,)).generate_state(1, np.uint32)[0])
     start = time.process_time()
-    result = run(scenario, replications=replications, seed=war_seed)
+    result = run(scenario, replications=replications, seed=war_seed, hazards=war.horizon_days)
     events = result.frame("events")
     candidates = [s for s in scenario.states if s not in (war.initiator, war.target)]
     counts, side1 = {}, {}
@@ -205,7 +240,9 @@ def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=
         counts[level] = {s: sum(s in rep for rep in per_rep.values()) for s in candidates}
         side1[level] = {s: sum(rep.get(s) == 1 for rep in per_rep.values()) for s in candidates}
     ended = result.frame("summary")[f"t_end_{war.initiator}_{war.target}"]
+    cmc = {WAR_LEVEL: conditional(result, war, war.horizon_days)} if WAR_LEVEL in levels else {}
     return {"warnum": war.warnum, "candidates": candidates, "counts": counts, "side1": side1, "seed": war_seed,
+            "cmc": cmc,
             "features": candidate_features(war, scenario), "cpu_seconds": time.process_time() - start,
             "durations": [float(t) for t in pd.to_numeric(ended, errors="coerce")],
             "run_days": scenario.horizon_days}

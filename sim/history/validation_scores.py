@@ -46,7 +46,10 @@ def pairs(wars: list[War], results: list[dict], clim: dict[int, float], replicat
             rows.append([war.warnum, war.onset, war.era, state, int(state in war.sides), war.sides.get(state, 0),
                          *result["features"][state], count / replications, clim[war.warnum], 0.0,
                          record_side(war, state, count, result["side1"][level][state]) / replications])
-    return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    if all(level in result.get("cmc", {}) for result in results):  # the conditional Monte Carlo's probability
+        frame["p_cmc"] = [result["cmc"][level][state] for result in results for state in result["counts"][level]]
+    return frame
 
 
 def record_side(war: War, state: str, count: int, initiators_side: int) -> int:
@@ -61,9 +64,11 @@ def _squared(frame: pd.DataFrame, column: str) -> pd.Series:
     return (frame[column] - frame["joined"]) ** 2
 
 
-FORECASTS = {"": "p_model", "baseline_": "p_baseline", "lookup_": "p_lookup"}
-"""Forecasts scored side by side, by metric prefix: the simulator, the fitted joining equation
-forecast directly (without simulation), the three-feature lookup (:mod:`sim.history.joiningfit`)."""
+FORECASTS = {"": "p_model", "cmc_": "p_cmc", "baseline_": "p_baseline", "lookup_": "p_lookup"}
+"""Forecasts scored side by side, by metric prefix: the simulator (its share of replications), the
+simulator's probability by conditional Monte Carlo (`cmc_`, :mod:`sim.model.ledger`: the headline),
+the fitted joining equation forecast directly (without simulation), the three-feature lookup
+(:mod:`sim.history.joiningfit`)."""
 SIDES = {"": ("p_model", "p_model_record_side"), "baseline_": ("p_baseline", "p_baseline_record_side")}
 """Per prefix: the forecast of joining and of joining on the side taken in history."""
 
@@ -212,7 +217,7 @@ def _score_rows(frame: pd.DataFrame, subset: str, era: str, seed: int, replicati
     rows.append([subset, era, "side_skill", side_skill(frame, *SIDES[""]), None, None])
     rows += [[subset, era, name, value, None, None] for name, value in at_replications(frame, replications, seed).items()]
     for prefix, column in FORECASTS.items():
-        if prefix and column in frame:
+        if prefix and column in frame and frame[column].notna().all():  # `cmc_`: at the war rung only
             rows += _forecast_rows(frame, subset, era, seed, prefix)
     return rows
 

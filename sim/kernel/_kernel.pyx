@@ -194,6 +194,16 @@ cdef class Decider:
             for i in range(self.n):
                 self.force_last[i] = 0.0
 
+    def set_force(self, force_rate, force_armed=None):
+        """Rebind the fitted hazard's rates and armed shares (a scenario changed a pact:
+        `sim.model.force.rates`), as `ForceDraws.set_rate`; each state's time of its last draw is kept."""
+        if not self.forcing:
+            raise ValueError("set_force: this Decider was made without the fitted use-of-force hazard")
+        self.force_rate = force_rate
+        self.force_armed = force_rate if force_armed is None else force_armed
+        self.all_armed = force_armed is None
+        self.force_total = force_rate.sum(axis=1)
+
     def __dealloc__(self):
         free(self.force_last)
         free(self.bitgens)

@@ -206,6 +206,13 @@ class Decider:
         self.mean, self.neg_rate = mean_interval, -rate
         self.pending: dict[int, list[tuple[int, float]]] = {}
 
+    def set_force(self, force_rate, force_armed=None) -> None:
+        """Rebind the fitted hazard's rates and armed shares (a scenario changed a pact); each state's
+        time of its last draw is kept."""
+        if self.force is None:
+            raise ValueError("set_force: this Decider was made without the fitted use-of-force hazard")
+        self.force.set_rate(force_rate, force_armed)
+
     def bind(self, intent, share, costs, motives) -> None:
         """Point at intent's arrays, the threat shares, the level costs and the motives (the `aim`,
         `gain` and `preempt` matrices of `sim.model.motives.Motives`)."""

@@ -54,7 +54,7 @@ from sim.scenario.yearworld import LAST_YEAR, majors, read_table, rows_by
 
 __all__ = ["TERMS", "NEAR_KM", "SHIFT_YEARS", "Coefficients", "coefficients", "SEVERITY_TERMS", "SEVERITY_CANDIDATES",
            "LONG_PEACE", "COLD_WAR_END", "severity_coefficients", "severity_covariates",
-           "armed_share", "covariates", "hazard",
+           "armed_share", "covariates", "rates", "hazard",
            "ForceDraws",
            "coercion_cap"]
 
@@ -180,7 +180,7 @@ def _abbreviations() -> dict[tuple[str, str], str]:
     return {(r["ccode"], r["year"]): r["stateabb"] for r in read_table("cow_state_years")}
 
 
-def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
+def covariates(scenario, world, stake: np.ndarray, pacts=None) -> np.ndarray:
     """X[i, j, k]: term k of :data:`TERMS` for the directed dyad i -> j of a compiled world.
 
     A world of any year (`cow_YYYY`) reads its year's data: CINC ten years before for the power
@@ -191,7 +191,8 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
     of the data and the disputes of its last ten years (2001-2010), states named by their COW
     abbreviations. The year and the COW names are the scenario's
     `world_record`, which the loader reads with the world (never the world's name: a sweep point
-    runs on the resolved scenario, whose world is `empty`)."""
+    runs on the resolved scenario, whose world is `empty`). `pacts`: the pacts in force (by default
+    the world's at the start; a scenario's change of a pact mid-run passes the new ones: :func:`rates`)."""
     n, year = world.n, scenario.world_record.year
     ids = [scenario.world_record.cow_names.get(s, s) for s in world.ids]
     power = np.maximum(np.asarray(world.power, dtype=float), 1e-4)
@@ -218,7 +219,7 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
                 for j in world.members(rel.to):
                     rival[i, j] = rival[j, i] = 1.0
     defence, other = np.zeros((n, n)), np.zeros((n, n))
-    for pact in world.pacts:
+    for pact in world.pacts if pacts is None else pacts:
         target = defence if "defence" in pact.obligations else other
         target[np.ix_(pact.members, pact.members)] = 1.0
     other = np.where(defence > 0, 0.0, other)
@@ -256,6 +257,13 @@ def covariates(scenario, world, stake: np.ndarray) -> np.ndarray:
     return x
 
 
+def rates(scenario, world, stake: np.ndarray, scale: float, pacts=None) -> tuple[np.ndarray, np.ndarray]:
+    """(lambda[i, j], uses of force per year scaled by `scale`; a[i, j], the chance one is an armed
+    attack) of a world with the pacts `pacts` in force (by default its own at the start)."""
+    x = covariates(scenario, world, stake, pacts)
+    return -np.log1p(-hazard(x, coefficients().beta)) * scale, armed_share(x, severity_coefficients().beta)
+
+
 def hazard(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
     """h = logistic(x . beta): the probability per year of a use of force (0 on the diagonal)."""
     h = 1.0 / (1.0 + np.exp(-(x @ beta)))
@@ -276,10 +284,15 @@ class ForceDraws:
     incident below war: a second uniform."""
 
     def __init__(self, rate: np.ndarray, generator: np.random.Generator, armed: np.ndarray | None = None):
-        self.rate, self.rng = rate, generator  # rate[i, j] per year (shared, not mutated)
+        self.rng = generator
+        self.set_rate(rate, armed)
+        self.last = [0.0] * len(rate)
+
+    def set_rate(self, rate: np.ndarray, armed: np.ndarray | None = None) -> None:
+        """Draw with these rates (per year, shared, not mutated) and armed shares from now on."""
+        self.rate = rate
         self.armed = np.ones_like(rate) if armed is None else armed
         self.total = rate.sum(axis=1).tolist()
-        self.last = [0.0] * len(rate)
 
     def draw(self, i: int, now: float) -> list[tuple[int, bool]]:
         """(counterpart, armed attack?) for each use of force by i at this decision (usually none)."""

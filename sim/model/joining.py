@@ -421,10 +421,13 @@ def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None 
             if not free.any():
                 continue
             u = rng.random((2, n))
-            for side, (party, other, owes) in enumerate(((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))):
-                war_other = hot[:, other] | hot[other]  # who is at war with `other`
-                p = _chance(chances, (w, side), st, party, other, sim.forces.power, war_other, owes, coef)
-                h = entry_hazard(p, max(now - step - start, 0.0), step, params.entry_mean_days)
+            sides = ((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))
+            hazards = [_hazard(chances, (w, side), st, pair, sim.forces.power, hot, coef, now - step - start, step,
+                               params.entry_mean_days) for side, pair in enumerate(sides)]
+            if sim.memory.hazards is not None:  # a validation's run: this interval's chances (sim.model.ledger)
+                sim.memory.hazards.join_interval(a, b, now, free, hazards)
+            for side, (party, other, owes) in enumerate(sides):
+                h = hazards[side]
                 for c in np.flatnonzero(free & (u[side] < h)).tolist():
                     if at_war[c]:
                         continue
@@ -433,6 +436,16 @@ def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None 
                     cause, pact = answer if answer else (None, owed_pact(sim, c, party, other, place) if owes[0][c] else None)
                     sim.act(c, other, WAR, Kind.JOIN, cause=cause, pact=pact, location=place, collective=(party == b))
                     sim.conflict.wars.attach(c, other, frozenset((a, b)))
+
+
+def _hazard(chances: dict[tuple[int, int], tuple[bytes, np.ndarray]], key: tuple[int, int], st: Setting,
+            pair: tuple, power: np.ndarray, hot: np.ndarray, coef: Coefficients, since: float, step: float,
+            mean_delay: float) -> np.ndarray:
+    """The hazard of joining a war's side (`pair`: its party, the other party, the war's treaty terms)
+    in the interval after `since` days of the war, as the decision draws it."""
+    party, other, owes = pair
+    p = _chance(chances, key, st, party, other, power, hot[:, other] | hot[other], owes, coef)
+    return entry_hazard(p, max(since, 0.0), step, mean_delay)
 
 
 def _chance(chances: dict[tuple[int, int], tuple[bytes, np.ndarray]], key: tuple[int, int], st: Setting,

@@ -19,6 +19,7 @@ import numpy as np
 import simpy
 
 from sim.model.honour import Call, HonourBook
+from sim.model.ledger import HazardLedger
 from sim.model.motives import Motives
 from sim.model.world import Pact, Place, World
 from sim.scenario.schema import Parameters
@@ -41,7 +42,7 @@ class Forces:
 
 @dataclass
 class Memory:
-    """What the pacts remember in one replication."""
+    """What the pacts remember in one replication (and, when a run asks, its hazards' chances)."""
 
     honour: HonourBook  # the pacts' answers, once per member per war (sim.model.honour)
     struck_first: dict[frozenset[int], int]  # who struck first in each dyad at war (not the recorder's)
@@ -51,6 +52,9 @@ class Memory:
     """Where each dyad's first armed attack fell (the casus foederis of the joining decision's treaty term)."""
     calls: list[Call] = field(default_factory=list)
     """Members' obligations from invocations, answered by what they do (the fitted joining route)."""
+    hazards: HazardLedger | None = None
+    """The hazards' chances, when a run asks for them (:mod:`sim.model.ledger`): the decisions note
+    them, nothing reads them in the run."""
 
 
 @dataclass(frozen=True)
