@@ -61,12 +61,16 @@ def test_command_refuses_held_out_years(tmp_path):
 
 
 def test_command_help_names_the_default_years():
-    """The help of `--years` (written out so the parser needs no simulation imports) matches YEARS."""
+    """The help of `--years` (written out so the parser needs no simulation imports) matches the
+    defaults: every year the hazard's fit held out (SCORE_YEARS: every fifth from 1820 to 2010 but
+    the held-out war years 1915, 1940, 1945), and YEARS with `--fit`."""
     import argparse
 
     from sim.cli.commands import peacetime as command
 
     parser = argparse.ArgumentParser()
     command.add_arguments(parser)
-    assert ",".join(map(str, pt.YEARS)) in parser.format_help().replace("\n", "").replace(" ", "")
-    assert command._years(None) == list(pt.YEARS)
+    help_text = parser.format_help().replace("\n", "").replace(" ", "")
+    assert ",".join(map(str, pt.YEARS)) in help_text and "from1820to2010but1915,1940and1945" in help_text
+    assert command._years(None) == list(pt.SCORE_YEARS) and command._years(None, fit=True) == list(pt.YEARS)
+    assert pt.SCORE_YEARS == tuple(y for y in range(1820, 2011, 5) if y not in (1915, 1940, 1945))

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy.stats import beta
 
 from sim.execution.runner import run
-from sim.history.forcefit import auc_interval, test_year
+from sim.history.forcefit import auc_interval, test_year, years as record_years
 from sim.history.validation import NOT_A_POSTURE
 from sim.model import force
 from sim.model.ladder import Kind
@@ -31,10 +31,13 @@ from sim.model.world import compile_world, great_circle_km
 from sim.scenario.loading import load_scenario
 from sim.scenario.yearworld import rows_by
 
-__all__ = ["YEARS", "THRESHOLDS", "STRATA", "FLAGS", "RATE_COLUMNS", "SCORE_COLUMNS", "dyads", "fitted_force",
+__all__ = ["YEARS", "SCORE_YEARS", "THRESHOLDS", "STRATA", "FLAGS", "RATE_COLUMNS", "SCORE_COLUMNS", "dyads", "fitted_force",
            "conditional_force", "model_force", "record_force", "rates", "scores", "peacetime"]
 
-YEARS = (1830, 1855, 1880, 1900, 1925, 1955, 1975, 1995)
+YEARS = (1830, 1855, 1880, 1900, 1925, 1955, 1975, 1995)  # a sample of them: the stakes' fit (peacefit)
+# every year the hazard's fit held out (every fifth, 1820-2010, but for the held-out war years):
+# the years `alliance-sim peacetime` scores by default
+SCORE_YEARS = tuple(y for y in record_years() if test_year(y))
 """Sampled years: every 20-25 years, avoiding 1914-1918 and 1939-1945 (held out)."""
 THRESHOLDS = {"use_of_force": (5, 4), "display_or_more": (4, 3)}
 """name -> (model rung, MID hostility level): armed clash vs use of force; mobilisation vs display."""

@@ -14,7 +14,9 @@ HELP = "uses of force per dyad-year with nothing scripted, in sampled years, aga
 def add_arguments(parser) -> None:
     """Options of `peacetime`."""
     parser.add_argument("--years", metavar="Y,Y,...",
-                        help="years to sample (default 1830,1855,1880,1900,1925,1955,1975,1995)")
+                        help="years to sample (default: every year the fitted hazard held out, every fifth "
+                             "from 1820 to 2010 but 1915, 1940 and 1945; with --fit "
+                             "1830,1855,1880,1900,1925,1955,1975,1995)")
     parser.add_argument("--reps", type=int, default=10, help="replications of each year (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
@@ -29,15 +31,15 @@ def add_arguments(parser) -> None:
                              "alternate years (1830, 1880, ...) and score it on the others")
 
 
-def _years(text: str | None) -> list[int]:
-    """The `--years` list (default :data:`sim.history.peacetime.YEARS`); each a year with a world,
-    not one of the held-out war years."""
-    from sim.history.peacetime import YEARS
+def _years(text: str | None, fit: bool = False) -> list[int]:
+    """The `--years` list (default :data:`sim.history.peacetime.SCORE_YEARS`, with `--fit`
+    :data:`sim.history.peacetime.YEARS`); each a year with a world, not one of the held-out war years."""
+    from sim.history.peacetime import SCORE_YEARS, YEARS
     from sim.scenario.errors import InputError, InputErrors
     from sim.scenario.yearworld import FIRST_YEAR, LAST_YEAR
 
     if text is None:
-        return list(YEARS)
+        return list(YEARS if fit else SCORE_YEARS)
     try:
         years = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
@@ -61,7 +63,7 @@ def main(args) -> int:
     from sim.history.validation_report import frame_rows
     from sim.scenario.errors import InputError, InputErrors
 
-    years, out = _years(args.years), Path(args.out)
+    years, out = _years(args.years, bool(args.fit)), Path(args.out)
     if args.reps < 1 or args.seed < 0:
         raise InputErrors(InputError("--reps must be at least 1 and --seed 0 or more", file="command line"))
     check_total(f"{len(years)} years x {args.reps} replications", len(years) * args.reps,
