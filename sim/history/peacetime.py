@@ -22,7 +22,8 @@ import pandas as pd
 from scipy.stats import beta
 
 from sim.execution.runner import run
-from sim.history.forcefit import auc_interval, test_year, years as record_years
+from sim.history.forcefit import auc_interval, test_year
+from sim.history.forcefit import years as record_years
 from sim.history.validation import NOT_A_POSTURE
 from sim.model import force
 from sim.model.ladder import Kind
