@@ -320,10 +320,12 @@ def test_a_killed_sweep_resumes_to_the_same_bytes(folder):
 
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_with_a_consistent_manifest(folder):
-    # 4,000 runs: a loaded machine can deliver hundreds of results to the journal in one burst, and
-    # a sweep of 400 was then finished before the signal arrived (exit 0); the signal is sent at
-    # 40 lines, so the size costs nothing
+    # 4,000 runs of ten years each: a loaded machine can deliver hundreds of results to the journal
+    # in one burst, and a sweep of 400 runs, then one of 4,000 runs of 120 days once the engine got
+    # faster, was finished before the signal arrived (exit 0); the signal is sent at 40 lines, so
+    # the size costs nothing
     path = grid(folder, reps=1000)
+    path.write_text(path.read_text().replace("set:\n", "set:\n  horizon_days: 3650\n"))
     out = folder / "out"
     proc = start(path, out, "--workers", "2")
     try:
