@@ -158,8 +158,9 @@ def _beside(sim: ReplicationState, member: int, invoker: int, enemy: int) -> boo
     """Whether `member` already fights on `invoker`'s side: it fights `enemy` or another state at
     war with the invoker (as a state that joins a coalition war against one of its belligerents
     is counted in it, whichever belligerent it engages)."""
-    fighting_invoker = (sim.posture[invoker] >= CLASH) | (sim.posture[:, invoker] >= CLASH)
-    return _fighting(sim, member, enemy) or any(_fighting(sim, member, x) for x in np.flatnonzero(fighting_invoker).tolist())
+    posture = sim.posture
+    fights = (posture[member] >= CLASH) | (posture[:, member] >= CLASH)  # whom the member fights
+    return bool(fights[enemy] or (fights & ((posture[invoker] >= CLASH) | (posture[:, invoker] >= CLASH))).any())
 
 
 def _fought(sim: ReplicationState, a: int, b: int) -> None:
