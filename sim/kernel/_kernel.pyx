@@ -54,8 +54,115 @@ cdef extern from *:
     #else
     #  define KERNEL_PREFETCH(p) ((void) 0)
     #endif
+
+    /* Loops written so that the compiler can take several cells per instruction: selects and
+       compares are plain IEEE operations, and +, -, *, / give the same bits in vector registers as
+       one at a time. GCC may only turn the selects into vector code when told that floating-point
+       flags need not be kept (results do not change); where it supports function clones, the loop is
+       also built for AVX2 and AVX-512 and the processor's best is picked at load time. */
+    #if defined(__GNUC__) && !defined(__clang__)
+    #  define TENSION_FLAGS_ATTR __attribute__((optimize("no-trapping-math")))
+    #  if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)  /* clones need glibc's ifunc */
+    #    define TENSION_CELLS_ATTR __attribute__((optimize("no-trapping-math"), target_clones("avx512f", "avx2", "default")))
+    #  else
+    #    define TENSION_CELLS_ATTR TENSION_FLAGS_ATTR
+    #  endif
+    #else
+    #  define TENSION_FLAGS_ATTR
+    #  define TENSION_CELLS_ATTR
+    #endif
+    #if defined(_MSC_VER)
+    #  define TENSION_RESTRICT __restrict
+    #else
+    #  define TENSION_RESTRICT restrict
+    #endif
+
+    /* Whether any of 16 cells' keys ((base + dev e) share + posture) + aim beats `least` (a NaN
+       key never does): four at a time in vector registers where the compiler has vector types (the
+       same operations on each cell as one at a time), else one at a time. */
+    #if (defined(__GNUC__) && __GNUC__ >= 9) || defined(__clang__)
+    typedef double decision_v4d __attribute__((vector_size(32)));
+    typedef long long decision_v4l __attribute__((vector_size(32)));
+    typedef signed char decision_v4c __attribute__((vector_size(4)));
+    static inline __attribute__((always_inline)) int decision_block_over(const double *base, const double *dev, const double *share,
+                                          const signed char *posture, const double *aim, double e, double least) {
+        decision_v4l over = {0, 0, 0, 0};
+        decision_v4d x, d, s, a;
+        decision_v4c p;
+        int b;
+        for (b = 0; b < 16; b += 4) {
+            memcpy(&x, base + b, sizeof x);
+            memcpy(&d, dev + b, sizeof d);
+            memcpy(&s, share + b, sizeof s);
+            memcpy(&a, aim + b, sizeof a);
+            memcpy(&p, posture + b, sizeof p);
+            over = over | (decision_v4l) ((((x + d * e) * s + __builtin_convertvector(p, decision_v4d)) + a) > least);
+        }
+        return (over[0] | over[1] | over[2] | over[3]) != 0;
+    }
+    #else
+    static int decision_block_over(const double *base, const double *dev, const double *share,
+                                   const signed char *posture, const double *aim, double e, double least) {
+        int b, over = 0;
+        for (b = 0; b < 16; b++)
+            over |= ((base[b] + dev[b] * e) * share[b] + (double) posture[b]) + aim[b] > least;
+        return over;
+    }
+    #endif
+
+    /* The k counterparts of row i with the highest key threat + posture + aim, threat =
+       (base + dev e) share, by decreasing key (ties: the lower index first), in keys, candidate and
+       threat_of; returns how many (Decider.weigh). Once k are held, a block of 16 cells is read
+       first for its keys alone, in vector registers, and passed over when none beats the k-th
+       (the cells one at a time would each be passed over too: the same keys, the same compare);
+       otherwise its cells are taken one at a time, as in the twin. */
+    TENSION_CELLS_ATTR
+    static Py_ssize_t decision_keys(Py_ssize_t n, Py_ssize_t i, Py_ssize_t k, const double *TENSION_RESTRICT base,
+                                    const double *TENSION_RESTRICT dev, const double *TENSION_RESTRICT share,
+                                    const signed char *TENSION_RESTRICT posture, const double *TENSION_RESTRICT aim,
+                                    double e, double *TENSION_RESTRICT keys, Py_ssize_t *TENSION_RESTRICT candidate,
+                                    double *TENSION_RESTRICT threat_of) {
+        Py_ssize_t j = 0, end, b, c, m = 0;
+        double threat, key;
+        if (k <= 0)
+            return 0;
+        while (j < n) {
+            end = j + 1;
+            if (m == k && n - j >= 16) {
+                if (!decision_block_over(base + j, dev + j, share + j, posture + j, aim + j, e, keys[k - 1])) {
+                    j += 16;
+                    continue;
+                }
+                end = j + 16;
+            }
+            for (; j < end; j++) {
+                if (j == i)
+                    continue;
+                threat = (base[j] + dev[j] * e) * share[j];
+                key = (threat + (double) posture[j]) + aim[j];
+                if (m == k && !(key > keys[m - 1]))
+                    continue;
+                c = m < k ? m : k - 1;  /* insertion into a short sorted list; ties keep the lower index first */
+                while (c > 0 && keys[c - 1] < key) {
+                    keys[c] = keys[c - 1];
+                    candidate[c] = candidate[c - 1];
+                    threat_of[c] = threat_of[c - 1];
+                    c--;
+                }
+                keys[c] = key;
+                candidate[c] = j;
+                threat_of[c] = threat;
+                if (m < k)
+                    m++;
+            }
+        }
+        return m;
+    }
     """
     void KERNEL_PREFETCH(const void *p) noexcept nogil
+    Py_ssize_t decision_keys(Py_ssize_t n, Py_ssize_t i, Py_ssize_t k, const double *base, const double *dev,
+                             const double *share, const int8_t *posture, const double *aim, double e, double *keys,
+                             Py_ssize_t *candidate, double *threat_of) noexcept nogil
 
 
 cdef enum:
@@ -294,23 +401,18 @@ cdef class Decider:
         cdef const double *share = &self.share[i, 0]
         cdef const int8_t *posture = &self.posture[i, 0]
         cdef const double *aim = &self.aim[i, 0]
-        cdef double threat, key, e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
+        cdef double e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
         cdef double keys[64]
-        for j in range(n if k > 0 else 0):  # the k highest keys, ties by index
-            if j == i:
-                continue
-            threat = (base[j] + dev[j] * e) * share[j]
-            key = threat + <double> posture[j] + aim[j]
-            if m == k and not key > keys[m - 1]:
-                continue
-            c = m if m < k else k - 1  # insertion into a short sorted list; ties keep the lower index first
-            while c > 0 and keys[c - 1] < key:
-                keys[c], candidate[c], threat_of[c] = keys[c - 1], candidate[c - 1], threat_of[c - 1]
-                c -= 1
-            keys[c], candidate[c], threat_of[c] = key, j, threat
-            if m < k:
-                m += 1
+        m = decision_keys(n, i, k, base, dev, share, posture, aim, e, keys, candidate, threat_of)
         self.count[i] = m
+        for c in range(m):  # the cells `draw` reads of each counterpart, one line each: fetched together
+            j = candidate[c]
+            KERNEL_PREFETCH(&self.gain[i, j])
+            KERNEL_PREFETCH(&self.clash[i, j])
+            KERNEL_PREFETCH(&self.war[i, j])
+            KERNEL_PREFETCH(&self.nuclear[i, j])
+            KERNEL_PREFETCH(&self.preempt[i, j])
+            KERNEL_PREFETCH(&self.posture[j, i])
         return self.draw(i, 0)
 
     cdef object draw(self, Py_ssize_t i, Py_ssize_t position):
@@ -487,27 +589,7 @@ cdef class Observer:
 cdef extern from *:
     """
     /* One row of tension's cells (sim.kernel._kernel.tension_of), written so that the compiler can
-       take several cells per instruction: the selects below are plain IEEE compares and minimums,
-       and +, -, *, / give the same bits in vector registers as one at a time. GCC may only turn the
-       selects into vector code when told that floating-point flags need not be kept (results do not
-       change); where it supports function clones, the loop is also built for AVX2 and AVX-512 and
-       the processor's best is picked at load time. */
-    #if defined(__GNUC__) && !defined(__clang__)
-    #  define TENSION_FLAGS_ATTR __attribute__((optimize("no-trapping-math")))
-    #  if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)  /* clones need glibc's ifunc */
-    #    define TENSION_CELLS_ATTR __attribute__((optimize("no-trapping-math"), target_clones("avx512f", "avx2", "default")))
-    #  else
-    #    define TENSION_CELLS_ATTR TENSION_FLAGS_ATTR
-    #  endif
-    #else
-    #  define TENSION_FLAGS_ATTR
-    #  define TENSION_CELLS_ATTR
-    #endif
-    #if defined(_MSC_VER)
-    #  define TENSION_RESTRICT __restrict
-    #else
-    #  define TENSION_RESTRICT restrict
-    #endif
+       take several cells per instruction (see TENSION_CELLS_ATTR above). */
     TENSION_CELLS_ATTR
     static void tension_cells(Py_ssize_t n, const double *TENSION_RESTRICT base, const double *TENSION_RESTRICT dev,
                               const double *TENSION_RESTRICT share, const double *TENSION_RESTRICT alone,
