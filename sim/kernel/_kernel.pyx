@@ -613,12 +613,9 @@ cdef extern from *:
                        double *xs, double *ys, double *f) noexcept nogil
 
 
-cdef enum:
-    ROWS = 8  # rows whose products are taken side by side (independent chains of multiplications)
-
-
 cdef extern from *:
     """
+    #define TENSION_ROWS 8  /* rows whose products (and extras) are taken side by side */
     /* v[0..m) in decreasing order: a heap sort (a heap with the smallest on top, each taken to the
        end in turn), in place and without calls. */
     static void tension_heap_sort(double *v, Py_ssize_t m) {
@@ -644,70 +641,114 @@ cdef extern from *:
         }
     }
 
-    /* H_i of one row (sim.kernel._kernel.tension_of): bloc by bloc in order (members group[g] ..
-       group[g + 1] - 1 of `member`, each bloc's in index order), the extras e_ij of the members
-       with x_ij > y_ij by decreasing size, the r-th weighted `aggregation`^r by repeated
-       multiplication, summed in that order. The extras are gathered without a branch per member,
-       their quotients taken several at a time, then each bloc's sorted (compare-exchanges up to 8,
-       insertion up to 64, a heap sort past it): the extras are > 0 and equal values are
-       interchangeable, so any sort gives the same sequence of values, that of the twin (decreasing
-       size, the lower index first among equals). vx, vy (n), cut (groups + 1): scratch. */
-    TENSION_FLAGS_ATTR
-    static double tension_extras(const double *TENSION_RESTRICT xs, const double *TENSION_RESTRICT ys,
-                                 const Py_ssize_t *TENSION_RESTRICT member, const Py_ssize_t *TENSION_RESTRICT group,
-                                 Py_ssize_t groups, double aggregation, double *TENSION_RESTRICT vx,
-                                 double *TENSION_RESTRICT vy, Py_ssize_t *TENSION_RESTRICT cut) {
-        Py_ssize_t g, k, m = 0, a, b, lo, hi;
-        double total = 0.0, w, x, y, item;
-        for (g = 0; g < groups; g++) {
-            cut[g] = m;
-            for (k = group[g]; k < group[g + 1]; k++) {
-                x = xs[member[k]];
-                y = ys[member[k]];
-                vx[m] = x;
-                vy[m] = y;
-                m += x > y;  /* what its allies add to its reach */
+    /* H_i of TENSION_ROWS rows side by side, one row a lane (sim.kernel._kernel.tension_of): each
+       row's cells x, y in xs + r n, ys + r n. Bloc by bloc in order (members group[g] .. group[g + 1]
+       - 1 of `member`), the extras e_ij of the members with x_ij > y_ij by decreasing size, the r-th
+       weighted `aggregation`^r by repeated multiplication, summed in that order, in total[r].
+       Every row has the same blocs, so each step is taken for all the lanes at once: the members'
+       cells are gathered lane by lane (v[a TENSION_ROWS + r] for member a of row r), the extras of
+       those with x > y computed (their quotients several at a time, then log1p) and the others set
+       to 0; each bloc's lanes sorted together, in decreasing order, by compare-exchanges (odd-even
+       transposition; a heap sort per lane past TENSION_LANE_SORT members); and the sums taken lane by
+       lane. The extras are > 0, so the zeros go last, where each adds w 0 = +0 to a sum of
+       non-negative terms (no change); equal values are interchangeable, so any sort gives the same
+       sequence of values, that of the twin (decreasing size, the lower index first among equals).
+       vx, vy, v, qx, qy (TENSION_ROWS group[groups] each), at (as many indices): scratch. */
+    #define TENSION_LANE_SORT 32
+
+    /* Lane by lane, the larger of u[r], d[r] into u[r] and the smaller into d[r] (both >= 0, no NaN):
+       all the lanes at once in vector registers where the compiler has vector types. */
+    #if (defined(__GNUC__) && __GNUC__ >= 9) || defined(__clang__)
+    typedef double tension_lanes __attribute__((vector_size(TENSION_ROWS * sizeof(double))));
+    typedef long long tension_mask __attribute__((vector_size(TENSION_ROWS * sizeof(double))));
+    static inline __attribute__((always_inline)) void tension_exchange(double *u, double *d) {
+        tension_lanes x, y;
+        tension_mask less, a, b;
+        memcpy(&x, u, sizeof x);
+        memcpy(&y, d, sizeof y);
+        less = (tension_mask) (x < y);
+        a = (tension_mask) x;
+        b = (tension_mask) y;
+        x = (tension_lanes) ((b & less) | (a & ~less));
+        y = (tension_lanes) ((a & less) | (b & ~less));
+        memcpy(u, &x, sizeof x);
+        memcpy(d, &y, sizeof y);
+    }
+    #else
+    static void tension_exchange(double *u, double *d) {
+        int r;
+        double x, y;
+        for (r = 0; r < TENSION_ROWS; r++) {
+            x = u[r];
+            y = d[r];
+            u[r] = x < y ? y : x;
+            d[r] = x < y ? x : y;
+        }
+    }
+    #endif
+    TENSION_CELLS_ATTR
+    static void tension_extras_rows(Py_ssize_t n, const double *TENSION_RESTRICT xs, const double *TENSION_RESTRICT ys,
+                                    const Py_ssize_t *TENSION_RESTRICT member, const Py_ssize_t *TENSION_RESTRICT group,
+                                    Py_ssize_t groups, double aggregation, double *TENSION_RESTRICT vx,
+                                    double *TENSION_RESTRICT vy, double *TENSION_RESTRICT v, double *TENSION_RESTRICT qx,
+                                    double *TENSION_RESTRICT qy, Py_ssize_t *TENSION_RESTRICT at,
+                                    double *TENSION_RESTRICT total) {
+        const Py_ssize_t members = group[groups], cells = members * TENSION_ROWS;
+        Py_ssize_t g, a, b, c, r, p, j, m = 0, lo, hi;
+        double w, x, y;
+        for (a = 0; a < members; a++) {
+            j = member[a];
+            for (r = 0; r < TENSION_ROWS; r++) {
+                vx[a * TENSION_ROWS + r] = xs[r * n + j];
+                vy[a * TENSION_ROWS + r] = ys[r * n + j];
             }
         }
-        cut[groups] = m;
-        for (k = 0; k < m; k++)
-            vy[k] = (vx[k] - vy[k]) / (1.0 - vx[k]);
-        for (k = 0; k < m; k++)
-            vy[k] = vx[k] >= 1.0 ? INFINITY : log1p(vy[k]);
+        for (p = 0; p < cells; p++) {  /* the cells with an extra, listed without a branch per cell */
+            x = vx[p];
+            y = vy[p];
+            at[m] = p;
+            qx[m] = x;
+            qy[m] = y;
+            m += x > y;  /* what its allies add to its reach */
+            v[p] = 0.0;
+        }
+        for (c = 0; c < m; c++)
+            qy[c] = (qx[c] - qy[c]) / (1.0 - qx[c]);
+        for (c = 0; c < m; c++)
+            v[at[c]] = qx[c] >= 1.0 ? INFINITY : log1p(qy[c]);
+        for (r = 0; r < TENSION_ROWS; r++)
+            total[r] = 0.0;
         for (g = 0; g < groups; g++) {
-            lo = cut[g];
-            hi = cut[g + 1];
-            if (hi - lo > 64) {
-                tension_heap_sort(vy + lo, hi - lo);
-            } else if (hi - lo > 8) {
-                for (a = lo + 1; a < hi; a++) {
-                    item = vy[a];
-                    for (b = a - 1; b >= lo && vy[b] < item; b--)
-                        vy[b + 1] = vy[b];
-                    vy[b + 1] = item;
+            lo = group[g];
+            hi = group[g + 1];
+            if (hi - lo > TENSION_LANE_SORT) {
+                for (r = 0; r < TENSION_ROWS; r++) {  /* lane r's extras apart, heap sorted, put back */
+                    for (a = lo; a < hi; a++)
+                        vx[a - lo] = v[a * TENSION_ROWS + r];
+                    tension_heap_sort(vx, hi - lo);
+                    for (a = lo; a < hi; a++)
+                        v[a * TENSION_ROWS + r] = vx[a - lo];
                 }
             } else {
                 for (a = 0; a < hi - lo; a++)  /* odd-even transposition: hi - lo rounds sort */
-                    for (b = lo + (a & 1); b + 1 < hi; b += 2) {
-                        x = vy[b];
-                        y = vy[b + 1];
-                        vy[b] = x < y ? y : x;
-                        vy[b + 1] = x < y ? x : y;
-                    }
+                    for (b = lo + (a & 1); b + 1 < hi; b += 2)
+                        tension_exchange(v + b * TENSION_ROWS, v + (b + 1) * TENSION_ROWS);
             }
             w = 1.0;
-            for (k = lo; k < hi; k++) {
-                if (k > lo)
+            for (a = lo; a < hi; a++) {
+                if (a > lo)
                     w = w * aggregation;
                 if (w > 0.0)
-                    total = total + w * vy[k];
+                    for (r = 0; r < TENSION_ROWS; r++)
+                        total[r] = total[r] + w * v[a * TENSION_ROWS + r];
             }
         }
-        return total;
     }
     """
-    double tension_extras(const double *xs, const double *ys, const Py_ssize_t *member, const Py_ssize_t *group,
-                          Py_ssize_t groups, double aggregation, double *vx, double *vy, Py_ssize_t *cut) noexcept nogil
+    enum: ROWS "TENSION_ROWS"
+    void tension_extras_rows(Py_ssize_t n, const double *xs, const double *ys, const Py_ssize_t *member,
+                             const Py_ssize_t *group, Py_ssize_t groups, double aggregation, double *vx, double *vy,
+                             double *v, double *qx, double *qy, Py_ssize_t *at, double *total) noexcept nogil
 
 
 cdef Py_ssize_t bloc_count(const int64_t[::1] bloc, Py_ssize_t n, str caller) except -1:
@@ -762,11 +803,13 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     The same arithmetic in the same order as the twin, arranged for speed: a cell with no intent
     above the floor multiplies the product by exactly 1; a state that is its own bloc takes y = x
     (its y is lifted by +inf before the min); the members of larger blocs are listed once per call,
-    bloc by bloc; and ROWS rows' products are taken side by side, each still left to right."""
+    bloc by bloc; and ROWS rows' products and extras are taken side by side (`tension_extras_rows`),
+    each product still left to right and each row's extras summed in the twin's order."""
     cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
-    cdef Py_ssize_t i, i0, j, k, r, rows, n = baseline.shape[0], nb = 0, groups = 0
-    cdef double e, total, scale = 1.0 - floor
+    cdef Py_ssize_t i, i0, j, r, rows, n = baseline.shape[0], nb = 0, groups = 0
+    cdef double e, scale = 1.0 - floor
     cdef double product[ROWS]
+    cdef double total[ROWS]
     cdef double *lift
     cdef double *f
     cdef double *xs
@@ -775,7 +818,7 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     cdef Py_ssize_t *size
     cdef Py_ssize_t *member
     cdef Py_ssize_t *group
-    cdef Py_ssize_t *cut
+    cdef Py_ssize_t *at
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
             == alone.shape[0] == alone.shape[1] == out.shape[0] == bloc.shape[0] == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
@@ -783,23 +826,31 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     if n == 0:
         return
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
-    size = <Py_ssize_t *> calloc(3 * (nb + 1) + n, sizeof(Py_ssize_t))  # size, group, cut, member
-    lift = <double *> malloc((ROWS + 5) * n * sizeof(double))  # lift, f, xs, ys, v (2 n)
+    size = <Py_ssize_t *> calloc(2 * (nb + 1) + n + ROWS * n, sizeof(Py_ssize_t))  # size, group, member, at
+    lift = <double *> malloc((1 + 8 * ROWS) * n * sizeof(double))  # lift, f, xs, ys, then 5 ROWS n for the extras
     if not (size and lift):
         free(size)
         free(lift)
         raise MemoryError()
-    group, cut, member = size + (nb + 1), size + 2 * (nb + 1), size + 3 * (nb + 1)
-    f, xs = lift + n, lift + (ROWS + 1) * n
-    ys, v = xs + n, xs + 2 * n
+    group, member = size + (nb + 1), size + 2 * (nb + 1)
+    at = member + n
+    f, xs, ys, v = lift + n, lift + (1 + ROWS) * n, lift + (1 + 2 * ROWS) * n, lift + (1 + 3 * ROWS) * n
     groups = list_members(bloc, n, nb, size, group, member, lift)
     for i0 in range(0, n, ROWS):
         rows = ROWS if n - i0 >= ROWS else n - i0
         for r in range(rows):
             i = i0 + r
             tension_cells(n, &baseline[i, 0], &dev[i, 0], &share[i, 0], &alone[i, 0], lift, e, floor, scale,
-                          xs, ys, f + r * n)
-            out[i] = tension_extras(xs, ys, member, group, groups, aggregation, v, v + n, cut) if groups else 0.0
+                          xs + r * n, ys + r * n, f + r * n)
+        if groups:
+            for r in range(rows, ROWS):  # the lanes past the last row: no extras
+                for j in range(n):
+                    xs[r * n + j] = ys[r * n + j] = 0.0
+            tension_extras_rows(n, xs, ys, member, group, groups, aggregation, v, v + ROWS * n, v + 2 * ROWS * n,
+                                v + 3 * ROWS * n, v + 4 * ROWS * n, at, total)
+        else:
+            for r in range(ROWS):
+                total[r] = 0.0
         if rows == ROWS:
             for r in range(ROWS):
                 product[r] = 1.0
@@ -812,8 +863,7 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
                 for j in range(n):
                     product[r] = product[r] * f[r * n + j]
         for r in range(rows):
-            total = out[i0 + r]
-            out[i0 + r] = 1.0 - product[r] * exp(-total)
+            out[i0 + r] = 1.0 - product[r] * exp(-total[r])
     free(size)
     free(lift)
 
