@@ -1,5 +1,5 @@
 """The compiled kernel (`sim.kernel._kernel`) in plain Python: the readable definition of a state's
-decision, of every state's observation of an act, and of tension.
+decision, of every state's observation of an act, of tension, and of the numbers of a joining decision.
 
 The kernel must give exactly what these give: `tests/test_kernel.py` checks it bit for bit, on
 random inputs and on whole replications of shipped scenarios. They are not used to simulate (a
