@@ -195,7 +195,7 @@ def test_joining_decisions_match_the_plain_python(k, spread):
     definition: logistic(coef[0] + clip(x) @ coef[1:]) reached over the war (docs/model.md, "Joining")."""
     rng = np.random.default_rng(31 + k)
     extremes = set()
-    for trial in range(60):
+    for _ in range(60):
         n = int(rng.integers(1, 120))
         x, coef, low, high, free, u = random_joining(rng, n, k, spread)
         since, interval, mean = float(rng.choice([0.0, 30.0, 17.5, 900.0, 3000.0])), float(rng.choice([30.0, 7.0])), 97.71

@@ -56,45 +56,24 @@ def _why_not_compiled() -> tuple[str, str]:
     return "the compiled kernel (sim.kernel._kernel) is not built", _BUILD
 
 
+# the three imports of the same names are wrapped alike, to read as one list
+# isort: off
 if os.environ.get("ALLIANCE_SIM_KERNEL") == "python":
-    from sim.kernel.reference import (
-        Decider,
-        Observer,
-        decay,
-        format_lines,
-        join_entries,
-        split_sources,
-        tension_of,
-        tension_terms,
-    )
+    from sim.kernel.reference import (Decider, Observer, decay, format_lines, join_entries, split_sources, tension_of,
+                                      tension_terms)
 
     COMPILED = False
 else:
     try:
         # the same names as the reference's, typed by them (the extension has no stubs)
         from sim.kernel._kernel import (  # type: ignore[no-redef]
-            Decider,
-            Observer,
-            decay,
-            format_lines,
-            join_entries,
-            split_sources,
-            tension_of,
-            tension_terms,
-        )
+            Decider, Observer, decay, format_lines, join_entries, split_sources, tension_of, tension_terms)
 
         COMPILED = True
     except ImportError:  # installed without a C compiler, or a clone never built
-        from sim.kernel.reference import (
-            Decider,
-            Observer,
-            decay,
-            format_lines,
-            join_entries,
-            split_sources,
-            tension_of,
-            tension_terms,
-        )
+        from sim.kernel.reference import (Decider, Observer, decay, format_lines, join_entries, split_sources,
+                                          tension_of, tension_terms)
 
         COMPILED = False
         _fallback_warning(*_why_not_compiled())
+# isort: on
