@@ -356,21 +356,22 @@ returns the states `free` to join whose uniform in u falls below their hazard.""
 
 
 def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepared: Setting | None = None) -> Process:
-    """Every `parameters.joining.interval_days`, each state not at war takes, for each side of each war
-    under way, one joining decision with the hazard of :data:`Entries` (the fitted p by the war's
-    end, entries delayed as in the record; `entries`: the kernel's, which the engine passes), its
-    draws from the replication's own joining stream. A war is a dyad at war whose two states were at
-    war with no one else when it was first seen (the fit's unit is the war and its first two
-    belligerents); its treaty terms are the obligations its first attack invokes (:func:`owed`,
-    where the attack fell). A state that joins enters the war at the war rung against the other
-    side's first belligerent (logged `join`), who answers in self-defence; its entry is part of the
-    war it joined and ends with it (`sim.model.termination`). An entry that answers a call on the
-    state (an invocation of its pact against the state it attacks, or for an ally that state is
-    fighting: :func:`sim.model.alliances.honour_calls`) is preceded by the state's `honour`, which
-    the `join` names as its cause, and names its pact. With this decision on it is the only way into
-    a war under way other than being attacked: armed attacks invoke no defence or offence clause
-    (the treaty is the equation's `owes_side` term, not a second draw), so an entry re-triggers no
-    pact of either side (`sim.model.alliances`).
+    """Every `parameters.joining.interval_days`, each state not at war takes, for each side of each
+    war under way, one joining decision with the hazard of :data:`Entries` (the fitted p by the
+    war's end, entries delayed as in the record; `entries`: the kernel's, which the engine passes),
+    its draws from the replication's own joining
+    stream. A war is a dyad at war whose two states were at war with no one else when it was first
+    seen (the fit's unit is the war and its first two belligerents); its treaty terms are the
+    obligations its first attack invokes (:func:`owed`, where the attack fell). A state that joins
+    enters the war at the war rung against the other side's first belligerent (logged `join`), who
+    answers in self-defence; its entry is part of the war it joined and ends with it
+    (`sim.model.termination`). An entry that answers a call on the state (an invocation of its
+    pact against the state it attacks, or for an ally that state is fighting:
+    :func:`sim.model.alliances.honour_calls`) is preceded by the state's `honour`, which the `join`
+    names as its cause, and names its pact. With this decision on it is the only way into a war under way other
+    than being attacked: armed attacks invoke no defence or offence clause (the treaty is the
+    equation's `owes_side` term, not a second draw), so an entry re-triggers no pact of either side
+    (`sim.model.alliances`).
 
     `prepared`: the scenario's setting computed once (:func:`setting`), used when it holds for the
     replication (:meth:`Setting.holds_for`). What is computed each interval is kept small, with the
