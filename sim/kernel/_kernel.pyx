@@ -129,6 +129,17 @@ cdef extern from *:
         while (j < n) {
             end = j + 1;
             if (m == k && n - j >= 16) {
+                if (j + 80 <= n) {  /* 64 cells ahead (the processor's own prefetch stops at each page) */
+                    KERNEL_PREFETCH(base + j + 64);
+                    KERNEL_PREFETCH(base + j + 72);
+                    KERNEL_PREFETCH(dev + j + 64);
+                    KERNEL_PREFETCH(dev + j + 72);
+                    KERNEL_PREFETCH(share + j + 64);
+                    KERNEL_PREFETCH(share + j + 72);
+                    KERNEL_PREFETCH(aim + j + 64);
+                    KERNEL_PREFETCH(aim + j + 72);
+                    KERNEL_PREFETCH(posture + j + 64);
+                }
                 if (!decision_block_over(base + j, dev + j, share + j, posture + j, aim + j, e, keys[k - 1])) {
                     j += 16;
                     continue;
