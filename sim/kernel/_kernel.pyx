@@ -652,6 +652,67 @@ cdef extern from *:
         }
     }
 
+    /* H_i of one row (sim.kernel._kernel.tension_of): bloc by bloc in order (members group[g] ..
+       group[g + 1] - 1 of `member`, each bloc's in index order), the extras e_ij of the members
+       with x_ij > y_ij by decreasing size, the r-th weighted `aggregation`^r by repeated
+       multiplication, summed in that order. The extras are gathered without a branch per member,
+       their quotients taken several at a time, then each bloc's sorted (compare-exchanges up to 8,
+       insertion up to 64, a heap sort past it): the extras are > 0 and equal values are
+       interchangeable, so any sort gives the same sequence of values, that of the twin (decreasing
+       size, the lower index first among equals). vx, vy (n), cut (groups + 1): scratch. */
+    TENSION_FLAGS_ATTR
+    static double tension_extras(const double *TENSION_RESTRICT xs, const double *TENSION_RESTRICT ys,
+                                 const Py_ssize_t *TENSION_RESTRICT member, const Py_ssize_t *TENSION_RESTRICT group,
+                                 Py_ssize_t groups, double aggregation, double *TENSION_RESTRICT vx,
+                                 double *TENSION_RESTRICT vy, Py_ssize_t *TENSION_RESTRICT cut) {
+        Py_ssize_t g, k, m = 0, a, b, lo, hi;
+        double total = 0.0, w, x, y, item;
+        for (g = 0; g < groups; g++) {
+            cut[g] = m;
+            for (k = group[g]; k < group[g + 1]; k++) {
+                x = xs[member[k]];
+                y = ys[member[k]];
+                vx[m] = x;
+                vy[m] = y;
+                m += x > y;  /* what its allies add to its reach */
+            }
+        }
+        cut[groups] = m;
+        for (k = 0; k < m; k++)
+            vy[k] = (vx[k] - vy[k]) / (1.0 - vx[k]);
+        for (k = 0; k < m; k++)
+            vy[k] = vx[k] >= 1.0 ? INFINITY : log1p(vy[k]);
+        for (g = 0; g < groups; g++) {
+            lo = cut[g];
+            hi = cut[g + 1];
+            if (hi - lo > 64) {
+                tension_heap_sort(vy + lo, hi - lo);
+            } else if (hi - lo > 8) {
+                for (a = lo + 1; a < hi; a++) {
+                    item = vy[a];
+                    for (b = a - 1; b >= lo && vy[b] < item; b--)
+                        vy[b + 1] = vy[b];
+                    vy[b + 1] = item;
+                }
+            } else {
+                for (a = 0; a < hi - lo; a++)  /* odd-even transposition: hi - lo rounds sort */
+                    for (b = lo + (a & 1); b + 1 < hi; b += 2) {
+                        x = vy[b];
+                        y = vy[b + 1];
+                        vy[b] = x < y ? y : x;
+                        vy[b + 1] = x < y ? x : y;
+                    }
+            }
+            w = 1.0;
+            for (k = lo; k < hi; k++) {
+                if (k > lo)
+                    w = w * aggregation;
+                if (w > 0.0)
+                    total = total + w * vy[k];
+            }
+        }
+        return total;
+    }
     /* H_i of TENSION_ROWS rows side by side, one row a lane (sim.kernel._kernel.tension_of): each
        row's cells x, y in xs + r n, ys + r n. Bloc by bloc in order (members group[g] .. group[g + 1]
        - 1 of `member`), the extras e_ij of the members with x_ij > y_ij by decreasing size, the r-th
@@ -660,12 +721,13 @@ cdef extern from *:
        cells are gathered lane by lane (v[a TENSION_ROWS + r] for member a of row r), the extras of
        those with x > y computed (their quotients several at a time, then log1p) and the others set
        to 0; each bloc's lanes sorted together, in decreasing order, by compare-exchanges (odd-even
-       transposition; a heap sort per lane past TENSION_LANE_SORT members); and the sums taken lane by
+       transposition: blocs of at most TENSION_LANE_SORT members, which tension_of checks, else
+       it takes tension_extras row by row, as fast for a few large blocs); and the sums taken lane by
        lane. The extras are > 0, so the zeros go last, where each adds w 0 = +0 to a sum of
        non-negative terms (no change); equal values are interchangeable, so any sort gives the same
        sequence of values, that of the twin (decreasing size, the lower index first among equals).
        vx, vy, v, qx, qy (TENSION_ROWS group[groups] each), at (as many indices): scratch. */
-    #define TENSION_LANE_SORT 32
+    #define TENSION_LANE_SORT 16
 
     /* Lane by lane, the larger of u[r], d[r] into u[r] and the smaller into d[r] (both >= 0, no NaN):
        all the lanes at once in vector registers where the compiler has vector types. */
@@ -732,19 +794,9 @@ cdef extern from *:
         for (g = 0; g < groups; g++) {
             lo = group[g];
             hi = group[g + 1];
-            if (hi - lo > TENSION_LANE_SORT) {
-                for (r = 0; r < TENSION_ROWS; r++) {  /* lane r's extras apart, heap sorted, put back */
-                    for (a = lo; a < hi; a++)
-                        vx[a - lo] = v[a * TENSION_ROWS + r];
-                    tension_heap_sort(vx, hi - lo);
-                    for (a = lo; a < hi; a++)
-                        v[a * TENSION_ROWS + r] = vx[a - lo];
-                }
-            } else {
-                for (a = 0; a < hi - lo; a++)  /* odd-even transposition: hi - lo rounds sort */
-                    for (b = lo + (a & 1); b + 1 < hi; b += 2)
-                        tension_exchange(v + b * TENSION_ROWS, v + (b + 1) * TENSION_ROWS);
-            }
+            for (a = 0; a < hi - lo; a++)  /* odd-even transposition: hi - lo rounds sort */
+                for (b = lo + (a & 1); b + 1 < hi; b += 2)
+                    tension_exchange(v + b * TENSION_ROWS, v + (b + 1) * TENSION_ROWS);
             w = 1.0;
             for (a = lo; a < hi; a++) {
                 if (a > lo)
@@ -757,6 +809,9 @@ cdef extern from *:
     }
     """
     enum: ROWS "TENSION_ROWS"
+    enum: TENSION_LANE_SORT
+    double tension_extras(const double *xs, const double *ys, const Py_ssize_t *member, const Py_ssize_t *group,
+                          Py_ssize_t groups, double aggregation, double *vx, double *vy, Py_ssize_t *cut) noexcept nogil
     void tension_extras_rows(Py_ssize_t n, const double *xs, const double *ys, const Py_ssize_t *member,
                              const Py_ssize_t *group, Py_ssize_t groups, double aggregation, double *vx, double *vy,
                              double *v, double *qx, double *qy, Py_ssize_t *at, double *total) noexcept nogil
@@ -817,7 +872,8 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     bloc by bloc; and ROWS rows' products and extras are taken side by side (`tension_extras_rows`),
     each product still left to right and each row's extras summed in the twin's order."""
     cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
-    cdef Py_ssize_t i, i0, j, r, rows, n = baseline.shape[0], nb = 0, groups = 0
+    cdef Py_ssize_t i, i0, j, r, rows, n = baseline.shape[0], nb = 0, groups = 0, largest = 0
+    cdef bint lanes
     cdef double e, scale = 1.0 - floor
     cdef double product[ROWS]
     cdef double total[ROWS]
@@ -830,6 +886,7 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     cdef Py_ssize_t *member
     cdef Py_ssize_t *group
     cdef Py_ssize_t *at
+    cdef Py_ssize_t *cut
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
             == alone.shape[0] == alone.shape[1] == out.shape[0] == bloc.shape[0] == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
@@ -837,31 +894,35 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     if n == 0:
         return
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
-    size = <Py_ssize_t *> calloc(2 * (nb + 1) + n + ROWS * n, sizeof(Py_ssize_t))  # size, group, member, at
+    size = <Py_ssize_t *> calloc(3 * (nb + 1) + n + ROWS * n, sizeof(Py_ssize_t))  # size, group, cut, member, at
     lift = <double *> malloc((1 + 8 * ROWS) * n * sizeof(double))  # lift, f, xs, ys, then 5 ROWS n for the extras
     if not (size and lift):
         free(size)
         free(lift)
         raise MemoryError()
-    group, member = size + (nb + 1), size + 2 * (nb + 1)
+    group, cut, member = size + (nb + 1), size + 2 * (nb + 1), size + 3 * (nb + 1)
     at = member + n
     f, xs, ys, v = lift + n, lift + (1 + ROWS) * n, lift + (1 + 2 * ROWS) * n, lift + (1 + 3 * ROWS) * n
     groups = list_members(bloc, n, nb, size, group, member, lift)
+    for r in range(groups):
+        largest = max(largest, group[r + 1] - group[r])
+    lanes = groups > 0 and largest <= TENSION_LANE_SORT  # many small blocs: 8 rows' extras at once
     for i0 in range(0, n, ROWS):
         rows = ROWS if n - i0 >= ROWS else n - i0
         for r in range(rows):
             i = i0 + r
             tension_cells(n, &baseline[i, 0], &dev[i, 0], &share[i, 0], &alone[i, 0], lift, e, floor, scale,
                           xs + r * n, ys + r * n, f + r * n)
-        if groups:
+        if lanes:
             for r in range(rows, ROWS):  # the lanes past the last row: no extras
                 for j in range(n):
                     xs[r * n + j] = ys[r * n + j] = 0.0
             tension_extras_rows(n, xs, ys, member, group, groups, aggregation, v, v + ROWS * n, v + 2 * ROWS * n,
                                 v + 3 * ROWS * n, v + 4 * ROWS * n, at, total)
         else:
-            for r in range(ROWS):
-                total[r] = 0.0
+            for r in range(rows):
+                total[r] = tension_extras(xs + r * n, ys + r * n, member, group, groups, aggregation, v, v + n,
+                                          cut) if groups else 0.0
         if rows == ROWS:
             for r in range(ROWS):
                 product[r] = 1.0
