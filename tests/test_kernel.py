@@ -106,6 +106,25 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
         assert np.isinf(terms).any() == (floor < 1.0)
 
 
+@pytest.mark.parametrize("sizes", [4, 40])
+def test_tension_of_many_rows_matches_the_plain_python(sizes):
+    """From 512 states on, rows whose blocs all have at most 16 members take their extras 8 rows at a
+    time (the lanes of `tension_extras_rows`); with a larger bloc, row by row: the same bits as the twin
+    either way, equal extras and rows past the last full 8 included."""
+    rng = np.random.default_rng(sizes)
+    n = 517
+    fast = random_intent(rng, n)
+    share = rng.random((n, n))
+    alone = share * rng.random((n, n))
+    for m in (share, alone, fast.baseline, fast.dev):
+        m[:, 1::2] = m[:, 0:n - 1:2]
+    bloc = _numbered(rng.integers(0, n // sizes, n))
+    assert (np.bincount(bloc).max() <= 16) == (sizes == 4)
+    want = np.empty(n)
+    reference.tension_of(fast, share, alone, bloc, 0.5, 0.02, 61.5, want)
+    assert np.array_equal(fast.tension(share, 61.5, alone, bloc, 0.02, 0.5), want)
+
+
 def _numbered(labels: np.ndarray) -> np.ndarray:
     """Bloc labels renumbered 0.. in order of first appearance."""
     first: dict[int, int] = {}

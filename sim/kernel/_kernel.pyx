@@ -110,9 +110,12 @@ cdef extern from *:
     }
     #endif
 
+    #define DECISION_BLOCKS_FROM 128  /* fewer cells: too few blocks for the check to pay */
+
     /* The k counterparts of row i with the highest key threat + posture + aim, threat =
        (base + dev e) share, by decreasing key (ties: the lower index first), in keys, candidate and
-       threat_of; returns how many (Decider.weigh). Once k are held, a block of 16 cells is read
+       threat_of; returns how many (Decider.weigh). Once k are held (in a row of at least
+       DECISION_BLOCKS_FROM cells), a block of 16 cells is read
        first for its keys alone, in vector registers, and passed over when none beats the k-th
        (the cells one at a time would each be passed over too: the same keys, the same compare);
        otherwise its cells are taken one at a time, as in the twin. */
@@ -128,7 +131,7 @@ cdef extern from *:
             return 0;
         while (j < n) {
             end = j + 1;
-            if (m == k && n - j >= 16) {
+            if (m == k && n >= DECISION_BLOCKS_FROM && n - j >= 16) {
                 if (j + 80 <= n) {  /* 64 cells ahead (the processor's own prefetch stops at each page) */
                     KERNEL_PREFETCH(base + j + 64);
                     KERNEL_PREFETCH(base + j + 72);
@@ -728,6 +731,7 @@ cdef extern from *:
        sequence of values, that of the twin (decreasing size, the lower index first among equals).
        vx, vy, v, qx, qy (TENSION_ROWS group[groups] each), at (as many indices): scratch. */
     #define TENSION_LANE_SORT 16
+    #define TENSION_LANES_FROM 512  /* fewer rows: the lanes cost more than they save (measured at 50, 200, 1,000) */
 
     /* Lane by lane, the larger of u[r], d[r] into u[r] and the smaller into d[r] (both >= 0, no NaN):
        all the lanes at once in vector registers where the compiler has vector types. */
@@ -810,6 +814,7 @@ cdef extern from *:
     """
     enum: ROWS "TENSION_ROWS"
     enum: TENSION_LANE_SORT
+    enum: TENSION_LANES_FROM
     double tension_extras(const double *xs, const double *ys, const Py_ssize_t *member, const Py_ssize_t *group,
                           Py_ssize_t groups, double aggregation, double *vx, double *vy, Py_ssize_t *cut) noexcept nogil
     void tension_extras_rows(Py_ssize_t n, const double *xs, const double *ys, const Py_ssize_t *member,
@@ -906,7 +911,7 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     groups = list_members(bloc, n, nb, size, group, member, lift)
     for r in range(groups):
         largest = max(largest, group[r + 1] - group[r])
-    lanes = groups > 0 and largest <= TENSION_LANE_SORT  # many small blocs: 8 rows' extras at once
+    lanes = groups > 0 and largest <= TENSION_LANE_SORT and n >= TENSION_LANES_FROM  # many small blocs, many rows
     for i0 in range(0, n, ROWS):
         rows = ROWS if n - i0 >= ROWS else n - i0
         for r in range(rows):
