@@ -130,7 +130,7 @@ cdef extern from *:
         if (k <= 0)
             return 0;
         while (j < n) {
-            end = j + 1;
+            end = n < DECISION_BLOCKS_FROM ? n : j + 1;  /* a short row: all its cells one at a time */
             if (m == k && n >= DECISION_BLOCKS_FROM && n - j >= 16) {
                 if (j + 80 <= n) {  /* 64 cells ahead (the processor's own prefetch stops at each page) */
                     KERNEL_PREFETCH(base + j + 64);
