@@ -542,3 +542,29 @@ def test_a_member_whose_regime_changed_since_signing_honours_less_often():
     old, new = shares["1950"], shares["2021"]
     se = np.sqrt(old * (1 - old) / CHANGE_REPS + new * (1 - new) / CHANGE_REPS)
     assert new - old > 3 * se, shares
+
+
+def test_land_borders_of_the_2022_world_and_of_a_state_without_a_cow_name():
+    """The 2022 world reads COW Direct Contiguity's last spells (2016) by each state's COW name:
+    Ukraine borders Poland, Hungary, Romania, Slovakia, Russia and Belarus by land, Estonia Latvia
+    and Russia; the USA (Alaska is 2.5 miles of water from Russia, not land) borders only Canada;
+    Japan and Taiwan nobody. A scenario's own states (no COW name) border nobody. The term
+    `land_other` of a state joining Russia's side against Ukraine is 1 for Ukraine's neighbours only."""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.model.joining import covariates, COVARIATES, land_borders, setting
+
+    scenario = load_scenario("scenarios/russia_attacks_estonia.yaml")
+    sim = Simulation(Setup(scenario), 1, horizon=1)
+    world = sim.world
+    land = land_borders(scenario, world)
+    of = lambda s: {world.ids[j] for j in np.flatnonzero(land[world.index[s]])}  # noqa: E731
+    assert of("UKR") == {"POL", "HUN", "ROU", "SVK", "RUS", "BLR"}
+    assert of("EST") == {"LVA", "RUS"} and of("USA") == {"CAN"} and of("JPN") == of("TWN") == set()
+    assert (land == land.T).all()
+    st = setting(world, sim.pacts, scenario, sim.forces.power)
+    rus, ukr = world.index["RUS"], world.index["UKR"]
+    x = covariates(st, rus, ukr, sim.forces.power, np.zeros(world.n, dtype=bool))
+    bordering = {world.ids[c] for c in np.flatnonzero(x[:, COVARIATES.index("land_other")])}
+    assert bordering == of("UKR")  # Russia itself, the party, takes no decision on its own side
+    own = load_scenario(_world())
+    assert not land_borders(own, Simulation(Setup(own), 1, horizon=1).world).any()
