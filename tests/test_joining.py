@@ -551,7 +551,7 @@ def test_land_borders_of_the_2022_world_and_of_a_state_without_a_cow_name():
     Japan and Taiwan nobody. A scenario's own states (no COW name) border nobody. The term
     `land_other` of a state joining Russia's side against Ukraine is 1 for Ukraine's neighbours only."""
     from sim.engine.simulation import Setup, Simulation
-    from sim.model.joining import covariates, COVARIATES, land_borders, setting
+    from sim.model.joining import COVARIATES, covariates, land_borders, setting
 
     scenario = load_scenario("scenarios/russia_attacks_estonia.yaml")
     sim = Simulation(Setup(scenario), 1, horizon=1)

@@ -40,8 +40,7 @@ import pandas as pd
 from sim.history.validation import HELD_OUT, War, read_wars
 from sim.model.joining import COVARIATES, Coefficients, any_side, democracy, read_coefficients
 from sim.model.world import great_circle_km
-from sim.scenario.yearworld import (FIRST_YEAR, NUCLEAR_FIRST_TEST, armed_since, capital_at, land_contiguous, majors,
-                                    read_table)
+from sim.scenario.yearworld import FIRST_YEAR, NUCLEAR_FIRST_TEST, armed_since, capital_at, land_contiguous, majors, read_table
 
 __all__ = ["FILE", "BOUNDED", "Fitted",
            "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",

@@ -39,8 +39,17 @@ from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, World
 from sim.scenario.pactkinds import kind
 from sim.scenario.schema import Scenario
-from sim.scenario.yearworld import (ATOP_LAST_YEAR, CONTIGUITY_LAST, FIRST_YEAR, armed_since, land_contiguous,
-                                    land_contiguous_in, majors, read_table, rows_by)
+from sim.scenario.yearworld import (
+    ATOP_LAST_YEAR,
+    CONTIGUITY_LAST,
+    FIRST_YEAR,
+    armed_since,
+    land_contiguous,
+    land_contiguous_in,
+    majors,
+    read_table,
+    rows_by,
+)
 
 __all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores",
            "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
