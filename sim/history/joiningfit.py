@@ -5,7 +5,8 @@ held-out 106 and 139 (dropped when the wars are read): the candidates are the sy
 the war's onset year other than its first two belligerents (as in :mod:`sim.history.validation`),
 the sides are the first initiator's (A) and the first target's (B), and the outcome is whether the
 candidate fought on that side. The covariates (:data:`sim.model.joining.COVARIATES`) are measured
-on the war's onset date where the data give dates (capitals, other wars under way) and otherwise:
+on the war's onset date where the data give dates (capitals, other wars under way, land contiguity:
+COW Direct Contiguity, :func:`sim.scenario.yearworld.land_contiguous`) and otherwise:
 alliances from ATOP's obligations of the year BEFORE the onset year (ATOP's bundled dyad-years
 carry no dates, so the onset year's would include treaties signed after the war began, such as
 those of August 1914), majors, capabilities, rivalries and regime scores (`cow_democracy.csv`,
