@@ -13,7 +13,7 @@ import pytest
 
 from sim.execution.runner import run
 from sim.history.peacetime import conditional_force, dyads
-from sim.history.validation import conditional, joined
+from sim.history.validation import conditional, conditional_sides, joined
 from sim.scenario.loading import load_scenario
 
 REPS = 400
@@ -59,6 +59,20 @@ def test_the_mean_conditional_chance_of_joining_is_the_share_of_runs_joined(war_
     for state, share in shares.items():
         assert _agrees(cmc[state], share), (state, cmc[state], share)
     assert cmc["ALLY"] > cmc["TWIN"] > 0.0  # the treaty term, as in the share
+
+
+def test_each_sides_conditional_chance_is_the_share_of_runs_joined_on_that_side(war_run):
+    """The chance of joining each side (the attacker's, the target's), estimated from each side's
+    own chances, agrees with the share of runs in which the state joined that side; the two add up
+    to the chance of joining at all. ALLY, bound to the target, leans to the target's side."""
+    war = SimpleNamespace(initiator="AGG", target="NEU")
+    total, sides = conditional(war_run, war, 730.0), conditional_sides(war_run, war, 730.0)
+    per_rep = joined(war_run.frame("events"), war, 730.0)
+    for state, (one, two) in sides.items():
+        shares = [sum(rep.get(state) == side for rep in per_rep.values()) / REPS for side in (1, 2)]
+        assert _agrees(one, shares[0]) and _agrees(two, shares[1]), (state, one, two, shares)
+        assert one + two == pytest.approx(total[state], abs=1e-12)
+    assert sides["ALLY"][1] > 0.3 and sides["ALLY"][1] > 2.0 * sides["ALLY"][0], sides["ALLY"]
 
 
 def test_a_run_that_keeps_the_ledger_writes_the_same_bytes(war_run):

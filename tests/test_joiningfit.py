@@ -76,6 +76,30 @@ def test_joining_against_a_nuclear_party_is_bounded_by_its_profile_likelihood(da
     assert 2 * (plateau - llf(everyone, (bound + 0.5) * hit.to_numpy(float))) > critical + 1
 
 
+def test_firths_estimate_is_the_half_corrected_log_odds_where_maximum_likelihood_has_none():
+    """For one binary covariate Firth's estimates are the log-odds of the 2 x 2 table with 1/2 added
+    to each cell (Haldane's correction): finite where a cell is empty, as here (every row with x = 1
+    joined), where maximum likelihood runs to infinity and Newton's method does not converge."""
+    x = np.column_stack([np.ones(15), np.r_[np.zeros(10), np.ones(5)]])
+    y = np.r_[np.ones(3), np.zeros(7), np.ones(5)]
+    assert not joiningfit._logit(y, x).mle_retvals["converged"]
+    firth = joiningfit._firth(y, x)
+    base = np.log(3.5 / 7.5)
+    np.testing.assert_allclose(firth.params, [base, np.log(5.5 / 0.5) - base], atol=1e-8)
+    assert np.all(np.isfinite(firth.bse)) and np.all(firth.bse > 0)
+
+
+def test_a_fold_that_separates_a_term_takes_firths_estimates(data):
+    """Without 1816-1913 no candidate that owed only the other party joined: maximum likelihood
+    does not exist there (owes_other to minus infinity, owes_both to plus infinity); the fold's
+    estimates are Firth's, finite, and the sign the full sample gives owes_both."""
+    fold = data[data["era"] != "1816-1913"]
+    only_other = (fold["owes_other"] == 1) & (fold["owes_both"] == 0)
+    assert only_other.sum() > 100 and fold.loc[only_other, "joined"].sum() == 0
+    fitted = dict(zip(["const", *COVARIATES], joiningfit.fit(fold).params))
+    assert -5.0 < fitted["owes_other"] < 0.0 < fitted["owes_both"] < 5.0
+
+
 def _row(**values) -> np.ndarray:
     base = {name: 0.0 for name in COVARIATES} | {"share_side": 0.5}
     base |= values

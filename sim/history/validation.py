@@ -36,8 +36,8 @@ from sim.sweeps.points import apply_point
 
 __all__ = [
     "HELD_OUT", "WAR_LEVEL", "ERAS", "DAYS_PER_YEAR", "DURATION_MARGIN_DAYS", "NOT_A_POSTURE", "War", "read_wars", "pick_wars",
-    "war_scenario", "joined", "entries", "conditional", "simulate_war", "forecast", "climatology", "PAIR_COLUMNS", "STRONG",
-    "candidate_features",
+    "war_scenario", "joined", "entries", "conditional", "conditional_sides", "simulate_war", "forecast", "climatology",
+    "PAIR_COLUMNS", "STRONG", "candidate_features",
 ]
 
 HELD_OUT = frozenset({106, 139})
@@ -209,21 +209,40 @@ def conditional(result, war: War, horizon: float, level: int = WAR_LEVEL) -> dic
     attack or claim, a treaty's call): the compensator of the decision's entries and the indicator
     of the others, whose sum has the expectation of the share's 0/1, with far less variance. Capped
     at 1 (a mean above 1 comes of a few runs with high hazards and another route)."""
+    return {s: min(total, 1.0) for s, (total, _, _) in _compensators(result, war, horizon, level).items()}
+
+
+def conditional_sides(result, war: War, horizon: float, level: int = WAR_LEVEL) -> dict[str, tuple[float, float]]:
+    """Per candidate, :func:`conditional`'s estimate for each side: (the first initiator's side,
+    the first target's), each the mean of that side's compensator (:meth:`HazardLedger.joining_side`)
+    plus 1 when the state entered that side by another route; each capped at 1. The two add up to
+    :func:`conditional`'s (before the caps)."""
+    return {s: (min(one, 1.0), min(two, 1.0)) for s, (_, one, two) in _compensators(result, war, horizon, level).items()}
+
+
+def _compensators(result, war: War, horizon: float, level: int) -> dict[str, tuple[float, float, float]]:
+    """Per candidate, the means over replications of its compensator of joining (either side, the
+    initiator's side, the target's), each plus 1 for an entry by another route (on the side it took)."""
     per_rep = entries(result.frame("events"), war, horizon, level)
-    sums: dict[str, float] = {}
+    sums: dict[str, np.ndarray] = {}
     for rep in result.replications:
         ledger = rep.hazards
         entered = per_rep.get(rep.rep, {})
         key = next((k for k in ((war.initiator, war.target), (war.target, war.initiator)) if k in ledger.join_times),
                    (war.initiator, war.target))
+        initiator_first = key[0] == war.initiator
         for k, state in enumerate(ledger.ids):
             if state in (war.initiator, war.target):
                 continue
             side, t, by_decision = entered.get(state, (0, horizon, True))
-            value = ledger.joining(key, k, t) + (0.0 if by_decision else 1.0)
-            sums[state] = sums.get(state, 0.0) + value
+            first, second = ledger.joining_side(key, k, t, 0), ledger.joining_side(key, k, t, 1)
+            one, two = (first, second) if initiator_first else (second, first)
+            other_route = 0.0 if by_decision else 1.0
+            value = np.array([ledger.joining(key, k, t) + other_route,
+                              one + (other_route if side == 1 else 0.0), two + (other_route if side == 2 else 0.0)])
+            sums[state] = sums[state] + value if state in sums else value
     count = len(result.replications)
-    return {s: min(v / count, 1.0) for s, v in sums.items()}
+    return {s: (float(v[0]) / count, float(v[1]) / count, float(v[2]) / count) for s, v in sums.items()}
 
 
 def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=(WAR_LEVEL,),
@@ -248,8 +267,9 @@ def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=
         side1[level] = {s: sum(rep.get(s) == 1 for rep in per_rep.values()) for s in candidates}
     ended = result.frame("summary")[f"t_end_{war.initiator}_{war.target}"]
     cmc = {WAR_LEVEL: conditional(result, war, war.horizon_days)} if WAR_LEVEL in levels else {}
+    cmc_sides = {WAR_LEVEL: conditional_sides(result, war, war.horizon_days)} if WAR_LEVEL in levels else {}
     return {"warnum": war.warnum, "candidates": candidates, "counts": counts, "side1": side1, "seed": war_seed,
-            "cmc": cmc,
+            "cmc": cmc, "cmc_sides": cmc_sides,
             "features": candidate_features(war, scenario), "cpu_seconds": time.process_time() - start,
             "durations": [float(t) for t in pd.to_numeric(ended, errors="coerce")],
             "run_days": scenario.horizon_days}

@@ -49,6 +49,10 @@ def pairs(wars: list[War], results: list[dict], clim: dict[int, float], replicat
     frame = pd.DataFrame(rows, columns=PAIR_COLUMNS)
     if all(level in result.get("cmc", {}) for result in results):  # the conditional Monte Carlo's probability
         frame["p_cmc"] = [result["cmc"][level][state] for result in results for state in result["counts"][level]]
+    if all(level in result.get("cmc_sides", {}) for result in results):  # and by side: the side it took
+        frame["p_cmc_record_side"] = [
+            _record_side_chance(by_number[result["warnum"]], state, result["cmc_sides"][level][state])
+            for result in results for state in result["counts"][level]]
     return frame
 
 
@@ -60,6 +64,14 @@ def record_side(war: War, state: str, count: int, initiators_side: int) -> int:
     return initiators_side if war.sides[state] == war.sides[war.initiator] else count - initiators_side
 
 
+def _record_side_chance(war: War, state: str, sides: tuple[float, float]) -> float:
+    """Of a candidate's chances of joining (the first initiator's side, the first target's), the one
+    of the side it fought on in history (0 if it did not fight)."""
+    if state not in war.sides:
+        return 0.0
+    return sides[0] if war.sides[state] == war.sides[war.initiator] else sides[1]
+
+
 def _squared(frame: pd.DataFrame, column: str) -> pd.Series:
     return (frame[column] - frame["joined"]) ** 2
 
@@ -69,7 +81,8 @@ FORECASTS = {"": "p_model", "cmc_": "p_cmc", "baseline_": "p_baseline", "lookup_
 simulator's probability by conditional Monte Carlo (`cmc_`, :mod:`sim.model.ledger`: the headline),
 the fitted joining equation forecast directly (without simulation), the three-feature lookup
 (:mod:`sim.history.joiningfit`)."""
-SIDES = {"": ("p_model", "p_model_record_side"), "baseline_": ("p_baseline", "p_baseline_record_side")}
+SIDES = {"": ("p_model", "p_model_record_side"), "cmc_": ("p_cmc", "p_cmc_record_side"),
+         "baseline_": ("p_baseline", "p_baseline_record_side")}
 """Per prefix: the forecast of joining and of joining on the side taken in history."""
 
 
@@ -147,7 +160,7 @@ def _forecast_rows(frame: pd.DataFrame, subset: str, era: str, seed: int, prefix
         rows.append([subset, era, f"{prefix}skill_vs_{reference}", skill(frame, reference, column),
                      *bootstrap_skill(frame, reference, seed, column=column)])
     rows.append([subset, era, f"{prefix}auc", auc(frame, column), None, None])
-    if prefix in SIDES:
+    if prefix in SIDES and SIDES[prefix][1] in frame:
         real = frame[frame["joined"] == 1]
         rows += [[subset, era, f"{prefix}expected_real_joiners", float(real[column].sum()), None, None],
                  [subset, era, f"{prefix}side_skill", side_skill(frame, *SIDES[prefix]), None, None]]

@@ -20,7 +20,10 @@ notes only what those scores need:
   one, the chance that it uses force at all, 1 - exp(-Lambda_i dt) (as `ForceDraws.draw`); the
   chance against j is that times lambda_ij / Lambda_i (:meth:`HazardLedger.force`);
 * joining (:mod:`sim.model.joining`): at each joining interval of each war, for each state free to
-  join, the chance that it joins either side, 1 - (1 - h_1)(1 - h_2) (:meth:`HazardLedger.joining`).
+  join, the chance that it joins either side, 1 - (1 - h_1)(1 - h_2) (:meth:`HazardLedger.joining`),
+  and each side's: h_1 for the first striker's side, whose draw is read first, and (1 - h_1) h_2
+  for the target's (the compensator of each mark of a marked point process is the sum of its own
+  chances, so each side's probability is estimated the same way).
 
 Only decisions up to day `until` are noted (the days the score reads).
 """
@@ -52,6 +55,7 @@ class HazardLedger:
         self.force_epochs: list[list[int]] = [[] for _ in range(n)]  # the rates each decision drew with
         self.join_times: dict[tuple[str, str], list[float]] = {}
         self.join_sums: dict[tuple[str, str], list[np.ndarray]] = {}  # running sum per state
+        self.side_sums: dict[tuple[str, str], list[np.ndarray]] = {}  # running sum per side (2 x n)
 
     def set_rate(self, force_rate: np.ndarray) -> None:
         """The decisions from now on draw with these rates (per year)."""
@@ -80,6 +84,10 @@ class HazardLedger:
         step = np.where(free, 1.0 - stay, 0.0)
         self.join_times.setdefault(key, []).append(now)
         sums.append(sums[-1] + step if sums else step)
+        first_side, target_side = hazards
+        sides = np.where(free, np.stack([first_side, (1.0 - first_side) * target_side]), 0.0)
+        by_side = self.side_sums.setdefault(key, [])
+        by_side.append(by_side[-1] + sides if by_side else sides)
 
     def force(self, i: int, j: int, t: float) -> float:
         """The sum of i's chances of using force against j at its decisions up to day `t`: at each,
@@ -104,3 +112,10 @@ class HazardLedger:
         times = self.join_times.get(war, [])
         k = bisect.bisect_right(times, t)
         return 0.0 if k == 0 else float(self.join_sums[war][k - 1][state])
+
+    def joining_side(self, war: tuple[str, str], state: int, t: float, side: int) -> float:
+        """As :meth:`joining`, the chances of joining one side only: `side` 0 the first striker's
+        (`war[0]`), 1 the target's. The two sides' sums add up to :meth:`joining`'s."""
+        times = self.join_times.get(war, [])
+        k = bisect.bisect_right(times, t)
+        return 0.0 if k == 0 else float(self.side_sums[war][k - 1][side, state])
