@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sim.execution.runner import run
-from sim.model.joining import entry_hazard
+from sim.kernel import join_entries
 from sim.scenario.loading import load_scenario
 
 pytestmark = pytest.mark.xdist_group(__name__)
@@ -77,17 +77,26 @@ def test_no_joining_decision_when_disabled():
     assert (events.kind == "join").sum() == 0
 
 
-def test_entry_hazard_adds_up_to_the_fitted_chance():
+def entry_hazard(p: float, since: float, interval: float, mean_delay: float) -> float:
+    """The hazard the decision draws with (the kernel's `join_entries`) when the fitted chance is p:
+    an equation of no covariates whose constant is logit(p)."""
+    h = np.empty(1)
+    join_entries(np.empty((1, 0)), np.array([np.log(p / (1.0 - p))]), np.empty(0), np.empty(0), since, interval,
+                 mean_delay, np.ones(1, dtype=bool), np.ones(1), h)
+    return h[0]
+
+
+@pytest.mark.parametrize("p", [0.05, 0.3, 0.9])
+def test_entry_hazard_adds_up_to_the_fitted_chance(p):
     """Over a war of any length the per-interval chances make p; after the mean delay, 1 - 1/e of it."""
-    p = np.array([0.05, 0.3, 0.9])
-    survive = np.ones(3)
+    survive = 1.0
     for k in range(400):
         survive *= 1.0 - entry_hazard(p, 30.0 * k, 30.0, 97.71)
-    np.testing.assert_allclose(1.0 - survive, p, rtol=1e-9)
-    survive = np.ones(3)
+    assert 1.0 - survive == pytest.approx(p, rel=1e-9)
+    survive = 1.0
     for k in range(10):
         survive *= 1.0 - entry_hazard(p, 10.0 * k, 10.0, 100.0)
-    np.testing.assert_allclose(1.0 - survive, p * (1 - np.exp(-1.0)), rtol=1e-9)
+    assert 1.0 - survive == pytest.approx(p * (1 - np.exp(-1.0)), rel=1e-9)
 
 
 def test_given_coefficients_replace_the_shipped_ones():

@@ -174,6 +174,69 @@ def test_tension_refuses_mismatched_arrays():
                               np.array([3], dtype=np.intp), np.empty((1, 3)), np.empty((1, 3)))
 
 
+def random_joining(rng, n, k, spread):
+    """A joining decision's inputs: covariates partly beyond their bounds and partly on them, the
+    coefficients scaled by `spread` (p from 0 to 1 and e^-eta overflowing at 1000), free states and uniforms."""
+    low, high = rng.normal(0, 2, k), rng.normal(0, 2, k)
+    low, high = np.minimum(low, high), np.maximum(low, high)
+    x = low + (high - low) * rng.uniform(-0.5, 1.5, (n, k))
+    edge = rng.random((n, k))
+    x = np.where(edge < 0.1, low, np.where(edge > 0.9, high, x))  # exactly on a bound
+    coef = rng.normal(0, spread, k + 1)
+    return x, coef, low, high, rng.random(n) < 0.7, rng.random(n)
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 15, 40])
+@pytest.mark.parametrize("spread", [0.5, 3.0, 40.0, 1000.0])
+def test_joining_decisions_match_the_plain_python(k, spread):
+    """The hazards of a joining side and who joins, compiled and plain Python bit for bit, for any
+    number of covariates, covariates clipped to their bounds, p near 0 and 1 (and e^-eta beyond
+    the largest double), at the war's start and long into it; both are, to rounding, the numpy
+    definition: logistic(coef[0] + clip(x) @ coef[1:]) reached over the war (docs/model.md, "Joining")."""
+    rng = np.random.default_rng(31 + k)
+    extremes = set()
+    for _ in range(60):
+        n = int(rng.integers(1, 120))
+        x, coef, low, high, free, u = random_joining(rng, n, k, spread)
+        since, interval, mean = float(rng.choice([0.0, 30.0, 17.5, 900.0, 3000.0])), float(rng.choice([30.0, 7.0])), 97.71
+        fast, slow = np.empty(n), np.empty(n)
+        joined = _kernel.join_entries(x, coef, low, high, since, interval, mean, free, u, fast)
+        assert joined == reference.join_entries(x, coef, low, high, since, interval, mean, free, u, slow)
+        assert np.array_equal(fast, slow)
+        assert joined == np.flatnonzero(free & (u < fast)).tolist()
+        with np.errstate(over="ignore"):
+            p = 1.0 / (1.0 + np.exp(-(coef[0] + np.clip(x, low, high) @ coef[1:])))
+        g0, g1 = -np.expm1(-since / mean), -np.expm1(-(since + interval) / mean)
+        assert np.allclose(fast, p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12), rtol=1e-9, atol=1e-300)
+        extremes |= {"near 0"} if (p < 1e-12).any() else set()
+        extremes |= {"1"} if (p == 1.0).any() else set()
+        extremes |= {"0"} if (p == 0.0).any() else set()  # e^-eta overflowed
+    assert extremes >= ({"near 0", "1", "0"} if spread == 1000.0 else {"near 0", "1"} if spread == 40.0 else set())
+
+
+def test_joining_decisions_at_the_edges_match_the_plain_python():
+    """A sure joiner long into a war (1 - p G(t) at its floor 1e-12), a covariate that is NaN (no
+    hazard, no entry) and bounds that cross (the upper one wins, as np.clip's): the same in both."""
+    x = np.array([[0.0, 1.0], [np.nan, 0.5], [5.0, -5.0], [2.0, 2.0]])
+    coef, low, high = np.array([800.0, 1.0, -1.0]), np.array([0.0, 1.0]), np.array([-1.0, 1.0])
+    free, u = np.ones(4, dtype=bool), np.full(4, 1e-300)
+    fast, slow = np.empty(4), np.empty(4)
+    for since in (0.0, 1e5):
+        joined = _kernel.join_entries(x, coef, low, high, since, 30.0, 97.71, free, u, fast)
+        assert joined == reference.join_entries(x, coef, low, high, since, 30.0, 97.71, free, u, slow)
+        assert np.array_equal(fast, slow, equal_nan=True) and np.isnan(fast[1]) and 1 not in joined
+    assert fast[0] == 0.0  # g0 = g1 = 1: nothing left to join
+
+
+def test_joining_decisions_refuse_mismatched_arrays():
+    x, coef, low, high, free, u = random_joining(np.random.default_rng(1), 5, 3, 1.0)
+    for module in (_kernel, reference):
+        with pytest.raises(ValueError, match="1 \\+ k coefficients"):
+            module.join_entries(x, coef[:-1], low, high, 0.0, 30.0, 97.71, free, u, np.empty(5))
+        with pytest.raises(ValueError, match="n-vectors"):
+            module.join_entries(x, coef, low, high, 0.0, 30.0, 97.71, free[:4], u, np.empty(5))
+
+
 def random_state(rng, n, kind):
     """Arrays for a Decider: intent, shares, level costs, postures with some attacks and ties."""
     intent = random_intent(rng, n)
@@ -290,7 +353,8 @@ def test_observations_match_the_plain_python(n):
                                                    ("russia_attacks_estonia", 200, False), ("baseline_2022", 240, True)])
 def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, fitted, monkeypatch, tmp_path):
     """Every table of a run (sources.csv too), byte for byte, with the kernel and with sim.kernel.reference swapped in
-    (with the fitted use-of-force hazard too: its draws and the coercion cap are in the kernel)."""
+    (with the fitted use-of-force hazard too: its draws and the coercion cap are in the kernel; and the joining
+    decision's hazards and draws, `join_entries`)."""
     scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml", overrides={"parameters.decision.fitted_force": fitted})
     fast = run(scenario, replications=3, seed=11, horizon=horizon, sources=True).write(tmp_path / "fast")
     monkeypatch.setattr(sim.engine.simulation, "Decider", reference.Decider)
@@ -300,10 +364,13 @@ def test_whole_replications_are_the_same_on_the_plain_python(name, horizon, fitt
     monkeypatch.setattr(sim.engine.intent, "tension_terms", reference.tension_terms)
     monkeypatch.setattr(sim.engine.recording, "split_sources", reference.split_sources)
     monkeypatch.setattr(sim.engine.recording, "format_lines", reference.format_lines)
+    monkeypatch.setattr(sim.engine.simulation, "join_entries", reference.join_entries)
     slow = run(scenario, replications=3, seed=11, horizon=horizon, sources=True).write(tmp_path / "slow")
     events = (fast / "events.csv").read_text().count("\n")
     assert events > 3 * 25
     assert (",use_of_force," in (fast / "events.csv").read_text()) == fitted
+    if name != "baseline_2022":  # the wars of these scenarios are joined (the fitted joining decision)
+        assert ",join," in (fast / "events.csv").read_text()
     for table in ("summary", "events", "tension", "states", "sources"):
         assert (fast / f"{table}.csv").read_bytes() == (slow / f"{table}.csv").read_bytes(), table
 

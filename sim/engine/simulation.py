@@ -20,7 +20,7 @@ import sim.model.reach as reach
 from sim.engine.clock import Clock
 from sim.engine.intent import Intent
 from sim.engine.recording import Recorder
-from sim.kernel import Decider, Observer
+from sim.kernel import Decider, Observer, join_entries
 from sim.model import alliances, answers, force, honour, joining, motives, nuclear
 from sim.model.actions import timeline
 from sim.model.decision import level_costs
@@ -262,7 +262,7 @@ class Simulation:
         if self.params.alliances.endogenous:
             clock.spawn(alignment.reviews(self))
         if self.params.joining.enabled:
-            clock.spawn(joining.process(self, self.scenario, self.setup.joining))
+            clock.spawn(joining.process(self, self.scenario, join_entries, self.setup.joining))
         clock.spawn(self.recorder())
         clock.run(until=self.horizon)
         alliances.close_calls(self)  # calls still unanswered at the horizon: abandoned

@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["Decider", "Observer", "decay", "tension_of", "tension_terms", "split_sources", "format_lines", "COMPILED", "SLOWDOWN"]
+__all__ = ["Decider", "Observer", "decay", "tension_of", "tension_terms", "split_sources", "format_lines", "join_entries",
+           "COMPILED", "SLOWDOWN"]
 
 SLOWDOWN = 40
 """About how many times longer a replication takes on the reference: CPU seconds of 10
@@ -55,18 +56,24 @@ def _why_not_compiled() -> tuple[str, str]:
     return "the compiled kernel (sim.kernel._kernel) is not built", _BUILD
 
 
+# the three imports of the same names are wrapped alike, to read as one list
+# isort: off
 if os.environ.get("ALLIANCE_SIM_KERNEL") == "python":
-    from sim.kernel.reference import Decider, Observer, decay, format_lines, split_sources, tension_of, tension_terms
+    from sim.kernel.reference import (Decider, Observer, decay, format_lines, join_entries, split_sources, tension_of,
+                                      tension_terms)
 
     COMPILED = False
 else:
     try:
         # the same names as the reference's, typed by them (the extension has no stubs)
-        from sim.kernel._kernel import Decider, Observer, decay, format_lines, split_sources, tension_of, tension_terms  # type: ignore[no-redef]
+        from sim.kernel._kernel import (  # type: ignore[no-redef]
+            Decider, Observer, decay, format_lines, join_entries, split_sources, tension_of, tension_terms)
 
         COMPILED = True
     except ImportError:  # installed without a C compiler, or a clone never built
-        from sim.kernel.reference import Decider, Observer, decay, format_lines, split_sources, tension_of, tension_terms
+        from sim.kernel.reference import (Decider, Observer, decay, format_lines, join_entries, split_sources,
+                                          tension_of, tension_terms)
 
         COMPILED = False
         _fallback_warning(*_why_not_compiled())
+# isort: on

@@ -974,3 +974,38 @@ def format_lines(list times, list states, list cells, const int64_t[::1] time, c
     free(lengths[0])
     free(texts[0])
     return out[:at].decode()
+
+
+def join_entries(const double[:, ::1] x, const double[::1] coef, const double[::1] low, const double[::1] high,
+                 double since, double interval, double mean_delay, free, const double[::1] u, double[::1] h):
+    """One side's joining decision over one interval of a war (`sim.model.joining.process`):
+    h[c] = p (G(since + interval) - G(since)) / max(1 - p G(since), 1e-12), G(t) = 1 - exp(-t /
+    mean_delay), of the fitted chance p = 1 / (1 + exp(-eta)), eta = coef[0] + sum_k coef[1 + k]
+    clip(x[c, k], low[k], high[k]) summed in the order of k (x: n x k, any k); returns the states c
+    (in increasing order) with free[c] (a bool n-vector) and u[c] < h[c] (sim.kernel.reference.join_entries)."""
+    cdef Py_ssize_t n = x.shape[0], k = x.shape[1], c, j
+    cdef double g0, g1, s, v, p, d
+    if not (coef.shape[0] == k + 1 and low.shape[0] == high.shape[0] == k and u.shape[0] == h.shape[0] == n
+            and len(free) == n):
+        raise ValueError("join_entries: x (n x k), 1 + k coefficients, k bounds and n-vectors free, u, h expected")
+    cdef const unsigned char[::1] is_free = np.asarray(free, dtype=bool).view(np.uint8)
+    g0 = 1.0 - exp(-since / mean_delay)
+    g1 = 1.0 - exp(-(since + interval) / mean_delay)
+    joiners = []
+    for c in range(n):
+        s = 0.0
+        for j in range(k):
+            v = x[c, j]
+            if v < low[j]:
+                v = low[j]
+            if v > high[j]:
+                v = high[j]
+            s = s + v * coef[1 + j]
+        p = 1.0 / (1.0 + exp(-(coef[0] + s)))
+        d = 1.0 - p * g0
+        if d < 1e-12:
+            d = 1e-12
+        h[c] = p * (g1 - g0) / d
+        if is_free[c] and u[c] < h[c]:
+            joiners.append(c)
+    return joiners

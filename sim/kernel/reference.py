@@ -1,5 +1,5 @@
 """The compiled kernel (`sim.kernel._kernel`) in plain Python: the readable definition of a state's
-decision, of every state's observation of an act, and of tension.
+decision, of every state's observation of an act, of tension, and of the numbers of a joining decision.
 
 The kernel must give exactly what these give: `tests/test_kernel.py` checks it bit for bit, on
 random inputs and on whole replications of shipped scenarios. They are not used to simulate (a
@@ -19,7 +19,8 @@ from sim.model.decision import choose, desired_level
 from sim.model.force import ForceDraws, coercion_cap
 from sim.model.ladder import CLASH, MOBILISATION, TOP
 
-__all__ = ["RESCALE", "decay", "tension_of", "tension_terms", "split_sources", "format_lines", "Decider", "Observer"]
+__all__ = ["RESCALE", "decay", "tension_of", "tension_terms", "split_sources", "format_lines", "join_entries", "Decider",
+           "Observer"]
 
 RESCALE = 300.0  # e-foldings since the epoch past which D and strengths move to a new epoch
 
@@ -323,3 +324,35 @@ class Observer:
                 if rise > self.threshold:
                     alarmed.append((m, rise))
         return alarmed
+
+
+def _exp(x: float) -> float:
+    """e^x as C's exp gives it: math.exp, and infinity where it overflows (math.exp raises)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def join_entries(x, coef, low, high, since: float, interval: float, mean_delay: float, free, u, h) -> list[int]:
+    """One side's joining decision over one interval of a war: h[c] = p (G(since + interval) -
+    G(since)) / max(1 - p G(since), 1e-12), G(t) = 1 - exp(-t / mean_delay), the chance of joining
+    in the interval given not joined by `since` when p is the chance of joining by the war's end
+    and entries are delayed exponentially with mean `mean_delay` days (over a whole war the h add
+    up to p); p = 1 / (1 + exp(-eta)), eta = coef[0] + sum_k coef[1 + k] clip(x[c, k], low[k],
+    high[k]) summed in the order of k (x: n x k, any k). Returns the states c (in increasing order)
+    that are `free` and whose uniform u[c] is below h[c]."""
+    n, k = x.shape
+    if not (len(coef) == k + 1 and len(low) == len(high) == k and len(u) == len(h) == len(free) == n):
+        raise ValueError("join_entries: x (n x k), 1 + k coefficients, k bounds and n-vectors free, u, h expected")
+    s = np.zeros(n)
+    for j in range(k):  # column by column: each cell's sum in the order of k, as the kernel adds it
+        v = np.where(x[:, j] < low[j], low[j], x[:, j])
+        v = np.where(v > high[j], high[j], v)
+        s = s + v * coef[1 + j]
+    b0 = float(coef[0])
+    p = np.array([1.0 / (1.0 + _exp(-(b0 + e))) for e in s.tolist()])  # math.exp: C's exp, not numpy's
+    g0, g1 = 1.0 - math.exp(-since / mean_delay), 1.0 - math.exp(-(since + interval) / mean_delay)
+    d = 1.0 - p * g0
+    h[:] = p * (g1 - g0) / np.where(d < 1e-12, 1e-12, d)
+    return np.flatnonzero(np.asarray(free, dtype=bool) & (u < h)).tolist()

@@ -29,6 +29,7 @@ import csv
 import functools
 import io
 import math
+from collections.abc import Callable
 from importlib import resources
 
 import numpy as np
@@ -52,7 +53,7 @@ from sim.scenario.yearworld import (
 )
 
 __all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores",
-           "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "entry_hazard", "MAJOR_SHARE",
+           "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "Entries", "MAJOR_SHARE",
            "RIVAL_INTENT", "Setting", "setting", "covariates", "owed", "process", "regime_change", "land_borders"]
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
@@ -389,20 +390,21 @@ def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting:
                             st.land[:, other]])
 
 
-def entry_hazard(p: np.ndarray, since: float, interval: float, mean_delay: float) -> np.ndarray:
-    """The chance of joining in (since, since + interval] of a war, given not joined by `since`,
-    when joining by the war's end has chance p and the delay of an entry is exponential with mean
-    `mean_delay` days: p (G(t + d) - G(t)) / (1 - p G(t)), G(t) = 1 - exp(-t / mean_delay). Over
-    the whole war the chances add up to p, whatever its length."""
-    g0, g1 = 1.0 - np.exp(-since / mean_delay), 1.0 - np.exp(-(since + interval) / mean_delay)
-    p = np.minimum(np.maximum(p, 0.0), 1.0)  # np.clip, without its wrapper (a third of the call)
-    return p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12)
+Entries = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float, float, np.ndarray, np.ndarray,
+                    np.ndarray], list[int]]
+"""One side's decision over one interval (the kernel's `join_entries`, `sim.kernel.reference.join_entries`
+its twin): `(x, coef, low, high, since, interval, mean_delay, free, u, h)` writes in h each state's
+hazard of joining the side in the interval, `since` days into the war, of p = logistic(coef[0] +
+coef[1:] . clip(x, low, high)) (:func:`probability`) reached over the whole war with entries
+delayed exponentially by `mean_delay` days on average (docs/model.md, "Joining", Timing), and
+returns the states `free` to join whose uniform in u falls below their hazard."""
 
 
-def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None = None) -> Process:
+def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepared: Setting | None = None) -> Process:
     """Every `parameters.joining.interval_days`, each state not at war takes, for each side of each
-    war under way, one joining decision with the hazard of :func:`entry_hazard` (the fitted p by the
-    war's end, entries delayed as in the record), its draws from the replication's own joining
+    war under way, one joining decision with the hazard of :data:`Entries` (the fitted p by the
+    war's end, entries delayed as in the record; `entries`: the kernel's, which the engine passes),
+    its draws from the replication's own joining
     stream. A war is a dyad at war whose two states were at war with no one else when it was first
     seen (the fit's unit is the war and its first two belligerents); its treaty terms are the
     obligations its first attack invokes (:func:`owed`, where the attack fell). A state that joins
@@ -419,10 +421,12 @@ def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None 
     `prepared`: the scenario's setting computed once (:func:`setting`), used when it holds for the
     replication (:meth:`Setting.holds_for`). What is computed each interval is kept small, with the
     same numbers and draws: the states at war are read from the few cells of `posture` at CLASH or
-    above (no n x n matrix of who fights whom); an interval with no war under way does nothing; and
-    a war side's p is recomputed only when what it reads changes (:func:`_chance`)."""
+    above (no n x n matrix of who fights whom); an interval with no war under way does nothing; a
+    war side's covariates are recomputed only when what they read changes (:func:`_design`); and the
+    numbers of each decision (p, the hazard, the comparison with the draws) are the kernel's."""
     params = sim.params.joining
     coef = given(list(params.coefficients)) if params.coefficients else coefficients()
+    low, high = coef.support()
     power = sim.forces.power
     if prepared is not None and prepared.holds_for(sim.world, sim.pacts, scenario, power):
         st = prepared
@@ -430,7 +434,7 @@ def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None 
         st = setting(sim.world, sim.pacts, scenario, power)
     # (first striker, target, day seen, owes, where it fell)
     wars: list[tuple[int, int, float, tuple[np.ndarray, np.ndarray], Place]] = []
-    chances: dict[tuple[int, int], tuple[bytes, np.ndarray]] = {}  # (war, side) -> (what p read, p)
+    designs: dict[tuple[int, int], tuple[bytes, np.ndarray]] = {}  # (war, side) -> (what x read, x)
     seen: set[frozenset[int]] = set()
     belligerents: set[int] = set()
     rng, step, n = sim.streams.join, params.interval_days, st.n
@@ -466,14 +470,16 @@ def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None 
             if not free.any():
                 continue
             u = rng.random((2, n))
+            since = max(now - step - start, 0.0)
             sides = ((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))
-            hazards = [_hazard(chances, (w, side), st, pair, sim.forces.power, hot, coef, now - step - start, step,
-                               params.entry_mean_days) for side, pair in enumerate(sides)]
+            hazards = [np.empty(n), np.empty(n)]
+            joiners = [entries(_design(designs, (w, side), st, party, other, sim.forces.power, hot[:, other] | hot[other],
+                                       owes), coef.values, low, high, since, step, params.entry_mean_days, free, u[side],
+                               hazards[side]) for side, (party, other, owes) in enumerate(sides)]
             if sim.memory.hazards is not None:  # a validation's run: this interval's chances (sim.model.ledger)
                 sim.memory.hazards.join_interval(a, b, now, free, hazards)
             for side, (party, other, owes) in enumerate(sides):
-                h = hazards[side]
-                for c in np.flatnonzero(free & (u[side] < h)).tolist():
+                for c in joiners[side]:
                     if at_war[c]:
                         continue
                     at_war[c] = True
@@ -483,28 +489,18 @@ def process(sim: ReplicationState, scenario: Scenario, prepared: Setting | None 
                     sim.conflict.wars.attach(c, other, frozenset((a, b)))
 
 
-def _hazard(chances: dict[tuple[int, int], tuple[bytes, np.ndarray]], key: tuple[int, int], st: Setting,
-            pair: tuple, power: np.ndarray, hot: np.ndarray, coef: Coefficients, since: float, step: float,
-            mean_delay: float) -> np.ndarray:
-    """The hazard of joining a war's side (`pair`: its party, the other party, the war's treaty terms)
-    in the interval after `since` days of the war, as the decision draws it."""
-    party, other, owes = pair
-    p = _chance(chances, key, st, party, other, power, hot[:, other] | hot[other], owes, coef)
-    return entry_hazard(p, max(since, 0.0), step, mean_delay)
-
-
-def _chance(chances: dict[tuple[int, int], tuple[bytes, np.ndarray]], key: tuple[int, int], st: Setting,
+def _design(designs: dict[tuple[int, int], tuple[bytes, np.ndarray]], key: tuple[int, int], st: Setting,
             party: int, other: int, power: np.ndarray, war_other: np.ndarray,
-            owes: tuple[np.ndarray, np.ndarray], coef: Coefficients) -> np.ndarray:
-    """p for a war's side (:func:`probability` of :func:`covariates`), kept in `chances` under `key`
-    and recomputed only when what it reads changed. Besides the setting, the war's treaty terms and
-    the coefficients (fixed for a war), the covariates read only the two parties' powers (the
-    side's share) and who is at war with `other` (`war_other`): the same of these, the same p, bit
-    for bit. (A covariate that reads anything else that can change during a war must add it here.)"""
+            owes: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """x for a war's side (:func:`covariates`), kept in `designs` under `key` and recomputed only
+    when what it reads changed. Besides the setting and the war's treaty terms (fixed for a war),
+    the covariates read only the two parties' powers (the side's share) and who is at war with
+    `other` (`war_other`): the same of these, the same x, bit for bit. (A covariate that reads
+    anything else that can change during a war must add it here.)"""
     reads = power[[party, other]].tobytes() + war_other.tobytes()
-    kept = chances.get(key)
+    kept = designs.get(key)
     if kept is not None and kept[0] == reads:
         return kept[1]
-    p = probability(covariates(st, party, other, power, war_other, owes), coef)
-    chances[key] = (reads, p)
-    return p
+    x = np.ascontiguousarray(covariates(st, party, other, power, war_other, owes), dtype=float)
+    designs[key] = (reads, x)
+    return x
