@@ -281,7 +281,9 @@ def test_in_2022_the_allies_of_estonia_lean_to_its_side():
     nuclear Russia) outweigh its treaty. So does Hungary (0.59): its regime score moved by 0.28
     since it took on its obligation to Estonia (ATOP, 2003), and `owes_regime_change` (Leeds 2003)
     takes most of its treaty's weight away; Turkey's moved by 0.36. The USA's moved least (0.001),
-    and its chance on Estonia's side is the largest of the allies. (With the dropped portfolio
+    and its chance on Estonia's side is the largest of the allies that do not border Russia by land
+    (Latvia, Lithuania and Norway, which do, lie above it: `land_other`, the opportunity of a
+    neighbour of the enemy), and above the allies' median. (With the dropped portfolio
     term, whose values in this 55-state world lay beyond the record's, the allies leaned to
     Russia: Latvia 0.19 on Russia's side against 0.09 on Estonia's.)"""
     from sim.engine.simulation import Setup, Simulation
@@ -306,7 +308,9 @@ def test_in_2022_the_allies_of_estonia_lean_to_its_side():
     assert (on_estonia[steady] > 1.5 * on_russia[steady]).all()
     for k in moved:
         assert on_russia[k] > on_estonia[k], world.ids[k]
-    assert on_estonia[world.index["USA"]] == on_estonia[allies].max()
+    far = [k for k in allies if not st.land[k, rus]]
+    assert {world.ids[k] for k in allies if st.land[k, rus]} == {"LVA", "LTU", "NOR", "POL"}
+    assert on_estonia[world.index["USA"]] == on_estonia[far].max() > np.median(on_estonia[allies])
     blr = world.index["BLR"]
     assert on_russia[blr] > 2 * on_estonia[blr]
 
@@ -551,3 +555,29 @@ def test_a_member_whose_regime_changed_since_signing_honours_less_often():
     old, new = shares["1950"], shares["2021"]
     se = np.sqrt(old * (1 - old) / CHANGE_REPS + new * (1 - new) / CHANGE_REPS)
     assert new - old > 3 * se, shares
+
+
+def test_land_borders_of_the_2022_world_and_of_a_state_without_a_cow_name():
+    """The 2022 world reads COW Direct Contiguity's last spells (2016) by each state's COW name:
+    Ukraine borders Poland, Hungary, Romania, Slovakia, Russia and Belarus by land, Estonia Latvia
+    and Russia; the USA (Alaska is 2.5 miles of water from Russia, not land) borders only Canada;
+    Japan and Taiwan nobody. A scenario's own states (no COW name) border nobody. The term
+    `land_other` of a state joining Russia's side against Ukraine is 1 for Ukraine's neighbours only."""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.model.joining import COVARIATES, covariates, land_borders, setting
+
+    scenario = load_scenario("scenarios/russia_attacks_estonia.yaml")
+    sim = Simulation(Setup(scenario), 1, horizon=1)
+    world = sim.world
+    land = land_borders(scenario, world)
+    of = lambda s: {world.ids[j] for j in np.flatnonzero(land[world.index[s]])}  # noqa: E731
+    assert of("UKR") == {"POL", "HUN", "ROU", "SVK", "RUS", "BLR"}
+    assert of("EST") == {"LVA", "RUS"} and of("USA") == {"CAN"} and of("JPN") == of("TWN") == set()
+    assert (land == land.T).all()
+    st = setting(world, sim.pacts, scenario, sim.forces.power)
+    rus, ukr = world.index["RUS"], world.index["UKR"]
+    x = covariates(st, rus, ukr, sim.forces.power, np.zeros(world.n, dtype=bool))
+    bordering = {world.ids[c] for c in np.flatnonzero(x[:, COVARIATES.index("land_other")])}
+    assert bordering == of("UKR")  # Russia itself, the party, takes no decision on its own side
+    own = load_scenario(_world())
+    assert not land_borders(own, Simulation(Setup(own), 1, horizon=1).world).any()

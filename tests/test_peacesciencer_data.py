@@ -26,6 +26,7 @@ HEADERS = {
     "cow_state_years.csv": "ccode,stateabb,year",
     "cow_capitals.csv": "ccode,statenme,capital,start_date,end_date,start_year,end_year,lat,lng",
     "cow_majors.csv": "ccode,stateabb,styear,stmonth,stday,endyear,endmonth,endday",
+    "cow_contdir.csv": "ccode1,ccode2,conttype,start_date,end_date",
     "atop_alliance_spells.csv": "ccode1,ccode2,defense,offense,neutral,nonagg,consul,start_year,end_year",
     "cow_war_inter_participants.csv": (
         "warnum,ccode,stateabb,side,initiator,outcome,batdeath,first_year,last_year,resumed,world_war"
@@ -49,6 +50,7 @@ KEYS = {
     "cow_state_years.csv": ["ccode", "year"],
     "cow_capitals.csv": ["ccode", "start_date"],
     "cow_majors.csv": ["ccode", "styear"],
+    "cow_contdir.csv": ["ccode1", "ccode2", "start_date"],
     "atop_alliance_spells.csv": ["ccode1", "ccode2", "start_year"],
     "cow_war_inter_participants.csv": ["warnum", "ccode", "side"],
     "cow_war_inter_dyadyears.csv": ["warnum", "ccode1", "ccode2", "year", "resume"],
@@ -281,3 +283,23 @@ def test_democracy_scores_cover_the_state_years_and_lie_on_their_scales():
     norway = dem[(dem["ccode"] == 385) & (dem["year"] == 2022)].iloc[0]
     russia = dem[(dem["ccode"] == 365) & (dem["year"] == 2022)].iloc[0]
     assert norway["euds"] > 2 > 0 > russia["euds"]
+
+
+def test_contiguity_is_directed_dated_and_typed():
+    """Both orders of each dyad are listed with the same spells; types 0..5; a spell starts before it
+    ends; the figures of the README (948 land spells, 414 land-contiguous dyads, data to 2016-12-01)."""
+    frame = load("cow_contdir.csv")
+    assert set(frame["conttype"]) == {0, 1, 2, 3, 4, 5}
+    assert (frame["start_date"] <= frame["end_date"]).all()
+    forward = set(zip(frame["ccode1"], frame["ccode2"], frame["conttype"], frame["start_date"], frame["end_date"]))
+    backward = set(zip(frame["ccode2"], frame["ccode1"], frame["conttype"], frame["start_date"], frame["end_date"]))
+    assert forward == backward
+    land = frame[frame["conttype"] == 1]
+    assert len(land) == 948
+    assert len({tuple(sorted(p)) for p in zip(land["ccode1"], land["ccode2"])}) == 414
+    assert frame["start_date"].min() == "1816-01-01" and frame["end_date"].max() == "2016-12-01"
+    # the USA and Canada by land from 1920 (Canada's entry into the system); the USA and Russia
+    # within 12 miles of water from 1959 (Alaska's statehood), not contiguous before
+    usa = frame[frame["ccode1"] == 2].set_index("ccode2")
+    assert usa.loc[20, "conttype"] == 1 and usa.loc[20, "start_date"] == "1920-01-01"
+    assert sorted(usa.loc[365, "conttype"]) == [0, 2]

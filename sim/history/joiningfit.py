@@ -5,7 +5,8 @@ held-out 106 and 139 (dropped when the wars are read): the candidates are the sy
 the war's onset year other than its first two belligerents (as in :mod:`sim.history.validation`),
 the sides are the first initiator's (A) and the first target's (B), and the outcome is whether the
 candidate fought on that side. The covariates (:data:`sim.model.joining.COVARIATES`) are measured
-on the war's onset date where the data give dates (capitals, other wars under way) and otherwise:
+on the war's onset date where the data give dates (capitals, other wars under way, land contiguity:
+COW Direct Contiguity, :func:`sim.scenario.yearworld.land_contiguous`) and otherwise:
 alliances from ATOP's obligations of the year BEFORE the onset year (ATOP's bundled dyad-years
 carry no dates, so the onset year's would include treaties signed after the war began, such as
 those of August 1914), majors, capabilities, rivalries and regime scores (`cow_democracy.csv`,
@@ -40,7 +41,7 @@ import pandas as pd
 from sim.history.validation import HELD_OUT, War, read_wars
 from sim.model.joining import COVARIATES, Coefficients, any_side, democracy, read_coefficients
 from sim.model.world import great_circle_km
-from sim.scenario.yearworld import FIRST_YEAR, NUCLEAR_FIRST_TEST, armed_since, capital_at, majors, read_table
+from sim.scenario.yearworld import FIRST_YEAR, NUCLEAR_FIRST_TEST, armed_since, capital_at, land_contiguous, majors, read_table
 
 __all__ = ["FILE", "BOUNDED", "Fitted",
            "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",
@@ -74,8 +75,8 @@ def _tables() -> dict[str, pd.DataFrame]:
 
 
 def _onset_date(war: War) -> str:
-    dates = _tables()["dates"]
-    return str(dates.loc[dates["warnum"] == war.warnum, "start1"].min())
+    """The war's first day (:attr:`War.start`: the earliest start of a participant)."""
+    return war.start
 
 
 def _ties(year: int, codes: list[int]) -> np.ndarray:
@@ -185,6 +186,7 @@ def _war_rows(war: War) -> pd.DataFrame:
     d = np.array([regime[c] for c in codes])
     dates = t["dates"][t["dates"]["warnum"] == war.warnum]
     entry = {(int(c), int(sd)): s0 for c, sd, s0 in zip(dates["ccode"], dates["side"], dates["start1"])}
+    land = land_contiguous(day)
     frames = []
     for side, (party, other) in enumerate((pair, pair[::-1])):
         cow_side = war.sides[war.initiator if side == 0 else war.target]
@@ -207,6 +209,8 @@ def _war_rows(war: War) -> pd.DataFrame:
             "regime_diff": np.abs(d - regime[other]) - np.abs(d - regime[party]),
             "nuclear_side": nuclear[party], "nuclear_other": nuclear[other],
             "owes_regime_change": _owes(before, codes, party) * _regime_change(codes, party, before, d),
+            "land_side": [float((c, party) in land) for c in codes],
+            "land_other": [float((c, other) in land) for c in codes],
             "tied": np.maximum(_tied(before, codes, pair[0]), _tied(before, codes, pair[1]))}))
     return pd.concat(frames, ignore_index=True)
 

@@ -62,7 +62,8 @@ STRONG = frozenset({"defence", "offence"})
 
 @dataclass(frozen=True)
 class War:
-    """A COW war as the validation uses it: onset and last year, the scripted pair, participants."""
+    """A COW war as the validation uses it: onset and last year, the scripted pair, participants, and
+    its first day (the earliest start of a participant, COW's day-level dates)."""
 
     warnum: int
     onset: int
@@ -70,6 +71,7 @@ class War:
     initiator: str
     target: str
     sides: dict
+    start: str = ""
 
     @property
     def horizon_days(self) -> float:
@@ -119,12 +121,16 @@ def _wars() -> tuple[War, ...]:
     dyads = pd.DataFrame(list(read_table("cow_war_inter_dyadyears")))
     dyads = dyads[dyads["world_war"] == "0"].astype({"warnum": int, "ccode1": int, "ccode2": int, "year": int})
     dyads = dyads[~dyads["warnum"].isin(HELD_OUT)]
+    first_day: dict[int, str] = {}
+    for row in read_table("cow_war_inter_dates"):
+        warnum = int(row["warnum"])
+        first_day[warnum] = min(first_day.get(warnum, row["start1"]), row["start1"])
     wars = []
     for warnum, group in rows.groupby("warnum"):
         onset, end = int(group["first_year"].min()), int(group["last_year"].max())
         initiator, target = _first_pair(group, dyads[dyads["warnum"] == warnum], onset)
         sides = {abb: int(side) for abb, side in zip(group["stateabb"], group["side"])}
-        wars.append(War(int(warnum), onset, end, initiator, target, sides))
+        wars.append(War(int(warnum), onset, end, initiator, target, sides, first_day[int(warnum)]))
     return tuple(wars)
 
 
@@ -160,6 +166,7 @@ def war_scenario(war: War, overrides=None, pacts: str = "dyads", hold: bool = Fa
     world = f"cow_{war.onset}" + ("" if pacts == "dyads" else f"_{pacts}") + "_prior"
     horizon = war.horizon_days + DURATION_MARGIN_DAYS
     mapping = {"name": f"cow_war_{war.warnum}", "world": world, "horizon_days": horizon,
+               "world_record": {"year": war.onset, "date": war.start},  # the fit's onset date (land contiguity)
                "record_every_days": horizon, "timeline": [attack],
                "watch": {"dyads": [[war.initiator, war.target]]}}
     return apply_point(mapping, point or {}, overrides)

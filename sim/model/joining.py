@@ -40,15 +40,25 @@ from sim.model.replication import Process, ReplicationState
 from sim.model.world import Pact, Place, World
 from sim.scenario.pactkinds import kind
 from sim.scenario.schema import Scenario
-from sim.scenario.yearworld import ATOP_LAST_YEAR, FIRST_YEAR, armed_since, majors, read_table, rows_by
+from sim.scenario.yearworld import (
+    ATOP_LAST_YEAR,
+    CONTIGUITY_LAST,
+    FIRST_YEAR,
+    armed_since,
+    land_contiguous,
+    land_contiguous_in,
+    majors,
+    read_table,
+    rows_by,
+)
 
 __all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores",
            "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "Entries", "MAJOR_SHARE",
-           "RIVAL_INTENT", "Setting", "setting", "covariates", "owed", "process", "regime_change"]
+           "RIVAL_INTENT", "Setting", "setting", "covariates", "owed", "process", "regime_change", "land_borders"]
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
               "rival_side", "rival_other", "war_other", "share_side", "major_side", "major_ally_side",
-              "regime_diff", "nuclear_other", "owes_regime_change")
+              "regime_diff", "nuclear_other", "owes_regime_change", "land_other")
 """The joining equation's covariates, in the coefficient file's order (after `const`):
 
 * `log_km`: ln(1 + km/100), km from the state's capital to the nearer of the two parties' capitals;
@@ -88,7 +98,13 @@ COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "o
   of years of that obligation, :func:`sim.scenario.yearworld.armed_since`; a scenario's pact: the
   year of its `signed`): a state whose policy-making has changed since it signed is less likely
   to honour the treaty (Leeds 2003). 0 without an obligation, or when the pact carries no
-  signing date.
+  signing date;
+* `land_other`: 1 when the state borders the other side's party by land or river (COW Direct
+  Contiguity v3.2, `conttype` 1, on the war's first day; Stinnett et al. 2002): the opportunity of
+  a state next to a warring state (Siverson & Starr 1990, 1991: a "warring border nation"), here
+  to fight its neighbour. Its twin `land_side` (bordering the side's party) is left out: +0.16
+  (s.e. 0.29) beside it, not distinguishable from 0 (docs/model.md, "Joining"). A world reads it
+  with :func:`land_borders`.
 
 The difference in alliance-portfolio similarity (Signorino & Ritter's S with each party) was a
 covariate until it was found to carry a sign against its theory (states joined the side they were
@@ -243,12 +259,36 @@ def regime_change(scenario, world: World, pacts: list[Pact], regime: np.ndarray)
     return changed
 
 
+def land_borders(scenario, world: World) -> np.ndarray:
+    """land[c, p]: 1 where states c and p are contiguous by land or river (COW Direct Contiguity v3.2,
+    :func:`sim.scenario.yearworld.land_contiguous`), each state found by its COW abbreviation (its id,
+    or its `cow_names` alias) as :func:`regime_scores` finds it: on the world's `date` where it has
+    one (a validation's war world: the war's first day, the day the fit reads), else in a `cow_YYYY`
+    world's year (:func:`sim.scenario.yearworld.land_contiguous_in`), else (the bundled 2022 world, a
+    scenario's own) on the data's last day, 2016-12-01 (:data:`CONTIGUITY_LAST`: the borders of 2016
+    stand for 2022's). A state without a COW name (a scenario's own) borders nobody: 0."""
+    record = scenario.world_record
+    pairs = (land_contiguous(record.date) if record.date else land_contiguous_in(record.year) if record.year
+             else land_contiguous(CONTIGUITY_LAST))
+    where: dict[int, list[int]] = {}  # COW code -> the states that bear it
+    for k, s in enumerate(world.ids):
+        code = _cow_codes().get(record.cow_names.get(s, s))
+        if code is not None:
+            where.setdefault(code, []).append(k)
+    land = np.zeros((world.n, world.n))
+    for a, b in pairs:
+        for c in where.get(a, ()):
+            land[c, where.get(b, [])] = 1.0
+    return land
+
+
 class Setting:
     """What the joining decision reads of a world and its pacts, computed once per structure. `regime`:
-    each state's regime score (:func:`regime_scores`; by default all alike, 0.5)."""
+    each state's regime score (:func:`regime_scores`; by default all alike, 0.5); `land`: who borders
+    whom by land (:func:`land_borders`; by default nobody)."""
 
     def __init__(self, world: World, pacts: list[Pact], major: np.ndarray, rival: np.ndarray,
-                 regime: np.ndarray | None = None, changed: np.ndarray | None = None):
+                 regime: np.ndarray | None = None, changed: np.ndarray | None = None, land: np.ndarray | None = None):
         n = world.n
         self.n, self.major, self.rival = n, major, rival
         self.basis: tuple = (world, list(pacts), None, None)  # what it was read from (:meth:`holds_for`)
@@ -258,6 +298,8 @@ class Setting:
         self.owes = np.zeros((n, n))  # owes[c, p]: c is bound to fight for p (defence, offence...)
         # changed[c, p]: how far c's regime score moved since it took on its obligation to p (:func:`regime_change`)
         self.changed = np.zeros((n, n)) if changed is None else np.asarray(changed, dtype=float)
+        # land[c, p]: c borders p by land (:func:`land_borders`; by default nobody borders anybody)
+        self.land = np.zeros((n, n)) if land is None else np.asarray(land, dtype=float)
         for pact in pacts:
             if not any(kind(c).fights for c in pact.obligations):
                 continue
@@ -277,7 +319,8 @@ class Setting:
 
 def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Setting:
     """The joining setting of a replication: COW majors for a `cow_YYYY` world, else by power share;
-    rivalries from the scenario's relations; regime scores of the world's year (:func:`regime_scores`)."""
+    rivalries from the scenario's relations; regime scores of the world's year (:func:`regime_scores`);
+    land borders of its day or year (:func:`land_borders`)."""
     year = scenario.world_record.year  # read by the loader with the world: a sweep point keeps it
     if year is not None:
         big = majors(year)
@@ -291,7 +334,8 @@ def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Set
         if a is not None and b is not None and rel.intent >= RIVAL_INTENT:
             rival[a, b] = rival[b, a] = 1.0
     regime = regime_scores(scenario, world)
-    st = Setting(world, pacts, major, rival, regime, regime_change(scenario, world, pacts, regime))
+    st = Setting(world, pacts, major, rival, regime, regime_change(scenario, world, pacts, regime),
+                 land_borders(scenario, world))
     st.basis = (world, list(pacts), scenario, np.array(power, dtype=float, copy=True))
     return st
 
@@ -342,7 +386,8 @@ def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting:
                             st.rival[:, party], st.rival[:, other],
                             war_other.astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
                             np.full(st.n, backed), np.abs(d - d[other]) - np.abs(d - d[party]),
-                            np.full(st.n, st.nuclear[other]), owes_side * st.changed[:, party]])
+                            np.full(st.n, st.nuclear[other]), owes_side * st.changed[:, party],
+                            st.land[:, other]])
 
 
 Entries = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float, float, np.ndarray, np.ndarray,

@@ -399,8 +399,8 @@ class Nuclear(Strict):
         json_schema_extra=ranged(0.0, 1.0, "share", "assumption (docs/model.md, Nuclear arsenals)"))
 
 
-JOINING_TERMS = 16
-"""Terms of the joining equation: const and the 15 covariates of `sim.model.joining.COVARIATES`."""
+JOINING_TERMS = 17
+"""Terms of the joining equation: const and the 16 covariates of `sim.model.joining.COVARIATES`."""
 
 
 class JoiningParams(Strict):
@@ -655,6 +655,10 @@ class WorldRecord(Strict):
 
     year: int | None = Field(None, description="the year of the record the world stands for (a `cow_YYYY` world's "
                                                "YYYY); none: the last years of the data")
+    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = Field(
+        None, description="the day of the record the world stands for (ISO, within `year`), where known: a "
+                          "validation's war world is its war's first day; none: the year's (land contiguity "
+                          "is read on this day)")
     cow_names: dict[Id, str] = Field({}, description="state id -> its Correlates of War abbreviation, where the id "
                                                     "is not one (a world's aliases.csv, kind `COW abbreviation`)")
 

@@ -49,13 +49,17 @@ __all__ = [
     "NUCLEAR_FIRST_TEST", "REGIONS", "CAPITAL_FIXES", "CAPITAL_SPELLS", "year_of", "world_of_year", "dyad_pacts",
     "read_table", "rows_by", "majors", "cow_world", "capital_at", "any_world", "data_folder", "DamagedData",
     "clique_pacts", "PACT_GROUPINGS", "RIVALRY_CLAIMS", "rivalry_claims",
-    "rivalry_world_claims", "claim_stakes", "armed_since", "ATOP_LAST_YEAR",
+    "rivalry_world_claims", "claim_stakes", "armed_since", "ATOP_LAST_YEAR", "CONTIGUITY_LAST",
+    "land_contiguous", "land_contiguous_in",
 ]
 
 FIRST_YEAR, LAST_YEAR = 1816, 2016
 """Years with a world: the COW state system membership list (v2016) covers 1816-2016."""
 ATOP_LAST_YEAR = 2018
 """The last year of the bundled ATOP 5.1 obligations (`atop_alliance_spells.csv`)."""
+CONTIGUITY_LAST = "2016-12-01"
+"""The last date of the bundled COW Direct Contiguity v3.2 (`cow_contdir.csv`): spells that had not
+ended run to it, and a later date reads them (the 2022 world's borders are those of 2016)."""
 RIVALRY_INTENT = 0.3
 """Baseline perceived intent between strategic rivals (each of the other), against the default
 0.02 between non-allies. A coding choice: rivals expect hostility, but less than open conflict
@@ -212,6 +216,34 @@ def armed_since(a: int, b: int, year: int) -> int | None:
     bundled dyad-years carry no treaty ids or dates, so a run of obligations is the stand-in for a
     treaty's signing; a lapse of a year starts a new run). None when a owes b neither in `year`."""
     return next((s for s, e in _armed_runs().get((a, b), ()) if s <= year <= e), None)
+
+
+@functools.cache
+def _land_spells() -> tuple[tuple[int, int, str, str], ...]:
+    """(ccode1, ccode2, start date, end date) of every spell of land contiguity (COW `conttype` 1),
+    both orders of each dyad."""
+    return tuple((int(r["ccode1"]), int(r["ccode2"]), r["start_date"], r["end_date"])
+                 for r in read_table("cow_contdir") if r["conttype"] == "1")
+
+
+@functools.lru_cache(maxsize=256)
+def land_contiguous(day: str) -> frozenset[tuple[int, int]]:
+    """The pairs of COW codes (both orders) contiguous by land or river on the ISO date `day` (COW
+    Direct Contiguity v3.2, Stinnett et al. 2002: `conttype` 1), a date after the data's last
+    (:data:`CONTIGUITY_LAST`) reading the spells in force then. The source is year-month: a spell
+    runs from the first of its first month to the first of its last."""
+    day = min(day, CONTIGUITY_LAST)
+    return frozenset((a, b) for a, b, start, end in _land_spells() if start <= day <= end)
+
+
+@functools.lru_cache(maxsize=64)
+def land_contiguous_in(year: int) -> frozenset[tuple[int, int]]:
+    """The land-contiguous pairs of a `cow_YYYY` world without a date: those contiguous on 1 January
+    of `year` (as its capitals are read, :func:`_capital`) and those whose land spell begins in it
+    (a state that enters the system during the year has its borders)."""
+    first, last = f"{year}-01-01", f"{year}-12-31"
+    begun = frozenset((a, b) for a, b, start, _ in _land_spells() if first <= start <= last)
+    return land_contiguous(first) | begun
 
 
 def world_of_year(year: int, grouping: str = "dyads", prior: bool = False) -> WorldData:

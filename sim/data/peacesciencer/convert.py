@@ -68,6 +68,7 @@ NEEDED = (
     "td_rivalries",
     "terrthreat",
     "gml_dirdisp",
+    "cow_contdir",
 )
 
 
@@ -201,13 +202,26 @@ def state_years(state_spells: pd.DataFrame) -> pd.DataFrame:
 
 def capitals(src: Source) -> pd.DataFrame:
     frame = src.read("cow_capitals")
+    _iso_dates(frame, (("stdate", "start"), ("enddate", "end")))  # R stores a Date as days since 1970-01-01
+    return frame
+
+
+def _iso_dates(frame: pd.DataFrame, columns: tuple[tuple[str, str], ...]) -> None:
+    """Add ``<new>_date`` (ISO) and ``<new>_year`` for each R Date column ``old`` (days since 1970-01-01)."""
     epoch = pd.Timestamp("1970-01-01")
-    for old, new in (("stdate", "start"), ("enddate", "end")):
-        # R stores a Date as days since 1970-01-01.
-        days = frame[old].astype("int64")
-        dates = [epoch + pd.Timedelta(days=int(d)) for d in days]
+    for old, new in columns:
+        dates = [epoch + pd.Timedelta(days=int(d)) for d in frame[old].astype("int64")]
         frame[f"{new}_date"] = [d.strftime("%Y-%m-%d") for d in dates]
         frame[f"{new}_year"] = [d.year for d in dates]
+
+
+def contiguity(src: Source) -> pd.DataFrame:
+    """COW Direct Contiguity v3.2, directed (both orders listed), one row per spell of a contiguity
+    type: 1 land or river, 2-5 separated by at most 12, 24, 150, 400 miles of water, 0 (added by
+    peacesciencer) no contiguity in a dyad contiguous at some other time. The source is year-month:
+    the day of a date means nothing."""
+    frame = src.read("cow_contdir")
+    _iso_dates(frame, (("stdate", "start"), ("enddate", "end")))
     return frame
 
 
@@ -541,12 +555,27 @@ def main(argv: list[str] | None = None) -> int:
         "gml_dirdisp",
     )
 
+    emit(
+        contiguity(src),
+        "cow_contdir",
+        ["ccode1", "ccode2", "conttype", "start_date", "end_date"],
+        ["ccode1", "ccode2", "start_date"],
+        "cow_contdir",
+    )
+
     manifest = pd.DataFrame(
         written, columns=["file", "source_object", "rows", "sha256_of_csv_text"]
     )
     manifest.insert(2, "peacesciencer_commit", src.commit)
+    path = os.path.join(out, "manifest.csv")
+    if os.path.exists(path):
+        # keep the rows of the files the other converters of this folder write (cow_democracy.py,
+        # cow_war_dates.py): this script rewrites only its own.
+        kept = pd.read_csv(path, dtype=str, keep_default_na=False)
+        kept = kept[~kept["file"].isin(manifest["file"])]
+        manifest = pd.concat([manifest.astype(str), kept], ignore_index=True)
     manifest = manifest.sort_values("file").reset_index(drop=True)
-    manifest.to_csv(os.path.join(out, "manifest.csv"), index=False, lineterminator="\n")
+    manifest.to_csv(path, index=False, lineterminator="\n")
     print(f"peacesciencer commit {src.commit}; ATOP spells re-expand exactly.")
     return 0
 
