@@ -662,6 +662,21 @@ class WorldRecord(Strict):
     cow_names: dict[Id, str] = Field({}, description="state id -> its Correlates of War abbreviation, where the id "
                                                     "is not one (a world's aliases.csv, kind `COW abbreviation`)")
 
+    @model_validator(mode="after")
+    def _a_real_day_of_its_year(self) -> WorldRecord:
+        if self.date is not None:
+            import datetime as dt
+
+            try:
+                day = dt.date.fromisoformat(self.date)
+            except ValueError:
+                raise ValueError(f"date {self.date!r} is not a day of the calendar: write YYYY-MM-DD, "
+                                 "e.g. 1950-06-25") from None
+            if self.year is not None and day.year != self.year:
+                raise ValueError(f"date {self.date} is not in the record's year {self.year}: "
+                                 "give a day of that year, or change `year`")
+        return self
+
 
 class Scenario(Strict):
     """A resolved scenario: after loading, `states` and `alliances` hold the whole world."""

@@ -151,6 +151,8 @@ def _scenario_syntax() -> list[Case]:
         "name-slash": _replace(SCENARIO, "name: tiny", "name: ../../etc"),
         "name-empty": _replace(SCENARIO, "name: tiny", "name: ''"),
         "states-list": _replace(SCENARIO, "states:\n", "states: [1]\nxstates:\n"),
+        "record-date-impossible": SCENARIO + "world_record: {year: 2022, date: 2022-13-45}\n",
+        "record-date-other-year": SCENARIO + "world_record: {year: 2022, date: '2021-06-01'}\n",
     }
     cases += [Case(f"scenario-{name}", ["validate", "s.yaml"], {"s.yaml": text}) for name, text in broken.items()]
     return cases
