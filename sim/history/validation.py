@@ -265,11 +265,16 @@ def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=
         per_rep = joined(events, war, war.horizon_days, level)
         counts[level] = {s: sum(s in rep for rep in per_rep.values()) for s in candidates}
         side1[level] = {s: sum(rep.get(s) == 1 for rep in per_rep.values()) for s in candidates}
+    timing: dict[str, list[float]] = {}  # each candidate's day of entry in every run it entered (at the war rung)
+    for entered in entries(events, war, war.horizon_days, WAR_LEVEL).values():
+        for state, (_, day, _) in entered.items():
+            if state in candidates:
+                timing.setdefault(state, []).append(day)
     ended = result.frame("summary")[f"t_end_{war.initiator}_{war.target}"]
     cmc = {WAR_LEVEL: conditional(result, war, war.horizon_days)} if WAR_LEVEL in levels else {}
     cmc_sides = {WAR_LEVEL: conditional_sides(result, war, war.horizon_days)} if WAR_LEVEL in levels else {}
     return {"warnum": war.warnum, "candidates": candidates, "counts": counts, "side1": side1, "seed": war_seed,
-            "cmc": cmc, "cmc_sides": cmc_sides,
+            "cmc": cmc, "cmc_sides": cmc_sides, "entry_days": timing,
             "features": candidate_features(war, scenario), "cpu_seconds": time.process_time() - start,
             "durations": [float(t) for t in pd.to_numeric(ended, errors="coerce")],
             "run_days": scenario.horizon_days}

@@ -20,6 +20,7 @@ from sim.execution.output import atomic_folder, write_csv, write_json
 from sim.execution.progress import progress_bar
 from sim.history import validation_scores as scores
 from sim.history.durations import duration_scores, duration_table
+from sim.history.entrytiming import entry_scores, entry_table
 from sim.history.validation import (
     HELD_OUT,
     WAR_LEVEL,
@@ -49,6 +50,7 @@ class Validation:
     scores: pd.DataFrame
     reliability: pd.DataFrame
     durations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    entries: pd.DataFrame = field(default_factory=pd.DataFrame)
     meta: dict = field(default_factory=dict)
 
     def frames(self, level: int) -> pd.DataFrame:
@@ -66,7 +68,7 @@ class Validation:
         """The CSVs written, by file stem."""
         return {"validation_pairs": self.pairs, "validation_wars": self.war_scores,
                 "validation_scores": self.scores, "validation_reliability": self.reliability,
-                "validation_durations": self.durations}
+                "validation_durations": self.durations, "validation_entries": self.entries}
 
     def write(self, folder: str | os.PathLike, force: bool = False, extra=None) -> Path:
         """Write every table, meta.json and anything `extra(tmp_folder)` adds, in one atomic move."""
@@ -156,8 +158,9 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
         wars=chosen, pairs=pairs,
         war_scores=_by_level(lambda lv: scores.war_table(per_level[lv], chosen), LEVELS),
         scores=pd.concat([_by_level(lambda lv: scores.score_table(per_level[lv], seed, replications), LEVELS),
-                          duration_scores(chosen, results, seed).assign(level=WAR_LEVEL)], ignore_index=True),
-        durations=duration_table(chosen, results),
+                          duration_scores(chosen, results, seed).assign(level=WAR_LEVEL),
+                          entry_scores(chosen, results).assign(level=WAR_LEVEL)], ignore_index=True),
+        durations=duration_table(chosen, results), entries=entry_table(chosen, results),
         reliability=_by_level(lambda lv: scores.reliability(per_level[lv]), LEVELS),
         meta={"wars": [w.warnum for w in chosen], "held_out": sorted(HELD_OUT), "replications": replications,
               "seed": seed, "war_seeds": {r["warnum"]: r["seed"] for r in results}, "levels": LEVELS,

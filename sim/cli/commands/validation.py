@@ -101,7 +101,8 @@ def _show(validation, folder: Path) -> None:
         table.add_row(str(row.level), row.subset, row.era, row.metric, value, interval)
     Console().print(table)
     Console().print(f"-> {folder}/ (validation_pairs.csv, validation_wars.csv, validation_scores.csv, "
-                    "validation_reliability.csv, validation_durations.csv, reliability.png, meta.json)")
+                    "validation_reliability.csv, validation_durations.csv, validation_entries.csv, reliability.png, "
+                    "meta.json)")
 
 
 def main(args) -> int:
