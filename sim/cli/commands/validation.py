@@ -84,7 +84,8 @@ def _figure(validation, path: Path) -> Path:
 
 
 def _show(validation, folder: Path) -> None:
-    """Print the headline scores."""
+    """Print the headline scores: the simulator's by conditional Monte Carlo (`cmc_`) first, then
+    the share of runs, the equation, the lookup, the durations and the entry days."""
     from rich.console import Console
     from rich.table import Table
 
@@ -92,9 +93,11 @@ def _show(validation, folder: Path) -> None:
     for column in ("level", "subset", "era", "metric", "value", "95% interval"):
         table.add_column(column, justify="left" if column in ("subset", "era", "metric") else "right")
     shown = validation.scores[validation.scores["metric"].isin(
-        ["joiners", "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc",
+        ["joiners", "cmc_expected_joiners", "cmc_skill_vs_climatology", "cmc_auc", "cmc_side_skill",
+         "expected_joiners_model", "skill_vs_climatology", "skill_vs_pair", "auc",
          "baseline_skill_vs_climatology", "baseline_auc", "lookup_skill_vs_climatology", "lookup_auc",
-         "duration_coverage_10_90", "duration_median_ratio"])]
+         "duration_coverage_10_90", "duration_median_ratio", "entry_coverage_10_90", "entry_median_days",
+         "record_entry_median_days"])]
     for row in shown.itertuples(index=False):
         interval = "" if row.low != row.low or row.low is None else f"[{row.low:.3f}, {row.high:.3f}]"
         value = "-" if row.value is None or row.value != row.value else f"{row.value:.4g}"
