@@ -178,8 +178,12 @@ def joined(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVE
     Postures at `level` or above are read in time order; a state at that level against (or from)
     a state with a side takes the other side. Fights between two states with no side are ignored.
     """
-    return {rep: {s: side for s, (side, _, _) in entered.items()}
-            for rep, entered in entries(events, war, horizon, level).items()}
+    return _sides(entries(events, war, horizon, level))
+
+
+def _sides(read: dict[int, dict[str, tuple]]) -> dict[int, dict[str, int]]:
+    """:func:`entries` read as :func:`joined` gives them (state -> side)."""
+    return {rep: {s: side for s, (side, _, _) in entered.items()} for rep, entered in read.items()}
 
 
 def entries(events: pd.DataFrame, war: War, horizon: float, level: int = WAR_LEVEL) -> dict[int, dict[str, tuple]]:
@@ -209,7 +213,7 @@ def conditional(result, war: War, horizon: float, level: int = WAR_LEVEL) -> dic
     attack or claim, a treaty's call): the compensator of the decision's entries and the indicator
     of the others, whose sum has the expectation of the share's 0/1, with far less variance. Capped
     at 1 (a mean above 1 comes of a few runs with high hazards and another route)."""
-    return {s: min(total, 1.0) for s, (total, _, _) in _compensators(result, war, horizon, level).items()}
+    return _capped(_compensators(result, war, horizon, level))[0]
 
 
 def conditional_sides(result, war: War, horizon: float, level: int = WAR_LEVEL) -> dict[str, tuple[float, float]]:
@@ -217,13 +221,22 @@ def conditional_sides(result, war: War, horizon: float, level: int = WAR_LEVEL) 
     the first target's), each the mean of that side's compensator (:meth:`HazardLedger.joining_side`)
     plus 1 when the state entered that side by another route; each capped at 1. The two add up to
     :func:`conditional`'s (before the caps)."""
-    return {s: (min(one, 1.0), min(two, 1.0)) for s, (_, one, two) in _compensators(result, war, horizon, level).items()}
+    return _capped(_compensators(result, war, horizon, level))[1]
 
 
-def _compensators(result, war: War, horizon: float, level: int) -> dict[str, tuple[float, float, float]]:
+def _capped(means: dict[str, tuple[float, float, float]]) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+    """:func:`conditional`'s and :func:`conditional_sides`'s estimates from :func:`_compensators`'s means."""
+    return ({s: min(total, 1.0) for s, (total, _, _) in means.items()},
+            {s: (min(one, 1.0), min(two, 1.0)) for s, (_, one, two) in means.items()})
+
+
+def _compensators(result, war: War, horizon: float, level: int,
+                  per_rep: dict[int, dict[str, tuple]] | None = None) -> dict[str, tuple[float, float, float]]:
     """Per candidate, the means over replications of its compensator of joining (either side, the
-    initiator's side, the target's), each plus 1 for an entry by another route (on the side it took)."""
-    per_rep = entries(result.frame("events"), war, horizon, level)
+    initiator's side, the target's), each plus 1 for an entry by another route (on the side it took).
+    `per_rep`: the runs' :func:`entries` at `level` up to `horizon`, when already read."""
+    if per_rep is None:
+        per_rep = entries(result.frame("events"), war, horizon, level)
     sums: dict[str, np.ndarray] = {}
     for rep in result.replications:
         ledger = rep.hazards
@@ -261,18 +274,21 @@ def simulate_war(war: War, replications: int, seed: int, overrides=None, levels=
     events = result.frame("events")
     candidates = [s for s in scenario.states if s not in (war.initiator, war.target)]
     counts, side1 = {}, {}
+    at_war = entries(events, war, war.horizon_days, WAR_LEVEL)  # read once: the counts, the timing and the cmc's
     for level in levels:
-        per_rep = joined(events, war, war.horizon_days, level)
+        read = at_war if level == WAR_LEVEL else entries(events, war, war.horizon_days, level)
+        per_rep = _sides(read)
         counts[level] = {s: sum(s in rep for rep in per_rep.values()) for s in candidates}
         side1[level] = {s: sum(rep.get(s) == 1 for rep in per_rep.values()) for s in candidates}
     timing: dict[str, list[float]] = {}  # each candidate's day of entry in every run it entered (at the war rung)
-    for entered in entries(events, war, war.horizon_days, WAR_LEVEL).values():
+    for entered in at_war.values():
         for state, (_, day, _) in entered.items():
             if state in candidates:
                 timing.setdefault(state, []).append(day)
     ended = result.frame("summary")[f"t_end_{war.initiator}_{war.target}"]
-    cmc = {WAR_LEVEL: conditional(result, war, war.horizon_days)} if WAR_LEVEL in levels else {}
-    cmc_sides = {WAR_LEVEL: conditional_sides(result, war, war.horizon_days)} if WAR_LEVEL in levels else {}
+    cmc, cmc_sides = {}, {}
+    if WAR_LEVEL in levels:
+        cmc[WAR_LEVEL], cmc_sides[WAR_LEVEL] = _capped(_compensators(result, war, war.horizon_days, WAR_LEVEL, at_war))
     return {"warnum": war.warnum, "candidates": candidates, "counts": counts, "side1": side1, "seed": war_seed,
             "cmc": cmc, "cmc_sides": cmc_sides, "entry_days": timing,
             "features": candidate_features(war, scenario), "cpu_seconds": time.process_time() - start,

@@ -51,7 +51,7 @@ def pairs(wars: list[War], results: list[dict], clim: dict[int, float], replicat
         frame["p_cmc"] = [result["cmc"][level][state] for result in results for state in result["counts"][level]]
     if all(level in result.get("cmc_sides", {}) for result in results):  # and by side: the side it took
         frame["p_cmc_record_side"] = [
-            _record_side_chance(by_number[result["warnum"]], state, result["cmc_sides"][level][state])
+            float(_of_record_side(by_number[result["warnum"]], state, result["cmc_sides"][level][state]))
             for result in results for state in result["counts"][level]]
     return frame
 
@@ -59,16 +59,14 @@ def pairs(wars: list[War], results: list[dict], clim: dict[int, float], replicat
 def record_side(war: War, state: str, count: int, initiators_side: int) -> int:
     """Of `count` replications in which `state` joined (`initiators_side` of them beside the first
     initiator), those on the side it fought on in history (0 if it did not fight)."""
+    return _of_record_side(war, state, (initiators_side, count - initiators_side))
+
+
+def _of_record_side(war: War, state: str, sides):
+    """Of a candidate's (the first initiator's side, the first target's) figures, the one of the
+    side it fought on in history (0 if it did not fight)."""
     if state not in war.sides:
         return 0
-    return initiators_side if war.sides[state] == war.sides[war.initiator] else count - initiators_side
-
-
-def _record_side_chance(war: War, state: str, sides: tuple[float, float]) -> float:
-    """Of a candidate's chances of joining (the first initiator's side, the first target's), the one
-    of the side it fought on in history (0 if it did not fight)."""
-    if state not in war.sides:
-        return 0.0
     return sides[0] if war.sides[state] == war.sides[war.initiator] else sides[1]
 
 
