@@ -156,7 +156,8 @@ def written(tmp_path_factory) -> list:
 @pytest.mark.slow
 def test_same_bytes_with_one_or_two_workers(written):
     """The written tables are identical byte for byte with one worker and with two."""
-    for name in ("validation_pairs.csv", "validation_wars.csv", "validation_scores.csv", "validation_reliability.csv"):
+    for name in ("validation_pairs.csv", "validation_wars.csv", "validation_scores.csv", "validation_reliability.csv",
+                 "validation_durations.csv", "validation_entries.csv"):
         assert (written[0] / name).read_bytes() == (written[1] / name).read_bytes(), name
 
 
@@ -168,6 +169,18 @@ def test_command_writes_tables_and_figure(written, tmp_path):
     assert (written[0] / "reliability.png").read_bytes()[:4] == b"\x89PNG"
     bad = cli("validation", "--wars", "139", "--out", tmp_path / "x")
     assert bad.returncode == 2 and "held out" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_printed_table_shows_the_headline(small, tmp_path, capsys, monkeypatch):
+    """The console table of `alliance-sim validation` carries the conditional Monte Carlo's rows (the
+    headline of docs/validation.md) and the entry-timing rows, not only the share's."""
+    from sim.cli.commands.validation import _show
+
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that rich does not shorten the metrics' names
+    _show(small, tmp_path)
+    out = capsys.readouterr().out
+    assert "cmc_auc" in out and "cmc_side_skill" in out and "duration_coverage" in out
+    assert ("entry_coverage" in out) == ("entry_coverage_10_90" in set(small.scores["metric"]))
 
 
 def test_sides_are_read_relative_to_the_initiator():
