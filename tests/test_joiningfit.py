@@ -277,12 +277,7 @@ def test_a_wars_world_reads_war_third_as_the_fit_does(data, warnum):
     scenario = war_scenario(war)
     sim = Simulation(Setup(scenario), 1, horizon=1)
     world = sim.world
-    dates = joiningfit._tables()["dates"]
-    day = war.start
-    live = dates[(dates["warnum"] != warnum)
-                 & (((dates["start1"] <= day) & (day <= dates["end1"].where(dates["end1"] != "", "9999-12-31")))
-                    | ((dates["start2"] != "") & (dates["start2"] <= day)
-                       & (day <= dates["end2"].where(dates["end2"] != "", "9999-12-31"))))]
+    live = joiningfit._live(warnum, war.start)
     codes = {int(c): a for c, a in zip(joiningfit._tables()["members"]["ccode"], joiningfit._tables()["members"]["stateabb"])}
     fighting = np.zeros((world.n, world.n), dtype=bool)
     pairs = live.merge(live, on="warnum", suffixes=("", "_enemy"))

@@ -129,14 +129,20 @@ def _rival(year: int, codes: list[int], party: int) -> np.ndarray:
     return np.isin(codes, other.to_numpy()).astype(float)
 
 
-def _at_war(war: War, day: str, codes: list[int], party: int) -> np.ndarray:
-    """1 where the state fights `party` on the date `day` in another COW war (held-out wars never count)."""
+def _live(warnum: int, day: str) -> pd.DataFrame:
+    """The participants of the COW wars other than `warnum` whose own spell in their war is under way
+    on the date `day` (either of its two spells; an open end runs on; held-out wars never count)."""
     dates = _tables()["dates"]
-    other = dates[dates["warnum"] != war.warnum]
+    other = dates[dates["warnum"] != warnum]
     end1 = other["end1"].where(other["end1"] != "", "9999-12-31")
     end2 = other["end2"].where(other["end2"] != "", "9999-12-31")
-    live = other[((other["start1"] <= day) & (day <= end1))
+    return other[((other["start1"] <= day) & (day <= end1))
                  | ((other["start2"] != "") & (other["start2"] <= day) & (day <= end2))]
+
+
+def _at_war(war: War, day: str, codes: list[int], party: int) -> np.ndarray:
+    """1 where the state fights `party` on the date `day` in another COW war (held-out wars never count)."""
+    live = _live(war.warnum, day)
     mine = live[live["ccode"] == party]
     enemies = live.merge(mine[["warnum", "side"]], on="warnum", suffixes=("", "_party"))
     return np.isin(codes, enemies.loc[enemies["side"] != enemies["side_party"], "ccode"].to_numpy()).astype(float)
@@ -146,12 +152,7 @@ def _war_third(war: War, day: str, codes: list[int], pair: list[int]) -> np.ndar
     """1 where the state fights, on the date `day` in another COW war, a state that is neither of
     `pair` (busy elsewhere; held-out wars never count), the candidate's and its enemy's own spells
     in that war both under way, as in :func:`_at_war`."""
-    dates = _tables()["dates"]
-    other = dates[dates["warnum"] != war.warnum]
-    end1 = other["end1"].where(other["end1"] != "", "9999-12-31")
-    end2 = other["end2"].where(other["end2"] != "", "9999-12-31")
-    live = other[((other["start1"] <= day) & (day <= end1))
-                 | ((other["start2"] != "") & (other["start2"] <= day) & (day <= end2))][["warnum", "ccode", "side"]]
+    live = _live(war.warnum, day)[["warnum", "ccode", "side"]]
     fights = live.merge(live, on="warnum", suffixes=("", "_enemy"))
     fights = fights[(fights["side"] != fights["side_enemy"]) & ~fights["ccode_enemy"].isin(pair)]
     return np.isin(codes, fights["ccode"].to_numpy()).astype(float)

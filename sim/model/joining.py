@@ -490,8 +490,9 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
             sides = ((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))
             hazards = [np.empty(n), np.empty(n)]
             joiners = [entries(_design(designs, (w, side), st, party, other, sim.forces.power, hot[:, other] | hot[other],
-                                       owes, _third(rows, cols, party, other, n)), coef.values, low, high, since, step, params.entry_mean_days, free, u[side],
-                               hazards[side]) for side, (party, other, owes) in enumerate(sides)]
+                                       owes, _third(rows, cols, party, other, n)), coef.values, low, high, since, step,
+                               params.entry_mean_days, free, u[side], hazards[side])
+                       for side, (party, other, owes) in enumerate(sides)]
             if sim.memory.hazards is not None:  # a validation's run: this interval's chances (sim.model.ledger)
                 sim.memory.hazards.join_interval(a, b, now, free, hazards)
             for side, (party, other, owes) in enumerate(sides):
