@@ -20,6 +20,7 @@ replication the war is over (`conflict.war_over`), which the recorder observes f
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,6 +49,9 @@ class Wars:
         self.held: dict[frozenset[int], float] = {}
         self.parents: dict[frozenset[int], set[frozenset[int]]] = {}  # a joined war -> the wars it joined
         self.sides: dict[frozenset[int], tuple[int, int]] = {}  # (attacker, defender) of each war under way
+        # called with (a, b) when a war starts (:meth:`begin`): the joining decision's first look at a
+        # war on its first day (`sim.model.joining.process`), which this module does not import
+        self.on_start: list[Callable[[int, int], None]] = []
 
     def hold(self, a: int, b: int, until: float) -> None:
         """The war between a and b does not end by bargaining before day `until` (a scripted war the
@@ -56,9 +60,10 @@ class Wars:
         self.held[key] = max(self.held.get(key, 0.0), until)
 
     def begin(self, sim: ReplicationState, a: int, b: int, entry: bool = False) -> None:
-        """A posture of a toward b crossed level 5: start the dyad's war unless one is under way. A
-        war opened by an ally's `entry` (collective defence, an offence clause) is a joined war: it
-        ends with the war(s) it joined (:meth:`end`), the wars in which an ally of a fights b."""
+        """A posture of a toward b crossed level 5: start the dyad's war unless one is under way, and
+        tell those listening (:attr:`on_start`). A war opened by an ally's `entry` (collective
+        defence, an offence clause) is a joined war: it ends with the war(s) it joined (:meth:`end`),
+        the wars in which an ally of a fights b."""
         key = frozenset((a, b))
         if key not in self.active:
             parents = self._joined_wars(sim, a, b) if entry else set()
@@ -67,6 +72,8 @@ class Wars:
             if parents:
                 self.parents[key] = parents
             sim.clock.spawn(self.fight(sim, a, b, key))
+            for started in self.on_start:
+                started(a, b)
 
     def attach(self, a: int, b: int, war: frozenset[int]) -> None:
         """The war of a and b is a's entry into `war` (the joining decision, `sim.model.joining`): a
