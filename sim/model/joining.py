@@ -411,6 +411,9 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
     :attr:`~sim.model.termination.Wars.on_start`, which wakes this process), and it takes the first
     day's share (since and interval 0). After that a decision every `interval_days` (on the
     process's clock, days 30, 60, ... by default), each over the days since the war's previous one.
+    A war set by a standing posture rather than an attack (a war under way when the scenario opens,
+    as Russia's war on Ukraine in the 2022 world: `Wars.silent`) is past its first day: it has no
+    first-day decision, and its later ones are conditioned on no entry on that day (g0 = G(0) = q).
     A war is a dyad at war whose two states were at war with no one else when it was first
     seen (the fit's unit is the war and its first two belligerents); its treaty terms are the
     obligations its first attack invokes (:func:`owed`, where the attack fell). A state that joins
@@ -430,7 +433,7 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
     above (no n x n matrix of who fights whom); a look with no war under way does nothing; a
     war side's covariates are recomputed only when what they read changes (:func:`_design`); and the
     numbers of each decision (p, the hazard, the comparison with the draws) are the kernel's. This
-    function sets the process up (its setting, its ear on `Wars.begin`) and returns it."""
+    function sets the process up (its setting) and returns it."""
     params = sim.params.joining
     coef = given(list(params.coefficients)) if params.coefficients else coefficients()
     low, high = coef.support()
@@ -482,7 +485,9 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
                 place = sim.memory.places.get(key) or sim.world.place(target, None)
                 owes = owed(sim, first, target, place), owed(sim, target, first, place)
                 wars.append((first, target, now, owes, place))
-                last.append(-1.0)  # not yet decided: its first decision is now
+                # a new war's first decision is now, on its first day; a war set by a standing posture
+                # is past its first day: its first decision, at the next tick, is over the days since
+                last.append(now if sim.conflict.wars.silent(first, target) else -1.0)
         belligerents.update(rows.tolist(), cols.tolist())
         for w, (a, b, start, (owes_a, owes_b), place) in enumerate(wars):
             if last[w] < 0.0:
@@ -491,9 +496,9 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
                 since, interval = last[w] - start, now - last[w]
             else:
                 continue  # decided already now, or a look at new wars only
+            last[w] = now  # (a pause in the war, not hot at a tick, passes without a decision)
             if not (hot[a, b] or hot[b, a]):
                 continue
-            last[w] = now
             free = ~at_war
             free[[a, b]] = False
             if not free.any():
@@ -518,11 +523,18 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
                     sim.conflict.wars.attach(c, other, frozenset((a, b)))
 
     def run() -> Process:
-        while True:
-            yield sim.clock.timeout(step)
-            decide(periodic=True)
+        # listening from the process's start: a war begun before it (a scripted attack on day 0) is
+        # seen by the look that follows, on its first day. The ear is taken off when the clock closes
+        # the process, so that the wars (which keep no reference to the replication) hold none.
+        sim.conflict.wars.on_start.append(started)
+        try:
+            decide(periodic=False)  # the wars under way at the start are seen on day 0
+            while True:
+                yield sim.clock.timeout(step)
+                decide(periodic=True)
+        finally:
+            sim.conflict.wars.on_start.remove(started)
 
-    sim.conflict.wars.on_start.append(started)
     return run()
 
 

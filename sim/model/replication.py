@@ -138,6 +138,9 @@ class WarsView(Protocol):
     def attach(self, a: int, b: int, war: frozenset[int]) -> None:
         """The war of a and b is a's entry into `war` (the joining decision): it ends with it."""
 
+    def silent(self, a: int, b: int) -> bool:
+        """Whether the war of a and b was set by a standing posture (already under way), not an attack."""
+
     @property
     def on_start(self) -> list[Callable[[int, int], None]]:
         """Called with (a, b) when the war of a and b starts (the joining decision's first look)."""

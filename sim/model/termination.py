@@ -52,6 +52,7 @@ class Wars:
         # called with (a, b) when a war starts (:meth:`begin`): the joining decision's first look at a
         # war on its first day (`sim.model.joining.process`), which this module does not import
         self.on_start: list[Callable[[int, int], None]] = []
+        self.silent_starts: set[frozenset[int]] = set()  # wars set by a standing posture, not an attack
 
     def hold(self, a: int, b: int, until: float) -> None:
         """The war between a and b does not end by bargaining before day `until` (a scripted war the
@@ -59,15 +60,18 @@ class Wars:
         key = frozenset((a, b))
         self.held[key] = max(self.held.get(key, 0.0), until)
 
-    def begin(self, sim: ReplicationState, a: int, b: int, entry: bool = False) -> None:
+    def begin(self, sim: ReplicationState, a: int, b: int, entry: bool = False, attack: bool = True) -> None:
         """A posture of a toward b crossed level 5: start the dyad's war unless one is under way, and
         tell those listening (:attr:`on_start`). A war opened by an ally's `entry` (collective
         defence, an offence clause) is a joined war: it ends with the war(s) it joined (:meth:`end`),
-        the wars in which an ally of a fights b."""
+        the wars in which an ally of a fights b. A war set without an `attack` (a standing posture,
+        a war under way when the scenario opens) is noted as past its first day (:meth:`silent`)."""
         key = frozenset((a, b))
         if key not in self.active:
             parents = self._joined_wars(sim, a, b) if entry else set()
             self.active.add(key)
+            if not attack:
+                self.silent_starts.add(key)
             self.sides[key] = (a, b)
             if parents:
                 self.parents[key] = parents
@@ -81,6 +85,11 @@ class Wars:
         key = frozenset((a, b))
         if key in self.active and war in self.active and key != war:
             self.parents.setdefault(key, set()).add(war)
+
+    def silent(self, a: int, b: int) -> bool:
+        """Whether the war of a and b (its last start) was set by a standing posture, without an armed
+        attack: a war already under way, whose first day is not the day it was set."""
+        return frozenset((a, b)) in self.silent_starts
 
     def fighting(self, a: int, b: int) -> bool:
         """Whether a war between a and b is under way."""
