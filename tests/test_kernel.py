@@ -227,10 +227,10 @@ def test_joining_decisions_match_the_plain_python(k, spread):
         assert joined == np.flatnonzero(free & (u < fast)).tolist()
         with np.errstate(over="ignore"):
             p = 1.0 / (1.0 + np.exp(-(coef[0] + np.clip(x, low, high) @ coef[1:])))
-        def big_g(t):
-            return share + (1.0 - share) * -np.expm1(-t / mean)
-        # the decision at the war's start (since and interval 0) takes the first day's mass: G(0-) = 0
-        g0, g1 = (0.0 if since == 0.0 and interval == 0.0 else big_g(since)), big_g(since + interval)
+        # G(t) = q + (1 - q)(1 - e^(-t/m)); the decision at the war's start (since and interval 0) takes
+        # the first day's mass: G(0-) = 0
+        g0 = 0.0 if since == 0.0 and interval == 0.0 else share - (1.0 - share) * np.expm1(-since / mean)
+        g1 = share - (1.0 - share) * np.expm1(-(since + interval) / mean)
         assert np.allclose(fast, p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12), rtol=1e-9, atol=1e-300)
         extremes |= {"near 0"} if (p < 1e-12).any() else set()
         extremes |= {"1"} if (p == 1.0).any() else set()
