@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.history.joiningfit import dataset, write_table
+
 __all__ = ["FILE", "TERMS", "Delays", "delays", "fit", "fit_numerically", "alternatives", "table", "main"]
 
 FILE = Path(__file__).resolve().parents[1] / "data" / "joining" / "entry_delay.csv"
@@ -43,8 +45,6 @@ TERMS = ("entry_first_day_share", "entry_mean_days")
 
 def delays() -> np.ndarray:
     """The record's delays (days) of the joinings of the equation's sample, in its row order."""
-    from sim.history.joiningfit import dataset
-
     frame = dataset()
     return frame.loc[frame["joined"] == 1, "entry_day"].to_numpy(dtype=float)
 
@@ -147,12 +147,6 @@ def read(text: str) -> dict[str, tuple[float, float]]:
     return {t: (float(v), float(s)) for t, v, s in zip(frame["term"], frame["estimate"], frame["std_err"])}
 
 
-def _csv(frame: pd.DataFrame) -> str:
-    out = io.StringIO()
-    frame.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
-    return out.getvalue()
-
-
 def main(argv: list[str] | None = None) -> int:
     """`refit` writes the shipped estimates; `check` compares a refit with them (exit 1 if they differ)."""
     argv = sys.argv[1:] if argv is None else argv
@@ -162,10 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     days = delays()
     estimate = table(fit(days))
     if argv == ["refit"]:
-        FILE.parent.mkdir(parents=True, exist_ok=True)
-        tmp = FILE.with_suffix(".tmp")
-        tmp.write_text(_csv(estimate), encoding="utf-8")
-        tmp.replace(FILE)
+        write_table(FILE, estimate)
         print(estimate.to_string(index=False))
         print(alternatives(days).to_string(index=False))
         return 0
