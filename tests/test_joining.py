@@ -5,6 +5,8 @@ binomial sampling error."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -77,29 +79,31 @@ def test_no_joining_decision_when_disabled():
     assert (events.kind == "join").sum() == 0
 
 
-def entry_hazard(p: float, since: float, interval: float, mean_delay: float, first_share: float = 0.0) -> float:
+def entry_hazard(p: float, since: float, interval: float, scale: float, first_share: float = 0.0,
+                 shape: float = 1.0) -> float:
     """The hazard the decision draws with (the kernel's `join_entries`) when the fitted chance is p:
     an equation of no covariates whose constant is logit(p)."""
     h = np.empty(1)
     join_entries(np.empty((1, 0)), np.array([np.log(p / (1.0 - p))]), np.empty(0), np.empty(0), since, interval,
-                 mean_delay, first_share, np.ones(1, dtype=bool), np.ones(1), h)
+                 scale, shape, first_share, np.ones(1, dtype=bool), np.ones(1), h)
     return h[0]
 
 
 @pytest.mark.parametrize("p", [0.05, 0.3, 0.9])
 @pytest.mark.parametrize("q", [0.0, 0.44, 1.0])
-def test_entry_hazard_adds_up_to_the_fitted_chance(p, q):
+@pytest.mark.parametrize("k", [1.0, 0.74])
+def test_entry_hazard_adds_up_to_the_fitted_chance(p, q, k):
     """Over a war of any length the chances of the first-day decision (since and interval 0: the
-    share q) and of the decisions after it make p; by the mean delay m after the first day,
-    p (q + (1 - q)(1 - 1/e)); and the first-day decision alone, p q."""
-    assert entry_hazard(p, 0.0, 0.0, 174.25, q) == pytest.approx(p * q, rel=1e-12, abs=1e-300)
-    survive = 1.0 - entry_hazard(p, 0.0, 0.0, 174.25, q)
-    for k in range(400):
-        survive *= 1.0 - entry_hazard(p, 30.0 * k, 30.0, 174.25, q)
+    share q) and of the decisions after it make p; by the scale s after the first day, p (q + (1 -
+    q)(1 - 1/e)), whatever the shape k; and the first-day decision alone, p q."""
+    assert entry_hazard(p, 0.0, 0.0, 142.54, q, k) == pytest.approx(p * q, rel=1e-12, abs=1e-300)
+    survive = 1.0 - entry_hazard(p, 0.0, 0.0, 142.54, q, k)
+    for j in range(4000):
+        survive *= 1.0 - entry_hazard(p, 30.0 * j, 30.0, 142.54, q, k)
     assert 1.0 - survive == pytest.approx(p, rel=1e-9)
-    survive = 1.0 - entry_hazard(p, 0.0, 0.0, 100.0, q)
-    for k in range(10):
-        survive *= 1.0 - entry_hazard(p, 10.0 * k, 10.0, 100.0, q)
+    survive = 1.0 - entry_hazard(p, 0.0, 0.0, 100.0, q, k)
+    for j in range(10):
+        survive *= 1.0 - entry_hazard(p, 10.0 * j, 10.0, 100.0, q, k)
     assert 1.0 - survive == pytest.approx(p * (q + (1.0 - q) * (1 - np.exp(-1.0))), rel=1e-9)
 
 
@@ -112,13 +116,15 @@ def test_entries_on_the_first_day_and_later_come_as_the_record_says():
     """Eight minor powers, each with the same fitted chance p of joining each side (an equation of
     a constant only), over a war of 10 years begun by an attack on day 100 (not a decision day of
     the process's 30-day clock): the share of entries on the war's first day and the mean delay of
-    the later ones are those of the shipped q and m (`parameters.joining`), within four standard
-    errors. Expected values exact for this design: a state joins side A or B, each decision with
+    the later ones are those of the shipped q and Weibull of shape k and mean m (`parameters.joining`),
+    within four standard errors. Expected values exact for this design: a state joins side A or B, each decision with
     the hazard of G, so it has entered by t with chance 1 - (1 - p G(t))^2, its later entries fall
     on the decision days 120, 150, ... (day 0 + 30 k of the clock), and the horizon truncates."""
     from sim.scenario.schema import JoiningParams
 
-    q, m = JoiningParams().entry_first_day_share, JoiningParams().entry_mean_days
+    params = JoiningParams()
+    q, k, m = params.entry_first_day_share, params.entry_delay_shape, params.entry_mean_days
+    scale = m / math.gamma(1.0 + 1.0 / k)
     horizon, start, step = 3700, 100.0, 30.0
     states = {s: {"lat": lat, "lon": lon, "power": pw} for s, (lat, lon, pw) in NEUTRALS.items()}
     states |= {"A": {"lat": 46.0, "lon": 10.0, "power": 20.0}, "B": {"lat": 46.0, "lon": 14.0, "power": 20.0}}
@@ -138,7 +144,7 @@ def test_entries_on_the_first_day_and_later_come_as_the_record_says():
     assert len(delay) > 300
 
     def entered(t):  # chance a neutral has entered by t days into the war (t >= 0)
-        g = q + (1.0 - q) * -np.expm1(-np.asarray(t, dtype=float) / m)
+        g = q + (1.0 - q) * -np.expm1(-((np.asarray(t, dtype=float) / scale) ** k))
         return 1.0 - (1.0 - TIMING_P * g) ** 2
 
     days = np.arange(step - start % step, horizon - start + 1e-9, step)  # the decision days after the first

@@ -390,22 +390,22 @@ def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting:
                             st.land[:, other]])
 
 
-Entries = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float, float, float, np.ndarray,
+Entries = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float, float, float, float, np.ndarray,
                     np.ndarray, np.ndarray], list[int]]
 """One side's decision over one interval (the kernel's `join_entries`, `sim.kernel.reference.join_entries`
-its twin): `(x, coef, low, high, since, interval, mean_delay, first_share, free, u, h)` writes in h
-each state's hazard of joining the side in the interval, `since` days into the war, of p =
-logistic(coef[0] + coef[1:] . clip(x, low, high)) (:func:`probability`) reached over the whole war,
-a share `first_share` of entries on the war's first day (the decision at since and interval 0)
-and the rest delayed exponentially by `mean_delay` days on average (docs/model.md, "Joining",
-Timing), and returns the states `free` to join whose uniform in u falls below their hazard."""
+its twin): `(x, coef, low, high, since, interval, delay_scale, delay_shape, first_share, free, u, h)`
+writes in h each state's hazard of joining the side in the interval, `since` days into the war, of
+p = logistic(coef[0] + coef[1:] . clip(x, low, high)) (:func:`probability`) reached over the whole
+war, a share `first_share` of entries on the war's first day (the decision at since and interval
+0) and the rest delayed as a Weibull of that scale and shape (docs/model.md, "Joining", Timing),
+and returns the states `free` to join whose uniform in u falls below their hazard."""
 
 
 def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepared: Setting | None = None) -> Process:
     """Each state not at war takes, for each side of each war under way, joining decisions with the
     hazard of :data:`Entries` (the fitted p by the war's end, entries delayed as in the record: a
-    share `parameters.joining.entry_first_day_share` on the war's first day, the rest exponential
-    with mean `entry_mean_days`; `entries`: the kernel's, which the engine passes), its draws from
+    share `parameters.joining.entry_first_day_share` on the war's first day, the rest a Weibull of
+    shape `entry_delay_shape` and mean `entry_mean_days`; `entries`: the kernel's, which the engine passes), its draws from
     the replication's own joining stream. A war's first decision is taken on the day it is first
     seen, at once: the war's first day when its posture crosses the war rung (`Wars.begin` calls
     :attr:`~sim.model.termination.Wars.on_start`, which wakes this process), and it takes the first
@@ -449,6 +449,9 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
     seen: set[frozenset[int]] = set()
     belligerents: set[int] = set()
     rng, step, n = sim.streams.join, params.interval_days, st.n
+    # the later delays' Weibull: shape k, scale s = m / Gamma(1 + 1/k) for the mean m
+    shape = float(params.entry_delay_shape)
+    scale = float(params.entry_mean_days) / math.gamma(1.0 + 1.0 / shape)
     looking = [False]  # a first look is already on its way this instant
 
     def look() -> Process:
@@ -507,7 +510,7 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
             sides = ((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))
             hazards = [np.empty(n), np.empty(n)]
             joiners = [entries(_design(designs, (w, side), st, party, other, sim.forces.power, hot[:, other] | hot[other],
-                                       owes), coef.values, low, high, since, interval, params.entry_mean_days,
+                                       owes), coef.values, low, high, since, interval, scale, shape,
                                params.entry_first_day_share, free, u[side], hazards[side])
                        for side, (party, other, owes) in enumerate(sides)]
             if sim.memory.hazards is not None:  # a validation's run: this decision's chances (sim.model.ledger)

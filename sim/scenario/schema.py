@@ -417,13 +417,18 @@ class JoiningParams(Strict):
         description="the equation's coefficients, const first, in the order of sim.model.joining.COVARIATES "
                     "(default: the shipped fit; the validation passes each war's leave-one-out refit)")
     entry_first_day_share: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
-        0.4392523364, description="share of entries on the war's first day, taken by the decision when a war is first "
-                                  "seen (47 of the 107 joinings of the COW wars, day-level dates, s.e. 0.048: "
+        0.4392523364, description="share of entries on the war's first day, taken by the decision when a war begins "
+                                  "(47 of the 107 joinings of the COW wars, day-level dates, s.e. 0.048: "
                                   "sim/data/joining/entry_delay.csv, python -m sim.history.entrydelay refit)")
+    entry_delay_shape: Annotated[Number, Field(ge=0.1, le=10.0)] = Field(
+        0.7377650256, description="Weibull shape of the delays of the entries after the war's first day (1: "
+                                  "exponential; below 1: more short and more long delays; the maximum-likelihood "
+                                  "fit to the 60 later joinings, s.e. 0.072: sim/data/joining/entry_delay.csv)")
     entry_mean_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
-        174.25, description="mean delay of an entry after the war's first day, days, of the entries not on that day "
-                            "(exponential; the mean of the 60 later joinings of the COW wars, day-level dates, "
-                            "s.e. 22.5: sim/data/joining/entry_delay.csv, python -m sim.history.entrydelay refit)")
+        172.0712296, description="mean delay of the entries after the war's first day, days (the Weibull's mean; "
+                                 "maximum-likelihood fit to the 60 later joinings of the COW wars, day-level dates, "
+                                 "s.e. 30.4: sim/data/joining/entry_delay.csv, python -m sim.history.entrydelay "
+                                 "refit)")
 
 
 class Answers(Strict):
