@@ -31,6 +31,7 @@ def random_intent(rng, n, epoch=0.0):
     intent.dev[:] = rng.random((n, n)) * 0.5 * (rng.random((n, n)) < 0.7)
     intent.strength[:] = rng.random((n, n)) * 0.3
     intent.epoch[0] = epoch
+    intent.refresh()
     return intent
 
 
@@ -38,6 +39,7 @@ def twin_of(intent):
     twin = Intent(intent.baseline, 90.0)
     for name in ("dev", "strength", "cause", "epoch"):
         getattr(twin, name)[...] = getattr(intent, name)
+    twin.refresh()
     return twin
 
 
@@ -75,6 +77,7 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
     if blocs:  # equal threats from pairs of sources (j - 1, j), some in the same bloc
         for m in (share, alone, fast.baseline, fast.dev):
             m[:, 1::2] = m[:, 0:n - 1:2]
+        fast.refresh()
     sizes = 3 if blocs == "few" else max(n // 4, 1)  # "few": blocs of about n / 3 (sorted apart past 32)
     bloc = _numbered(rng.integers(0, sizes, n)) if blocs else np.arange(n, dtype=np.int64)
     for t in (60.0, 61.5, 400.0):
@@ -96,6 +99,7 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
         assert np.allclose(1.0 - np.exp(-terms.sum(axis=1)), want[rows], rtol=1e-12, atol=1e-15)
     if blocs and n > 1:  # sure threats (x = 1) from bloc members make tension 1 in both (0 with a floor of 1)
         fast.baseline[0, :], fast.dev[0, :], share[0, :] = 1.0, 0.0, 1.0
+        fast.refresh()
         want = np.empty(n)
         reference.tension_of(fast, share, alone, bloc, aggregation, floor, 400.0, want)
         assert np.array_equal(fast.tension(share, 400.0, alone, bloc, floor, aggregation), want)
@@ -118,6 +122,7 @@ def test_tension_of_many_rows_matches_the_plain_python(sizes):
     alone = share * rng.random((n, n))
     for m in (share, alone, fast.baseline, fast.dev):
         m[:, 1::2] = m[:, 0:n - 1:2]
+    fast.refresh()
     bloc = _numbered(rng.integers(0, n // sizes, n))
     assert (np.bincount(bloc).max() <= 16) == (sizes == 4)
     want = np.empty(n)
