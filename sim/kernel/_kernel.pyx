@@ -623,35 +623,10 @@ cdef extern from *:
             f[j] = 1.0 - y;
         }
     }
-
-    /* The same for the columns col[0..c) of a row only (ascending), cell k of the outputs being
-       column col[k]'s; lift is already taken at those columns. */
-    TENSION_CELLS_ATTR
-    static void tension_cells_at(Py_ssize_t c, const Py_ssize_t *TENSION_RESTRICT col,
-                                 const double *TENSION_RESTRICT base, const double *TENSION_RESTRICT dev,
-                                 const double *TENSION_RESTRICT share, const double *TENSION_RESTRICT alone,
-                                 const double *TENSION_RESTRICT lift, double e, double floor_, double scale,
-                                 double *TENSION_RESTRICT xs, double *TENSION_RESTRICT ys, double *TENSION_RESTRICT f) {
-        for (Py_ssize_t k = 0; k < c; k++) {
-            Py_ssize_t j = col[k];
-            double u = base[j] + dev[j] * e - floor_;
-            double q = u / scale;
-            u = (u > 0.0) ? q : 0.0;
-            double x = u * share[j];
-            double y = u * alone[j] + lift[k];
-            y = (y > x) ? x : y;
-            xs[k] = x;
-            ys[k] = y;
-            f[k] = 1.0 - y;
-        }
-    }
     """
     void tension_cells(Py_ssize_t n, const double *base, const double *dev, const double *share,
                        const double *alone, const double *lift, double e, double floor_, double scale,
                        double *xs, double *ys, double *f) noexcept nogil
-    void tension_cells_at(Py_ssize_t c, const Py_ssize_t *col, const double *base, const double *dev,
-                          const double *share, const double *alone, const double *lift, double e, double floor_,
-                          double scale, double *xs, double *ys, double *f) noexcept nogil
 
 
 cdef extern from *:
@@ -758,9 +733,6 @@ cdef extern from *:
        sequence of values, that of the twin (decreasing size, the lower index first among equals).
        vx, vy, v, qx, qy (TENSION_ROWS group[groups] each), at (as many indices): scratch. */
     #define TENSION_LANE_SORT 16
-    /* tension_of passes over the columns that cannot hold intent above the floor when at most this
-       share of them could (more: one dense scan, as fast) */
-    #define TENSION_SPARSE_SHARE 0.9
     #define TENSION_LANES_FROM 512  /* fewer rows: the lanes cost more than they save (measured at 50, 200, 1,000) */
 
     /* Lane by lane, the larger of u[r], d[r] into u[r] and the smaller into d[r] (both >= 0, no NaN):
@@ -845,7 +817,6 @@ cdef extern from *:
     enum: ROWS "TENSION_ROWS"
     enum: TENSION_LANE_SORT
     enum: TENSION_LANES_FROM
-    double TENSION_SPARSE_SHARE
     double tension_extras(const double *xs, const double *ys, const Py_ssize_t *member, const Py_ssize_t *group,
                           Py_ssize_t groups, double aggregation, double *vx, double *vy, Py_ssize_t *cut) noexcept nogil
     void tension_extras_rows(Py_ssize_t n, const double *xs, const double *ys, const Py_ssize_t *member,
@@ -903,24 +874,22 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     `aggregation`^r by repeated multiplication (sim.kernel.reference.tension_of).
 
     The same arithmetic in the same order as the twin, arranged for speed: a cell with no intent
-    above the floor multiplies the product by exactly 1 and has no extra, so the columns that
-    cannot hold one (intent's `moved` 0 and `top` at or below the floor: D is 0 there and the
-    baseline at most the floor) are passed over, the others visited in increasing order (all of
-    them, as one dense scan, when few could be passed over); a state that is its own bloc takes
-    y = x (its y is lifted by +inf before the min); the members of larger blocs are listed once per
-    call, bloc by bloc; and ROWS rows' products and extras are taken side by side
-    (`tension_extras_rows`), each product still left to right and each row's extras summed in the
-    twin's order."""
+    above the floor multiplies the product by exactly 1 and has no extra; a state that is its own
+    bloc takes y = x (its y is lifted by +inf before the min); the members of larger blocs are
+    listed once per call, bloc by bloc, leaving out those whose column holds no intent above the
+    floor in any row (intent's `moved` 0 and `top` at or below the floor: D is 0 there and the
+    baseline at most the floor), whose extras would all be none; and ROWS rows' products and
+    extras are taken side by side (`tension_extras_rows`), each product still left to right and
+    each row's extras summed in the twin's order."""
     cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
     cdef const uint8_t[::1] moved = intent.moved
     cdef const double[::1] top = intent.top
-    cdef Py_ssize_t i, i0, j, k, r, rows, n = baseline.shape[0], nb = 0, groups = 0, largest = 0, c = 0, w
-    cdef bint lanes, sparse
+    cdef Py_ssize_t a, g, i, i0, j, k, r, rows, n = baseline.shape[0], nb = 0, groups = 0, largest = 0
+    cdef bint lanes
     cdef double e, scale = 1.0 - floor
     cdef double product[ROWS]
     cdef double total[ROWS]
     cdef double *lift
-    cdef double *lift_at
     cdef double *f
     cdef double *xs
     cdef double *ys
@@ -930,8 +899,6 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     cdef Py_ssize_t *group
     cdef Py_ssize_t *at
     cdef Py_ssize_t *cut
-    cdef Py_ssize_t *col
-    cdef Py_ssize_t *where
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
             == alone.shape[0] == alone.shape[1] == out.shape[0] == bloc.shape[0] == moved.shape[0]
             == top.shape[0] == n):
@@ -940,73 +907,56 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     if n == 0:
         return
     e = decay(dev, intent.strength, intent.epoch, -intent.rate, t)
-    # size, group, cut, member, at, then col and where
-    size = <Py_ssize_t *> calloc(3 * (nb + 1) + n + ROWS * n + 2 * n, sizeof(Py_ssize_t))
-    lift = <double *> malloc((2 + 8 * ROWS) * n * sizeof(double))  # lift, f, xs, ys, 5 ROWS n for the extras, lift_at
+    size = <Py_ssize_t *> calloc(3 * (nb + 1) + n + ROWS * n, sizeof(Py_ssize_t))  # size, group, cut, member, at
+    lift = <double *> malloc((1 + 8 * ROWS) * n * sizeof(double))  # lift, f, xs, ys, then 5 ROWS n for the extras
     if not (size and lift):
         free(size)
         free(lift)
         raise MemoryError()
     group, cut, member = size + (nb + 1), size + 2 * (nb + 1), size + 3 * (nb + 1)
     at = member + n
-    col, where = at + ROWS * n, at + ROWS * n + n
     f, xs, ys, v = lift + n, lift + (1 + ROWS) * n, lift + (1 + 2 * ROWS) * n, lift + (1 + 3 * ROWS) * n
-    lift_at = lift + (1 + 8 * ROWS) * n
     groups = list_members(bloc, n, nb, size, group, member, lift)
-    for r in range(groups):
-        largest = max(largest, group[r + 1] - group[r])
+    for g in range(groups):
+        largest = max(largest, group[g + 1] - group[g])
     lanes = groups > 0 and largest <= TENSION_LANE_SORT and n >= TENSION_LANES_FROM  # many small blocs, many rows
-    for j in range(n):  # the columns that may hold intent above the floor, in increasing order
-        where[j] = c
-        if moved[j] or not top[j] <= floor:
-            col[c] = j
-            c = c + 1
-    sparse = c <= TENSION_SPARSE_SHARE * n
-    w = c if sparse else n
-    if sparse:  # the bloc members listed by their place among those columns, each bloc's still in index order
-        k = 0
-        for r in range(groups):
-            i = group[r]
-            group[r] = k
-            for i0 in range(i, group[r + 1]):
-                j = member[i0]
-                if moved[j] or not top[j] <= floor:
-                    member[k] = where[j]
-                    k = k + 1
-        group[groups] = k
-        for k in range(c):
-            lift_at[k] = lift[col[k]]
+    k = 0
+    for g in range(groups):  # the members whose column may hold intent above the floor, still bloc by bloc
+        a = group[g]
+        group[g] = k
+        for i in range(a, group[g + 1]):
+            j = member[i]
+            if moved[j] or not top[j] <= floor:
+                member[k] = j
+                k = k + 1
+    group[groups] = k
     for i0 in range(0, n, ROWS):
         rows = ROWS if n - i0 >= ROWS else n - i0
         for r in range(rows):
             i = i0 + r
-            if sparse:
-                tension_cells_at(c, col, &baseline[i, 0], &dev[i, 0], &share[i, 0], &alone[i, 0], lift_at, e, floor,
-                                 scale, xs + r * w, ys + r * w, f + r * w)
-            else:
-                tension_cells(n, &baseline[i, 0], &dev[i, 0], &share[i, 0], &alone[i, 0], lift, e, floor, scale,
-                              xs + r * n, ys + r * n, f + r * n)
+            tension_cells(n, &baseline[i, 0], &dev[i, 0], &share[i, 0], &alone[i, 0], lift, e, floor, scale,
+                          xs + r * n, ys + r * n, f + r * n)
         if lanes:
             for r in range(rows, ROWS):  # the lanes past the last row: no extras
-                for j in range(w):
-                    xs[r * w + j] = ys[r * w + j] = 0.0
-            tension_extras_rows(w, xs, ys, member, group, groups, aggregation, v, v + ROWS * n, v + 2 * ROWS * n,
+                for j in range(n):
+                    xs[r * n + j] = ys[r * n + j] = 0.0
+            tension_extras_rows(n, xs, ys, member, group, groups, aggregation, v, v + ROWS * n, v + 2 * ROWS * n,
                                 v + 3 * ROWS * n, v + 4 * ROWS * n, at, total)
         else:
             for r in range(rows):
-                total[r] = tension_extras(xs + r * w, ys + r * w, member, group, groups, aggregation, v, v + n,
+                total[r] = tension_extras(xs + r * n, ys + r * n, member, group, groups, aggregation, v, v + n,
                                           cut) if groups else 0.0
         if rows == ROWS:
             for r in range(ROWS):
                 product[r] = 1.0
-            for j in range(w):
+            for j in range(n):
                 for r in range(ROWS):
-                    product[r] = product[r] * f[r * w + j]
+                    product[r] = product[r] * f[r * n + j]
         else:
             for r in range(rows):
                 product[r] = 1.0
-                for j in range(w):
-                    product[r] = product[r] * f[r * w + j]
+                for j in range(n):
+                    product[r] = product[r] * f[r * n + j]
         for r in range(rows):
             out[i0 + r] = 1.0 - product[r] * exp(-total[r])
     free(size)
