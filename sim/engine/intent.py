@@ -39,10 +39,8 @@ class Intent:
         self.cause = np.zeros(self.baseline.shape, dtype=np.int64)
         self.epoch = np.zeros(1)  # rescaled far in the future (sim.kernel._kernel.decay)
         self.rate = math.log(2.0) / half_life_days
-        n = self.baseline.shape[1] if self.baseline.ndim == 2 else 0
-        self.moved = np.zeros(n, dtype=np.uint8)
-        self.top = np.full(n, -math.inf)
-        self.refresh()
+        self.moved = np.zeros(self.baseline.shape[1], dtype=np.uint8)  # D is 0 throughout
+        self.top = self.baseline.max(axis=0, initial=-math.inf)
 
     def refresh(self) -> None:
         """Recompute the column summaries `moved` and `top` from the arrays (after writing them
