@@ -301,6 +301,7 @@ class Observer:
         check = self.share_t is not None and level > old
         alarmed: list[tuple[int, float]] | None = [] if check else None
         e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
+        intent.moved[i] = 1  # column i's D may now be nonzero (what tension samples pass over)
         scale = self.up_gain * level / TOP if level > old else self.down_gain * (old - level) / TOP
         bias = self.up_bias if level > old else self.down_bias
         for m in range(self.n):
