@@ -41,7 +41,9 @@ HOPE_DRAWS = 50
 
 class Wars:
     """The wars of one replication, keyed by the unordered pair of belligerents. It keeps no
-    reference to the simulation (the processes get it), so a finished replication is freed at once."""
+    reference to the simulation (the processes get it), so a finished replication is freed at once:
+    the one listener of :attr:`on_start` that holds it (the joining process's) is taken off when the
+    clock closes that process."""
 
     def __init__(self, params: Termination, generator: np.random.Generator) -> None:
         self.rng, self.params = generator, params
@@ -70,7 +72,9 @@ class Wars:
         if key not in self.active:
             parents = self._joined_wars(sim, a, b) if entry else set()
             self.active.add(key)
-            if not attack:
+            if attack:
+                self.silent_starts.discard(key)
+            else:
                 self.silent_starts.add(key)
             self.sides[key] = (a, b)
             if parents:
