@@ -85,8 +85,8 @@ def test_with_the_fitted_joining_decision_the_usa_joins_an_unheld_invasion_in_so
     run, and the exact 99% interval of its rate below 0.5), each join caused by its honour; it
     abandons the call in the others. The model's chance of the USA's entry here is about 0.1 (the
     mean over the runs of one minus the product of its decisions' survivals, the conditional Monte
-    Carlo: 0.096 with the file's seed, 0.099 before the first-day share), so 100 runs give 4 to 16
-    entries by seed (4 with the file's seed, 16 with the next); a lower bound of 0.05 on the
+    Carlo: 0.100 with the file's seed, 0.099 before the first-day decision), so 100 runs give 4 to
+    16 entries by seed (4 with the file's seed, 15 with the next); a lower bound of 0.05 on the
     interval, which needs 12, was met by luck."""
     loaded = variant("taiwan_invasion", joining=True).model_dump(by_alias=True)
     loaded["timeline"][-1]["hold_days"] = 0.0
