@@ -279,22 +279,28 @@ def random_joining(rng, n, k, spread):
 def test_joining_decisions_match_the_plain_python(k, spread):
     """The hazards of a joining side and who joins, compiled and plain Python bit for bit, for any
     number of covariates, covariates clipped to their bounds, p near 0 and 1 (and e^-eta beyond
-    the largest double), at the war's start and long into it; both are, to rounding, the numpy
-    definition: logistic(coef[0] + clip(x) @ coef[1:]) reached over the war (docs/model.md, "Joining")."""
+    the largest double), at the war's start (its first-day decision too) and long into it, with
+    and without a share of entries on the first day, later delays exponential (shape 1) or Weibull;
+    both are, to rounding, the numpy definition: logistic(coef[0] + clip(x) @ coef[1:]) reached
+    over the war (docs/model.md, "Joining")."""
     rng = np.random.default_rng(31 + k)
     extremes = set()
     for _ in range(60):
         n = int(rng.integers(1, 120))
         x, coef, low, high, free, u = random_joining(rng, n, k, spread)
-        since, interval, mean = float(rng.choice([0.0, 30.0, 17.5, 900.0, 3000.0])), float(rng.choice([30.0, 7.0])), 97.71
+        since, interval, mean = float(rng.choice([0.0, 30.0, 17.5, 900.0, 3000.0])), float(rng.choice([0.0, 30.0, 7.0])), 142.54
+        share, shape = float(rng.choice([0.0, 0.4393, 1.0])), float(rng.choice([1.0, 0.7378, 2.5]))
         fast, slow = np.empty(n), np.empty(n)
-        joined = _kernel.join_entries(x, coef, low, high, since, interval, mean, free, u, fast)
-        assert joined == reference.join_entries(x, coef, low, high, since, interval, mean, free, u, slow)
+        joined = _kernel.join_entries(x, coef, low, high, since, interval, mean, shape, share, free, u, fast)
+        assert joined == reference.join_entries(x, coef, low, high, since, interval, mean, shape, share, free, u, slow)
         assert np.array_equal(fast, slow)
         assert joined == np.flatnonzero(free & (u < fast)).tolist()
         with np.errstate(over="ignore"):
             p = 1.0 / (1.0 + np.exp(-(coef[0] + np.clip(x, low, high) @ coef[1:])))
-        g0, g1 = -np.expm1(-since / mean), -np.expm1(-(since + interval) / mean)
+        # G(t) = q + (1 - q)(1 - e^(-(t/s)^k)); the decision at the war's start (since and interval 0)
+        # takes the first day's mass: G(0-) = 0
+        g0 = 0.0 if since == 0.0 and interval == 0.0 else share - (1.0 - share) * np.expm1(-(since / mean) ** shape)
+        g1 = share - (1.0 - share) * np.expm1(-((since + interval) / mean) ** shape)
         assert np.allclose(fast, p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12), rtol=1e-9, atol=1e-300)
         extremes |= {"near 0"} if (p < 1e-12).any() else set()
         extremes |= {"1"} if (p == 1.0).any() else set()
@@ -310,8 +316,8 @@ def test_joining_decisions_at_the_edges_match_the_plain_python():
     free, u = np.ones(4, dtype=bool), np.full(4, 1e-300)
     fast, slow = np.empty(4), np.empty(4)
     for since in (0.0, 1e5):
-        joined = _kernel.join_entries(x, coef, low, high, since, 30.0, 97.71, free, u, fast)
-        assert joined == reference.join_entries(x, coef, low, high, since, 30.0, 97.71, free, u, slow)
+        joined = _kernel.join_entries(x, coef, low, high, since, 30.0, 142.54, 0.74, 0.44, free, u, fast)
+        assert joined == reference.join_entries(x, coef, low, high, since, 30.0, 142.54, 0.74, 0.44, free, u, slow)
         assert np.array_equal(fast, slow, equal_nan=True) and np.isnan(fast[1]) and 1 not in joined
     assert fast[0] == 0.0  # g0 = g1 = 1: nothing left to join
 
@@ -320,9 +326,15 @@ def test_joining_decisions_refuse_mismatched_arrays():
     x, coef, low, high, free, u = random_joining(np.random.default_rng(1), 5, 3, 1.0)
     for module in (_kernel, reference):
         with pytest.raises(ValueError, match="1 \\+ k coefficients"):
-            module.join_entries(x, coef[:-1], low, high, 0.0, 30.0, 97.71, free, u, np.empty(5))
+            module.join_entries(x, coef[:-1], low, high, 0.0, 30.0, 142.54, 0.74, 0.44, free, u, np.empty(5))
         with pytest.raises(ValueError, match="n-vectors"):
-            module.join_entries(x, coef, low, high, 0.0, 30.0, 97.71, free[:4], u, np.empty(5))
+            module.join_entries(x, coef, low, high, 0.0, 30.0, 142.54, 0.74, 0.44, free[:4], u, np.empty(5))
+        for share in (-0.1, 1.5, float("nan")):
+            with pytest.raises(ValueError, match="first-day share in 0..1"):
+                module.join_entries(x, coef, low, high, 0.0, 30.0, 142.54, 0.74, share, free, u, np.empty(5))
+        for scale, shape in ((0.0, 0.74), (142.54, 0.0), (142.54, float("nan"))):
+            with pytest.raises(ValueError, match="positive delay scale and shape"):
+                module.join_entries(x, coef, low, high, 0.0, 30.0, scale, shape, 0.44, free, u, np.empty(5))
 
 
 def random_state(rng, n, kind):

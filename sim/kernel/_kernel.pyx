@@ -1232,20 +1232,28 @@ def format_lines(list times, list states, list cells, const int64_t[::1] time, c
 
 
 def join_entries(const double[:, ::1] x, const double[::1] coef, const double[::1] low, const double[::1] high,
-                 double since, double interval, double mean_delay, free, const double[::1] u, double[::1] h):
+                 double since, double interval, double delay_scale, double delay_shape, double first_share, free,
+                 const double[::1] u, double[::1] h):
     """One side's joining decision over one interval of a war (`sim.model.joining.process`):
-    h[c] = p (G(since + interval) - G(since)) / max(1 - p G(since), 1e-12), G(t) = 1 - exp(-t /
-    mean_delay), of the fitted chance p = 1 / (1 + exp(-eta)), eta = coef[0] + sum_k coef[1 + k]
-    clip(x[c, k], low[k], high[k]) summed in the order of k (x: n x k, any k); returns the states c
-    (in increasing order) with free[c] (a bool n-vector) and u[c] < h[c] (sim.kernel.reference.join_entries)."""
+    h[c] = p (g1 - g0) / max(1 - p g0, 1e-12), g0 = G(since), g1 = G(since + interval), G(t) = 1 -
+    (1 - q) exp(-pow(t / delay_scale, delay_shape)) for t >= 0 (a share q = `first_share` of entries
+    on the war's first day, the rest delayed as a Weibull), except at the war's start (since and
+    interval 0), where g0 = G(0-) = 0 and g1 = G(0) = q; of the fitted chance p = 1 / (1 +
+    exp(-eta)), eta = coef[0] + sum_k coef[1 + k] clip(x[c, k], low[k], high[k]) summed in the order
+    of k (x: n x k, any k); returns the states c (in increasing order) with free[c] (a bool
+    n-vector) and u[c] < h[c] (sim.kernel.reference.join_entries)."""
     cdef Py_ssize_t n = x.shape[0], k = x.shape[1], c, j
     cdef double g0, g1, s, v, p, d
     if not (coef.shape[0] == k + 1 and low.shape[0] == high.shape[0] == k and u.shape[0] == h.shape[0] == n
-            and len(free) == n):
-        raise ValueError("join_entries: x (n x k), 1 + k coefficients, k bounds and n-vectors free, u, h expected")
+            and len(free) == n and 0.0 <= first_share <= 1.0 and delay_shape > 0.0 and delay_scale > 0.0):
+        raise ValueError("join_entries: x (n x k), 1 + k coefficients, k bounds, n-vectors free, u, h, a "
+                         "first-day share in 0..1 and a positive delay scale and shape expected")
     cdef const unsigned char[::1] is_free = np.asarray(free, dtype=bool).view(np.uint8)
-    g0 = 1.0 - exp(-since / mean_delay)
-    g1 = 1.0 - exp(-(since + interval) / mean_delay)
+    if since <= 0.0 and interval <= 0.0:
+        g0 = 0.0
+    else:
+        g0 = 1.0 - (1.0 - first_share) * exp(-pow(since / delay_scale, delay_shape))
+    g1 = 1.0 - (1.0 - first_share) * exp(-pow((since + interval) / delay_scale, delay_shape))
     joiners = []
     for c in range(n):
         s = 0.0
