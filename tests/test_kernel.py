@@ -31,6 +31,7 @@ def random_intent(rng, n, epoch=0.0):
     intent.dev[:] = rng.random((n, n)) * 0.5 * (rng.random((n, n)) < 0.7)
     intent.strength[:] = rng.random((n, n)) * 0.3
     intent.epoch[0] = epoch
+    intent.refresh()
     return intent
 
 
@@ -38,6 +39,7 @@ def twin_of(intent):
     twin = Intent(intent.baseline, 90.0)
     for name in ("dev", "strength", "cause", "epoch"):
         getattr(twin, name)[...] = getattr(intent, name)
+    twin.refresh()
     return twin
 
 
@@ -75,6 +77,7 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
     if blocs:  # equal threats from pairs of sources (j - 1, j), some in the same bloc
         for m in (share, alone, fast.baseline, fast.dev):
             m[:, 1::2] = m[:, 0:n - 1:2]
+        fast.refresh()
     sizes = 3 if blocs == "few" else max(n // 4, 1)  # "few": blocs of about n / 3 (sorted apart past 32)
     bloc = _numbered(rng.integers(0, sizes, n)) if blocs else np.arange(n, dtype=np.int64)
     for t in (60.0, 61.5, 400.0):
@@ -96,6 +99,7 @@ def test_tension_matches_the_plain_python(n, blocs, floor, aggregation):
         assert np.allclose(1.0 - np.exp(-terms.sum(axis=1)), want[rows], rtol=1e-12, atol=1e-15)
     if blocs and n > 1:  # sure threats (x = 1) from bloc members make tension 1 in both (0 with a floor of 1)
         fast.baseline[0, :], fast.dev[0, :], share[0, :] = 1.0, 0.0, 1.0
+        fast.refresh()
         want = np.empty(n)
         reference.tension_of(fast, share, alone, bloc, aggregation, floor, 400.0, want)
         assert np.array_equal(fast.tension(share, 400.0, alone, bloc, floor, aggregation), want)
@@ -118,11 +122,76 @@ def test_tension_of_many_rows_matches_the_plain_python(sizes):
     alone = share * rng.random((n, n))
     for m in (share, alone, fast.baseline, fast.dev):
         m[:, 1::2] = m[:, 0:n - 1:2]
+    fast.refresh()
     bloc = _numbered(rng.integers(0, n // sizes, n))
     assert (np.bincount(bloc).max() <= 16) == (sizes == 4)
     want = np.empty(n)
     reference.tension_of(fast, share, alone, bloc, 0.5, 0.02, 61.5, want)
     assert np.array_equal(fast.tension(share, 61.5, alone, bloc, 0.02, 0.5), want)
+
+
+def acted_on(rng, n, floor, actors):
+    """Intent at a default of 0.02 but for a few hostile cells above it and a few calmer below it (as
+    relations and pacts leave it), after acts of `actors` seen by every state through the Observer."""
+    baseline = np.full((n, n), 0.02)
+    for value in (0.32, 0.01):
+        rows, cols = rng.integers(0, n, n // 10 + 1), rng.integers(0, n, n // 10 + 1)
+        baseline[rows, cols] = value
+    intent = Intent(baseline, 90.0)
+    observer = _kernel.Observer(np.random.default_rng(5), rng.random((n, n)) * 0.5, spillover=0.3,
+                                misperception=0.4, escalation_gain=0.6, deescalation_gain=0.25, rate=intent.rate,
+                                default_intent=floor)
+    observer.bind(intent, np.zeros((n, n)))
+    for k, actor in enumerate(actors):
+        observer.observe(int(actor), int(rng.integers(0, n)), int(rng.integers(1, 8)), 0, k, 10.0 + k)
+    return intent
+
+
+@pytest.mark.parametrize("n, sizes", [(55, 4), (600, 4), (600, 40)])
+@pytest.mark.parametrize("moved", ["none", "few", "most", "all"])
+@pytest.mark.parametrize("floor", [0.02, 0.0])
+def test_tension_passes_over_columns_without_intent_above_the_floor_with_the_same_bits(n, sizes, moved, floor):
+    """The members' extras of the columns that hold no intent above the floor (never moved, baseline
+    at most the floor) are passed over: tension is the twin's, bit for bit, whether no column, a few,
+    most or all have moved, by both extras paths (8 rows side by side from 512 states with blocs of
+    at most 16; row by row with larger blocs), and with a floor of 0 under a default intent of 0.02,
+    where every cell is above the floor and every column visited. The Observer marks the columns it moves, and only those."""
+    rng = np.random.default_rng(n + sizes)
+    actors = {"none": [], "few": rng.integers(0, n, 3), "most": rng.integers(0, n, 2 * n),
+              "all": np.arange(n)}[moved]
+    intent = acted_on(rng, n, floor, actors)
+    assert np.array_equal(np.flatnonzero(intent.moved), np.unique(actors))
+    assert np.array_equal(intent.moved, (intent.dev != 0).any(axis=0))  # every observer saw each act
+    share = rng.random((n, n))
+    alone = share * rng.random((n, n))
+    bloc = _numbered(rng.integers(0, max(n // sizes, 1), n))
+    for t in (20.0, 400.0):
+        want = np.empty(n)
+        reference.tension_of(intent, share, alone, bloc, 0.5, floor, t, want)
+        got = intent.tension(share, t, alone, bloc, floor, 0.5)
+        assert np.array_equal(got, want)
+        visited = intent.moved.copy()
+        intent.moved[:] = 1  # every member's extras taken, as the dense scan did
+        assert np.array_equal(intent.tension(share, t, alone, bloc, floor, 0.5), want)
+        intent.moved[:] = visited
+    assert (want > 0).sum() >= (n if floor == 0.0 else 1)
+
+
+def test_intent_keeps_its_column_summaries_through_every_write():
+    """`moved` covers every column with a nonzero deviation and `top` bounds each column's baseline,
+    after a scenario action, a standing act's rebase of one cell and a rebase of all (what tension
+    relies on to pass over columns)."""
+    rng = np.random.default_rng(8)
+    intent = Intent(np.full((6, 6), 0.02), 90.0)
+    assert not intent.moved.any() and np.all(intent.top == 0.02)
+    intent.set(1, 2, 0.5, 3.0, baseline=False)
+    intent.set(3, 4, 0.7, 4.0, baseline=True)
+    intent.rebase_cell(0, 5, 0.4, 5.0)
+    assert np.array_equal(np.flatnonzero(intent.moved), [2, 4, 5]) and intent.top[4] == 0.7 and intent.top[5] == 0.4
+    baseline = rng.random((6, 6)) * 0.1
+    intent.rebase(baseline, 6.0)
+    assert np.array_equal(intent.moved, (intent.dev != 0).any(axis=0))
+    assert np.array_equal(intent.top, baseline.max(axis=0))
 
 
 def _numbered(labels: np.ndarray) -> np.ndarray:
@@ -210,22 +279,28 @@ def random_joining(rng, n, k, spread):
 def test_joining_decisions_match_the_plain_python(k, spread):
     """The hazards of a joining side and who joins, compiled and plain Python bit for bit, for any
     number of covariates, covariates clipped to their bounds, p near 0 and 1 (and e^-eta beyond
-    the largest double), at the war's start and long into it; both are, to rounding, the numpy
-    definition: logistic(coef[0] + clip(x) @ coef[1:]) reached over the war (docs/model.md, "Joining")."""
+    the largest double), at the war's start (its first-day decision too) and long into it, with
+    and without a share of entries on the first day, later delays exponential (shape 1) or Weibull;
+    both are, to rounding, the numpy definition: logistic(coef[0] + clip(x) @ coef[1:]) reached
+    over the war (docs/model.md, "Joining")."""
     rng = np.random.default_rng(31 + k)
     extremes = set()
     for _ in range(60):
         n = int(rng.integers(1, 120))
         x, coef, low, high, free, u = random_joining(rng, n, k, spread)
-        since, interval, mean = float(rng.choice([0.0, 30.0, 17.5, 900.0, 3000.0])), float(rng.choice([30.0, 7.0])), 97.71
+        since, interval, mean = float(rng.choice([0.0, 30.0, 17.5, 900.0, 3000.0])), float(rng.choice([0.0, 30.0, 7.0])), 142.54
+        share, shape = float(rng.choice([0.0, 0.4393, 1.0])), float(rng.choice([1.0, 0.7378, 2.5]))
         fast, slow = np.empty(n), np.empty(n)
-        joined = _kernel.join_entries(x, coef, low, high, since, interval, mean, free, u, fast)
-        assert joined == reference.join_entries(x, coef, low, high, since, interval, mean, free, u, slow)
+        joined = _kernel.join_entries(x, coef, low, high, since, interval, mean, shape, share, free, u, fast)
+        assert joined == reference.join_entries(x, coef, low, high, since, interval, mean, shape, share, free, u, slow)
         assert np.array_equal(fast, slow)
         assert joined == np.flatnonzero(free & (u < fast)).tolist()
         with np.errstate(over="ignore"):
             p = 1.0 / (1.0 + np.exp(-(coef[0] + np.clip(x, low, high) @ coef[1:])))
-        g0, g1 = -np.expm1(-since / mean), -np.expm1(-(since + interval) / mean)
+        # G(t) = q + (1 - q)(1 - e^(-(t/s)^k)); the decision at the war's start (since and interval 0)
+        # takes the first day's mass: G(0-) = 0
+        g0 = 0.0 if since == 0.0 and interval == 0.0 else share - (1.0 - share) * np.expm1(-(since / mean) ** shape)
+        g1 = share - (1.0 - share) * np.expm1(-((since + interval) / mean) ** shape)
         assert np.allclose(fast, p * (g1 - g0) / np.maximum(1.0 - p * g0, 1e-12), rtol=1e-9, atol=1e-300)
         extremes |= {"near 0"} if (p < 1e-12).any() else set()
         extremes |= {"1"} if (p == 1.0).any() else set()
@@ -241,8 +316,8 @@ def test_joining_decisions_at_the_edges_match_the_plain_python():
     free, u = np.ones(4, dtype=bool), np.full(4, 1e-300)
     fast, slow = np.empty(4), np.empty(4)
     for since in (0.0, 1e5):
-        joined = _kernel.join_entries(x, coef, low, high, since, 30.0, 97.71, free, u, fast)
-        assert joined == reference.join_entries(x, coef, low, high, since, 30.0, 97.71, free, u, slow)
+        joined = _kernel.join_entries(x, coef, low, high, since, 30.0, 142.54, 0.74, 0.44, free, u, fast)
+        assert joined == reference.join_entries(x, coef, low, high, since, 30.0, 142.54, 0.74, 0.44, free, u, slow)
         assert np.array_equal(fast, slow, equal_nan=True) and np.isnan(fast[1]) and 1 not in joined
     assert fast[0] == 0.0  # g0 = g1 = 1: nothing left to join
 
@@ -251,9 +326,15 @@ def test_joining_decisions_refuse_mismatched_arrays():
     x, coef, low, high, free, u = random_joining(np.random.default_rng(1), 5, 3, 1.0)
     for module in (_kernel, reference):
         with pytest.raises(ValueError, match="1 \\+ k coefficients"):
-            module.join_entries(x, coef[:-1], low, high, 0.0, 30.0, 97.71, free, u, np.empty(5))
+            module.join_entries(x, coef[:-1], low, high, 0.0, 30.0, 142.54, 0.74, 0.44, free, u, np.empty(5))
         with pytest.raises(ValueError, match="n-vectors"):
-            module.join_entries(x, coef, low, high, 0.0, 30.0, 97.71, free[:4], u, np.empty(5))
+            module.join_entries(x, coef, low, high, 0.0, 30.0, 142.54, 0.74, 0.44, free[:4], u, np.empty(5))
+        for share in (-0.1, 1.5, float("nan")):
+            with pytest.raises(ValueError, match="first-day share in 0..1"):
+                module.join_entries(x, coef, low, high, 0.0, 30.0, 142.54, 0.74, share, free, u, np.empty(5))
+        for scale, shape in ((0.0, 0.74), (142.54, 0.0), (142.54, float("nan"))):
+            with pytest.raises(ValueError, match="positive delay scale and shape"):
+                module.join_entries(x, coef, low, high, 0.0, 30.0, scale, shape, 0.44, free, u, np.empty(5))
 
 
 def random_state(rng, n, kind):
@@ -262,6 +343,7 @@ def random_state(rng, n, kind):
     share = rng.random((n, n)) * (rng.random((n, n)) < 0.8)
     if kind == "ties":  # equal scores: the lower index must come first
         intent.baseline[:], intent.dev[:] = 0.5, 0.0
+        intent.refresh()
         share[:] = np.round(share * 2) / 2
     posture = rng.integers(0, 8, (n, n)) * (rng.random((n, n)) < 0.2)
     np.fill_diagonal(posture, 0)

@@ -24,6 +24,12 @@ class Intent:
     and that move's size (`strength`, scaled like D, so older moves fade at the same rate), so a
     decision can name its cause. The compiled kernel (`sim.kernel._kernel`) reads and writes these
     arrays in place.
+
+    Two column summaries let a tension sample pass over the columns that cannot be above its
+    floor: `moved[j]` is 1 once any D[:, j] may have been made nonzero (kept by every method here
+    and by the kernel's `Observer`), `top[j]` bounds the baseline of column j from above. A column
+    with `moved` 0 and `top` at or below the floor holds no intent above it. Code that writes the
+    arrays directly calls `refresh()` afterwards.
     """
 
     def __init__(self, baseline: np.ndarray, half_life_days: float):
@@ -33,6 +39,14 @@ class Intent:
         self.cause = np.zeros(self.baseline.shape, dtype=np.int64)
         self.epoch = np.zeros(1)  # rescaled far in the future (sim.kernel._kernel.decay)
         self.rate = math.log(2.0) / half_life_days
+        self.moved = np.zeros(self.baseline.shape[1], dtype=np.uint8)  # D is 0 throughout
+        self.top = self.baseline.max(axis=0, initial=-math.inf)
+
+    def refresh(self) -> None:
+        """Recompute the column summaries `moved` and `top` from the arrays (after writing them
+        directly)."""
+        self.moved[...] = (self.dev != 0.0).any(axis=0)
+        self.top[...] = self.baseline.max(axis=0, initial=-math.inf)
 
     def decay(self, t: float) -> float:
         """e^(-rate (t - epoch)): the factor that reads D (and strengths) at time t.
@@ -90,7 +104,9 @@ class Intent:
         e = self.decay(t)
         if baseline:
             self.baseline[i, j] = value
+            self.top[j] = max(self.top.item(j), value)
         self.dev[i, j] = (value - self.baseline.item(i, j)) / e
+        self.moved[j] = 1
 
     def remember(self, i: int, j: int, move: float, event: int, t: float) -> None:
         """Name `event` as the cause of I[i, j], with the size of its move at time t."""
@@ -103,6 +119,8 @@ class Intent:
         value = self.at(i, j, t)
         self.baseline[i, j] = baseline
         self.dev[i, j] = (value - baseline) / self.decay(t)
+        self.top[j] = max(self.top.item(j), baseline)
+        self.moved[j] = 1
 
     def rebase(self, baseline: np.ndarray, t: float) -> None:
         """New baselines from time t (pacts or power changed): intent keeps its value at t and
@@ -111,3 +129,4 @@ class Intent:
         value = self.baseline + self.dev * e
         self.baseline[...] = baseline
         self.dev[...] = (value - self.baseline) / e
+        self.refresh()

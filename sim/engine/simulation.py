@@ -351,7 +351,7 @@ class Simulation:
             if attack:
                 collective = self.strikes.strike(i, j, collective)
             # the war runs until both sides end it, or with the war an entry joined (sim.model.termination)
-            self.wars.begin(self, i, j, entry=kind == Kind.ENTRY)
+            self.wars.begin(self, i, j, entry=kind == Kind.ENTRY, attack=attack)
             self.rec.clash(self.env.now, i, j, event, kind, pact, attack)
             if attack:
                 attacks.armed_attack(self, i, j, level, event, location, collective, kind == Kind.SELF_DEFENCE)

@@ -45,7 +45,7 @@ from sim.scenario.yearworld import FIRST_YEAR, NUCLEAR_FIRST_TEST, armed_since, 
 
 __all__ = ["FILE", "BOUNDED", "Fitted",
            "dataset", "fit", "coefficient_table", "predict", "cross_validated", "fold_coefficients", "lookup",
-           "main",
+           "main", "write_table",
            "ALLIANCE_LEVEL", "S_LEVELS"]
 
 FILE = Path(__file__).resolve().parents[1] / "data" / "joining" / "coefficients.csv"
@@ -461,6 +461,15 @@ def _csv(table: pd.DataFrame) -> str:
     return out.getvalue()
 
 
+def write_table(path: Path, table: pd.DataFrame) -> None:
+    """Write a shipped table as CSV (10 significant digits), atomically: a temporary file renamed
+    over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(_csv(table), encoding="utf-8")
+    tmp.replace(path)
+
+
 def refit() -> pd.DataFrame:
     """The coefficient table fitted on every row of the data set."""
     frame = dataset()
@@ -475,10 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     table = refit()
     if argv == ["refit"]:
-        FILE.parent.mkdir(parents=True, exist_ok=True)
-        tmp = FILE.with_suffix(".tmp")
-        tmp.write_text(_csv(table), encoding="utf-8")
-        tmp.replace(FILE)
+        write_table(FILE, table)
         print(table.to_string(index=False))
         return 0
     shipped = read_coefficients(FILE.read_text(encoding="utf-8"))

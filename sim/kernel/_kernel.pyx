@@ -23,7 +23,7 @@ from libc.math cimport INFINITY, exp, expm1, fabs, isinf, log1p, pow
 from libc.string cimport memcpy, strlen
 
 import numpy as np
-from libc.stdint cimport int8_t, int64_t, uint64_t, uint32_t
+from libc.stdint cimport int8_t, int64_t, uint8_t, uint64_t, uint32_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 
 
@@ -492,6 +492,7 @@ cdef class Observer:
     """
 
     cdef double[:, ::1] baseline, dev, strength, a_t
+    cdef uint8_t[::1] moved
     cdef const double[:, ::1] share_t
     cdef double[::1] epoch
     cdef const double[:, ::1] g_t
@@ -526,7 +527,7 @@ cdef class Observer:
         """Point at intent's arrays, the current alignment and the threat shares that perceptions
         are read with, both transposed (no shares: no perceptions; again after a restructure)."""
         self.baseline, self.dev, self.strength, self.epoch = intent.baseline, intent.dev, intent.strength, intent.epoch
-        self.cause, self.a_t = intent.cause, a_t
+        self.cause, self.a_t, self.moved = intent.cause, a_t, intent.moved
         self.perceiving = share_t is not None
         if self.perceiving:
             self.share_t = share_t
@@ -557,6 +558,7 @@ cdef class Observer:
         if level == old:
             return None
         e = decay(self.dev, self.strength, self.epoch, self.neg_rate, t)
+        self.moved[i] = 1  # column i's D may now be nonzero (what tension_of passes over)
         scale = (self.up_gain * level) / 7 if level > old else (self.down_gain * (old - level)) / 7
         bias = self.up_bias if level > old else self.down_bias
         for m in range(n):
@@ -872,12 +874,17 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     `aggregation`^r by repeated multiplication (sim.kernel.reference.tension_of).
 
     The same arithmetic in the same order as the twin, arranged for speed: a cell with no intent
-    above the floor multiplies the product by exactly 1; a state that is its own bloc takes y = x
-    (its y is lifted by +inf before the min); the members of larger blocs are listed once per call,
-    bloc by bloc; and ROWS rows' products and extras are taken side by side (`tension_extras_rows`),
-    each product still left to right and each row's extras summed in the twin's order."""
+    above the floor multiplies the product by exactly 1 and has no extra; a state that is its own
+    bloc takes y = x (its y is lifted by +inf before the min); the members of larger blocs are
+    listed once per call, bloc by bloc, leaving out those whose column holds no intent above the
+    floor in any row (intent's `moved` 0 and `top` at or below the floor: D is 0 there and the
+    baseline at most the floor), whose extras would all be none; and ROWS rows' products and
+    extras are taken side by side (`tension_extras_rows`), each product still left to right and
+    each row's extras summed in the twin's order."""
     cdef double[:, ::1] baseline = intent.baseline, dev = intent.dev
-    cdef Py_ssize_t i, i0, j, r, rows, n = baseline.shape[0], nb = 0, groups = 0, largest = 0
+    cdef const uint8_t[::1] moved = intent.moved
+    cdef const double[::1] top = intent.top
+    cdef Py_ssize_t a, g, i, i0, j, k, r, rows, n = baseline.shape[0], nb = 0, groups = 0, largest = 0
     cdef bint lanes
     cdef double e, scale = 1.0 - floor
     cdef double product[ROWS]
@@ -893,7 +900,8 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     cdef Py_ssize_t *at
     cdef Py_ssize_t *cut
     if not (baseline.shape[1] == dev.shape[0] == dev.shape[1] == share.shape[0] == share.shape[1]
-            == alone.shape[0] == alone.shape[1] == out.shape[0] == bloc.shape[0] == n):
+            == alone.shape[0] == alone.shape[1] == out.shape[0] == bloc.shape[0] == moved.shape[0]
+            == top.shape[0] == n):
         raise ValueError("tension_of: n x n matrices and n-vectors expected")
     nb = bloc_count(bloc, n, "tension_of")
     if n == 0:
@@ -909,9 +917,19 @@ def tension_of(intent, const double[:, ::1] share, const double[:, ::1] alone, c
     at = member + n
     f, xs, ys, v = lift + n, lift + (1 + ROWS) * n, lift + (1 + 2 * ROWS) * n, lift + (1 + 3 * ROWS) * n
     groups = list_members(bloc, n, nb, size, group, member, lift)
-    for r in range(groups):
-        largest = max(largest, group[r + 1] - group[r])
+    for g in range(groups):
+        largest = max(largest, group[g + 1] - group[g])
     lanes = groups > 0 and largest <= TENSION_LANE_SORT and n >= TENSION_LANES_FROM  # many small blocs, many rows
+    k = 0
+    for g in range(groups):  # the members whose column may hold intent above the floor, still bloc by bloc
+        a = group[g]
+        group[g] = k
+        for i in range(a, group[g + 1]):
+            j = member[i]
+            if moved[j] or not top[j] <= floor:
+                member[k] = j
+                k = k + 1
+    group[groups] = k
     for i0 in range(0, n, ROWS):
         rows = ROWS if n - i0 >= ROWS else n - i0
         for r in range(rows):
@@ -1214,20 +1232,28 @@ def format_lines(list times, list states, list cells, const int64_t[::1] time, c
 
 
 def join_entries(const double[:, ::1] x, const double[::1] coef, const double[::1] low, const double[::1] high,
-                 double since, double interval, double mean_delay, free, const double[::1] u, double[::1] h):
+                 double since, double interval, double delay_scale, double delay_shape, double first_share, free,
+                 const double[::1] u, double[::1] h):
     """One side's joining decision over one interval of a war (`sim.model.joining.process`):
-    h[c] = p (G(since + interval) - G(since)) / max(1 - p G(since), 1e-12), G(t) = 1 - exp(-t /
-    mean_delay), of the fitted chance p = 1 / (1 + exp(-eta)), eta = coef[0] + sum_k coef[1 + k]
-    clip(x[c, k], low[k], high[k]) summed in the order of k (x: n x k, any k); returns the states c
-    (in increasing order) with free[c] (a bool n-vector) and u[c] < h[c] (sim.kernel.reference.join_entries)."""
+    h[c] = p (g1 - g0) / max(1 - p g0, 1e-12), g0 = G(since), g1 = G(since + interval), G(t) = 1 -
+    (1 - q) exp(-pow(t / delay_scale, delay_shape)) for t >= 0 (a share q = `first_share` of entries
+    on the war's first day, the rest delayed as a Weibull), except at the war's start (since and
+    interval 0), where g0 = G(0-) = 0 and g1 = G(0) = q; of the fitted chance p = 1 / (1 +
+    exp(-eta)), eta = coef[0] + sum_k coef[1 + k] clip(x[c, k], low[k], high[k]) summed in the order
+    of k (x: n x k, any k); returns the states c (in increasing order) with free[c] (a bool
+    n-vector) and u[c] < h[c] (sim.kernel.reference.join_entries)."""
     cdef Py_ssize_t n = x.shape[0], k = x.shape[1], c, j
     cdef double g0, g1, s, v, p, d
     if not (coef.shape[0] == k + 1 and low.shape[0] == high.shape[0] == k and u.shape[0] == h.shape[0] == n
-            and len(free) == n):
-        raise ValueError("join_entries: x (n x k), 1 + k coefficients, k bounds and n-vectors free, u, h expected")
+            and len(free) == n and 0.0 <= first_share <= 1.0 and delay_shape > 0.0 and delay_scale > 0.0):
+        raise ValueError("join_entries: x (n x k), 1 + k coefficients, k bounds, n-vectors free, u, h, a "
+                         "first-day share in 0..1 and a positive delay scale and shape expected")
     cdef const unsigned char[::1] is_free = np.asarray(free, dtype=bool).view(np.uint8)
-    g0 = 1.0 - exp(-since / mean_delay)
-    g1 = 1.0 - exp(-(since + interval) / mean_delay)
+    if since <= 0.0 and interval <= 0.0:
+        g0 = 0.0
+    else:
+        g0 = 1.0 - (1.0 - first_share) * exp(-pow(since / delay_scale, delay_shape))
+    g1 = 1.0 - (1.0 - first_share) * exp(-pow((since + interval) / delay_scale, delay_shape))
     joiners = []
     for c in range(n):
         s = 0.0

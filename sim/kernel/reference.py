@@ -301,6 +301,7 @@ class Observer:
         check = self.share_t is not None and level > old
         alarmed: list[tuple[int, float]] | None = [] if check else None
         e = decay(intent.dev, intent.strength, intent.epoch, self.neg_rate, t)
+        intent.moved[i] = 1  # column i's D may now be nonzero (what tension samples pass over)
         scale = self.up_gain * level / TOP if level > old else self.down_gain * (old - level) / TOP
         bias = self.up_bias if level > old else self.down_bias
         for m in range(self.n):
@@ -334,17 +335,31 @@ def _exp(x: float) -> float:
         return math.inf
 
 
-def join_entries(x, coef, low, high, since: float, interval: float, mean_delay: float, free, u, h) -> list[int]:
-    """One side's joining decision over one interval of a war: h[c] = p (G(since + interval) -
-    G(since)) / max(1 - p G(since), 1e-12), G(t) = 1 - exp(-t / mean_delay), the chance of joining
-    in the interval given not joined by `since` when p is the chance of joining by the war's end
-    and entries are delayed exponentially with mean `mean_delay` days (over a whole war the h add
-    up to p); p = 1 / (1 + exp(-eta)), eta = coef[0] + sum_k coef[1 + k] clip(x[c, k], low[k],
-    high[k]) summed in the order of k (x: n x k, any k). Returns the states c (in increasing order)
-    that are `free` and whose uniform u[c] is below h[c]."""
+def _pow(x: float, y: float) -> float:
+    """x^y as C's pow gives it: math.pow, and infinity where it overflows (math.pow raises)."""
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        return math.inf
+
+
+def join_entries(x, coef, low, high, since: float, interval: float, delay_scale: float, delay_shape: float,
+                 first_share: float, free, u, h) -> list[int]:
+    """One side's joining decision over one interval of a war: h[c] = p (g1 - g0) / max(1 - p g0,
+    1e-12), g0 = G(since), g1 = G(since + interval), the chance of joining in the interval given not
+    joined by `since` when p is the chance of joining by the war's end and the delay of an entry has
+    the law G(t) = 1 - (1 - q) exp(-(t / delay_scale)^delay_shape), t >= 0: a share q =
+    `first_share` on the war's first day, the rest a Weibull (shape 1: exponential, of mean
+    `delay_scale`). The decision at the war's start (since and interval 0) takes the first day's
+    mass: g0 = G(0-) = 0, g1 = G(0) = q. Over a whole war the h add up to p (the survivals 1 - h
+    telescope to 1 - p G). p = 1 / (1 + exp(-eta)), eta = coef[0] + sum_k coef[1 + k] clip(x[c, k],
+    low[k], high[k]) summed in the order of k (x: n x k, any k). Returns the states c (in increasing
+    order) that are `free` and whose uniform u[c] is below h[c]."""
     n, k = x.shape
-    if not (len(coef) == k + 1 and len(low) == len(high) == k and len(u) == len(h) == len(free) == n):
-        raise ValueError("join_entries: x (n x k), 1 + k coefficients, k bounds and n-vectors free, u, h expected")
+    if not (len(coef) == k + 1 and len(low) == len(high) == k and len(u) == len(h) == len(free) == n
+            and 0.0 <= first_share <= 1.0 and delay_shape > 0.0 and delay_scale > 0.0):
+        raise ValueError("join_entries: x (n x k), 1 + k coefficients, k bounds, n-vectors free, u, h, a "
+                         "first-day share in 0..1 and a positive delay scale and shape expected")
     s = np.zeros(n)
     for j in range(k):  # column by column: each cell's sum in the order of k, as the kernel adds it
         v = np.where(x[:, j] < low[j], low[j], x[:, j])
@@ -352,7 +367,10 @@ def join_entries(x, coef, low, high, since: float, interval: float, mean_delay: 
         s = s + v * coef[1 + j]
     b0 = float(coef[0])
     p = np.array([1.0 / (1.0 + _exp(-(b0 + e))) for e in s.tolist()])  # math.exp: C's exp, not numpy's
-    g0, g1 = 1.0 - math.exp(-since / mean_delay), 1.0 - math.exp(-(since + interval) / mean_delay)
+    # C's pow and exp, as the kernel's (math.exp(-inf) is 0)
+    g0 = (0.0 if since <= 0.0 and interval <= 0.0
+          else 1.0 - (1.0 - first_share) * math.exp(-_pow(since / delay_scale, delay_shape)))
+    g1 = 1.0 - (1.0 - first_share) * math.exp(-_pow((since + interval) / delay_scale, delay_shape))
     d = 1.0 - p * g0
     h[:] = p * (g1 - g0) / np.where(d < 1e-12, 1e-12, d)
     return np.flatnonzero(np.asarray(free, dtype=bool) & (u < h)).tolist()

@@ -406,22 +406,31 @@ def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting:
                             st.land[:, other], third.astype(float)])
 
 
-Entries = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float, float, np.ndarray, np.ndarray,
-                    np.ndarray], list[int]]
+Entries = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float, float, float, float, np.ndarray,
+                    np.ndarray, np.ndarray], list[int]]
 """One side's decision over one interval (the kernel's `join_entries`, `sim.kernel.reference.join_entries`
-its twin): `(x, coef, low, high, since, interval, mean_delay, free, u, h)` writes in h each state's
-hazard of joining the side in the interval, `since` days into the war, of p = logistic(coef[0] +
-coef[1:] . clip(x, low, high)) (:func:`probability`) reached over the whole war with entries
-delayed exponentially by `mean_delay` days on average (docs/model.md, "Joining", Timing), and
-returns the states `free` to join whose uniform in u falls below their hazard."""
+its twin): `(x, coef, low, high, since, interval, delay_scale, delay_shape, first_share, free, u, h)`
+writes in h each state's hazard of joining the side in the interval, `since` days into the war, of
+p = logistic(coef[0] + coef[1:] . clip(x, low, high)) (:func:`probability`) reached over the whole
+war, a share `first_share` of entries on the war's first day (the decision at since and interval
+0) and the rest delayed as a Weibull of that scale and shape (docs/model.md, "Joining", Timing),
+and returns the states `free` to join whose uniform in u falls below their hazard."""
 
 
 def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepared: Setting | None = None) -> Process:
-    """Every `parameters.joining.interval_days`, each state not at war takes, for each side of each
-    war under way, one joining decision with the hazard of :data:`Entries` (the fitted p by the
-    war's end, entries delayed as in the record; `entries`: the kernel's, which the engine passes),
-    its draws from the replication's own joining
-    stream. A war is a dyad at war whose two states were at war with no one else when it was first
+    """Each state not at war takes, for each side of each war under way, joining decisions with the
+    hazard of :data:`Entries` (the fitted p by the war's end, entries delayed as in the record: a
+    share `parameters.joining.entry_first_day_share` on the war's first day, the rest a Weibull of
+    shape `entry_delay_shape` and mean `entry_mean_days`; `entries`: the kernel's, which the engine passes), its draws from
+    the replication's own joining stream. A war's first decision is taken on the day it is first
+    seen, at once: the war's first day when its posture crosses the war rung (`Wars.begin` calls
+    :attr:`~sim.model.termination.Wars.on_start`, which wakes this process), and it takes the first
+    day's share (since and interval 0). After that a decision every `interval_days` (on the
+    process's clock, days 30, 60, ... by default), each over the days since the war's previous one.
+    A war set by a standing posture rather than an attack (a war under way when the scenario opens,
+    as Russia's war on Ukraine in the 2022 world: `Wars.silent`) is past its first day: it has no
+    first-day decision, and its later ones are conditioned on no entry on that day (g0 = G(0) = q).
+    A war is a dyad at war whose two states were at war with no one else when it was first
     seen (the fit's unit is the war and its first two belligerents); its treaty terms are the
     obligations its first attack invokes (:func:`owed`, where the attack fell). A state that joins
     enters the war at the war rung against the other side's first belligerent (logged `join`), who
@@ -435,11 +444,12 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
     (`sim.model.alliances`).
 
     `prepared`: the scenario's setting computed once (:func:`setting`), used when it holds for the
-    replication (:meth:`Setting.holds_for`). What is computed each interval is kept small, with the
+    replication (:meth:`Setting.holds_for`). What is computed each decision is kept small, with the
     same numbers and draws: the states at war are read from the few cells of `posture` at CLASH or
-    above (no n x n matrix of who fights whom); an interval with no war under way does nothing; a
+    above (no n x n matrix of who fights whom); a look with no war under way does nothing; a
     war side's covariates are recomputed only when what they read changes (:func:`_design`); and the
-    numbers of each decision (p, the hazard, the comparison with the draws) are the kernel's."""
+    numbers of each decision (p, the hazard, the comparison with the draws) are the kernel's. This
+    function sets the process up (its setting) and returns it."""
     params = sim.params.joining
     coef = given(list(params.coefficients)) if params.coefficients else coefficients()
     low, high = coef.support()
@@ -448,19 +458,36 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
         st = prepared
     else:
         st = setting(sim.world, sim.pacts, scenario, power)
-    # (first striker, target, day seen, owes, where it fell)
+    # (first striker, target, day first seen, owes, where it fell); last[w]: the day of war w's last decision
     wars: list[tuple[int, int, float, tuple[np.ndarray, np.ndarray], Place]] = []
+    last: list[float] = []
     designs: dict[tuple[int, int], tuple[bytes, np.ndarray]] = {}  # (war, side) -> (what x read, x)
     seen: set[frozenset[int]] = set()
     belligerents: set[int] = set()
     rng, step, n = sim.streams.join, params.interval_days, st.n
-    while True:
-        yield sim.clock.timeout(step)
+    # the later delays' Weibull: shape k, scale s = m / Gamma(1 + 1/k) for the mean m
+    shape = float(params.entry_delay_shape)
+    scale = float(params.entry_mean_days) / math.gamma(1.0 + 1.0 / shape)
+    looking = [False]  # a first look is already on its way this instant
+
+    def look() -> Process:
+        """The first decision of the wars begun now (at once, on their first day)."""
+        looking[0] = False
+        decide(periodic=False)
+        return
+        yield  # a generator: a process of the replication's clock
+
+    def started(a: int, b: int) -> None:
+        if not looking[0]:
+            looking[0] = True
+            sim.clock.spawn(look())
+
+    def decide(periodic: bool) -> None:
         now = sim.clock.now
         hot = sim.posture >= CLASH  # i at war with j: posture[i, j] or posture[j, i] at CLASH or above
         cells = np.flatnonzero(hot)
         if not cells.size:
-            continue  # no war under way: no war to see, no decision to draw
+            return  # no war under way: no war to see, no decision to draw
         rows, cols = np.divmod(cells, n)
         at_war = np.zeros(n, dtype=bool)  # who is at war now (a row per state, changed in place)
         at_war[rows] = True
@@ -476,9 +503,19 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
                 target = int(j) if first == int(i) else int(i)
                 place = sim.memory.places.get(key) or sim.world.place(target, None)
                 owes = owed(sim, first, target, place), owed(sim, target, first, place)
-                wars.append((first, target, now - step, owes, place))
+                wars.append((first, target, now, owes, place))
+                # a new war's first decision is now, on its first day; a war set by a standing posture
+                # is past its first day: its first decision, at the next tick, is over the days since
+                last.append(now if sim.conflict.wars.silent(first, target) else -1.0)
         belligerents.update(rows.tolist(), cols.tolist())
         for w, (a, b, start, (owes_a, owes_b), place) in enumerate(wars):
+            if last[w] < 0.0:
+                since, interval = 0.0, 0.0  # the war's first day: the first-day share (G(0-) = 0 to G(0) = q)
+            elif periodic and now > last[w]:
+                since, interval = last[w] - start, now - last[w]
+            else:
+                continue  # decided already now, or a look at new wars only
+            last[w] = now  # (a pause in the war, not hot at a tick, passes without a decision)
             if not (hot[a, b] or hot[b, a]):
                 continue
             free = ~at_war
@@ -486,14 +523,13 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
             if not free.any():
                 continue
             u = rng.random((2, n))
-            since = max(now - step - start, 0.0)
             sides = ((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))
             hazards = [np.empty(n), np.empty(n)]
             joiners = [entries(_design(designs, (w, side), st, party, other, sim.forces.power, hot[:, other] | hot[other],
-                                       owes, _third(rows, cols, party, other, n)), coef.values, low, high, since, step,
-                               params.entry_mean_days, free, u[side], hazards[side])
+                                       owes, _third(rows, cols, party, other, n)), coef.values, low, high, since,
+                               interval, scale, shape, params.entry_first_day_share, free, u[side], hazards[side])
                        for side, (party, other, owes) in enumerate(sides)]
-            if sim.memory.hazards is not None:  # a validation's run: this interval's chances (sim.model.ledger)
+            if sim.memory.hazards is not None:  # a validation's run: this decision's chances (sim.model.ledger)
                 sim.memory.hazards.join_interval(a, b, now, free, hazards)
             for side, (party, other, owes) in enumerate(sides):
                 for c in joiners[side]:
@@ -504,6 +540,21 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
                     cause, pact = answer if answer else (None, owed_pact(sim, c, party, other, place) if owes[0][c] else None)
                     sim.act(c, other, WAR, Kind.JOIN, cause=cause, pact=pact, location=place, collective=(party == b))
                     sim.conflict.wars.attach(c, other, frozenset((a, b)))
+
+    def run() -> Process:
+        # listening from the process's start: a war begun before it (a scripted attack on day 0) is
+        # seen by the look that follows, on its first day. The ear is taken off when the clock closes
+        # the process, so that the wars (which keep no reference to the replication) hold none.
+        sim.conflict.wars.on_start.append(started)
+        try:
+            decide(periodic=False)  # the wars under way at the start are seen on day 0
+            while True:
+                yield sim.clock.timeout(step)
+                decide(periodic=True)
+        finally:
+            sim.conflict.wars.on_start.remove(started)
+
+    return run()
 
 
 def _third(rows: np.ndarray, cols: np.ndarray, party: int, other: int, n: int) -> np.ndarray:

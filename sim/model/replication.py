@@ -11,7 +11,7 @@ model logs events through :meth:`ReplicationState.log` and never reads what was 
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -137,6 +137,13 @@ class WarsView(Protocol):
 
     def attach(self, a: int, b: int, war: frozenset[int]) -> None:
         """The war of a and b is a's entry into `war` (the joining decision): it ends with it."""
+
+    def silent(self, a: int, b: int) -> bool:
+        """Whether the war of a and b was set by a standing posture (already under way), not an attack."""
+
+    @property
+    def on_start(self) -> list[Callable[[int, int], None]]:
+        """Called with (a, b) when the war of a and b starts (the joining decision's first look)."""
 
 
 class Clock(Protocol):

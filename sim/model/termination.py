@@ -20,6 +20,7 @@ replication the war is over (`conflict.war_over`), which the recorder observes f
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +41,9 @@ HOPE_DRAWS = 50
 
 class Wars:
     """The wars of one replication, keyed by the unordered pair of belligerents. It keeps no
-    reference to the simulation (the processes get it), so a finished replication is freed at once."""
+    reference to the simulation (the processes get it), so a finished replication is freed at once:
+    the one listener of :attr:`on_start` that holds it (the joining process's) is taken off when the
+    clock closes that process."""
 
     def __init__(self, params: Termination, generator: np.random.Generator) -> None:
         self.rng, self.params = generator, params
@@ -48,6 +51,10 @@ class Wars:
         self.held: dict[frozenset[int], float] = {}
         self.parents: dict[frozenset[int], set[frozenset[int]]] = {}  # a joined war -> the wars it joined
         self.sides: dict[frozenset[int], tuple[int, int]] = {}  # (attacker, defender) of each war under way
+        # called with (a, b) when a war starts (:meth:`begin`): the joining decision's first look at a
+        # war on its first day (`sim.model.joining.process`), which this module does not import
+        self.on_start: list[Callable[[int, int], None]] = []
+        self.silent_starts: set[frozenset[int]] = set()  # wars set by a standing posture, not an attack
 
     def hold(self, a: int, b: int, until: float) -> None:
         """The war between a and b does not end by bargaining before day `until` (a scripted war the
@@ -55,18 +62,26 @@ class Wars:
         key = frozenset((a, b))
         self.held[key] = max(self.held.get(key, 0.0), until)
 
-    def begin(self, sim: ReplicationState, a: int, b: int, entry: bool = False) -> None:
-        """A posture of a toward b crossed level 5: start the dyad's war unless one is under way. A
-        war opened by an ally's `entry` (collective defence, an offence clause) is a joined war: it
-        ends with the war(s) it joined (:meth:`end`), the wars in which an ally of a fights b."""
+    def begin(self, sim: ReplicationState, a: int, b: int, entry: bool = False, attack: bool = True) -> None:
+        """A posture of a toward b crossed level 5: start the dyad's war unless one is under way, and
+        tell those listening (:attr:`on_start`). A war opened by an ally's `entry` (collective
+        defence, an offence clause) is a joined war: it ends with the war(s) it joined (:meth:`end`),
+        the wars in which an ally of a fights b. A war set without an `attack` (a standing posture,
+        a war under way when the scenario opens) is noted as past its first day (:meth:`silent`)."""
         key = frozenset((a, b))
         if key not in self.active:
             parents = self._joined_wars(sim, a, b) if entry else set()
             self.active.add(key)
+            if attack:
+                self.silent_starts.discard(key)
+            else:
+                self.silent_starts.add(key)
             self.sides[key] = (a, b)
             if parents:
                 self.parents[key] = parents
             sim.clock.spawn(self.fight(sim, a, b, key))
+            for started in self.on_start:
+                started(a, b)
 
     def attach(self, a: int, b: int, war: frozenset[int]) -> None:
         """The war of a and b is a's entry into `war` (the joining decision, `sim.model.joining`): a
@@ -74,6 +89,11 @@ class Wars:
         key = frozenset((a, b))
         if key in self.active and war in self.active and key != war:
             self.parents.setdefault(key, set()).add(war)
+
+    def silent(self, a: int, b: int) -> bool:
+        """Whether the war of a and b (its last start) was set by a standing posture, without an armed
+        attack: a war already under way, whose first day is not the day it was set."""
+        return frozenset((a, b)) in self.silent_starts
 
     def fighting(self, a: int, b: int) -> bool:
         """Whether a war between a and b is under way."""

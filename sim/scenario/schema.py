@@ -410,14 +410,25 @@ class JoiningParams(Strict):
         True, description="each state takes, for each side of each war under way, a joining decision with the "
                           "hazard of the fitted equation (sim/data/joining/coefficients.csv); false: the route of "
                           "draws, where an invoked pact's members draw their answers (honour reliability)")
-    interval_days: Annotated[Number, Field(ge=1.0, le=365.0)] = Field(30.0, description="days between joining decisions")
+    interval_days: Annotated[Number, Field(ge=1.0, le=365.0)] = Field(
+        30.0, description="days between joining decisions after the first, which is taken on the day a war is first seen")
     coefficients: list[Annotated[Number, Field(ge=-100.0, le=100.0)]] | None = Field(
         None, min_length=JOINING_TERMS, max_length=JOINING_TERMS,
         description="the equation's coefficients, const first, in the order of sim.model.joining.COVARIATES "
                     "(default: the shipped fit; the validation passes each war's leave-one-out refit)")
+    entry_first_day_share: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
+        0.4392523364, description="share of entries on the war's first day, taken by the decision when a war begins "
+                                  "(47 of the 107 joinings of the COW wars, day-level dates, s.e. 0.048: "
+                                  "sim/data/joining/entry_delay.csv, python -m sim.history.entrydelay refit)")
+    entry_delay_shape: Annotated[Number, Field(ge=0.1, le=10.0)] = Field(
+        0.7377650256, description="Weibull shape of the delays of the entries after the war's first day (1: "
+                                  "exponential; below 1: more short and more long delays; the maximum-likelihood "
+                                  "fit to the 60 later joinings, s.e. 0.072: sim/data/joining/entry_delay.csv)")
     entry_mean_days: Annotated[Number, Field(ge=1.0, le=MAX_HORIZON_DAYS)] = Field(
-        97.71, description="mean delay of an entry after the war's start, days (exponential; the mean of the 107 "
-                           "joinings of the COW wars, day-level dates: python -m sim.history.joiningfit refit)")
+        172.0712296, description="mean delay of the entries after the war's first day, days (the Weibull's mean; "
+                                 "maximum-likelihood fit to the 60 later joinings of the COW wars, day-level dates, "
+                                 "s.e. 30.4: sim/data/joining/entry_delay.csv, python -m sim.history.entrydelay "
+                                 "refit)")
 
 
 class Answers(Strict):
