@@ -12,6 +12,7 @@ import pytest
 
 from sim.execution.runner import run
 from sim.kernel import join_entries
+from sim.model.joining import COVARIATES
 from sim.scenario.loading import load_scenario
 
 pytestmark = pytest.mark.xdist_group(__name__)
@@ -128,7 +129,7 @@ def test_entries_on_the_first_day_and_later_come_as_the_record_says():
     horizon, start, step = 3700, 100.0, 30.0
     states = {s: {"lat": lat, "lon": lon, "power": pw} for s, (lat, lon, pw) in NEUTRALS.items()}
     states |= {"A": {"lat": 46.0, "lon": 10.0, "power": 20.0}, "B": {"lat": 46.0, "lon": 14.0, "power": 20.0}}
-    constant = [float(np.log(TIMING_P / (1.0 - TIMING_P)))] + [0.0] * 16
+    constant = [float(np.log(TIMING_P / (1.0 - TIMING_P)))] + [0.0] * len(COVARIATES)
     scenario = {"name": "timing", "world": "empty", "states": states, "horizon_days": horizon,
                 "parameters": {"decision": {"war_cost": 50.0}, "joining": {"enabled": True, "coefficients": constant}},
                 "timeline": [{"at": start, "do": "attack", "actor": "A", "target": "B", "level": 6,

@@ -237,3 +237,62 @@ def test_a_wars_world_borders_as_the_fit_reads_them(data, warnum):
         simulated = {s: land[world.index[s], world.index[other]] for s in fitted.index}
         assert fitted.to_dict() == simulated, (side, party)
     assert rows["land_other"].sum() > 0
+
+
+def test_a_state_at_war_with_a_third_state_is_bounded_by_its_profile_likelihood(data):
+    """`war_third` (pre-registered with `power_third`, docs/validation.md, "Candidate covariates"):
+    no candidate already at war with a state that is neither party joined (0 of 282 rows in 36
+    wars), so its estimate is the upper end of its profile-likelihood interval, negative as the
+    test registered (busy elsewhere), with no standard error; its likelihood-ratio p-value is below
+    the 0.05 of the adoption rule. The test's script finds the same statistic."""
+    import importlib.util
+    from pathlib import Path
+
+    hit = data["war_third"] == 1
+    assert int(hit.sum()) == 282 and data.loc[hit, "warnum"].nunique() == 36 and data.loc[hit, "joined"].sum() == 0
+    shipped = pd.read_csv(joiningfit.FILE).set_index("term")
+    assert shipped.loc["war_third", "coef"] < 0 and np.isnan(shipped.loc["war_third", "std_err"])
+    assert shipped.loc["war_third", "p_value"] < 0.05
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "joining_covariates.py"
+    spec = importlib.util.spec_from_file_location("joining_covariates", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    tests = script.lr_tests(data).set_index("term")
+    assert tests.loc["war_third", "passes_a"] and not tests.loc["power_third", "passes_a"]
+    assert tests.loc["power_third", "p_value"] > 0.05
+
+
+@pytest.mark.parametrize("warnum", [115, 172, 223])
+def test_a_wars_world_reads_war_third_as_the_fit_does(data, warnum):
+    """Given who fought whom on the war's first day in the record's other wars (held-out wars never
+    count), the simulator's :func:`sim.model.joining.covariates` reads each candidate's `war_third`
+    as the fit's rows do, on both sides, and the decision loop's reading of the dyads at war
+    (:func:`sim.model.joining._third`) equals it. The wars are ones with several busy candidates
+    (1920 Poland and the Baltic, 1970 Indochina, 1999 Kosovo)."""
+    from sim.engine.simulation import Setup, Simulation
+    from sim.history.validation import read_wars, war_scenario
+    from sim.model.joining import _third, covariates, setting
+
+    war = next(w for w in read_wars() if w.warnum == warnum)
+    scenario = war_scenario(war)
+    sim = Simulation(Setup(scenario), 1, horizon=1)
+    world = sim.world
+    live = joiningfit._live(warnum, war.start)
+    codes = {int(c): a for c, a in zip(joiningfit._tables()["members"]["ccode"], joiningfit._tables()["members"]["stateabb"])}
+    fighting = np.zeros((world.n, world.n), dtype=bool)
+    pairs = live.merge(live, on="warnum", suffixes=("", "_enemy"))
+    for c, e in zip(*pairs.loc[pairs["side"] != pairs["side_enemy"], ["ccode", "ccode_enemy"]].to_numpy().T):
+        if codes[c] in world.index and codes[e] in world.index:
+            fighting[world.index[codes[c]], world.index[codes[e]]] = True
+    rows = data[data["warnum"] == warnum]
+    st = setting(world, sim.pacts, scenario, sim.forces.power)
+    cells = np.flatnonzero(fighting)
+    r, c = np.divmod(cells, world.n)
+    for side, party, other in (("A", war.initiator, war.target), ("B", war.target, war.initiator)):
+        p, o = world.index[party], world.index[other]
+        x = covariates(st, p, o, sim.forces.power, fighting)
+        fitted = rows[rows["side"] == side].set_index("state")["war_third"]
+        simulated = {s: x[world.index[s], COVARIATES.index("war_third")] for s in fitted.index}
+        assert fitted.to_dict() == simulated, side
+        assert (_third(r, c, p, o, world.n) == x[:, COVARIATES.index("war_third")].astype(bool)).all()
+    assert rows["war_third"].sum() >= 4

@@ -129,17 +129,33 @@ def _rival(year: int, codes: list[int], party: int) -> np.ndarray:
     return np.isin(codes, other.to_numpy()).astype(float)
 
 
-def _at_war(war: War, day: str, codes: list[int], party: int) -> np.ndarray:
-    """1 where the state fights `party` on the date `day` in another COW war (held-out wars never count)."""
+def _live(warnum: int, day: str) -> pd.DataFrame:
+    """The participants of the COW wars other than `warnum` whose own spell in their war is under way
+    on the date `day` (either of its two spells; an open end runs on; held-out wars never count)."""
     dates = _tables()["dates"]
-    other = dates[dates["warnum"] != war.warnum]
+    other = dates[dates["warnum"] != warnum]
     end1 = other["end1"].where(other["end1"] != "", "9999-12-31")
     end2 = other["end2"].where(other["end2"] != "", "9999-12-31")
-    live = other[((other["start1"] <= day) & (day <= end1))
+    return other[((other["start1"] <= day) & (day <= end1))
                  | ((other["start2"] != "") & (other["start2"] <= day) & (day <= end2))]
+
+
+def _at_war(war: War, day: str, codes: list[int], party: int) -> np.ndarray:
+    """1 where the state fights `party` on the date `day` in another COW war (held-out wars never count)."""
+    live = _live(war.warnum, day)
     mine = live[live["ccode"] == party]
     enemies = live.merge(mine[["warnum", "side"]], on="warnum", suffixes=("", "_party"))
     return np.isin(codes, enemies.loc[enemies["side"] != enemies["side_party"], "ccode"].to_numpy()).astype(float)
+
+
+def _war_third(war: War, day: str, codes: list[int], pair: list[int]) -> np.ndarray:
+    """1 where the state fights, on the date `day` in another COW war, a state that is neither of
+    `pair` (busy elsewhere; held-out wars never count), the candidate's and its enemy's own spells
+    in that war both under way, as in :func:`_at_war`."""
+    live = _live(war.warnum, day)[["warnum", "ccode", "side"]]
+    fights = live.merge(live, on="warnum", suffixes=("", "_enemy"))
+    fights = fights[(fights["side"] != fights["side_enemy"]) & ~fights["ccode_enemy"].isin(pair)]
+    return np.isin(codes, fights["ccode"].to_numpy()).astype(float)
 
 
 def _regime_change(codes: list[int], party: int, year: int, now: np.ndarray) -> np.ndarray:
@@ -181,6 +197,9 @@ def _war_rows(war: War) -> pd.DataFrame:
     s = {p: _s_score(level, position[p])[rows] for p in pair}
     cinc = t["nmc"][t["nmc"]["year"] == war.onset].set_index("ccode")["cinc"]
     power = {p: float(cinc.get(p, 0.0)) for p in pair}
+    own = np.array([float(cinc.get(c, 0.0)) for c in codes])
+    both = power[pair[0]] + power[pair[1]]
+    power_third = np.divide(own, own + both, out=np.zeros_like(own), where=own + both > 0)
     scores, median = democracy(war.onset)
     regime = {c: scores.get(c, median) for c in codes + pair}
     d = np.array([regime[c] for c in codes])
@@ -211,6 +230,7 @@ def _war_rows(war: War) -> pd.DataFrame:
             "owes_regime_change": _owes(before, codes, party) * _regime_change(codes, party, before, d),
             "land_side": [float((c, party) in land) for c in codes],
             "land_other": [float((c, other) in land) for c in codes],
+            "war_third": _war_third(war, day, codes, pair), "power_third": power_third,
             "tied": np.maximum(_tied(before, codes, pair[0]), _tied(before, codes, pair[1]))}))
     return pd.concat(frames, ignore_index=True)
 
@@ -225,8 +245,8 @@ def dataset() -> pd.DataFrame:
     return _dataset().copy()
 
 
-BOUNDED = "nuclear_other"
-"""The term estimated by its bound when no candidate with it joined (:func:`fit`)."""
+BOUNDED = ("nuclear_other", "war_third")
+"""The terms estimated by their bound when no candidate with one joined (:func:`fit`)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -301,45 +321,52 @@ def _estimate(y: np.ndarray, x: np.ndarray, offset: np.ndarray | None = None) ->
                   np.asarray(r.conf_int()))
 
 
-def fit(frame: pd.DataFrame) -> Fitted:
+def fit(frame: pd.DataFrame, terms: tuple[str, ...] = COVARIATES) -> Fitted:
     """The logit of `joined` on the covariates, by maximum likelihood (statsmodels). When no
-    candidate with :data:`BOUNDED` = 1 joined (no state of the record joined a war against a party
-    that had tested a nuclear weapon), its maximum-likelihood estimate runs to minus infinity
+    candidate with a term of :data:`BOUNDED` = 1 joined (no state of the record joined a war against a
+    party that had tested a nuclear weapon), its maximum-likelihood estimate runs to minus infinity
     (separation); it is then set to the upper end of its 95% profile-likelihood interval, the
     weakest effect the record does not reject (Venzon & Moolgavkar 1988; Heinze & Schemper 2002 on
     separation), and the other terms to their maximum-likelihood estimates given it: b_u solves
     2 (l(-inf) - l(b_u)) = chi2_1(0.95), l(-inf) being the fit without those rows (their
     log-likelihood tends to 0). It is not positive: where the record cannot reject 0 (too few such
     candidates to speak, e.g. a fold without any), the term is 0. Its standard error is NaN (a
-    bound has none); its p-value is the likelihood-ratio test of 0.
+    bound has none); its p-value is the likelihood-ratio test of 0. With two such terms each bound
+    is found with the other at its limit (the other's rows left out), then the rest fitted given both.
 
     Where a sample separates another term too, so that its maximum-likelihood estimate does not
     exist (Newton's method does not converge), the terms are Firth's penalised-likelihood estimates
     instead (:func:`_firth`). The 93 wars do not; a fold can: without 1816-1913 no candidate that
     owed only the other party joined, and maximum likelihood sent `owes_other` to -19 and
-    `owes_both` to +20, Firth's estimates -1.9 and +2.7."""
+    `owes_both` to +20, Firth's estimates -1.9 and +2.7. `terms`: the covariates (by default the
+    shipped equation's; another list to test a candidate term)."""
     from scipy import optimize, stats
 
-    x = np.column_stack([np.ones(len(frame)), frame[list(COVARIATES)].to_numpy(float)])
+    x = np.column_stack([np.ones(len(frame)), frame[list(terms)].to_numpy(float)])
     y = frame["joined"].to_numpy(float)
-    k = 1 + COVARIATES.index(BOUNDED)
-    hit = x[:, k] == 1
-    if y[hit].any():
+    separated = [1 + terms.index(t) for t in BOUNDED if t in terms and not y[x[:, 1 + terms.index(t)] == 1].any()]
+    if not separated:
         return _estimate(y, x)
-    rest = np.delete(x, k, axis=1)
-    plateau = _logit(y[~hit], rest[~hit]).llf if hit.any() else 0.0
+    rest = np.delete(x, separated, axis=1)
     critical = stats.chi2.ppf(0.95, 1)
+    bounds, p_values = [], []
+    for k in separated:  # each bound with the other separated terms at their limit (their rows left out)
+        keep = ~np.any(x[:, [j for j in separated if j != k]] == 1, axis=1)
+        hit = x[keep, k] == 1
+        plateau = _logit(y[keep][~hit], rest[keep][~hit]).llf if hit.any() else 0.0
 
-    def excess(b: float) -> float:
-        return 2.0 * (plateau - _logit(y, rest, b * x[:, k]).llf) - critical
+        def excess(b: float) -> float:
+            return 2.0 * (plateau - _logit(y[keep], rest[keep], b * x[keep, k]).llf) - critical  # noqa: B023
 
-    at_zero = excess(0.0) if hit.any() else -critical
-    bound = optimize.brentq(excess, -30.0, 0.0, xtol=1e-10) if at_zero > 0 else 0.0
-    r = _estimate(y, rest, bound * x[:, k])
-    p_value = float(stats.chi2.sf(at_zero + critical, 1)) if hit.any() else 1.0
-    ci = np.insert(r.ci, k, [-np.inf, bound], axis=0)
-    return Fitted(np.insert(r.params, k, bound), np.insert(r.bse, k, np.nan),
-                  np.insert(r.tvalues, k, np.nan), np.insert(r.pvalues, k, p_value), ci)
+        at_zero = excess(0.0) if hit.any() else -critical
+        bounds.append(optimize.brentq(excess, -30.0, 0.0, xtol=1e-10) if at_zero > 0 else 0.0)
+        p_values.append(float(stats.chi2.sf(at_zero + critical, 1)) if hit.any() else 1.0)
+    r = _estimate(y, rest, x[:, separated] @ np.array(bounds))
+    params, bse, z, p, ci = r.params, r.bse, r.tvalues, r.pvalues, r.ci
+    for k, bound, p_value in zip(separated, bounds, p_values):  # ascending: each insert at its own index
+        params, bse, z = np.insert(params, k, bound), np.insert(bse, k, np.nan), np.insert(z, k, np.nan)
+        p, ci = np.insert(p, k, p_value), np.insert(ci, k, [-np.inf, bound], axis=0)
+    return Fitted(params, bse, z, p, ci)
 
 
 def coefficient_table(result: Fitted, frame: pd.DataFrame) -> pd.DataFrame:

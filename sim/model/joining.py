@@ -58,7 +58,7 @@ __all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores",
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
               "rival_side", "rival_other", "war_other", "share_side", "major_side", "major_ally_side",
-              "regime_diff", "nuclear_other", "owes_regime_change", "land_other")
+              "regime_diff", "nuclear_other", "owes_regime_change", "land_other", "war_third")
 """The joining equation's covariates, in the coefficient file's order (after `const`):
 
 * `log_km`: ln(1 + km/100), km from the state's capital to the nearer of the two parties' capitals;
@@ -104,7 +104,15 @@ COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "o
   a state next to a warring state (Siverson & Starr 1990, 1991: a "warring border nation"), here
   to fight its neighbour. Its twin `land_side` (bordering the side's party) is left out: +0.16
   (s.e. 0.29) beside it, not distinguishable from 0 (docs/model.md, "Joining"). A world reads it
-  with :func:`land_borders`.
+  with :func:`land_borders`;
+* `war_third`: 1 when the state is already at war with a state that is neither party ("busy
+  elsewhere": its forces are committed; Siverson & Starr 1991 on opportunity, Joyce, Ghosn & Bayer
+  2013). No such candidate of the record joined (0 of 282 rows), so, as `nuclear_other`'s, its
+  estimate is the upper end of its profile-likelihood interval. It entered by a test registered
+  before it was scored (docs/validation.md, "Candidate covariates"). In the simulator a state at
+  war takes no joining decision at all, so the term reads 0 for every state that decides: it
+  changes the other coefficients (fitted without mistaking a busy state's abstention for the
+  effect of its other covariates), not who may decide.
 
 The difference in alliance-portfolio similarity (Signorino & Ritter's S with each party) was a
 covariate until it was found to carry a sign against its theory (states joined the side they were
@@ -370,24 +378,32 @@ def _owing(sim: ReplicationState, party: int, other: int, place: Place):
 
 
 def covariates(st: Setting, party: int, other: int, power: np.ndarray, fighting: np.ndarray,
-               owes: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+               owes: tuple[np.ndarray, np.ndarray] | None = None, third: np.ndarray | None = None) -> np.ndarray:
     """x for every state joining `party`'s side against `other` (rows in state order). `fighting`:
     who is at war with whom (n x n), or only its column `other` (who is at war with `other`, all
     the equation reads of it). `owes`: the obligations to `party` and to `other` in this war
-    (:func:`owed`); by default every armed obligation to each, as the fit codes them."""
+    (:func:`owed`); by default every armed obligation to each, as the fit codes them. `third`: who
+    is at war with a state other than `party` and `other` (`war_third`); by default read from
+    `fighting` when it is the n x n matrix, else nobody."""
     log_km = np.minimum(st.log_km[:, party], st.log_km[:, other])
     total = power[party] + power[other]
     share = power[party] / total if total > 0 else 0.5
     owes_side, owes_other = owes if owes is not None else (st.owes[:, party], st.owes[:, other])
     backed = float((owes_side * st.major).any())
     war_other = fighting[:, other] if fighting.ndim == 2 else fighting
+    if third is None:
+        third = np.zeros(st.n, dtype=bool)
+        if fighting.ndim == 2:
+            either = fighting | fighting.T
+            either[:, [party, other]] = False
+            third = either.any(axis=1)
     d = st.regime
     return np.column_stack([log_km, st.major, st.major * log_km, owes_side, owes_other, owes_side * owes_other,
                             st.rival[:, party], st.rival[:, other],
                             war_other.astype(float), np.full(st.n, share), np.full(st.n, st.major[party]),
                             np.full(st.n, backed), np.abs(d - d[other]) - np.abs(d - d[party]),
                             np.full(st.n, st.nuclear[other]), owes_side * st.changed[:, party],
-                            st.land[:, other]])
+                            st.land[:, other], third.astype(float)])
 
 
 Entries = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float, float, float, float, np.ndarray,
@@ -510,8 +526,8 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
             sides = ((a, b, (owes_a, owes_b)), (b, a, (owes_b, owes_a)))
             hazards = [np.empty(n), np.empty(n)]
             joiners = [entries(_design(designs, (w, side), st, party, other, sim.forces.power, hot[:, other] | hot[other],
-                                       owes), coef.values, low, high, since, interval, scale, shape,
-                               params.entry_first_day_share, free, u[side], hazards[side])
+                                       owes, _third(rows, cols, party, other, n)), coef.values, low, high, since,
+                               interval, scale, shape, params.entry_first_day_share, free, u[side], hazards[side])
                        for side, (party, other, owes) in enumerate(sides)]
             if sim.memory.hazards is not None:  # a validation's run: this decision's chances (sim.model.ledger)
                 sim.memory.hazards.join_interval(a, b, now, free, hazards)
@@ -541,18 +557,27 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
     return run()
 
 
+def _third(rows: np.ndarray, cols: np.ndarray, party: int, other: int, n: int) -> np.ndarray:
+    """Who is at war with a state other than `party` and `other` (`war_third`), from the cells
+    (`rows`, `cols`) of the dyads at war."""
+    third = np.zeros(n, dtype=bool)
+    third[rows[(cols != party) & (cols != other)]] = True
+    third[cols[(rows != party) & (rows != other)]] = True
+    return third
+
+
 def _design(designs: dict[tuple[int, int], tuple[bytes, np.ndarray]], key: tuple[int, int], st: Setting,
             party: int, other: int, power: np.ndarray, war_other: np.ndarray,
-            owes: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+            owes: tuple[np.ndarray, np.ndarray], third: np.ndarray) -> np.ndarray:
     """x for a war's side (:func:`covariates`), kept in `designs` under `key` and recomputed only
     when what it reads changed. Besides the setting and the war's treaty terms (fixed for a war),
     the covariates read only the two parties' powers (the side's share) and who is at war with
-    `other` (`war_other`): the same of these, the same x, bit for bit. (A covariate that reads
-    anything else that can change during a war must add it here.)"""
-    reads = power[[party, other]].tobytes() + war_other.tobytes()
+    `other` (`war_other`) and with a third state (`third`): the same of these, the same x, bit for
+    bit. (A covariate that reads anything else that can change during a war must add it here.)"""
+    reads = power[[party, other]].tobytes() + war_other.tobytes() + third.tobytes()
     kept = designs.get(key)
     if kept is not None and kept[0] == reads:
         return kept[1]
-    x = np.ascontiguousarray(covariates(st, party, other, power, war_other, owes), dtype=float)
+    x = np.ascontiguousarray(covariates(st, party, other, power, war_other, owes, third), dtype=float)
     designs[key] = (reads, x)
     return x

@@ -399,8 +399,8 @@ class Nuclear(Strict):
         json_schema_extra=ranged(0.0, 1.0, "share", "assumption (docs/model.md, Nuclear arsenals)"))
 
 
-JOINING_TERMS = 17
-"""Terms of the joining equation: const and the 16 covariates of `sim.model.joining.COVARIATES`."""
+JOINING_TERMS = 18
+"""Terms of the joining equation: const and the 17 covariates of `sim.model.joining.COVARIATES`."""
 
 
 class JoiningParams(Strict):
