@@ -334,6 +334,32 @@ def test_the_treaty_term_is_the_casus_foederis_of_where_the_attack_fell():
     assert "JPN" in okinawa and "GBR" not in okinawa
 
 
+def test_wars_begun_at_one_instant_are_each_a_war_with_its_own_treaty_terms(monkeypatch):
+    """China invades Taiwan and strikes US forces on Okinawa on day 92 (`taiwan_strait_war`): the
+    first-day decision is taken at the end of that instant, so it sees both wars, and the second
+    (China-USA, where it fell: Okinawa) carries the US-Japan treaty's terms. Taken between the two
+    attacks, it saw only China-Taiwan, Japan owed nobody, and Japan joined as often with its soil
+    struck as without (4 and 4 of 1,000)."""
+    import sim.model.joining as joining
+    from sim.engine.simulation import Setup, Simulation
+
+    seen: list[tuple[float, str, str, str | None]] = []
+    real = joining.owed
+
+    def owed(sim, party, other, place):
+        seen.append((sim.clock.now, sim.world.ids[party], sim.world.ids[other], place.name))
+        return real(sim, party, other, place)
+
+    monkeypatch.setattr(joining, "owed", owed)
+    sim = Simulation(Setup(load_scenario("scenarios/taiwan_strait_war.yaml")), 1, horizon=93)
+    sim.run()
+    day = {(party, other, where) for t, party, other, where in seen if t == 92.0}
+    assert ("USA", "CHN", "Okinawa") in day and ("TWN", "CHN", "TWN") in day
+    japan = joining.owed(sim, sim.world.index["USA"], sim.world.index["CHN"],
+                         sim.world.place(sim.world.index["USA"], "Okinawa"))
+    assert japan[sim.world.index["JPN"]] == 1.0
+
+
 def test_in_2022_the_allies_of_estonia_lean_to_its_side():
     """Russia attacks Estonia in the 2022 world: for every state bound to defend Estonia (NATO) but
     Turkey and Hungary, the equation's chance of joining Estonia's side exceeds that of joining

@@ -471,11 +471,14 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
     looking = [False]  # a first look is already on its way this instant
 
     def look() -> Process:
-        """The first decision of the wars begun now (at once, on their first day)."""
+        """The first decision of the wars begun now, on their first day: at the end of the instant,
+        after the other events scheduled for it (a timeline's second attack of the same day), so
+        that wars begun at one instant are all seen as wars, each with its own treaty terms, as a
+        periodic decision sees the wars begun since the last (China's strikes on Taiwan and on US
+        forces in Okinawa on one day: two wars, the second calling the US-Japan treaty)."""
+        yield sim.clock.timeout(0)
         looking[0] = False
         decide(periodic=False)
-        return
-        yield  # a generator: a process of the replication's clock
 
     def started(a: int, b: int) -> None:
         if not looking[0]:
