@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import beta
 
-from sim.history.validation import HELD_OUT, War
+from sim.history.validation import War, participation_days
 from sim.scenario.yearworld import read_table
 
 __all__ = ["MIN_RUNS", "BAND", "record_entry_days", "entry_table", "entry_scores"]
@@ -38,10 +38,8 @@ def _first_days() -> dict[tuple[int, str], str]:
     and sides); held-out wars left out."""
     abbreviation = {int(r["ccode"]): r["stateabb"] for r in read_table("cow_states")}
     days: dict[tuple[int, str], str] = {}
-    for row in read_table("cow_war_inter_dates"):
+    for row in participation_days():
         warnum = int(row["warnum"])
-        if warnum in HELD_OUT:
-            continue
         key = (warnum, abbreviation[int(row["ccode"])])
         days[key] = min(days.get(key, row["start1"]), row["start1"])
     return days

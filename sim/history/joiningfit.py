@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.history.validation import HELD_OUT, War, read_wars
+from sim.history.validation import War, participation_days, read_wars
 from sim.model.joining import COVARIATES, Coefficients, any_side, democracy, read_coefficients
 from sim.model.world import great_circle_km
 from sim.scenario.yearworld import FIRST_YEAR, NUCLEAR_FIRST_TEST, armed_since, capital_at, land_contiguous, majors, read_table
@@ -64,8 +64,7 @@ def _tables() -> dict[str, pd.DataFrame]:
     atop = _rows("atop_alliance_spells")
     for column in ("ccode1", "ccode2", "start_year", "end_year", *(f for f, _ in ALLIANCE_LEVEL)):
         atop[column] = atop[column].astype(int)
-    dates = _rows("cow_war_inter_dates")
-    dates = dates[~dates["warnum"].astype(int).isin(HELD_OUT)].astype({"warnum": int, "ccode": int, "side": int})
+    dates = pd.DataFrame(list(participation_days())).astype({"warnum": int, "ccode": int, "side": int})
     members = _rows("cow_state_years").astype({"ccode": int, "year": int})
     nmc = _rows("cow_nmc")
     nmc = nmc.assign(ccode=nmc["ccode"].astype(int), year=nmc["year"].astype(int),

@@ -92,6 +92,15 @@ def _participants() -> pd.DataFrame:
     return frame[(frame["world_war"] == 0) & ~frame["warnum"].isin(HELD_OUT)].reset_index(drop=True)
 
 
+@functools.cache
+def participation_days() -> tuple[dict[str, str], ...]:
+    """The day-level dates of each COW inter-state war participation (`cow_war_inter_dates`: `warnum`,
+    `ccode`, `side`, `start1`, ...), the held-out wars left out here, before anything reads them: the
+    one reader of the table for the wars' first days (:func:`read_wars`), the joining fit's wars under
+    way (`sim.history.joiningfit`) and the joiners' entry days (`sim.history.entrytiming`)."""
+    return tuple(row for row in read_table("cow_war_inter_dates") if int(row["warnum"]) not in HELD_OUT)
+
+
 def _first_pair(rows: pd.DataFrame, dyads: pd.DataFrame, onset: int) -> tuple[str, str]:
     """The first initiator and its first target.
 
@@ -122,7 +131,7 @@ def _wars() -> tuple[War, ...]:
     dyads = dyads[dyads["world_war"] == "0"].astype({"warnum": int, "ccode1": int, "ccode2": int, "year": int})
     dyads = dyads[~dyads["warnum"].isin(HELD_OUT)]
     first_day: dict[int, str] = {}
-    for row in read_table("cow_war_inter_dates"):
+    for row in participation_days():
         warnum = int(row["warnum"])
         first_day[warnum] = min(first_day.get(warnum, row["start1"]), row["start1"])
     wars = []
