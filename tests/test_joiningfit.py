@@ -39,6 +39,8 @@ def test_refit_reproduces_the_shipped_coefficients(data):
     assert list(shipped["term"]) == ["const", *COVARIATES]
     np.testing.assert_allclose(table["coef"], shipped["coef"], atol=1e-6)
     np.testing.assert_allclose(table["std_err"], shipped["std_err"], atol=1e-6)
+    np.testing.assert_allclose(table[["std_err_war", "p_value_war"]], shipped[["std_err_war", "p_value_war"]],
+                               atol=1e-6)
     np.testing.assert_allclose(table[["x_min", "x_max"]], shipped[["x_min", "x_max"]], atol=1e-9)
     np.testing.assert_allclose(shipped["x_min"].iloc[1:], data[list(COVARIATES)].min(), atol=1e-9)
     np.testing.assert_allclose(shipped["x_max"].iloc[1:], data[list(COVARIATES)].max(), atol=1e-9)
@@ -300,3 +302,21 @@ def test_a_wars_world_reads_war_third_as_the_fit_does(data, warnum):
         assert fitted.to_dict() == simulated, side
         assert (_third(r, c, p, o, world.n) == x[:, COVARIATES.index("war_third")].astype(bool)).all()
     assert rows["war_third"].sum() >= 4
+
+
+def test_errors_clustered_by_war_are_the_sandwich_of_the_wars_scores(data):
+    """The war-clustered errors are G/(G-1) (N-1)/(N-K) B (sum over wars of s_g s_g') B, B the inverse
+    information and s_g a war's score x'(y - p), computed here by hand at the shipped estimates; a
+    term at a bound has none."""
+    shipped = pd.read_csv(joiningfit.FILE).set_index("term")
+    free = [t for t in COVARIATES if not np.isnan(shipped.loc[t, "std_err"])]
+    fixed = [t for t in COVARIATES if t not in free]
+    x = np.column_stack([np.ones(len(data)), data[free].to_numpy(float)])
+    eta = x @ shipped.loc[["const", *free], "coef"].to_numpy() + data[fixed].to_numpy(float) @ shipped.loc[fixed, "coef"]
+    p = 1.0 / (1.0 + np.exp(-eta))
+    bread = np.linalg.inv((x * (p * (1 - p))[:, None]).T @ x)
+    scores = pd.DataFrame(x * (data["joined"].to_numpy(float) - p)[:, None]).groupby(data["warnum"].to_numpy()).sum()
+    g, n, k = len(scores), len(x), x.shape[1]
+    cov = g / (g - 1) * (n - 1) / (n - k) * bread @ (scores.T.to_numpy() @ scores.to_numpy()) @ bread
+    np.testing.assert_allclose(shipped.loc[["const", *free], "std_err_war"], np.sqrt(np.diag(cov)), rtol=1e-5)
+    assert shipped.loc[fixed, "std_err_war"].isna().all()

@@ -368,11 +368,37 @@ def fit(frame: pd.DataFrame, terms: tuple[str, ...] = COVARIATES) -> Fitted:
     return Fitted(params, bse, z, p, ci)
 
 
+def clustered_errors(result: Fitted, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Standard errors and Wald p-values of a maximum-likelihood fit of the shipped equation with the
+    rows clustered by war (statsmodels' cluster-robust sandwich, its small-sample correction): a
+    war's candidates are not independent draws (a coalition decides together), so the maximum-
+    likelihood errors, which assume they are, are too small. The terms at a profile bound (no
+    error, :func:`fit`) are held there as an offset, as the fit holds them; their entries are NaN.
+    The estimates are refitted and must be the fit's."""
+    import statsmodels.api as sm
+
+    x = np.column_stack([np.ones(len(frame)), frame[list(COVARIATES)].to_numpy(float)])
+    bounded = np.flatnonzero(np.isnan(result.bse))
+    keep = np.setdiff1d(np.arange(x.shape[1]), bounded)
+    offset = x[:, bounded] @ result.params[bounded]
+    r = sm.Logit(frame["joined"].to_numpy(float), x[:, keep], offset=offset).fit(
+        method="newton", maxiter=200, tol=1e-12, disp=False, cov_type="cluster",
+        cov_kwds={"groups": frame["warnum"].to_numpy()})
+    if not np.allclose(r.params, result.params[keep], rtol=0.0, atol=1e-6):
+        raise RuntimeError("clustered_errors: the refit is not the fit (a separated term?)")
+    bse, p = np.full(x.shape[1], np.nan), np.full(x.shape[1], np.nan)
+    bse[keep], p[keep] = r.bse, r.pvalues
+    return bse, p
+
+
 def coefficient_table(result: Fitted, frame: pd.DataFrame) -> pd.DataFrame:
-    """`term, coef, std_err, z, p_value, ci_low, ci_high` of a fit, with its sample in the last columns."""
+    """`term, coef, std_err, z, p_value, ci_low, ci_high` of a fit, the standard errors and p-values
+    with rows clustered by war (`std_err_war`, `p_value_war`: :func:`clustered_errors`), with its
+    sample in the last columns."""
     table = pd.DataFrame({"term": ["const", *COVARIATES], "coef": result.params, "std_err": result.bse,
                           "z": result.tvalues, "p_value": result.pvalues, "ci_low": result.ci[:, 0],
                           "ci_high": result.ci[:, 1]})
+    table["std_err_war"], table["p_value_war"] = clustered_errors(result, frame)
     x = frame[list(COVARIATES)]
     table["x_min"] = [1.0, *x.min().to_numpy(float)]
     table["x_max"] = [1.0, *x.max().to_numpy(float)]
