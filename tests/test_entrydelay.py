@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.history import entrydelay
+from sim.history import entrydelay, joiningfit
 from sim.scenario.schema import JoiningParams
 
 pytestmark = pytest.mark.xdist_group("joiningfit")
@@ -89,3 +89,29 @@ def test_the_exponential_against_a_weibull_and_a_lognormal(days):
     assert table.loc["weibull", "aic"] < table.loc["lognormal", "aic"] < table.loc["exponential", "aic"]
     assert table.loc["exponential", "aic"] - table.loc["weibull", "aic"] == pytest.approx(9.50, abs=0.01)
     assert table.loc["weibull", "lr_p_value"] == pytest.approx(0.0007, abs=0.0001)
+
+
+def test_each_fold_fits_the_delay_law_without_its_war_or_era():
+    """The validation's folds: a war's (q, k, m) are the fit of the other wars' delays (and of the
+    other eras' for `era`), so that its entries' timing is scored out of sample."""
+    frame = joiningfit.dataset()
+    joined = frame[frame["joined"] == 1]
+    for folds, key in (("war", "warnum"), ("era", "era")):
+        got = entrydelay.fold_estimates(folds, (211, 55))
+        for war in (211, 55):
+            value = joined.loc[joined["warnum"] == war, key].iloc[0]
+            days = joined.loc[joined[key] != value, "entry_day"].to_numpy(float)
+            expected = entrydelay.fit(days)
+            np.testing.assert_allclose(got[war], (expected.share, expected.shape, expected.mean), rtol=1e-9)
+    assert entrydelay.fold_estimates("war", (211,))[211][0] > entrydelay.fit(entrydelay.delays()).share  # 12 later
+
+
+def test_a_parameter_the_user_sets_is_not_replaced_by_a_fold():
+    """`validation --set` of a fold's parameter keeps the user's value (the fold's others still come)."""
+    from sim.history.validation_report import fold_overrides
+
+    given = ["parameters.joining.entry_mean_days=100", "parameters.joining.coefficients=[0]"]
+    paths = [text.split("=", 1)[0] for text in fold_overrides("war", [211], given)[211]]
+    assert paths == ["parameters.joining.entry_first_day_share", "parameters.joining.entry_delay_shape"]
+    paths = [text.split("=", 1)[0] for text in fold_overrides("war", [211])[211]]
+    assert "parameters.joining.entry_mean_days" in paths

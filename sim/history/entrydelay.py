@@ -37,7 +37,8 @@ from scipy import stats
 
 from sim.history.joiningfit import dataset, write_table
 
-__all__ = ["FILE", "TERMS", "Delays", "delays", "fit", "fit_numerically", "alternatives", "table", "main"]
+__all__ = ["FILE", "TERMS", "Delays", "delays", "fit", "fit_numerically", "fold_estimates", "alternatives", "table",
+           "main"]
 
 FILE = Path(__file__).resolve().parents[1] / "data" / "joining" / "entry_delay.csv"
 TERMS = ("entry_first_day_share", "entry_delay_shape", "entry_mean_days")
@@ -97,6 +98,26 @@ def fit(days: np.ndarray) -> Delays:
     shape, mean = _weibull(days[days > 0])
     _, errors = fit_numerically(days, start=(n0 / n, shape, mean))
     return Delays(n0 / n, shape, mean, (float(errors[0]), float(errors[1]), float(errors[2])), n, n0)
+
+
+def fold_estimates(folds: str = "war", wars: tuple[int, ...] | None = None) -> dict[int, tuple[float, float, float]]:
+    """Per war (all, or the numbers in `wars`): the estimates (q, k, m) fitted without its joinings
+    (`war`) or without its era's (`era`), as :func:`fit` finds them (q = n0 / n, the Weibull's
+    maximum-likelihood shape and mean; no standard errors), for the validation's folds: the delays
+    of a war's entries are then out of sample, as its joiners are."""
+    frame = dataset()
+    key = {"war": "warnum", "era": "era"}[folds]
+    joined = frame[frame["joined"] == 1]
+    wanted = frame if wars is None else frame[frame["warnum"].isin(wars)]
+    fitted: dict[object, tuple[float, float, float]] = {}
+    out = {}
+    for war, value in wanted[["warnum", key]].drop_duplicates("warnum").itertuples(index=False):
+        if value not in fitted:
+            days = _checked(joined.loc[joined[key] != value, "entry_day"].to_numpy(dtype=float))
+            shape, mean = _weibull(days[days > 0])
+            fitted[value] = (float((days == 0).mean()), shape, mean)
+        out[int(war)] = fitted[value]
+    return out
 
 
 def fit_numerically(days: np.ndarray, start: tuple[float, float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:

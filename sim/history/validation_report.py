@@ -117,18 +117,29 @@ def statistical_forecasts(pairs: pd.DataFrame, cv: str = "war") -> tuple[pd.Data
     return merged, note
 
 
-def fold_overrides(cv: str, wars: list[int] | None = None) -> dict[int, list[str]]:
-    """Per war (all, or the numbers in `wars`), the override that gives the simulator's joining equation the coefficients fitted
-    without that war (or era): the headline is out of sample when the joining decision is on.
-    None when statsmodels is missing (the shipped coefficients are used, in sample)."""
-    from sim.history import joiningfit
+def fold_overrides(cv: str, wars: list[int] | None = None, given: list[str] | None = None) -> dict[int, list[str]]:
+    """Per war (all, or the numbers in `wars`), the overrides that give the simulator's joining
+    decision the coefficients fitted without that war (or era), and the delay law of entries
+    (`entry_first_day_share`, `entry_delay_shape`, `entry_mean_days`) fitted without its joinings
+    (or its era's): the headline and the entry timing are out of sample when the joining decision
+    is on. Without statsmodels the shipped coefficients are used (in sample); the delay law needs
+    scipy only. A parameter the user sets (`given`, `--set PATH=VALUE`) keeps the user's value."""
+    from sim.history import entrydelay, joiningfit
 
-    try:
-        folds = joiningfit.fold_coefficients(cv, None if wars is None else tuple(wars))
-    except ImportError:
-        return {}
-    return {w: ["parameters.joining.coefficients=[" + ", ".join(f"{v:.17g}" for v in values) + "]"]
-            for w, values in folds.items()}
+    chosen = None if wars is None else tuple(wars)
+    taken = {text.split("=", 1)[0].strip() for text in given or []}
+    out: dict[int, list[str]] = {}
+    if "parameters.joining.coefficients" not in taken:
+        try:
+            folds = joiningfit.fold_coefficients(cv, chosen)
+        except ImportError:
+            folds = {}
+        for w, values in folds.items():
+            out.setdefault(w, []).append("parameters.joining.coefficients=[" + ", ".join(f"{v:.17g}" for v in values) + "]")
+    names = [f"parameters.joining.{term}" for term in entrydelay.TERMS]
+    for w, estimates in entrydelay.fold_estimates(cv, chosen).items():
+        out.setdefault(w, []).extend(f"{name}={value:.17g}" for name, value in zip(names, estimates) if name not in taken)
+    return out
 
 
 def run_validation(wars: list[int] | None = None, replications: int = 20, seed: int = 0, workers: int | None = 1,
@@ -146,7 +157,7 @@ def run_validation(wars: list[int] | None = None, replications: int = 20, seed: 
     clim = climatology(everything)
     war_scenario(chosen[0], overrides, pacts, hold)  # a bad --set is an input error before any fitting
     start = time.perf_counter()
-    per_war = fold_overrides(cv, [w.warnum for w in chosen])
+    per_war = fold_overrides(cv, [w.warnum for w in chosen], list(overrides or []))
     with progress_bar(len(chosen), "wars", enabled=progress) as advance:
         results = forecast(chosen, replications, seed, workers, overrides, tuple(LEVELS), advance, pacts, per_war,
                            hold)
