@@ -9,6 +9,7 @@ not fall. Era scores are not computed here.
 
     python benchmarks/joining_covariates.py lr          # (a), seconds
     python benchmarks/joining_covariates.py lowo        # (b), minutes: 93 refits per equation
+    python benchmarks/joining_covariates.py score       # after the test: (a) with rows clustered by war
 
 The likelihood-ratio test is taken with `nuclear_other` at its maximum-likelihood limit (minus
 infinity: its rows, none a joiner, contribute 0 and are left out) in both equations; a candidate
@@ -64,6 +65,33 @@ def lr_tests(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def score_tests(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per candidate, Rao's score test of adding it to the equation it was tested against, evaluated
+    at the fit without it (so a separated term is no obstacle), with the model's variance of the
+    score and with the variance clustered by war (a war's candidates are not independent draws;
+    the sum over wars of each war's score squared, times G / (G - 1)). The score is taken for the
+    candidate residualised on the other terms with the fit's weights p (1 - p) (the efficient
+    score). Checked after the registered test, which assumed independent rows."""
+    base_terms = [t for t in BASE if t != "nuclear_other"]
+    sample = frame[frame["nuclear_other"] == 0]
+    x = np.column_stack([np.ones(len(sample)), sample[base_terms].to_numpy(float)])
+    y = sample["joined"].to_numpy(float)
+    p = 1.0 / (1.0 + np.exp(-(x @ joiningfit._logit(y, x).params)))
+    w = p * (1.0 - p)
+    rows = []
+    for term, sign in CANDIDATES.items():
+        z = sample[term].to_numpy(float)
+        z = z - x @ np.linalg.solve((x * w[:, None]).T @ x, (x * w[:, None]).T @ z)
+        parts = z * (y - p)
+        by_war = pd.Series(parts).groupby(sample["warnum"].to_numpy()).sum()
+        wars = len(by_war)
+        model, clustered = parts.sum() ** 2 / (z * z * w).sum(), parts.sum() ** 2 / ((by_war ** 2).sum() * wars / (wars - 1))
+        rows.append({"term": term, "expected_sign": sign, "score": parts.sum(), "chi2": model,
+                     "p_value": float(stats.chi2.sf(model, 1)), "chi2_war_clustered": clustered,
+                     "p_value_war_clustered": float(stats.chi2.sf(clustered, 1))})
+    return pd.DataFrame(rows)
+
+
 def lowo_skill(frame: pd.DataFrame, terms: tuple[str, ...]) -> tuple[float, float]:
     """The leave-one-war-out Brier skill against climatology and AUC of the direct equation with
     `terms`, each war forecast by the equation fitted without it, covariates held to the full
@@ -91,12 +119,15 @@ def main(argv: list[str]) -> int:
     if argv == ["lr"]:
         print(lr_tests(frame).to_string(index=False))
         return 0
+    if argv == ["score"]:
+        print(score_tests(frame).to_string(index=False))
+        return 0
     if argv[:1] == ["lowo"]:
         for name in ["base", *(argv[1:] or CANDIDATES)]:
             terms = BASE if name == "base" else (*BASE, name)
             print(name, *(f"{v:.6f}" for v in lowo_skill(frame, terms)), flush=True)
         return 0
-    print("usage: python benchmarks/joining_covariates.py lr|lowo [term ...]", file=sys.stderr)
+    print("usage: python benchmarks/joining_covariates.py lr|score|lowo [term ...]", file=sys.stderr)
     return 2
 
 
