@@ -50,6 +50,18 @@ def constant_llf(frame: pd.DataFrame) -> float:
     return n0 * np.log(n0 / n) + (n - n0) * np.log1p(-n0 / n)
 
 
+def clustered_score(frame: pd.DataFrame) -> tuple[float, float]:
+    """Rao's score test of the two terms at the constant share, the score's variance clustered by war
+    (the sum over wars of each war's score outer product, times G / (G - 1)): chi-squared and p."""
+    y = (frame["entry_day"] == 0).to_numpy(float)
+    z = frame[list(TERMS)].to_numpy(float)
+    parts = (z - z.mean(axis=0)) * (y - y.mean())[:, None]  # the terms residualised on the constant
+    by_war = pd.DataFrame(parts).groupby(frame["warnum"].to_numpy()).sum().to_numpy()
+    score, wars = parts.sum(axis=0), len(by_war)
+    chi2 = float(score @ np.linalg.solve(by_war.T @ by_war * wars / (wars - 1), score))
+    return chi2, float(stats.chi2.sf(chi2, len(TERMS)))
+
+
 def main() -> int:
     frame = joinings()
     plain, clustered = logit(frame, False), logit(frame, True)
@@ -63,7 +75,9 @@ def main() -> int:
     signs = all(np.sign(plain.params[t]) == s for t, s in EXPECTED.items())
     print(f"\nregistered test: likelihood ratio {lr:.2f}, p = {stats.chi2.sf(lr, len(TERMS)):.2g} (df {len(TERMS)}); "
           f"expected signs: {signs}")
-    print(f"clustered by war: Wald {float(wald.statistic):.2f}, p = {float(wald.pvalue):.3g} (df {len(TERMS)})\n")
+    chi2, p = clustered_score(frame)
+    print(f"clustered by war: Wald {float(wald.statistic):.2f}, p = {float(wald.pvalue):.3g}; score {chi2:.2f}, "
+          f"p = {p:.3g} (df {len(TERMS)})\n")
     print("without each of the wars with the most joinings (coefficients; war-clustered p of the joint Wald test):")
     for war, count in frame["warnum"].value_counts().head(4).items():
         rest = frame[frame["warnum"] != war]
