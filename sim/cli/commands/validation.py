@@ -24,12 +24,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     parser.add_argument("--workers", type=int, default=1, help=WORKERS_RULE)
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
-                        help="override a scenario field in every war, e.g. parameters.decision.war_cost=4")
+                        help="override a scenario field in every war, e.g. parameters.decision.war_cost=4 (a "
+                             "joining coefficient or delay parameter set here replaces the fold's refit)")
     parser.add_argument("--pacts", choices=("dyads", "cliques"), default="dyads",
                         help="ATOP dyads as bilateral pacts (default) or grouped into cliques (world cow_YYYY_cliques)")
     parser.add_argument("--cv", choices=("war", "era"), default="war",
-                        help="folds of the fitted forecasts (baseline_, lookup_ rows): refit without the war (default) "
-                             "or the era forecast")
+                        help="folds of the fitted forecasts (baseline_, lookup_ rows) and of the simulator's joining "
+                             "coefficients and entry delays: refit without the war (default) or the era forecast")
     parser.add_argument("--hold", action="store_true",
                         help="hold each war open for its recorded years (hold_days): forecast joining conditional "
                              "on the war lasting (default: the model's own war lengths)")
