@@ -62,6 +62,8 @@ commands() {  # every command of the README's table, on shipped scenarios, few r
     check "$v" "plot sweep" alliance-sim plot sw
     check "$v" "cascade" alliance-sim cascade a
     check "$v" "report" alliance-sim report b --baseline a --out report.html
+    check "$v" "joiners" alliance-sim joiners taiwan_strait_war CHN USA --at Okinawa --top 5 --out joiners.csv
+    grep -q "^JPN " "$work/out" || fail "$v: joiners does not list Japan for an attack on Okinawa"
     check "$v" "backtest" alliance-sim backtest "$scenarios/history/ukraine_2022.yaml" --reps 2 --out bt --quiet
     check "$v" "python -m sim --help" python -m sim --help
 }

@@ -18,7 +18,7 @@ from types import ModuleType
 from sim.scenario.errors import InputErrors
 
 COMMANDS = ("run", "validate", "states", "pacts", "world", "scenarios", "sweep", "compare", "plot", "backtest",
-            "validation", "peacetime", "calibrate", "sensitivity", "cascade", "report")
+            "validation", "peacetime", "calibrate", "sensitivity", "cascade", "report", "joiners")
 
 
 def _parser(available: dict[str, ModuleType]) -> argparse.ArgumentParser:
