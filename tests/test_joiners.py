@@ -101,3 +101,13 @@ def test_the_command_prints_the_likeliest_and_writes_every_row(tmp_path):
 def test_bad_input_is_a_clear_error(args, words):
     done = cli("joiners", "taiwan_strait_war", *args)
     assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bad_out_is_refused_before_any_work(tmp_path):
+    """`--out` in a folder that does not exist, or naming a folder, exits 2 naming the path; nothing is written."""
+    (tmp_path / "a_folder").mkdir()
+    for out, words in ((tmp_path / "missing" / "j.csv", "does not exist: make it first"),
+                       (tmp_path / "a_folder", "is a folder or a link")):
+        done = cli("joiners", "taiwan_strait_war", "CHN", "TWN", "--out", out, "--force")
+        assert done.returncode == 2 and words in done.stderr and str(out) in done.stderr, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_folder"] and not any((tmp_path / "a_folder").iterdir())

@@ -70,13 +70,11 @@ def explain(scenario, attacker: str, target: str, location: str | None = None) -
                                      + (f" (its territories: {', '.join(names)})" if names else " (it has none)"),
                                      path="--at")) from None
     params = scenario.parameters.joining
-    coef = joining.given(list(params.coefficients)) if params.coefficients else joining.coefficients()
+    coef = joining.equation(params)
     low, high = coef.support()
     power = sim.forces.power
-    st = setup.joining if setup.joining is not None and setup.joining.holds_for(world, sim.pacts, scenario, power) \
-        else joining.setting(world, sim.pacts, scenario, power)
-    shape = float(params.entry_delay_shape)
-    scale = float(params.entry_mean_days) / math.gamma(1.0 + 1.0 / shape)
+    st = joining.setting_now(sim, scenario, setup.joining)
+    shape, scale = joining.delay_law(params)
     q = float(params.entry_first_day_share)
     by_30 = 1.0 - (1.0 - q) * math.exp(-((30.0 / scale) ** shape))
     owes = joining.owed(sim, a, b, place), joining.owed(sim, b, a, place)

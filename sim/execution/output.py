@@ -28,7 +28,8 @@ from sim.execution.orphans import (
 )
 from sim.scenario.errors import InputError, InputErrors
 
-__all__ = ["CsvWriter", "atomic_folder", "check_target", "move_into_place", "usable_target", "write_csv", "write_json"]
+__all__ = ["CsvWriter", "atomic_folder", "check_target", "file_target", "move_into_place", "usable_target", "write_csv",
+           "write_json"]
 
 _MAX_NAME = 200  # bytes; the temporary folder's name adds about 40 to the limit of 255
 
@@ -85,6 +86,20 @@ def check_target(target: str | os.PathLike, force: bool) -> Path:
         _refuse(path, "not a result of alliance-sim (no meta.json or manifest.json in it): --force replaces "
                 "only earlier results or empty folders; choose another --out or move its files away yourself")
     return path
+
+
+def file_target(target: str | os.PathLike, force: bool, what: str = "the file") -> Path:
+    """A single output file's path: never a folder or a link, in a folder that exists, replaced only
+    with `force`; InputErrors saying why not (checked before any work, so nothing is half done)."""
+    out = Path(target)
+    if out.is_dir() or out.is_symlink():
+        _refuse(out, "is a folder or a link: give the name of the file to write")
+    if not out.parent.is_dir():
+        _refuse(out, f"the folder '{out.parent}' " + ("is a file, not a folder" if out.parent.exists()
+                                                       else "does not exist: make it first"))
+    if out.exists() and not force:
+        _refuse(out, f"{what} exists; use --force to replace it or --out to choose another")
+    return out
 
 
 @contextlib.contextmanager

@@ -53,7 +53,8 @@ from sim.scenario.yearworld import (
 )
 
 __all__ = ["COVARIATES", "REGIME_YEAR", "democracy", "regime_scores",
-           "owed_pact", "Coefficients", "coefficients", "probability", "any_side", "Entries", "MAJOR_SHARE",
+           "owed_pact", "setting_now", "equation", "delay_law", "Coefficients", "coefficients", "probability",
+           "any_side", "Entries", "MAJOR_SHARE",
            "RIVAL_INTENT", "Setting", "setting", "covariates", "owed", "process", "regime_change", "land_borders"]
 
 COVARIATES = ("log_km", "major", "major_x_log_km", "owes_side", "owes_other", "owes_both",
@@ -348,6 +349,27 @@ def setting(world: World, pacts: list[Pact], scenario, power: np.ndarray) -> Set
     return st
 
 
+def setting_now(sim: ReplicationState, scenario, prepared: Setting | None = None) -> Setting:
+    """The joining setting of a replication as it stands: `prepared` (the scenario's, computed once)
+    where it holds for the replication's world, pacts and powers, else computed anew."""
+    power = sim.forces.power
+    if prepared is not None and prepared.holds_for(sim.world, sim.pacts, scenario, power):
+        return prepared
+    return setting(sim.world, sim.pacts, scenario, power)
+
+
+def equation(params) -> Coefficients:
+    """The equation a run decides by: `parameters.joining.coefficients` when given, else the shipped fit."""
+    return given(list(params.coefficients)) if params.coefficients else coefficients()
+
+
+def delay_law(params) -> tuple[float, float]:
+    """(k, s): the Weibull's shape and scale of the entries after a war's first day, s = m / Gamma(1 + 1/k)
+    for the mean m (`parameters.joining.entry_delay_shape`, `entry_mean_days`)."""
+    shape = float(params.entry_delay_shape)
+    return shape, float(params.entry_mean_days) / math.gamma(1.0 + 1.0 / shape)
+
+
 def owed(sim: ReplicationState, party: int, other: int, place: Place) -> np.ndarray:
     """1 for every state that owes `party` armed help in its war with `other` (the `owes_side`
     term of that side): a member of one of `party`'s pacts with a defence, offence, patron or
@@ -451,13 +473,9 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
     numbers of each decision (p, the hazard, the comparison with the draws) are the kernel's. This
     function sets the process up (its setting) and returns it."""
     params = sim.params.joining
-    coef = given(list(params.coefficients)) if params.coefficients else coefficients()
+    coef = equation(params)
     low, high = coef.support()
-    power = sim.forces.power
-    if prepared is not None and prepared.holds_for(sim.world, sim.pacts, scenario, power):
-        st = prepared
-    else:
-        st = setting(sim.world, sim.pacts, scenario, power)
+    st = setting_now(sim, scenario, prepared)
     # (first striker, target, day first seen, owes, where it fell); last[w]: the day of war w's last decision
     wars: list[tuple[int, int, float, tuple[np.ndarray, np.ndarray], Place]] = []
     last: list[float] = []
@@ -466,8 +484,7 @@ def process(sim: ReplicationState, scenario: Scenario, entries: Entries, prepare
     belligerents: set[int] = set()
     rng, step, n = sim.streams.join, params.interval_days, st.n
     # the later delays' Weibull: shape k, scale s = m / Gamma(1 + 1/k) for the mean m
-    shape = float(params.entry_delay_shape)
-    scale = float(params.entry_mean_days) / math.gamma(1.0 + 1.0 / shape)
+    shape, scale = delay_law(params)
     looking = [False]  # a first look is already on its way this instant
 
     def look() -> Process:

@@ -4,7 +4,6 @@ that war, on which side, how soon, and which terms carry each candidate."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from sim.scenario.errors import InputError, InputErrors
 
@@ -29,14 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Print the likeliest joiners; write the whole table with --out."""
     from sim.analysis.joiners import carried_by, explain
+    from sim.execution.output import file_target
     from sim.scenario.loading import load_scenario
     from sim.sweeps.store import atomic_write_text
 
     if args.top < 1:
         raise InputErrors(InputError(f"--top must be 1 or more, not {args.top}", path="--top"))
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not args.force:
-        raise InputErrors(InputError(f"{out} exists: choose another --out or add --force to replace it", path="--out"))
+    out = file_target(args.out, args.force, "the table") if args.out else None
     scenario = load_scenario(args.file, overrides=list(args.set))
     table = explain(scenario, args.attacker, args.target, args.at)
     if out is not None:

@@ -23,15 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _target(args: argparse.Namespace) -> Path:
     """The page's path: a file (never a folder) in an existing folder, replaced only with --force."""
-    out = Path(args.out) if args.out else Path(args.folder) / "report.html"
-    if out.is_dir() or out.is_symlink():
-        raise InputErrors(InputError("is a folder or a link: give the name of the HTML file to write", str(out)))
-    if not out.parent.is_dir():
-        what = "is a file, not a folder" if out.parent.exists() else "does not exist: make it first"
-        raise InputErrors(InputError(f"the folder '{out.parent}' {what}", str(out)))
-    if out.exists() and not args.force:
-        raise InputErrors(InputError("the page exists; use --force to replace it or --out to choose another", str(out)))
-    return out
+    from sim.execution.output import file_target
+
+    return file_target(Path(args.out) if args.out else Path(args.folder) / "report.html", args.force, "the page")
 
 
 def main(args: argparse.Namespace) -> int:
